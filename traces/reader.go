@@ -1,0 +1,921 @@
+package traces
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Error is a problem with one line of a trace.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// MaxLine is the longest line a Reader accepts.
+const MaxLine = 64 << 20
+
+// Reader reads a trace line by line. It checks the syntax and the types of every field, that
+// every field an action needs is present and that no other is; it does not check the protocol.
+type Reader struct {
+	r      *bufio.Reader
+	name   string
+	line   int
+	header *Header
+	err    error
+	long   []byte
+	d      decoder
+}
+
+// NewReader reads the header from r and returns a Reader positioned at the first event. name
+// is used in error messages (a file name, or "-" for standard input).
+func NewReader(r io.Reader, name string) (*Reader, error) {
+	rd := &Reader{r: bufio.NewReaderSize(r, 1<<16), name: name}
+	b, err := rd.readLine()
+	if err == io.EOF {
+		return nil, &Error{name, 1, "empty trace: no header line"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	h, err := parseHeader(b)
+	if err != nil {
+		return nil, &Error{name, 1, err.Error()}
+	}
+	rd.header = h
+	return rd, nil
+}
+
+// Header returns line 1.
+func (r *Reader) Header() *Header { return r.header }
+
+// Line returns the number of the line last read.
+func (r *Reader) Line() int { return r.line }
+
+// Next returns the next event, or io.EOF after the last one. Any other error is an *Error
+// (or an I/O error) and is returned again by later calls.
+func (r *Reader) Next() (*Event, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	b, err := r.readLine()
+	if err != nil {
+		r.err = err
+		return nil, err
+	}
+	e := new(Event)
+	r.d.reset(b)
+	if err := r.d.event(e, r.header); err != nil {
+		r.err = &Error{r.name, r.line, fmt.Sprintf("column %d: %v", r.d.i+1, err)}
+		return nil, r.err
+	}
+	if want := r.line - 1; e.Seq != want {
+		r.err = &Error{r.name, r.line, fmt.Sprintf("seq is %d, want %d (seq counts events from 1 on line 2)", e.Seq, want)}
+		return nil, r.err
+	}
+	return e, nil
+}
+
+// readLine returns the next line without its newline. The slice is valid until the next call.
+func (r *Reader) readLine() ([]byte, error) {
+	b, err := r.r.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		r.long = append(r.long[:0], b...)
+		for err == bufio.ErrBufferFull {
+			if len(r.long) > MaxLine {
+				return nil, &Error{r.name, r.line + 1, fmt.Sprintf("line longer than %d bytes", MaxLine)}
+			}
+			b, err = r.r.ReadSlice('\n')
+			r.long = append(r.long, b...)
+		}
+		b = r.long
+	}
+	switch {
+	case err == io.EOF && len(b) == 0:
+		return nil, io.EOF
+	case err == io.EOF:
+		r.line++
+		return nil, &Error{r.name, r.line, "truncated: the last line does not end with a newline"}
+	case err != nil:
+		return nil, fmt.Errorf("%s: reading line %d: %w", r.name, r.line+1, err)
+	}
+	r.line++
+	b = b[:len(b)-1]
+	if len(b) > 0 && b[len(b)-1] == '\r' {
+		b = b[:len(b)-1]
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, &Error{r.name, r.line, "empty line"}
+	}
+	return b, nil
+}
+
+func parseHeader(b []byte) (*Header, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("header: not a JSON object: %v", err)
+	}
+	h := &Header{}
+	fields := []struct {
+		name string
+		dst  any
+	}{
+		{"format", &h.Format}, {"version", &h.Version}, {"seed", &h.Seed},
+		{"replicas", &h.Replicas}, {"f", &h.F}, {"clients", &h.Clients},
+		{"bugs", &h.Bugs}, {"scenario", &h.Scenario},
+	}
+	for _, f := range fields {
+		v, ok := raw[f.name]
+		if !ok {
+			if f.name == "format" {
+				return nil, fmt.Errorf("missing header: line 1 has no \"format\" field (a vrcheck trace starts with a header line)")
+			}
+			return nil, fmt.Errorf("header: missing field %q", f.name)
+		}
+		if string(v) == "null" {
+			return nil, fmt.Errorf("header: field %q is null", f.name)
+		}
+		if err := json.Unmarshal(v, f.dst); err != nil {
+			return nil, fmt.Errorf("header: field %q: %v", f.name, err)
+		}
+		delete(raw, f.name)
+	}
+	for k := range raw {
+		return nil, fmt.Errorf("header: unknown field %q", k)
+	}
+	if h.Format != Format {
+		return nil, fmt.Errorf("header: format is %q, want %q", h.Format, Format)
+	}
+	if h.Version != Version {
+		return nil, fmt.Errorf("header: unsupported version %d (this vrcheck reads version %d)", h.Version, Version)
+	}
+	if h.F < 1 || h.Replicas != 2*h.F+1 {
+		return nil, fmt.Errorf("header: replicas = %d and f = %d, want f >= 1 and replicas = 2f+1", h.Replicas, h.F)
+	}
+	if h.Clients < 0 || h.Seed < 0 || h.Replicas > math.MaxInt32 || h.Clients > math.MaxInt32 {
+		return nil, fmt.Errorf("header: clients and seed must be in 0..2^31-1")
+	}
+	return h, nil
+}
+
+// decoder parses one event line. It knows the schema, so it never builds a generic tree.
+type decoder struct {
+	b      []byte
+	i      int
+	intern map[string]string
+}
+
+func (d *decoder) reset(b []byte) { d.b, d.i = b, 0 }
+
+func (d *decoder) ws() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\r', '\n':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) errf(format string, args ...any) error {
+	return fmt.Errorf(format, args...)
+}
+
+func (d *decoder) describe() string {
+	d.ws()
+	if d.i >= len(d.b) {
+		return "end of line"
+	}
+	c := d.b[d.i]
+	switch {
+	case c == 'n':
+		return "null (JSON null is not allowed in a trace)"
+	case c == '"':
+		return "a string"
+	case c == '{':
+		return "an object"
+	case c == '[':
+		return "a list"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == '-' || (c >= '0' && c <= '9'):
+		return "a number"
+	}
+	return fmt.Sprintf("%q", c)
+}
+
+func (d *decoder) expect(c byte) error {
+	d.ws()
+	if d.i < len(d.b) && d.b[d.i] == c {
+		d.i++
+		return nil
+	}
+	return d.errf("expected %q, found %s", c, d.describe())
+}
+
+// object calls f for each key of an object; f must consume the value.
+func (d *decoder) object(what string, f func(key string) error) error {
+	d.ws()
+	if d.i >= len(d.b) || d.b[d.i] != '{' {
+		return d.errf("%s: expected an object, found %s", what, d.describe())
+	}
+	d.i++
+	d.ws()
+	if d.i < len(d.b) && d.b[d.i] == '}' {
+		d.i++
+		return nil
+	}
+	for {
+		d.ws()
+		kb, err := d.rawString()
+		if err != nil {
+			return fmt.Errorf("%s: key: %w", what, err)
+		}
+		if err := d.expect(':'); err != nil {
+			return err
+		}
+		if err := f(d.internBytes(kb)); err != nil {
+			return err
+		}
+		d.ws()
+		if d.i >= len(d.b) {
+			return d.errf("%s: unterminated object", what)
+		}
+		switch d.b[d.i] {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			return nil
+		default:
+			return d.errf("%s: expected ',' or '}', found %s", what, d.describe())
+		}
+	}
+}
+
+// list calls f for each element of a list.
+func (d *decoder) list(what string, f func() error) error {
+	d.ws()
+	if d.i >= len(d.b) || d.b[d.i] != '[' {
+		return d.errf("%s: expected a list, found %s", what, d.describe())
+	}
+	d.i++
+	d.ws()
+	if d.i < len(d.b) && d.b[d.i] == ']' {
+		d.i++
+		return nil
+	}
+	for {
+		if err := f(); err != nil {
+			return err
+		}
+		d.ws()
+		if d.i >= len(d.b) {
+			return d.errf("%s: unterminated list", what)
+		}
+		switch d.b[d.i] {
+		case ',':
+			d.i++
+		case ']':
+			d.i++
+			return nil
+		default:
+			return d.errf("%s: expected ',' or ']', found %s", what, d.describe())
+		}
+	}
+}
+
+// rawString returns the bytes of a string without escapes, or a decoded copy with them.
+func (d *decoder) rawString() ([]byte, error) {
+	d.ws()
+	if d.i >= len(d.b) || d.b[d.i] != '"' {
+		return nil, d.errf("expected a string, found %s", d.describe())
+	}
+	d.i++
+	start := d.i
+	ascii := true
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c >= utf8.RuneSelf:
+			ascii = false
+		case c == '"':
+			s := d.b[start:d.i]
+			d.i++
+			if !ascii && !utf8.Valid(s) {
+				return nil, d.errf("string is not valid UTF-8")
+			}
+			return s, nil
+		case c == '\\':
+			return d.escapedString(start)
+		case c < 0x20:
+			return nil, d.errf("control character in string")
+		}
+		d.i++
+	}
+	return nil, d.errf("unterminated string")
+}
+
+func (d *decoder) escapedString(start int) ([]byte, error) {
+	out := append([]byte(nil), d.b[start:d.i]...)
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			if !utf8.Valid(out) {
+				return nil, d.errf("string is not valid UTF-8")
+			}
+			return out, nil
+		case c < 0x20:
+			return nil, d.errf("control character in string")
+		case c != '\\':
+			out = append(out, c)
+			d.i++
+			continue
+		}
+		if d.i+1 >= len(d.b) {
+			return nil, d.errf("unterminated string")
+		}
+		e := d.b[d.i+1]
+		d.i += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := d.hex4()
+			if !ok {
+				return nil, d.errf("bad \\u escape")
+			}
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if d.i+1 < len(d.b) && d.b[d.i] == '\\' && d.b[d.i+1] == 'u' {
+					d.i += 2
+					r2, ok = d.hex4()
+					if !ok {
+						return nil, d.errf("bad \\u escape")
+					}
+				}
+				r = utf16.DecodeRune(r, r2)
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return nil, d.errf("bad escape \\%c", e)
+		}
+	}
+	return nil, d.errf("unterminated string")
+}
+
+func (d *decoder) hex4() (rune, bool) {
+	if d.i+4 > len(d.b) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(d.b[d.i:d.i+4]), 16, 16)
+	if err != nil {
+		return 0, false
+	}
+	d.i += 4
+	return rune(v), true
+}
+
+func (d *decoder) str(what string) (string, error) {
+	b, err := d.rawString()
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	return d.internBytes(b), nil
+}
+
+// internBytes returns b as a string, sharing one copy of each short string seen: traces
+// repeat the same keys, values and names on every line.
+func (d *decoder) internBytes(b []byte) string {
+	if len(b) > 32 {
+		return string(b)
+	}
+	if s, ok := d.intern[string(b)]; ok {
+		return s
+	}
+	if d.intern == nil || len(d.intern) > 1<<14 {
+		d.intern = make(map[string]string, 256)
+	}
+	s := string(b)
+	d.intern[s] = s
+	return s
+}
+
+// integer reads a non-negative integer below 2^31 (what TLC reads faithfully).
+func (d *decoder) integer(what string) (int, error) {
+	d.ws()
+	start := d.i
+	if d.i < len(d.b) && d.b[d.i] == '-' {
+		d.i++
+	}
+	digits := d.i
+	for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
+		d.i++
+	}
+	if d.i == digits {
+		d.i = start
+		return 0, d.errf("%s: expected an integer, found %s", what, d.describe())
+	}
+	if d.i < len(d.b) && (d.b[d.i] == '.' || d.b[d.i] == 'e' || d.b[d.i] == 'E') {
+		d.i = start
+		return 0, d.errf("%s: expected an integer, found a non-integer number", what)
+	}
+	var v int64
+	for _, c := range d.b[digits:d.i] {
+		v = v*10 + int64(c-'0')
+		if v > math.MaxInt32 {
+			break
+		}
+	}
+	if d.b[start] == '-' || v > math.MaxInt32 || (d.i-digits > 1 && d.b[digits] == '0') {
+		d.i = start
+		return 0, d.errf("%s: %s is out of range 0..2^31-1", what, d.b[start:d.i])
+	}
+	return int(v), nil
+}
+
+func (d *decoder) boolean(what string) (bool, error) {
+	d.ws()
+	switch {
+	case bytes.HasPrefix(d.b[d.i:], []byte("true")):
+		d.i += 4
+		return true, nil
+	case bytes.HasPrefix(d.b[d.i:], []byte("false")):
+		d.i += 5
+		return false, nil
+	}
+	return false, d.errf("%s: expected a boolean, found %s", what, d.describe())
+}
+
+func (d *decoder) end() error {
+	d.ws()
+	if d.i != len(d.b) {
+		return d.errf("unexpected text after the event object")
+	}
+	return nil
+}
+
+// Event field presence bits.
+const (
+	hasSeq = 1 << iota
+	hasTick
+	hasAction
+	hasReplica
+	hasClient
+	hasMsg
+	hasSent
+	hasState
+	hasClientState
+)
+
+var eventFieldNames = []string{"seq", "tick", "action", "replica", "client", "msg", "sent", "state", "clientState"}
+
+func (d *decoder) event(e *Event, h *Header) error {
+	var have int
+	e.Replica, e.Client = -1, -1
+	err := d.object("event", func(k string) error {
+		var bit int
+		var err error
+		switch k {
+		case "seq":
+			bit = hasSeq
+			e.Seq, err = d.integer("seq")
+		case "tick":
+			bit = hasTick
+			e.Tick, err = d.integer("tick")
+		case "action":
+			bit = hasAction
+			e.Action, err = d.str("action")
+			if err == nil {
+				if _, ok := Actions[e.Action]; !ok {
+					err = fmt.Errorf("unknown action %q", e.Action)
+				}
+			}
+		case "replica":
+			bit = hasReplica
+			e.Replica, err = d.integer("replica")
+			if err == nil && e.Replica >= h.Replicas {
+				err = fmt.Errorf("replica %d out of range 0..%d", e.Replica, h.Replicas-1)
+			}
+		case "client":
+			bit = hasClient
+			e.Client, err = d.integer("client")
+			if err == nil && e.Client >= h.Clients {
+				err = fmt.Errorf("client %d out of range 0..%d", e.Client, h.Clients-1)
+			}
+		case "msg":
+			bit = hasMsg
+			e.Msg = new(Message)
+			if err = d.message("", e.Msg, h); err != nil {
+				err = fmt.Errorf("msg%w", err)
+			}
+		case "sent":
+			bit = hasSent
+			e.Sent = []Message{}
+			err = d.list("sent", func() error {
+				e.Sent = append(e.Sent, Message{})
+				if err := d.message("", &e.Sent[len(e.Sent)-1], h); err != nil {
+					return fmt.Errorf("sent[%d]%w", len(e.Sent)-1, err)
+				}
+				return nil
+			})
+		case "state":
+			bit = hasState
+			e.State = new(ReplicaState)
+			err = d.replicaState(e.State)
+		case "clientState":
+			bit = hasClientState
+			e.ClientState = new(ClientState)
+			err = d.clientState(e.ClientState)
+		default:
+			return fmt.Errorf("event: unknown field %q", k)
+		}
+		if have&bit != 0 {
+			return fmt.Errorf("event: duplicate field %q", k)
+		}
+		have |= bit
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := d.end(); err != nil {
+		return err
+	}
+	if have&hasAction == 0 {
+		return fmt.Errorf("event: missing field \"action\"")
+	}
+	want := hasSeq | hasTick | hasAction
+	switch Actions[e.Action] {
+	case ReplicaReceive:
+		want |= hasReplica | hasMsg | hasSent | hasState
+	case ReplicaTimer:
+		want |= hasReplica | hasSent | hasState
+	case ClientAction:
+		want |= hasClient | hasSent | hasClientState
+		if e.Action == ClientReceiveReply {
+			want |= hasMsg
+		}
+	case NetworkAction:
+		want |= hasMsg
+	}
+	for i, name := range eventFieldNames {
+		bit := 1 << i
+		switch {
+		case want&bit != 0 && have&bit == 0:
+			return fmt.Errorf("%s: missing field %q", e.Action, name)
+		case want&bit == 0 && have&bit != 0:
+			return fmt.Errorf("%s: field %q does not belong to this action", e.Action, name)
+		}
+	}
+	if e.Msg != nil {
+		kind := Actions[e.Action]
+		if kind == ReplicaReceive && ReceiveAction(e.Msg.Type) != e.Action {
+			return fmt.Errorf("%s: msg is a %s, which %s does not receive", e.Action, e.Msg.Type, e.Action)
+		}
+		if e.Action == ClientReceiveReply && e.Msg.Type != Reply {
+			return fmt.Errorf("%s: msg is a %s, want a REPLY", e.Action, e.Msg.Type)
+		}
+	}
+	return nil
+}
+
+func (d *decoder) replicaState(s *ReplicaState) error {
+	var have int
+	names := []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd"}
+	err := d.object("state", func(k string) error {
+		var err error
+		bit := -1
+		for i, n := range names {
+			if n == k {
+				bit = i
+			}
+		}
+		switch k {
+		case "viewNumber":
+			s.ViewNumber, err = d.integer("state.viewNumber")
+		case "status":
+			s.Status, err = d.str("state.status")
+			if err == nil && s.Status != StatusNormal && s.Status != StatusViewChange && s.Status != StatusRecovering {
+				err = fmt.Errorf("state.status: %q is not normal, view-change or recovering", s.Status)
+			}
+		case "opNumber":
+			s.OpNumber, err = d.integer("state.opNumber")
+		case "commitNumber":
+			s.CommitNumber, err = d.integer("state.commitNumber")
+		case "lastNormalView":
+			s.LastNormalView, err = d.integer("state.lastNormalView")
+		case "nonce":
+			s.Nonce, err = d.integer("state.nonce")
+		case "logKeep":
+			s.LogKeep, err = d.integer("state.logKeep")
+		case "logAdd":
+			s.LogAdd, err = d.entries("state.logAdd")
+		default:
+			return fmt.Errorf("state: unknown field %q", k)
+		}
+		if have&(1<<bit) != 0 {
+			return fmt.Errorf("state: duplicate field %q", k)
+		}
+		have |= 1 << bit
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, n := range names {
+		if have&(1<<i) == 0 {
+			return fmt.Errorf("state: missing field %q", n)
+		}
+	}
+	return nil
+}
+
+func (d *decoder) clientState(s *ClientState) error {
+	var have int
+	names := []string{"view", "requestNumber", "pending"}
+	err := d.object("clientState", func(k string) error {
+		var err error
+		var bit int
+		switch k {
+		case "view":
+			bit = 1
+			s.View, err = d.integer("clientState.view")
+		case "requestNumber":
+			bit = 2
+			s.RequestNumber, err = d.integer("clientState.requestNumber")
+		case "pending":
+			bit = 4
+			s.Pending, err = d.boolean("clientState.pending")
+		default:
+			return fmt.Errorf("clientState: unknown field %q", k)
+		}
+		if have&bit != 0 {
+			return fmt.Errorf("clientState: duplicate field %q", k)
+		}
+		have |= bit
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, n := range names {
+		if have&(1<<i) == 0 {
+			return fmt.Errorf("clientState: missing field %q", n)
+		}
+	}
+	return nil
+}
+
+func (d *decoder) entries(what string) ([]Entry, error) {
+	es := []Entry{}
+	err := d.list(what, func() error {
+		es = append(es, Entry{})
+		if err := d.entry("", &es[len(es)-1]); err != nil {
+			return fmt.Errorf("%s[%d]%w", what, len(es)-1, err)
+		}
+		return nil
+	})
+	return es, err
+}
+
+func (d *decoder) entry(what string, e *Entry) error {
+	var have int
+	err := d.object(what, func(k string) error {
+		var err error
+		var bit int
+		switch k {
+		case "client":
+			bit = 1
+			e.Client, err = d.integer(what + ".client")
+		case "requestNumber":
+			bit = 2
+			e.RequestNumber, err = d.integer(what + ".requestNumber")
+		case "op":
+			bit = 4
+			e.Op, err = d.op(what + ".op")
+		case "key":
+			bit = 8
+			e.Key, err = d.str(what + ".key")
+		case "value":
+			bit = 16
+			e.Value, err = d.str(what + ".value")
+		default:
+			return fmt.Errorf("%s: unknown field %q", what, k)
+		}
+		if have&bit != 0 {
+			return fmt.Errorf("%s: duplicate field %q", what, k)
+		}
+		have |= bit
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, n := range []string{"client", "requestNumber", "op", "key", "value"} {
+		if have&(1<<i) == 0 {
+			return fmt.Errorf("%s: missing field %q", what, n)
+		}
+	}
+	return nil
+}
+
+func (d *decoder) op(what string) (string, error) {
+	s, err := d.str(what)
+	if err == nil && s != OpGet && s != OpPut && s != OpAppend {
+		return "", fmt.Errorf("%s: %q is not get, put or append", what, s)
+	}
+	return s, err
+}
+
+var fieldBit = func() map[Field]uint32 {
+	m := map[Field]uint32{}
+	for i, f := range []Field{FView, FOpNumber, FCommitNumber, FLastNormalView, FFromOpNumber, FReplica,
+		FNonce, FClient, FRequestNumber, FOp, FKey, FValue, FResult, FEntry, FLog} {
+		m[f] = 1 << (i + 4)
+	}
+	return m
+}()
+
+var fieldMask = func() map[MsgType]uint32 {
+	m := map[MsgType]uint32{}
+	for t, fs := range Fields {
+		var mask uint32 = 0xf // id, type, from, to
+		for _, f := range fs {
+			mask |= fieldBit[f]
+		}
+		m[t] = mask
+	}
+	return m
+}()
+
+func (d *decoder) message(what string, m *Message, h *Header) error {
+	var have uint32
+	err := d.object(what, func(k string) error {
+		var err error
+		var bit uint32
+		p := k
+		switch k {
+		case "id":
+			bit = 1
+			m.ID, err = d.integer(p)
+			if err == nil && m.ID == 0 {
+				err = fmt.Errorf("%s: message ids start at 1", p)
+			}
+		case "type":
+			bit = 2
+			var t string
+			t, err = d.str(p)
+			m.Type = MsgType(t)
+			if _, ok := Fields[m.Type]; err == nil && !ok {
+				err = fmt.Errorf("%s: unknown message type %q", p, t)
+			}
+		case "from":
+			bit = 4
+			m.From, err = d.integer(p)
+		case "to":
+			bit = 8
+			m.To, err = d.integer(p)
+		default:
+			f := Field(k)
+			bit = fieldBit[f]
+			if bit == 0 {
+				return fmt.Errorf("%s: unknown field %q", what, k)
+			}
+			switch f {
+			case FView:
+				m.View, err = d.integer(p)
+			case FOpNumber:
+				m.OpNumber, err = d.integer(p)
+			case FCommitNumber:
+				m.CommitNumber, err = d.integer(p)
+			case FLastNormalView:
+				m.LastNormalView, err = d.integer(p)
+			case FFromOpNumber:
+				m.FromOpNumber, err = d.integer(p)
+			case FReplica:
+				m.Replica, err = d.integer(p)
+			case FNonce:
+				m.Nonce, err = d.integer(p)
+			case FClient:
+				m.Client, err = d.integer(p)
+			case FRequestNumber:
+				m.RequestNumber, err = d.integer(p)
+			case FOp:
+				m.Op, err = d.op(p)
+			case FKey:
+				m.Key, err = d.str(p)
+			case FValue:
+				m.Value, err = d.str(p)
+			case FResult:
+				m.Result, err = d.str(p)
+			case FEntry:
+				m.Entry = new(Entry)
+				err = d.entry("entry", m.Entry)
+			case FLog:
+				m.Log, err = d.entries("log")
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("%s.%w", what, err)
+		}
+		if have&bit != 0 {
+			return fmt.Errorf("%s: duplicate field %q", what, k)
+		}
+		have |= bit
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if have&2 == 0 {
+		return fmt.Errorf("%s: missing field \"type\"", what)
+	}
+	want := fieldMask[m.Type]
+	if have != want {
+		for _, f := range append([]Field{"id", "type", "from", "to"}, Fields[m.Type]...) {
+			if b := fieldBitAll(f); have&b == 0 {
+				return fmt.Errorf("%s: %s message is missing field %q", what, m.Type, f)
+			}
+		}
+		for f, b := range fieldBit {
+			if have&b != 0 && want&b == 0 {
+				return fmt.Errorf("%s: field %q does not belong to a %s message", what, f, m.Type)
+			}
+		}
+	}
+	fromClient, toClient := m.Type == Request, m.Type == Reply
+	if err := checkNode(what+".from", m.From, fromClient, h); err != nil {
+		return err
+	}
+	return checkNode(what+".to", m.To, toClient, h)
+}
+
+func fieldBitAll(f Field) uint32 {
+	switch f {
+	case "id":
+		return 1
+	case "type":
+		return 2
+	case "from":
+		return 4
+	case "to":
+		return 8
+	}
+	return fieldBit[f]
+}
+
+func checkNode(what string, id int, client bool, h *Header) error {
+	if client {
+		if id >= h.Clients {
+			return fmt.Errorf("%s: client %d out of range 0..%d", what, id, h.Clients-1)
+		}
+		return nil
+	}
+	if id >= h.Replicas {
+		return fmt.Errorf("%s: replica %d out of range 0..%d", what, id, h.Replicas-1)
+	}
+	return nil
+}
+
+// ReadAll reads a whole trace; for tests and small tools.
+func ReadAll(r io.Reader, name string) (*Header, []*Event, error) {
+	rd, err := NewReader(r, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	var es []*Event
+	for {
+		e, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return rd.Header(), es, nil
+		}
+		if err != nil {
+			return rd.Header(), es, err
+		}
+		es = append(es, e)
+	}
+}

@@ -1,0 +1,259 @@
+// Package traces defines vrcheck's trace format: one NDJSON header line, then one line per
+// action of spec/VR.tla. It is the contract between impl/ (which writes traces) and checker/
+// (which reads them); neither imports the other. README.md beside this file is the reference.
+package traces
+
+// Format and Version identify the trace format in the header line.
+const (
+	Format  = "vrcheck-trace"
+	Version = 1
+)
+
+// Action names, exactly as the actions of spec/VR.tla and the methods of impl/vr.
+const (
+	// Replica actions on a received message.
+	ReceiveRequest          = "ReceiveRequest"
+	ReceivePrepare          = "ReceivePrepare"
+	ReceivePrepareOk        = "ReceivePrepareOk"
+	ReceiveCommit           = "ReceiveCommit"
+	ReceiveStartViewChange  = "ReceiveStartViewChange"
+	ReceiveDoViewChange     = "ReceiveDoViewChange"
+	ReceiveStartView        = "ReceiveStartView"
+	ReceiveRecovery         = "ReceiveRecovery"
+	ReceiveRecoveryResponse = "ReceiveRecoveryResponse"
+	ReceiveGetState         = "ReceiveGetState"
+	ReceiveNewState         = "ReceiveNewState"
+	// Replica actions on a timer, or on a crash.
+	SendCommit             = "SendCommit"
+	ResendPrepare          = "ResendPrepare"
+	TimeoutStartViewChange = "TimeoutStartViewChange"
+	Crash                  = "Crash"
+	StartRecovery          = "StartRecovery"
+	// Client actions.
+	ClientRequest      = "ClientRequest"
+	ClientReceiveReply = "ClientReceiveReply"
+	ClientTimeout      = "ClientTimeout"
+	// Network actions.
+	DropMessage      = "DropMessage"
+	DuplicateMessage = "DuplicateMessage"
+)
+
+// ActionKind says which of an event's fields are present.
+type ActionKind int
+
+const (
+	ReplicaReceive ActionKind = iota + 1 // replica, msg, sent, state
+	ReplicaTimer                         // replica, sent, state
+	ClientAction                         // client, sent, clientState (+ msg for ClientReceiveReply)
+	NetworkAction                        // msg only
+)
+
+// Actions maps every action name to its kind; a name not in it is not a VR.tla action.
+var Actions = map[string]ActionKind{
+	ReceiveRequest:          ReplicaReceive,
+	ReceivePrepare:          ReplicaReceive,
+	ReceivePrepareOk:        ReplicaReceive,
+	ReceiveCommit:           ReplicaReceive,
+	ReceiveStartViewChange:  ReplicaReceive,
+	ReceiveDoViewChange:     ReplicaReceive,
+	ReceiveStartView:        ReplicaReceive,
+	ReceiveRecovery:         ReplicaReceive,
+	ReceiveRecoveryResponse: ReplicaReceive,
+	ReceiveGetState:         ReplicaReceive,
+	ReceiveNewState:         ReplicaReceive,
+	SendCommit:              ReplicaTimer,
+	ResendPrepare:           ReplicaTimer,
+	TimeoutStartViewChange:  ReplicaTimer,
+	Crash:                   ReplicaTimer,
+	StartRecovery:           ReplicaTimer,
+	ClientRequest:           ClientAction,
+	ClientReceiveReply:      ClientAction,
+	ClientTimeout:           ClientAction,
+	DropMessage:             NetworkAction,
+	DuplicateMessage:        NetworkAction,
+}
+
+// ReceiveAction names the replica action that handles a message of type t ("" for REPLY,
+// which only clients receive).
+func ReceiveAction(t MsgType) string {
+	switch t {
+	case Request:
+		return ReceiveRequest
+	case Prepare:
+		return ReceivePrepare
+	case PrepareOk:
+		return ReceivePrepareOk
+	case Commit:
+		return ReceiveCommit
+	case StartViewChange:
+		return ReceiveStartViewChange
+	case DoViewChange:
+		return ReceiveDoViewChange
+	case StartView:
+		return ReceiveStartView
+	case Recovery:
+		return ReceiveRecovery
+	case RecoveryResponse:
+		return ReceiveRecoveryResponse
+	case GetState:
+		return ReceiveGetState
+	case NewState:
+		return ReceiveNewState
+	}
+	return ""
+}
+
+// MsgType is a message's type, spelled as in the paper.
+type MsgType string
+
+const (
+	Request          MsgType = "REQUEST"
+	Prepare          MsgType = "PREPARE"
+	PrepareOk        MsgType = "PREPAREOK"
+	Reply            MsgType = "REPLY"
+	Commit           MsgType = "COMMIT"
+	StartViewChange  MsgType = "STARTVIEWCHANGE"
+	DoViewChange     MsgType = "DOVIEWCHANGE"
+	StartView        MsgType = "STARTVIEW"
+	Recovery         MsgType = "RECOVERY"
+	RecoveryResponse MsgType = "RECOVERYRESPONSE"
+	GetState         MsgType = "GETSTATE"
+	NewState         MsgType = "NEWSTATE"
+)
+
+// Status values of a replica.
+const (
+	StatusNormal     = "normal"
+	StatusViewChange = "view-change"
+	StatusRecovering = "recovering"
+)
+
+// Operations of the key-value service. Every operation returns the key's value before it.
+const (
+	OpGet    = "get"
+	OpPut    = "put"
+	OpAppend = "append"
+)
+
+// Entry is one log entry: the client's request.
+type Entry struct {
+	Client        int    `json:"client"`
+	RequestNumber int    `json:"requestNumber"`
+	Op            string `json:"op"`
+	Key           string `json:"key"`
+	Value         string `json:"value"`
+}
+
+// Message is every protocol message. Type decides which fields are meaningful and written
+// (see Fields); the others are zero. From and To are replica ids, except that a REQUEST comes
+// from a client id and a REPLY goes to one.
+type Message struct {
+	ID   int     `json:"id"`
+	Type MsgType `json:"type"`
+	From int     `json:"from"`
+	To   int     `json:"to"`
+
+	View           int     `json:"view"`
+	OpNumber       int     `json:"opNumber"`
+	CommitNumber   int     `json:"commitNumber"`
+	LastNormalView int     `json:"lastNormalView"`
+	FromOpNumber   int     `json:"fromOpNumber"`
+	Replica        int     `json:"replica"`
+	Nonce          int     `json:"nonce"`
+	Client         int     `json:"client"`
+	RequestNumber  int     `json:"requestNumber"`
+	Op             string  `json:"op"`
+	Key            string  `json:"key"`
+	Value          string  `json:"value"`
+	Result         string  `json:"result"`
+	Entry          *Entry  `json:"entry"`
+	Log            []Entry `json:"log"`
+}
+
+// Field names a Message payload field in JSON.
+type Field string
+
+const (
+	FView           Field = "view"
+	FOpNumber       Field = "opNumber"
+	FCommitNumber   Field = "commitNumber"
+	FLastNormalView Field = "lastNormalView"
+	FFromOpNumber   Field = "fromOpNumber"
+	FReplica        Field = "replica"
+	FNonce          Field = "nonce"
+	FClient         Field = "client"
+	FRequestNumber  Field = "requestNumber"
+	FOp             Field = "op"
+	FKey            Field = "key"
+	FValue          Field = "value"
+	FResult         Field = "result"
+	FEntry          Field = "entry"
+	FLog            Field = "log"
+)
+
+// Fields lists, per message type, its payload fields in the order they are written (after
+// id, type, from, to). A reader requires exactly these.
+var Fields = map[MsgType][]Field{
+	Request:          {FClient, FRequestNumber, FOp, FKey, FValue},
+	Prepare:          {FView, FOpNumber, FCommitNumber, FEntry},
+	PrepareOk:        {FView, FOpNumber, FReplica},
+	Reply:            {FView, FClient, FRequestNumber, FResult},
+	Commit:           {FView, FCommitNumber},
+	StartViewChange:  {FView, FReplica},
+	DoViewChange:     {FView, FLog, FLastNormalView, FOpNumber, FCommitNumber, FReplica},
+	StartView:        {FView, FLog, FOpNumber, FCommitNumber},
+	Recovery:         {FReplica, FNonce},
+	RecoveryResponse: {FView, FNonce, FLog, FOpNumber, FCommitNumber, FReplica},
+	GetState:         {FView, FOpNumber, FReplica},
+	NewState:         {FView, FFromOpNumber, FLog, FOpNumber, FCommitNumber, FReplica},
+}
+
+// ReplicaState is a replica's state after an action. The log is given as a change:
+// the log after the action is the first LogKeep entries of the log before it, then LogAdd.
+type ReplicaState struct {
+	ViewNumber     int     `json:"viewNumber"`
+	Status         string  `json:"status"`
+	OpNumber       int     `json:"opNumber"`
+	CommitNumber   int     `json:"commitNumber"`
+	LastNormalView int     `json:"lastNormalView"`
+	Nonce          int     `json:"nonce"`
+	LogKeep        int     `json:"logKeep"`
+	LogAdd         []Entry `json:"logAdd"`
+}
+
+// ClientState is a client's state after an action.
+type ClientState struct {
+	View          int  `json:"view"`
+	RequestNumber int  `json:"requestNumber"`
+	Pending       bool `json:"pending"`
+}
+
+// Event is one trace line after the header: one instance of a VR.tla action.
+type Event struct {
+	Seq    int    `json:"seq"`
+	Tick   int    `json:"tick"`
+	Action string `json:"action"`
+	// Replica is set for replica actions and Client for client actions (else -1 in Go, absent
+	// in JSON).
+	Replica     int           `json:"replica"`
+	Client      int           `json:"client"`
+	Msg         *Message      `json:"msg"`
+	Sent        []Message     `json:"sent"`
+	State       *ReplicaState `json:"state"`
+	ClientState *ClientState  `json:"clientState"`
+}
+
+// Header is line 1 of a trace.
+type Header struct {
+	Format   string `json:"format"`
+	Version  int    `json:"version"`
+	Seed     int64  `json:"seed"`
+	Replicas int    `json:"replicas"`
+	F        int    `json:"f"`
+	Clients  int    `json:"clients"`
+	// Bugs lists the implementation's bug switches that were on (never null: [] when none).
+	Bugs []string `json:"bugs"`
+	// Scenario is the writer's full configuration as a JSON object, for reproduction; the
+	// checker does not interpret it.
+	Scenario map[string]any `json:"scenario"`
+}
