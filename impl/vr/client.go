@@ -1,0 +1,127 @@
+package vr
+
+import (
+	"fmt"
+
+	"github.com/vrcheck/vrcheck/traces"
+)
+
+// ClientOutput is what one client call did; the caller may reuse it (every method resets it).
+type ClientOutput struct {
+	Action   string // the VR.tla action taken; "" if none
+	Sent     []traces.Message
+	State    traces.ClientState
+	Returned bool   // this action completed the outstanding request
+	Result   string // its result, when Returned
+	Fault    error  // a misuse (a request while one is pending, an unknown op, a non-REPLY)
+}
+
+// Reset clears o for the next call, keeping Sent's allocation.
+func (o *ClientOutput) Reset() {
+	*o = ClientOutput{Sent: o.Sent[:0]}
+}
+
+// Client is a VR client: at most one outstanding request, sent to the primary of the latest
+// view it knows, and to every replica after a timeout.
+type Client struct {
+	id, n   int
+	timeout int
+	view    int
+	reqNum  int
+	pending bool
+	req     traces.Message // the outstanding REQUEST (To set per send)
+	timer   int
+}
+
+// NewClient returns client id (a client id, separate from replica ids), idle in view 0.
+func NewClient(id int, cfg Config) *Client {
+	return &Client{id: id, n: cfg.Replicas, timeout: max(1, cfg.ClientTimeout)}
+}
+
+func (c *Client) ID() int            { return c.id }
+func (c *Client) View() int          { return c.view }
+func (c *Client) RequestNumber() int { return c.reqNum }
+func (c *Client) Pending() bool      { return c.pending }
+
+func (c *Client) begin(out *ClientOutput, action string) {
+	out.Reset()
+	out.Action = action
+}
+
+func (c *Client) end(out *ClientOutput) {
+	out.State = traces.ClientState{View: c.view, RequestNumber: c.reqNum, Pending: c.pending}
+}
+
+// ClientRequest issues a new request; only when !Pending() (else it is refused with a Fault).
+func (c *Client) ClientRequest(op, key, value string, out *ClientOutput) {
+	c.begin(out, "")
+	defer c.end(out)
+	if c.pending {
+		out.Fault = fmt.Errorf("client %d: request while request %d is pending", c.id, c.reqNum)
+		return
+	}
+	switch op {
+	case traces.OpGet, traces.OpPut, traces.OpAppend:
+	default:
+		out.Fault = fmt.Errorf("client %d: unknown op %q", c.id, op)
+		return
+	}
+	out.Action = traces.ClientRequest
+	c.reqNum++
+	c.pending = true
+	c.timer = 0
+	c.req = traces.Message{Type: traces.Request, From: c.id, Client: c.id, RequestNumber: c.reqNum, Op: op, Key: key, Value: value}
+	m := c.req
+	m.To = c.view % c.n
+	out.Sent = append(out.Sent, m)
+}
+
+// ClientReceiveReply takes a REPLY; the one for the outstanding request completes it.
+func (c *Client) ClientReceiveReply(m *traces.Message, out *ClientOutput) {
+	c.begin(out, traces.ClientReceiveReply)
+	defer c.end(out)
+	if m.Type != traces.Reply {
+		out.Action = ""
+		out.Fault = fmt.Errorf("client %d: cannot receive a message of type %q", c.id, m.Type)
+		return
+	}
+	if c.pending && m.RequestNumber == c.reqNum {
+		c.pending = false
+		c.view = max(c.view, m.View)
+		out.Returned = true
+		out.Result = m.Result
+	}
+}
+
+// ClientTimeout resends the outstanding request to every replica.
+func (c *Client) ClientTimeout(out *ClientOutput) {
+	c.begin(out, "")
+	defer c.end(out)
+	c.clientTimeout(out)
+}
+
+func (c *Client) clientTimeout(out *ClientOutput) {
+	if !c.pending {
+		return
+	}
+	out.Action = traces.ClientTimeout
+	for i := 0; i < c.n; i++ {
+		m := c.req
+		m.To = i
+		out.Sent = append(out.Sent, m)
+	}
+	c.timer = 0
+}
+
+// Tick advances the client's timer; a pending request is resent after ClientTimeout ticks.
+func (c *Client) Tick(out *ClientOutput) {
+	c.begin(out, "")
+	defer c.end(out)
+	if !c.pending {
+		return
+	}
+	c.timer++
+	if c.timer >= c.timeout {
+		c.clientTimeout(out)
+	}
+}

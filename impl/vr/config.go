@@ -1,0 +1,165 @@
+package vr
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Config is the cluster configuration shared by replicas and clients.
+type Config struct {
+	Replicas       int  // N = 2F+1
+	F              int  // failures tolerated
+	ReplicaTimeout int  // ticks without hearing from the primary before a backup starts a view change
+	ClientTimeout  int  // ticks before a client resends its request to all replicas
+	Bugs           Bugs // bug switches, all off by default
+}
+
+// Validate reports what is wrong with c, if anything. NewReplica and NewClient assume a valid
+// configuration (they treat timeouts below 1 as 1).
+func (c Config) Validate() error {
+	var errs []error
+	if c.F < 1 {
+		errs = append(errs, fmt.Errorf("f = %d, want at least 1", c.F))
+	}
+	if c.Replicas != 2*c.F+1 {
+		errs = append(errs, fmt.Errorf("replicas = %d, want 2f+1 = %d", c.Replicas, 2*c.F+1))
+	}
+	if c.ReplicaTimeout < 1 {
+		errs = append(errs, fmt.Errorf("replica timeout = %d ticks, want at least 1", c.ReplicaTimeout))
+	}
+	if c.ClientTimeout < 1 {
+		errs = append(errs, fmt.Errorf("client timeout = %d ticks, want at least 1", c.ClientTimeout))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("vr config: %w", err)
+	}
+	return nil
+}
+
+// Bugs is a set of known VR defects that can be switched on, one at a time or together, to
+// show that the checker finds them. Each changes the protocol only at the place of its defect.
+type Bugs struct {
+	ViewWrap               bool // view-wrap
+	CommitWithoutQuorum    bool // commit-without-quorum
+	DVCLargestNOnly        bool // dvc-largest-n-only
+	DVCMixedViews          bool // dvc-mixed-views
+	LateStartView          bool // late-startview
+	StateTransferTruncate  bool // statetransfer-truncate
+	CommitRegress          bool // commit-regress
+	RecoveringParticipates bool // recovering-participates
+	RecoveryWithoutPrimary bool // recovery-without-primary
+	NoClientTable          bool // no-client-table
+	PrepareGap             bool // prepare-gap
+	ReplyBeforeCommit      bool // reply-before-commit
+}
+
+// BugInfo describes one bug switch.
+type BugInfo struct {
+	Name        string // the switch's name on the command line and in a trace header
+	Description string // what the defective replica does
+	Source      string // where the defect comes from
+}
+
+// BugCatalog lists every bug switch, sorted by name.
+var BugCatalog = func() []BugInfo {
+	out := make([]BugInfo, len(bugTable))
+	for i, b := range bugTable {
+		out[i] = b.BugInfo
+	}
+	return out
+}()
+
+type bugEntry struct {
+	BugInfo
+	field func(*Bugs) *bool
+}
+
+// bugTable is sorted by name (checked by a test).
+var bugTable = []bugEntry{
+	{BugInfo{"commit-regress",
+		"a replica receiving STARTVIEW with a lower commit-number lowers its own to it (and rolls its service state back)",
+		"seeded: breaks the paper's rule that a commit-number never decreases (§4.2, STARTVIEW)"},
+		func(b *Bugs) *bool { return &b.CommitRegress }},
+	{BugInfo{"commit-without-quorum",
+		"the primary commits everything it has appended on any PREPAREOK of its view, without waiting for f PREPAREOKs covering the operation",
+		"seeded: breaks the paper's commit rule (§4.1 step 5: f PREPAREOK messages)"},
+		func(b *Bugs) *bool { return &b.CommitWithoutQuorum }},
+	{BugInfo{"dvc-largest-n-only",
+		"the new primary picks the DOVIEWCHANGE log with the largest op-number, ignoring last-normal-view",
+		"seeded: drops the paper's §4.2 step 3 rule that the log with the largest last-normal-view wins (op-number only breaks ties)"},
+		func(b *Bugs) *bool { return &b.DVCLargestNOnly }},
+	{BugInfo{"dvc-mixed-views",
+		"the new primary counts DOVIEWCHANGEs from earlier views toward the quorum of its current view",
+		"seeded: breaks the paper's §4.2 step 3 (f+1 DOVIEWCHANGE messages for the same view)"},
+		func(b *Bugs) *bool { return &b.DVCMixedViews }},
+	{BugInfo{"late-startview",
+		"a replica already normal in view v accepts a STARTVIEW for v and replaces its log with the message's",
+		"seeded: the paper's §4.2 step 5 applies STARTVIEW only to a replica still in the view change"},
+		func(b *Bugs) *bool { return &b.LateStartView }},
+	{BugInfo{"no-client-table",
+		"the primary does not consult the client-table: a resent (or old) request is appended and executed again",
+		"seeded: drops the paper's §4.1 step 2 duplicate detection"},
+		func(b *Bugs) *bool { return &b.NoClientTable }},
+	{BugInfo{"prepare-gap",
+		"a backup accepts a PREPARE that skips op-numbers: it appends the entry as its next one and acknowledges the PREPARE's op-number",
+		"seeded: breaks the paper's §4.1 step 4 (a backup waits until it has all earlier entries)"},
+		func(b *Bugs) *bool { return &b.PrepareGap }},
+	{BugInfo{"recovering-participates",
+		"a recovering replica answers RECOVERY and takes part in view changes (with its empty log)",
+		"seeded: breaks the paper's §4.3 rule that a recovering replica takes no part in requests or view changes"},
+		func(b *Bugs) *bool { return &b.RecoveringParticipates }},
+	{BugInfo{"recovery-without-primary",
+		"recovery completes on f+1 RECOVERYRESPONSEs even without one from the primary of the latest view (adopting a non-primary's empty log)",
+		"seeded: breaks the paper's §4.3 step 3 (the responses must include the primary of the latest view)"},
+		func(b *Bugs) *bool { return &b.RecoveryWithoutPrimary }},
+	{BugInfo{"reply-before-commit",
+		"the primary sends the REPLY (with the result the operation will have) as soon as it appends the request, before it commits",
+		"seeded: breaks the paper's §4.1 step 5 (reply only after commit)"},
+		func(b *Bugs) *bool { return &b.ReplyBeforeCommit }},
+	{BugInfo{"statetransfer-truncate",
+		"on learning of a later view from a PREPARE or COMMIT, a replica truncates its log to its commit-number, becomes normal in that view and sends GETSTATE",
+		"the paper §5.2 (state transfer); shown unsafe by Vanlightly's TLA+ analysis of VR-revisited (2022) and by TLC here, see traces/README.md"},
+		func(b *Bugs) *bool { return &b.StateTransferTruncate }},
+	{BugInfo{"view-wrap",
+		"a timed-out replica moves to view (v+1) mod (N-1), so view-numbers wrap around and are reused",
+		"original DistAlgo VR program"},
+		func(b *Bugs) *bool { return &b.ViewWrap }},
+}
+
+// ParseBugs turns switch names into a Bugs set. An unknown name is an error listing the valid
+// ones.
+func ParseBugs(names []string) (Bugs, error) {
+	var b Bugs
+	for _, name := range names {
+		found := false
+		for _, e := range bugTable {
+			if e.Name == name {
+				*e.field(&b) = true
+				found = true
+				break
+			}
+		}
+		if !found {
+			valid := make([]string, len(bugTable))
+			for i, e := range bugTable {
+				valid[i] = e.Name
+			}
+			return Bugs{}, fmt.Errorf("unknown bug switch %q (valid: %s)", name, strings.Join(valid, ", "))
+		}
+	}
+	return b, nil
+}
+
+// Names lists the switches that are on, sorted; never nil.
+func (b Bugs) Names() []string {
+	out := []string{}
+	for _, e := range bugTable {
+		if *e.field(&b) {
+			out = append(out, e.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,194 @@
+package vr
+
+import "github.com/vrcheck/vrcheck/traces"
+
+// ReceiveRequest: a normal primary appends a new request and sends PREPARE to the backups;
+// the latest executed request of its client is answered again from the client-table.
+func (r *Replica) ReceiveRequest(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceiveRequest)
+	r.receiveRequest(m)
+	r.end()
+}
+
+func (r *Replica) receiveRequest(m *traces.Message) {
+	if r.status != traces.StatusNormal || !r.IsPrimary() {
+		return
+	}
+	ce, known := r.table[m.Client]
+	s := ce.requestNumber
+	switch {
+	case m.RequestNumber > s || r.cfg.Bugs.NoClientTable:
+		r.appendEntry(traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: m.Op, Key: m.Key, Value: m.Value})
+		op := len(r.log)
+		r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: op, CommitNumber: r.commit, Entry: &r.log[op-1]})
+		r.timer = 0
+		if r.cfg.Bugs.ReplyBeforeCommit {
+			r.sendReply(&r.log[op-1], r.speculate(op))
+		}
+	case known && m.RequestNumber == s && ce.op <= r.commit:
+		r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: s, Result: r.results[ce.op-1]})
+	}
+}
+
+// ReceivePrepare: a backup appends the next op and acknowledges it, acknowledges a repeat
+// again, or asks for the missing entries; a PREPARE of a later view triggers state transfer.
+func (r *Replica) ReceivePrepare(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceivePrepare)
+	r.receivePrepare(m)
+	r.end()
+}
+
+func (r *Replica) receivePrepare(m *traces.Message) {
+	if r.status == traces.StatusRecovering {
+		return
+	}
+	if m.View > r.view {
+		r.learnLaterView(m.View)
+		return
+	}
+	if m.View < r.view || r.status != traces.StatusNormal || r.IsPrimary() {
+		return
+	}
+	if m.Entry == nil {
+		r.faultf("PREPARE from %d has no entry", m.From)
+		return
+	}
+	r.timer = 0
+	op := len(r.log)
+	ack := traces.Message{Type: traces.PrepareOk, To: r.primary(r.view), View: r.view, Replica: r.id}
+	switch {
+	case m.OpNumber == op+1 || (m.OpNumber > op+1 && r.cfg.Bugs.PrepareGap):
+		r.appendEntry(*m.Entry)
+		ack.OpNumber = len(r.log)
+		if r.cfg.Bugs.PrepareGap {
+			ack.OpNumber = m.OpNumber
+		}
+		r.send(ack)
+	case m.OpNumber <= op:
+		ack.OpNumber = op
+		r.send(ack)
+	default: // a gap: fetch what is missing
+		r.send(traces.Message{Type: traces.GetState, To: r.primary(r.view), View: r.view, OpNumber: op, Replica: r.id})
+	}
+	r.commitTo(min(m.CommitNumber, len(r.log)), false)
+}
+
+// learnLaterView is a PREPARE's or COMMIT's response to a later view: ask that view's primary
+// for the entries after the commit-number, changing nothing until NEWSTATE arrives.
+func (r *Replica) learnLaterView(v int) {
+	if r.cfg.Bugs.StateTransferTruncate {
+		// The paper's §5.2: drop the uncommitted suffix and join the view at once.
+		r.log = r.log[:r.commit:r.commit]
+		r.replaced = true
+		r.rebuildClientTable()
+		r.becomeNormal(v)
+	}
+	r.send(traces.Message{Type: traces.GetState, To: r.primary(v), View: v, OpNumber: r.commit, Replica: r.id})
+}
+
+// ReceivePrepareOk: the primary records the acknowledgement, commits what f backups have and
+// replies to the clients of the newly executed requests.
+func (r *Replica) ReceivePrepareOk(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceivePrepareOk)
+	r.receivePrepareOk(m)
+	r.end()
+}
+
+func (r *Replica) receivePrepareOk(m *traces.Message) {
+	if r.status != traces.StatusNormal || !r.IsPrimary() || m.View != r.view {
+		return
+	}
+	if !r.validReplica(m.Replica, "PREPAREOK") {
+		return
+	}
+	if m.OpNumber > r.prepOK[m.Replica] {
+		r.prepOK[m.Replica] = m.OpNumber
+	}
+	k := r.quorumOp()
+	if r.cfg.Bugs.CommitWithoutQuorum {
+		k = len(r.log)
+	}
+	r.commitTo(k, true)
+}
+
+// quorumOp is the largest n ≤ op-number that at least f other replicas acknowledged.
+func (r *Replica) quorumOp() int {
+	s := r.scratch[:0]
+	for i, v := range r.prepOK {
+		if i != r.id {
+			s = append(s, v)
+		}
+	}
+	// Partial selection sort: s[f-1] becomes the f-th largest.
+	for i := 0; i < r.f; i++ {
+		m := i
+		for j := i + 1; j < len(s); j++ {
+			if s[j] > s[m] {
+				m = j
+			}
+		}
+		s[i], s[m] = s[m], s[i]
+	}
+	r.scratch = s
+	return min(s[r.f-1], len(r.log))
+}
+
+// SendCommit (timer): an idle normal primary tells the backups its commit-number.
+func (r *Replica) SendCommit(out *Output) {
+	r.begin(out, "")
+	r.sendCommit()
+	r.end()
+}
+
+func (r *Replica) sendCommit() {
+	if r.status != traces.StatusNormal || !r.IsPrimary() {
+		return
+	}
+	r.out.Action = traces.SendCommit
+	r.broadcast(traces.Message{Type: traces.Commit, View: r.view, CommitNumber: r.commit})
+	r.timer = 0
+}
+
+// ResendPrepare (timer): a normal primary with uncommitted ops resends its latest PREPARE.
+func (r *Replica) ResendPrepare(out *Output) {
+	r.begin(out, "")
+	r.resendPrepare()
+	r.end()
+}
+
+func (r *Replica) resendPrepare() {
+	op := len(r.log)
+	if r.status != traces.StatusNormal || !r.IsPrimary() || op <= r.commit {
+		return
+	}
+	r.out.Action = traces.ResendPrepare
+	r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: op, CommitNumber: r.commit, Entry: &r.log[op-1]})
+	r.timer = 0
+}
+
+// ReceiveCommit: a backup commits up to what it has, asking for the rest; a COMMIT of a later
+// view triggers state transfer.
+func (r *Replica) ReceiveCommit(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceiveCommit)
+	r.receiveCommit(m)
+	r.end()
+}
+
+func (r *Replica) receiveCommit(m *traces.Message) {
+	if r.status == traces.StatusRecovering {
+		return
+	}
+	if m.View > r.view {
+		r.learnLaterView(m.View)
+		return
+	}
+	if m.View < r.view || r.status != traces.StatusNormal || r.IsPrimary() {
+		return
+	}
+	r.timer = 0
+	op := len(r.log)
+	r.commitTo(min(m.CommitNumber, op), false)
+	if m.CommitNumber > op {
+		r.send(traces.Message{Type: traces.GetState, To: r.primary(r.view), View: r.view, OpNumber: op, Replica: r.id})
+	}
+}

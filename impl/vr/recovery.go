@@ -1,0 +1,108 @@
+package vr
+
+import "github.com/vrcheck/vrcheck/traces"
+
+// Crash loses all of the replica's state: it is recovering, with the caller's fresh nonce.
+func (r *Replica) Crash(nonce int, out *Output) {
+	r.begin(out, traces.Crash)
+	r.view, r.commit, r.lastNormal = 0, 0, 0
+	r.status = traces.StatusRecovering
+	r.nonce = nonce
+	r.log = emptyLog
+	r.replaced = true
+	r.store.Reset()
+	r.results = r.results[:0]
+	clear(r.table)
+	clear(r.svc)
+	r.svcCount = 0
+	clear(r.dvc)
+	r.dvcCount = 0
+	clear(r.prepOK)
+	clear(r.rec)
+	r.recCount = 0
+	r.timer = 0
+	r.end()
+}
+
+// StartRecovery (timer, and right after restart): a recovering replica asks every other
+// replica for its state.
+func (r *Replica) StartRecovery(out *Output) {
+	r.begin(out, "")
+	r.startRecovery()
+	r.end()
+}
+
+func (r *Replica) startRecovery() {
+	if r.status != traces.StatusRecovering {
+		return
+	}
+	r.out.Action = traces.StartRecovery
+	r.broadcast(traces.Message{Type: traces.Recovery, Replica: r.id, Nonce: r.nonce})
+	r.timer = 0
+}
+
+// ReceiveRecovery: a normal replica answers; only the primary includes its log.
+func (r *Replica) ReceiveRecovery(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceiveRecovery)
+	r.receiveRecovery(m)
+	r.end()
+}
+
+func (r *Replica) receiveRecovery(m *traces.Message) {
+	answers := r.status == traces.StatusNormal ||
+		(r.status == traces.StatusRecovering && r.cfg.Bugs.RecoveringParticipates)
+	if !answers || !r.validReplica(m.Replica, "RECOVERY") {
+		return
+	}
+	resp := traces.Message{Type: traces.RecoveryResponse, To: m.Replica, View: r.view, Nonce: m.Nonce, Log: emptyLog, Replica: r.id}
+	if r.IsPrimary() {
+		n := len(r.log)
+		resp.Log, resp.OpNumber, resp.CommitNumber = r.logSlice(0, n), n, r.commit
+	}
+	r.send(resp)
+}
+
+// ReceiveRecoveryResponse: with f+1 responses including the latest view's primary's, the
+// recovering replica adopts that primary's state.
+func (r *Replica) ReceiveRecoveryResponse(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceiveRecoveryResponse)
+	r.receiveRecoveryResponse(m)
+	r.end()
+}
+
+func (r *Replica) receiveRecoveryResponse(m *traces.Message) {
+	if r.status != traces.StatusRecovering || m.Nonce != r.nonce ||
+		!r.validReplica(m.Replica, "RECOVERYRESPONSE") || !r.validLog(m, 0) {
+		return
+	}
+	if !r.rec[m.Replica].ok {
+		r.recCount++
+	}
+	r.rec[m.Replica] = recoveryRecord{ok: true, view: m.View, log: m.Log, opNumber: m.OpNumber, commitNumber: m.CommitNumber}
+	if r.recCount < r.f+1 {
+		return
+	}
+	v := -1
+	for i := range r.rec {
+		if r.rec[i].ok {
+			v = max(v, r.rec[i].view)
+		}
+	}
+	var src *recoveryRecord
+	if p := &r.rec[r.primary(v)]; p.ok && p.view == v {
+		src = p
+	} else if r.cfg.Bugs.RecoveryWithoutPrimary {
+		for i := range r.rec { // the lowest id among the latest view's responses
+			if r.rec[i].ok && r.rec[i].view == v {
+				src = &r.rec[i]
+				break
+			}
+		}
+	}
+	if src == nil {
+		return
+	}
+	r.replaceLog(copyLog(src.log))
+	r.becomeNormal(v)
+	r.commitTo(src.commitNumber, false)
+}

@@ -1,0 +1,35 @@
+package vr
+
+import "github.com/vrcheck/vrcheck/traces"
+
+// Tick advances the replica's timer by one tick and fires at most one timer action (see the
+// package doc). Out.Action is "" if none fired. The caller should not tick a replica that is
+// down (crashed and not yet restarted).
+func (r *Replica) Tick(out *Output) {
+	r.begin(out, "")
+	r.timer++
+	t := max(1, r.cfg.ReplicaTimeout)
+	switch r.status {
+	case traces.StatusNormal:
+		if r.IsPrimary() {
+			if r.timer >= max(1, t/2) {
+				if len(r.log) > r.commit {
+					r.resendPrepare()
+				} else {
+					r.sendCommit()
+				}
+			}
+		} else if r.timer >= t+r.id {
+			r.timeoutStartViewChange()
+		}
+	case traces.StatusViewChange:
+		if r.timer >= 2*t+r.id {
+			r.timeoutStartViewChange()
+		}
+	case traces.StatusRecovering:
+		if r.timer >= t+r.id {
+			r.startRecovery()
+		}
+	}
+	r.end()
+}

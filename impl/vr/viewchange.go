@@ -1,0 +1,181 @@
+package vr
+
+import "github.com/vrcheck/vrcheck/traces"
+
+// enterView is the contract's "enter view v": view-change status with fresh bookkeeping.
+func (r *Replica) enterView(v int) {
+	r.setView(v)
+	r.status = traces.StatusViewChange
+	clear(r.svc)
+	r.svcCount = 0
+	if !r.cfg.Bugs.DVCMixedViews { // the bug keeps DOVIEWCHANGEs of earlier views
+		clear(r.dvc)
+		r.dvcCount = 0
+	}
+	clear(r.prepOK)
+	r.timer = 0
+}
+
+func (r *Replica) participates() bool {
+	return r.status != traces.StatusRecovering || r.cfg.Bugs.RecoveringParticipates
+}
+
+// TimeoutStartViewChange (timer): a backup that stopped hearing from its primary, or a replica
+// whose view change stalled, moves to the next view.
+func (r *Replica) TimeoutStartViewChange(out *Output) {
+	r.begin(out, "")
+	r.timeoutStartViewChange()
+	r.end()
+}
+
+func (r *Replica) timeoutStartViewChange() {
+	normalBackup := r.status == traces.StatusNormal && !r.IsPrimary()
+	if !normalBackup && r.status != traces.StatusViewChange {
+		return
+	}
+	r.out.Action = traces.TimeoutStartViewChange
+	next := r.view + 1
+	if r.cfg.Bugs.ViewWrap {
+		next = (r.view + 1) % (r.n - 1)
+	}
+	r.enterView(next)
+	r.broadcast(traces.Message{Type: traces.StartViewChange, View: next, Replica: r.id})
+}
+
+// ReceiveStartViewChange: join a later view change; on f STARTVIEWCHANGEs for the view, send
+// DOVIEWCHANGE to its primary.
+func (r *Replica) ReceiveStartViewChange(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceiveStartViewChange)
+	r.receiveStartViewChange(m)
+	r.end()
+}
+
+func (r *Replica) receiveStartViewChange(m *traces.Message) {
+	if !r.participates() || !r.validReplica(m.Replica, "STARTVIEWCHANGE") {
+		return
+	}
+	r.joinLaterView(m.View)
+	if m.View != r.view || r.status != traces.StatusViewChange || r.svc[m.Replica] {
+		return
+	}
+	r.svc[m.Replica] = true
+	r.svcCount++
+	if r.svcCount == r.f {
+		r.doViewChange()
+	}
+}
+
+// joinLaterView enters view v and announces it, if v is later than the replica's view.
+func (r *Replica) joinLaterView(v int) {
+	if v > r.view {
+		r.enterView(v)
+		r.broadcast(traces.Message{Type: traces.StartViewChange, View: v, Replica: r.id})
+	}
+}
+
+// doViewChange sends the replica's DOVIEWCHANGE to the new primary, or records it if the
+// replica is that primary (which may complete the quorum).
+func (r *Replica) doViewChange() {
+	n := len(r.log)
+	p := r.primary(r.view)
+	if p == r.id {
+		r.recordDVC(r.id, r.view, r.logSlice(0, n), r.lastNormal, n, r.commit)
+		return
+	}
+	r.send(traces.Message{Type: traces.DoViewChange, To: p, View: r.view, Log: r.logSlice(0, n),
+		LastNormalView: r.lastNormal, OpNumber: n, CommitNumber: r.commit, Replica: r.id})
+}
+
+// ReceiveDoViewChange: the new primary collects f+1 DOVIEWCHANGEs (its own included) and then
+// starts the view.
+func (r *Replica) ReceiveDoViewChange(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceiveDoViewChange)
+	r.receiveDoViewChange(m)
+	r.end()
+}
+
+func (r *Replica) receiveDoViewChange(m *traces.Message) {
+	if !r.participates() || !r.validReplica(m.Replica, "DOVIEWCHANGE") || !r.validLog(m, 0) {
+		return
+	}
+	r.joinLaterView(m.View)
+	sameView := m.View == r.view || (r.cfg.Bugs.DVCMixedViews && m.View < r.view)
+	if !sameView || r.status != traces.StatusViewChange || !r.IsPrimary() {
+		return
+	}
+	r.recordDVC(m.Replica, m.View, m.Log, m.LastNormalView, m.OpNumber, m.CommitNumber)
+}
+
+func (r *Replica) recordDVC(from, view int, log []traces.Entry, lastNormal, op, commit int) {
+	if !r.dvc[from].ok {
+		r.dvcCount++
+	}
+	r.dvc[from] = dvcRecord{ok: true, view: view, log: log, lastNormalView: lastNormal, opNumber: op, commitNumber: commit}
+	if r.dvcCount >= r.f+1 {
+		r.startView()
+	}
+}
+
+// startView: the new primary adopts the best recorded log (largest last-normal-view, then
+// largest op-number, then lowest replica id), becomes normal and sends STARTVIEW.
+func (r *Replica) startView() {
+	best := -1
+	k := r.commit
+	for i := range r.dvc {
+		d := &r.dvc[i]
+		if !d.ok {
+			continue
+		}
+		k = max(k, d.commitNumber)
+		if best < 0 || r.betterDVC(d, &r.dvc[best]) {
+			best = i
+		}
+	}
+	r.replaceLog(copyLog(r.dvc[best].log))
+	n := len(r.log)
+	if k > n {
+		r.faultf("recorded commit-number %d exceeds the chosen log's op-number %d", k, n)
+		k = n
+	}
+	r.becomeNormal(r.view)
+	r.broadcast(traces.Message{Type: traces.StartView, View: r.view, Log: r.logSlice(0, n), OpNumber: n, CommitNumber: k})
+	r.commitTo(k, true)
+}
+
+// betterDVC orders DOVIEWCHANGEs for log selection; ties on both keys keep the lower id,
+// which the caller scans first.
+func (r *Replica) betterDVC(a, b *dvcRecord) bool {
+	if !r.cfg.Bugs.DVCLargestNOnly && a.lastNormalView != b.lastNormalView {
+		return a.lastNormalView > b.lastNormalView
+	}
+	return a.opNumber > b.opNumber
+}
+
+// ReceiveStartView: a replica in the view change (or behind it) adopts the new primary's log,
+// becomes normal and acknowledges the uncommitted ops.
+func (r *Replica) ReceiveStartView(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceiveStartView)
+	r.receiveStartView(m)
+	r.end()
+}
+
+func (r *Replica) receiveStartView(m *traces.Message) {
+	if r.status == traces.StatusRecovering || !r.validLog(m, 0) {
+		return
+	}
+	accept := m.View > r.view ||
+		(m.View == r.view && r.status == traces.StatusViewChange) ||
+		(m.View == r.view && r.cfg.Bugs.LateStartView)
+	if !accept {
+		return
+	}
+	r.replaceLog(copyLog(m.Log))
+	r.becomeNormal(m.View)
+	if r.cfg.Bugs.CommitRegress && m.CommitNumber < r.commit {
+		r.reexecute(m.CommitNumber)
+	}
+	r.commitTo(m.CommitNumber, false)
+	if n := len(r.log); n > r.commit {
+		r.send(traces.Message{Type: traces.PrepareOk, To: r.primary(r.view), View: r.view, OpNumber: n, Replica: r.id})
+	}
+}
