@@ -1,0 +1,61 @@
+package sim
+
+import (
+	"fmt"
+	"io"
+	"slices"
+)
+
+// Result is what a run did, for the summary and for sweeps.
+type Result struct {
+	Scenario  Scenario
+	Replicas  int
+	Ticks     int // simulated time
+	Events    int // trace lines after the header
+	Requests  int // requests the workload asked for
+	Completed int // requests that returned
+	// Latencies holds each completed request's latency in ticks, in completion order.
+	Latencies      []int
+	Views          int // the highest view-number any replica reached
+	ViewChanges    int // views started by a new primary
+	Crashes        int
+	Recoveries     int
+	StateTransfers int // NEWSTATEs that moved a replica forward
+	Partitions     int
+	Sent           int
+	Dropped        int
+	Duplicated     int
+	// Faults are the replicas' own assertion failures (see impl/vr): each is a bug report.
+	Faults []string
+}
+
+// Latency returns the p-th percentile latency (nearest rank), 0 < p <= 100.
+func (r *Result) Latency(p float64) int {
+	if len(r.Latencies) == 0 {
+		return 0
+	}
+	s := slices.Clone(r.Latencies)
+	slices.Sort(s)
+	rank := int(p/100*float64(len(s)) + 0.999999)
+	rank = min(max(rank, 1), len(s))
+	return s[rank-1]
+}
+
+// WriteSummary prints what a user wants to know about the run.
+func (r *Result) WriteSummary(w io.Writer) {
+	sc := r.Scenario
+	fmt.Fprintf(w, "seed %d: %d replicas (f=%d), %d clients x %d requests\n", sc.Seed, r.Replicas, sc.F, sc.Clients, sc.Requests)
+	fmt.Fprintf(w, "  requests completed  %d of %d in %d ticks (%d trace events)\n", r.Completed, r.Requests, r.Ticks, r.Events)
+	fmt.Fprintf(w, "  latency (ticks)     p50 %d  p90 %d  p99 %d  max %d\n", r.Latency(50), r.Latency(90), r.Latency(99), r.Latency(100))
+	fmt.Fprintf(w, "  views               final view %d, %d view changes\n", r.Views, r.ViewChanges)
+	fmt.Fprintf(w, "  crashes             %d crashed, %d recovered\n", r.Crashes, r.Recoveries)
+	fmt.Fprintf(w, "  state transfers     %d\n", r.StateTransfers)
+	fmt.Fprintf(w, "  partitions          %d\n", r.Partitions)
+	fmt.Fprintf(w, "  messages            %d sent, %d dropped, %d duplicated\n", r.Sent, r.Dropped, r.Duplicated)
+	if len(sc.Bugs) > 0 {
+		fmt.Fprintf(w, "  bug switches on     %v\n", sc.Bugs)
+	}
+	for _, f := range r.Faults {
+		fmt.Fprintf(w, "  replica assertion   %s\n", f)
+	}
+}

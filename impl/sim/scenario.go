@@ -1,0 +1,273 @@
+package sim
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Scenario is everything that determines a run: with the same Scenario, Run writes the same
+// trace, byte for byte. Its YAML form is what `vrcheck --scenario FILE` reads.
+type Scenario struct {
+	Seed           int64    `yaml:"seed" json:"seed"`
+	F              int      `yaml:"f" json:"f"`
+	Clients        int      `yaml:"clients" json:"clients"`
+	Requests       int      `yaml:"requests" json:"requests"` // per client
+	ClientTimeout  int      `yaml:"clientTimeout" json:"clientTimeout"`
+	ReplicaTimeout int      `yaml:"replicaTimeout" json:"replicaTimeout"`
+	Workload       Workload `yaml:"workload" json:"workload"`
+	Faults         Faults   `yaml:"faults" json:"faults"`
+	Schedule       []Fault  `yaml:"schedule" json:"schedule"`
+	// MaxTicks bounds the run: a run that has not completed every request by then fails.
+	MaxTicks int      `yaml:"maxTicks" json:"maxTicks"`
+	Bugs     []string `yaml:"bugs" json:"bugs"`
+}
+
+// Workload says what clients ask for.
+type Workload struct {
+	Keys   int `yaml:"keys" json:"keys"` // keys are "k0".."k<keys-1>"
+	Get    int `yaml:"get" json:"get"`   // relative weights of the operations
+	Put    int `yaml:"put" json:"put"`
+	Append int `yaml:"append" json:"append"`
+}
+
+// Faults are drawn at random from these rates until tick StopAt; after it the network is
+// reliable and crashed replicas restart, so a correct cluster must finish every request.
+type Faults struct {
+	Drop      float64 `yaml:"drop" json:"drop"`           // probability a message is lost
+	Duplicate float64 `yaml:"duplicate" json:"duplicate"` // probability a message is delivered twice
+	// Messages take MinDelay..MaxDelay ticks; a spread reorders them.
+	MinDelay int `yaml:"minDelay" json:"minDelay"`
+	MaxDelay int `yaml:"maxDelay" json:"maxDelay"`
+	// Crash is the probability per tick that one replica crashes (never more than f at once
+	// are crashed or recovering); it restarts RestartAfter ticks later.
+	Crash        float64 `yaml:"crash" json:"crash"`
+	RestartAfter int     `yaml:"restartAfter" json:"restartAfter"`
+	// Partition is the probability per tick that one replica is cut off (half of the time
+	// one-way) for PartitionLength ticks.
+	Partition       float64 `yaml:"partition" json:"partition"`
+	PartitionLength int     `yaml:"partitionLength" json:"partitionLength"`
+	StopAt          int     `yaml:"stopAt" json:"stopAt"`
+}
+
+// Fault is one scheduled fault: "at tick 200 crash replica 0", "restart replica 0 at 230",
+// "partition {0} | {1,2} from 300 to 600" (symmetric) or "{0} -> {1,2}" (one-way: messages
+// from 0 to 1 and 2 are lost).
+type Fault struct {
+	At        int    `yaml:"at,omitempty" json:"at,omitempty"`
+	Crash     *int   `yaml:"crash,omitempty" json:"crash,omitempty"`
+	Restart   *int   `yaml:"restart,omitempty" json:"restart,omitempty"`
+	Partition string `yaml:"partition,omitempty" json:"partition,omitempty"`
+	From      int    `yaml:"from,omitempty" json:"from,omitempty"`
+	To        int    `yaml:"to,omitempty" json:"to,omitempty"`
+
+	cut [][2]int // parsed partition: blocked (from, to) pairs
+}
+
+// Default is the seed program's configuration: f = 1, 5 clients, 10 requests each, client
+// timeout 10, replica timeout 5, with faults on.
+func Default() Scenario {
+	return Scenario{
+		Seed: 1, F: 1, Clients: 5, Requests: 10, ClientTimeout: 10, ReplicaTimeout: 5,
+		Workload: Workload{Keys: 3, Get: 1, Put: 1, Append: 1},
+		Faults: Faults{
+			Drop: 0.02, Duplicate: 0.02, MinDelay: 1, MaxDelay: 3,
+			Crash: 0.01, RestartAfter: 20, Partition: 0.005, PartitionLength: 30, StopAt: 400,
+		},
+		MaxTicks: 20000,
+		Bugs:     []string{},
+	}
+}
+
+// NoFaults returns f with every random fault off.
+func NoFaults(f Faults) Faults {
+	f.Drop, f.Duplicate, f.Crash, f.Partition = 0, 0, 0, 0
+	f.MaxDelay = f.MinDelay
+	return f
+}
+
+// Load reads a scenario from a YAML file. Fields it leaves out keep the Default values.
+func Load(path string) (Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Scenario{}, err
+	}
+	return Parse(data, path)
+}
+
+// Parse reads a YAML scenario; name is used in errors.
+func Parse(data []byte, name string) (Scenario, error) {
+	sc := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&sc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return sc, nil // an empty file is the default scenario
+		}
+		return Scenario{}, fmt.Errorf("%s: %s", name, yamlMessage(err))
+	}
+	if err := sc.Validate(); err != nil {
+		return Scenario{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return sc, nil
+}
+
+// yamlMessage turns yaml.v3's "yaml: line 3: ..." into "line 3: ...".
+func yamlMessage(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return strings.Join(te.Errors, "; ")
+	}
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// Validate checks that the scenario can be run, and parses the schedule's partitions.
+func (sc *Scenario) Validate() error {
+	var errs []string
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	if sc.Seed < 0 || sc.Seed > 1<<31-1 {
+		bad("seed %d must be in 0..2^31-1", sc.Seed)
+	}
+	if sc.F < 1 || sc.F > 7 {
+		bad("f = %d: must be 1..7", sc.F)
+	}
+	if sc.Clients < 1 || sc.Clients > 1000 {
+		bad("clients = %d: must be 1..1000", sc.Clients)
+	}
+	if sc.Requests < 0 {
+		bad("requests = %d: must be >= 0", sc.Requests)
+	}
+	if sc.ClientTimeout < 1 {
+		bad("clientTimeout = %d: must be >= 1", sc.ClientTimeout)
+	}
+	if sc.ReplicaTimeout < 2 {
+		bad("replicaTimeout = %d: must be >= 2 (the primary's heartbeat is half of it)", sc.ReplicaTimeout)
+	}
+	w := sc.Workload
+	if w.Keys < 1 {
+		bad("workload.keys = %d: must be >= 1", w.Keys)
+	}
+	if w.Get < 0 || w.Put < 0 || w.Append < 0 || w.Get+w.Put+w.Append == 0 {
+		bad("workload weights get/put/append must be >= 0 and not all 0")
+	}
+	f := sc.Faults
+	for name, p := range map[string]float64{"drop": f.Drop, "duplicate": f.Duplicate, "crash": f.Crash, "partition": f.Partition} {
+		if p < 0 || p > 1 {
+			bad("faults.%s = %v: must be a probability in [0, 1]", name, p)
+		}
+	}
+	if f.Drop >= 1 {
+		bad("faults.drop = 1 loses every message: nothing could complete")
+	}
+	if f.MinDelay < 1 || f.MaxDelay < f.MinDelay || f.MaxDelay > 1000 {
+		bad("faults.minDelay/maxDelay = %d/%d: need 1 <= minDelay <= maxDelay <= 1000", f.MinDelay, f.MaxDelay)
+	}
+	if f.RestartAfter < 1 {
+		bad("faults.restartAfter = %d: must be >= 1", f.RestartAfter)
+	}
+	if f.PartitionLength < 1 {
+		bad("faults.partitionLength = %d: must be >= 1", f.PartitionLength)
+	}
+	if sc.MaxTicks < 1 {
+		bad("maxTicks = %d: must be >= 1", sc.MaxTicks)
+	}
+	n := 2*sc.F + 1
+	for i := range sc.Schedule {
+		ev := &sc.Schedule[i]
+		where := fmt.Sprintf("schedule[%d]", i)
+		kinds := 0
+		if ev.Crash != nil {
+			kinds++
+			if *ev.Crash < 0 || *ev.Crash >= n {
+				bad("%s: crash replica %d: replicas are 0..%d", where, *ev.Crash, n-1)
+			}
+		}
+		if ev.Restart != nil {
+			kinds++
+			if *ev.Restart < 0 || *ev.Restart >= n {
+				bad("%s: restart replica %d: replicas are 0..%d", where, *ev.Restart, n-1)
+			}
+		}
+		if ev.Partition != "" {
+			kinds++
+			cut, err := parsePartition(ev.Partition, n)
+			if err != nil {
+				bad("%s: %v", where, err)
+			}
+			ev.cut = cut
+			if ev.To <= ev.From {
+				bad("%s: partition needs from < to (got from %d, to %d)", where, ev.From, ev.To)
+			}
+		} else if ev.From != 0 || ev.To != 0 {
+			bad("%s: from/to belong to a partition", where)
+		}
+		if kinds != 1 {
+			bad("%s: give exactly one of crash, restart or partition", where)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "; "))
+	}
+	if sc.Bugs == nil {
+		sc.Bugs = []string{}
+	}
+	sort.Strings(sc.Bugs)
+	return nil
+}
+
+var partitionRE = regexp.MustCompile(`^\s*\{([\d\s,]*)\}\s*(\||->)\s*\{([\d\s,]*)\}\s*$`)
+
+// parsePartition reads "{0} | {1,2}" (both directions cut) or "{0} -> {1,2}" (one way).
+func parsePartition(s string, n int) ([][2]int, error) {
+	m := partitionRE.FindStringSubmatch(s)
+	if m == nil {
+		return nil, fmt.Errorf("partition %q: want \"{a,b} | {c}\" (symmetric) or \"{a} -> {b,c}\" (one-way)", s)
+	}
+	side := func(list string) ([]int, error) {
+		var ids []int
+		for _, f := range strings.Split(list, ",") {
+			f = strings.TrimSpace(f)
+			if f == "" {
+				continue
+			}
+			id, err := strconv.Atoi(f)
+			if err != nil || id < 0 || id >= n {
+				return nil, fmt.Errorf("partition %q: %q is not a replica (0..%d)", s, f, n-1)
+			}
+			ids = append(ids, id)
+		}
+		if len(ids) == 0 {
+			return nil, fmt.Errorf("partition %q: a side is empty", s)
+		}
+		return ids, nil
+	}
+	a, err := side(m[1])
+	if err != nil {
+		return nil, err
+	}
+	b, err := side(m[3])
+	if err != nil {
+		return nil, err
+	}
+	var cut [][2]int
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return nil, fmt.Errorf("partition %q: replica %d is on both sides", s, x)
+			}
+			cut = append(cut, [2]int{x, y})
+			if m[2] == "|" {
+				cut = append(cut, [2]int{y, x})
+			}
+		}
+	}
+	return cut, nil
+}
