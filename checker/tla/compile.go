@@ -1,0 +1,1052 @@
+package tla
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/vrcheck/vrcheck/checker/tla/syntax"
+)
+
+// Levels of expressions, as in SANY.
+const (
+	lvlConst = iota
+	lvlState
+	lvlAction
+	lvlTemporal
+)
+
+type varDecl struct {
+	name string
+	idx  int
+	loc
+}
+
+// constDecl is a CONSTANT whose value the configuration supplies.
+type constDecl struct {
+	name  string
+	arity int
+	loc
+	set bool
+	val Value
+	def *opDef // C <- Op with a zero-arity Op: evaluated on first use
+}
+
+func (k *constDecl) get(c *ctx, at loc) Value {
+	if k.def != nil {
+		return k.def.value(c, nil)
+	}
+	if !k.set {
+		at.failf("the constant %s is not assigned a value by the configuration", k.name)
+	}
+	return k.val
+}
+
+type symKind int
+
+const (
+	symDef symKind = iota
+	symConst
+	symVar
+	symBuiltin
+	symInst
+	symSubst
+)
+
+type subst struct {
+	x      node
+	level  int
+	nscope int
+	arity  int
+}
+
+type instSyms struct {
+	name   string
+	params []syntax.Param
+	syms   map[string]*symbol
+	prefix int
+}
+
+type symbol struct {
+	kind  symKind
+	def   *opDef
+	k     *constDecl
+	v     *varDecl
+	b     *builtin
+	inst  *instSyms
+	sub   *subst
+	arity int
+	// base is the number of instance parameters in the definition's env
+	// prefix; -1 for global definitions.
+	base int
+	user bool // declared in a user module (for shadowing checks)
+	loc
+}
+
+// modScope is a module compiled in one context (plain or instantiated).
+type modScope struct {
+	name       string
+	file       string
+	syms       map[string]*symbol
+	exports    map[string]*symbol
+	prefix     []scopeEntry // instance parameters
+	assumes    []node
+	assumeLocs []loc
+	defs       []*opDef // in order, for listing
+}
+
+type scopeEntry struct {
+	name  string
+	arity int // operator parameters and LET operators
+}
+
+type scope struct {
+	entries []scopeEntry
+}
+
+func (s *scope) push(names ...string) *scope {
+	ns := &scope{entries: make([]scopeEntry, len(s.entries), len(s.entries)+len(names))}
+	copy(ns.entries, s.entries)
+	for _, n := range names {
+		ns.entries = append(ns.entries, scopeEntry{name: n})
+	}
+	return ns
+}
+
+func (s *scope) pushEntry(e scopeEntry) *scope {
+	ns := &scope{entries: make([]scopeEntry, len(s.entries), len(s.entries)+1)}
+	copy(ns.entries, s.entries)
+	ns.entries = append(ns.entries, e)
+	return ns
+}
+
+func (s *scope) lookup(name string) (scopeEntry, int, bool) {
+	for i := len(s.entries) - 1; i >= 0; i-- {
+		if s.entries[i].name == name {
+			return s.entries[i], len(s.entries) - 1 - i, true
+		}
+	}
+	return scopeEntry{}, 0, false
+}
+
+// Loader finds module sources: built-in modules first, then the directory.
+type Loader struct {
+	Dir    string
+	parsed map[string]*syntax.Module
+	// OnParse is called for each module file parsed (for SANY-like output).
+	OnParse func(file string)
+}
+
+func NewLoader(dir string) *Loader {
+	return &Loader{Dir: dir, parsed: map[string]*syntax.Module{}}
+}
+
+func (l *Loader) load(name string) (*syntax.Module, bool, error) {
+	if m, ok := l.parsed[name]; ok {
+		_, b := builtinSources[name]
+		return m, b, nil
+	}
+	var file, src string
+	builtin := false
+	if s, ok := builtinSources[name]; ok {
+		file, src, builtin = "<builtin>/"+name+".tla", s, true
+	} else {
+		file = filepath.Join(l.Dir, name+".tla")
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, false, fmt.Errorf("cannot find module %s: %w", name, err)
+		}
+		src = string(b)
+		if l.OnParse != nil {
+			l.OnParse(file)
+		}
+	}
+	m, err := syntax.ParseModule(file, src)
+	if err != nil {
+		return nil, false, err
+	}
+	if m.Name != name {
+		return nil, false, &syntax.Error{File: file, Pos: m.P, Msg: fmt.Sprintf("file %s declares module %s", file, m.Name)}
+	}
+	l.parsed[name] = m
+	return m, builtin, nil
+}
+
+// compiler resolves names and builds executable nodes.
+type compiler struct {
+	ld      *Loader
+	errs    []error
+	vars    []*varDecl
+	consts  []*constDecl
+	plain   map[string]*modScope
+	loading map[string]bool
+	// OnSemantic is called when a user module's semantic processing starts.
+	onSemantic func(name string)
+}
+
+func (cp *compiler) errorf(at loc, format string, args ...any) {
+	if len(cp.errs) < 50 {
+		cp.errs = append(cp.errs, &syntax.Error{File: at.file, Pos: at.pos, Msg: fmt.Sprintf(format, args...)})
+	}
+}
+
+func (cp *compiler) fatal(err error) {
+	cp.errs = append(cp.errs, err)
+}
+
+// declaredParams lists the constants and variables of a module and of
+// the user modules it extends.
+func (cp *compiler) declaredParams(name string, seen map[string]bool) ([]syntax.Param, []syntax.Param, error) {
+	if seen[name] {
+		return nil, nil, nil
+	}
+	seen[name] = true
+	m, builtin, err := cp.ld.load(name)
+	if err != nil || builtin {
+		return nil, nil, err
+	}
+	var cs, vs []syntax.Param
+	for _, e := range m.Extends {
+		c2, v2, err := cp.declaredParams(e, seen)
+		if err != nil {
+			return nil, nil, err
+		}
+		cs, vs = append(cs, c2...), append(vs, v2...)
+	}
+	return append(cs, m.Constants...), append(vs, m.Variables...), nil
+}
+
+func (cp *compiler) addSym(ms *modScope, name string, s *symbol, export bool, at loc) {
+	if old, ok := ms.syms[name]; ok && old != s && !sameSym(old, s) {
+		cp.errorf(at, "Multiple declarations or definitions for symbol %s.", name)
+		return
+	}
+	ms.syms[name] = s
+	if export {
+		ms.exports[name] = s
+	}
+}
+
+func sameSym(a, b *symbol) bool {
+	return a.kind == b.kind && a.def != nil && a.def == b.def || a.kind == symBuiltin && b.kind == symBuiltin && a.b == b.b ||
+		a.k != nil && a.k == b.k || a.v != nil && a.v == b.v
+}
+
+// module compiles a module. subs is nil for a plain (top-level or
+// extended) module; otherwise it maps constant and variable names to the
+// instance's substitutions.
+func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeEntry, at loc) *modScope {
+	plain := subs == nil && len(prefix) == 0
+	m, builtin, err := cp.ld.load(name)
+	if err != nil {
+		if _, ok := err.(*syntax.Error); ok {
+			cp.fatal(err)
+		} else {
+			cp.errorf(at, "%v", err)
+		}
+		return nil
+	}
+	if builtin {
+		plain, subs, prefix = true, nil, nil
+	}
+	if plain {
+		if ms, ok := cp.plain[name]; ok {
+			return ms
+		}
+		if cp.loading[name] {
+			cp.errorf(at, "circular dependency through module %s", name)
+			return nil
+		}
+		cp.loading[name] = true
+		defer delete(cp.loading, name)
+	}
+	ms := &modScope{name: m.Name, file: m.File, syms: map[string]*symbol{}, exports: map[string]*symbol{}, prefix: prefix}
+	if b, ok := builtinOps[name]; ok {
+		for _, op := range b {
+			s := &symbol{kind: symBuiltin, b: op, arity: op.arity}
+			ms.syms[op.name] = s
+			ms.exports[op.name] = s
+		}
+	}
+	for i, e := range m.Extends {
+		ext := cp.module(e, subs, prefix, loc{m.File, m.ExtendsPos[i]})
+		if ext == nil {
+			continue
+		}
+		for n, s := range ext.exports {
+			cp.addSym(ms, n, s, true, loc{m.File, m.ExtendsPos[i]})
+		}
+	}
+	if !builtin && cp.onSemantic != nil && plain {
+		cp.onSemantic(m.Name)
+	}
+	base := -1
+	if len(prefix) > 0 {
+		base = len(prefix)
+	}
+	for _, c := range m.Constants {
+		l := loc{m.File, c.P}
+		if subs != nil {
+			s, ok := subs[c.Name]
+			if !ok {
+				cp.errorf(l, "no substitution for constant %s of instantiated module %s", c.Name, m.Name)
+				continue
+			}
+			cp.addSym(ms, c.Name, s, true, l)
+			continue
+		}
+		k := &constDecl{name: c.Name, arity: c.Arity, loc: l}
+		cp.consts = append(cp.consts, k)
+		cp.addSym(ms, c.Name, &symbol{kind: symConst, k: k, arity: c.Arity, user: !builtin, loc: l}, true, l)
+	}
+	for _, v := range m.Variables {
+		l := loc{m.File, v.P}
+		if subs != nil {
+			s, ok := subs[v.Name]
+			if !ok {
+				cp.errorf(l, "no substitution for variable %s of instantiated module %s", v.Name, m.Name)
+				continue
+			}
+			cp.addSym(ms, v.Name, s, true, l)
+			continue
+		}
+		vd := &varDecl{name: v.Name, idx: len(cp.vars), loc: l}
+		cp.vars = append(cp.vars, vd)
+		cp.addSym(ms, v.Name, &symbol{kind: symVar, v: vd, user: true, loc: l}, true, l)
+	}
+	recursive := map[string]*opDef{}
+	for _, r := range m.Recursive {
+		d := &opDef{name: r.Name, loc: loc{m.File, r.P}, mod: m.Name}
+		d.params = make([]syntax.Param, r.Arity)
+		recursive[r.Name] = d
+		cp.addSym(ms, r.Name, &symbol{kind: symDef, def: d, arity: r.Arity, base: base, user: !builtin, loc: d.loc}, true, d.loc)
+	}
+	for _, u := range m.Order {
+		switch u := u.(type) {
+		case *syntax.OpDef:
+			if old, ok := ms.syms[u.Name]; ok && old.kind == symBuiltin && builtin {
+				continue // a native implementation overrides the TLA+ definition
+			}
+			d := recursive[u.Name]
+			l := loc{m.File, u.P}
+			if d == nil {
+				d = &opDef{name: u.Name, loc: l, mod: m.Name}
+				cp.addSym(ms, u.Name, &symbol{kind: symDef, def: d, arity: len(u.Params), base: base, user: !builtin, loc: l}, !u.Local, l)
+			} else {
+				if len(d.params) != len(u.Params) {
+					cp.errorf(l, "RECURSIVE declaration of %s has a different arity", u.Name)
+				}
+				if u.Local {
+					delete(ms.exports, u.Name)
+				}
+			}
+			d.params = u.Params
+			d.defAST = u
+			d.loc = l
+			cp.compileDef(ms, d, u, prefix)
+			ms.defs = append(ms.defs, d)
+		case *syntax.Instance:
+			cp.instance(ms, m, u, prefix)
+		}
+	}
+	for _, a := range m.Assumes {
+		n, _ := cp.expr(ms, &scope{entries: prefix}, a)
+		ms.assumes = append(ms.assumes, n)
+		ms.assumeLocs = append(ms.assumeLocs, loc{m.File, a.At()})
+	}
+	if plain {
+		cp.plain[name] = ms
+	}
+	return ms
+}
+
+func (cp *compiler) compileDef(ms *modScope, d *opDef, u *syntax.OpDef, prefix []scopeEntry) {
+	sc := &scope{entries: append([]scopeEntry(nil), prefix...)}
+	for _, p := range u.Params {
+		cp.checkShadow(ms, p.Name, loc{ms.file, p.P})
+		sc = sc.pushEntry(scopeEntry{name: p.Name, arity: p.Arity})
+	}
+	var body node
+	var lvl int
+	if u.IsFunc {
+		fc := u.Body.(*syntax.FuncCons)
+		n, l := cp.expr(ms, sc, fc)
+		body, lvl = &recFunc{fc: n.(*funcCons)}, l
+	} else {
+		body, lvl = cp.expr(ms, sc, u.Body)
+	}
+	d.body, d.level = body, lvl
+	d.cached = len(u.Params) == 0 && lvl == lvlConst && len(prefix) == 0
+}
+
+func (cp *compiler) checkShadow(ms *modScope, name string, at loc) {
+	if s, ok := ms.syms[name]; ok && s.user && s.kind != symInst {
+		cp.errorf(at, "Multiply-defined symbol '%s': this definition or declaration conflicts with the one at %s:%d:%d", name, s.file, s.pos.Line, s.pos.Col)
+	}
+}
+
+func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance, prefix []scopeEntry) {
+	l := loc{m.File, u.P}
+	cs, vs, err := cp.declaredParams(u.Module, map[string]bool{})
+	if err != nil {
+		cp.errorf(l, "%v", err)
+		return
+	}
+	inner := append([]scopeEntry(nil), prefix...)
+	for _, p := range u.Params {
+		inner = append(inner, scopeEntry{name: p.Name, arity: p.Arity})
+	}
+	sc := &scope{entries: inner}
+	subs := map[string]*symbol{}
+	explicit := map[string]syntax.Subst{}
+	for _, s := range u.Subst {
+		explicit[s.Name] = s
+	}
+	for _, p := range append(append([]syntax.Param(nil), cs...), vs...) {
+		var n node
+		var lvl int
+		if s, ok := explicit[p.Name]; ok {
+			if p.Arity > 0 {
+				n = cp.opArg(ms, sc, s.Expr, p.Arity)
+			} else {
+				n, lvl = cp.expr(ms, sc, s.Expr)
+			}
+			delete(explicit, p.Name)
+		} else {
+			ref := &syntax.Ref{P: u.P, Path: []syntax.Seg{{Name: p.Name}}}
+			if _, _, ok := sc.lookup(p.Name); !ok {
+				if _, ok := ms.syms[p.Name]; !ok {
+					cp.errorf(l, "INSTANCE %s: no substitution for %s and no symbol of that name in scope", u.Module, p.Name)
+					continue
+				}
+			}
+			if p.Arity > 0 {
+				n = cp.opArg(ms, sc, ref, p.Arity)
+			} else {
+				n, lvl = cp.expr(ms, sc, ref)
+			}
+		}
+		subs[p.Name] = &symbol{kind: symSubst, sub: &subst{x: n, level: lvl, nscope: len(inner), arity: p.Arity}, arity: p.Arity, base: len(inner)}
+	}
+	for name, s := range explicit {
+		cp.errorf(loc{m.File, s.P}, "INSTANCE %s: %s is not a constant or variable of the module", u.Module, name)
+	}
+	if len(prefix) > 0 && len(u.Params) > 0 {
+		cp.errorf(l, "not supported: nested parametrized INSTANCE")
+		return
+	}
+	im := cp.module(u.Module, subs, inner, l)
+	if im == nil {
+		return
+	}
+	if u.Name == "" {
+		for n, s := range im.exports {
+			if s.kind == symSubst {
+				continue
+			}
+			cp.addSym(ms, n, s, !u.Local, l)
+		}
+		return
+	}
+	is := &instSyms{name: u.Name, params: u.Params, syms: im.exports, prefix: len(inner)}
+	cp.addSym(ms, u.Name, &symbol{kind: symInst, inst: is, arity: len(u.Params), user: true, loc: l}, !u.Local, l)
+}
+
+func maxLvl(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// opArg compiles an argument for an operator parameter of the given arity.
+func (cp *compiler) opArg(ms *modScope, sc *scope, e syntax.Expr, arity int) node {
+	at := loc{ms.file, e.At()}
+	switch x := e.(type) {
+	case *syntax.Lambda:
+		if len(x.Params) != arity {
+			cp.errorf(at, "LAMBDA has %d parameters but %d are expected", len(x.Params), arity)
+		}
+		d := &opDef{name: "LAMBDA", loc: at}
+		inner := sc
+		for _, p := range x.Params {
+			d.params = append(d.params, syntax.Param{Name: p})
+			inner = inner.push(p)
+		}
+		d.body, d.level = cp.expr(ms, inner, x.Body)
+		return &lambda{def: d}
+	case *syntax.OpArg:
+		s, ok := ms.syms[x.Name]
+		if !ok {
+			cp.errorf(at, "Unknown operator: `%s'.", x.Name)
+			return &lit{v: false}
+		}
+		return cp.symOpValue(s, x.Name, arity, len(sc.entries), at)
+	case *syntax.Ref:
+		if len(x.Path) == 1 && x.Path[0].Args == nil {
+			name := x.Path[0].Name
+			if ent, d, ok := sc.lookup(name); ok {
+				if ent.arity != arity {
+					cp.errorf(at, "operator argument %s has arity %d, expected %d", name, ent.arity, arity)
+				}
+				return &envRef{depth: d, name: name}
+			}
+			s, ok := ms.syms[name]
+			if !ok {
+				cp.errorf(at, "Unknown operator: `%s'.", name)
+				return &lit{v: false}
+			}
+			return cp.symOpValue(s, name, arity, len(sc.entries), at)
+		}
+		if len(x.Path) > 1 && x.Path[len(x.Path)-1].Args == nil {
+			s, base, _ := cp.resolvePath(ms, sc, x)
+			if s == nil {
+				return &lit{v: false}
+			}
+			if base != nil {
+				cp.errorf(at, "not supported: parametrized instance operator as an argument")
+				return &lit{v: false}
+			}
+			return cp.symOpValue(s, x.Path[len(x.Path)-1].Name, arity, len(sc.entries), at)
+		}
+	}
+	cp.errorf(at, "expected an operator of arity %d as argument", arity)
+	return &lit{v: false}
+}
+
+func (cp *compiler) symOpValue(s *symbol, name string, arity, depth int, at loc) node {
+	if s.arity != arity {
+		cp.errorf(at, "operator %s has arity %d, but an operator of arity %d is expected", name, s.arity, arity)
+	}
+	switch s.kind {
+	case symDef:
+		b := -1
+		if s.base >= 0 {
+			b = depth - s.base
+		}
+		return &opValue{def: s.def, base: b}
+	case symBuiltin:
+		return &opValue{b: s.b}
+	case symConst:
+		return &constRef{k: s.k, loc: at}
+	case symSubst:
+		return &substRef{skip: depth - s.sub.nscope, x: s.sub.x}
+	}
+	cp.errorf(at, "%s is not an operator", name)
+	return &lit{v: false}
+}
+
+// resolvePath resolves I(a)!J!Op; it returns the final symbol and, for
+// parametrized instances, the instance argument expressions.
+func (cp *compiler) resolvePath(ms *modScope, sc *scope, r *syntax.Ref) (*symbol, []syntax.Expr, bool) {
+	at := loc{ms.file, r.P}
+	syms := ms.syms
+	var instArgs []syntax.Expr
+	for i, seg := range r.Path[:len(r.Path)-1] {
+		s, ok := syms[seg.Name]
+		if !ok || s.kind != symInst {
+			if i == 0 {
+				cp.errorf(at, "Unknown operator: `%s'.", seg.Name)
+			} else {
+				cp.errorf(at, "%s is not an instance", seg.Name)
+			}
+			return nil, nil, false
+		}
+		if len(seg.Args) != len(s.inst.params) {
+			cp.errorf(at, "instance %s takes %d arguments", seg.Name, len(s.inst.params))
+			return nil, nil, false
+		}
+		instArgs = append(instArgs, seg.Args...)
+		syms = s.inst.syms
+	}
+	last := r.Path[len(r.Path)-1].Name
+	s, ok := syms[last]
+	if !ok {
+		cp.errorf(at, "Unknown operator: `%s'.", r.Path[len(r.Path)-2].Name+"!"+last)
+		return nil, nil, false
+	}
+	return s, instArgs, true
+}
+
+// instCall calls a definition of a parametrized instance.
+type instCall struct {
+	def      *opDef
+	instArgs []node
+	args     []node
+	loc
+}
+
+func (n *instCall) eval(c *ctx, e *env) Value {
+	var ne *env
+	for _, a := range n.instArgs {
+		ne = push(ne, a.eval(c, e))
+	}
+	for _, a := range n.args {
+		ne = push(ne, a.eval(c, e))
+	}
+	return n.def.body.eval(c, ne)
+}
+
+func (cp *compiler) args(ms *modScope, sc *scope, args []syntax.Expr, params []syntax.Param, name string, at loc) ([]node, []bool, int) {
+	ns := make([]node, len(args))
+	lazy := make([]bool, len(args))
+	lvl := 0
+	for i, a := range args {
+		ar := 0
+		if i < len(params) {
+			ar = params[i].Arity
+		}
+		if ar > 0 {
+			ns[i] = cp.opArg(ms, sc, a, ar)
+			continue
+		}
+		if _, ok := a.(*syntax.Lambda); ok {
+			cp.errorf(loc{ms.file, a.At()}, "LAMBDA passed where %s expects an ordinary argument", name)
+		}
+		n, l := cp.expr(ms, sc, a)
+		ns[i], lazy[i] = n, l >= lvlAction
+		lvl = maxLvl(lvl, l)
+	}
+	return ns, lazy, lvl
+}
+
+func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
+	at := loc{ms.file, r.P}
+	depth := len(sc.entries)
+	if len(r.Path) > 1 {
+		s, instArgs, ok := cp.resolvePath(ms, sc, r)
+		if !ok {
+			return &lit{v: false}, 0
+		}
+		seg := r.Path[len(r.Path)-1]
+		if len(instArgs) > 0 {
+			if s.kind != symDef {
+				cp.errorf(at, "not supported: %s of a parametrized instance", seg.Name)
+				return &lit{v: false}, 0
+			}
+			if len(seg.Args) != s.arity {
+				cp.errorf(at, "The operator %s requires %d arguments.", seg.Name, s.arity)
+				return &lit{v: false}, 0
+			}
+			ia, _, l1 := cp.args(ms, sc, instArgs, nil, seg.Name, at)
+			as, _, l2 := cp.args(ms, sc, seg.Args, s.def.params, seg.Name, at)
+			return &instCall{def: s.def, instArgs: ia, args: as, loc: at}, maxLvl(maxLvl(l1, l2), s.def.level)
+		}
+		return cp.symRef(ms, sc, s, seg, at, depth)
+	}
+	seg := r.Path[0]
+	if ent, d, ok := sc.lookup(seg.Name); ok {
+		if len(seg.Args) != ent.arity {
+			cp.errorf(at, "The operator %s requires %d arguments.", seg.Name, ent.arity)
+			return &lit{v: false}, 0
+		}
+		if ent.arity == 0 {
+			return &envRef{depth: d, name: seg.Name}, 0
+		}
+		as, _, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
+		return &callValue{fn: &envRef{depth: d, name: seg.Name}, args: as, loc: at}, l
+	}
+	s, ok := ms.syms[seg.Name]
+	if !ok {
+		cp.errorf(at, "Unknown operator: `%s'.", seg.Name)
+		return &lit{v: false}, 0
+	}
+	return cp.symRef(ms, sc, s, seg, at, depth)
+}
+
+func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, at loc, depth int) (node, int) {
+	if s.kind != symInst && s.arity >= 0 && len(seg.Args) != s.arity {
+		cp.errorf(at, "The operator %s requires %d arguments.", seg.Name, s.arity)
+		return &lit{v: false}, 0
+	}
+	switch s.kind {
+	case symVar:
+		return &varRef{idx: s.v.idx, name: s.v.name, loc: at}, lvlState
+	case symConst:
+		if s.arity == 0 {
+			return &constRef{k: s.k, loc: at}, 0
+		}
+		as, _, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
+		return &callValue{fn: &constRef{k: s.k, loc: at}, args: as, loc: at}, l
+	case symSubst:
+		var x node = &substRef{skip: depth - s.sub.nscope, x: s.sub.x}
+		if v, ok := s.sub.x.(*varRef); ok {
+			x = v
+		} else if l, ok := s.sub.x.(*lit); ok {
+			x = l
+		}
+		if s.arity == 0 {
+			return x, s.sub.level
+		}
+		as, _, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
+		return &callValue{fn: x, args: as, loc: at}, l
+	case symBuiltin:
+		as, _, l := cp.args(ms, sc, seg.Args, s.b.params(), seg.Name, at)
+		if s.b.arity == 0 && s.b.konst != nil {
+			return &lit{v: s.b.konst}, 0
+		}
+		return &builtinCall{b: s.b, args: as, loc: at}, maxLvl(l, s.b.level)
+	case symDef:
+		as, lazy, l := cp.args(ms, sc, seg.Args, s.def.params, seg.Name, at)
+		b := -1
+		if s.base >= 0 {
+			b = depth - s.base
+		}
+		return &call{def: s.def, base: b, args: as, lazy: lazy, loc: at}, maxLvl(l, s.def.level)
+	case symInst:
+		cp.errorf(at, "instance %s used as an expression", seg.Name)
+	}
+	return &lit{v: false}, 0
+}
+
+// opCall resolves an infix or prefix operator symbol defined by a module.
+func (cp *compiler) opCall(ms *modScope, sc *scope, name string, args []syntax.Expr, at loc) (node, int) {
+	s, ok := ms.syms[name]
+	if !ok {
+		cp.errorf(at, "Unknown operator: `%s'.", name)
+		return &lit{v: false}, 0
+	}
+	return cp.symRef(ms, sc, s, syntax.Seg{Name: name, Args: args}, at, len(sc.entries))
+}
+
+func (cp *compiler) bounds(ms *modScope, sc *scope, bs []syntax.Bound) ([]cbound, *scope, int) {
+	out := make([]cbound, len(bs))
+	lvl := 0
+	for i, b := range bs {
+		cb := cbound{n: len(b.Names), tuple: b.Tuple}
+		if b.Set != nil {
+			n, l := cp.expr(ms, sc, b.Set)
+			cb.set, lvl = n, maxLvl(lvl, l)
+		}
+		for _, name := range b.Names {
+			cp.checkShadow(ms, name, loc{ms.file, b.P})
+		}
+		sc = sc.push(b.Names...)
+		out[i] = cb
+	}
+	return out, sc, lvl
+}
+
+func (cp *compiler) exprs(ms *modScope, sc *scope, es []syntax.Expr) ([]node, int) {
+	ns := make([]node, len(es))
+	lvl := 0
+	for i, e := range es {
+		n, l := cp.expr(ms, sc, e)
+		ns[i], lvl = n, maxLvl(lvl, l)
+	}
+	return ns, lvl
+}
+
+func (cp *compiler) expr(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
+	at := loc{ms.file, e.At()}
+	switch x := e.(type) {
+	case *syntax.Ref:
+		return cp.ref(ms, sc, x)
+	case *syntax.Num:
+		n, err := strconv.ParseInt(x.Val, 10, 64)
+		if err != nil || n > maxInt {
+			cp.errorf(at, "integer %s is outside TLC's 32-bit range", x.Val)
+		}
+		return &lit{v: Int(n)}, 0
+	case *syntax.Str:
+		return &lit{v: Str(x.Val)}, 0
+	case *syntax.Bool:
+		return &lit{v: x.Val}, 0
+	case *syntax.Const:
+		if x.Name == "BOOLEAN" {
+			return &lit{v: boolSet}, 0
+		}
+		return &lit{v: stringSet}, 0
+	case *syntax.Unary:
+		return cp.unary(ms, sc, x, at)
+	case *syntax.Binary:
+		return cp.binary(ms, sc, x, at)
+	case *syntax.Junction:
+		ns, l := cp.exprs(ms, sc, x.Items)
+		if x.Op == "/\\" {
+			return &and{xs: ns, loc: at}, l
+		}
+		return &or{xs: ns, loc: at}, l
+	case *syntax.If:
+		c, l1 := cp.expr(ms, sc, x.C)
+		t, l2 := cp.expr(ms, sc, x.T)
+		f, l3 := cp.expr(ms, sc, x.Else)
+		return &ifte{cond: c, t: t, f: f, loc: at}, maxLvl(l1, maxLvl(l2, l3))
+	case *syntax.Case:
+		n := &caseOf{loc: at}
+		lvl := 0
+		for _, a := range x.Arms {
+			c, l1 := cp.expr(ms, sc, a.Cond)
+			v, l2 := cp.expr(ms, sc, a.Val)
+			n.arms = append(n.arms, caseArm{c, v})
+			lvl = maxLvl(lvl, maxLvl(l1, l2))
+		}
+		if x.Other != nil {
+			o, l := cp.expr(ms, sc, x.Other)
+			n.other, lvl = o, maxLvl(lvl, l)
+		}
+		return n, lvl
+	case *syntax.Let:
+		n := &letIn{}
+		lvl := 0
+		for _, d := range x.Defs {
+			cp.checkShadow(ms, d.Name, loc{ms.file, d.P})
+			sc = sc.pushEntry(scopeEntry{name: d.Name, arity: len(d.Params)})
+			od := &opDef{name: d.Name, params: d.Params, loc: loc{ms.file, d.P}, defAST: d}
+			inner := sc
+			for _, p := range d.Params {
+				inner = inner.pushEntry(scopeEntry{name: p.Name, arity: p.Arity})
+			}
+			if d.IsFunc {
+				b, l := cp.expr(ms, inner, d.Body)
+				od.body, od.level = &recFunc{fc: b.(*funcCons)}, l
+			} else {
+				od.body, od.level = cp.expr(ms, inner, d.Body)
+			}
+			lvl = maxLvl(lvl, od.level)
+			n.defs = append(n.defs, letDef{def: od, zero: len(d.Params) == 0})
+		}
+		b, l := cp.expr(ms, sc, x.Body)
+		n.body = b
+		return n, maxLvl(lvl, l)
+	case *syntax.Quant:
+		bs, inner, l1 := cp.bounds(ms, sc, x.Bounds)
+		body, l2 := cp.expr(ms, inner, x.Body)
+		if x.Op == "CHOOSE" {
+			return &choose{bound: bs[0], body: body, loc: at}, maxLvl(l1, l2)
+		}
+		return &quant{all: x.Op == "\\A", bounds: bs, body: body, loc: at}, maxLvl(l1, l2)
+	case *syntax.SetEnum:
+		ns, l := cp.exprs(ms, sc, x.Elems)
+		return &setEnum{xs: ns}, l
+	case *syntax.SetFilter:
+		bs, inner, l1 := cp.bounds(ms, sc, []syntax.Bound{x.Bound})
+		p, l2 := cp.expr(ms, inner, x.Pred)
+		return &setFilter{bound: bs[0], pred: p, loc: at}, maxLvl(l1, l2)
+	case *syntax.SetMap:
+		bs, inner, l1 := cp.bounds(ms, sc, x.Bounds)
+		el, l2 := cp.expr(ms, inner, x.Elem)
+		return &setMap{elem: el, bounds: bs, loc: at}, maxLvl(l1, l2)
+	case *syntax.FuncCons:
+		bs, inner, l1 := cp.bounds(ms, sc, x.Bounds)
+		for _, b := range bs {
+			if b.set == nil {
+				cp.errorf(at, "function constructor needs bounded variables")
+				return &lit{v: false}, 0
+			}
+		}
+		body, l2 := cp.expr(ms, inner, x.Body)
+		return &funcCons{bounds: bs, body: body, loc: at}, maxLvl(l1, l2)
+	case *syntax.FuncSet:
+		d, l1 := cp.expr(ms, sc, x.Dom)
+		r, l2 := cp.expr(ms, sc, x.Rng)
+		return &funcSet{dom: d, rng: r}, maxLvl(l1, l2)
+	case *syntax.Record:
+		if dup := dupName(x.Fields); dup != "" {
+			cp.errorf(at, "duplicate field %s in record", dup)
+		}
+		ns, l := cp.exprs(ms, sc, x.Vals)
+		return &record{names: x.Fields, vals: ns}, l
+	case *syntax.RecordSet:
+		if dup := dupName(x.Fields); dup != "" {
+			cp.errorf(at, "duplicate field %s in record set", dup)
+		}
+		ns, l := cp.exprs(ms, sc, x.Sets)
+		idx := make([]int, len(x.Fields))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(i, j int) bool { return x.Fields[idx[i]] < x.Fields[idx[j]] })
+		n := &recordSet{}
+		for _, i := range idx {
+			n.names = append(n.names, x.Fields[i])
+			n.sets = append(n.sets, ns[i])
+		}
+		return n, l
+	case *syntax.Except:
+		f, lvl := cp.expr(ms, sc, x.F)
+		n := &except{f: f, loc: at}
+		for _, u := range x.Updates {
+			var cu exceptUpd
+			for _, s := range u.Path {
+				if s.Args == nil {
+					cu.path = append(cu.path, []node{&lit{v: Str(s.Field)}})
+					continue
+				}
+				ns, l := cp.exprs(ms, sc, s.Args)
+				cu.path = append(cu.path, ns)
+				lvl = maxLvl(lvl, l)
+			}
+			v, l := cp.expr(ms, sc.push("@"), u.Val)
+			cu.val, lvl = v, maxLvl(lvl, l)
+			n.upds = append(n.upds, cu)
+		}
+		return n, lvl
+	case *syntax.App:
+		f, l1 := cp.expr(ms, sc, x.F)
+		as, l2 := cp.exprs(ms, sc, x.Args)
+		return &app{f: f, args: as, loc: at}, maxLvl(l1, l2)
+	case *syntax.Dot:
+		r, l := cp.expr(ms, sc, x.X)
+		return &dot{x: r, field: x.Field, loc: at}, l
+	case *syntax.Tuple:
+		ns, l := cp.exprs(ms, sc, x.Elems)
+		return &tuple{xs: ns}, l
+	case *syntax.Product:
+		ns, l := cp.exprs(ms, sc, x.Sets)
+		return &product{sets: ns}, l
+	case *syntax.Sub:
+		a, l1 := cp.expr(ms, sc, x.A)
+		v, l2 := cp.expr(ms, sc, x.V)
+		return &sub{box: x.Box, a: a, v: v, loc: at}, maxLvl(maxLvl(l1, l2), lvlAction)
+	case *syntax.Fair:
+		v, _ := cp.expr(ms, sc, x.V)
+		a, _ := cp.expr(ms, sc, x.A)
+		return &temporal{op: x.Op, xs: []node{v, a}, loc: at}, lvlTemporal
+	case *syntax.AtSign:
+		if _, d, ok := sc.lookup("@"); ok {
+			return &envRef{depth: d, name: "@"}, 0
+		}
+		cp.errorf(at, "@ used outside an EXCEPT")
+		return &lit{v: false}, 0
+	case *syntax.Lambda:
+		cp.errorf(at, "LAMBDA can only be an operator argument")
+		return &lit{v: false}, 0
+	case *syntax.OpArg:
+		cp.errorf(at, "operator %s used as a value", x.Name)
+		return &lit{v: false}, 0
+	}
+	cp.errorf(at, "not supported: expression %T", e)
+	return &lit{v: false}, 0
+}
+
+func dupName(names []string) string {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			return n
+		}
+		seen[n] = true
+	}
+	return ""
+}
+
+func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (node, int) {
+	switch x.Op {
+	case "-":
+		if n, ok := x.X.(*syntax.Num); ok {
+			if _, ok := ms.syms["-."]; ok {
+				v, err := strconv.ParseInt(n.Val, 10, 64)
+				if err == nil && -v >= minInt {
+					return &lit{v: Int(-v)}, 0
+				}
+			}
+		}
+		return cp.opCall(ms, sc, "-.", []syntax.Expr{x.X}, at)
+	}
+	a, l := cp.expr(ms, sc, x.X)
+	switch x.Op {
+	case "'":
+		if l >= lvlAction {
+			cp.errorf(at, "prime applied to an action-level expression")
+		}
+		return &prime{x: a, loc: at}, lvlAction
+	case "~":
+		return &not{x: a, loc: at}, l
+	case "UNCHANGED":
+		return &unchanged{x: a, loc: at}, lvlAction
+	case "ENABLED":
+		return &enabled{x: a, loc: at}, lvlState
+	case "SUBSET":
+		return &unaryFn{x: a, fn: func(v Value, at loc) Value {
+			if !isSetLike(v) {
+				at.failf("SUBSET applied to the non-set %s", Format(v))
+			}
+			return &SubsetSet{base: v}
+		}, loc: at}, l
+	case "UNION":
+		return &unaryFn{x: a, fn: func(v Value, at loc) Value {
+			out := emptySet
+			forEach(v, at, func(s Value) bool {
+				out = union(out, toSet(s, at))
+				return false
+			})
+			return out
+		}, loc: at}, l
+	case "DOMAIN":
+		return &unaryFn{x: a, fn: domain, loc: at}, l
+	case "[]", "<>":
+		return &temporal{op: x.Op, xs: []node{a}, loc: at}, lvlTemporal
+	}
+	cp.errorf(at, "not supported: prefix operator %s", x.Op)
+	return &lit{v: false}, 0
+}
+
+func (cp *compiler) binary(ms *modScope, sc *scope, x *syntax.Binary, at loc) (node, int) {
+	switch x.Op {
+	case "=", "#", "\\in", "\\notin", "=>", "<=>", "\\subseteq", "\\cup", "\\cap", "\\", "~>", "-+->":
+	default:
+		return cp.opCall(ms, sc, x.Op, []syntax.Expr{x.X, x.Y}, at)
+	}
+	a, l1 := cp.expr(ms, sc, x.X)
+	b, l2 := cp.expr(ms, sc, x.Y)
+	l := maxLvl(l1, l2)
+	switch x.Op {
+	case "=":
+		return &eq{x: a, y: b, loc: at}, l
+	case "#":
+		return &eq{x: a, y: b, neg: true, loc: at}, l
+	case "\\in":
+		return &in{x: a, s: b, loc: at}, l
+	case "\\notin":
+		return &in{x: a, s: b, neg: true, loc: at}, l
+	case "=>":
+		return &implies{x: a, y: b, loc: at}, l
+	case "<=>":
+		return &equiv{x: a, y: b, loc: at}, l
+	case "\\subseteq":
+		return &binaryFn{x: a, y: b, fn: subseteq, loc: at}, l
+	case "\\cup":
+		return &binaryFn{x: a, y: b, fn: func(p, q Value, at loc) Value { return union(toSet(p, at), toSet(q, at)) }, loc: at}, l
+	case "\\cap":
+		return &binaryFn{x: a, y: b, fn: func(p, q Value, at loc) Value {
+			if !isFinite(q) {
+				var out []Value
+				forEach(p, at, func(v Value) bool {
+					if member(v, q, at) {
+						out = append(out, v)
+					}
+					return false
+				})
+				return mkSet(out)
+			}
+			return intersect(toSet(p, at), toSet(q, at))
+		}, loc: at}, l
+	case "\\":
+		return &binaryFn{x: a, y: b, fn: func(p, q Value, at loc) Value {
+			var out []Value
+			forEach(p, at, func(v Value) bool {
+				if !member(v, q, at) {
+					out = append(out, v)
+				}
+				return false
+			})
+			return &Set{elems: out}
+		}, loc: at}, l
+	}
+	return &temporal{op: x.Op, xs: []node{a, b}, loc: at}, lvlTemporal
+}
+
+func subseteq(p, q Value, at loc) Value {
+	ok := true
+	forEach(p, at, func(v Value) bool {
+		if !member(v, q, at) {
+			ok = false
+			return true
+		}
+		return false
+	})
+	return ok
+}

@@ -1,0 +1,205 @@
+package tla
+
+// enumState carries the action label while the next-state relation is
+// split into actions (through disjunctions, \E and operator expansion).
+type enumState struct {
+	split  bool
+	action *opDef
+}
+
+// enum generates the successor assignments of an action: it calls k once
+// per way of satisfying n, with c.next filled in. k returns true to stop;
+// enum returns true if stopped.
+func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
+	switch x := n.(type) {
+	case *and:
+		inner := &enumState{action: st.action}
+		return enumAnd(c, x.xs, e, inner, k)
+	case *or:
+		for _, d := range x.xs {
+			if enum(c, d, e, st, k) {
+				return true
+			}
+		}
+		return false
+	case *quant:
+		if x.all {
+			break
+		}
+		return eachBinding(c, e, x.bounds, x.loc, func(ne *env) bool {
+			return enum(c, x.body, ne, st, k)
+		})
+	case *eq:
+		if !x.neg {
+			if v, ok := primedVar(x.x); ok && c.next[v.idx] == nil {
+				val := norm(x.y.eval(c, e))
+				c.next[v.idx] = val
+				stop := k()
+				c.next[v.idx] = nil
+				return stop
+			}
+		}
+	case *in:
+		if !x.neg {
+			if v, ok := primedVar(x.x); ok && c.next[v.idx] == nil {
+				s := x.s.eval(c, e)
+				stop := false
+				forEach(s, x.loc, func(val Value) bool {
+					c.next[v.idx] = val
+					stop = k()
+					return stop
+				})
+				c.next[v.idx] = nil
+				return stop
+			}
+		}
+	case *unchanged:
+		var assigned []int
+		ok := unchangedAssign(c, x.x, e, &assigned, x.loc)
+		stop := false
+		if ok {
+			stop = k()
+		}
+		for _, i := range assigned {
+			c.next[i] = nil
+		}
+		return stop
+	case *ifte:
+		if evalBool(c, x.cond, e, x.loc) {
+			return enum(c, x.t, e, st, k)
+		}
+		return enum(c, x.f, e, st, k)
+	case *caseOf:
+		for _, a := range x.arms {
+			if evalBool(c, a.cond, e, x.loc) {
+				return enum(c, a.val, e, st, k)
+			}
+		}
+		if x.other == nil {
+			x.failf("no CASE arm applies")
+		}
+		return enum(c, x.other, e, st, k)
+	case *letIn:
+		return enum(c, x.body, x.bind(c, e), st, k)
+	case *call:
+		ne := x.baseEnv(e)
+		for i, a := range x.args {
+			if x.lazy[i] {
+				ne = push(ne, &thunk{n: a, c: c, e: e, primed: c.primed})
+			} else {
+				ne = push(ne, a.eval(c, e))
+			}
+		}
+		if st.split {
+			st = &enumState{split: true, action: x.def}
+		}
+		return enum(c, x.def.body, ne, st, k)
+	case *instCall:
+		var ne *env
+		for _, a := range x.instArgs {
+			ne = push(ne, a.eval(c, e))
+		}
+		for _, a := range x.args {
+			ne = push(ne, a.eval(c, e))
+		}
+		if st.split {
+			st = &enumState{split: true, action: x.def}
+		}
+		return enum(c, x.def.body, ne, st, k)
+	case *callValue:
+		f := x.fn.eval(c, e)
+		if cl, ok := f.(*Closure); ok && cl.def != nil {
+			ne := cl.env
+			for _, a := range x.args {
+				ne = push(ne, a.eval(c, e))
+			}
+			return enum(c, cl.def.body, ne, st, k)
+		}
+	case *substRef:
+		ne := e
+		for i := 0; i < x.skip; i++ {
+			ne = ne.up
+		}
+		return enum(c, x.x, ne, st, k)
+	case *sub:
+		if x.box {
+			if enum(c, x.a, e, st, k) {
+				return true
+			}
+			return enum(c, &unchanged{x: x.v, loc: x.loc}, e, st, k)
+		}
+		return enum(c, x.a, e, st, func() bool {
+			if asBool((&unchanged{x: x.v, loc: x.loc}).eval(c, e), x.loc) {
+				return false
+			}
+			return k()
+		})
+	case *lit:
+		if b, ok := x.v.(bool); ok {
+			if b {
+				return k()
+			}
+			return false
+		}
+	case *temporal:
+		x.failf("not supported: temporal operator %s in an action", x.op)
+	}
+	v := n.eval(c, e)
+	b, ok := v.(bool)
+	if !ok {
+		failf("action evaluated to the non-boolean %s", Format(v))
+	}
+	if b {
+		return k()
+	}
+	return false
+}
+
+func enumAnd(c *ctx, xs []node, e *env, st *enumState, k func() bool) bool {
+	if len(xs) == 0 {
+		return k()
+	}
+	return enum(c, xs[0], e, st, func() bool {
+		return enumAnd(c, xs[1:], e, st, k)
+	})
+}
+
+// primedVar recognises x' for a state variable x.
+func primedVar(n node) (*varRef, bool) {
+	p, ok := n.(*prime)
+	if !ok {
+		return nil, false
+	}
+	v, ok := p.x.(*varRef)
+	return v, ok
+}
+
+// unchangedAssign handles UNCHANGED e for variables and tuples of them;
+// anything else is checked as e' = e.
+func unchangedAssign(c *ctx, n node, e *env, assigned *[]int, at loc) bool {
+	switch x := n.(type) {
+	case *varRef:
+		if c.next[x.idx] == nil {
+			c.next[x.idx] = c.cur[x.idx]
+			*assigned = append(*assigned, x.idx)
+			return true
+		}
+		return valEq(c.next[x.idx], c.cur[x.idx], at)
+	case *tuple:
+		for _, el := range x.xs {
+			if !unchangedAssign(c, el, e, assigned, at) {
+				return false
+			}
+		}
+		return true
+	case *call:
+		if len(x.args) == 0 {
+			return unchangedAssign(c, x.def.body, x.baseEnv(e), assigned, at)
+		}
+	case *lit:
+		return true
+	case *constRef:
+		return true
+	}
+	return asBool((&unchanged{x: n, loc: at}).eval(c, e), at)
+}

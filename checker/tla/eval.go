@@ -1,0 +1,964 @@
+package tla
+
+import (
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/vrcheck/vrcheck/checker/tla/syntax"
+)
+
+// EvalError is a run-time error with the position of the failing expression.
+type EvalError struct {
+	File string
+	Pos  syntax.Pos
+	Msg  string
+}
+
+func (e *EvalError) Error() string {
+	if e.File == "" && e.Pos.Line == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Pos.Line, e.Pos.Col, e.Msg)
+}
+
+// loc is a source location carried by nodes that can fail.
+type loc struct {
+	file string
+	pos  syntax.Pos
+}
+
+func (l loc) failf(format string, args ...any) {
+	panic(&EvalError{File: l.file, Pos: l.pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+func failf(format string, args ...any) {
+	panic(&EvalError{Msg: fmt.Sprintf(format, args...)})
+}
+
+// catch converts an evaluation panic into an error.
+func catch(err *error) {
+	if r := recover(); r != nil {
+		if e, ok := r.(*EvalError); ok {
+			*err = e
+			return
+		}
+		*err = fmt.Errorf("internal error: %v", r)
+	}
+}
+
+// env is a linked list of bound values, indexed by de Bruijn depth.
+type env struct {
+	v  Value
+	up *env
+}
+
+func (e *env) get(depth int) Value {
+	for ; depth > 0; depth-- {
+		e = e.up
+	}
+	if t, ok := e.v.(*thunk); ok {
+		return t.force()
+	}
+	return e.v
+}
+
+func push(e *env, v Value) *env { return &env{v: v, up: e} }
+
+// thunk is a lazily evaluated, memoised value (LET definitions, action-level arguments).
+type thunk struct {
+	n      node
+	c      *ctx
+	e      *env
+	primed bool
+	done   bool
+	v      Value
+}
+
+func (t *thunk) force() Value {
+	if !t.done {
+		saved := t.c.primed
+		t.c.primed = t.primed
+		t.v = t.n.eval(t.c, t.e)
+		t.c.primed = saved
+		t.done = true
+	}
+	return t.v
+}
+
+// Closure is an operator value: a definition with its environment, or a builtin.
+type Closure struct {
+	def *opDef
+	env *env
+	b   *builtin
+}
+
+func (cl *Closure) name() string {
+	if cl.b != nil {
+		return cl.b.name
+	}
+	return cl.def.name
+}
+
+func (cl *Closure) arity() int {
+	if cl.b != nil {
+		return cl.b.arity
+	}
+	return len(cl.def.params)
+}
+
+// ctx is per-worker evaluation state.
+type ctx struct {
+	m      *Model
+	cur    []Value
+	next   []Value
+	primed bool
+	out    io.Writer
+	level  int // TLCGet("level")
+}
+
+func (c *ctx) apply(cl *Closure, args []Value, at loc) Value {
+	if cl.b != nil {
+		if cl.b.arity >= 0 && len(args) != cl.b.arity {
+			at.failf("operator %s expects %d arguments, got %d", cl.b.name, cl.b.arity, len(args))
+		}
+		return cl.b.fn(c, args, at)
+	}
+	if len(args) != len(cl.def.params) {
+		at.failf("operator %s expects %d arguments, got %d", cl.def.name, len(cl.def.params), len(args))
+	}
+	e := cl.env
+	for _, a := range args {
+		e = push(e, a)
+	}
+	return cl.def.body.eval(c, e)
+}
+
+// node is a compiled expression.
+type node interface {
+	eval(c *ctx, e *env) Value
+}
+
+// opDef is a compiled operator definition.
+type opDef struct {
+	name   string
+	params []syntax.Param
+	body   node
+	level  int
+	loc
+	isFunc  bool
+	cached  bool // constant level, zero arity, no instance parameters
+	mu      sync.Mutex
+	hasVal  bool
+	val     Value
+	busy    bool
+	mod     string
+	defAST  *syntax.OpDef
+	compile func() // compiles body on demand (set while pending)
+}
+
+func (d *opDef) value(c *ctx, e *env) Value {
+	if !d.cached {
+		return d.body.eval(c, e)
+	}
+	d.mu.Lock()
+	if d.hasVal {
+		v := d.val
+		d.mu.Unlock()
+		return v
+	}
+	if d.busy {
+		d.mu.Unlock()
+		// recursive reference while computing (a recursive function); no caching
+		return d.body.eval(c, e)
+	}
+	d.busy = true
+	d.mu.Unlock()
+	saved := c.primed
+	c.primed = false
+	v := d.body.eval(c, e)
+	c.primed = saved
+	d.mu.Lock()
+	d.busy = false
+	d.hasVal, d.val = true, v
+	d.mu.Unlock()
+	return v
+}
+
+// ---- nodes ----
+
+type lit struct{ v Value }
+
+func (n *lit) eval(*ctx, *env) Value { return n.v }
+
+type varRef struct {
+	idx  int
+	name string
+	loc
+}
+
+func (n *varRef) eval(c *ctx, _ *env) Value {
+	if c.primed {
+		if c.next == nil {
+			n.failf("primed variable %s' used in a state predicate", n.name)
+		}
+		v := c.next[n.idx]
+		if v == nil {
+			n.failf("variable %s' is used before it is assigned a value", n.name)
+		}
+		return v
+	}
+	if c.cur == nil {
+		n.failf("variable %s used in a constant expression", n.name)
+	}
+	return c.cur[n.idx]
+}
+
+type prime struct {
+	x node
+	loc
+}
+
+func (n *prime) eval(c *ctx, e *env) Value {
+	if c.primed {
+		n.failf("double prime")
+	}
+	c.primed = true
+	v := n.x.eval(c, e)
+	c.primed = false
+	return v
+}
+
+type envRef struct {
+	depth int
+	name  string
+}
+
+func (n *envRef) eval(_ *ctx, e *env) Value { return e.get(n.depth) }
+
+// constRef reads a CONSTANT's value from the model.
+type constRef struct {
+	k *constDecl
+	loc
+}
+
+func (n *constRef) eval(c *ctx, e *env) Value {
+	return n.k.get(c, n.loc)
+}
+
+// substRef evaluates an INSTANCE substitution in the instantiating scope.
+type substRef struct {
+	skip int
+	x    node
+}
+
+func (n *substRef) eval(c *ctx, e *env) Value {
+	for i := 0; i < n.skip; i++ {
+		e = e.up
+	}
+	return n.x.eval(c, e)
+}
+
+type call struct {
+	def  *opDef
+	base int // env links to keep (instance parameters)
+	args []node
+	lazy []bool
+	loc
+}
+
+func (n *call) eval(c *ctx, e *env) Value {
+	ne := n.baseEnv(e)
+	if len(n.args) == 0 {
+		return n.def.value(c, ne)
+	}
+	for i, a := range n.args {
+		if n.lazy[i] {
+			ne = push(ne, &thunk{n: a, c: c, e: e, primed: c.primed})
+		} else {
+			ne = push(ne, a.eval(c, e))
+		}
+	}
+	return n.def.body.eval(c, ne)
+}
+
+func (n *call) baseEnv(e *env) *env {
+	if n.base < 0 {
+		return nil
+	}
+	for i := 0; i < n.base; i++ {
+		e = e.up
+	}
+	return e
+}
+
+// callValue applies an operator value found in the environment or a constant.
+type callValue struct {
+	fn   node
+	args []node
+	loc
+}
+
+func (n *callValue) eval(c *ctx, e *env) Value {
+	f := n.fn.eval(c, e)
+	cl, ok := f.(*Closure)
+	if !ok {
+		n.failf("%s is not an operator", Format(f))
+	}
+	args := make([]Value, len(n.args))
+	for i, a := range n.args {
+		args[i] = a.eval(c, e)
+	}
+	return c.apply(cl, args, n.loc)
+}
+
+type builtinCall struct {
+	b    *builtin
+	args []node
+	loc
+}
+
+func (n *builtinCall) eval(c *ctx, e *env) Value {
+	var buf [4]Value
+	args := buf[:0]
+	for _, a := range n.args {
+		args = append(args, a.eval(c, e))
+	}
+	return n.b.fn(c, args, n.loc)
+}
+
+// opValue makes a Closure for an operator passed as an argument.
+type opValue struct {
+	def  *opDef
+	base int
+	b    *builtin
+}
+
+func (n *opValue) eval(c *ctx, e *env) Value {
+	if n.b != nil {
+		return &Closure{b: n.b}
+	}
+	var ce *env
+	if n.base >= 0 {
+		ce = e
+		for i := 0; i < n.base; i++ {
+			ce = ce.up
+		}
+	}
+	return &Closure{def: n.def, env: ce}
+}
+
+type lambda struct{ def *opDef }
+
+func (n *lambda) eval(c *ctx, e *env) Value { return &Closure{def: n.def, env: e} }
+
+type letDef struct {
+	def  *opDef
+	zero bool
+}
+
+type letIn struct {
+	defs []letDef
+	body node
+}
+
+func (n *letIn) bind(c *ctx, e *env) *env {
+	for _, d := range n.defs {
+		ne := &env{up: e}
+		if d.zero {
+			ne.v = &thunk{n: d.def.body, c: c, e: ne, primed: c.primed}
+		} else {
+			ne.v = &Closure{def: d.def, env: ne}
+		}
+		e = ne
+	}
+	return e
+}
+
+func (n *letIn) eval(c *ctx, e *env) Value { return n.body.eval(c, n.bind(c, e)) }
+
+func evalBool(c *ctx, n node, e *env, at loc) bool {
+	v := n.eval(c, e)
+	b, ok := v.(bool)
+	if !ok {
+		at.failf("expected a boolean but got %s", Format(v))
+	}
+	return b
+}
+
+type and struct {
+	xs []node
+	loc
+}
+
+func (n *and) eval(c *ctx, e *env) Value {
+	for _, x := range n.xs {
+		if !evalBool(c, x, e, n.loc) {
+			return false
+		}
+	}
+	return true
+}
+
+type or struct {
+	xs []node
+	loc
+}
+
+func (n *or) eval(c *ctx, e *env) Value {
+	for _, x := range n.xs {
+		if evalBool(c, x, e, n.loc) {
+			return true
+		}
+	}
+	return false
+}
+
+type not struct {
+	x node
+	loc
+}
+
+func (n *not) eval(c *ctx, e *env) Value { return !evalBool(c, n.x, e, n.loc) }
+
+type implies struct {
+	x, y node
+	loc
+}
+
+func (n *implies) eval(c *ctx, e *env) Value {
+	return !evalBool(c, n.x, e, n.loc) || evalBool(c, n.y, e, n.loc)
+}
+
+type equiv struct {
+	x, y node
+	loc
+}
+
+func (n *equiv) eval(c *ctx, e *env) Value {
+	return evalBool(c, n.x, e, n.loc) == evalBool(c, n.y, e, n.loc)
+}
+
+type eq struct {
+	x, y node
+	neg  bool
+	loc
+}
+
+func (n *eq) eval(c *ctx, e *env) Value {
+	return valEq(n.x.eval(c, e), n.y.eval(c, e), n.loc) != n.neg
+}
+
+type in struct {
+	x, s node
+	neg  bool
+	loc
+}
+
+func (n *in) eval(c *ctx, e *env) Value {
+	return member(n.x.eval(c, e), n.s.eval(c, e), n.loc) != n.neg
+}
+
+type ifte struct {
+	cond, t, f node
+	loc
+}
+
+func (n *ifte) eval(c *ctx, e *env) Value {
+	if evalBool(c, n.cond, e, n.loc) {
+		return n.t.eval(c, e)
+	}
+	return n.f.eval(c, e)
+}
+
+type caseArm struct{ cond, val node }
+
+type caseOf struct {
+	arms  []caseArm
+	other node
+	loc
+}
+
+func (n *caseOf) eval(c *ctx, e *env) Value {
+	for _, a := range n.arms {
+		if evalBool(c, a.cond, e, n.loc) {
+			return a.val.eval(c, e)
+		}
+	}
+	if n.other == nil {
+		n.failf("no CASE arm applies")
+	}
+	return n.other.eval(c, e)
+}
+
+// cbound is a compiled quantifier bound: one name, or a tuple of names.
+type cbound struct {
+	n     int // names bound
+	tuple bool
+	set   node // nil when unbounded
+}
+
+// eachBinding calls fn with the environment extended for every combination
+// of bound values; fn returns true to stop. It reports whether it stopped.
+func eachBinding(c *ctx, e *env, bs []cbound, at loc, fn func(*env) bool) bool {
+	if len(bs) == 0 {
+		return fn(e)
+	}
+	b := bs[0]
+	if b.set == nil {
+		at.failf("not supported: unbounded quantifier")
+	}
+	s := b.set.eval(c, e)
+	stop := false
+	forEach(s, at, func(v Value) bool {
+		ne := e
+		if b.tuple {
+			t, ok := v.(*Tuple)
+			if !ok || len(t.elems) != b.n {
+				at.failf("cannot bind %s to a tuple of %d names", Format(v), b.n)
+			}
+			for _, x := range t.elems {
+				ne = push(ne, x)
+			}
+		} else {
+			ne = push(ne, v)
+		}
+		if len(bs) > 1 {
+			stop = eachBinding(c, ne, bs[1:], at, fn)
+		} else {
+			stop = fn(ne)
+		}
+		return stop
+	})
+	return stop
+}
+
+type quant struct {
+	all    bool
+	bounds []cbound
+	body   node
+	loc
+}
+
+func (n *quant) eval(c *ctx, e *env) Value {
+	found := eachBinding(c, e, n.bounds, n.loc, func(ne *env) bool {
+		return evalBool(c, n.body, ne, n.loc) != n.all
+	})
+	return found != n.all
+}
+
+type choose struct {
+	bound cbound
+	body  node
+	loc
+}
+
+func (n *choose) eval(c *ctx, e *env) Value {
+	var res Value
+	if n.bound.set == nil {
+		n.failf("not supported: unbounded CHOOSE")
+	}
+	s := n.bound.set.eval(c, e)
+	found := false
+	forEach(s, n.loc, func(v Value) bool {
+		ne := e
+		if n.bound.tuple {
+			t, ok := v.(*Tuple)
+			if !ok || len(t.elems) != n.bound.n {
+				n.failf("cannot bind %s to a tuple", Format(v))
+			}
+			for _, x := range t.elems {
+				ne = push(ne, x)
+			}
+		} else {
+			ne = push(ne, v)
+		}
+		if evalBool(c, n.body, ne, n.loc) {
+			res, found = v, true
+			return true
+		}
+		return false
+	})
+	if !found {
+		n.failf("Attempted to compute the value of an expression of form CHOOSE x \\in S: P, but no element of S satisfied P.")
+	}
+	return res
+}
+
+type setEnum struct{ xs []node }
+
+func (n *setEnum) eval(c *ctx, e *env) Value {
+	vs := make([]Value, len(n.xs))
+	for i, x := range n.xs {
+		vs[i] = norm(x.eval(c, e))
+	}
+	return mkSet(vs)
+}
+
+type setFilter struct {
+	bound cbound
+	pred  node
+	loc
+}
+
+func (n *setFilter) eval(c *ctx, e *env) Value {
+	var out []Value
+	s := n.bound.set.eval(c, e)
+	forEach(s, n.loc, func(v Value) bool {
+		ne := e
+		if n.bound.tuple {
+			t, ok := v.(*Tuple)
+			if !ok || len(t.elems) != n.bound.n {
+				n.failf("cannot bind %s to a tuple", Format(v))
+			}
+			for _, x := range t.elems {
+				ne = push(ne, x)
+			}
+		} else {
+			ne = push(ne, v)
+		}
+		if evalBool(c, n.pred, ne, n.loc) {
+			out = append(out, v)
+		}
+		return false
+	})
+	return &Set{elems: out} // subset of a sorted enumeration stays sorted
+}
+
+type setMap struct {
+	elem   node
+	bounds []cbound
+	loc
+}
+
+func (n *setMap) eval(c *ctx, e *env) Value {
+	var out []Value
+	eachBinding(c, e, n.bounds, n.loc, func(ne *env) bool {
+		out = append(out, norm(n.elem.eval(c, ne)))
+		return false
+	})
+	return mkSet(out)
+}
+
+type funcCons struct {
+	bounds []cbound
+	body   node
+	loc
+}
+
+func (n *funcCons) eval(c *ctx, e *env) Value {
+	// domain: single bound -> its set; several -> product of tuples
+	var dom Value
+	if len(n.bounds) == 1 && !n.bounds[0].tuple {
+		dom = n.bounds[0].set.eval(c, e)
+	} else {
+		var sets []Value
+		for _, b := range n.bounds {
+			s := b.set.eval(c, e) // later bounds may not depend on earlier ones
+			for i := 0; i < b.n; i++ {
+				if b.tuple {
+					sets = nil
+					break
+				}
+				sets = append(sets, s)
+			}
+			if b.tuple {
+				if len(n.bounds) != 1 {
+					n.failf("not supported: tuple bound mixed with other bounds in a function constructor")
+				}
+				dom = s
+			}
+		}
+		if dom == nil {
+			dom = &ProductSet{sets: sets}
+		}
+	}
+	apply := func(x Value) Value {
+		ne := e
+		if len(n.bounds) == 1 && !n.bounds[0].tuple {
+			ne = push(ne, x)
+		} else {
+			t, ok := x.(*Tuple)
+			if !ok {
+				n.failf("function argument %s is not a tuple", Format(x))
+			}
+			for _, el := range t.elems {
+				ne = push(ne, el)
+			}
+		}
+		return n.body.eval(c, ne)
+	}
+	if !isFinite(dom) {
+		return &LazyFcn{dom: dom, f: apply}
+	}
+	ds := elems(dom, n.loc)
+	rng := make([]Value, len(ds))
+	for i, d := range ds {
+		rng[i] = norm(apply(d))
+	}
+	return mkFcn(ds, rng)
+}
+
+// recFunc is the body of a recursive function definition f[x \in S] == e:
+// its value is computed lazily and memoised.
+type recFunc struct {
+	fc *funcCons
+}
+
+func (n *recFunc) eval(c *ctx, e *env) Value {
+	var dom Value
+	if len(n.fc.bounds) == 1 && !n.fc.bounds[0].tuple {
+		dom = n.fc.bounds[0].set.eval(c, e)
+	} else {
+		var sets []Value
+		for _, b := range n.fc.bounds {
+			s := b.set.eval(c, e)
+			for i := 0; i < b.n; i++ {
+				sets = append(sets, s)
+			}
+		}
+		dom = &ProductSet{sets: sets}
+	}
+	var mu sync.Mutex
+	memo := map[string]Value{}
+	return &LazyFcn{dom: dom, f: func(x Value) Value {
+		k := Format(x)
+		mu.Lock()
+		v, ok := memo[k]
+		mu.Unlock()
+		if ok {
+			return v
+		}
+		ne := e
+		if t, ok := x.(*Tuple); ok && (len(n.fc.bounds) > 1 || n.fc.bounds[0].tuple) {
+			for _, el := range t.elems {
+				ne = push(ne, el)
+			}
+		} else {
+			ne = push(ne, x)
+		}
+		v = n.fc.body.eval(c, ne)
+		mu.Lock()
+		memo[k] = v
+		mu.Unlock()
+		return v
+	}}
+}
+
+type funcSet struct{ dom, rng node }
+
+func (n *funcSet) eval(c *ctx, e *env) Value {
+	return &FuncSetV{dom: n.dom.eval(c, e), rng: n.rng.eval(c, e)}
+}
+
+type record struct {
+	names []string
+	vals  []node
+}
+
+func (n *record) eval(c *ctx, e *env) Value {
+	vs := make([]Value, len(n.vals))
+	for i, x := range n.vals {
+		vs[i] = norm(x.eval(c, e))
+	}
+	return mkRec(n.names, vs)
+}
+
+type recordSet struct {
+	names []string
+	sets  []node
+}
+
+func (n *recordSet) eval(c *ctx, e *env) Value {
+	// names are sorted at compile time, sets in the same order
+	vs := make([]Value, len(n.sets))
+	for i, x := range n.sets {
+		vs[i] = x.eval(c, e)
+	}
+	return &RecSetV{names: n.names, sets: vs}
+}
+
+type tuple struct{ xs []node }
+
+func (n *tuple) eval(c *ctx, e *env) Value {
+	if len(n.xs) == 0 {
+		return emptyTup
+	}
+	vs := make([]Value, len(n.xs))
+	for i, x := range n.xs {
+		vs[i] = norm(x.eval(c, e))
+	}
+	return &Tuple{elems: vs}
+}
+
+type product struct{ sets []node }
+
+func (n *product) eval(c *ctx, e *env) Value {
+	vs := make([]Value, len(n.sets))
+	for i, x := range n.sets {
+		vs[i] = x.eval(c, e)
+	}
+	return &ProductSet{sets: vs}
+}
+
+type app struct {
+	f    node
+	args []node
+	loc
+}
+
+func (n *app) eval(c *ctx, e *env) Value {
+	f := n.f.eval(c, e)
+	var arg Value
+	if len(n.args) == 1 {
+		arg = n.args[0].eval(c, e)
+	} else {
+		vs := make([]Value, len(n.args))
+		for i, a := range n.args {
+			vs[i] = norm(a.eval(c, e))
+		}
+		arg = &Tuple{elems: vs}
+	}
+	return apply(f, arg, n.loc)
+}
+
+type dot struct {
+	x     node
+	field string
+	loc
+}
+
+func (n *dot) eval(c *ctx, e *env) Value {
+	v := n.x.eval(c, e)
+	if r, ok := v.(*Rec); ok {
+		for i, name := range r.names {
+			if name == n.field {
+				return r.vals[i]
+			}
+		}
+		n.failf("Attempted to access nonexistent field '%s' of record\n%s", n.field, Format(v))
+	}
+	return apply(v, Str(n.field), n.loc)
+}
+
+type exceptUpd struct {
+	path [][]node // each step: one key (field as lit) or several (tuple)
+	val  node     // compiled with @ bound at depth 0
+}
+
+type except struct {
+	f    node
+	upds []exceptUpd
+	loc
+}
+
+func (n *except) eval(c *ctx, e *env) Value {
+	f := norm(n.f.eval(c, e))
+	for _, u := range n.upds {
+		keys := make([]Value, len(u.path))
+		for i, step := range u.path {
+			if len(step) == 1 {
+				keys[i] = norm(step[0].eval(c, e))
+			} else {
+				vs := make([]Value, len(step))
+				for j, s := range step {
+					vs[j] = norm(s.eval(c, e))
+				}
+				keys[i] = &Tuple{elems: vs}
+			}
+		}
+		f = exceptAt(c, f, keys, u.val, e, n.loc)
+	}
+	return f
+}
+
+func exceptAt(c *ctx, f Value, keys []Value, val node, e *env, at loc) Value {
+	old, ok := tryApply(f, keys[0])
+	if !ok {
+		return f // TLC: EXCEPT on a key outside the domain leaves the function unchanged
+	}
+	var nv Value
+	if len(keys) == 1 {
+		nv = norm(val.eval(c, push(e, old)))
+	} else {
+		nv = exceptAt(c, norm(old), keys[1:], val, e, at)
+	}
+	return updateFcn(f, keys[0], nv)
+}
+
+type unchanged struct {
+	x node
+	loc
+}
+
+func (n *unchanged) eval(c *ctx, e *env) Value {
+	if c.next == nil {
+		n.failf("UNCHANGED used in a state predicate")
+	}
+	cur := n.x.eval(c, e)
+	c.primed = true
+	nxt := n.x.eval(c, e)
+	c.primed = false
+	return valEq(cur, nxt, n.loc)
+}
+
+// sub is [A]_v or <<A>>_v evaluated as a predicate on a pair of states.
+type sub struct {
+	box  bool
+	a, v node
+	loc
+}
+
+func (n *sub) eval(c *ctx, e *env) Value {
+	u := (&unchanged{x: n.v, loc: n.loc}).eval(c, e).(bool)
+	if n.box {
+		return u || evalBool(c, n.a, e, n.loc)
+	}
+	return !u && evalBool(c, n.a, e, n.loc)
+}
+
+type enabled struct {
+	x node
+	loc
+}
+
+func (n *enabled) eval(c *ctx, e *env) Value {
+	c2 := &ctx{m: c.m, cur: c.cur, next: make([]Value, len(c.cur)), out: c.out}
+	found := false
+	enum(c2, n.x, e, &enumState{}, func() bool {
+		found = true
+		return true
+	})
+	return found
+}
+
+// temporal marks operators the evaluator cannot compute.
+type temporal struct {
+	op string
+	xs []node
+	loc
+}
+
+func (n *temporal) eval(c *ctx, e *env) Value {
+	n.failf("not supported: evaluating temporal operator %s", n.op)
+	return nil
+}
+
+// atRef is @ inside EXCEPT, bound at depth 0 of the update value.
+type unaryFn struct {
+	x  node
+	fn func(Value, loc) Value
+	loc
+}
+
+func (n *unaryFn) eval(c *ctx, e *env) Value { return n.fn(n.x.eval(c, e), n.loc) }
+
+type binaryFn struct {
+	x, y node
+	fn   func(Value, Value, loc) Value
+	loc
+}
+
+func (n *binaryFn) eval(c *ctx, e *env) Value {
+	return n.fn(n.x.eval(c, e), n.y.eval(c, e), n.loc)
+}

@@ -1,0 +1,159 @@
+package tla
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// jsonFile reads a JSON (or newline-delimited JSON) file as TLC's Json
+// module does: arrays become sequences and objects records.
+func jsonFile(path string, nd bool, at loc) Value {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		at.failf("cannot read %s: %v", path, err)
+	}
+	if !nd {
+		return jsonValue(json.NewDecoder(bytes.NewReader(data)), path, at)
+	}
+	var out []Value
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 1<<20), 1<<28)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		out = append(out, jsonValue(json.NewDecoder(strings.NewReader(sc.Text())), path+":"+strconv.Itoa(line), at))
+	}
+	if err := sc.Err(); err != nil {
+		at.failf("cannot read %s: %v", path, err)
+	}
+	return seqOf(out)
+}
+
+func jsonValue(d *json.Decoder, where string, at loc) Value {
+	d.UseNumber()
+	var raw any
+	if err := d.Decode(&raw); err != nil {
+		at.failf("%s: invalid JSON: %v", where, err)
+	}
+	if _, err := d.Token(); err != io.EOF {
+		at.failf("%s: trailing data after JSON value", where)
+	}
+	return fromJSON(raw, where, at)
+}
+
+func fromJSON(x any, where string, at loc) Value {
+	switch v := x.(type) {
+	case nil:
+		at.failf("%s: unsupported JSON value null", where)
+	case bool:
+		return v
+	case string:
+		return Str(v)
+	case json.Number:
+		n, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil {
+			at.failf("%s: not supported: JSON number %s is not an integer", where, v)
+		}
+		if n < minInt || n > maxInt {
+			at.failf("%s: JSON integer %s is outside TLC's 32-bit range", where, v)
+		}
+		return Int(n)
+	case []any:
+		out := make([]Value, len(v))
+		for i, e := range v {
+			out[i] = fromJSON(e, where, at)
+		}
+		return seqOf(out)
+	case map[string]any:
+		names := make([]string, 0, len(v))
+		for k := range v {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		vals := make([]Value, len(names))
+		for i, k := range names {
+			vals[i] = fromJSON(v[k], where, at)
+		}
+		return mkRec(names, vals)
+	}
+	at.failf("%s: unsupported JSON value", where)
+	return nil
+}
+
+func toJSON(v Value, at loc) string {
+	var b strings.Builder
+	writeJSON(&b, v, at)
+	return b.String()
+}
+
+func writeJSON(b *strings.Builder, v Value, at loc) {
+	switch x := v.(type) {
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case Int:
+		b.WriteString(strconv.FormatInt(int64(x), 10))
+	case Str:
+		s, _ := json.Marshal(string(x))
+		b.Write(s)
+	case *ModelVal:
+		s, _ := json.Marshal(x.Name)
+		b.Write(s)
+	case *Set:
+		b.WriteString("[")
+		for i, e := range x.elems {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			writeJSON(b, e, at)
+		}
+		b.WriteString("]")
+	case *Tuple:
+		b.WriteString("[")
+		for i, e := range x.elems {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			writeJSON(b, e, at)
+		}
+		b.WriteString("]")
+	case *Rec:
+		b.WriteString("{")
+		for i, n := range x.names {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			s, _ := json.Marshal(n)
+			b.Write(s)
+			b.WriteString(":")
+			writeJSON(b, x.vals[i], at)
+		}
+		b.WriteString("}")
+	case *Fcn:
+		b.WriteString("{")
+		for i, d := range x.dom {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			k := Format(d)
+			if s, ok := d.(Str); ok {
+				k = string(s)
+			}
+			s, _ := json.Marshal(k)
+			b.Write(s)
+			b.WriteString(":")
+			writeJSON(b, x.rng[i], at)
+		}
+		b.WriteString("}")
+	default:
+		at.failf("cannot convert %s to JSON", Format(v))
+	}
+}

@@ -1,0 +1,516 @@
+// Package tla is a TLA+ engine: semantic analysis, evaluation with TLC
+// semantics, and explicit-state model checking.
+package tla
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Value is a TLA+ value. Concrete types: bool, int64 (as Int), string (as
+// Str), *ModelVal, *Set, *Tuple, *Rec, *Fcn, and the lazy sets and functions
+// below. Composite values only ever contain normalised values, so every
+// mathematical value has exactly one representation.
+type Value interface{}
+
+type (
+	Int int64
+	Str string
+)
+
+// ModelVal is a TLC model value.
+type ModelVal struct{ Name string }
+
+// Set is a finite set, elements sorted by cmp without duplicates.
+type Set struct{ elems []Value }
+
+// Tuple is a function with domain 1..n (a sequence).
+type Tuple struct{ elems []Value }
+
+// Rec is a function whose domain is a non-empty set of strings (a record).
+type Rec struct {
+	names []string // sorted
+	vals  []Value
+}
+
+// Fcn is any other function; dom sorted, not of the 1..n or all-strings shape.
+type Fcn struct {
+	dom []Value
+	rng []Value
+}
+
+// Lazy sets, kept symbolic like TLC so membership tests stay cheap.
+type (
+	Interval  struct{ lo, hi int64 }
+	SubsetSet struct{ base Value }
+	FuncSetV  struct{ dom, rng Value }
+	RecSetV   struct {
+		names []string
+		sets  []Value
+	}
+	ProductSet struct{ sets []Value }
+	// InfSet is Nat, Int or STRING.
+	InfSet struct{ name string }
+	// SeqSet is Seq(S).
+	SeqSet struct{ base Value }
+)
+
+// LazyFcn is a function whose values are computed on demand (recursive
+// function definitions, functions over infinite domains).
+type LazyFcn struct {
+	dom Value
+	f   func(Value) Value
+}
+
+var (
+	natSet    = &InfSet{"Nat"}
+	intSet    = &InfSet{"Int"}
+	stringSet = &InfSet{"STRING"}
+	boolSet   = &Set{elems: []Value{false, true}}
+	emptySet  = &Set{}
+	emptyTup  = &Tuple{}
+)
+
+const (
+	minInt = math.MinInt32
+	maxInt = math.MaxInt32
+)
+
+func typeTag(v Value) int {
+	switch v.(type) {
+	case bool:
+		return 0
+	case Int:
+		return 1
+	case Str:
+		return 2
+	case *ModelVal:
+		return 3
+	case *Set:
+		return 4
+	case *Tuple, *Rec, *Fcn:
+		return 5
+	}
+	return 6
+}
+
+// cmp is a total order on normalised values.
+func cmp(a, b Value) int {
+	ta, tb := typeTag(a), typeTag(b)
+	if ta != tb {
+		return ta - tb
+	}
+	switch x := a.(type) {
+	case bool:
+		y := b.(bool)
+		if x == y {
+			return 0
+		}
+		if !x {
+			return -1
+		}
+		return 1
+	case Int:
+		y := b.(Int)
+		if x < y {
+			return -1
+		}
+		if x > y {
+			return 1
+		}
+		return 0
+	case Str:
+		return strings.Compare(string(x), string(b.(Str)))
+	case *ModelVal:
+		return strings.Compare(x.Name, b.(*ModelVal).Name)
+	case *Set:
+		y := b.(*Set)
+		if len(x.elems) != len(y.elems) {
+			return len(x.elems) - len(y.elems)
+		}
+		for i := range x.elems {
+			if c := cmp(x.elems[i], y.elems[i]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}
+	// functions
+	if x, ok := a.(*Tuple); ok {
+		if y, ok := b.(*Tuple); ok {
+			if len(x.elems) != len(y.elems) {
+				return len(x.elems) - len(y.elems)
+			}
+			for i := range x.elems {
+				if c := cmp(x.elems[i], y.elems[i]); c != 0 {
+					return c
+				}
+			}
+			return 0
+		}
+	}
+	if x, ok := a.(*Rec); ok {
+		if y, ok := b.(*Rec); ok {
+			if len(x.names) != len(y.names) {
+				return len(x.names) - len(y.names)
+			}
+			for i := range x.names {
+				if c := strings.Compare(x.names[i], y.names[i]); c != 0 {
+					return c
+				}
+			}
+			for i := range x.vals {
+				if c := cmp(x.vals[i], y.vals[i]); c != 0 {
+					return c
+				}
+			}
+			return 0
+		}
+	}
+	na, nb := fnLen(a), fnLen(b)
+	if na != nb {
+		return na - nb
+	}
+	for i := 0; i < na; i++ {
+		if c := cmp(fnDom(a, i), fnDom(b, i)); c != 0 {
+			return c
+		}
+	}
+	for i := 0; i < na; i++ {
+		if c := cmp(fnRng(a, i), fnRng(b, i)); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+func fnLen(v Value) int {
+	switch x := v.(type) {
+	case *Tuple:
+		return len(x.elems)
+	case *Rec:
+		return len(x.names)
+	case *Fcn:
+		return len(x.dom)
+	}
+	return 0
+}
+
+func fnDom(v Value, i int) Value {
+	switch x := v.(type) {
+	case *Tuple:
+		return Int(i + 1)
+	case *Rec:
+		return Str(x.names[i])
+	case *Fcn:
+		return x.dom[i]
+	}
+	return nil
+}
+
+func fnRng(v Value, i int) Value {
+	switch x := v.(type) {
+	case *Tuple:
+		return x.elems[i]
+	case *Rec:
+		return x.vals[i]
+	case *Fcn:
+		return x.rng[i]
+	}
+	return nil
+}
+
+// mkSet builds a set from arbitrary (normalised) elements.
+func mkSet(elems []Value) *Set {
+	if len(elems) == 0 {
+		return emptySet
+	}
+	sorted := true
+	for i := 1; i < len(elems); i++ {
+		if cmp(elems[i-1], elems[i]) >= 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return &Set{elems: elems}
+	}
+	sort.Slice(elems, func(i, j int) bool { return cmp(elems[i], elems[j]) < 0 })
+	out := elems[:1]
+	for _, e := range elems[1:] {
+		if cmp(out[len(out)-1], e) != 0 {
+			out = append(out, e)
+		}
+	}
+	return &Set{elems: out}
+}
+
+// mkFcn builds a function from a sorted, duplicate-free domain, choosing the
+// canonical representation.
+func mkFcn(dom, rng []Value) Value {
+	if len(dom) == 0 {
+		return emptyTup
+	}
+	tuple := true
+	for i, d := range dom {
+		if n, ok := d.(Int); !ok || int(n) != i+1 {
+			tuple = false
+			break
+		}
+	}
+	if tuple {
+		return &Tuple{elems: rng}
+	}
+	names := make([]string, len(dom))
+	for i, d := range dom {
+		s, ok := d.(Str)
+		if !ok {
+			return &Fcn{dom: dom, rng: rng}
+		}
+		names[i] = string(s)
+	}
+	return &Rec{names: names, vals: rng}
+}
+
+// mkFcnUnsorted sorts pairs by domain first.
+func mkFcnUnsorted(dom, rng []Value) Value {
+	idx := make([]int, len(dom))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return cmp(dom[idx[i]], dom[idx[j]]) < 0 })
+	d := make([]Value, 0, len(dom))
+	r := make([]Value, 0, len(dom))
+	for _, i := range idx {
+		if len(d) > 0 && cmp(d[len(d)-1], dom[i]) == 0 {
+			r[len(r)-1] = rng[i]
+			continue
+		}
+		d = append(d, dom[i])
+		r = append(r, rng[i])
+	}
+	return mkFcn(d, r)
+}
+
+func mkRec(names []string, vals []Value) Value {
+	dom := make([]Value, len(names))
+	for i, n := range names {
+		dom[i] = Str(n)
+	}
+	return mkFcnUnsorted(dom, vals)
+}
+
+// setIndex finds v in a sorted element slice.
+func setIndex(elems []Value, v Value) (int, bool) {
+	lo, hi := 0, len(elems)
+	for lo < hi {
+		m := (lo + hi) / 2
+		c := cmp(elems[m], v)
+		if c == 0 {
+			return m, true
+		}
+		if c < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, false
+}
+
+func union(a, b *Set) *Set {
+	if len(a.elems) == 0 {
+		return b
+	}
+	if len(b.elems) == 0 {
+		return a
+	}
+	out := make([]Value, 0, len(a.elems)+len(b.elems))
+	i, j := 0, 0
+	for i < len(a.elems) && j < len(b.elems) {
+		c := cmp(a.elems[i], b.elems[j])
+		switch {
+		case c < 0:
+			out = append(out, a.elems[i])
+			i++
+		case c > 0:
+			out = append(out, b.elems[j])
+			j++
+		default:
+			out = append(out, a.elems[i])
+			i++
+			j++
+		}
+	}
+	out = append(out, a.elems[i:]...)
+	out = append(out, b.elems[j:]...)
+	return &Set{elems: out}
+}
+
+func intersect(a, b *Set) *Set {
+	var out []Value
+	i, j := 0, 0
+	for i < len(a.elems) && j < len(b.elems) {
+		c := cmp(a.elems[i], b.elems[j])
+		switch {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			out = append(out, a.elems[i])
+			i++
+			j++
+		}
+	}
+	return mkSet(out)
+}
+
+func diff(a, b *Set) *Set {
+	var out []Value
+	i, j := 0, 0
+	for i < len(a.elems) {
+		if j >= len(b.elems) {
+			out = append(out, a.elems[i:]...)
+			break
+		}
+		c := cmp(a.elems[i], b.elems[j])
+		switch {
+		case c < 0:
+			out = append(out, a.elems[i])
+			i++
+		case c > 0:
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return mkSet(out)
+}
+
+func strQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// Format prints a value as TLC does.
+func Format(v Value) string {
+	var b strings.Builder
+	formatValue(&b, v)
+	return b.String()
+}
+
+func formatValue(b *strings.Builder, v Value) {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			b.WriteString("TRUE")
+		} else {
+			b.WriteString("FALSE")
+		}
+	case Int:
+		b.WriteString(strconv.FormatInt(int64(x), 10))
+	case Str:
+		b.WriteString(strQuote(string(x)))
+	case *ModelVal:
+		b.WriteString(x.Name)
+	case *Set:
+		b.WriteString("{")
+		for i, e := range x.elems {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			formatValue(b, e)
+		}
+		b.WriteString("}")
+	case *Tuple:
+		b.WriteString("<<")
+		for i, e := range x.elems {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			formatValue(b, e)
+		}
+		b.WriteString(">>")
+	case *Rec:
+		b.WriteString("[")
+		for i, n := range x.names {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(n + " |-> ")
+			formatValue(b, x.vals[i])
+		}
+		b.WriteString("]")
+	case *Fcn:
+		b.WriteString("(")
+		for i, d := range x.dom {
+			if i > 0 {
+				b.WriteString(" @@ ")
+			}
+			formatValue(b, d)
+			b.WriteString(" :> ")
+			formatValue(b, x.rng[i])
+		}
+		b.WriteString(")")
+	case *Interval:
+		b.WriteString(strconv.FormatInt(x.lo, 10) + ".." + strconv.FormatInt(x.hi, 10))
+	case *InfSet:
+		b.WriteString(x.name)
+	case *SubsetSet:
+		b.WriteString("SUBSET ")
+		formatValue(b, x.base)
+	case *FuncSetV:
+		b.WriteString("[")
+		formatValue(b, x.dom)
+		b.WriteString(" -> ")
+		formatValue(b, x.rng)
+		b.WriteString("]")
+	case *RecSetV:
+		b.WriteString("[")
+		for i, n := range x.names {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(n + " : ")
+			formatValue(b, x.sets[i])
+		}
+		b.WriteString("]")
+	case *ProductSet:
+		for i, s := range x.sets {
+			if i > 0 {
+				b.WriteString(" \\X ")
+			}
+			formatValue(b, s)
+		}
+	case *SeqSet:
+		b.WriteString("Seq(")
+		formatValue(b, x.base)
+		b.WriteString(")")
+	case *LazyFcn:
+		b.WriteString("<function>")
+	case *Closure:
+		b.WriteString("<operator " + x.name() + ">")
+	default:
+		b.WriteString("<?>")
+	}
+}
