@@ -1,0 +1,453 @@
+package checker
+
+import (
+	"fmt"
+
+	"github.com/vrcheck/vrcheck/traces"
+)
+
+// effect is what the spec's action does to a replica: the post-state and the log change
+// (the log after it is log[:logKeep] followed by logAdd). The messages go to Checker.exp.
+type effect struct {
+	s       scalars
+	logKeep int
+	logAdd  []traces.Entry
+}
+
+// stepReplica validates and replays one replica action.
+func (c *Checker) stepReplica(e *traces.Event) {
+	r := c.replicas[e.Replica]
+	c.exp = c.exp[:0]
+	eff := effect{s: r.scalars, logKeep: len(r.log)}
+	if e.Msg != nil {
+		c.consume(e.Msg, r.id)
+	}
+	m := e.Msg
+	s := &eff.s
+	switch e.Action {
+	case traces.ReceiveRequest:
+		c.receiveRequest(r, m, &eff)
+	case traces.ReceivePrepare:
+		c.receivePrepare(r, m, &eff)
+	case traces.ReceivePrepareOk:
+		c.receivePrepareOk(r, m, &eff)
+	case traces.ReceiveCommit:
+		c.receiveCommit(r, m, &eff)
+	case traces.ReceiveStartViewChange:
+		c.receiveStartViewChange(r, m, &eff)
+	case traces.ReceiveDoViewChange:
+		c.receiveDoViewChange(r, m, &eff)
+	case traces.ReceiveStartView:
+		if s.status != traces.StatusRecovering && (m.View > s.view || m.View == s.view && s.status == traces.StatusViewChange) {
+			if m.View > s.view {
+				r.clearViewBookkeeping()
+			}
+			eff.logKeep, eff.logAdd = 0, m.Log
+			s.opNumber, s.view, s.status, s.lastNormalView = m.OpNumber, m.View, traces.StatusNormal, m.View
+			s.commit = max(s.commit, m.CommitNumber)
+			if s.opNumber > s.commit {
+				c.send(r, c.primary(s.view), traces.Message{Type: traces.PrepareOk, View: s.view, OpNumber: s.opNumber, Replica: r.id})
+			}
+		}
+	case traces.ReceiveRecovery:
+		if s.status == traces.StatusNormal {
+			resp := traces.Message{Type: traces.RecoveryResponse, View: s.view, Nonce: m.Nonce, Log: []traces.Entry{}, Replica: r.id}
+			if c.primary(s.view) == r.id {
+				resp.Log, resp.OpNumber, resp.CommitNumber = r.log, s.opNumber, s.commit
+			}
+			c.send(r, m.Replica, resp)
+		}
+	case traces.ReceiveRecoveryResponse:
+		c.receiveRecoveryResponse(r, m, &eff)
+	case traces.ReceiveGetState:
+		if s.status == traces.StatusNormal && m.View == s.view && m.OpNumber <= s.opNumber {
+			from := min(m.OpNumber, len(r.log))
+			c.send(r, m.Replica, traces.Message{Type: traces.NewState, View: s.view, FromOpNumber: m.OpNumber, Log: r.log[from:],
+				OpNumber: s.opNumber, CommitNumber: s.commit, Replica: r.id})
+		}
+	case traces.ReceiveNewState:
+		if s.status != traces.StatusRecovering && m.FromOpNumber <= s.opNumber &&
+			(m.View == s.view && s.status == traces.StatusNormal && m.OpNumber > s.opNumber ||
+				m.View > s.view && m.FromOpNumber <= s.commit) {
+			eff.logKeep, eff.logAdd = min(m.FromOpNumber, len(r.log)), m.Log
+			s.opNumber, s.view, s.status, s.lastNormalView = m.OpNumber, m.View, traces.StatusNormal, m.View
+			s.commit = max(s.commit, m.CommitNumber)
+		}
+
+	case traces.SendCommit:
+		if c.isNormalPrimary(r, s) {
+			c.sendOthers(r, traces.Message{Type: traces.Commit, View: s.view, CommitNumber: s.commit})
+		} else {
+			c.diff("enabled", "replica is the normal primary of its view", c.describe(r))
+		}
+	case traces.ResendPrepare:
+		switch {
+		case !c.isNormalPrimary(r, s) || s.opNumber <= s.commit:
+			c.diff("enabled", "replica is the normal primary of its view with op-number > commit-number", c.describe(r))
+		case s.opNumber > len(r.log):
+			c.diff("enabled", fmt.Sprintf("an entry at op-number %d", s.opNumber), fmt.Sprintf("the log has %d entries", len(r.log)))
+		default:
+			ent := r.log[s.opNumber-1]
+			c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: s.opNumber, CommitNumber: s.commit, Entry: &ent})
+		}
+	case traces.TimeoutStartViewChange:
+		if s.status == traces.StatusNormal && c.primary(s.view) != r.id || s.status == traces.StatusViewChange {
+			c.enterView(r, s, s.view+1)
+		} else {
+			c.diff("enabled", "replica is a normal backup or in view-change", c.describe(r))
+		}
+	case traces.Crash:
+		eff.s = scalars{status: traces.StatusRecovering, nonce: e.State.Nonce}
+		eff.logKeep = 0
+		if n := e.State.Nonce; n <= 0 || r.nonces[n] {
+			c.diff("nonce", fmt.Sprintf("a fresh nonce (> 0, not used by replica %d before)", r.id), fmt.Sprint(n))
+		}
+	case traces.StartRecovery:
+		if s.status == traces.StatusRecovering {
+			c.sendOthers(r, traces.Message{Type: traces.Recovery, Replica: r.id, Nonce: s.nonce})
+		} else {
+			c.diff("enabled", "replica is recovering", c.describe(r))
+		}
+	}
+	c.compareReplica(r, &eff, e.State)
+	c.compareSent(e)
+	c.applyReplica(r, e)
+	r.recent.add(c.curLine, e.Action)
+}
+
+func (c *Checker) describe(r *replica) string {
+	role := "backup"
+	if c.primary(r.view) == r.id {
+		role = "primary"
+	}
+	return fmt.Sprintf("status %s in view %d (%s), op-number %d, commit-number %d", r.status, r.view, role, r.opNumber, r.commit)
+}
+
+func (c *Checker) isNormalPrimary(r *replica, s *scalars) bool {
+	return s.status == traces.StatusNormal && c.primary(s.view) == r.id
+}
+
+// send appends a message from r to the expected sends.
+func (c *Checker) send(r *replica, to int, m traces.Message) {
+	m.From, m.To = r.id, to
+	c.exp = append(c.exp, m)
+}
+
+// sendOthers sends m to every other replica, in id order.
+func (c *Checker) sendOthers(r *replica, m traces.Message) {
+	for j := 0; j < c.n; j++ {
+		if j != r.id {
+			c.send(r, j, m)
+		}
+	}
+}
+
+// enterView: view-number := v, status := view-change, bookkeeping cleared, and
+// STARTVIEWCHANGE sent to every other replica.
+func (c *Checker) enterView(r *replica, s *scalars, v int) {
+	s.view, s.status = v, traces.StatusViewChange
+	r.clearViewBookkeeping()
+	c.sendOthers(r, traces.Message{Type: traces.StartViewChange, View: v, Replica: r.id})
+}
+
+func (c *Checker) receiveRequest(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	if !c.isNormalPrimary(r, s) {
+		return
+	}
+	rn, pos := r.clientTable(m.Client)
+	switch {
+	case m.RequestNumber > rn:
+		s.opNumber++
+		ent := traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: m.Op, Key: m.Key, Value: m.Value}
+		eff.logAdd = []traces.Entry{ent}
+		c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: s.opNumber, CommitNumber: s.commit, Entry: &ent})
+	case m.RequestNumber == rn && pos <= s.commit:
+		if res, ok := r.result(pos); ok {
+			c.send(r, m.Client, traces.Message{Type: traces.Reply, View: s.view, Client: m.Client, RequestNumber: rn, Result: res})
+		}
+	}
+}
+
+func (c *Checker) receivePrepare(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	switch {
+	case m.View > s.view && (s.status == traces.StatusNormal || s.status == traces.StatusViewChange):
+		c.send(r, c.primary(m.View), traces.Message{Type: traces.GetState, View: m.View, OpNumber: s.commit, Replica: r.id})
+	case s.status != traces.StatusNormal || c.primary(s.view) == r.id || m.View != s.view:
+	case m.OpNumber == s.opNumber+1:
+		eff.logAdd = []traces.Entry{*m.Entry}
+		s.opNumber++
+		c.send(r, c.primary(s.view), traces.Message{Type: traces.PrepareOk, View: s.view, OpNumber: s.opNumber, Replica: r.id})
+		s.commit = max(s.commit, min(m.CommitNumber, s.opNumber))
+	case m.OpNumber <= s.opNumber:
+		c.send(r, c.primary(s.view), traces.Message{Type: traces.PrepareOk, View: s.view, OpNumber: s.opNumber, Replica: r.id})
+		s.commit = max(s.commit, min(m.CommitNumber, s.opNumber))
+	default: // a gap
+		c.send(r, c.primary(s.view), traces.Message{Type: traces.GetState, View: s.view, OpNumber: s.opNumber, Replica: r.id})
+		s.commit = max(s.commit, min(m.CommitNumber, s.opNumber))
+	}
+}
+
+func (c *Checker) receiveCommit(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	switch {
+	case m.View > s.view && (s.status == traces.StatusNormal || s.status == traces.StatusViewChange):
+		c.send(r, c.primary(m.View), traces.Message{Type: traces.GetState, View: m.View, OpNumber: s.commit, Replica: r.id})
+	case s.status != traces.StatusNormal || c.primary(s.view) == r.id || m.View != s.view:
+	default:
+		s.commit = max(s.commit, min(m.CommitNumber, s.opNumber))
+		if m.CommitNumber > s.opNumber {
+			c.send(r, c.primary(s.view), traces.Message{Type: traces.GetState, View: s.view, OpNumber: s.opNumber, Replica: r.id})
+		}
+	}
+}
+
+func (c *Checker) receivePrepareOk(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	if !c.isNormalPrimary(r, s) || m.View != s.view {
+		return
+	}
+	if m.Replica >= 0 && m.Replica < c.n && m.OpNumber > r.prepOK[m.Replica] {
+		r.prepOK[m.Replica] = m.OpNumber
+	}
+	// The largest n such that at least f other replicas recorded >= n: the f-th largest.
+	n := c.fthLargestPrepareOk(r)
+	n = min(n, s.opNumber)
+	if n <= s.commit {
+		return
+	}
+	old := s.commit
+	s.commit = n
+	c.replies(r, s.view, r.log, old, n)
+}
+
+func (c *Checker) fthLargestPrepareOk(r *replica) int {
+	// f is small; a partial selection keeps this allocation-free.
+	var top [8]int
+	var buf []int
+	if c.f <= len(top) {
+		buf = top[:0]
+	} else {
+		buf = make([]int, 0, c.f)
+	}
+	for j, v := range r.prepOK {
+		if j == r.id || v < 0 {
+			continue
+		}
+		// insert v into buf, kept descending, at most f long
+		i := len(buf)
+		if i < c.f {
+			buf = append(buf, v)
+		} else if v <= buf[i-1] {
+			continue
+		} else {
+			i--
+			buf[i] = v
+		}
+		for ; i > 0 && buf[i] > buf[i-1]; i-- {
+			buf[i], buf[i-1] = buf[i-1], buf[i]
+		}
+	}
+	if len(buf) < c.f {
+		return 0
+	}
+	return buf[c.f-1]
+}
+
+// replies sends the REPLYs of entries from+1..to of log, executed on top of r's service.
+func (c *Checker) replies(r *replica, view int, log []traces.Entry, from, to int) {
+	// r's service has executed r.log[:r.exec]; in a correct run log agrees with it there.
+	res := r.preview(log, r.exec, to)
+	for i, x := range res {
+		if r.exec+i < from {
+			continue
+		}
+		ent := &log[r.exec+i]
+		c.send(r, ent.Client, traces.Message{Type: traces.Reply, View: view, Client: ent.Client, RequestNumber: ent.RequestNumber, Result: x})
+	}
+}
+
+func (c *Checker) receiveStartViewChange(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	if s.status == traces.StatusRecovering {
+		return
+	}
+	if m.View > s.view {
+		c.enterView(r, s, m.View)
+	}
+	if m.View != s.view || s.status != traces.StatusViewChange || m.Replica < 0 || m.Replica >= c.n || r.svcFrom[m.Replica] {
+		return
+	}
+	r.svcFrom[m.Replica] = true
+	count := 0
+	for _, b := range r.svcFrom {
+		if b {
+			count++
+		}
+	}
+	if count != c.f {
+		return
+	}
+	dvc := traces.Message{Type: traces.DoViewChange, View: s.view, Log: r.log, LastNormalView: s.lastNormalView,
+		OpNumber: s.opNumber, CommitNumber: s.commit, Replica: r.id}
+	if c.primary(s.view) != r.id {
+		c.send(r, c.primary(s.view), dvc)
+		return
+	}
+	// The primary records its own DOVIEWCHANGE, as if received (see ReceiveDoViewChange).
+	dvc.Log = append([]traces.Entry{}, r.log...)
+	dvc.From, dvc.To = r.id, r.id
+	r.dvc[r.id] = &dvc
+	c.tryStartView(r, eff)
+}
+
+func (c *Checker) receiveDoViewChange(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	if s.status == traces.StatusRecovering {
+		return
+	}
+	if m.View > s.view {
+		c.enterView(r, s, m.View)
+	}
+	if m.View != s.view || s.status != traces.StatusViewChange || c.primary(s.view) != r.id || m.Replica < 0 || m.Replica >= c.n {
+		return
+	}
+	r.dvc[m.Replica] = m
+	c.tryStartView(r, eff)
+}
+
+// tryStartView starts the view once DOVIEWCHANGEs from f+1 replicas are recorded.
+func (c *Checker) tryStartView(r *replica, eff *effect) {
+	s := &eff.s
+	var best *traces.Message
+	count, commit := 0, s.commit
+	for _, d := range r.dvc {
+		if d == nil {
+			continue
+		}
+		count++
+		commit = max(commit, d.CommitNumber)
+		if best == nil || d.LastNormalView > best.LastNormalView ||
+			d.LastNormalView == best.LastNormalView && d.OpNumber > best.OpNumber {
+			best = d // ties beyond that keep the lowest replica id: r.dvc is in id order
+		}
+	}
+	if count < c.f+1 {
+		return
+	}
+	old := s.commit
+	eff.logKeep, eff.logAdd = 0, best.Log
+	s.opNumber, s.commit, s.status, s.lastNormalView = len(best.Log), commit, traces.StatusNormal, s.view
+	for i := range r.prepOK {
+		r.prepOK[i] = -1
+	}
+	c.sendOthers(r, traces.Message{Type: traces.StartView, View: s.view, Log: best.Log, OpNumber: s.opNumber, CommitNumber: s.commit})
+	c.replies(r, s.view, best.Log, old, s.commit)
+}
+
+func (c *Checker) receiveRecoveryResponse(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	if s.status != traces.StatusRecovering || m.Nonce != s.nonce || m.Replica < 0 || m.Replica >= c.n {
+		return
+	}
+	r.recResp[m.Replica] = m
+	count, v := 0, -1
+	for _, x := range r.recResp {
+		if x != nil {
+			count++
+			v = max(v, x.View)
+		}
+	}
+	if count < c.f+1 {
+		return
+	}
+	p := r.recResp[c.primary(v)]
+	if p == nil || p.View != v {
+		return
+	}
+	eff.logKeep, eff.logAdd = 0, p.Log
+	s.opNumber, s.view, s.status, s.lastNormalView = p.OpNumber, v, traces.StatusNormal, v
+	s.commit = max(s.commit, p.CommitNumber)
+}
+
+// consume checks that m, received by replica or client `to`, is in flight exactly as sent,
+// and takes one copy of it out of the network.
+func (c *Checker) consume(m *traces.Message, to int) {
+	if why := c.net.find(m); why != "" {
+		c.diff("msg", "a message in flight, exactly as sent", why)
+	}
+	if m.To != to {
+		c.diff("msg.to", fmt.Sprint(to), fmt.Sprint(m.To))
+	}
+	c.net.remove(m.ID)
+}
+
+// compareReplica compares the logged post-state with the action's.
+func (c *Checker) compareReplica(r *replica, eff *effect, st *traces.ReplicaState) {
+	cmp := func(field string, want, got int) {
+		if want != got {
+			c.diff("state."+field, fmt.Sprint(want), fmt.Sprint(got))
+		}
+	}
+	s := &eff.s
+	cmp("viewNumber", s.view, st.ViewNumber)
+	if s.status != st.Status {
+		c.diff("state.status", s.status, st.Status)
+	}
+	cmp("opNumber", s.opNumber, st.OpNumber)
+	cmp("commitNumber", s.commit, st.CommitNumber)
+	cmp("lastNormalView", s.lastNormalView, st.LastNormalView)
+	if c.cur.Action != traces.Crash {
+		cmp("nonce", s.nonce, st.Nonce)
+	}
+	if st.LogKeep > len(r.log) {
+		c.diff("state.logKeep", fmt.Sprintf("at most the log's length %d", len(r.log)), fmt.Sprint(st.LogKeep))
+	}
+	// Compare the resulting logs, not their encodings as keep+add.
+	kl := min(st.LogKeep, len(r.log))
+	lenE, lenL := eff.logKeep+len(eff.logAdd), kl+len(st.LogAdd)
+	at := func(keep int, add []traces.Entry, p int) *traces.Entry {
+		if p < keep {
+			return &r.log[p]
+		}
+		return &add[p-keep]
+	}
+	for p := min(eff.logKeep, kl); p < min(lenE, lenL); p++ {
+		if a, b := at(eff.logKeep, eff.logAdd, p), at(kl, st.LogAdd, p); *a != *b {
+			c.diff("state.log", fmt.Sprintf("entry %d = %s", p+1, entryStr(a)), fmt.Sprintf("entry %d = %s", p+1, entryStr(b)))
+			break
+		}
+	}
+	if lenE != lenL {
+		c.diff("state.log", fmt.Sprintf("%d entries", lenE), fmt.Sprintf("%d entries", lenL))
+	}
+}
+
+// compareSent compares the logged sends with the action's, in order, and checks that their
+// ids are fresh.
+func (c *Checker) compareSent(e *traces.Event) {
+	for i := 0; i < len(c.exp) || i < len(e.Sent); i++ {
+		field := fmt.Sprintf("sent[%d]", i)
+		switch {
+		case i >= len(e.Sent):
+			c.diff(field, msgStr(&c.exp[i]), "not sent")
+		case i >= len(c.exp):
+			c.diff(field, "nothing", msgStr(&e.Sent[i]))
+		default:
+			if d := msgDiff(&c.exp[i], &e.Sent[i], false); d != "" {
+				c.diff(field, msgStr(&c.exp[i]), d)
+			}
+		}
+	}
+	for i := range e.Sent {
+		id := e.Sent[i].ID
+		fresh := !c.net.ids.has(id)
+		for j := 0; j < i && fresh; j++ {
+			fresh = e.Sent[j].ID != id
+		}
+		if !fresh {
+			c.diff(fmt.Sprintf("sent[%d].id", i), "a fresh message id", fmt.Sprintf("%d, already used", id))
+		}
+	}
+}

@@ -1,0 +1,247 @@
+package checker
+
+import (
+	"fmt"
+
+	"github.com/vrcheck/vrcheck/checker/lin"
+	"github.com/vrcheck/vrcheck/traces"
+)
+
+// applyReplica adopts the logged post-state of a replica action (the same as the spec's when
+// the step validated; after a mismatch, replay follows the trace so that later steps and the
+// invariants are still checked), maintains the derived state incrementally, and checks the
+// invariants that the change can affect.
+func (c *Checker) applyReplica(r *replica, e *traces.Event) {
+	st := e.State
+	pre := r.scalars
+	crash := e.Action == traces.Crash
+
+	// The log change: positions fc.. changed (1-based), where fc is the first position whose
+	// entry differs, so a logKeep of 0 that rewrites an equal prefix costs nothing more.
+	oldLen := len(r.log)
+	k := min(st.LogKeep, oldLen)
+	newLen := k + len(st.LogAdd)
+	fc := min(oldLen, newLen) + 1
+	for p := k + 1; p <= min(oldLen, newLen); p++ {
+		if r.log[p-1] != st.LogAdd[p-k-1] {
+			fc = p
+			break
+		}
+	}
+	changed := fc <= max(oldLen, newLen)
+	if changed {
+		c.acks.beforeChange(r, fc, oldLen)
+		for p := oldLen; p >= fc; p-- {
+			cl := r.log[p-1].Client
+			if ps := r.ctPos[cl]; len(ps) > 0 {
+				r.ctPos[cl] = ps[:len(ps)-1]
+			}
+		}
+		if fc <= r.exec {
+			r.rollback()
+		}
+		r.log = append(r.log[:fc-1], st.LogAdd[fc-k-1:]...)
+		for p := fc; p <= newLen; p++ {
+			cl := r.log[p-1].Client
+			r.ctPos[cl] = append(r.ctPos[cl], p)
+		}
+		c.acks.afterChange(r, fc, newLen)
+		r.verified = min(r.verified, fc-1)
+	}
+	if crash {
+		r.resetVolatile(c.n)
+		r.nonces[st.Nonce] = true
+	}
+	r.scalars = scalars{view: st.ViewNumber, status: st.Status, opNumber: st.OpNumber, commit: st.CommitNumber,
+		lastNormalView: st.LastNormalView, nonce: st.Nonce}
+
+	// Execute up to the commit-number (ExactlyOnceExecution is checked per execution).
+	target := min(r.commit, len(r.log))
+	if target < r.exec {
+		r.rollback()
+	}
+	for r.exec < target {
+		ent := &r.log[r.exec]
+		r.results = append(r.results[:r.exec], apply(r.kv, ent))
+		r.exec++
+		if last, ok := r.lastExec[ent.Client]; ok && ent.RequestNumber <= last {
+			c.violate(ExactlyOnceExecution, []int{r.id}, "replica %d executes request %d of client %d at op-number %d, after it executed request %d of that client",
+				r.id, ent.RequestNumber, ent.Client, r.exec, last)
+		} else {
+			r.lastExec[ent.Client] = ent.RequestNumber
+		}
+	}
+	// NoLogDivergence: every newly committed position must agree with the ghost.
+	for p := r.verified + 1; p <= target; p++ {
+		c.ghost.commit(c, r, p)
+	}
+	r.verified = target
+
+	c.checkReplicaInvariants(r, pre, crash)
+
+	// Recovering replicas count towards AcknowledgedWritesExistOnMajority (their loss is one
+	// of the f failures), so a recovery ending can break it anywhere.
+	wasRec, isRec := pre.status == traces.StatusRecovering, r.status == traces.StatusRecovering
+	switch {
+	case !wasRec && isRec:
+		c.numRecovery++
+	case wasRec && !isRec:
+		c.numRecovery--
+		c.acks.checkMajority(c, 1)
+	}
+	if changed {
+		c.acks.checkMajority(c, fc)
+	}
+	if r.status == traces.StatusNormal {
+		if pre.status != traces.StatusNormal || r.view > pre.view {
+			c.acks.checkNotLost(c, r, 1)
+		} else if changed {
+			c.acks.checkNotLost(c, r, fc)
+		}
+	}
+
+	c.sendAll(e, r.id)
+}
+
+// rollback forgets the service state, to be rebuilt by executing the log from the start:
+// only needed when an executed entry changes or the commit-number falls (a buggy trace).
+func (r *replica) rollback() {
+	r.exec = 0
+	r.results = r.results[:0]
+	clear(r.kv)
+	clear(r.lastExec)
+}
+
+// sendAll puts the event's sends into the network and checks what sending can violate.
+func (c *Checker) sendAll(e *traces.Event, from int) {
+	for i := range e.Sent {
+		m := &e.Sent[i]
+		c.net.send(m)
+		switch m.Type {
+		case traces.Reply:
+			c.ghost.checkReply(c, m)
+		case traces.Prepare, traces.Commit, traces.StartView:
+			if c.primary(m.View) != m.From {
+				c.violate(OnePrimaryPerView, []int{m.From, c.primary(m.View)}, "replica %d sends %s for view %d, whose primary is replica %d",
+					m.From, m.Type, m.View, c.primary(m.View))
+			}
+		}
+	}
+}
+
+func (c *Checker) checkReplicaInvariants(r *replica, pre scalars, crash bool) {
+	ids := []int{r.id}
+	switch r.status {
+	case traces.StatusNormal, traces.StatusViewChange, traces.StatusRecovering:
+	default:
+		c.violate(TypeOK, ids, "replica %d has status %q", r.id, r.status)
+	}
+	if r.lastNormalView > r.view {
+		c.violate(TypeOK, ids, "replica %d has last-normal-view %d > view-number %d", r.id, r.lastNormalView, r.view)
+	}
+	if r.opNumber != len(r.log) {
+		c.violate(OpNumberIsLogLength, ids, "replica %d has op-number %d but %d log entries", r.id, r.opNumber, len(r.log))
+	}
+	if r.commit > r.opNumber {
+		c.violate(CommitNumberAtMostOpNumber, ids, "replica %d has commit-number %d > op-number %d", r.id, r.commit, r.opNumber)
+	}
+	if !crash {
+		if r.view < pre.view {
+			c.violate(ViewNumberMonotonic, ids, "replica %d's view-number falls from %d to %d without a crash", r.id, pre.view, r.view)
+		}
+		if r.commit < pre.commit {
+			c.violate(CommitNumberMonotonic, ids, "replica %d's commit-number falls from %d to %d without a crash", r.id, pre.commit, r.commit)
+		}
+	}
+	// A replica that becomes normal as the primary of a view starts that view; a view is
+	// started at most once.
+	if r.status == traces.StatusNormal && c.primary(r.view) == r.id && (pre.status != traces.StatusNormal || pre.view != r.view) {
+		if l, ok := c.started[r.view]; ok {
+			c.violate(OnePrimaryPerView, ids, "view %d is started again by replica %d; it was started at line %d", r.view, r.id, l)
+		} else {
+			c.started[r.view] = c.curLine
+		}
+	}
+}
+
+// stepClient validates and replays one client action.
+func (c *Checker) stepClient(e *traces.Event) {
+	cl := c.clients[e.Client]
+	c.exp = c.exp[:0]
+	want := traces.ClientState{View: cl.view, RequestNumber: cl.requestNumber, Pending: cl.pending}
+	returns := false
+	switch e.Action {
+	case traces.ClientRequest:
+		if cl.pending {
+			c.diff("enabled", "client has no outstanding request", fmt.Sprintf("request %d is outstanding", cl.requestNumber))
+		}
+		want.RequestNumber++
+		want.Pending = true
+		req := traces.Message{Type: traces.Request, From: e.Client, To: c.primary(cl.view), Client: e.Client, RequestNumber: want.RequestNumber}
+		if len(e.Sent) > 0 && e.Sent[0].Type == traces.Request { // the operation is the client's choice
+			req.Op, req.Key, req.Value = e.Sent[0].Op, e.Sent[0].Key, e.Sent[0].Value
+			if req.Op == traces.OpGet && req.Value != "" {
+				c.diff("sent[0].value", `"" for a get`, q(req.Value))
+			}
+		}
+		c.exp = append(c.exp, req)
+	case traces.ClientTimeout:
+		if !cl.pending {
+			c.diff("enabled", "client has an outstanding request", "none")
+		} else {
+			for j := 0; j < c.n; j++ {
+				m := cl.req
+				m.To = j
+				c.exp = append(c.exp, m)
+			}
+		}
+	case traces.ClientReceiveReply:
+		m := e.Msg
+		c.consume(m, e.Client)
+		if cl.pending && m.RequestNumber == cl.requestNumber {
+			want.Pending = false
+			want.View = max(cl.view, m.View)
+			returns = true
+		}
+	}
+	st := e.ClientState
+	if want.View != st.View {
+		c.diff("clientState.view", fmt.Sprint(want.View), fmt.Sprint(st.View))
+	}
+	if want.RequestNumber != st.RequestNumber {
+		c.diff("clientState.requestNumber", fmt.Sprint(want.RequestNumber), fmt.Sprint(st.RequestNumber))
+	}
+	if want.Pending != st.Pending {
+		c.diff("clientState.pending", fmt.Sprint(want.Pending), fmt.Sprint(st.Pending))
+	}
+	c.compareSent(e)
+
+	// Adopt the logged state; the history is the one the trace tells.
+	if e.Action == traces.ClientRequest && len(e.Sent) > 0 && e.Sent[0].Type == traces.Request {
+		cl.req = e.Sent[0]
+		cl.req.ID, cl.req.Log, cl.req.Entry = 0, nil, nil
+		m := &e.Sent[0]
+		c.hist.Invoke(e.Client, m.RequestNumber, lin.Input{Op: m.Op, Key: m.Key, Value: m.Value}, int64(e.Seq), c.curLine)
+	}
+	if returns {
+		c.hist.Return(e.Client, e.Msg.RequestNumber, e.Msg.Result, int64(e.Seq), c.curLine)
+	}
+	if e.Action == traces.ClientReceiveReply {
+		c.acks.add(c, e.Msg)
+	}
+	cl.view, cl.requestNumber, cl.pending = st.View, st.RequestNumber, st.Pending
+	cl.recent.add(c.curLine, e.Action)
+	c.sendAll(e, e.Client)
+}
+
+// stepNetwork validates and replays DropMessage and DuplicateMessage.
+func (c *Checker) stepNetwork(e *traces.Event) {
+	if why := c.net.find(e.Msg); why != "" {
+		c.diff("msg", "a message in flight, exactly as sent", why)
+	}
+	if e.Action == traces.DropMessage {
+		c.net.remove(e.Msg.ID)
+	} else {
+		c.net.duplicate(e.Msg.ID)
+	}
+}

@@ -1,0 +1,367 @@
+// Package checker replays a vrcheck trace (traces/README.md) against the actions of
+// spec/VR.tla: it validates every step, checks VR.tla's invariants after every event, and
+// checks the client history for linearizability (package lin). It imports traces/ only, so it
+// checks traces from any implementation.
+package checker
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/vrcheck/vrcheck/checker/lin"
+	"github.com/vrcheck/vrcheck/traces"
+)
+
+// Options tune a check. The zero value is usable.
+type Options struct {
+	// LinTimeout bounds the linearizability check (0: DefaultLinTimeout). A timeout makes the
+	// verdict Unknown, which is not a pass.
+	LinTimeout time.Duration
+	// SkipLinearizability leaves the history unchecked (the verdict is "skipped").
+	SkipLinearizability bool
+	// Visualize keeps what Report.WriteHTML needs for porcupine's visualization.
+	Visualize bool
+	// MaxMismatches caps the step mismatches listed in the report (0: DefaultMaxMismatches);
+	// all are counted.
+	MaxMismatches int
+}
+
+// Defaults for Options.
+const (
+	DefaultLinTimeout    = 10 * time.Second
+	DefaultMaxMismatches = 10
+	excerptLen           = 12
+)
+
+// Check reads a whole trace from r and checks it. An error means the input is not a readable
+// trace (it names the file and line); every protocol problem is in the Report instead.
+func Check(r io.Reader, name string, opts Options) (*Report, error) {
+	rd, err := traces.NewReader(r, name)
+	if err != nil {
+		return nil, err
+	}
+	c, err := New(rd.Header(), name, opts)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		e, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Step(rd.Line(), e); err != nil {
+			return nil, err
+		}
+	}
+	return c.Finish(), nil
+}
+
+// Checker holds the spec's state while a trace is replayed into it one event at a time.
+type Checker struct {
+	h    *traces.Header
+	name string
+	opts Options
+	n, f int
+
+	replicas []*replica
+	clients  []*client
+	net      *network
+	ghost    ghost
+	acks     acks
+	// started records, per view, the line at which its primary started it (OnePrimaryPerView).
+	started      map[int]int
+	numRecovery  int
+	hist         *lin.History
+	events       int
+	lastTick     int
+	lastLine     int
+	exp          []traces.Message // scratch: the messages the current action must send
+	verdicts     map[string]*Verdict
+	mismatches   []Mismatch
+	nMismatch    int
+	ring         [excerptLen]*traces.Event
+	ringLine     [excerptLen]int
+	excerpt      []ExcerptLine
+	cur          *traces.Event
+	curLine      int
+	curMismatch  *Mismatch
+	curMismatchN int
+}
+
+// client is a client's state in the spec.
+type client struct {
+	view, requestNumber int
+	pending             bool
+	req                 traces.Message // the outstanding REQUEST (for ClientTimeout)
+	recent              recent
+}
+
+// New returns a Checker for a trace with header h.
+func New(h *traces.Header, name string, opts Options) (*Checker, error) {
+	if h == nil {
+		return nil, fmt.Errorf("%s:1: no header", name)
+	}
+	if h.F < 1 || h.Replicas != 2*h.F+1 || h.Clients < 0 {
+		return nil, &traces.Error{File: name, Line: 1, Msg: fmt.Sprintf("header: replicas = %d, f = %d, clients = %d: want f >= 1, replicas = 2f+1, clients >= 0", h.Replicas, h.F, h.Clients)}
+	}
+	if opts.LinTimeout == 0 {
+		opts.LinTimeout = DefaultLinTimeout
+	}
+	if opts.MaxMismatches == 0 {
+		opts.MaxMismatches = DefaultMaxMismatches
+	}
+	c := &Checker{h: h, name: name, opts: opts, n: h.Replicas, f: h.F, net: newNetwork(),
+		started: map[int]int{}, hist: lin.NewHistory(), verdicts: map[string]*Verdict{}, lastLine: 1}
+	for i := 0; i < c.n; i++ {
+		c.replicas = append(c.replicas, newReplica(i, c.n))
+	}
+	for i := 0; i < h.Clients; i++ {
+		c.clients = append(c.clients, &client{})
+	}
+	c.ghost.init()
+	return c, nil
+}
+
+func (c *Checker) primary(v int) int { return v % c.n }
+
+// Step replays one event, read from the given line. An error means the event cannot be
+// replayed at all (bad input); a protocol violation is recorded for the report instead.
+func (c *Checker) Step(line int, e *traces.Event) error {
+	if err := c.validShape(line, e); err != nil {
+		return err
+	}
+	c.events++
+	c.cur, c.curLine, c.curMismatch = e, line, nil
+	c.ring[c.events%excerptLen], c.ringLine[c.events%excerptLen] = e, line
+	if e.Tick < c.lastTick {
+		c.diff("tick", fmt.Sprintf(">= %d (ticks never decrease)", c.lastTick), fmt.Sprint(e.Tick))
+	}
+	c.lastTick = e.Tick
+	c.lastLine = line
+
+	switch traces.Actions[e.Action] {
+	case traces.ReplicaReceive, traces.ReplicaTimer:
+		c.stepReplica(e)
+	case traces.ClientAction:
+		c.stepClient(e)
+	case traces.NetworkAction:
+		c.stepNetwork(e)
+	}
+	c.finishMismatch()
+	return nil
+}
+
+// validShape rejects events the reader would not produce, so replay never panics on an
+// Event built by hand.
+func (c *Checker) validShape(line int, e *traces.Event) error {
+	bad := func(format string, a ...any) error {
+		return &traces.Error{File: c.name, Line: line, Msg: fmt.Sprintf(format, a...)}
+	}
+	if e == nil {
+		return bad("no event")
+	}
+	kind, ok := traces.Actions[e.Action]
+	if !ok {
+		return bad("unknown action %q", e.Action)
+	}
+	if e.Seq < 0 || e.Tick < 0 {
+		return bad("negative seq or tick")
+	}
+	checkMsg := func(m *traces.Message) error {
+		fields, ok := traces.Fields[m.Type]
+		if !ok {
+			return bad("%s: unknown message type %q", e.Action, m.Type)
+		}
+		fromClient, toClient := m.Type == traces.Request, m.Type == traces.Reply
+		if m.From < 0 || (fromClient && m.From >= c.h.Clients) || (!fromClient && m.From >= c.n) {
+			return bad("%s: message %d: from %d out of range", e.Action, m.ID, m.From)
+		}
+		if m.To < 0 || (toClient && m.To >= c.h.Clients) || (!toClient && m.To >= c.n) {
+			return bad("%s: message %d: to %d out of range", e.Action, m.ID, m.To)
+		}
+		if m.ID <= 0 {
+			return bad("%s: message id %d, want > 0", e.Action, m.ID)
+		}
+		for _, f := range fields {
+			if f == traces.FEntry && m.Entry == nil {
+				return bad("%s: %s message %d has no entry", e.Action, m.Type, m.ID)
+			}
+		}
+		return nil
+	}
+	switch kind {
+	case traces.ReplicaReceive, traces.ReplicaTimer:
+		if e.Replica < 0 || e.Replica >= c.n {
+			return bad("%s: replica %d out of range 0..%d", e.Action, e.Replica, c.n-1)
+		}
+		if e.State == nil {
+			return bad("%s: missing state", e.Action)
+		}
+		if e.State.LogKeep < 0 || e.State.OpNumber < 0 || e.State.CommitNumber < 0 || e.State.ViewNumber < 0 {
+			return bad("%s: negative number in state", e.Action)
+		}
+	case traces.ClientAction:
+		if e.Client < 0 || e.Client >= len(c.clients) {
+			return bad("%s: client %d out of range 0..%d", e.Action, e.Client, len(c.clients)-1)
+		}
+		if e.ClientState == nil {
+			return bad("%s: missing clientState", e.Action)
+		}
+	}
+	needMsg := kind == traces.ReplicaReceive || kind == traces.NetworkAction || e.Action == traces.ClientReceiveReply
+	if needMsg {
+		if e.Msg == nil {
+			return bad("%s: missing msg", e.Action)
+		}
+		if err := checkMsg(e.Msg); err != nil {
+			return err
+		}
+		if kind == traces.ReplicaReceive && traces.ReceiveAction(e.Msg.Type) != e.Action {
+			return bad("%s: msg is a %s", e.Action, e.Msg.Type)
+		}
+		if e.Action == traces.ClientReceiveReply && e.Msg.Type != traces.Reply {
+			return bad("%s: msg is a %s, want a REPLY", e.Action, e.Msg.Type)
+		}
+	}
+	for i := range e.Sent {
+		if err := checkMsg(&e.Sent[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// diff records that the current event's field differs from what its action produces.
+func (c *Checker) diff(field, expected, actual string) {
+	if c.curMismatch == nil {
+		e := c.cur
+		c.curMismatch = &Mismatch{Line: c.curLine, Seq: e.Seq, Action: e.Action}
+		switch traces.Actions[e.Action] {
+		case traces.ReplicaReceive, traces.ReplicaTimer:
+			r := e.Replica
+			c.curMismatch.Replica = &r
+		case traces.ClientAction:
+			cl := e.Client
+			c.curMismatch.Client = &cl
+		}
+	}
+	c.curMismatch.Diffs = append(c.curMismatch.Diffs, Diff{Field: field, Expected: expected, Actual: actual})
+}
+
+func (c *Checker) finishMismatch() {
+	m := c.curMismatch
+	if m == nil {
+		return
+	}
+	c.nMismatch++
+	e := c.cur
+	switch {
+	case m.Replica != nil:
+		m.Recent = c.replicas[*m.Replica].recent.list()
+	case m.Client != nil:
+		m.Recent = c.clients[*m.Client].recent.list()
+	}
+	v := c.verdict(StepValidation)
+	if v.Violations == 0 {
+		v.Line, v.Action = m.Line, m.Action
+		if m.Replica != nil {
+			v.Replicas = []int{*m.Replica}
+		}
+		if m.Client != nil {
+			v.Clients = []int{*m.Client}
+		}
+		d := m.Diffs[0]
+		v.Message = fmt.Sprintf("%s: expected %s, actual %s", d.Field, d.Expected, d.Actual)
+		c.captureExcerpt()
+	}
+	v.Violations++
+	if len(c.mismatches) < c.opts.MaxMismatches {
+		c.mismatches = append(c.mismatches, *m)
+	}
+	_ = e
+	c.curMismatch = nil
+}
+
+func (c *Checker) verdict(check string) *Verdict {
+	v, ok := c.verdicts[check]
+	if !ok {
+		v = &Verdict{Check: check, Status: Pass}
+		c.verdicts[check] = v
+	}
+	return v
+}
+
+// violate records a violation of invariant inv at the current event.
+func (c *Checker) violate(inv string, replicas []int, format string, a ...any) {
+	v := c.verdict(inv)
+	if v.Violations == 0 {
+		v.Status = Fail
+		v.Line, v.Action, v.Replicas = c.curLine, c.cur.Action, replicas
+		if traces.Actions[c.cur.Action] == traces.ClientAction {
+			v.Clients = []int{c.cur.Client}
+		}
+		v.Message = fmt.Sprintf(format, a...)
+		c.captureExcerpt()
+	}
+	v.Violations++
+}
+
+// captureExcerpt keeps the trace lines up to the current one, once: at the first failure.
+func (c *Checker) captureExcerpt() {
+	if c.excerpt != nil {
+		return
+	}
+	c.excerpt = []ExcerptLine{}
+	start := c.events - excerptLen + 1
+	if start < 1 {
+		start = 1
+	}
+	var buf bytes.Buffer
+	for i := start; i <= c.events; i++ {
+		buf.Reset()
+		w := traces.NewWriter(&buf)
+		if err := w.WriteEvent(c.ring[i%excerptLen]); err != nil {
+			continue
+		}
+		_ = w.Flush()
+		c.excerpt = append(c.excerpt, ExcerptLine{Line: c.ringLine[i%excerptLen], Text: string(bytes.TrimRight(buf.Bytes(), "\n"))})
+	}
+}
+
+// Finish checks the client history and returns the report.
+func (c *Checker) Finish() *Report {
+	r := &Report{File: c.name, Seed: c.h.Seed, Replicas: c.n, F: c.f, Clients: c.h.Clients, Bugs: c.h.Bugs,
+		Events: c.events, Operations: c.hist.Len(), Mismatches: c.mismatches, Excerpt: c.excerpt}
+	sv := c.verdict(StepValidation)
+	if sv.Violations > 0 {
+		sv.Status = Fail
+	}
+	r.Verdicts = append(r.Verdicts, *sv)
+	for _, name := range Invariants {
+		r.Verdicts = append(r.Verdicts, *c.verdict(name))
+	}
+	lv := Verdict{Check: Linearizability, Status: Skipped}
+	if !c.opts.SkipLinearizability {
+		res := lin.Check(c.hist.Ops(), c.opts.LinTimeout, c.opts.Visualize)
+		r.lin = res
+		switch res.Verdict {
+		case lin.Ok:
+			lv.Status = Pass
+		case lin.Illegal:
+			lv.Status, lv.Violations = Fail, 1
+			lv.Message = fmt.Sprintf("the history of %d operations (%d pending) is not linearizable; keys %q", res.Ops, res.Pending, res.Keys)
+		default:
+			lv.Status = Unknown
+			lv.Message = fmt.Sprintf("porcupine did not decide within %v (%d operations): not a pass", c.opts.LinTimeout, res.Ops)
+		}
+	}
+	r.Linearizable = lv.Status
+	r.Verdicts = append(r.Verdicts, lv)
+	return r
+}

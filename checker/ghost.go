@@ -1,0 +1,191 @@
+package checker
+
+import (
+	"sort"
+
+	"github.com/vrcheck/vrcheck/traces"
+)
+
+// ghost is the committed log: the first entry any replica committed at each op-number, and
+// the service run over it. Checking each newly committed entry against it keeps
+// NoLogDivergence O(change) per event instead of comparing every pair of replicas.
+type ghost struct {
+	log     []traces.Entry
+	by      []int // the replica that first committed each entry
+	results []string
+	kv      map[string]string
+	pos     map[uint64]int // (client, request number) -> op-number in the ghost
+}
+
+func (g *ghost) init() {
+	g.kv = map[string]string{}
+	g.pos = map[uint64]int{}
+}
+
+func reqKey(client, requestNumber int) uint64 {
+	return uint64(uint32(client))<<32 | uint64(uint32(requestNumber))
+}
+
+// commit checks replica r's committed entry at op-number p against the ghost, or extends it.
+func (g *ghost) commit(c *Checker, r *replica, p int) {
+	e := r.log[p-1]
+	if p <= len(g.log) {
+		if g.log[p-1] != e {
+			c.violate(NoLogDivergence, pair(r.id, g.by[p-1]), "op-number %d is committed as %s at replica %d but as %s at replica %d",
+				p, entryStr(&e), r.id, entryStr(&g.log[p-1]), g.by[p-1])
+		}
+		return
+	}
+	g.log = append(g.log, e)
+	g.by = append(g.by, r.id)
+	g.results = append(g.results, apply(g.kv, &e))
+	if _, ok := g.pos[reqKey(e.Client, e.RequestNumber)]; !ok {
+		g.pos[reqKey(e.Client, e.RequestNumber)] = p
+	}
+}
+
+func pair(a, b int) []int {
+	if a == b {
+		return []int{a}
+	}
+	if a > b {
+		a, b = b, a
+	}
+	return []int{a, b}
+}
+
+// checkReply checks RepliesMatchService for a REPLY being sent.
+func (g *ghost) checkReply(c *Checker, m *traces.Message) {
+	p, ok := g.pos[reqKey(m.Client, m.RequestNumber)]
+	if !ok {
+		c.violate(RepliesMatchService, []int{m.From}, "replica %d replies to request %d of client %d, which is not in the committed log",
+			m.From, m.RequestNumber, m.Client)
+		return
+	}
+	if g.results[p-1] != m.Result {
+		c.violate(RepliesMatchService, []int{m.From}, "replica %d replies %q to request %d of client %d, but executing the committed log gives %q at op-number %d",
+			m.From, m.Result, m.RequestNumber, m.Client, g.results[p-1], p)
+	}
+}
+
+// ack is an operation whose REPLY a client received.
+type ack struct {
+	ok      bool
+	view    int // the lowest view of a REPLY received for it
+	holders int // replicas whose log holds the entry at its op-number
+	line    int
+	entry   traces.Entry
+}
+
+// acks indexes acknowledged operations by op-number (in the committed ghost).
+type acks struct {
+	at []ack
+}
+
+func (a *acks) get(p int) *ack {
+	if p < 1 || p > len(a.at) || !a.at[p-1].ok {
+		return nil
+	}
+	return &a.at[p-1]
+}
+
+func holds(r *replica, p int, e *traces.Entry) bool {
+	return p <= len(r.log) && r.log[p-1] == *e
+}
+
+// add records that a client received REPLY m.
+func (a *acks) add(c *Checker, m *traces.Message) {
+	p, ok := c.ghost.pos[reqKey(m.Client, m.RequestNumber)]
+	if !ok {
+		return // RepliesMatchService reported it when it was sent
+	}
+	for len(a.at) < p {
+		a.at = append(a.at, ack{})
+	}
+	x := &a.at[p-1]
+	if x.ok {
+		if m.View >= x.view {
+			return
+		}
+		x.view = m.View
+	} else {
+		*x = ack{ok: true, view: m.View, line: c.curLine, entry: c.ghost.log[p-1]}
+		for _, r := range c.replicas {
+			if holds(r, p, &x.entry) {
+				x.holders++
+			}
+		}
+		a.checkMajorityAt(c, p)
+	}
+	for _, r := range c.replicas {
+		if c.mustHold(r, x) && !holds(r, p, &x.entry) {
+			a.lost(c, r, p, x)
+			return
+		}
+	}
+}
+
+// mustHold says whether AcknowledgedWriteNotLost requires r to hold acknowledged x: r is
+// normal in a later view (a view change or recovery gave it every committed operation), or
+// is the normal primary of x's view. A backup of x's own view may still lag behind.
+func (c *Checker) mustHold(r *replica, x *ack) bool {
+	return r.status == traces.StatusNormal && (r.view > x.view || r.view == x.view && c.primary(r.view) == r.id)
+}
+
+func (a *acks) lost(c *Checker, r *replica, p int, x *ack) {
+	c.violate(AcknowledgedWriteNotLost, []int{r.id}, "op-number %d %s, acknowledged in view %d (line %d), is not in the log of replica %d, normal in view %d",
+		p, entryStr(&x.entry), x.view, x.line, r.id, r.view)
+}
+
+// beforeChange and afterChange keep holder counts while r's log changes from op-number fc on.
+func (a *acks) beforeChange(r *replica, fc, oldLen int) {
+	for p := fc; p <= min(oldLen, len(a.at)); p++ {
+		if x := &a.at[p-1]; x.ok && holds(r, p, &x.entry) {
+			x.holders--
+		}
+	}
+}
+
+func (a *acks) afterChange(r *replica, fc, newLen int) {
+	for p := fc; p <= min(newLen, len(a.at)); p++ {
+		if x := &a.at[p-1]; x.ok && holds(r, p, &x.entry) {
+			x.holders++
+		}
+	}
+}
+
+// checkNotLost checks AcknowledgedWriteNotLost for normal replica r at op-numbers from on.
+func (a *acks) checkNotLost(c *Checker, r *replica, from int) {
+	for p := max(from, 1); p <= len(a.at); p++ {
+		if x := &a.at[p-1]; x.ok && c.mustHold(r, x) && !holds(r, p, &x.entry) {
+			a.lost(c, r, p, x)
+			return
+		}
+	}
+}
+
+// checkMajority checks AcknowledgedWritesExistOnMajority at op-numbers from on.
+func (a *acks) checkMajority(c *Checker, from int) {
+	for p := max(from, 1); p <= len(a.at); p++ {
+		if a.checkMajorityAt(c, p) {
+			return
+		}
+	}
+}
+
+func (a *acks) checkMajorityAt(c *Checker, p int) bool {
+	x := &a.at[p-1]
+	if !x.ok || x.holders+c.numRecovery >= c.f+1 {
+		return false
+	}
+	var ids []int
+	for _, r := range c.replicas {
+		if holds(r, p, &x.entry) {
+			ids = append(ids, r.id)
+		}
+	}
+	sort.Ints(ids)
+	c.violate(AcknowledgedWritesExistOnMajority, ids, "op-number %d %s, acknowledged at line %d, is held by %d replicas %v and %d are recovering; want at least f+1 = %d",
+		p, entryStr(&x.entry), x.line, x.holders, ids, c.numRecovery, c.f+1)
+	return true
+}

@@ -1,0 +1,192 @@
+package checker
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/vrcheck/vrcheck/traces"
+)
+
+// network is the spec's bag of messages in flight, keyed by id, plus the set of every id ever
+// sent (so a fabricated message can be told from one already consumed, and ids are fresh).
+type network struct {
+	inflight map[int]*flight
+	ids      idSet
+}
+
+type flight struct {
+	m traces.Message
+	n int // copies in flight
+}
+
+func newNetwork() *network { return &network{inflight: map[int]*flight{}} }
+
+// send adds one copy of m; m's slices must not be changed afterwards.
+func (n *network) send(m *traces.Message) {
+	if f, ok := n.inflight[m.ID]; ok {
+		f.n++
+		return
+	}
+	n.inflight[m.ID] = &flight{m: *m, n: 1}
+	n.ids.add(m.ID)
+}
+
+// find describes why m is not a message in flight ("" if it is, with exactly these fields).
+func (n *network) find(m *traces.Message) string {
+	f, ok := n.inflight[m.ID]
+	if !ok {
+		if n.ids.has(m.ID) {
+			return fmt.Sprintf("message id %d is not in flight: it was sent but every copy was already received or dropped", m.ID)
+		}
+		return fmt.Sprintf("message id %d was never sent (a fabricated message)", m.ID)
+	}
+	if d := msgDiff(&f.m, m, true); d != "" {
+		return fmt.Sprintf("message id %d was altered in flight: %s", m.ID, d)
+	}
+	return ""
+}
+
+// remove takes one copy of message id out of the network, if there is one.
+func (n *network) remove(id int) {
+	if f, ok := n.inflight[id]; ok {
+		f.n--
+		if f.n == 0 {
+			delete(n.inflight, id)
+		}
+	}
+}
+
+// duplicate adds one more copy of message id, if it is in flight.
+func (n *network) duplicate(id int) {
+	if f, ok := n.inflight[id]; ok {
+		f.n++
+	}
+}
+
+// idSet is a set of ints stored as sorted disjoint ranges: a writer that numbers messages
+// consecutively needs one range, so memory does not grow with the trace.
+type idSet struct {
+	r [][2]int // [lo, hi] inclusive, sorted, non-adjacent
+}
+
+func (s *idSet) has(id int) bool {
+	i := sort.Search(len(s.r), func(i int) bool { return s.r[i][1] >= id })
+	return i < len(s.r) && s.r[i][0] <= id
+}
+
+func (s *idSet) add(id int) {
+	if n := len(s.r); n > 0 && s.r[n-1][1] < id { // the common case: a new largest id
+		if s.r[n-1][1] == id-1 {
+			s.r[n-1][1] = id
+		} else {
+			s.r = append(s.r, [2]int{id, id})
+		}
+		return
+	}
+	i := sort.Search(len(s.r), func(i int) bool { return s.r[i][1] >= id-1 })
+	if i < len(s.r) && s.r[i][0] <= id+1 {
+		// id touches or lies in range i: widen it and merge with range i+1 if they meet.
+		if id < s.r[i][0] {
+			s.r[i][0] = id
+		}
+		if id > s.r[i][1] {
+			s.r[i][1] = id
+		}
+		if i+1 < len(s.r) && s.r[i+1][0] <= s.r[i][1]+1 {
+			s.r[i][1] = s.r[i+1][1]
+			s.r = append(s.r[:i+1], s.r[i+2:]...)
+		}
+		return
+	}
+	s.r = append(s.r, [2]int{})
+	copy(s.r[i+1:], s.r[i:])
+	s.r[i] = [2]int{id, id}
+}
+
+// msgDiff names the first field in which a and b differ ("" if none). With withID the ids
+// are compared too.
+func msgDiff(a, b *traces.Message, withID bool) string {
+	d := func(f string, x, y any) string { return fmt.Sprintf("%s is %v, want %v", f, y, x) }
+	switch {
+	case withID && a.ID != b.ID:
+		return d("id", a.ID, b.ID)
+	case a.Type != b.Type:
+		return d("type", a.Type, b.Type)
+	case a.From != b.From:
+		return d("from", a.From, b.From)
+	case a.To != b.To:
+		return d("to", a.To, b.To)
+	case a.View != b.View:
+		return d("view", a.View, b.View)
+	case a.OpNumber != b.OpNumber:
+		return d("opNumber", a.OpNumber, b.OpNumber)
+	case a.CommitNumber != b.CommitNumber:
+		return d("commitNumber", a.CommitNumber, b.CommitNumber)
+	case a.LastNormalView != b.LastNormalView:
+		return d("lastNormalView", a.LastNormalView, b.LastNormalView)
+	case a.FromOpNumber != b.FromOpNumber:
+		return d("fromOpNumber", a.FromOpNumber, b.FromOpNumber)
+	case a.Replica != b.Replica:
+		return d("replica", a.Replica, b.Replica)
+	case a.Nonce != b.Nonce:
+		return d("nonce", a.Nonce, b.Nonce)
+	case a.Client != b.Client:
+		return d("client", a.Client, b.Client)
+	case a.RequestNumber != b.RequestNumber:
+		return d("requestNumber", a.RequestNumber, b.RequestNumber)
+	case a.Op != b.Op:
+		return d("op", q(a.Op), q(b.Op))
+	case a.Key != b.Key:
+		return d("key", q(a.Key), q(b.Key))
+	case a.Value != b.Value:
+		return d("value", q(a.Value), q(b.Value))
+	case a.Result != b.Result:
+		return d("result", q(a.Result), q(b.Result))
+	case (a.Entry == nil) != (b.Entry == nil):
+		return d("entry", entryStr(a.Entry), entryStr(b.Entry))
+	case a.Entry != nil && *a.Entry != *b.Entry:
+		return d("entry", entryStr(a.Entry), entryStr(b.Entry))
+	}
+	if s := logDiff(a.Log, b.Log); s != "" {
+		return "log: " + s
+	}
+	return ""
+}
+
+// logDiff describes how log b differs from the wanted log a ("" if equal).
+func logDiff(a, b []traces.Entry) string {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return fmt.Sprintf("entry %d is %s, want %s", i+1, entryStr(&b[i]), entryStr(&a[i]))
+		}
+	}
+	if len(a) != len(b) {
+		return fmt.Sprintf("has %d entries, want %d", len(b), len(a))
+	}
+	return ""
+}
+
+func q(s string) string { return fmt.Sprintf("%q", s) }
+
+func entryStr(e *traces.Entry) string {
+	if e == nil {
+		return "none"
+	}
+	if e.Op == traces.OpGet {
+		return fmt.Sprintf("{c%d#%d get %q}", e.Client, e.RequestNumber, e.Key)
+	}
+	return fmt.Sprintf("{c%d#%d %s %q %q}", e.Client, e.RequestNumber, e.Op, e.Key, e.Value)
+}
+
+func msgStr(m *traces.Message) string {
+	s := fmt.Sprintf("%s#%d %d->%d", m.Type, m.ID, m.From, m.To)
+	switch m.Type {
+	case traces.Request:
+		s += fmt.Sprintf(" c%d#%d %s %q %q", m.Client, m.RequestNumber, m.Op, m.Key, m.Value)
+	case traces.Reply:
+		s += fmt.Sprintf(" v%d c%d#%d result %q", m.View, m.Client, m.RequestNumber, m.Result)
+	default:
+		s += fmt.Sprintf(" v%d", m.View)
+	}
+	return s
+}

@@ -1,0 +1,241 @@
+package checker
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/vrcheck/vrcheck/checker/lin"
+)
+
+// Check names, as in spec/VR.tla where they are invariants.
+const (
+	StepValidation  = "StepValidation"
+	Linearizability = "Linearizability"
+
+	TypeOK                            = "TypeOK"
+	OpNumberIsLogLength               = "OpNumberIsLogLength"
+	CommitNumberAtMostOpNumber        = "CommitNumberAtMostOpNumber"
+	NoLogDivergence                   = "NoLogDivergence"
+	AcknowledgedWriteNotLost          = "AcknowledgedWriteNotLost"
+	AcknowledgedWritesExistOnMajority = "AcknowledgedWritesExistOnMajority"
+	OnePrimaryPerView                 = "OnePrimaryPerView"
+	ExactlyOnceExecution              = "ExactlyOnceExecution"
+	RepliesMatchService               = "RepliesMatchService"
+	ViewNumberMonotonic               = "ViewNumberMonotonic"
+	CommitNumberMonotonic             = "CommitNumberMonotonic"
+)
+
+// Invariants lists the invariants in report order.
+var Invariants = []string{
+	TypeOK, OpNumberIsLogLength, CommitNumberAtMostOpNumber, NoLogDivergence,
+	AcknowledgedWriteNotLost, AcknowledgedWritesExistOnMajority, OnePrimaryPerView,
+	ExactlyOnceExecution, RepliesMatchService, ViewNumberMonotonic, CommitNumberMonotonic,
+}
+
+// Verdict statuses.
+const (
+	Pass    = "pass"
+	Fail    = "fail"
+	Unknown = "unknown" // linearizability timed out: never a pass
+	Skipped = "skipped" // switched off by Options
+)
+
+// Verdict is the outcome of one check over the whole trace. For a failure, Line, Action and
+// Message describe the first violation and Violations counts the events that violated it.
+type Verdict struct {
+	Check      string `json:"check"`
+	Status     string `json:"status"`
+	Line       int    `json:"line,omitempty"`
+	Action     string `json:"action,omitempty"`
+	Replicas   []int  `json:"replicas,omitempty"`
+	Clients    []int  `json:"clients,omitempty"`
+	Message    string `json:"message,omitempty"`
+	Violations int    `json:"violations"`
+}
+
+// Diff is one field of a step whose logged value is not what the action produces.
+type Diff struct {
+	Field    string `json:"field"`
+	Expected string `json:"expected"`
+	Actual   string `json:"actual"`
+}
+
+// RecentEvent is one of a node's latest events, for context.
+type RecentEvent struct {
+	Line   int    `json:"line"`
+	Action string `json:"action"`
+}
+
+// Mismatch is an event that is not a legal instance of the action it names.
+type Mismatch struct {
+	Line    int           `json:"line"`
+	Seq     int           `json:"seq"`
+	Action  string        `json:"action"`
+	Replica *int          `json:"replica,omitempty"`
+	Client  *int          `json:"client,omitempty"`
+	Diffs   []Diff        `json:"diffs"`
+	Recent  []RecentEvent `json:"recent"`
+}
+
+// Report is the result of checking one trace.
+type Report struct {
+	File       string    `json:"file"`
+	Seed       int64     `json:"seed"`
+	Replicas   int       `json:"replicas"`
+	F          int       `json:"f"`
+	Clients    int       `json:"clients"`
+	Bugs       []string  `json:"bugs"`
+	Events     int       `json:"events"`
+	Operations int       `json:"operations"`
+	Verdicts   []Verdict `json:"verdicts"`
+	// Mismatches lists the first step-validation failures (at most Options.MaxMismatches).
+	Mismatches []Mismatch `json:"mismatches"`
+	// Excerpt holds the trace lines up to the first failure, for context.
+	Excerpt      []ExcerptLine `json:"excerpt"`
+	Linearizable string        `json:"linearizability"`
+
+	lin *lin.Result
+}
+
+// ExcerptLine is one trace line, re-encoded.
+type ExcerptLine struct {
+	Line int    `json:"line"`
+	Text string `json:"text"`
+}
+
+// OK reports whether every check passed (a skipped check is not a failure; an unknown one is).
+func (r *Report) OK() bool {
+	for _, v := range r.Verdicts {
+		if v.Status != Pass && v.Status != Skipped {
+			return false
+		}
+	}
+	return true
+}
+
+// Verdict returns the verdict of the named check.
+func (r *Report) Verdict(check string) (Verdict, bool) {
+	for _, v := range r.Verdicts {
+		if v.Check == check {
+			return v, true
+		}
+	}
+	return Verdict{}, false
+}
+
+// WriteJSON writes the report as one indented JSON object.
+func (r *Report) WriteJSON(w io.Writer) error {
+	rep := *r
+	if rep.Bugs == nil {
+		rep.Bugs = []string{}
+	}
+	if rep.Mismatches == nil {
+		rep.Mismatches = []Mismatch{}
+	}
+	if rep.Excerpt == nil {
+		rep.Excerpt = []ExcerptLine{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(&rep)
+}
+
+// WriteText writes a readable report.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d events, %d client operations; N=%d f=%d clients=%d seed=%d", r.File, r.Events, r.Operations, r.Replicas, r.F, r.Clients, r.Seed)
+	if len(r.Bugs) > 0 {
+		fmt.Fprintf(&b, " bugs=%s", strings.Join(r.Bugs, ","))
+	}
+	b.WriteString("\n")
+	for _, v := range r.Verdicts {
+		fmt.Fprintf(&b, "  %-34s %s", v.Check, strings.ToUpper(v.Status))
+		if v.Status == Fail || v.Status == Unknown {
+			if v.Line > 0 {
+				fmt.Fprintf(&b, " at line %d", v.Line)
+			}
+			if v.Action != "" {
+				fmt.Fprintf(&b, " (%s)", v.Action)
+			}
+			if len(v.Replicas) > 0 {
+				fmt.Fprintf(&b, " replicas %v", v.Replicas)
+			}
+			if len(v.Clients) > 0 {
+				fmt.Fprintf(&b, " clients %v", v.Clients)
+			}
+			if v.Violations > 1 {
+				fmt.Fprintf(&b, " [%d violations]", v.Violations)
+			}
+			fmt.Fprintf(&b, ": %s", v.Message)
+		}
+		b.WriteString("\n")
+	}
+	for _, m := range r.Mismatches {
+		fmt.Fprintf(&b, "\nline %d (seq %d): %s%s is not a legal step:\n", m.Line, m.Seq, m.Action, nodeStr(m.Replica, m.Client))
+		for _, d := range m.Diffs {
+			fmt.Fprintf(&b, "    %-16s expected %s\n    %-16s actual   %s\n", d.Field, d.Expected, "", d.Actual)
+		}
+		if len(m.Recent) > 0 {
+			b.WriteString("    recent events of" + nodeStr(m.Replica, m.Client) + ":")
+			for _, e := range m.Recent {
+				fmt.Fprintf(&b, " %d:%s", e.Line, e.Action)
+			}
+			b.WriteString("\n")
+		}
+	}
+	if r.OK() {
+		b.WriteString("OK\n")
+	} else {
+		b.WriteString("FAILED\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func nodeStr(r, c *int) string {
+	switch {
+	case r != nil:
+		return fmt.Sprintf(" replica %d", *r)
+	case c != nil:
+		return fmt.Sprintf(" client %d", *c)
+	}
+	return ""
+}
+
+// WriteHTML writes into dir: linearizability.html (porcupine's visualization of the client
+// history, when the history was checked with Options.Visualize) and trace.html (the verdicts
+// and the trace excerpt up to the first failure).
+func (r *Report) WriteHTML(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if r.lin != nil && r.lin.CanVisualize() {
+		if err := r.lin.Visualize(filepath.Join(dir, "linearizability.html")); err != nil {
+			return fmt.Errorf("linearizability visualization: %w", err)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("<!doctype html><meta charset=utf-8><title>vrcheck report</title>\n")
+	b.WriteString("<style>body{font-family:sans-serif} pre{white-space:pre-wrap} .fail{color:#b00} .pass{color:#070}</style>\n")
+	fmt.Fprintf(&b, "<h1>%s</h1>\n<pre>", html.EscapeString(r.File))
+	var txt strings.Builder
+	_ = r.WriteText(&txt)
+	b.WriteString(html.EscapeString(txt.String()))
+	b.WriteString("</pre>\n")
+	if r.lin != nil && r.lin.CanVisualize() {
+		b.WriteString("<p><a href=\"linearizability.html\">client history (porcupine)</a></p>\n")
+	}
+	if len(r.Excerpt) > 0 {
+		b.WriteString("<h2>Trace up to the first failure</h2>\n<pre>")
+		for _, l := range r.Excerpt {
+			fmt.Fprintf(&b, "%6d  %s\n", l.Line, html.EscapeString(l.Text))
+		}
+		b.WriteString("</pre>\n")
+	}
+	return os.WriteFile(filepath.Join(dir, "trace.html"), []byte(b.String()), 0o644)
+}

@@ -1,0 +1,159 @@
+package checker
+
+import "github.com/vrcheck/vrcheck/traces"
+
+// recentLen is how many of a node's latest events a mismatch report shows.
+const recentLen = 6
+
+// recent is a ring of a node's latest events (line and action), for mismatch reports.
+type recent struct {
+	line   [recentLen]int
+	action [recentLen]string
+	n      int
+}
+
+func (r *recent) add(line int, action string) {
+	r.line[r.n%recentLen] = line
+	r.action[r.n%recentLen] = action
+	r.n++
+}
+
+func (r *recent) list() []RecentEvent {
+	var out []RecentEvent
+	start := r.n - recentLen
+	if start < 0 {
+		start = 0
+	}
+	for i := start; i < r.n; i++ {
+		out = append(out, RecentEvent{Line: r.line[i%recentLen], Action: r.action[i%recentLen]})
+	}
+	return out
+}
+
+// scalars are a replica's logged state variables other than the log.
+type scalars struct {
+	view, opNumber, commit, lastNormalView, nonce int
+	status                                        string
+}
+
+// replica is the spec's state of one replica, plus what is derived from it by replay: the
+// service state and client-table (functions of the log and commit-number) and the per-view
+// bookkeeping.
+type replica struct {
+	id int
+	scalars
+	log []traces.Entry
+
+	// Service: kv is the result of executing log[:exec]; results[i] is log[i]'s result.
+	// After every event exec = min(commit, len(log)).
+	exec     int
+	kv       map[string]string
+	results  []string
+	lastExec map[int]int // client -> highest request number executed (ExactlyOnceExecution)
+	// ctPos[c] lists, ascending, the op-numbers of client c's entries in the log: the last one
+	// is the client-table's entry for c.
+	ctPos map[int][]int
+
+	// Per-view bookkeeping, rebuilt by replay.
+	svcFrom  []bool            // STARTVIEWCHANGE senders for the current view
+	dvc      []*traces.Message // recorded DOVIEWCHANGEs, one per sender
+	prepOK   []int             // highest PREPAREOK op-number per replica, -1 for none
+	recResp  []*traces.Message // recorded RECOVERYRESPONSEs, one per sender
+	nonces   map[int]bool      // nonces this replica has used, so a Crash's must be fresh
+	verified int               // log[:verified] has been compared with the committed ghost
+	recent   recent
+}
+
+func newReplica(id, n int) *replica {
+	r := &replica{id: id, scalars: scalars{status: traces.StatusNormal}, nonces: map[int]bool{}}
+	r.resetVolatile(n)
+	return r
+}
+
+// resetVolatile empties everything a Crash loses, except the nonces used so far.
+func (r *replica) resetVolatile(n int) {
+	r.log = nil
+	r.exec = 0
+	r.kv = map[string]string{}
+	r.results = nil
+	r.lastExec = map[int]int{}
+	r.ctPos = map[int][]int{}
+	r.svcFrom = make([]bool, n)
+	r.dvc = make([]*traces.Message, n)
+	r.prepOK = make([]int, n)
+	for i := range r.prepOK {
+		r.prepOK[i] = -1
+	}
+	r.recResp = make([]*traces.Message, n)
+	r.verified = 0
+}
+
+// enterView clears the per-view bookkeeping (the scalars are the caller's).
+func (r *replica) clearViewBookkeeping() {
+	for i := range r.svcFrom {
+		r.svcFrom[i] = false
+		r.dvc[i] = nil
+		r.prepOK[i] = -1
+	}
+}
+
+// clientTable returns the client-table entry of client c: its latest request number in the
+// log, the op-number of that entry (0 if none).
+func (r *replica) clientTable(c int) (requestNumber, pos int) {
+	ps := r.ctPos[c]
+	if len(ps) == 0 {
+		return 0, 0
+	}
+	pos = ps[len(ps)-1]
+	return r.log[pos-1].RequestNumber, pos
+}
+
+// apply executes op on kv and returns its result: the key's value before the operation.
+func apply(kv map[string]string, e *traces.Entry) string {
+	old := kv[e.Key]
+	switch e.Op {
+	case traces.OpPut:
+		kv[e.Key] = e.Value
+	case traces.OpAppend:
+		kv[e.Key] = old + e.Value
+	}
+	return old
+}
+
+// preview returns the results of entries from+1..to of log (1-based op-numbers), executed on
+// top of r's service, which must have executed log[:from] (the caller's duty; in a correct
+// run the new log agrees with r's committed prefix). r is not changed.
+func (r *replica) preview(log []traces.Entry, from, to int) []string {
+	if to > len(log) {
+		to = len(log)
+	}
+	if to <= from {
+		return nil
+	}
+	overlay := map[string]string{}
+	out := make([]string, 0, to-from)
+	for p := from + 1; p <= to; p++ {
+		e := &log[p-1]
+		old, ok := overlay[e.Key]
+		if !ok {
+			old = r.kv[e.Key]
+		}
+		switch e.Op {
+		case traces.OpPut:
+			overlay[e.Key] = e.Value
+		case traces.OpAppend:
+			overlay[e.Key] = old + e.Value
+		}
+		out = append(out, old)
+	}
+	return out
+}
+
+// executed reports whether op-number pos is executed by the spec's commit-number, and its
+// result.
+func (r *replica) result(pos int) (string, bool) {
+	if pos < 1 || pos > r.commit || pos > r.exec {
+		return "", false
+	}
+	return r.results[pos-1], true
+}
