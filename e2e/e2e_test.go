@@ -41,14 +41,63 @@ func TestSimulatorTracesPass(t *testing.T) {
 		seeds = 40
 	}
 	for seed := int64(1); seed <= int64(seeds); seed++ {
-		b := trace(t, scenario(seed))
-		name := fmt.Sprintf("seed-%d", seed)
-		rep, err := checker.Check(bytes.NewReader(b), name, checker.Options{})
-		require.NoError(t, err)
-		if !rep.OK() {
-			var sb strings.Builder
-			_ = rep.WriteText(&sb)
-			t.Fatalf("seed %d:\n%s", seed, sb.String())
+		for _, sc := range []sim.Scenario{scenario(seed), heavy(seed)} {
+			b := trace(t, sc)
+			name := fmt.Sprintf("seed-%d-f%d", seed, sc.F)
+			rep, err := checker.Check(bytes.NewReader(b), name, checker.Options{})
+			require.NoError(t, err)
+			if !rep.OK() {
+				var sb strings.Builder
+				_ = rep.WriteText(&sb)
+				t.Fatalf("%s:\n%s", name, sb.String())
+			}
 		}
 	}
+}
+
+// heavy is scenario with more crashes, partitions and loss, and f = 1 or 2, so that the
+// rarer seeded bugs show within a few hundred seeds.
+func heavy(seed int64) sim.Scenario {
+	sc := scenario(seed)
+	sc.Faults.Crash = 0.03
+	sc.Faults.Partition = 0.02
+	sc.Faults.Drop = 0.1
+	sc.F = 1 + int(seed%2)
+	return sc
+}
+
+// TestBugSwitchesAreCaught runs the implementation with each seeded bug on and requires the
+// checker to reject the trace of some seed (a bug may need particular faults to show).
+func TestBugSwitchesAreCaught(t *testing.T) {
+	for _, bug := range bugNames {
+		t.Run(bug, func(t *testing.T) {
+			for seed := int64(1); seed <= 400; seed++ {
+				sc := heavy(seed)
+				sc.Bugs = []string{bug}
+				var buf bytes.Buffer
+				if _, err := sim.Run(sc, &buf); err != nil && buf.Len() == 0 {
+					t.Fatalf("seed %d: %v", seed, err)
+				}
+				rep, err := checker.Check(bytes.NewReader(buf.Bytes()), fmt.Sprintf("%s-%d", bug, seed), checker.Options{})
+				require.NoError(t, err)
+				if !rep.OK() {
+					var failed []string
+					for _, v := range rep.Verdicts {
+						if v.Status != checker.Pass {
+							failed = append(failed, fmt.Sprintf("%s@%d", v.Check, v.Line))
+						}
+					}
+					t.Logf("%s: first caught at seed %d: %v", bug, seed, failed)
+					return
+				}
+			}
+			t.Fatalf("%s: no trace of seeds 1..400 was rejected", bug)
+		})
+	}
+}
+
+var bugNames = []string{
+	"commit-regress", "commit-without-quorum", "dvc-largest-n-only", "dvc-mixed-views", "late-startview",
+	"no-client-table", "prepare-gap", "recovering-participates", "recovery-without-primary",
+	"reply-before-commit", "statetransfer-truncate", "view-wrap",
 }
