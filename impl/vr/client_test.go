@@ -151,9 +151,9 @@ func TestReceiveRejectsReply(t *testing.T) {
 
 func TestMalformedMessagesAreFaultsNotPanics(t *testing.T) {
 	msgs := []*traces.Message{
-		{Type: traces.Prepare, From: 0, To: 1, View: 0, OpNumber: 1},                                          // no entry
-		{Type: traces.StartView, From: 0, To: 1, View: 1, Log: []traces.Entry{}, OpNumber: 3},                 // short log
-		{Type: traces.StartViewChange, From: 0, To: 1, View: 1, Replica: 9},                                   // bad id
+		{Type: traces.Prepare, From: 0, To: 1, View: 0, OpNumber: 1},                                           // no entry
+		{Type: traces.StartView, From: 0, To: 1, View: 1, Log: []traces.Entry{}, OpNumber: 3},                  // short log
+		{Type: traces.StartViewChange, From: 0, To: 1, View: 1, Replica: 9},                                    // bad id
 		{Type: traces.NewState, From: 0, To: 1, View: 1, FromOpNumber: -1, Log: []traces.Entry{}, OpNumber: 0}, // bad from
 	}
 	for _, m := range msgs {

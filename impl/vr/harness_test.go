@@ -17,6 +17,7 @@ type cluster struct {
 	reps    []*Replica
 	clients []*Client
 	mirror  [][]traces.Entry // each replica's log rebuilt from LogKeep/LogAdd alone
+	stable  []int            // per replica: a log prefix unchanged since it was last looked at
 	net     []traces.Message // in flight, oldest first
 	down    []bool
 	nextID  int
@@ -39,6 +40,7 @@ func newCluster(t testing.TB, f, clients int, bugs Bugs) *cluster {
 	for i := 0; i < cfg.Replicas; i++ {
 		c.reps = append(c.reps, NewReplica(i, cfg))
 		c.mirror = append(c.mirror, nil)
+		c.stable = append(c.stable, 0)
 	}
 	for i := 0; i < clients; i++ {
 		c.clients = append(c.clients, NewClient(i, cfg))
@@ -46,26 +48,30 @@ func newCluster(t testing.TB, f, clients int, bugs Bugs) *cluster {
 	return c
 }
 
-// record checks a replica call's Output and queues what it sent.
+// record checks a replica call's Output and queues what it sent. It runs after every action,
+// so it compares directly and calls require only to report a mismatch.
 func (c *cluster) record(r *Replica) {
 	t := c.t
-	t.Helper()
 	out := &c.out
-	if !c.allowFaults {
+	if out.Fault != nil && !c.allowFaults {
 		require.NoError(t, out.Fault, "action %s", out.Action)
 	}
 	st := out.State
-	require.NotNil(t, st.LogAdd, "LogAdd must never be nil")
-	require.LessOrEqual(t, st.LogKeep, len(c.mirror[r.id]), "LogKeep beyond the old log")
-	m := append(append([]traces.Entry{}, c.mirror[r.id][:st.LogKeep]...), st.LogAdd...)
+	if st.LogAdd == nil || st.LogKeep > len(c.mirror[r.id]) {
+		require.FailNow(t, "bad log change", "LogAdd nil or LogKeep %d beyond the old log (%d entries)", st.LogKeep, len(c.mirror[r.id]))
+	}
+	c.stable[r.id] = min(c.stable[r.id], st.LogKeep)
+	m := append(c.mirror[r.id][:st.LogKeep], st.LogAdd...)
 	c.mirror[r.id] = m
-	require.Equal(t, r.Log(), m, "LogKeep/LogAdd do not describe the log change of %s", out.Action)
-	require.Equal(t, len(m), st.OpNumber)
-	require.Equal(t, r.ViewNumber(), st.ViewNumber)
-	require.Equal(t, r.Status(), st.Status)
-	require.Equal(t, r.CommitNumber(), st.CommitNumber)
-	require.Equal(t, r.LastNormalView(), st.LastNormalView)
-	require.Equal(t, r.Nonce(), st.Nonce)
+	if !sameEntries(r.log, m) {
+		require.Equal(t, r.Log(), m, "LogKeep/LogAdd do not describe the log change of %s", out.Action)
+	}
+	if st.ViewNumber != r.ViewNumber() || st.Status != r.Status() || st.OpNumber != len(m) ||
+		st.CommitNumber != r.CommitNumber() || st.LastNormalView != r.LastNormalView() || st.Nonce != r.Nonce() {
+		want := traces.ReplicaState{ViewNumber: r.ViewNumber(), Status: r.Status(), OpNumber: len(m), CommitNumber: r.CommitNumber(),
+			LastNormalView: r.LastNormalView(), Nonce: r.Nonce(), LogKeep: st.LogKeep, LogAdd: st.LogAdd}
+		require.Equal(t, want, st, "post-state of %s", out.Action)
+	}
 	if out.Action != "" {
 		c.events = append(c.events, fmt.Sprintf("%d %s", r.id, out.Action))
 	}
@@ -76,19 +82,20 @@ func (c *cluster) record(r *Replica) {
 }
 
 func checkMessage(t testing.TB, m traces.Message, from int) {
-	t.Helper()
-	require.Zero(t, m.ID, "ids are the caller's to assign")
-	require.Equal(t, from, m.From)
+	ok := m.ID == 0 && m.From == from
 	for _, f := range traces.Fields[m.Type] {
 		switch f {
 		case traces.FLog:
-			require.NotNil(t, m.Log, "%s with a nil log", m.Type)
+			ok = ok && m.Log != nil
 		case traces.FEntry:
-			require.NotNil(t, m.Entry, "%s without an entry", m.Type)
+			ok = ok && m.Entry != nil
 		}
 	}
 	if m.Type != traces.Reply && m.Type != traces.Request {
-		require.NotEqual(t, from, m.To, "%s sent to itself", m.Type)
+		ok = ok && m.To != from
+	}
+	if !ok {
+		require.FailNow(t, "bad message", "%s from %d: id must be 0 (the caller assigns it), from the sender, every log and entry field set, never to itself: %+v", m.Type, from, m)
 	}
 }
 
@@ -104,13 +111,14 @@ func (c *cluster) queue(m traces.Message) {
 
 // deliverAt delivers the i-th message in flight (to a down replica it is dropped).
 func (c *cluster) deliverAt(i int) {
-	c.t.Helper()
 	m := c.net[i]
 	c.net = append(c.net[:i], c.net[i+1:]...)
 	if m.Type == traces.Reply {
 		cl := c.clients[m.To]
 		cl.ClientReceiveReply(&m, &c.cout)
-		require.NoError(c.t, c.cout.Fault)
+		if c.cout.Fault != nil {
+			require.NoError(c.t, c.cout.Fault)
+		}
 		if c.cout.Returned {
 			c.returned[m.To] = append(c.returned[m.To], c.cout.Result)
 		}
@@ -121,7 +129,9 @@ func (c *cluster) deliverAt(i int) {
 	}
 	r := c.reps[m.To]
 	r.Receive(&m, &c.out)
-	require.Equal(c.t, traces.ReceiveAction(m.Type), c.out.Action)
+	if c.out.Action != traces.ReceiveAction(m.Type) {
+		require.Equal(c.t, traces.ReceiveAction(m.Type), c.out.Action)
+	}
 	c.record(r)
 }
 
@@ -175,7 +185,6 @@ func (c *cluster) request(client int, op, key, value string) {
 
 // tick ticks every up replica once, in id order, and every client.
 func (c *cluster) tick() {
-	c.t.Helper()
 	for i, r := range c.reps {
 		if c.down[i] {
 			continue
@@ -236,4 +245,16 @@ func isType(t traces.MsgType, to int) func(m *traces.Message) bool {
 
 func entry(client, req int, op, key, value string) traces.Entry {
 	return traces.Entry{Client: client, RequestNumber: req, Op: op, Key: key, Value: value}
+}
+
+func sameEntries(a, b []traces.Entry) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
