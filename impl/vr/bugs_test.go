@@ -1,0 +1,181 @@
+package vr
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vrcheck/vrcheck/traces"
+)
+
+func TestBugCatalog(t *testing.T) {
+	names := make([]string, len(BugCatalog))
+	for i, b := range BugCatalog {
+		names[i] = b.Name
+		assert.NotEmpty(t, b.Description, b.Name)
+		assert.NotEmpty(t, b.Source, b.Name)
+	}
+	assert.True(t, sort.StringsAreSorted(names), "catalog sorted by name")
+	assert.Len(t, names, 12)
+	seen := map[string]bool{}
+	for _, name := range names {
+		b, err := ParseBugs([]string{name})
+		require.NoError(t, err)
+		assert.Equal(t, []string{name}, b.Names(), "each name switches on exactly its own field")
+		assert.NotEqual(t, Bugs{}, b)
+		assert.False(t, seen[name])
+		seen[name] = true
+	}
+	all, err := ParseBugs(names)
+	require.NoError(t, err)
+	assert.Equal(t, names, all.Names())
+	assert.Equal(t, []string{}, Bugs{}.Names(), "never nil: a trace header needs []")
+
+	_, err = ParseBugs([]string{"view-wrap", "no-such-bug"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"no-such-bug"`)
+	assert.Contains(t, err.Error(), "statetransfer-truncate", "the error lists the valid names")
+}
+
+// bugCase runs a scenario with and without one bug switch; check sees the outcome.
+type bugCase struct {
+	bug      string
+	scenario func(t *testing.T, bugs Bugs) any
+	off, on  any
+}
+
+func TestBugSwitches(t *testing.T) {
+	a := entry(0, 1, traces.OpPut, "x", "a")
+	b := entry(0, 2, traces.OpAppend, "x", "b")
+	c := entry(1, 1, traces.OpPut, "y", "c")
+	cfgWith := func(f int, bugs Bugs) Config {
+		cfg := testConfig(f)
+		cfg.Bugs = bugs
+		return cfg
+	}
+	// backupIn makes replica id of 3 a normal backup of view v with log and commit-number.
+	backupIn := func(id, v int, bugs Bugs, commit int, log ...traces.Entry) *Replica {
+		r := NewReplica(id, cfgWith(1, bugs))
+		var out Output
+		r.Receive(&traces.Message{Type: traces.StartView, From: v % 3, To: id, View: v, Log: log, OpNumber: len(log), CommitNumber: commit}, &out)
+		require.Equal(t, traces.StatusNormal, r.Status())
+		require.Equal(t, v, r.ViewNumber())
+		require.Equal(t, len(log), r.OpNumber())
+		return r
+	}
+	type msgs = []traces.Message
+	cases := []bugCase{
+		{"view-wrap", func(t *testing.T, bugs Bugs) any {
+			r := backupIn(2, 1, bugs, 0)
+			var out Output
+			r.TimeoutStartViewChange(&out)
+			return r.ViewNumber()
+		}, 2, 0},
+		{"commit-without-quorum", func(t *testing.T, bugs Bugs) any {
+			r := NewReplica(0, cfgWith(2, bugs)) // f = 2: two PREPAREOKs needed
+			var out Output
+			for i := 1; i <= 2; i++ {
+				r.Receive(&traces.Message{Type: traces.Request, Client: 0, RequestNumber: i, Op: traces.OpPut, Key: "x", Value: "v"}, &out)
+			}
+			r.Receive(&traces.Message{Type: traces.PrepareOk, From: 1, To: 0, View: 0, OpNumber: 1, Replica: 1}, &out)
+			return r.CommitNumber()
+		}, 0, 2},
+		{"dvc-largest-n-only", func(t *testing.T, bugs Bugs) any {
+			r := NewReplica(1, cfgWith(1, bugs))
+			var out Output
+			r.Receive(dvcTo(1, 4, 0, 1, 1, a, b, c), &out)
+			r.Receive(dvcTo(1, 4, 2, 3, 1, a), &out)
+			return r.OpNumber()
+		}, 1, 3},
+		{"dvc-mixed-views", func(t *testing.T, bugs Bugs) any {
+			// Replica 1 is primary of views 1 and 4 (of 3). In view 4's change it has only its
+			// own DOVIEWCHANGE when a stale one for view 1 arrives.
+			r := NewReplica(1, cfgWith(1, bugs))
+			var out Output
+			r.Receive(&traces.Message{Type: traces.StartViewChange, From: 2, To: 1, View: 4, Replica: 2}, &out)
+			require.Equal(t, traces.StatusViewChange, r.Status())
+			r.Receive(dvcTo(1, 1, 0, 0, 0, a), &out)
+			return r.Status()
+		}, traces.StatusViewChange, traces.StatusNormal},
+		{"late-startview", func(t *testing.T, bugs Bugs) any {
+			r := backupIn(2, 1, bugs, 0, a, b)
+			var out Output
+			r.Receive(&traces.Message{Type: traces.StartView, From: 1, To: 2, View: 1, Log: []traces.Entry{a, c}, OpNumber: 2, CommitNumber: 0}, &out)
+			return r.Log()
+		}, []traces.Entry{a, b}, []traces.Entry{a, c}},
+		{"statetransfer-truncate", func(t *testing.T, bugs Bugs) any {
+			r := backupIn(0, 1, bugs, 1, a, b)
+			var out Output
+			r.Receive(&traces.Message{Type: traces.Prepare, From: 2, To: 0, View: 2, OpNumber: 3, CommitNumber: 2, Entry: &c}, &out)
+			require.Equal(t, msgs{{Type: traces.GetState, From: 0, To: 2, View: 2, OpNumber: 1, Replica: 0}}, out.Sent)
+			return []int{r.ViewNumber(), r.OpNumber(), r.LastNormalView()}
+		}, []int{1, 2, 1}, []int{2, 1, 2}},
+		{"commit-regress", func(t *testing.T, bugs Bugs) any {
+			r := backupIn(2, 1, bugs, 2, a, b)
+			var out Output
+			r.Receive(&traces.Message{Type: traces.StartView, From: 2, To: 2, View: 2, Log: []traces.Entry{a, b}, OpNumber: 2, CommitNumber: 1}, &out)
+			return []any{r.CommitNumber(), r.ServiceValue("x")}
+		}, []any{2, "ab"}, []any{1, "a"}},
+		{"recovering-participates", func(t *testing.T, bugs Bugs) any {
+			r := NewReplica(0, cfgWith(1, bugs))
+			var out Output
+			r.Crash(3, &out)
+			r.Receive(&traces.Message{Type: traces.Recovery, From: 1, To: 0, Replica: 1, Nonce: 8}, &out)
+			answered := len(out.Sent)
+			r.Receive(&traces.Message{Type: traces.StartViewChange, From: 1, To: 0, View: 3, Replica: 1}, &out)
+			return []any{answered, r.Status()}
+		}, []any{0, traces.StatusRecovering}, []any{1, traces.StatusViewChange}},
+		{"recovery-without-primary", func(t *testing.T, bugs Bugs) any {
+			r := NewReplica(0, cfgWith(1, bugs))
+			var out Output
+			r.Crash(3, &out)
+			// Replica 1 (primary of view 4) is silent; replica 2 answers for view 4, and a
+			// stale response from replica 1 for view 1 completes f+1.
+			r.Receive(&traces.Message{Type: traces.RecoveryResponse, From: 2, To: 0, View: 4, Nonce: 3, Log: []traces.Entry{}, Replica: 2}, &out)
+			r.Receive(&traces.Message{Type: traces.RecoveryResponse, From: 1, To: 0, View: 1, Nonce: 3, Log: []traces.Entry{a}, OpNumber: 1, Replica: 1}, &out)
+			return []any{r.Status(), r.ViewNumber()}
+		}, []any{traces.StatusRecovering, 0}, []any{traces.StatusNormal, 4}},
+		{"no-client-table", func(t *testing.T, bugs Bugs) any {
+			cl := newCluster(t, 1, 1, bugs)
+			cl.allowFaults = true
+			cl.do(0, traces.OpAppend, "x", "1")
+			cl.queue(traces.Message{Type: traces.Request, From: 0, To: 0, Client: 0, RequestNumber: 1, Op: traces.OpAppend, Key: "x", Value: "1"})
+			cl.run()
+			cl.tick()
+			cl.tick()
+			cl.run()
+			return []any{cl.reps[0].OpNumber(), cl.reps[0].ServiceValue("x")}
+		}, []any{1, "1"}, []any{2, "11"}},
+		{"prepare-gap", func(t *testing.T, bugs Bugs) any {
+			r := NewReplica(1, cfgWith(1, bugs))
+			var out Output
+			r.Receive(&traces.Message{Type: traces.Prepare, From: 0, To: 1, View: 0, OpNumber: 2, CommitNumber: 0, Entry: &b}, &out)
+			return out.Sent
+		}, msgs{{Type: traces.GetState, From: 1, To: 0, View: 0, OpNumber: 0, Replica: 1}},
+			msgs{{Type: traces.PrepareOk, From: 1, To: 0, View: 0, OpNumber: 2, Replica: 1}}},
+		{"reply-before-commit", func(t *testing.T, bugs Bugs) any {
+			r := NewReplica(0, cfgWith(1, bugs))
+			var out Output
+			r.Receive(&traces.Message{Type: traces.Request, Client: 5, RequestNumber: 1, Op: traces.OpPut, Key: "x", Value: "a"}, &out)
+			r.Receive(&traces.Message{Type: traces.Request, Client: 6, RequestNumber: 1, Op: traces.OpAppend, Key: "x", Value: "b"}, &out)
+			var replies msgs
+			for _, m := range out.Sent {
+				if m.Type == traces.Reply {
+					replies = append(replies, m)
+				}
+			}
+			return []any{r.CommitNumber(), replies}
+		}, []any{0, msgs(nil)}, []any{0, msgs{{Type: traces.Reply, From: 0, To: 6, View: 0, Client: 6, RequestNumber: 1, Result: "a"}}}},
+	}
+	require.Len(t, cases, len(BugCatalog), "one case per bug switch")
+	for _, tc := range cases {
+		t.Run(tc.bug, func(t *testing.T) {
+			on, err := ParseBugs([]string{tc.bug})
+			require.NoError(t, err)
+			assert.Equal(t, tc.off, tc.scenario(t, Bugs{}), "switch off: the correct protocol")
+			assert.Equal(t, tc.on, tc.scenario(t, on), "switch on: the defect")
+		})
+	}
+}
