@@ -179,14 +179,34 @@ func entryStr(e *traces.Entry) string {
 }
 
 func msgStr(m *traces.Message) string {
-	s := fmt.Sprintf("%s#%d %d->%d", m.Type, m.ID, m.From, m.To)
+	s := string(m.Type)
+	if m.ID != 0 {
+		s += fmt.Sprintf("#%d", m.ID)
+	}
+	s += fmt.Sprintf(" %d->%d", m.From, m.To)
 	switch m.Type {
 	case traces.Request:
 		s += fmt.Sprintf(" c%d#%d %s %q %q", m.Client, m.RequestNumber, m.Op, m.Key, m.Value)
 	case traces.Reply:
 		s += fmt.Sprintf(" v%d c%d#%d result %q", m.View, m.Client, m.RequestNumber, m.Result)
-	default:
-		s += fmt.Sprintf(" v%d", m.View)
+	case traces.Prepare:
+		s += fmt.Sprintf(" v%d op %d commit %d %s", m.View, m.OpNumber, m.CommitNumber, entryStr(m.Entry))
+	case traces.PrepareOk, traces.GetState:
+		s += fmt.Sprintf(" v%d op %d replica %d", m.View, m.OpNumber, m.Replica)
+	case traces.Commit:
+		s += fmt.Sprintf(" v%d commit %d", m.View, m.CommitNumber)
+	case traces.StartViewChange:
+		s += fmt.Sprintf(" v%d replica %d", m.View, m.Replica)
+	case traces.DoViewChange:
+		s += fmt.Sprintf(" v%d last-normal %d op %d commit %d replica %d, %d entries", m.View, m.LastNormalView, m.OpNumber, m.CommitNumber, m.Replica, len(m.Log))
+	case traces.StartView:
+		s += fmt.Sprintf(" v%d op %d commit %d, %d entries", m.View, m.OpNumber, m.CommitNumber, len(m.Log))
+	case traces.Recovery:
+		s += fmt.Sprintf(" replica %d nonce %d", m.Replica, m.Nonce)
+	case traces.RecoveryResponse:
+		s += fmt.Sprintf(" v%d nonce %d op %d commit %d replica %d, %d entries", m.View, m.Nonce, m.OpNumber, m.CommitNumber, m.Replica, len(m.Log))
+	case traces.NewState:
+		s += fmt.Sprintf(" v%d from %d op %d commit %d replica %d, %d entries", m.View, m.FromOpNumber, m.OpNumber, m.CommitNumber, m.Replica, len(m.Log))
 	}
 	return s
 }

@@ -1,0 +1,183 @@
+package checker
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vrcheck/vrcheck/traces"
+)
+
+// mutation alters a good trace in one way and says which checks must fail at which line
+// (0: anywhere), and what the first step mismatch must mention.
+type mutation struct {
+	name   string // also the corpus file name under bad/
+	file   string
+	mutate func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string)
+}
+
+// committing finds a primary's ReceivePrepareOk that commits (sends a REPLY).
+func committing(e *traces.Event) bool {
+	return e.Action == traces.ReceivePrepareOk && len(e.Sent) > 0 && e.Sent[0].Type == traces.Reply
+}
+
+func appending(e *traces.Event) bool {
+	return e.Action == traces.ReceiveRequest && len(e.State.LogAdd) == 1
+}
+
+var mutations = []mutation{
+	{"post-state-commit-number", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, committing)
+		evs[i].State.CommitNumber = evs[i].State.OpNumber + 1
+		return evs, map[string]int{StepValidation: lineOf(i), CommitNumberAtMostOpNumber: lineOf(i)}, "state.commitNumber"
+	}},
+	{"deleted-client-request", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, is(traces.ClientRequest))
+		id := evs[i].Sent[0].ID
+		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Msg != nil && e.Msg.ID == id })
+		evs = append(evs[:i:i], evs[i+1:]...)
+		return evs, map[string]int{StepValidation: lineOf(j - 1)}, "never sent"
+	}},
+	{"receive-before-send", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, is(traces.ClientRequest))
+		id := evs[i].Sent[0].ID
+		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Msg != nil && e.Msg.ID == id })
+		evs[i], evs[j] = evs[j], evs[i]
+		evs[i].Tick = evs[j].Tick // keep ticks ordered: only the order of the two events is wrong
+		return evs, map[string]int{StepValidation: lineOf(i)}, "never sent"
+	}},
+	{"duplicated-commit", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, committing)
+		dup := clone(evs[i : i+1])[0]
+		evs = append(evs[:i+1:i+1], append([]*traces.Event{dup}, evs[i+1:]...)...)
+		return evs, map[string]int{StepValidation: lineOf(i + 1)}, "already received"
+	}},
+	{"reply-altered-in-flight", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, is(traces.ClientReceiveReply))
+		evs[i].Msg.Result = "never-written"
+		return evs, map[string]int{StepValidation: lineOf(i), Linearizability: 0}, "altered in flight"
+	}},
+	{"non-linearizable-reply", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, committing)
+		id := evs[i].Sent[0].ID
+		evs[i].Sent[0].Result = "never-written"
+		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Msg != nil && e.Msg.ID == id })
+		evs[j].Msg.Result = "never-written"
+		return evs, map[string]int{StepValidation: lineOf(i), RepliesMatchService: lineOf(i), Linearizability: 0}, "result"
+	}},
+	{"fabricated-message", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, is(traces.ReceivePrepare))
+		evs[i].Msg.ID = 999999
+		return evs, map[string]int{StepValidation: lineOf(i)}, "never sent (a fabricated message)"
+	}},
+	{"skipped-op-number", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, appending)
+		evs[i].State.OpNumber++
+		for k := range evs[i].Sent {
+			evs[i].Sent[k].OpNumber++
+		}
+		return evs, map[string]int{StepValidation: lineOf(i), OpNumberIsLogLength: lineOf(i)}, "state.opNumber"
+	}},
+	{"commit-without-quorum", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, appending)
+		evs[i].State.CommitNumber = evs[i].State.OpNumber
+		return evs, map[string]int{StepValidation: lineOf(i)}, "state.commitNumber"
+	}},
+	{"lost-acknowledged-write", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, is(traces.ClientReceiveReply))
+		// The primary's next event forgets its last log entry, which the client has seen.
+		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Replica == 0 && e.State != nil })
+		pre := 0
+		for k := 0; k < j; k++ {
+			if evs[k].Replica == 0 && evs[k].State != nil {
+				pre = evs[k].State.OpNumber
+			}
+		}
+		s := evs[j].State
+		s.LogKeep, s.LogAdd, s.OpNumber = 0, []traces.Entry{}, 0
+		s.CommitNumber = 0
+		_ = pre
+		return evs, map[string]int{StepValidation: lineOf(j), AcknowledgedWriteNotLost: lineOf(j), CommitNumberMonotonic: lineOf(j)}, "state."
+	}},
+	{"divergent-backup-entry", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, func(e *traces.Event) bool {
+			return e.Action == traces.ReceivePrepare && len(e.State.LogAdd) == 1 && e.State.CommitNumber < e.State.OpNumber
+		})
+		r, p := evs[i].Replica, evs[i].State.OpNumber
+		evs[i].State.LogAdd[0].Value = "diverged"
+		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Replica == r && e.State != nil && e.State.CommitNumber >= p })
+		return evs, map[string]int{StepValidation: lineOf(i), NoLogDivergence: lineOf(j)}, "state.log"
+	}},
+	{"tick-goes-back", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 1, func(e *traces.Event) bool { return e.Tick > 0 })
+		evs[i].Tick = 0
+		evs[i-1].Tick = max(evs[i-1].Tick, 1)
+		return evs, map[string]int{StepValidation: lineOf(i)}, "tick"
+	}},
+	{"timer-not-enabled", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		// A backup claims to send COMMITs: SendCommit is enabled only at the normal primary.
+		i := find(t, evs, 0, func(e *traces.Event) bool { return e.Action == traces.SendCommit })
+		evs[i].Replica = (evs[i].Replica + 1) % 3
+		return evs, map[string]int{StepValidation: lineOf(i)}, "enabled"
+	}},
+	{"view-change-wrong-log", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		// The new primary starts the view with an entry no DOVIEWCHANGE holds.
+		i := find(t, evs, 0, func(e *traces.Event) bool {
+			return e.Action == traces.ReceiveDoViewChange && e.State.Status == traces.StatusNormal
+		})
+		s := evs[i].State
+		s.LogAdd = append(s.LogAdd, traces.Entry{Client: 0, RequestNumber: 99, Op: traces.OpPut, Key: "k0", Value: "invented"})
+		return evs, map[string]int{StepValidation: lineOf(i), OpNumberIsLogLength: lineOf(i)}, "state.log"
+	}},
+}
+
+func TestMutationsAreRejected(t *testing.T) {
+	for _, m := range mutations {
+		t.Run(m.name, func(t *testing.T) {
+			h, evs := load(t, m.file)
+			evs, want, mention := m.mutate(t, clone(evs))
+			b := encode(t, h, evs)
+			rep, err := Check(bytes.NewReader(b), m.name, Options{})
+			require.NoError(t, err)
+			var txt strings.Builder
+			require.NoError(t, rep.WriteText(&txt))
+			assert.False(t, rep.OK(), txt.String())
+			for check, line := range want {
+				v, ok := rep.Verdict(check)
+				require.True(t, ok, check)
+				assert.NotEqual(t, Pass, v.Status, "%s should fail\n%s", check, txt.String())
+				if line > 0 {
+					assert.Equal(t, line, v.Line, "%s: line\n%s", check, txt.String())
+				}
+			}
+			if sv, _ := rep.Verdict(StepValidation); sv.Status == Fail {
+				require.NotEmpty(t, rep.Mismatches)
+				first := rep.Mismatches[0]
+				all := fmt.Sprint(first.Diffs)
+				assert.Contains(t, all, mention, txt.String())
+				assert.Equal(t, evs[first.Line-2].Action, first.Action)
+			}
+			if os.Getenv("VRCHECK_WRITE_CORPUS") != "" {
+				require.NoError(t, os.WriteFile(filepath.Join(corpus, "bad", m.name+".ndjson"), b, 0o644))
+			}
+		})
+	}
+}
+
+// TestUnmutatedTracesPass guards the mutation tests: the traces they start from are good.
+func TestUnmutatedTracesPass(t *testing.T) {
+	for _, f := range []string{"good/sim-normal.ndjson", "good/sim-faults.ndjson", "good/hand-two-ops.ndjson"} {
+		h, evs := load(t, f)
+		rep, err := Check(bytes.NewReader(encode(t, h, evs)), f, Options{})
+		require.NoError(t, err)
+		var txt strings.Builder
+		require.NoError(t, rep.WriteText(&txt))
+		assert.True(t, rep.OK(), txt.String())
+	}
+}
