@@ -711,20 +711,34 @@ func (cp *compiler) opCall(ms *modScope, sc *scope, name string, args []syntax.E
 	return cp.symRef(ms, sc, s, syntax.Seg{Name: name, Args: args}, at, len(sc.entries))
 }
 
+// bounds compiles quantifier bounds; x, y \in S becomes two bounds, each
+// set compiled in the scope where it is evaluated.
 func (cp *compiler) bounds(ms *modScope, sc *scope, bs []syntax.Bound) ([]cbound, *scope, int) {
-	out := make([]cbound, len(bs))
+	var out []cbound
 	lvl := 0
-	for i, b := range bs {
-		cb := cbound{n: len(b.Names), tuple: b.Tuple}
-		if b.Set != nil {
-			n, l := cp.expr(ms, sc, b.Set)
-			cb.set, lvl = n, maxLvl(lvl, l)
-		}
+	for _, b := range bs {
 		for _, name := range b.Names {
 			cp.checkShadow(ms, name, loc{ms.file, b.P})
 		}
-		sc = sc.push(b.Names...)
-		out[i] = cb
+		if b.Tuple {
+			cb := cbound{n: len(b.Names), tuple: true}
+			if b.Set != nil {
+				n, l := cp.expr(ms, sc, b.Set)
+				cb.set, lvl = n, maxLvl(lvl, l)
+			}
+			sc = sc.push(b.Names...)
+			out = append(out, cb)
+			continue
+		}
+		for _, name := range b.Names {
+			cb := cbound{n: 1}
+			if b.Set != nil {
+				n, l := cp.expr(ms, sc, b.Set)
+				cb.set, lvl = n, maxLvl(lvl, l)
+			}
+			sc = sc.push(name)
+			out = append(out, cb)
+		}
 	}
 	return out, sc, lvl
 }

@@ -3,8 +3,7 @@ package tla
 // enumState carries the action label while the next-state relation is
 // split into actions (through disjunctions, \E and operator expansion).
 type enumState struct {
-	split  bool
-	action *opDef
+	split bool
 }
 
 // enum generates the successor assignments of an action: it calls k once
@@ -13,8 +12,7 @@ type enumState struct {
 func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 	switch x := n.(type) {
 	case *and:
-		inner := &enumState{action: st.action}
-		return enumAnd(c, x.xs, e, inner, k)
+		return enumAnd(c, x.xs, e, &enumState{}, k)
 	case *or:
 		for _, d := range x.xs {
 			if enum(c, d, e, st, k) {
@@ -31,7 +29,7 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		})
 	case *eq:
 		if !x.neg {
-			if v, ok := primedVar(x.x); ok && c.next[v.idx] == nil {
+			if v, ok := c.assignable(x.x); ok && c.next[v.idx] == nil {
 				val := norm(x.y.eval(c, e))
 				c.next[v.idx] = val
 				stop := k()
@@ -41,7 +39,7 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		}
 	case *in:
 		if !x.neg {
-			if v, ok := primedVar(x.x); ok && c.next[v.idx] == nil {
+			if v, ok := c.assignable(x.x); ok && c.next[v.idx] == nil {
 				s := x.s.eval(c, e)
 				stop := false
 				forEach(s, x.loc, func(val Value) bool {
@@ -91,7 +89,11 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 			}
 		}
 		if st.split {
-			st = &enumState{split: true, action: x.def}
+			saved := c.action
+			c.action = x.def
+			stop := enum(c, x.def.body, ne, st, k)
+			c.action = saved
+			return stop
 		}
 		return enum(c, x.def.body, ne, st, k)
 	case *instCall:
@@ -103,7 +105,11 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 			ne = push(ne, a.eval(c, e))
 		}
 		if st.split {
-			st = &enumState{split: true, action: x.def}
+			saved := c.action
+			c.action = x.def
+			stop := enum(c, x.def.body, ne, st, k)
+			c.action = saved
+			return stop
 		}
 		return enum(c, x.def.body, ne, st, k)
 	case *callValue:
@@ -164,8 +170,12 @@ func enumAnd(c *ctx, xs []node, e *env, st *enumState, k func() bool) bool {
 	})
 }
 
-// primedVar recognises x' for a state variable x.
-func primedVar(n node) (*varRef, bool) {
+// assignable recognises x' for a state variable x (x itself in Init).
+func (c *ctx) assignable(n node) (*varRef, bool) {
+	if c.init {
+		v, ok := n.(*varRef)
+		return v, ok
+	}
 	p, ok := n.(*prime)
 	if !ok {
 		return nil, false

@@ -3,6 +3,8 @@ package tla
 import (
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"sync"
 
 	"github.com/vrcheck/vrcheck/checker/tla/syntax"
@@ -42,6 +44,9 @@ func catch(err *error) {
 		if e, ok := r.(*EvalError); ok {
 			*err = e
 			return
+		}
+		if os.Getenv("TLA_DEBUG") != "" {
+			debug.PrintStack()
 		}
 		*err = fmt.Errorf("internal error: %v", r)
 	}
@@ -114,7 +119,9 @@ type ctx struct {
 	next   []Value
 	primed bool
 	out    io.Writer
-	level  int // TLCGet("level")
+	level  int    // TLCGet("level")
+	init   bool   // evaluating Init: unprimed variables are being assigned
+	action *opDef // action being expanded, for trace labels
 }
 
 func (c *ctx) apply(cl *Closure, args []Value, at loc) Value {
@@ -174,10 +181,8 @@ func (d *opDef) value(c *ctx, e *env) Value {
 	}
 	d.busy = true
 	d.mu.Unlock()
-	saved := c.primed
-	c.primed = false
-	v := d.body.eval(c, e)
-	c.primed = saved
+	// a private context: lazy values built here may be used by any worker
+	v := d.body.eval(&ctx{m: c.m, out: c.out}, e)
 	d.mu.Lock()
 	d.busy = false
 	d.hasVal, d.val = true, v
@@ -198,12 +203,15 @@ type varRef struct {
 }
 
 func (n *varRef) eval(c *ctx, _ *env) Value {
-	if c.primed {
+	if c.primed || c.init {
 		if c.next == nil {
 			n.failf("primed variable %s' used in a state predicate", n.name)
 		}
 		v := c.next[n.idx]
 		if v == nil {
+			if c.init {
+				n.failf("variable %s is used before it is assigned a value", n.name)
+			}
 			n.failf("variable %s' is used before it is assigned a value", n.name)
 		}
 		return v

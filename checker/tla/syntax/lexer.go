@@ -259,3 +259,19 @@ func (lx *lexer) next() (Token, error) {
 	r, _ := utf8.DecodeRuneInString(rest)
 	return Token{}, lx.errf(p, "unexpected character %q", r)
 }
+
+// LexAll splits text without module framing (configuration files).
+func LexAll(file, src string) ([]Token, error) {
+	lx := &lexer{src: src, line: 1, col: 1, file: file}
+	var toks []Token
+	for {
+		t, err := lx.next()
+		if err != nil {
+			return nil, err
+		}
+		toks = append(toks, t)
+		if t.Kind == EOF {
+			return toks, nil
+		}
+	}
+}

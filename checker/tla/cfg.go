@@ -1,0 +1,207 @@
+package tla
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/vrcheck/vrcheck/checker/tla/syntax"
+)
+
+// CfgConst is one CONSTANT entry: C = value or C <- Op.
+type CfgConst struct {
+	Name  string
+	Value Value  // for C = value
+	Subst string // for C <- Op
+	Pos   syntax.Pos
+}
+
+// Config is a TLC model configuration (.cfg file).
+type Config struct {
+	File              string
+	Consts            []CfgConst
+	Init, Next, Spec  string
+	Invariants        []string
+	Properties        []string
+	Constraints       []string
+	ActionConstraints []string
+	Symmetry, View    string
+	CheckDeadlock     *bool
+}
+
+var cfgSections = map[string]bool{
+	"CONSTANT": true, "CONSTANTS": true, "INIT": true, "NEXT": true, "SPECIFICATION": true,
+	"INVARIANT": true, "INVARIANTS": true, "PROPERTY": true, "PROPERTIES": true,
+	"CONSTRAINT": true, "CONSTRAINTS": true, "ACTION_CONSTRAINT": true, "ACTION_CONSTRAINTS": true,
+	"SYMMETRY": true, "VIEW": true, "CHECK_DEADLOCK": true, "POSTCONDITION": true, "ALIAS": true,
+}
+
+// ReadConfig reads a .cfg file.
+func ReadConfig(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return ParseConfig(path, string(b))
+}
+
+// ParseConfig parses configuration text.
+func ParseConfig(file, src string) (*Config, error) {
+	toks, err := syntax.LexAll(file, src)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &Config{File: file}
+	p := &cfgParser{toks: toks, file: file}
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(*syntax.Error); ok {
+				err = e
+				cfg = nil
+				return
+			}
+			panic(r)
+		}
+	}()
+	for p.peek().Kind != syntax.EOF {
+		t := p.next()
+		if !cfgSections[t.Text] {
+			p.fail(t, "unexpected %s in configuration", t)
+		}
+		switch t.Text {
+		case "CONSTANT", "CONSTANTS":
+			for p.peek().Kind == syntax.Ident && !cfgSections[p.peek().Text] {
+				name := p.next()
+				op := p.next()
+				switch op.Text {
+				case "=":
+					cfg.Consts = append(cfg.Consts, CfgConst{Name: name.Text, Value: p.value(), Pos: name.Pos})
+				case "<-":
+					if p.peek().Text == "[" {
+						p.fail(p.peek(), "not supported: C <- [Module] Op substitution")
+					}
+					cfg.Consts = append(cfg.Consts, CfgConst{Name: name.Text, Subst: p.ident().Text, Pos: name.Pos})
+				default:
+					p.fail(op, "expected = or <- after %s", name.Text)
+				}
+			}
+		case "INIT":
+			cfg.Init = p.ident().Text
+		case "NEXT":
+			cfg.Next = p.ident().Text
+		case "SPECIFICATION":
+			cfg.Spec = p.ident().Text
+		case "INVARIANT", "INVARIANTS":
+			cfg.Invariants = append(cfg.Invariants, p.idents()...)
+		case "PROPERTY", "PROPERTIES":
+			cfg.Properties = append(cfg.Properties, p.idents()...)
+		case "CONSTRAINT", "CONSTRAINTS":
+			cfg.Constraints = append(cfg.Constraints, p.idents()...)
+		case "ACTION_CONSTRAINT", "ACTION_CONSTRAINTS":
+			cfg.ActionConstraints = append(cfg.ActionConstraints, p.idents()...)
+		case "SYMMETRY":
+			cfg.Symmetry = p.ident().Text
+		case "VIEW":
+			cfg.View = p.ident().Text
+		case "CHECK_DEADLOCK":
+			v := p.next()
+			if v.Text != "TRUE" && v.Text != "FALSE" {
+				p.fail(v, "CHECK_DEADLOCK expects TRUE or FALSE")
+			}
+			b := v.Text == "TRUE"
+			cfg.CheckDeadlock = &b
+		case "POSTCONDITION", "ALIAS":
+			p.fail(t, "not supported: %s", t.Text)
+		}
+	}
+	return cfg, nil
+}
+
+type cfgParser struct {
+	toks []syntax.Token
+	i    int
+	file string
+}
+
+func (p *cfgParser) peek() syntax.Token { return p.toks[p.i] }
+
+func (p *cfgParser) next() syntax.Token {
+	t := p.toks[p.i]
+	if t.Kind != syntax.EOF {
+		p.i++
+	}
+	return t
+}
+
+func (p *cfgParser) fail(t syntax.Token, format string, args ...any) {
+	panic(&syntax.Error{File: p.file, Pos: t.Pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *cfgParser) ident() syntax.Token {
+	t := p.next()
+	if t.Kind != syntax.Ident {
+		p.fail(t, "expected a name but found %s", t)
+	}
+	return t
+}
+
+func (p *cfgParser) idents() []string {
+	var out []string
+	for p.peek().Kind == syntax.Ident && !cfgSections[p.peek().Text] {
+		out = append(out, p.next().Text)
+	}
+	return out
+}
+
+// value parses a configuration value: integers, strings, booleans, model
+// values, and sets or tuples of them.
+func (p *cfgParser) value() Value {
+	t := p.next()
+	switch {
+	case t.Kind == syntax.Number:
+		n, err := strconv.ParseInt(t.Text, 10, 64)
+		if err != nil || n > maxInt {
+			p.fail(t, "integer %s out of range", t.Text)
+		}
+		return Int(n)
+	case t.Kind == syntax.Op && t.Text == "-":
+		n := p.next()
+		v, err := strconv.ParseInt(n.Text, 10, 64)
+		if n.Kind != syntax.Number || err != nil || -v < minInt {
+			p.fail(n, "expected an integer")
+		}
+		return Int(-v)
+	case t.Kind == syntax.String:
+		return Str(t.Text)
+	case t.Kind == syntax.Keyword && (t.Text == "TRUE" || t.Text == "FALSE"):
+		return t.Text == "TRUE"
+	case t.Kind == syntax.Ident:
+		return &ModelVal{Name: t.Text}
+	case t.Text == "{" || t.Text == "<<":
+		closer := "}"
+		if t.Text == "<<" {
+			closer = ">>"
+		}
+		var vs []Value
+		if p.peek().Text == closer {
+			p.next()
+		} else {
+			for {
+				vs = append(vs, p.value())
+				n := p.next()
+				if n.Text == closer {
+					break
+				}
+				if n.Text != "," {
+					p.fail(n, "expected , or %s", closer)
+				}
+			}
+		}
+		if closer == "}" {
+			return mkSet(vs)
+		}
+		return seqOf(vs)
+	}
+	p.fail(t, "unexpected %s in a configuration value", t)
+	return nil
+}

@@ -1,0 +1,895 @@
+package tla
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options control a model-checking run.
+type Options struct {
+	Workers int
+	// NoDeadlock disables deadlock checking (TLC's -deadlock flag).
+	NoDeadlock bool
+	// Out receives TLC-style messages (results, counterexamples); may be nil.
+	Out io.Writer
+	// Progress receives periodic progress lines; nil keeps quiet.
+	Progress      io.Writer
+	ProgressEvery time.Duration
+}
+
+// Result holds TLC's figures for a run.
+type Result struct {
+	Generated int64
+	Distinct  int64
+	Left      int64
+	Depth     int
+	Violation *Violation
+	Elapsed   time.Duration
+}
+
+// TraceStep is one state of a counterexample.
+type TraceStep struct {
+	Action string // "<Initial predicate>" or "<Name line ... of module M>"
+	Vars   []string
+	Vals   []Value
+}
+
+// Violation describes why checking stopped.
+type Violation struct {
+	Kind  string // invariant, deadlock, action property, property, error
+	Name  string
+	Err   error
+	Trace []TraceStep
+}
+
+func (v *Violation) Error() string {
+	switch v.Kind {
+	case "invariant":
+		return fmt.Sprintf("Invariant %s is violated.", v.Name)
+	case "deadlock":
+		return "Deadlock reached."
+	case "action property":
+		return fmt.Sprintf("Action property %s is violated.", v.Name)
+	case "property":
+		return fmt.Sprintf("Property %s is violated by the initial state.", v.Name)
+	}
+	return v.Err.Error()
+}
+
+type named struct {
+	name string
+	n    node
+}
+
+type checker struct {
+	m           *Model
+	opts        Options
+	init, next  node
+	nextName    string
+	invs        []named
+	initProps   []named
+	actProps    []named
+	constraints []node
+	actCons     []node
+	perms       []perm
+	view        node
+	deadlock    bool
+	seen        map[uint64]uint64
+	nvars       int
+}
+
+type cand struct {
+	vals   []Value
+	fp     uint64
+	parent uint64
+	i, j   int32
+}
+
+type violCand struct {
+	i, j int32
+	kind string
+	name string
+	err  error
+	from []Value // state whose transition failed (action property, deadlock, error)
+	to   []Value
+	fp   uint64 // violating state already in seen (invariant)
+}
+
+func less(a, b *violCand) bool {
+	if b == nil {
+		return true
+	}
+	return a.i < b.i || a.i == b.i && a.j < b.j
+}
+
+// Check model-checks the model under cfg.
+func Check(m *Model, cfg *Config, opts Options) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(*EvalError); ok {
+				err = e
+				return
+			}
+			err = fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	ck, err := newChecker(m, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	return ck.run()
+}
+
+func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.NumCPU()
+	}
+	if opts.ProgressEvery == 0 {
+		opts.ProgressEvery = time.Minute
+	}
+	ck := &checker{m: m, opts: opts, seen: map[uint64]uint64{}, nvars: len(m.vars)}
+	if err := m.bind(cfg); err != nil {
+		return nil, err
+	}
+	if err := m.checkAssumes(); err != nil {
+		return nil, err
+	}
+	ck.deadlock = !opts.NoDeadlock
+	if cfg.CheckDeadlock != nil && !*cfg.CheckDeadlock {
+		ck.deadlock = false
+	}
+	if err := ck.behaviour(cfg); err != nil {
+		return nil, err
+	}
+	for _, name := range cfg.Invariants {
+		d, err := m.lookupDef(name)
+		if err != nil {
+			return nil, fmt.Errorf("invariant: %w", err)
+		}
+		if d.level > lvlState {
+			return nil, fmt.Errorf("invariant %s is not a state predicate", name)
+		}
+		ck.invs = append(ck.invs, named{name, d.body})
+	}
+	for _, name := range cfg.Properties {
+		d, err := m.lookupDef(name)
+		if err != nil {
+			return nil, fmt.Errorf("property: %w", err)
+		}
+		if err := ck.property(name, d.body, nil); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range cfg.Constraints {
+		d, err := m.lookupDef(name)
+		if err != nil {
+			return nil, fmt.Errorf("constraint: %w", err)
+		}
+		ck.constraints = append(ck.constraints, d.body)
+	}
+	for _, name := range cfg.ActionConstraints {
+		d, err := m.lookupDef(name)
+		if err != nil {
+			return nil, fmt.Errorf("action constraint: %w", err)
+		}
+		ck.actCons = append(ck.actCons, d.body)
+	}
+	if cfg.Symmetry != "" {
+		v, err := m.Eval(cfg.Symmetry)
+		if err != nil {
+			return nil, fmt.Errorf("symmetry: %w", err)
+		}
+		var perr error
+		forEach(v, loc{}, func(f Value) bool {
+			f = norm(f)
+			p := perm{}
+			for i := 0; i < fnLen(f); i++ {
+				mv, ok := fnDom(f, i).(*ModelVal)
+				if !ok {
+					perr = fmt.Errorf("symmetry %s: permutations must map model values, got %s", cfg.Symmetry, Format(f))
+					return true
+				}
+				p[mv.Name] = fnRng(f, i)
+			}
+			ck.perms = append(ck.perms, p)
+			return false
+		})
+		if perr != nil {
+			return nil, perr
+		}
+	}
+	if cfg.View != "" {
+		d, err := m.lookupDef(cfg.View)
+		if err != nil {
+			return nil, fmt.Errorf("view: %w", err)
+		}
+		ck.view = d.body
+	}
+	return ck, nil
+}
+
+// bind assigns the configuration's constants.
+func (m *Model) bind(cfg *Config) error {
+	for _, c := range cfg.Consts {
+		s, ok := m.root.syms[c.Name]
+		if !ok {
+			return fmt.Errorf("%s:%d:%d: %s is not declared in module %s", cfg.File, c.Pos.Line, c.Pos.Col, c.Name, m.Name)
+		}
+		if c.Subst != "" {
+			t, ok := m.root.syms[c.Subst]
+			if !ok || t.kind != symDef && t.kind != symBuiltin {
+				return fmt.Errorf("%s:%d:%d: %s <- %s: %s is not a definition", cfg.File, c.Pos.Line, c.Pos.Col, c.Name, c.Subst, c.Subst)
+			}
+			if t.arity != s.arity {
+				return fmt.Errorf("%s:%d:%d: %s <- %s: arities differ", cfg.File, c.Pos.Line, c.Pos.Col, c.Name, c.Subst)
+			}
+			switch {
+			case s.kind == symConst && t.kind == symBuiltin:
+				s.k.val, s.k.set = &Closure{b: t.b}, true
+			case s.kind == symConst && s.arity == 0:
+				s.k.def, s.k.set = t.def, true
+			case s.kind == symConst:
+				s.k.val, s.k.set = &Closure{def: t.def}, true
+			case s.kind == symDef && t.kind == symDef:
+				s.def.body, s.def.level, s.def.cached, s.def.hasVal = t.def.body, t.def.level, t.def.cached, false
+			default:
+				return fmt.Errorf("%s:%d:%d: cannot substitute %s", cfg.File, c.Pos.Line, c.Pos.Col, c.Name)
+			}
+			continue
+		}
+		switch s.kind {
+		case symConst:
+			if s.arity != 0 {
+				return fmt.Errorf("%s:%d:%d: operator constant %s needs <- substitution", cfg.File, c.Pos.Line, c.Pos.Col, c.Name)
+			}
+			s.k.val, s.k.set, s.k.def = c.Value, true, nil
+		case symDef:
+			if s.arity != 0 {
+				return fmt.Errorf("%s:%d:%d: cannot assign a value to operator %s", cfg.File, c.Pos.Line, c.Pos.Col, c.Name)
+			}
+			s.def.body, s.def.level, s.def.cached, s.def.hasVal = &lit{v: c.Value}, 0, true, false
+		default:
+			return fmt.Errorf("%s:%d:%d: %s is not a constant", cfg.File, c.Pos.Line, c.Pos.Col, c.Name)
+		}
+	}
+	for _, k := range m.consts {
+		if !k.set {
+			return fmt.Errorf("%s:%d:%d: The constant parameter %s is not assigned a value by the configuration file.", k.file, k.pos.Line, k.pos.Col, k.name)
+		}
+	}
+	return nil
+}
+
+// conjuncts flattens a conjunction through zero-arity definitions.
+func conjuncts(n node) []node {
+	switch x := n.(type) {
+	case *and:
+		var out []node
+		for _, y := range x.xs {
+			out = append(out, conjuncts(y)...)
+		}
+		return out
+	case *call:
+		if len(x.args) == 0 && x.base < 0 {
+			return conjuncts(x.def.body)
+		}
+	}
+	return []node{n}
+}
+
+// behaviour sets Init and Next from INIT/NEXT or SPECIFICATION.
+func (ck *checker) behaviour(cfg *Config) error {
+	if cfg.Spec != "" {
+		d, err := ck.m.lookupDef(cfg.Spec)
+		if err != nil {
+			return fmt.Errorf("specification: %w", err)
+		}
+		var inits []node
+		for _, c := range conjuncts(d.body) {
+			if t, ok := c.(*temporal); ok {
+				switch t.op {
+				case "[]":
+					s, ok := t.xs[0].(*sub)
+					if !ok || !s.box {
+						return fmt.Errorf("%s:%d:%d: not supported: temporal formula in the specification other than [][Next]_v and fairness", t.file, t.pos.Line, t.pos.Col)
+					}
+					if ck.next != nil {
+						return fmt.Errorf("%s:%d:%d: specification has two next-state relations", t.file, t.pos.Line, t.pos.Col)
+					}
+					ck.next = s.a
+					ck.nextName = actionName(s.a)
+				default:
+					if isFairness(t) {
+						continue // fairness only matters for liveness, which is not checked
+					}
+					return fmt.Errorf("%s:%d:%d: not supported: %s in the specification", t.file, t.pos.Line, t.pos.Col, t.op)
+				}
+				continue
+			}
+			if isFairness(c) {
+				continue
+			}
+			inits = append(inits, c)
+		}
+		if ck.next == nil {
+			return fmt.Errorf("specification %s has no [][Next]_vars conjunct", cfg.Spec)
+		}
+		ck.init = &and{xs: inits}
+		return nil
+	}
+	if cfg.Init == "" || cfg.Next == "" {
+		return errors.New("the configuration needs INIT and NEXT, or SPECIFICATION")
+	}
+	i, err := ck.m.lookupDef(cfg.Init)
+	if err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	n, err := ck.m.lookupDef(cfg.Next)
+	if err != nil {
+		return fmt.Errorf("next: %w", err)
+	}
+	ck.init = i.body
+	ck.next = &call{def: n, base: -1}
+	ck.nextName = n.name
+	return nil
+}
+
+// isFairness recognises WF/SF conditions, possibly quantified or conjoined.
+func isFairness(n node) bool {
+	switch x := n.(type) {
+	case *temporal:
+		return x.op == "WF_" || x.op == "SF_"
+	case *quant:
+		return isFairness(x.body)
+	case *and:
+		for _, y := range x.xs {
+			if !isFairness(y) {
+				return false
+			}
+		}
+		return true
+	case *call:
+		return len(x.args) == 0 && isFairness(x.def.body)
+	}
+	return false
+}
+
+func actionName(n node) string {
+	if c, ok := n.(*call); ok {
+		return c.def.name
+	}
+	return "Next"
+}
+
+// property classifies a PROPERTY: [][A]_v is checked on every transition,
+// state predicates on initial states, []P like an invariant.
+func (ck *checker) property(name string, n node, _ *env) error {
+	for _, c := range conjuncts(n) {
+		if t, ok := c.(*temporal); ok && t.op == "[]" {
+			if s, ok := t.xs[0].(*sub); ok && s.box {
+				ck.actProps = append(ck.actProps, named{name, s})
+				continue
+			}
+			if lv := levelOf(t.xs[0]); lv <= lvlState {
+				ck.invs = append(ck.invs, named{name, t.xs[0]})
+				continue
+			}
+		}
+		if _, ok := c.(*temporal); !ok && levelOf(c) <= lvlState {
+			ck.initProps = append(ck.initProps, named{name, c})
+			continue
+		}
+		return fmt.Errorf("not supported: property %s is a liveness or general temporal property", name)
+	}
+	return nil
+}
+
+// levelOf is a conservative level estimate of a compiled node.
+func levelOf(n node) int {
+	switch x := n.(type) {
+	case *temporal:
+		return lvlTemporal
+	case *prime, *unchanged, *sub:
+		return lvlAction
+	case *call:
+		l := x.def.level
+		for _, a := range x.args {
+			l = maxLvl(l, levelOf(a))
+		}
+		return l
+	}
+	return lvlState // unknown: treated as a state predicate; evaluation errors catch misuse
+}
+
+func (ck *checker) newCtx() *ctx { return &ctx{m: ck.m, out: ck.m.Out} }
+
+// fp fingerprints a state, canonicalised under VIEW and SYMMETRY.
+func (ck *checker) fp(c *ctx, vals []Value) uint64 {
+	if ck.view != nil {
+		savedCur, savedNext := c.cur, c.next
+		c.cur, c.next = vals, nil
+		v := norm(ck.view.eval(c, nil))
+		c.cur, c.next = savedCur, savedNext
+		vals = []Value{v}
+	}
+	if len(ck.perms) == 0 {
+		return fingerprint(vals)
+	}
+	best := uint64(math.MaxUint64)
+	pv := make([]Value, len(vals))
+	for _, p := range ck.perms {
+		for i, v := range vals {
+			pv[i] = permute(v, p)
+		}
+		if f := fingerprint(pv); f < best {
+			best = f
+		}
+	}
+	return best
+}
+
+func (ck *checker) inModel(c *ctx, vals []Value) bool {
+	if len(ck.constraints) == 0 {
+		return true
+	}
+	c.cur, c.next = vals, nil
+	for _, n := range ck.constraints {
+		if !evalBool(c, n, nil, loc{}) {
+			return false
+		}
+	}
+	return true
+}
+
+func (ck *checker) actionOK(c *ctx, s, t []Value) bool {
+	if len(ck.actCons) == 0 {
+		return true
+	}
+	c.cur, c.next = s, t
+	for _, n := range ck.actCons {
+		if !evalBool(c, n, nil, loc{}) {
+			return false
+		}
+	}
+	return true
+}
+
+// initStates enumerates the initial states.
+func (ck *checker) initStates(c *ctx, fn func(vals []Value) bool) {
+	c.init, c.cur, c.next = true, nil, make([]Value, ck.nvars)
+	defer func() { c.init = false }()
+	enum(c, ck.init, nil, &enumState{}, func() bool {
+		for i, v := range c.next {
+			if v == nil {
+				failf("The initial predicate does not assign the variable %s.", ck.m.vars[i].name)
+			}
+		}
+		return fn(append([]Value(nil), c.next...))
+	})
+}
+
+// successors enumerates the successors of s with their action.
+func (ck *checker) successors(c *ctx, s []Value, fn func(t []Value, act *opDef) bool) {
+	c.cur, c.next, c.primed, c.action = s, make([]Value, ck.nvars), false, nil
+	enum(c, ck.next, nil, &enumState{split: true}, func() bool {
+		for i, v := range c.next {
+			if v == nil {
+				name := ck.nextName
+				if c.action != nil {
+					name = c.action.name
+				}
+				failf("Successor state is not completely specified by action %s: variable %s is not assigned.", name, ck.m.vars[i].name)
+			}
+		}
+		t := append([]Value(nil), c.next...)
+		act := c.action
+		stop := fn(t, act)
+		c.cur = s
+		return stop
+	})
+	c.next = nil
+}
+
+func (ck *checker) checkInvs(c *ctx, vals []Value, list []named) (string, error) {
+	c.cur, c.next = vals, nil
+	for _, inv := range list {
+		b, err := evalCatch(c, inv.n)
+		if err != nil {
+			return inv.name, err
+		}
+		if !b {
+			return inv.name, nil
+		}
+	}
+	return "", nil
+}
+
+func evalCatch(c *ctx, n node) (b bool, err error) {
+	defer catch(&err)
+	return evalBool(c, n, nil, loc{}), nil
+}
+
+func (ck *checker) run() (*Result, error) {
+	start := time.Now()
+	res := &Result{}
+	c, ec := ck.newCtx(), ck.newCtx() // checks, enumeration
+	var level []cand
+	var viol *violCand
+	var initErr error
+	func() {
+		defer catch(&initErr)
+		ck.initStates(ec, func(vals []Value) bool {
+			res.Generated++
+			if !ck.inModel(c, vals) {
+				return false
+			}
+			fp := ck.fp(c, vals)
+			if _, ok := ck.seen[fp]; ok {
+				return false
+			}
+			ck.seen[fp] = 0
+			if name, err := ck.checkInvs(c, vals, ck.invs); name != "" || err != nil {
+				viol = &violCand{kind: "invariant", name: name, err: err, fp: fp}
+				if err != nil {
+					viol.kind = "error"
+				}
+				return true
+			}
+			if name, err := ck.checkInvs(c, vals, ck.initProps); name != "" || err != nil {
+				viol = &violCand{kind: "property", name: name, err: err, fp: fp}
+				if err != nil {
+					viol.kind = "error"
+				}
+				return true
+			}
+			level = append(level, cand{vals: vals, fp: fp})
+			return false
+		})
+	}()
+	if initErr != nil {
+		return nil, fmt.Errorf("evaluating the initial predicate: %w", initErr)
+	}
+	res.Distinct = int64(len(ck.seen))
+	ck.printf("Finished computing initial states: %d distinct state%s generated.\n", res.Distinct, plural(res.Distinct))
+	if len(level) > 0 || viol != nil {
+		res.Depth = 1
+	}
+	lastProgress := time.Now()
+	for viol == nil && len(level) > 0 {
+		var next []cand
+		next, viol = ck.step(level, res)
+		res.Distinct = int64(len(ck.seen))
+		if viol != nil {
+			res.Left = int64(len(level)-int(viol.i)-1) + int64(len(next))
+			if res.Left < 0 {
+				res.Left = 0
+			}
+		}
+		if len(next) > 0 {
+			res.Depth++
+		}
+		level = next
+		if ck.opts.Progress != nil && time.Since(lastProgress) >= ck.opts.ProgressEvery {
+			lastProgress = time.Now()
+			ck.progress(res, int64(len(level)), start)
+		}
+	}
+	res.Elapsed = time.Since(start)
+	if viol != nil {
+		v, err := ck.violation(viol)
+		if err != nil {
+			return nil, err
+		}
+		res.Violation = v
+	}
+	return res, nil
+}
+
+func plural(n int64) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func (ck *checker) printf(format string, args ...any) {
+	if ck.opts.Out != nil {
+		fmt.Fprintf(ck.opts.Out, format, args...)
+	}
+}
+
+func (ck *checker) progress(res *Result, left int64, start time.Time) {
+	mins := time.Since(start).Minutes()
+	fmt.Fprintf(ck.opts.Progress, "Progress(%d) at %s: %s states generated (%s s/min), %s distinct states found (%s ds/min), %s states left on queue.\n",
+		res.Depth, time.Now().Format("2006-01-02 15:04:05"), group(res.Generated), group(int64(float64(res.Generated)/mins)),
+		group(res.Distinct), group(int64(float64(res.Distinct)/mins)), group(left))
+}
+
+func group(n int64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+const chunk = 64
+
+type chunkRes struct {
+	cands     []cand
+	generated int64
+	viol      *violCand
+}
+
+// step expands one BFS level in parallel and returns the next level.
+func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
+	nchunks := (len(level) + chunk - 1) / chunk
+	results := make([]chunkRes, nchunks)
+	var nextChunk atomic.Int64
+	var wg sync.WaitGroup
+	workers := ck.opts.Workers
+	if workers > nchunks {
+		workers = nchunks
+	}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, ec := ck.newCtx(), ck.newCtx()
+			c.level, ec.level = res.Depth, res.Depth
+			for {
+				k := int(nextChunk.Add(1) - 1)
+				if k >= nchunks {
+					return
+				}
+				lo, hi := k*chunk, min((k+1)*chunk, len(level))
+				ck.expand(c, ec, level, lo, hi, &results[k])
+			}
+		}()
+	}
+	wg.Wait()
+	// merge in order: deterministic parents and next-level order
+	var next []cand
+	var viol *violCand
+	for k := range results {
+		r := &results[k]
+		res.Generated += r.generated
+		if r.viol != nil && less(r.viol, viol) {
+			viol = r.viol
+		}
+		for _, cd := range r.cands {
+			if _, ok := ck.seen[cd.fp]; ok {
+				continue
+			}
+			ck.seen[cd.fp] = cd.parent
+			next = append(next, cd)
+		}
+	}
+	if len(ck.invs) > 0 && len(next) > 0 {
+		if v := ck.checkLevel(next); v != nil && less(v, viol) {
+			viol = v
+		}
+	}
+	return next, viol
+}
+
+func (ck *checker) expand(c, ec *ctx, level []cand, lo, hi int, r *chunkRes) {
+	for i := lo; i < hi; i++ {
+		s := level[i]
+		if r.viol != nil && r.viol.i < int32(i) {
+			return
+		}
+		j := int32(0)
+		err := func() (err error) {
+			defer catch(&err)
+			ck.successors(ec, s.vals, func(t []Value, act *opDef) bool {
+				r.generated++
+				j++
+				for _, p := range ck.actProps {
+					c.cur, c.next = s.vals, t
+					ok, err := evalCatch(c, p.n)
+					if err != nil || !ok {
+						v := &violCand{i: int32(i), j: j, kind: "action property", name: p.name, err: err, from: s.vals, to: t}
+						if err != nil {
+							v.kind = "error"
+						}
+						if less(v, r.viol) {
+							r.viol = v
+						}
+						return true
+					}
+				}
+				if !ck.actionOK(c, s.vals, t) || !ck.inModel(c, t) {
+					return false
+				}
+				fp := ck.fp(c, t)
+				if _, ok := ck.seen[fp]; ok {
+					return false
+				}
+				r.cands = append(r.cands, cand{vals: t, fp: fp, parent: s.fp, i: int32(i), j: j})
+				return false
+			})
+			return nil
+		}()
+		if err != nil {
+			v := &violCand{i: int32(i), j: j + 1, kind: "error", err: err, from: s.vals}
+			if less(v, r.viol) {
+				r.viol = v
+			}
+			return
+		}
+		if j == 0 && ck.deadlock {
+			v := &violCand{i: int32(i), j: 0, kind: "deadlock", from: s.vals}
+			if less(v, r.viol) {
+				r.viol = v
+			}
+			return
+		}
+	}
+}
+
+// checkLevel checks invariants on new states in parallel; the violation
+// with the smallest (parent, successor) order wins.
+func (ck *checker) checkLevel(next []cand) *violCand {
+	nchunks := (len(next) + chunk - 1) / chunk
+	found := make([]*violCand, nchunks)
+	var nextChunk atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(ck.opts.Workers, nchunks); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := ck.newCtx()
+			for {
+				k := int(nextChunk.Add(1) - 1)
+				if k >= nchunks {
+					return
+				}
+				for i := k * chunk; i < min((k+1)*chunk, len(next)); i++ {
+					cd := next[i]
+					name, err := ck.checkInvs(c, cd.vals, ck.invs)
+					if name != "" || err != nil {
+						v := &violCand{i: cd.i, j: cd.j, kind: "invariant", name: name, err: err, fp: cd.fp}
+						if err != nil {
+							v.kind = "error"
+						}
+						found[k] = v
+						break
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	var best *violCand
+	for _, v := range found {
+		if v != nil && less(v, best) {
+			best = v
+		}
+	}
+	return best
+}
+
+// violation rebuilds the counterexample for a violation candidate.
+func (ck *checker) violation(v *violCand) (*Violation, error) {
+	out := &Violation{Kind: v.kind, Name: v.name, Err: v.err}
+	var endFP uint64
+	c := ck.newCtx()
+	if v.fp != 0 {
+		endFP = v.fp
+	} else {
+		endFP = ck.fp(c, v.from)
+	}
+	trace, err := ck.trace(endFP)
+	if err != nil {
+		return nil, err
+	}
+	if v.to != nil {
+		trace = append(trace, ck.stepTo(c, trace[len(trace)-1].Vals, v.to))
+	}
+	out.Trace = trace
+	return out, nil
+}
+
+func (ck *checker) stepTo(c *ctx, s, t []Value) TraceStep {
+	label := "<" + ck.nextName + ">"
+	ck.successors(ck.newCtx(), s, func(u []Value, act *opDef) bool {
+		if fingerprint(u) == fingerprint(t) {
+			label = actionLabel(act, ck.nextName)
+			return true
+		}
+		return false
+	})
+	return TraceStep{Action: label, Vars: ck.m.Variables(), Vals: t}
+}
+
+func actionLabel(d *opDef, fallback string) string {
+	if d == nil {
+		return "<" + fallback + ">"
+	}
+	end := d.pos
+	if d.defAST != nil {
+		end = d.defAST.End
+	}
+	return fmt.Sprintf("<%s line %d, col %d to line %d, col %d of module %s>", d.name, d.pos.Line, d.pos.Col, end.Line, end.Col-1, d.mod)
+}
+
+// trace replays the path to the state with fingerprint end.
+func (ck *checker) trace(end uint64) (steps []TraceStep, err error) {
+	defer catch(&err)
+	var chain []uint64
+	for fp := end; ; {
+		chain = append(chain, fp)
+		p, ok := ck.seen[fp]
+		if !ok {
+			return nil, fmt.Errorf("internal error: state %x not found while rebuilding the trace", fp)
+		}
+		if p == 0 {
+			break
+		}
+		fp = p
+		if len(chain) > 1<<24 {
+			return nil, errors.New("internal error: parent cycle")
+		}
+	}
+	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
+		chain[i], chain[j] = chain[j], chain[i]
+	}
+	c, ec := ck.newCtx(), ck.newCtx()
+	var cur []Value
+	ck.initStates(ec, func(vals []Value) bool {
+		if ck.fp(c, vals) == chain[0] {
+			cur = vals
+			return true
+		}
+		return false
+	})
+	if cur == nil {
+		return nil, errors.New("internal error: initial state of the trace not found")
+	}
+	vars := ck.m.Variables()
+	steps = append(steps, TraceStep{Action: "<Initial predicate>", Vars: vars, Vals: cur})
+	for _, want := range chain[1:] {
+		var found []Value
+		var act *opDef
+		ck.successors(ec, cur, func(t []Value, a *opDef) bool {
+			if ck.fp(c, t) == want {
+				found, act = t, a
+				return true
+			}
+			return false
+		})
+		if found == nil {
+			return nil, errors.New("internal error: trace step not reproducible")
+		}
+		steps = append(steps, TraceStep{Action: actionLabel(act, ck.nextName), Vars: vars, Vals: found})
+		cur = found
+	}
+	return steps, nil
+}
+
+// FormatTrace prints a counterexample as TLC does.
+func FormatTrace(w io.Writer, steps []TraceStep) {
+	for i, s := range steps {
+		fmt.Fprintf(w, "State %d: %s\n", i+1, s.Action)
+		for k, name := range s.Vars {
+			if len(s.Vars) == 1 {
+				fmt.Fprintf(w, "%s = %s\n", name, Format(s.Vals[k]))
+			} else {
+				fmt.Fprintf(w, "/\\ %s = %s\n", name, Format(s.Vals[k]))
+			}
+		}
+		fmt.Fprintln(w)
+	}
+}

@@ -1,0 +1,176 @@
+// Package cli is the command-line front end of the TLA+ engine: a SANY-like
+// "parse" and a TLC-like "check".
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/vrcheck/vrcheck/checker/tla"
+)
+
+const usage = `usage:
+  tla parse FILE.tla...
+      Parse and semantically check each module and every module it EXTENDS or
+      INSTANCEs from the same directory (like SANY).
+  tla check [-config FILE.cfg] [-workers N] [-deadlock] [-progress DUR] FILE.tla
+      Model-check FILE.tla (like TLC). The default configuration is FILE.cfg
+      beside FILE.tla. -deadlock disables deadlock checking, as in TLC.
+
+Standard modules (Naturals, Integers, Sequences, FiniteSets, Bags, TLC) and
+CommunityModules (SequencesExt, FiniteSetsExt, Functions, Json, IOUtils) are
+built in. Exit status: 0 no error, 1 invariant/property violation or deadlock,
+2 parse, semantic, usage or run-time error.
+`
+
+// Run executes a command; it never panics.
+func Run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "internal error: %v\n", r)
+			code = 2
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "--help", "-help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "parse":
+		return parse(args[1:], stdout, stderr)
+	case "check":
+		return check(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n%s", args[0], usage)
+	return 2
+}
+
+func parse(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	code := 0
+	for _, a := range args {
+		if a == "-h" || a == "--help" {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		_, err := tla.Load(a, tla.LoadOptions{
+			OnParse:    func(f string) { fmt.Fprintf(stdout, "Parsing file %s\n", f) },
+			OnSemantic: func(m string) { fmt.Fprintf(stdout, "Semantic processing of module %s\n", m) },
+		})
+		if err != nil {
+			printErr(stderr, err)
+			code = 2
+		}
+	}
+	return code
+}
+
+func printErr(w io.Writer, err error) {
+	var l tla.ErrorList
+	if errors.As(err, &l) {
+		for _, e := range l {
+			fmt.Fprintln(w, e)
+		}
+		return
+	}
+	fmt.Fprintln(w, err)
+}
+
+// splitFlags lets flags follow the file name.
+func splitFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func check(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	cfgPath := fs.String("config", "", "configuration file (default FILE.cfg)")
+	workers := fs.Int("workers", runtime.NumCPU(), "number of worker goroutines")
+	noDeadlock := fs.Bool("deadlock", false, "do not check for deadlock")
+	progress := fs.Duration("progress", time.Minute, "interval between progress reports")
+	pos, err := splitFlags(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if len(pos) != 1 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	file := pos[0]
+	if *cfgPath == "" {
+		*cfgPath = strings.TrimSuffix(file, ".tla") + ".cfg"
+	}
+	start := time.Now()
+	fmt.Fprintf(stdout, "Model checking %s with configuration %s, %d worker%s.\n", filepath.Base(file), filepath.Base(*cfgPath), *workers, plural(*workers))
+	m, err := tla.Load(file, tla.LoadOptions{})
+	if err != nil {
+		printErr(stderr, err)
+		return 2
+	}
+	m.Out = stdout
+	cfg, err := tla.ReadConfig(*cfgPath)
+	if err != nil {
+		printErr(stderr, err)
+		return 2
+	}
+	fmt.Fprintln(stdout, "Computing initial states...")
+	res, err := tla.Check(m, cfg, tla.Options{Workers: *workers, NoDeadlock: *noDeadlock, Out: stdout, Progress: stdout, ProgressEvery: *progress})
+	if err != nil {
+		fmt.Fprintf(stdout, "Error: %v\n", err)
+		return 2
+	}
+	code := 0
+	if v := res.Violation; v != nil {
+		code = 1
+		if v.Kind == "error" {
+			code = 2
+			fmt.Fprintf(stdout, "Error: %v\n", v.Err)
+		} else {
+			fmt.Fprintf(stdout, "Error: %s\n", v.Error())
+		}
+		fmt.Fprintln(stdout, "Error: The behavior up to this point is:")
+		tla.FormatTrace(stdout, v.Trace)
+	} else {
+		fmt.Fprintln(stdout, "Model checking completed. No error has been found.")
+	}
+	fmt.Fprintf(stdout, "%d states generated, %d distinct states found, %d states left on queue.\n", res.Generated, res.Distinct, res.Left)
+	fmt.Fprintf(stdout, "The depth of the complete state graph search is %d.\n", res.Depth)
+	el := time.Since(start)
+	fmt.Fprintf(stdout, "Finished in %s (%.0f distinct states/min).\n", el.Round(time.Millisecond), float64(res.Distinct)/el.Minutes())
+	return code
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
