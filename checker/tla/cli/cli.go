@@ -173,4 +173,3 @@ func plural(n int) string {
 	}
 	return "s"
 }
-
