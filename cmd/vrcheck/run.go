@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/vrcheck/vrcheck/checker"
+	"github.com/vrcheck/vrcheck/impl/sim"
+)
+
+func cmdRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run", `Usage: vrcheck run [flags]
+
+The main job: simulate a run with faults, write its trace, print a summary, then check the
+trace (every step against VR.tla's actions, the invariants, linearizability).
+Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usage.`, stderr)
+	out := fs.String("out", "vrcheck-trace.ndjson", "write the trace to this `file`")
+	htmlDir := fs.String("html", "", "also write the check's HTML reports into `dir`")
+	noCheck := fs.Bool("no-check", false, "only simulate and summarise; do not check the trace")
+	scenario := scenarioFlags(fs)
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if *out == "-" {
+		fmt.Fprintln(stderr, "vrcheck run: --out must be a file (the trace is read back to be checked); use vrcheck sim --out - for standard output")
+		return 2
+	}
+	sc, err := scenario()
+	if err != nil {
+		fmt.Fprintf(stderr, "vrcheck run: %v\n", err)
+		return 2
+	}
+	res, err := simulate(sc, *out, stdout)
+	if res == nil {
+		fmt.Fprintf(stderr, "vrcheck run: %v\n", err)
+		return 2
+	}
+	res.WriteSummary(stdout)
+	fmt.Fprintf(stdout, "  trace               %s\n", *out)
+	code := 0
+	if err != nil {
+		fmt.Fprintf(stderr, "vrcheck run: %v\n", err)
+		if !errors.Is(err, sim.ErrNoQuiescence) {
+			return 2
+		}
+		code = 1
+	}
+	if len(res.Faults) > 0 {
+		code = 1
+	}
+	if *noCheck {
+		return code
+	}
+	fmt.Fprintln(stdout)
+	if c := checkFile(*out, *htmlDir, stdout, stderr); c > code {
+		code = c
+	}
+	return code
+}
+
+// checkFile checks the trace at path and prints the report; it returns the exit code.
+func checkFile(path, htmlDir string, stdout, stderr io.Writer) int {
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
+		return 2
+	}
+	defer f.Close()
+	rep, err := checker.Check(f, path, checker.Options{Visualize: htmlDir != ""})
+	if err != nil {
+		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
+		return 2
+	}
+	if err := rep.WriteText(stdout); err != nil {
+		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
+		return 2
+	}
+	if htmlDir != "" {
+		if err := rep.WriteHTML(htmlDir); err != nil {
+			fmt.Fprintf(stderr, "vrcheck: --html: %v\n", err)
+			return 2
+		}
+	}
+	if !rep.OK() {
+		return 1
+	}
+	return 0
+}
