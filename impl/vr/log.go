@@ -4,8 +4,15 @@ import "github.com/vrcheck/vrcheck/traces"
 
 // appendEntry appends e as the next op and records it in the client-table.
 func (r *Replica) appendEntry(e traces.Entry) {
-	r.log = append(r.log, e)
-	r.table[e.Client] = clientEntry{requestNumber: e.RequestNumber, op: len(r.log)}
+	n := len(r.log)
+	if n == cap(r.log) { // grow by doubling: fewer and cheaper copies than append's 1.25x
+		l := make([]traces.Entry, n, max(64, 2*n))
+		copy(l, r.log)
+		r.log = l
+	}
+	r.log = r.log[:n+1] // slot n was never exposed (see the package doc)
+	r.log[n] = e
+	r.table[e.Client] = clientEntry{requestNumber: e.RequestNumber, op: n + 1}
 }
 
 // commitTo is the contract's "commit to k": execute entries commit-number+1..k in order and
@@ -20,6 +27,11 @@ func (r *Replica) commitTo(k int, reply bool) {
 		res, err := r.store.Exec(e.Op, e.Key, e.Value)
 		if err != nil {
 			r.faultf("executing op %d: %v", r.commit+1, err)
+		}
+		if len(r.results) == cap(r.results) {
+			l := make([]string, len(r.results), max(64, 2*len(r.results)))
+			copy(l, r.results)
+			r.results = l
 		}
 		r.results = append(r.results, res)
 		r.commit++
