@@ -1,0 +1,913 @@
+-------------------------------- MODULE VR --------------------------------
+(***************************************************************************)
+(* Viewstamped Replication Revisited (Liskov and Cowling, 2012), at the    *)
+(* granularity of the vrcheck Go implementation: one action per message    *)
+(* handler or timer, named as in traces/README.md (the contract) and as    *)
+(* the impl/vr Replica methods.  Normal operation, view change, recovery   *)
+(* with nonces, and state transfer (the safe variant of the contract).     *)
+(*                                                                         *)
+(* The network is a bag of messages: messages can be lost (DropMessage),   *)
+(* duplicated (DuplicateMessage) and delivered in any order.  Replica and  *)
+(* client ids are integers: replicas 0..N-1, clients 0..NumClients-1, and  *)
+(* the primary of view v is v % N, so replica ids are NOT symmetric.       *)
+(*                                                                         *)
+(* The client-table is not a variable: as in the contract it is derived    *)
+(* from the log and the commit-number (ClientTableRequestNumber).  The     *)
+(* service (a key-value store) is modelled by executed[r], the sequence of *)
+(* log entries replica r has executed since it last crashed, in order:     *)
+(* results are computed from it, so a replica that executes an entry      *)
+(* twice (see the bug "commit-regress") gives wrong results, as the        *)
+(* implementation's store would.                                           *)
+(***************************************************************************)
+EXTENDS Naturals, Sequences, FiniteSets, Bags, TLC
+
+CONSTANTS
+    N,           \* the number of replicas, N = 2f+1; replica ids are 0..N-1
+    NumClients,  \* the number of clients; client ids are 0..NumClients-1
+    Keys,        \* keys clients use (model checking only; traces use any string)
+    Values,      \* values clients write (model checking only)
+    Ops,         \* operations clients issue, a subset of {"get", "put", "append"}
+    Bugs         \* the protocol defects switched on (a set of strings, {} for none)
+
+ASSUME N \in Nat /\ N % 2 = 1
+ASSUME NumClients \in Nat
+ASSUME Ops \subseteq {"get", "put", "append"}
+
+Replica == 0 .. (N - 1)
+ClientId == 0 .. (NumClients - 1)
+F == (N - 1) \div 2
+Primary(v) == v % N
+Others(r) == Replica \ {r}
+
+\* The bug switches, named exactly as the implementation's.
+BugNames == {"dvc-largest-n-only", "dvc-mixed-views", "late-startview",
+             "statetransfer-truncate", "commit-regress",
+             "recovering-participates", "recovery-without-primary"}
+Bug(b) == b \in Bugs
+
+VARIABLES
+    \* Replica state, as in the paper.
+    viewNumber,       \* view-number
+    status,           \* "normal", "view-change" or "recovering"
+    opNumber,         \* op-number
+    log,              \* the log: a sequence of entries (client requests)
+    commitNumber,     \* commit-number
+    lastNormalView,   \* last-normal-view
+    nonce,            \* the nonce of the current recovery (0 before the first crash)
+    usedNonces,       \* the nonces each replica has used: a crash takes a fresh one
+    executed,         \* the entries the replica executed since its last crash, in order
+    \* Per-view bookkeeping (not logged in traces; rebuilt by replay).
+    startViewChangeFrom,   \* replicas whose STARTVIEWCHANGE for the current view arrived
+    doViewChangeMsgs,      \* DOVIEWCHANGEs recorded by a new primary (one per sender)
+    prepareOkOpNumber,     \* per replica, the highest op-number it PREPAREOK'd in the view
+    recoveryResponseMsgs,  \* RECOVERYRESPONSEs recorded while recovering (one per sender)
+    \* Clients.
+    clientView,           \* the latest view the client knows of
+    clientRequestNumber,  \* the number of its latest request
+    clientPending,        \* whether that request is outstanding
+    clientRequest,        \* that request (an entry), resent on ClientTimeout
+    \* The network: a bag of messages in flight.
+    msgs,
+    \* Ghost (history) variables, for the invariants only.
+    ghostCommittedLog,    \* the longest log prefix ever committed by any replica
+    ghostAcked            \* the operations clients got a REPLY for, with their op-numbers
+
+replicaVars == <<viewNumber, status, opNumber, log, lastNormalView>>
+commitVars == <<commitNumber, executed, ghostCommittedLog>>
+bookVars == <<startViewChangeFrom, doViewChangeMsgs, prepareOkOpNumber, recoveryResponseMsgs>>
+clientVars == <<clientView, clientRequestNumber, clientPending, clientRequest>>
+serverVars == <<replicaVars, commitVars, bookVars, nonce, usedNonces>>
+vars == <<serverVars, clientVars, msgs, ghostAcked>>
+
+-----------------------------------------------------------------------------
+(* Helpers on numbers and sequences.                                       *)
+
+MaxNat(a, b) == IF a >= b THEN a ELSE b
+MinNat(a, b) == IF a <= b THEN a ELSE b
+MaxOf(S) == CHOOSE x \in S : \A y \in S : y <= x
+MinOf(S) == CHOOSE x \in S : \A y \in S : x <= y
+
+\* Entries lo..hi of s, clamped to s (empty if lo > hi); lo >= 1.
+Slice(s, lo, hi) ==
+    LET top == IF hi > Len(s) THEN Len(s) ELSE hi
+    IN IF lo > top THEN <<>> ELSE SubSeq(s, lo, top)
+
+IsPrefixOf(p, s) == Len(p) <= Len(s) /\ SubSeq(s, 1, Len(p)) = p
+
+\* s holds e at position i.
+HasAt(s, i, e) == i >= 1 /\ i <= Len(s) /\ s[i] = e
+
+\* The bag of the elements of sequence s (each counted as often as it occurs).
+SeqAsBag(s) ==
+    [x \in {s[i] : i \in DOMAIN s} |-> Cardinality({i \in DOMAIN s : s[i] = x})]
+
+-----------------------------------------------------------------------------
+(* Entries and the key-value service.  Every operation returns the key's   *)
+(* value before it ("" if never written): get reads, put overwrites,       *)
+(* append concatenates.                                                    *)
+
+NoEntry(c) == [client |-> c, requestNumber |-> 0, op |-> "get", key |-> "", value |-> ""]
+
+SameRequest(a, b) == a.client = b.client /\ a.requestNumber = b.requestNumber
+
+\* The value of key k after executing the entries of ex in order.
+RECURSIVE ValueAfter(_, _)
+ValueAfter(ex, k) ==
+    IF Len(ex) = 0 THEN ""
+    ELSE LET e == ex[Len(ex)]
+             prev == ValueAfter(SubSeq(ex, 1, Len(ex) - 1), k)
+         IN IF e.key # k THEN prev
+            ELSE CASE e.op = "put" -> e.value
+                   [] e.op = "append" -> prev \o e.value
+                   [] OTHER -> prev
+
+\* The result of the p-th entry of the execution sequence ex.
+ExecResult(ex, p) == ValueAfter(SubSeq(ex, 1, p - 1), ex[p].key)
+
+\* The client-table, derived from the log: the position of the latest request
+\* of client c in lg (0 if none), and its request-number (0 if none).
+LatestIndex(lg, c) ==
+    LET I == {i \in 1 .. Len(lg) : lg[i].client = c}
+    IN IF I = {} THEN 0 ELSE MaxOf(I)
+ClientTableRequestNumber(lg, c) ==
+    LET i == LatestIndex(lg, c) IN IF i = 0 THEN 0 ELSE lg[i].requestNumber
+
+\* The result the service gave request <<c, s>> at replica r (its last execution).
+StoredResult(r, c, s) ==
+    LET ex == executed[r]
+        P == {p \in 1 .. Len(ex) : ex[p].client = c /\ ex[p].requestNumber = s}
+    IN IF P = {} THEN "" ELSE ExecResult(ex, MaxOf(P))
+
+-----------------------------------------------------------------------------
+(* Messages: every field named as in traces/README.md, without the id.     *)
+
+RequestMsg(from, to, e) ==
+    [type |-> "REQUEST", from |-> from, to |-> to, client |-> e.client,
+     requestNumber |-> e.requestNumber, op |-> e.op, key |-> e.key, value |-> e.value]
+PrepareMsg(from, to, v, n, k, e) ==
+    [type |-> "PREPARE", from |-> from, to |-> to, view |-> v, opNumber |-> n,
+     commitNumber |-> k, entry |-> e]
+PrepareOkMsg(from, to, v, n, i) ==
+    [type |-> "PREPAREOK", from |-> from, to |-> to, view |-> v, opNumber |-> n, replica |-> i]
+ReplyMsg(from, to, v, c, s, x) ==
+    [type |-> "REPLY", from |-> from, to |-> to, view |-> v, client |-> c,
+     requestNumber |-> s, result |-> x]
+CommitMsg(from, to, v, k) ==
+    [type |-> "COMMIT", from |-> from, to |-> to, view |-> v, commitNumber |-> k]
+StartViewChangeMsg(from, to, v, i) ==
+    [type |-> "STARTVIEWCHANGE", from |-> from, to |-> to, view |-> v, replica |-> i]
+DoViewChangeMsg(from, to, v, l, vv, n, k, i) ==
+    [type |-> "DOVIEWCHANGE", from |-> from, to |-> to, view |-> v, log |-> l,
+     lastNormalView |-> vv, opNumber |-> n, commitNumber |-> k, replica |-> i]
+StartViewMsg(from, to, v, l, n, k) ==
+    [type |-> "STARTVIEW", from |-> from, to |-> to, view |-> v, log |-> l,
+     opNumber |-> n, commitNumber |-> k]
+RecoveryMsg(from, to, i, x) ==
+    [type |-> "RECOVERY", from |-> from, to |-> to, replica |-> i, nonce |-> x]
+RecoveryResponseMsg(from, to, v, x, l, n, k, j) ==
+    [type |-> "RECOVERYRESPONSE", from |-> from, to |-> to, view |-> v, nonce |-> x,
+     log |-> l, opNumber |-> n, commitNumber |-> k, replica |-> j]
+GetStateMsg(from, to, v, n, i) ==
+    [type |-> "GETSTATE", from |-> from, to |-> to, view |-> v, opNumber |-> n, replica |-> i]
+NewStateMsg(from, to, v, n0, l, n, k, i) ==
+    [type |-> "NEWSTATE", from |-> from, to |-> to, view |-> v, fromOpNumber |-> n0,
+     log |-> l, opNumber |-> n, commitNumber |-> k, replica |-> i]
+
+EntryOf(m) == [client |-> m.client, requestNumber |-> m.requestNumber, op |-> m.op,
+               key |-> m.key, value |-> m.value]
+
+StartViewChangeBroadcast(r, v) == {StartViewChangeMsg(r, j, v, r) : j \in Others(r)}
+
+-----------------------------------------------------------------------------
+(* Building blocks of the actions.                                         *)
+
+\* m, of type t, is in flight to replica r.
+Receivable(r, m, t) == m.type = t /\ m.to = r /\ r \in Replica /\ BagIn(m, msgs)
+
+Recv(m) == SetToBag({m})
+NoRecv == EmptyBag
+
+\* The network after an action that received the bag rcv and sent the set S.
+Transmit(rcv, S) == msgs' = (msgs (-) rcv) (+) SetToBag(S)
+
+SetState(r, v, st, n, lg, lnv) ==
+    /\ viewNumber' = [viewNumber EXCEPT ![r] = v]
+    /\ status' = [status EXCEPT ![r] = st]
+    /\ opNumber' = [opNumber EXCEPT ![r] = n]
+    /\ log' = [log EXCEPT ![r] = lg]
+    /\ lastNormalView' = [lastNormalView EXCEPT ![r] = lnv]
+
+SetBook(r, svc, dvc, po, rr) ==
+    /\ startViewChangeFrom' = [startViewChangeFrom EXCEPT ![r] = svc]
+    /\ doViewChangeMsgs' = [doViewChangeMsgs EXCEPT ![r] = dvc]
+    /\ prepareOkOpNumber' = [prepareOkOpNumber EXCEPT ![r] = po]
+    /\ recoveryResponseMsgs' = [recoveryResponseMsgs EXCEPT ![r] = rr]
+
+KeepState == UNCHANGED replicaVars
+KeepBook == UNCHANGED bookVars
+KeepCommit == UNCHANGED commitVars
+\* What no replica action except Crash changes.
+ReplicaFrame == UNCHANGED <<nonce, usedNonces, clientVars, ghostAcked>>
+
+ZeroOks == [j \in Replica |-> 0]
+
+\* The DOVIEWCHANGE record on entering a view: cleared, except with the bug
+\* "dvc-mixed-views", where records from earlier views are kept.
+EnteredDvcs(r) == IF Bug("dvc-mixed-views") THEN doViewChangeMsgs[r] ELSE {}
+
+\* Record message m in set S, keeping one (the latest) per sender m.replica.
+RecordFrom(S, m) == {x \in S : x.replica # m.replica} \cup {m}
+
+\* The execution sequence of r after its commit-number goes from old to new
+\* on log lg: entries old+1..new are executed (nothing if new <= old).
+Executed(r, lg, old, new) ==
+    IF new > old THEN executed[r] \o Slice(lg, old + 1, new) ELSE executed[r]
+
+\* The ghost committed log after some replica commits prefix p of its log.
+\* It only ever grows; a diverging p leaves it as it is (NoLogDivergence fails).
+ExtendCommitted(p) == IF IsPrefixOf(ghostCommittedLog, p) THEN p ELSE ghostCommittedLog
+
+\* r's commit-number goes from old to new on log lg (lg is r's log after the action).
+SetCommit(r, lg, old, new) ==
+    /\ commitNumber' = [commitNumber EXCEPT ![r] = new]
+    /\ executed' = [executed EXCEPT ![r] = Executed(r, lg, old, new)]
+    /\ ghostCommittedLog' = IF new > old THEN ExtendCommitted(Slice(lg, 1, new))
+                                         ELSE ghostCommittedLog
+
+\* "Commit to k": if k > commit-number, execute up to k.
+CommitUpTo(r, lg, k) == SetCommit(r, lg, commitNumber[r], MaxNat(commitNumber[r], k))
+
+\* The REPLYs a primary of view v sends for the entries of ex past Len(oldEx).
+Replies(r, v, oldEx, ex) ==
+    {ReplyMsg(r, ex[p].client, v, ex[p].client, ex[p].requestNumber, ExecResult(ex, p)) :
+        p \in (Len(oldEx) + 1) .. Len(ex)}
+
+\* A message of type t is consumed without effect.
+Ignore(r, m) ==
+    /\ KeepState
+    /\ KeepBook
+    /\ KeepCommit
+    /\ Transmit(Recv(m), {})
+    /\ ReplicaFrame
+
+-----------------------------------------------------------------------------
+(* View change helpers.                                                    *)
+
+\* The recorded DOVIEWCHANGEs that count toward the quorum for view v.
+QuorumDvcs(dvc, v) == IF Bug("dvc-mixed-views") THEN dvc ELSE {x \in dvc : x.view = v}
+
+\* a beats b in the new primary's choice of log: the largest last-normal-view,
+\* then the largest op-number, then the lowest replica id.
+DvcBeats(a, b) ==
+    IF Bug("dvc-largest-n-only")
+    THEN \/ a.opNumber > b.opNumber
+         \/ a.opNumber = b.opNumber /\ a.replica < b.replica
+    ELSE \/ a.lastNormalView > b.lastNormalView
+         \/ /\ a.lastNormalView = b.lastNormalView
+            /\ a.opNumber > b.opNumber
+         \/ /\ a.lastNormalView = b.lastNormalView
+            /\ a.opNumber = b.opNumber
+            /\ a.replica < b.replica
+
+BestDvc(ds) == CHOOSE a \in ds : \A b \in ds \ {a} : DvcBeats(a, b)
+
+\* r, primary of view v with DOVIEWCHANGE record dvc (a quorum), starts view v.
+StartNewView(r, v, dvc, rcv, out) ==
+    LET ds == QuorumDvcs(dvc, v)
+        best == BestDvc(ds)
+        newLog == best.log
+        old == commitNumber[r]
+        k == MaxOf({old} \cup {x.commitNumber : x \in ds})
+        ex == Executed(r, newLog, old, k)
+    IN /\ SetState(r, v, "normal", Len(newLog), newLog, v)
+       /\ SetBook(r, {}, IF Bug("dvc-mixed-views") THEN dvc ELSE {}, ZeroOks,
+                  recoveryResponseMsgs[r])
+       /\ SetCommit(r, newLog, old, k)
+       /\ Transmit(rcv, out \cup {StartViewMsg(r, j, v, newLog, Len(newLog), k) : j \in Others(r)}
+                            \cup Replies(r, v, executed[r], ex))
+       /\ ReplicaFrame
+
+\* After a view change message: r is in view v with status st and bookkeeping
+\* svc, dvc, po; recorded says a DOVIEWCHANGE was just recorded.  If r is the
+\* primary of v in view-change with f+1 recorded, it starts view v.
+ViewChangeStep(r, v, st, svc, dvc, po, recorded, rcv, out) ==
+    IF /\ recorded
+       /\ st = "view-change"
+       /\ Primary(v) = r
+       /\ Cardinality({x.replica : x \in QuorumDvcs(dvc, v)}) >= F + 1
+    THEN StartNewView(r, v, dvc, rcv, out)
+    ELSE /\ SetState(r, v, st, opNumber[r], log[r], lastNormalView[r])
+         /\ SetBook(r, svc, dvc, po, recoveryResponseMsgs[r])
+         /\ KeepCommit
+         /\ Transmit(rcv, out)
+         /\ ReplicaFrame
+
+\* A normal or view-change replica r learns of the later view m.view from a
+\* PREPARE or COMMIT: it asks primary(m.view) for the state after its
+\* commit-number, keeping view, status and log until NEWSTATE arrives.  With
+\* "statetransfer-truncate" (the paper's variant) it first truncates its log to
+\* its commit-number and moves to the new view with status normal.
+LearnLaterView(r, m) ==
+    LET k == commitNumber[r]
+        ask == {GetStateMsg(r, Primary(m.view), m.view, k, r)}
+    IN IF Bug("statetransfer-truncate")
+       THEN /\ SetState(r, m.view, "normal", k, Slice(log[r], 1, k), m.view)
+            /\ SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
+            /\ KeepCommit
+            /\ Transmit(Recv(m), ask)
+            /\ ReplicaFrame
+       ELSE /\ KeepState
+            /\ KeepBook
+            /\ KeepCommit
+            /\ Transmit(Recv(m), ask)
+            /\ ReplicaFrame
+
+-----------------------------------------------------------------------------
+(* Normal operation.                                                       *)
+
+ReceiveRequest(r, m) ==
+    /\ Receivable(r, m, "REQUEST")
+    /\ LET v == viewNumber[r]
+           s == ClientTableRequestNumber(log[r], m.client)
+           i == LatestIndex(log[r], m.client)
+           e == EntryOf(m)
+           isPrimary == status[r] = "normal" /\ Primary(v) = r
+       IN IF isPrimary /\ m.requestNumber > s
+          THEN /\ SetState(r, v, "normal", opNumber[r] + 1, Append(log[r], e), lastNormalView[r])
+               /\ KeepBook
+               /\ KeepCommit
+               /\ Transmit(Recv(m), {PrepareMsg(r, j, v, opNumber[r] + 1, commitNumber[r], e) :
+                                        j \in Others(r)})
+               /\ ReplicaFrame
+          ELSE IF isPrimary /\ m.requestNumber = s /\ i > 0 /\ i <= commitNumber[r]
+          THEN /\ KeepState
+               /\ KeepBook
+               /\ KeepCommit
+               /\ Transmit(Recv(m), {ReplyMsg(r, m.client, v, m.client, s,
+                                              StoredResult(r, m.client, s))})
+               /\ ReplicaFrame
+          ELSE Ignore(r, m)
+
+ReceivePrepare(r, m) ==
+    /\ Receivable(r, m, "PREPARE")
+    /\ LET v == viewNumber[r]
+           n == opNumber[r]
+       IN IF status[r] = "normal" /\ Primary(v) # r /\ m.view = v
+          THEN IF m.opNumber = n + 1
+               THEN LET lg == Append(log[r], m.entry)
+                    IN /\ SetState(r, v, "normal", n + 1, lg, lastNormalView[r])
+                       /\ KeepBook
+                       /\ CommitUpTo(r, lg, MinNat(m.commitNumber, n + 1))
+                       /\ Transmit(Recv(m), {PrepareOkMsg(r, Primary(v), v, n + 1, r)})
+                       /\ ReplicaFrame
+               ELSE /\ KeepState
+                    /\ KeepBook
+                    /\ CommitUpTo(r, log[r], MinNat(m.commitNumber, n))
+                    /\ Transmit(Recv(m), IF m.opNumber <= n
+                                         THEN {PrepareOkMsg(r, Primary(v), v, n, r)}
+                                         ELSE {GetStateMsg(r, Primary(v), v, n, r)})
+                    /\ ReplicaFrame
+          ELSE IF status[r] \in {"normal", "view-change"} /\ m.view > v
+          THEN LearnLaterView(r, m)
+          ELSE Ignore(r, m)
+
+ReceivePrepareOk(r, m) ==
+    /\ Receivable(r, m, "PREPAREOK")
+    /\ LET v == viewNumber[r]
+       IN IF status[r] = "normal" /\ Primary(v) = r /\ m.view = v
+          THEN LET po == [prepareOkOpNumber[r] EXCEPT ![m.replica] = MaxNat(@, m.opNumber)]
+                   q == MaxOf({n \in 0 .. opNumber[r] :
+                                  Cardinality({j \in Others(r) : po[j] >= n}) >= F})
+                   old == commitNumber[r]
+                   k == MaxNat(old, q)
+                   ex == Executed(r, log[r], old, k)
+               IN /\ KeepState
+                  /\ SetBook(r, startViewChangeFrom[r], doViewChangeMsgs[r], po,
+                             recoveryResponseMsgs[r])
+                  /\ SetCommit(r, log[r], old, k)
+                  /\ Transmit(Recv(m), Replies(r, v, executed[r], ex))
+                  /\ ReplicaFrame
+          ELSE Ignore(r, m)
+
+\* Timer: the primary tells the backups its commit-number.
+SendCommit(r) ==
+    /\ status[r] = "normal"
+    /\ Primary(viewNumber[r]) = r
+    /\ KeepState
+    /\ KeepBook
+    /\ KeepCommit
+    /\ Transmit(NoRecv, {CommitMsg(r, j, viewNumber[r], commitNumber[r]) : j \in Others(r)})
+    /\ ReplicaFrame
+
+\* Timer: the primary resends the PREPARE of its latest uncommitted operation.
+ResendPrepare(r) ==
+    /\ status[r] = "normal"
+    /\ Primary(viewNumber[r]) = r
+    /\ opNumber[r] > commitNumber[r]
+    /\ opNumber[r] <= Len(log[r])
+    /\ KeepState
+    /\ KeepBook
+    /\ KeepCommit
+    /\ Transmit(NoRecv, {PrepareMsg(r, j, viewNumber[r], opNumber[r], commitNumber[r],
+                                    log[r][opNumber[r]]) : j \in Others(r)})
+    /\ ReplicaFrame
+
+ReceiveCommit(r, m) ==
+    /\ Receivable(r, m, "COMMIT")
+    /\ LET v == viewNumber[r]
+           n == opNumber[r]
+       IN IF status[r] = "normal" /\ Primary(v) # r /\ m.view = v
+          THEN /\ KeepState
+               /\ KeepBook
+               /\ CommitUpTo(r, log[r], MinNat(m.commitNumber, n))
+               /\ Transmit(Recv(m), IF m.commitNumber > n
+                                    THEN {GetStateMsg(r, Primary(v), v, n, r)}
+                                    ELSE {})
+               /\ ReplicaFrame
+          ELSE IF status[r] \in {"normal", "view-change"} /\ m.view > v
+          THEN LearnLaterView(r, m)
+          ELSE Ignore(r, m)
+
+-----------------------------------------------------------------------------
+(* View change.                                                            *)
+
+\* Timer: a backup that has not heard from its primary, or a replica whose view
+\* change has not completed, starts a view change to the next view.
+TimeoutStartViewChange(r) ==
+    /\ \/ status[r] = "normal" /\ Primary(viewNumber[r]) # r
+       \/ status[r] = "view-change"
+    /\ LET v == viewNumber[r] + 1
+       IN /\ SetState(r, v, "view-change", opNumber[r], log[r], lastNormalView[r])
+          /\ SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
+          /\ KeepCommit
+          /\ Transmit(NoRecv, StartViewChangeBroadcast(r, v))
+          /\ ReplicaFrame
+
+\* Whether r takes part in view changes: not while recovering, except with the
+\* bug "recovering-participates".
+Participates(r) == status[r] # "recovering" \/ Bug("recovering-participates")
+
+ReceiveStartViewChange(r, m) ==
+    /\ Receivable(r, m, "STARTVIEWCHANGE")
+    /\ LET enter == Participates(r) /\ m.view > viewNumber[r]
+           v == IF enter THEN m.view ELSE viewNumber[r]
+           st == IF enter THEN "view-change" ELSE status[r]
+           svc0 == IF enter THEN {} ELSE startViewChangeFrom[r]
+           dvc0 == IF enter THEN EnteredDvcs(r) ELSE doViewChangeMsgs[r]
+           po == IF enter THEN ZeroOks ELSE prepareOkOpNumber[r]
+           counts == Participates(r) /\ m.view = v /\ st = "view-change"
+           svc1 == IF counts THEN svc0 \cup {m.replica} ELSE svc0
+           reached == counts /\ Cardinality(svc0) < F /\ Cardinality(svc1) = F
+           own == DoViewChangeMsg(r, Primary(v), v, log[r], lastNormalView[r],
+                                  opNumber[r], commitNumber[r], r)
+           selfDvc == reached /\ Primary(v) = r
+           dvc1 == IF selfDvc THEN RecordFrom(dvc0, own) ELSE dvc0
+           out == (IF enter THEN StartViewChangeBroadcast(r, v) ELSE {})
+                  \cup (IF reached /\ ~selfDvc THEN {own} ELSE {})
+       IN ViewChangeStep(r, v, st, svc1, dvc1, po, selfDvc, Recv(m), out)
+
+ReceiveDoViewChange(r, m) ==
+    /\ Receivable(r, m, "DOVIEWCHANGE")
+    /\ LET enter == Participates(r) /\ m.view > viewNumber[r]
+           v == IF enter THEN m.view ELSE viewNumber[r]
+           st == IF enter THEN "view-change" ELSE status[r]
+           svc0 == IF enter THEN {} ELSE startViewChangeFrom[r]
+           dvc0 == IF enter THEN EnteredDvcs(r) ELSE doViewChangeMsgs[r]
+           po == IF enter THEN ZeroOks ELSE prepareOkOpNumber[r]
+           accept == /\ Participates(r)
+                     /\ st = "view-change"
+                     /\ Primary(v) = r
+                     /\ \/ m.view = v
+                        \/ Bug("dvc-mixed-views") /\ m.view < v
+           dvc1 == IF accept THEN RecordFrom(dvc0, m) ELSE dvc0
+           out == IF enter THEN StartViewChangeBroadcast(r, v) ELSE {}
+       IN ViewChangeStep(r, v, st, svc0, dvc1, po, accept, Recv(m), out)
+
+ReceiveStartView(r, m) ==
+    /\ Receivable(r, m, "STARTVIEW")
+    /\ IF /\ status[r] # "recovering"
+          /\ \/ m.view > viewNumber[r]
+             \/ m.view = viewNumber[r] /\ status[r] = "view-change"
+             \/ m.view = viewNumber[r] /\ status[r] = "normal" /\ Bug("late-startview")
+       THEN LET old == commitNumber[r]
+                k == IF Bug("commit-regress") THEN m.commitNumber
+                                              ELSE MaxNat(old, m.commitNumber)
+            IN /\ SetState(r, m.view, "normal", m.opNumber, m.log, m.view)
+               /\ SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
+               /\ SetCommit(r, m.log, old, k)
+               /\ Transmit(Recv(m), IF m.opNumber > k
+                                    THEN {PrepareOkMsg(r, Primary(m.view), m.view, m.opNumber, r)}
+                                    ELSE {})
+               /\ ReplicaFrame
+       ELSE Ignore(r, m)
+
+-----------------------------------------------------------------------------
+(* Recovery.                                                               *)
+
+\* r loses all its state and takes the fresh nonce n.
+Crash(r, n) ==
+    /\ n # 0
+    /\ n \notin usedNonces[r]
+    /\ SetState(r, 0, "recovering", 0, <<>>, 0)
+    /\ SetBook(r, {}, {}, ZeroOks, {})
+    /\ commitNumber' = [commitNumber EXCEPT ![r] = 0]
+    /\ executed' = [executed EXCEPT ![r] = <<>>]
+    /\ nonce' = [nonce EXCEPT ![r] = n]
+    /\ usedNonces' = [usedNonces EXCEPT ![r] = @ \cup {n}]
+    /\ UNCHANGED <<ghostCommittedLog, clientVars, msgs, ghostAcked>>
+
+\* Timer (also right after restart): a recovering replica asks the others.
+StartRecovery(r) ==
+    /\ status[r] = "recovering"
+    /\ KeepState
+    /\ KeepBook
+    /\ KeepCommit
+    /\ Transmit(NoRecv, {RecoveryMsg(r, j, r, nonce[r]) : j \in Others(r)})
+    /\ ReplicaFrame
+
+ReceiveRecovery(r, m) ==
+    /\ Receivable(r, m, "RECOVERY")
+    /\ IF \/ status[r] = "normal"
+          \/ status[r] = "recovering" /\ Bug("recovering-participates")
+       THEN LET v == viewNumber[r]
+                isP == Primary(v) = r
+            IN /\ KeepState
+               /\ KeepBook
+               /\ KeepCommit
+               /\ Transmit(Recv(m), {RecoveryResponseMsg(r, m.replica, v, m.nonce,
+                                        IF isP THEN log[r] ELSE <<>>,
+                                        IF isP THEN opNumber[r] ELSE 0,
+                                        IF isP THEN commitNumber[r] ELSE 0, r)})
+               /\ ReplicaFrame
+       ELSE Ignore(r, m)
+
+ReceiveRecoveryResponse(r, m) ==
+    /\ Receivable(r, m, "RECOVERYRESPONSE")
+    /\ IF status[r] = "recovering" /\ m.nonce = nonce[r]
+       THEN LET rr == RecordFrom(recoveryResponseMsgs[r], m)
+                V == MaxOf({x.view : x \in rr})
+                fromPrimary == {x \in rr : x.replica = Primary(V) /\ x.view = V}
+                ofV == {x \in rr : x.view = V}
+                \* With "recovery-without-primary", the response for view V from
+                \* the lowest replica id stands in for the primary's.
+                src == IF fromPrimary # {} THEN CHOOSE x \in fromPrimary : TRUE
+                       ELSE CHOOSE x \in ofV : \A y \in ofV : x.replica <= y.replica
+                done == /\ Cardinality({x.replica : x \in rr}) >= F + 1
+                        /\ (fromPrimary # {} \/ Bug("recovery-without-primary"))
+            IN IF done
+               THEN /\ SetState(r, V, "normal", src.opNumber, src.log, V)
+                    /\ SetBook(r, startViewChangeFrom[r], doViewChangeMsgs[r],
+                               prepareOkOpNumber[r], {})
+                    /\ CommitUpTo(r, src.log, src.commitNumber)
+                    /\ Transmit(Recv(m), {})
+                    /\ ReplicaFrame
+               ELSE /\ KeepState
+                    /\ SetBook(r, startViewChangeFrom[r], doViewChangeMsgs[r],
+                               prepareOkOpNumber[r], rr)
+                    /\ KeepCommit
+                    /\ Transmit(Recv(m), {})
+                    /\ ReplicaFrame
+       ELSE Ignore(r, m)
+
+-----------------------------------------------------------------------------
+(* State transfer (the safe variant: nothing that may be committed is      *)
+(* dropped; see "Why state transfer does not truncate" in the contract).   *)
+
+ReceiveGetState(r, m) ==
+    /\ Receivable(r, m, "GETSTATE")
+    /\ IF /\ status[r] = "normal"
+          /\ m.view = viewNumber[r]
+          /\ m.opNumber <= opNumber[r]
+       THEN /\ KeepState
+            /\ KeepBook
+            /\ KeepCommit
+            /\ Transmit(Recv(m), {NewStateMsg(r, m.replica, viewNumber[r], m.opNumber,
+                                     Slice(log[r], m.opNumber + 1, opNumber[r]),
+                                     opNumber[r], commitNumber[r], r)})
+            /\ ReplicaFrame
+       ELSE Ignore(r, m)
+
+ReceiveNewState(r, m) ==
+    /\ Receivable(r, m, "NEWSTATE")
+    /\ IF /\ status[r] # "recovering"
+          /\ m.fromOpNumber <= opNumber[r]
+          /\ \/ /\ m.view = viewNumber[r]
+                /\ status[r] = "normal"
+                /\ m.opNumber > opNumber[r]
+             \/ /\ m.view > viewNumber[r]
+                /\ m.fromOpNumber <= commitNumber[r]
+       THEN LET lg == Slice(log[r], 1, m.fromOpNumber) \o m.log
+            IN /\ SetState(r, m.view, "normal", m.opNumber, lg, m.view)
+               /\ IF m.view > viewNumber[r]
+                  THEN SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
+                  ELSE KeepBook
+               /\ CommitUpTo(r, lg, m.commitNumber)
+               /\ Transmit(Recv(m), {})
+               /\ ReplicaFrame
+       ELSE Ignore(r, m)
+
+-----------------------------------------------------------------------------
+(* Clients: at most one outstanding request each.                          *)
+
+\* The service's result of the acknowledged request in REPLY m, with the
+\* op-number at which it was committed (0 if it never was: a violation).
+AckOf(m) ==
+    LET I == {i \in 1 .. Len(ghostCommittedLog) :
+                 /\ ghostCommittedLog[i].client = m.client
+                 /\ ghostCommittedLog[i].requestNumber = m.requestNumber}
+        i == IF I = {} THEN 0 ELSE MinOf(I)
+    IN [client |-> m.client, requestNumber |-> m.requestNumber, result |-> m.result,
+        view |-> m.view, opNumber |-> i,
+        entry |-> IF i = 0 THEN NoEntry(m.client) ELSE ghostCommittedLog[i]]
+
+ClientRequest(c, op, k, x) ==
+    /\ ~clientPending[c]
+    /\ LET e == [client |-> c, requestNumber |-> clientRequestNumber[c] + 1,
+                 op |-> op, key |-> k, value |-> x]
+       IN /\ clientRequestNumber' = [clientRequestNumber EXCEPT ![c] = e.requestNumber]
+          /\ clientPending' = [clientPending EXCEPT ![c] = TRUE]
+          /\ clientRequest' = [clientRequest EXCEPT ![c] = e]
+          /\ Transmit(NoRecv, {RequestMsg(c, Primary(clientView[c]), e)})
+    /\ UNCHANGED <<clientView, serverVars, ghostAcked>>
+
+ClientTimeout(c) ==
+    /\ clientPending[c]
+    /\ Transmit(NoRecv, {RequestMsg(c, j, clientRequest[c]) : j \in Replica})
+    /\ UNCHANGED <<clientVars, serverVars, ghostAcked>>
+
+ClientReceiveReply(c, m) ==
+    /\ m.type = "REPLY"
+    /\ m.to = c
+    /\ c \in ClientId
+    /\ BagIn(m, msgs)
+    /\ IF clientPending[c] /\ m.requestNumber = clientRequestNumber[c]
+       THEN /\ clientPending' = [clientPending EXCEPT ![c] = FALSE]
+            /\ clientView' = [clientView EXCEPT ![c] = MaxNat(@, m.view)]
+            /\ ghostAcked' = ghostAcked \cup {AckOf(m)}
+            /\ UNCHANGED <<clientRequestNumber, clientRequest>>
+       ELSE UNCHANGED <<clientVars, ghostAcked>>
+    /\ Transmit(Recv(m), {})
+    /\ UNCHANGED serverVars
+
+-----------------------------------------------------------------------------
+(* The network.                                                            *)
+
+DropMessage(m) ==
+    /\ BagIn(m, msgs)
+    /\ msgs' = msgs (-) SetToBag({m})
+    /\ UNCHANGED <<serverVars, clientVars, ghostAcked>>
+
+DuplicateMessage(m) ==
+    /\ BagIn(m, msgs)
+    /\ msgs' = msgs (+) SetToBag({m})
+    /\ UNCHANGED <<serverVars, clientVars, ghostAcked>>
+
+-----------------------------------------------------------------------------
+(* The specification.                                                      *)
+
+Init ==
+    /\ viewNumber = [r \in Replica |-> 0]
+    /\ status = [r \in Replica |-> "normal"]
+    /\ opNumber = [r \in Replica |-> 0]
+    /\ log = [r \in Replica |-> <<>>]
+    /\ commitNumber = [r \in Replica |-> 0]
+    /\ lastNormalView = [r \in Replica |-> 0]
+    /\ nonce = [r \in Replica |-> 0]
+    /\ usedNonces = [r \in Replica |-> {}]
+    /\ executed = [r \in Replica |-> <<>>]
+    /\ startViewChangeFrom = [r \in Replica |-> {}]
+    /\ doViewChangeMsgs = [r \in Replica |-> {}]
+    /\ prepareOkOpNumber = [r \in Replica |-> ZeroOks]
+    /\ recoveryResponseMsgs = [r \in Replica |-> {}]
+    /\ clientView = [c \in ClientId |-> 0]
+    /\ clientRequestNumber = [c \in ClientId |-> 0]
+    /\ clientPending = [c \in ClientId |-> FALSE]
+    /\ clientRequest = [c \in ClientId |-> NoEntry(c)]
+    /\ msgs = EmptyBag
+    /\ ghostCommittedLog = <<>>
+    /\ ghostAcked = {}
+
+\* The fault model allows at most f replicas to be recovering at once (a crash
+\* of f+1 replicas loses state that no protocol can recover).  Model checking
+\* takes nonces 1, 2, ... per replica; traces bring their own (TraceVR).
+CrashAllowed(r) == Cardinality({q \in Others(r) : status[q] = "recovering"}) < F
+NextNonce(r) == Cardinality(usedNonces[r]) + 1
+
+OpValues(op) == IF op = "get" THEN {""} ELSE Values
+
+\* Every action that receives message m (its type and m.to pick the action).
+ReceiveMessage(m) ==
+    \/ ReceiveRequest(m.to, m)
+    \/ ReceivePrepare(m.to, m)
+    \/ ReceivePrepareOk(m.to, m)
+    \/ ReceiveCommit(m.to, m)
+    \/ ReceiveStartViewChange(m.to, m)
+    \/ ReceiveDoViewChange(m.to, m)
+    \/ ReceiveStartView(m.to, m)
+    \/ ReceiveRecovery(m.to, m)
+    \/ ReceiveRecoveryResponse(m.to, m)
+    \/ ReceiveGetState(m.to, m)
+    \/ ReceiveNewState(m.to, m)
+    \/ ClientReceiveReply(m.to, m)
+
+Next ==
+    \/ \E m \in BagToSet(msgs) :
+          \/ ReceiveMessage(m)
+          \/ DropMessage(m)
+          \/ DuplicateMessage(m)
+    \/ \E r \in Replica :
+          \/ SendCommit(r)
+          \/ ResendPrepare(r)
+          \/ TimeoutStartViewChange(r)
+          \/ StartRecovery(r)
+          \/ CrashAllowed(r) /\ Crash(r, NextNonce(r))
+    \/ \E c \in ClientId :
+          \/ ClientTimeout(c)
+          \/ \E op \in Ops, k \in Keys, x \in OpValues(op) : ClientRequest(c, op, k, x)
+
+Spec == Init /\ [][Next]_vars
+
+-----------------------------------------------------------------------------
+(* Invariants (the Go checker's checks of the same names).                 *)
+
+EntryT == [client : Nat, requestNumber : Nat, op : {"get", "put", "append"},
+           key : STRING, value : STRING]
+
+MessageT ==
+    [type : {"REQUEST"}, from : ClientId, to : Replica, client : ClientId,
+     requestNumber : Nat, op : {"get", "put", "append"}, key : STRING, value : STRING]
+    \cup [type : {"PREPARE"}, from : Replica, to : Replica, view : Nat, opNumber : Nat,
+          commitNumber : Nat, entry : EntryT]
+    \cup [type : {"PREPAREOK"}, from : Replica, to : Replica, view : Nat, opNumber : Nat,
+          replica : Replica]
+    \cup [type : {"REPLY"}, from : Replica, to : ClientId, view : Nat, client : ClientId,
+          requestNumber : Nat, result : STRING]
+    \cup [type : {"COMMIT"}, from : Replica, to : Replica, view : Nat, commitNumber : Nat]
+    \cup [type : {"STARTVIEWCHANGE"}, from : Replica, to : Replica, view : Nat,
+          replica : Replica]
+    \cup [type : {"DOVIEWCHANGE"}, from : Replica, to : Replica, view : Nat,
+          log : Seq(EntryT), lastNormalView : Nat, opNumber : Nat, commitNumber : Nat,
+          replica : Replica]
+    \cup [type : {"STARTVIEW"}, from : Replica, to : Replica, view : Nat,
+          log : Seq(EntryT), opNumber : Nat, commitNumber : Nat]
+    \cup [type : {"RECOVERY"}, from : Replica, to : Replica, replica : Replica, nonce : Nat]
+    \cup [type : {"RECOVERYRESPONSE"}, from : Replica, to : Replica, view : Nat, nonce : Nat,
+          log : Seq(EntryT), opNumber : Nat, commitNumber : Nat, replica : Replica]
+    \cup [type : {"GETSTATE"}, from : Replica, to : Replica, view : Nat, opNumber : Nat,
+          replica : Replica]
+    \cup [type : {"NEWSTATE"}, from : Replica, to : Replica, view : Nat, fromOpNumber : Nat,
+          log : Seq(EntryT), opNumber : Nat, commitNumber : Nat, replica : Replica]
+
+\* Every variable has the type it should.
+TypeOK ==
+    /\ Bugs \subseteq BugNames
+    /\ \A r \in Replica :
+          /\ viewNumber[r] \in Nat
+          /\ status[r] \in {"normal", "view-change", "recovering"}
+          /\ opNumber[r] \in Nat
+          /\ log[r] \in Seq(EntryT)
+          /\ commitNumber[r] \in Nat
+          /\ lastNormalView[r] \in Nat
+          /\ nonce[r] \in Nat
+          /\ \A x \in usedNonces[r] : x \in Nat
+          /\ executed[r] \in Seq(EntryT)
+          /\ startViewChangeFrom[r] \subseteq Replica
+          /\ \A d \in doViewChangeMsgs[r] : d \in MessageT /\ d.type = "DOVIEWCHANGE"
+          /\ DOMAIN prepareOkOpNumber[r] = Replica
+          /\ \A j \in Replica : prepareOkOpNumber[r][j] \in Nat
+          /\ \A x \in recoveryResponseMsgs[r] : x \in MessageT /\ x.type = "RECOVERYRESPONSE"
+    /\ \A c \in ClientId :
+          /\ clientView[c] \in Nat
+          /\ clientRequestNumber[c] \in Nat
+          /\ clientPending[c] \in BOOLEAN
+          /\ clientRequest[c] \in EntryT
+    /\ IsABag(msgs)
+    /\ \A m \in BagToSet(msgs) : m \in MessageT
+    /\ ghostCommittedLog \in Seq(EntryT)
+    /\ \A a \in ghostAcked : a.opNumber \in Nat /\ a.entry \in EntryT /\ a.result \in STRING
+
+\* The op-number is the length of the log.
+OpNumberIsLogLength == \A r \in Replica : opNumber[r] = Len(log[r])
+
+\* A replica never commits beyond its log.
+CommitNumberAtMostOpNumber == \A r \in Replica : commitNumber[r] <= opNumber[r]
+
+\* Committed prefixes agree between any two replicas, and with every prefix ever committed.
+NoLogDivergence ==
+    \A r \in Replica : IsPrefixOf(Slice(log[r], 1, commitNumber[r]), ghostCommittedLog)
+
+\* An operation a client got a REPLY for (in view a.view, committed at op-number
+\* a.opNumber) is at that op-number in the log of every normal replica of a
+\* later view; a normal replica of view a.view itself may lag behind (a backup
+\* that has not received the PREPARE yet), but if its log reaches a.opNumber it
+\* holds the operation there.  Replicas in view-change keep whatever log they
+\* had, and crashed (recovering) replicas have lost theirs: neither is
+\* constrained here (AcknowledgedWritesExistOnMajority covers them).
+AcknowledgedWriteNotLost ==
+    \A a \in ghostAcked :
+       /\ a.opNumber > 0
+       /\ \A r \in Replica :
+             status[r] = "normal" /\ viewNumber[r] >= a.view =>
+                IF viewNumber[r] > a.view
+                THEN HasAt(log[r], a.opNumber, a.entry)
+                ELSE Len(log[r]) >= a.opNumber => HasAt(log[r], a.opNumber, a.entry)
+
+\* An acknowledged operation is at its op-number in the logs of at least f+1
+\* replicas, counting a recovering replica (its recovery restores the log from
+\* the primary) but not a crashed replica that rejoined without it.
+AcknowledgedWritesExistOnMajority ==
+    \A a \in ghostAcked :
+       Cardinality({r \in Replica : \/ status[r] = "recovering"
+                                    \/ HasAt(log[r], a.opNumber, a.entry)}) >= F + 1
+
+\* No two replicas act as normal primary of the same view.  With primary(v) =
+\* v % N this holds by construction here; the Go checker checks it on traces.
+OnePrimaryPerView ==
+    \A r1, r2 \in Replica :
+       (/\ r1 # r2
+        /\ status[r1] = "normal" /\ status[r2] = "normal"
+        /\ viewNumber[r1] = viewNumber[r2])
+       => ~(Primary(viewNumber[r1]) = r1 /\ Primary(viewNumber[r2]) = r2)
+
+\* No client request is executed twice by a replica (in one life).
+ExactlyOnceExecution ==
+    \A r \in Replica :
+       \A p, q \in 1 .. Len(executed[r]) :
+          p < q => ~SameRequest(executed[r][p], executed[r][q])
+
+\* A REPLY (in flight or received) carries the service's result of its request
+\* at the point of the committed log where the request is.
+ReplyMatchesCommitted(c, s, x) ==
+    \E i \in 1 .. Len(ghostCommittedLog) :
+       /\ ghostCommittedLog[i].client = c
+       /\ ghostCommittedLog[i].requestNumber = s
+       /\ x = ExecResult(ghostCommittedLog, i)
+
+\* Every reply equals the service's result at that point of the committed log.
+RepliesMatchService ==
+    /\ \A m \in BagToSet(msgs) :
+          m.type = "REPLY" => ReplyMatchesCommitted(m.client, m.requestNumber, m.result)
+    /\ \A a \in ghostAcked : ReplyMatchesCommitted(a.client, a.requestNumber, a.result)
+
+\* All invariants, for configurations that check them at once.
+Safety ==
+    /\ OpNumberIsLogLength
+    /\ CommitNumberAtMostOpNumber
+    /\ NoLogDivergence
+    /\ AcknowledgedWriteNotLost
+    /\ AcknowledgedWritesExistOnMajority
+    /\ OnePrimaryPerView
+    /\ ExactlyOnceExecution
+    /\ RepliesMatchService
+
+-----------------------------------------------------------------------------
+(* Action properties.  A crash (a fresh nonce) starts a new life, in which *)
+(* view-number and commit-number start again from 0.                       *)
+
+\* A replica's view-number never decreases within one life.
+ViewNumberMonotonic ==
+    [][\A r \in Replica : nonce'[r] = nonce[r] => viewNumber'[r] >= viewNumber[r]]_vars
+
+\* A replica's commit-number never decreases within one life.
+CommitNumberMonotonic ==
+    [][\A r \in Replica : nonce'[r] = nonce[r] => commitNumber'[r] >= commitNumber[r]]_vars
+
+-----------------------------------------------------------------------------
+(* Liveness.  Faults (Crash, DropMessage, DuplicateMessage) get no         *)
+(* fairness: once they stop, every other action that stays enabled is      *)
+(* eventually taken.  Liveness is checked only in the dedicated small      *)
+(* fault-free model MCVR_live.cfg (see README.md), if at all; weak         *)
+(* fairness per (replica, message type) does not prevent one message from  *)
+(* being starved by others of the same type, so a counterexample found     *)
+(* there must be inspected for that.                                       *)
+
+Fairness ==
+    /\ \A r \in Replica :
+          /\ WF_vars(SendCommit(r))
+          /\ WF_vars(ResendPrepare(r))
+          /\ WF_vars(TimeoutStartViewChange(r))
+          /\ WF_vars(StartRecovery(r))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveRequest(r, m))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ReceivePrepare(r, m))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ReceivePrepareOk(r, m))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveCommit(r, m))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveStartViewChange(r, m))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveDoViewChange(r, m))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveStartView(r, m))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveRecovery(r, m))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveRecoveryResponse(r, m))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveGetState(r, m))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveNewState(r, m))
+    /\ \A c \in ClientId :
+          /\ WF_vars(ClientTimeout(c))
+          /\ WF_vars(\E m \in BagToSet(msgs) : ClientReceiveReply(c, m))
+
+LiveSpec == Spec /\ Fairness
+
+\* A replica in view-change eventually becomes normal again.
+ViewChangeCompletes == \A r \in Replica : status[r] = "view-change" ~> status[r] = "normal"
+
+\* Every client request eventually completes.
+RequestsComplete == \A c \in ClientId : clientPending[c] ~> ~clientPending[c]
+
+=============================================================================
