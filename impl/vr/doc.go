@@ -36,6 +36,6 @@
 //
 // The log's backing array is never written below its length: appends go past the end, and any
 // replacement or truncation builds a new slice (or caps the old one). So messages' Log and
-// Entry fields and Output.State.LogAdd may share it safely; receivers copy a message's log
-// before adopting it.
+// Entry fields and Output.State.LogAdd may share it safely. A replica keeps nothing of a
+// message it receives: entries and logs are copied, so the caller may reuse its messages.
 package vr

@@ -78,7 +78,8 @@ func (r *Replica) receiveRecoveryResponse(m *traces.Message) {
 	if !r.rec[m.Replica].ok {
 		r.recCount++
 	}
-	r.rec[m.Replica] = recoveryRecord{ok: true, view: m.View, log: m.Log, opNumber: m.OpNumber, commitNumber: m.CommitNumber}
+	// The log is copied: the caller owns the message and may reuse it once Receive returns.
+	r.rec[m.Replica] = recoveryRecord{ok: true, view: m.View, log: append([]traces.Entry{}, m.Log...), opNumber: m.OpNumber, commitNumber: m.CommitNumber}
 	if r.recCount < r.f+1 {
 		return
 	}

@@ -103,7 +103,8 @@ func (r *Replica) receiveDoViewChange(m *traces.Message) {
 	if !sameView || r.status != traces.StatusViewChange || !r.IsPrimary() {
 		return
 	}
-	r.recordDVC(m.Replica, m.View, m.Log, m.LastNormalView, m.OpNumber, m.CommitNumber)
+	// Copied: the caller owns the message and may reuse it once Receive returns.
+	r.recordDVC(m.Replica, m.View, append([]traces.Entry{}, m.Log...), m.LastNormalView, m.OpNumber, m.CommitNumber)
 }
 
 func (r *Replica) recordDVC(from, view int, log []traces.Entry, lastNormal, op, commit int) {
