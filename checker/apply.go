@@ -166,7 +166,7 @@ func (c *Checker) checkReplicaInvariants(r *replica, pre scalars, crash bool) {
 
 // stepClient validates and replays one client action.
 func (c *Checker) stepClient(e *traces.Event) {
-	cl := c.clients[e.Client]
+	cl := c.client(e.Client)
 	c.exp = c.exp[:0]
 	want := traces.ClientState{View: cl.view, RequestNumber: cl.requestNumber, Pending: cl.pending}
 	returns := false

@@ -70,7 +70,7 @@ type Checker struct {
 	n, f int
 
 	replicas []*replica
-	clients  []*client
+	clients  map[int]*client // created on first use: a header may declare 2^31-1 clients
 	net      *network
 	ghost    ghost
 	acks     acks
@@ -110,6 +110,9 @@ func New(h *traces.Header, name string, opts Options) (*Checker, error) {
 	if h.F < 1 || h.Replicas != 2*h.F+1 || h.Clients < 0 {
 		return nil, &traces.Error{File: name, Line: 1, Msg: fmt.Sprintf("header: replicas = %d, f = %d, clients = %d: want f >= 1, replicas = 2f+1, clients >= 0", h.Replicas, h.F, h.Clients)}
 	}
+	if h.Replicas > MaxReplicas {
+		return nil, &traces.Error{File: name, Line: 1, Msg: fmt.Sprintf("header: %d replicas; the checker supports at most %d", h.Replicas, MaxReplicas)}
+	}
 	if opts.LinTimeout == 0 {
 		opts.LinTimeout = DefaultLinTimeout
 	}
@@ -117,15 +120,24 @@ func New(h *traces.Header, name string, opts Options) (*Checker, error) {
 		opts.MaxMismatches = DefaultMaxMismatches
 	}
 	c := &Checker{h: h, name: name, opts: opts, n: h.Replicas, f: h.F, net: newNetwork(),
-		started: map[int]int{}, hist: lin.NewHistory(), verdicts: map[string]*Verdict{}, lastLine: 1}
+		clients: map[int]*client{}, started: map[int]int{}, hist: lin.NewHistory(), verdicts: map[string]*Verdict{}, lastLine: 1}
 	for i := 0; i < c.n; i++ {
 		c.replicas = append(c.replicas, newReplica(i, c.n))
 	}
-	for i := 0; i < h.Clients; i++ {
-		c.clients = append(c.clients, &client{})
-	}
 	c.ghost.init()
 	return c, nil
+}
+
+// MaxReplicas bounds N: per-replica bookkeeping is N x N.
+const MaxReplicas = 1001
+
+func (c *Checker) client(id int) *client {
+	cl, ok := c.clients[id]
+	if !ok {
+		cl = &client{}
+		c.clients[id] = cl
+	}
+	return cl
 }
 
 func (c *Checker) primary(v int) int { return v % c.n }
@@ -193,6 +205,10 @@ func (c *Checker) validShape(line int, e *traces.Event) error {
 				return bad("%s: %s message %d has no entry", e.Action, m.Type, m.ID)
 			}
 		}
+		if m.View < 0 || m.OpNumber < 0 || m.CommitNumber < 0 || m.LastNormalView < 0 || m.FromOpNumber < 0 ||
+			m.Replica < 0 || m.Nonce < 0 || m.Client < 0 || m.RequestNumber < 0 {
+			return bad("%s: message %d has a negative number", e.Action, m.ID)
+		}
 		return nil
 	}
 	switch kind {
@@ -203,12 +219,12 @@ func (c *Checker) validShape(line int, e *traces.Event) error {
 		if e.State == nil {
 			return bad("%s: missing state", e.Action)
 		}
-		if e.State.LogKeep < 0 || e.State.OpNumber < 0 || e.State.CommitNumber < 0 || e.State.ViewNumber < 0 {
+		if st := e.State; st.LogKeep < 0 || st.OpNumber < 0 || st.CommitNumber < 0 || st.ViewNumber < 0 || st.LastNormalView < 0 || st.Nonce < 0 {
 			return bad("%s: negative number in state", e.Action)
 		}
 	case traces.ClientAction:
-		if e.Client < 0 || e.Client >= len(c.clients) {
-			return bad("%s: client %d out of range 0..%d", e.Action, e.Client, len(c.clients)-1)
+		if e.Client < 0 || e.Client >= c.h.Clients {
+			return bad("%s: client %d out of range 0..%d", e.Action, e.Client, c.h.Clients-1)
 		}
 		if e.ClientState == nil {
 			return bad("%s: missing clientState", e.Action)
@@ -265,7 +281,7 @@ func (c *Checker) finishMismatch() {
 	case m.Replica != nil:
 		m.Recent = c.replicas[*m.Replica].recent.list()
 	case m.Client != nil:
-		m.Recent = c.clients[*m.Client].recent.list()
+		m.Recent = c.client(*m.Client).recent.list()
 	}
 	v := c.verdict(StepValidation)
 	if v.Violations == 0 {
