@@ -1,0 +1,132 @@
+package explore
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vrcheck/vrcheck/impl/vr"
+)
+
+// Options say which seeds to explore and how.
+type Options struct {
+	From  int64    // first seed
+	Seeds int      // number of seeds: From .. From+Seeds-1
+	Bugs  []string // bug switches to turn on (vr.BugCatalog names)
+	// Workers run seeds in parallel (0: runtime.NumCPU()).
+	Workers int
+	// KeepGoing runs every seed; otherwise exploration stops at the first failure.
+	KeepGoing bool
+	// LinTimeout bounds each run's linearizability check (0: the checker's default).
+	LinTimeout time.Duration
+	// OnSeed, if set, is called after each seed, from the worker goroutines.
+	OnSeed func(seed int64, failed bool)
+}
+
+// Found is one failing seed.
+type Found struct {
+	Seed    int64
+	Failure Failure
+	Events  int
+}
+
+// Result is the outcome of an exploration. It does not depend on the number of workers or on
+// their timing: without KeepGoing, Failures holds exactly the lowest failing seed in the range
+// and Seeds counts the seeds up to and including it, whatever seeds above it also ran.
+type Result struct {
+	From     int64
+	Seeds    int     // seeds the verdict covers
+	Failures []Found // by seed
+}
+
+// First returns the lowest failing seed, or nil.
+func (r *Result) First() *Found {
+	if len(r.Failures) == 0 {
+		return nil
+	}
+	return &r.Failures[0]
+}
+
+// Explore runs the seeds of opts, each with its own Swarm scenario, on opts.Workers
+// goroutines. Seeds are handed out in increasing order; after a failure at seed s no seed above
+// s is started, but every seed below s is finished, so the lowest failing seed reported is the
+// lowest in the whole range. An error means a run could not be done at all.
+func Explore(opts Options) (*Result, error) {
+	if opts.Seeds < 0 {
+		return nil, fmt.Errorf("explore: %d seeds", opts.Seeds)
+	}
+	if opts.From < 0 || opts.From+int64(opts.Seeds)-1 > 1<<31-1 {
+		return nil, fmt.Errorf("explore: seeds %d..%d: seeds must be in 0..2^31-1", opts.From, opts.From+int64(opts.Seeds)-1)
+	}
+	if _, err := vr.ParseBugs(opts.Bugs); err != nil {
+		return nil, err
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	var (
+		next  atomic.Int64 // the next index to hand out
+		bound atomic.Int64 // indexes at or above it are not started
+		mu    sync.Mutex
+		found []Found
+		errs  = map[int64]error{}
+		wg    sync.WaitGroup
+	)
+	bound.Store(int64(opts.Seeds))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rn := Runner{LinTimeout: opts.LinTimeout}
+			for {
+				i := next.Add(1) - 1
+				if i >= bound.Load() {
+					return
+				}
+				seed := opts.From + i
+				out, err := rn.Run(Swarm(seed, opts.Bugs), false)
+				if err != nil || out.Failure != nil {
+					mu.Lock()
+					if err != nil {
+						errs[seed] = err
+					} else {
+						found = append(found, Found{Seed: seed, Failure: *out.Failure, Events: out.Events})
+					}
+					// An error stops the exploration even with KeepGoing; every seed
+					// below it still runs, so the error reported does not depend on timing.
+					if (err != nil || !opts.KeepGoing) && i < bound.Load() {
+						bound.Store(i)
+					}
+					mu.Unlock()
+				}
+				if err != nil {
+					continue
+				}
+				if opts.OnSeed != nil {
+					opts.OnSeed(seed, out.Failure != nil)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	slices.SortFunc(found, func(a, b Found) int { return cmp.Compare(a.Seed, b.Seed) })
+	if len(errs) > 0 {
+		// The lowest seed's error, unless (stopping at the first failure) a failure came first.
+		seeds := slices.Sorted(maps.Keys(errs))
+		if opts.KeepGoing || len(found) == 0 || found[0].Seed > seeds[0] {
+			return nil, errs[seeds[0]]
+		}
+	}
+	res := &Result{From: opts.From, Seeds: opts.Seeds, Failures: found}
+	if !opts.KeepGoing && len(found) > 0 {
+		res.Failures = found[:1]
+		res.Seeds = int(found[0].Seed-opts.From) + 1
+	}
+	return res, nil
+}

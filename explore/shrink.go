@@ -1,0 +1,164 @@
+package explore
+
+import (
+	"fmt"
+
+	"github.com/vrcheck/vrcheck/checker"
+	"github.com/vrcheck/vrcheck/impl/sim"
+)
+
+// DefaultShrinkRuns bounds the runs one shrink may take.
+const DefaultShrinkRuns = 300
+
+// Shrunk is the result of shrinking a failing scenario.
+type Shrunk struct {
+	Original *Outcome // the failing run as found
+	Best     *Outcome // the failing run with the fewest events (its Trace is kept)
+	Runs     int      // runs tried
+	Steps    []string // the reductions accepted, in order
+}
+
+// candidate is one reduction of a scenario.
+type candidate struct {
+	what string
+	sc   sim.Scenario
+}
+
+// Shrink looks for a simpler scenario than sc that still fails the way want says (the same
+// kind and check, and for step validation the same action). It tries, in order, a smaller
+// cluster, fewer clients, fewer requests, each fault class switched off, lower fault rates, a
+// narrower delay spread and an earlier end of the faults; the first reduction that still fails
+// is taken and the list is tried again on it, until none is taken or maxRuns runs are spent
+// (0: DefaultShrinkRuns). Every reduction makes the scenario strictly smaller, so it ends. The
+// seed is kept: the simulator's choices still come from it. The result is the failing run with
+// the fewest events seen, re-run to keep its trace.
+func Shrink(rn *Runner, sc sim.Scenario, want *Failure, maxRuns int) (*Shrunk, error) {
+	if maxRuns <= 0 {
+		maxRuns = DefaultShrinkRuns
+	}
+	orig, err := rn.Run(sc, true)
+	if err != nil {
+		return nil, err
+	}
+	if !want.same(orig.Failure) {
+		return nil, fmt.Errorf("seed %d: shrink: the scenario does not fail with %s (got %v)", sc.Seed, want.Describe(), describe(orig.Failure))
+	}
+	s := &Shrunk{Original: orig, Runs: 1}
+	cur, best := orig, orig
+	for s.Runs < maxRuns {
+		taken := false
+		for _, c := range candidates(cur.Scenario) {
+			if s.Runs >= maxRuns {
+				break
+			}
+			out, err := rn.Run(c.sc, false)
+			s.Runs++
+			if err != nil {
+				return nil, err
+			}
+			if want.same(out.Failure) {
+				cur, taken = out, true
+				s.Steps = append(s.Steps, c.what)
+				if out.Events <= best.Events {
+					best = out
+				}
+				break
+			}
+		}
+		if !taken {
+			break
+		}
+	}
+	if best != orig {
+		if best, err = rn.Run(best.Scenario, true); err != nil {
+			return nil, err
+		}
+		s.Runs++
+	}
+	s.Best = best
+	return s, nil
+}
+
+// same is Same, and for step validation also the same action: the shrunk trace must show the
+// same defect, not another one that shrinking happened to expose.
+func (f *Failure) same(g *Failure) bool {
+	return f.Same(g) && (f.Check != checker.StepValidation || f.Action == g.Action)
+}
+
+func describe(f *Failure) string {
+	if f == nil {
+		return "no failure"
+	}
+	return f.Describe()
+}
+
+// minRate is the lowest rate a halving leaves in place; below it the class is switched off.
+const minRate = 0.002
+
+// candidates lists the reductions of sc, most effective first.
+func candidates(sc sim.Scenario) []candidate {
+	var cs []candidate
+	add := func(what string, change func(*sim.Scenario)) {
+		c := sc
+		c.Bugs = append([]string{}, sc.Bugs...)
+		change(&c)
+		cs = append(cs, candidate{what, c})
+	}
+	if sc.F > 1 {
+		add(fmt.Sprintf("f %d -> %d", sc.F, sc.F-1), func(c *sim.Scenario) { c.F-- })
+	}
+	if sc.Clients > 2 {
+		add(fmt.Sprintf("clients %d -> %d", sc.Clients, sc.Clients/2), func(c *sim.Scenario) { c.Clients /= 2 })
+	}
+	if sc.Clients > 1 {
+		add(fmt.Sprintf("clients %d -> %d", sc.Clients, sc.Clients-1), func(c *sim.Scenario) { c.Clients-- })
+	}
+	if sc.Requests > 2 {
+		add(fmt.Sprintf("requests %d -> %d", sc.Requests, sc.Requests/2), func(c *sim.Scenario) { c.Requests /= 2 })
+	}
+	if sc.Requests > 1 {
+		add(fmt.Sprintf("requests %d -> %d", sc.Requests, sc.Requests-1), func(c *sim.Scenario) { c.Requests-- })
+	}
+	f := sc.Faults
+	rates := []struct {
+		name string
+		p    float64
+		set  func(*sim.Faults, float64)
+	}{
+		{"drop", f.Drop, func(f *sim.Faults, p float64) { f.Drop = p }},
+		{"duplicate", f.Duplicate, func(f *sim.Faults, p float64) { f.Duplicate = p }},
+		{"crash", f.Crash, func(f *sim.Faults, p float64) { f.Crash = p }},
+		{"partition", f.Partition, func(f *sim.Faults, p float64) { f.Partition = p }},
+	}
+	// Whole fault classes off first, then lower rates.
+	for _, r := range rates {
+		if r.p > 0 {
+			add(fmt.Sprintf("no %s", r.name), func(c *sim.Scenario) { r.set(&c.Faults, 0) })
+		}
+	}
+	if f.MaxDelay > f.MinDelay {
+		add("no reordering", func(c *sim.Scenario) { c.Faults.MaxDelay = c.Faults.MinDelay })
+	}
+	for _, r := range rates {
+		if r.p/2 >= minRate {
+			add(fmt.Sprintf("%s %g -> %g", r.name, r.p, r.p/2), func(c *sim.Scenario) { r.set(&c.Faults, r.p/2) })
+		}
+	}
+	if spread := f.MaxDelay - f.MinDelay; spread > 1 {
+		add(fmt.Sprintf("max delay %d -> %d", f.MaxDelay, f.MinDelay+spread/2), func(c *sim.Scenario) { c.Faults.MaxDelay = f.MinDelay + spread/2 })
+	}
+	if f.StopAt >= 20 {
+		// MaxTicks moves with StopAt: the time allowed to finish after the faults stays the same.
+		add(fmt.Sprintf("faults until %d -> %d", f.StopAt, f.StopAt/2), func(c *sim.Scenario) {
+			c.Faults.StopAt /= 2
+			c.MaxTicks = max(1, c.MaxTicks-(f.StopAt-c.Faults.StopAt))
+		})
+	}
+	if f.StopAt >= 8 {
+		add(fmt.Sprintf("faults until %d -> %d", f.StopAt, f.StopAt*3/4), func(c *sim.Scenario) {
+			c.Faults.StopAt = f.StopAt * 3 / 4
+			c.MaxTicks = max(1, c.MaxTicks-(f.StopAt-c.Faults.StopAt))
+		})
+	}
+	return cs
+}
