@@ -219,7 +219,7 @@ func TestPeterson(t *testing.T) {
 }
 
 type chanState struct {
-	sent      int
+	sent       int
 	chan_, got string // digits
 }
 

@@ -1023,9 +1023,24 @@ func (cp *compiler) binary(ms *modScope, sc *scope, x *syntax.Binary, at loc) (n
 	case "\\subseteq":
 		return &binaryFn{x: a, y: b, fn: subseteq, loc: at}, l
 	case "\\cup":
-		return &binaryFn{x: a, y: b, fn: func(p, q Value, at loc) Value { return union(toSet(p, at), toSet(q, at)) }, loc: at}, l
+		return &binaryFn{x: a, y: b, fn: func(p, q Value, at loc) Value {
+			if !isFinite(p) || !isFinite(q) {
+				checkSet(p, at)
+				checkSet(q, at)
+				return &CupSet{a: p, b: q}
+			}
+			return union(toSet(p, at), toSet(q, at))
+		}, loc: at}, l
 	case "\\cap":
 		return &binaryFn{x: a, y: b, fn: func(p, q Value, at loc) Value {
+			if !isFinite(p) && !isFinite(q) {
+				checkSet(p, at)
+				checkSet(q, at)
+				return &CapSet{a: p, b: q}
+			}
+			if !isFinite(p) {
+				p, q = q, p
+			}
 			if !isFinite(q) {
 				var out []Value
 				forEach(p, at, func(v Value) bool {
@@ -1040,6 +1055,10 @@ func (cp *compiler) binary(ms *modScope, sc *scope, x *syntax.Binary, at loc) (n
 		}, loc: at}, l
 	case "\\":
 		return &binaryFn{x: a, y: b, fn: func(p, q Value, at loc) Value {
+			if !isFinite(p) {
+				checkSet(q, at)
+				return &DiffSet{a: p, b: q}
+			}
 			var out []Value
 			forEach(p, at, func(v Value) bool {
 				if !member(v, q, at) {
@@ -1051,6 +1070,12 @@ func (cp *compiler) binary(ms *modScope, sc *scope, x *syntax.Binary, at loc) (n
 		}, loc: at}, l
 	}
 	return &temporal{op: x.Op, xs: []node{a, b}, loc: at}, lvlTemporal
+}
+
+func checkSet(v Value, at loc) {
+	if !isSetLike(v) {
+		at.failf("Attempted to use the non-set %s as a set", Format(v))
+	}
 }
 
 func subseteq(p, q Value, at loc) Value {

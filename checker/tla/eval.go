@@ -612,6 +612,11 @@ type setFilter struct {
 func (n *setFilter) eval(c *ctx, e *env) Value {
 	var out []Value
 	s := n.bound.set.eval(c, e)
+	if !isFinite(s) && !n.bound.tuple {
+		// lazy, as TLC: only membership can be tested
+		pc := &ctx{m: c.m, out: c.out, cur: c.cur}
+		return &FilterSet{base: s, pred: func(v Value) bool { return evalBool(pc, n.pred, push(e, v), n.loc) }}
+	}
 	forEach(s, n.loc, func(v Value) bool {
 		ne := e
 		if n.bound.tuple {

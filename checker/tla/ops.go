@@ -26,7 +26,8 @@ func kindName(v Value) string {
 
 func isSetLike(v Value) bool {
 	switch v.(type) {
-	case *Set, *Interval, *SubsetSet, *FuncSetV, *RecSetV, *ProductSet, *InfSet, *SeqSet:
+	case *Set, *Interval, *SubsetSet, *FuncSetV, *RecSetV, *ProductSet, *InfSet, *SeqSet,
+		*CupSet, *CapSet, *DiffSet, *FilterSet:
 		return true
 	}
 	return false
@@ -34,8 +35,14 @@ func isSetLike(v Value) bool {
 
 func isFinite(v Value) bool {
 	switch x := v.(type) {
-	case *InfSet, *SeqSet:
+	case *InfSet, *SeqSet, *FilterSet:
 		return false
+	case *CupSet:
+		return isFinite(x.a) && isFinite(x.b)
+	case *CapSet:
+		return isFinite(x.a) || isFinite(x.b)
+	case *DiffSet:
+		return isFinite(x.a)
 	case *SubsetSet:
 		return isFinite(x.base)
 	case *FuncSetV:
@@ -184,6 +191,14 @@ func member(v, s Value, at loc) bool {
 			}
 		}
 		return true
+	case *CupSet:
+		return member(v, x.a, at) || member(v, x.b, at)
+	case *CapSet:
+		return member(v, x.a, at) && member(v, x.b, at)
+	case *DiffSet:
+		return member(v, x.a, at) && !member(v, x.b, at)
+	case *FilterSet:
+		return member(v, x.base, at) && x.pred(v)
 	case *SeqSet:
 		t, ok := v.(*Tuple)
 		if !ok {
@@ -237,7 +252,9 @@ func setLen(s Value, at loc) int {
 			total *= setLen(st, at)
 		}
 		return total
-	case *InfSet, *SeqSet:
+	case *CupSet, *CapSet, *DiffSet:
+		return len(elems(s, at))
+	case *InfSet, *SeqSet, *FilterSet:
 		at.failf("Attempted to compute the number of elements in the infinite set %s", Format(s))
 	}
 	at.failf("Attempted to compute the cardinality of the non-set %s", Format(s))
@@ -348,7 +365,29 @@ func elems(s Value, at loc) []Value {
 			out = append(out, &Tuple{elems: append([]Value(nil), vs...)})
 		})
 		return mkSet(out).elems
-	case *InfSet, *SeqSet:
+	case *CupSet:
+		return union(toSet(x.a, at), toSet(x.b, at)).elems
+	case *CapSet, *DiffSet:
+		var a, b Value
+		neg := false
+		if c, ok := x.(*CapSet); ok {
+			a, b = c.a, c.b
+			if !isFinite(a) {
+				a, b = b, a
+			}
+		} else {
+			d := x.(*DiffSet)
+			a, b, neg = d.a, d.b, true
+		}
+		var out []Value
+		forEach(a, at, func(v Value) bool {
+			if member(v, b, at) != neg {
+				out = append(out, v)
+			}
+			return false
+		})
+		return out
+	case *InfSet, *SeqSet, *FilterSet:
 		at.failf("Attempted to enumerate the infinite set %s", Format(s))
 	}
 	at.failf("Attempted to enumerate %s, which is not a set", Format(s))

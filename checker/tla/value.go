@@ -55,6 +55,15 @@ type (
 	InfSet struct{ name string }
 	// SeqSet is Seq(S).
 	SeqSet struct{ base Value }
+	// CupSet, CapSet and DiffSet combine sets lazily when one is infinite.
+	CupSet  struct{ a, b Value }
+	CapSet  struct{ a, b Value }
+	DiffSet struct{ a, b Value }
+	// FilterSet is {x \in S : P} over an infinite S.
+	FilterSet struct {
+		base Value
+		pred func(Value) bool
+	}
 )
 
 // LazyFcn is a function whose values are computed on demand (recursive
@@ -506,6 +515,22 @@ func formatValue(b *strings.Builder, v Value) {
 		b.WriteString("Seq(")
 		formatValue(b, x.base)
 		b.WriteString(")")
+	case *CupSet:
+		formatValue(b, x.a)
+		b.WriteString(" \\cup ")
+		formatValue(b, x.b)
+	case *CapSet:
+		formatValue(b, x.a)
+		b.WriteString(" \\cap ")
+		formatValue(b, x.b)
+	case *DiffSet:
+		formatValue(b, x.a)
+		b.WriteString(" \\ ")
+		formatValue(b, x.b)
+	case *FilterSet:
+		b.WriteString("{x \\in ")
+		formatValue(b, x.base)
+		b.WriteString(" : ...}")
 	case *LazyFcn:
 		b.WriteString("<function>")
 	case *Closure:
