@@ -20,6 +20,8 @@ func commands() []command {
 		{"sim", "simulate a run and write its trace", cmdSim},
 		{"check", "check a trace: every step against VR.tla's actions, the invariants, linearizability", cmdCheck},
 		{"tla", "parse and model-check TLA+ specifications (a Go-native SANY/TLC)", cmdTLA},
+		{"explore", "swarm testing: many seeds, each with its own fault mix; shrink and save the first failure", cmdExplore},
+		{"bugs", "list the bug switches (known VR defects the checker must find)", cmdBugs},
 	}
 }
 
