@@ -239,6 +239,7 @@ func (m *Model) bind(cfg *Config) error {
 				s.k.val, s.k.set = &Closure{def: t.def}, true
 			case s.kind == symDef && t.kind == symDef:
 				s.def.body, s.def.level, s.def.cached, s.def.hasVal = t.def.body, t.def.level, t.def.cached, false
+				s.def.fast.Store(nil)
 			default:
 				return fmt.Errorf("%s:%d:%d: cannot substitute %s", cfg.File, c.Pos.Line, c.Pos.Col, c.Name)
 			}
@@ -255,6 +256,7 @@ func (m *Model) bind(cfg *Config) error {
 				return fmt.Errorf("%s:%d:%d: cannot assign a value to operator %s", cfg.File, c.Pos.Line, c.Pos.Col, c.Name)
 			}
 			s.def.body, s.def.level, s.def.cached, s.def.hasVal = &lit{v: c.Value}, 0, true, false
+			s.def.fast.Store(nil)
 		default:
 			return fmt.Errorf("%s:%d:%d: %s is not a constant", cfg.File, c.Pos.Line, c.Pos.Col, c.Name)
 		}

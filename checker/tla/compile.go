@@ -705,6 +705,7 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 func (cp *compiler) opCall(ms *modScope, sc *scope, name string, args []syntax.Expr, at loc) (node, int) {
 	s, ok := ms.syms[name]
 	if !ok {
+		cp.exprs(ms, sc, args) // report errors in the operands too
 		cp.errorf(at, "Unknown operator: `%s'.", name)
 		return &lit{v: false}, 0
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vrcheck/vrcheck/checker/tla/syntax"
 )
@@ -158,6 +159,7 @@ type opDef struct {
 	mu      sync.Mutex
 	hasVal  bool
 	val     Value
+	fast    atomic.Pointer[Value]
 	busy    bool
 	mod     string
 	defAST  *syntax.OpDef
@@ -167,6 +169,9 @@ type opDef struct {
 func (d *opDef) value(c *ctx, e *env) Value {
 	if !d.cached {
 		return d.body.eval(c, e)
+	}
+	if p := d.fast.Load(); p != nil {
+		return *p
 	}
 	d.mu.Lock()
 	if d.hasVal {
@@ -186,6 +191,7 @@ func (d *opDef) value(c *ctx, e *env) Value {
 	d.mu.Lock()
 	d.busy = false
 	d.hasVal, d.val = true, v
+	d.fast.Store(&v)
 	d.mu.Unlock()
 	return v
 }

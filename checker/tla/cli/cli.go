@@ -7,8 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -112,6 +114,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", runtime.NumCPU(), "number of worker goroutines")
 	noDeadlock := fs.Bool("deadlock", false, "do not check for deadlock")
 	progress := fs.Duration("progress", time.Minute, "interval between progress reports")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	pos, err := splitFlags(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -124,6 +127,19 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	file := pos[0]
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if *cfgPath == "" {
 		*cfgPath = strings.TrimSuffix(file, ".tla") + ".cfg"
 	}
