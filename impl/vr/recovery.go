@@ -75,6 +75,10 @@ func (r *Replica) receiveRecoveryResponse(m *traces.Message) {
 		!r.validReplica(m.Replica, "RECOVERYRESPONSE") || !r.validLog(m, 0) {
 		return
 	}
+	if m.View < 0 {
+		r.faultf("RECOVERYRESPONSE from %d for view %d", m.From, m.View)
+		return
+	}
 	if !r.rec[m.Replica].ok {
 		r.recCount++
 	}

@@ -137,3 +137,15 @@ func TestRecoveringReplicaResendsRecovery(t *testing.T) {
 	}
 	assert.Equal(t, 3, fired, "every T+id = 6 ticks")
 }
+
+func TestRecoveryResponseWithNegativeViewIsAFault(t *testing.T) {
+	r := NewReplica(0, testConfig(1))
+	var out Output
+	r.Crash(7, &out)
+	for _, from := range []int{1, 2} {
+		m := &traces.Message{Type: traces.RecoveryResponse, From: from, To: 0, View: -4, Nonce: 7, Log: []traces.Entry{}, Replica: from}
+		require.NotPanics(t, func() { r.Receive(m, &out) })
+		assert.Error(t, out.Fault)
+	}
+	assert.Equal(t, traces.StatusRecovering, r.Status())
+}
