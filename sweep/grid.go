@@ -1,0 +1,355 @@
+// Package sweep runs the simulator and the checker over a grid of parameters, in parallel,
+// and reports every run (CSV), every grid point (a summary table) and the trends (PNG plots).
+package sweep
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/vrcheck/vrcheck/impl/sim"
+)
+
+// Axis is one parameter a grid can sweep.
+type Axis struct {
+	Name  string
+	Doc   string
+	Label string // for a plot's axis
+	Int   bool   // integer-valued
+	get   func(*sim.Scenario) float64
+	set   func(*sim.Scenario, float64)
+}
+
+// Axes lists the parameters a grid can sweep, in the order grid points are enumerated
+// (the first is the outermost loop).
+var Axes = []Axis{
+	{"clients", "number of clients", "number of clients", true,
+		func(s *sim.Scenario) float64 { return float64(s.Clients) },
+		func(s *sim.Scenario, v float64) { s.Clients = int(v) }},
+	{"f", "failures tolerated (2f+1 replicas)", "f, failures tolerated (2f+1 replicas)", true,
+		func(s *sim.Scenario) float64 { return float64(s.F) },
+		func(s *sim.Scenario, v float64) { s.F = int(v) }},
+	{"requests", "requests per client", "requests per client", true,
+		func(s *sim.Scenario) float64 { return float64(s.Requests) },
+		func(s *sim.Scenario, v float64) { s.Requests = int(v) }},
+	{"drop", "probability that a message is lost", "message loss probability (drop)", false,
+		func(s *sim.Scenario) float64 { return s.Faults.Drop },
+		func(s *sim.Scenario, v float64) { s.Faults.Drop = v }},
+	{"duplicate", "probability that a message is delivered twice", "message duplication probability (duplicate)", false,
+		func(s *sim.Scenario) float64 { return s.Faults.Duplicate },
+		func(s *sim.Scenario, v float64) { s.Faults.Duplicate = v }},
+	{"crash", "probability per tick that a replica crashes", "replica crash probability per tick (crash)", false,
+		func(s *sim.Scenario) float64 { return s.Faults.Crash },
+		func(s *sim.Scenario, v float64) { s.Faults.Crash = v }},
+	{"partition", "probability per tick that a replica is cut off", "partition probability per tick (partition)", false,
+		func(s *sim.Scenario) float64 { return s.Faults.Partition },
+		func(s *sim.Scenario, v float64) { s.Faults.Partition = v }},
+}
+
+// AxisIndex returns the index in Axes of the named axis, or -1.
+func AxisIndex(name string) int {
+	for i, a := range Axes {
+		if a.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Values is one axis's list of values. In YAML it is a list of numbers or a string in the
+// flag syntax ("1,2,5", "1..50", "0..0.1/0.02").
+type Values []float64
+
+// UnmarshalYAML accepts a sequence of numbers, a single number, or a string list.
+func (v *Values) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		var fs []float64
+		if err := n.Decode(&fs); err != nil {
+			return err
+		}
+		*v = fs
+		return nil
+	case yaml.ScalarNode:
+		vs, err := ParseValues(n.Value)
+		if err != nil {
+			return fmt.Errorf("line %d: %w", n.Line, err)
+		}
+		*v = vs
+		return nil
+	}
+	return fmt.Errorf("line %d: want a list of numbers or a string like \"1..50\"", n.Line)
+}
+
+// ParseValues reads a comma-separated list whose items are numbers or ranges "a..b" (step 1)
+// or "a..b/step", e.g. "1,2,5..10" or "0..0.1/0.025".
+func ParseValues(s string) (Values, error) {
+	var out Values
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		lo, hi, ok := strings.Cut(item, "..")
+		if !ok {
+			x, err := strconv.ParseFloat(item, 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("%q is not a number", item)
+			}
+			out = append(out, x)
+			continue
+		}
+		step := 1.0
+		if h, st, ok := strings.Cut(hi, "/"); ok {
+			hi = h
+			var err error
+			if step, err = strconv.ParseFloat(strings.TrimSpace(st), 64); err != nil || !(step > 0) {
+				return nil, fmt.Errorf("range %q: step %q must be a positive number", item, st)
+			}
+		}
+		a, err1 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
+		b, err2 := strconv.ParseFloat(strings.TrimSpace(hi), 64)
+		if err1 != nil || err2 != nil || b < a {
+			return nil, fmt.Errorf("range %q: want \"low..high\" with low <= high", item)
+		}
+		n := int(math.Floor((b-a)/step+1e-9)) + 1
+		if n > 100000 {
+			return nil, fmt.Errorf("range %q has %d values: too many", item, n)
+		}
+		for i := 0; i < n; i++ {
+			// Round away the float error of a+i*step (0.1*3 = 0.30000000000000004).
+			out = append(out, math.Round((a+float64(i)*step)*1e9)/1e9)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%q: no values", s)
+	}
+	return out, nil
+}
+
+// Grid is a sweep: a base scenario, the values of each swept axis, and the seeds run at each
+// point. Its YAML form is what `vrcheck sweep --grid FILE` reads.
+type Grid struct {
+	// Base gives every parameter that is not swept (default: sim.Default()).
+	Base sim.Scenario `yaml:"base"`
+	// Values per axis name; an axis left out keeps the base scenario's value.
+	Clients   Values `yaml:"clients"`
+	F         Values `yaml:"f"`
+	Requests  Values `yaml:"requests"`
+	Drop      Values `yaml:"drop"`
+	Duplicate Values `yaml:"duplicate"`
+	Crash     Values `yaml:"crash"`
+	Partition Values `yaml:"partition"`
+	// Seeds is the number of runs per point, with seeds FirstSeed, FirstSeed+1, ...: every point
+	// runs the same seeds, so points are compared on the same random draws.
+	Seeds     int   `yaml:"seeds"`
+	FirstSeed int64 `yaml:"firstSeed"`
+	// X names the axis the plots put on the x-axis (default: the first axis with more than one
+	// value, else clients).
+	X string `yaml:"x"`
+}
+
+// Default is the default sweep, the original program's analysis: latency and simulated time
+// against the number of clients, 1 to 50, with f = 1 and the default scenario (faults on),
+// 3 seeds per point.
+func Default() Grid {
+	clients := make(Values, 50)
+	for i := range clients {
+		clients[i] = float64(i + 1)
+	}
+	return Grid{Base: sim.Default(), Clients: clients, Seeds: 3, FirstSeed: 1}
+}
+
+// values returns the grid's values for Axes[i] (nil: not set).
+func (g *Grid) values(i int) *Values {
+	switch Axes[i].Name {
+	case "clients":
+		return &g.Clients
+	case "f":
+		return &g.F
+	case "requests":
+		return &g.Requests
+	case "drop":
+		return &g.Drop
+	case "duplicate":
+		return &g.Duplicate
+	case "crash":
+		return &g.Crash
+	case "partition":
+		return &g.Partition
+	}
+	panic("sweep: unknown axis " + Axes[i].Name)
+}
+
+// SetValues sets the values of the named axis.
+func (g *Grid) SetValues(axis string, v Values) error {
+	i := AxisIndex(axis)
+	if i < 0 {
+		return fmt.Errorf("unknown axis %q", axis)
+	}
+	*g.values(i) = v
+	return nil
+}
+
+// LoadGrid reads a grid from a YAML file; what it leaves out keeps Default()'s values, except
+// that an axis it sets replaces the default clients list only if it is the clients axis.
+func LoadGrid(path string) (Grid, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Grid{}, err
+	}
+	return ParseGrid(data, path)
+}
+
+// ParseGrid reads a YAML grid; name is used in errors.
+func ParseGrid(data []byte, name string) (Grid, error) {
+	g := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&g); err != nil && !errors.Is(err, io.EOF) {
+		return Grid{}, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if err := g.Validate(); err != nil {
+		return Grid{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return g, nil
+}
+
+// Validate checks the grid: values of the right kind, a seed count, and that every point is a
+// valid scenario.
+func (g *Grid) Validate() error {
+	var errs []string
+	for i, a := range Axes {
+		for _, v := range *g.values(i) {
+			if a.Int && v != math.Trunc(v) {
+				errs = append(errs, fmt.Sprintf("%s: %v is not an integer", a.Name, v))
+			}
+		}
+	}
+	if g.Seeds < 1 || g.Seeds > 100000 {
+		errs = append(errs, fmt.Sprintf("seeds = %d: must be 1..100000", g.Seeds))
+	}
+	if g.FirstSeed < 0 || g.FirstSeed+int64(g.Seeds) > 1<<31 {
+		errs = append(errs, fmt.Sprintf("firstSeed = %d: seeds must stay in 0..2^31-1", g.FirstSeed))
+	}
+	if g.X != "" && AxisIndex(g.X) < 0 {
+		errs = append(errs, fmt.Sprintf("x = %q: not an axis (%s)", g.X, axisNames()))
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "; "))
+	}
+	pts := g.Points()
+	if len(pts)*g.Seeds > 1000000 {
+		return fmt.Errorf("%d points x %d seeds is too many runs", len(pts), g.Seeds)
+	}
+	for _, p := range pts {
+		sc := p.Scenario
+		if err := sc.Validate(); err != nil {
+			return fmt.Errorf("point %s: %w", p.Label(), err)
+		}
+	}
+	return nil
+}
+
+func axisNames() string {
+	var ns []string
+	for _, a := range Axes {
+		ns = append(ns, a.Name)
+	}
+	return strings.Join(ns, ", ")
+}
+
+// Point is one combination of axis values.
+type Point struct {
+	Index int
+	// Values holds the value of every axis (swept or not), indexed like Axes.
+	Values []float64
+	// Scenario is the base scenario with this point's values; Seed is set per run.
+	Scenario sim.Scenario
+	swept    []bool
+}
+
+// Label names the point by its swept axes, e.g. "clients=5 drop=0.02" (or "base" when nothing
+// is swept).
+func (p Point) Label() string {
+	var parts []string
+	for i, a := range Axes {
+		if p.swept[i] {
+			parts = append(parts, a.Name+"="+FormatValue(p.Values[i]))
+		}
+	}
+	if len(parts) == 0 {
+		return "base"
+	}
+	return strings.Join(parts, " ")
+}
+
+// FormatValue prints an axis value as briefly as it can be read back.
+func FormatValue(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// Swept reports which axes have more than one value.
+func (g *Grid) Swept() []bool {
+	s := make([]bool, len(Axes))
+	for i := range Axes {
+		s[i] = len(*g.values(i)) > 1
+	}
+	return s
+}
+
+// XAxis returns the index of the axis the plots use as x.
+func (g *Grid) XAxis() int {
+	if g.X != "" {
+		return AxisIndex(g.X)
+	}
+	for i, s := range g.Swept() {
+		if s {
+			return i
+		}
+	}
+	return 0
+}
+
+// Points enumerates the grid's points: the Cartesian product of the axes' values, the first
+// axis outermost, in the order the values were given.
+func (g *Grid) Points() []Point {
+	lists := make([][]float64, len(Axes))
+	for i, a := range Axes {
+		if v := *g.values(i); len(v) > 0 {
+			lists[i] = v
+		} else {
+			lists[i] = []float64{a.get(&g.Base)}
+		}
+	}
+	swept := g.Swept()
+	var pts []Point
+	idx := make([]int, len(Axes))
+	for {
+		p := Point{Index: len(pts), Values: make([]float64, len(Axes)), Scenario: g.Base, swept: swept}
+		p.Scenario.Schedule = append([]sim.Fault(nil), g.Base.Schedule...)
+		p.Scenario.Bugs = append([]string{}, g.Base.Bugs...)
+		for i, a := range Axes {
+			p.Values[i] = lists[i][idx[i]]
+			a.set(&p.Scenario, p.Values[i])
+		}
+		pts = append(pts, p)
+		// Advance the odometer, last axis fastest.
+		k := len(Axes) - 1
+		for ; k >= 0; k-- {
+			idx[k]++
+			if idx[k] < len(lists[k]) {
+				break
+			}
+			idx[k] = 0
+		}
+		if k < 0 {
+			return pts
+		}
+	}
+}

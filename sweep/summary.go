@@ -1,0 +1,112 @@
+package sweep
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/vrcheck/vrcheck/checker"
+)
+
+// Summary aggregates the runs of one grid point.
+type Summary struct {
+	Point        Point
+	Runs         int
+	Checked      int // runs whose trace was checked
+	ChecksPassed int // runs where every check passed
+	Completed    int // runs that completed every request
+	// Means over the runs that produced a result.
+	MeanP50, MeanP90, MeanP99, MeanMax float64
+	MeanTicks                          float64
+	MinTicks, MaxTicks                 int
+	// FailedChecks counts, per check (indexed like Checks), the runs where it did not pass.
+	FailedChecks []int
+}
+
+// Summarize aggregates runs (ordered by point, as Execute returns them) per point.
+func Summarize(pts []Point, runs []Run) []Summary {
+	sums := make([]Summary, len(pts))
+	for i, p := range pts {
+		sums[i] = Summary{Point: p, FailedChecks: make([]int, len(Checks)), MinTicks: -1}
+	}
+	n := make([]int, len(pts))
+	for i := range runs {
+		r := &runs[i]
+		s := &sums[r.Point]
+		s.Runs++
+		if r.Verdicts != nil {
+			s.Checked++
+			for k, v := range r.Verdicts {
+				if v != checker.Pass && v != checker.Skipped {
+					s.FailedChecks[k]++
+				}
+			}
+		}
+		if r.ChecksPassed() {
+			s.ChecksPassed++
+		}
+		if r.Res == nil {
+			continue
+		}
+		if r.Res.Completed == r.Res.Requests {
+			s.Completed++
+		}
+		n[r.Point]++
+		s.MeanP50 += float64(r.P50)
+		s.MeanP90 += float64(r.P90)
+		s.MeanP99 += float64(r.P99)
+		s.MeanMax += float64(r.Max)
+		s.MeanTicks += float64(r.Res.Ticks)
+		if s.MinTicks < 0 || r.Res.Ticks < s.MinTicks {
+			s.MinTicks = r.Res.Ticks
+		}
+		s.MaxTicks = max(s.MaxTicks, r.Res.Ticks)
+	}
+	for i := range sums {
+		s := &sums[i]
+		if k := float64(n[i]); k > 0 {
+			s.MeanP50 /= k
+			s.MeanP90 /= k
+			s.MeanP99 /= k
+			s.MeanMax /= k
+			s.MeanTicks /= k
+		}
+		s.MinTicks = max(s.MinTicks, 0)
+	}
+	return sums
+}
+
+// WriteTable prints one line per point: runs, runs where every check passed, runs that
+// completed, mean latency p50/p99 and mean simulated time, and which checks failed.
+func WriteTable(w io.Writer, sums []Summary, checked bool) error {
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "point\truns\tall checks passed\tcompleted\tmean latency p50\tp99\tmean ticks\t\n")
+	var failures []string
+	for _, s := range sums {
+		passed := fmt.Sprintf("%d", s.ChecksPassed)
+		if !checked {
+			passed = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.1f\t%.1f\t%.1f\t\n", s.Point.Label(), s.Runs, passed, s.Completed, s.MeanP50, s.MeanP99, s.MeanTicks)
+		var failed []string
+		for k, c := range s.FailedChecks {
+			if c > 0 {
+				failed = append(failed, fmt.Sprintf("%s %d/%d", Checks[k], c, s.Checked))
+			}
+		}
+		if len(failed) > 0 {
+			failures = append(failures, fmt.Sprintf("  %s: %s", s.Point.Label(), strings.Join(failed, ", ")))
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(failures) > 0 {
+		fmt.Fprintln(w, "\nchecks that did not pass (runs failed/checked):")
+		for _, f := range failures {
+			fmt.Fprintln(w, f)
+		}
+	}
+	return nil
+}

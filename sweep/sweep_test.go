@@ -1,0 +1,262 @@
+package sweep
+
+import (
+	"bytes"
+	"encoding/csv"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vrcheck/vrcheck/checker"
+	"github.com/vrcheck/vrcheck/impl/sim"
+)
+
+func TestParseValues(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Values
+		err  string
+	}{
+		{in: "1,2,5", want: Values{1, 2, 5}},
+		{in: "1..4", want: Values{1, 2, 3, 4}},
+		{in: "1..3, 10", want: Values{1, 2, 3, 10}},
+		{in: "0..0.1/0.05", want: Values{0, 0.05, 0.1}},
+		{in: "0..0.3/0.1", want: Values{0, 0.1, 0.2, 0.3}},
+		{in: "x", err: "not a number"},
+		{in: "5..1", err: "low <= high"},
+		{in: "1..5/0", err: "positive"},
+		{in: "", err: "no values"},
+		{in: "1..1000000", err: "too many"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseValues(tc.in)
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestParseGrid(t *testing.T) {
+	g, err := ParseGrid([]byte("base: {requests: 4, faults: {drop: 0.1}}\nclients: 1..3\nduplicate: [0, 0.1]\nseeds: 2\n"), "g.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, 4, g.Base.Requests)
+	assert.Equal(t, 0.1, g.Base.Faults.Drop)
+	assert.Equal(t, sim.Default().Faults.StopAt, g.Base.Faults.StopAt, "what base leaves out keeps the default")
+	assert.Equal(t, sim.Default().ClientTimeout, g.Base.ClientTimeout)
+	assert.Equal(t, Values{1, 2, 3}, g.Clients)
+	assert.Equal(t, 2, g.Seeds)
+	pts := g.Points()
+	require.Len(t, pts, 6)
+	// The first axis is the outermost loop.
+	assert.Equal(t, "clients=1 duplicate=0", pts[0].Label())
+	assert.Equal(t, "clients=1 duplicate=0.1", pts[1].Label())
+	assert.Equal(t, "clients=3 duplicate=0.1", pts[5].Label())
+	assert.Equal(t, 3, pts[5].Scenario.Clients)
+	assert.Equal(t, 0.1, pts[5].Scenario.Faults.Duplicate)
+	assert.Equal(t, 0.1, pts[5].Scenario.Faults.Drop)
+	assert.Equal(t, AxisIndex("clients"), g.XAxis())
+
+	for _, tc := range []struct{ in, err string }{
+		{"colour: red\n", "colour"},
+		{"clients: [1.5]\n", "not an integer"},
+		{"seeds: 0\n", "seeds = 0"},
+		{"x: speed\n", "not an axis"},
+		{"clients: [0]\n", "clients = 0"},
+		{"drop: 1x\n", "not a number"},
+	} {
+		_, err := ParseGrid([]byte(tc.in), "g.yaml")
+		require.Error(t, err, tc.in)
+		assert.Contains(t, err.Error(), "g.yaml", tc.in)
+		assert.Contains(t, err.Error(), tc.err, tc.in)
+	}
+}
+
+// small is a grid that runs quickly: 2 x 2 points, 2 seeds, few requests.
+func small() Grid {
+	g := Default()
+	g.Base.Requests = 3
+	g.Clients = Values{1, 3}
+	g.Drop = Values{0, 0.05}
+	g.Seeds = 2
+	return g
+}
+
+func TestExecuteOrderAndDeterminism(t *testing.T) {
+	g := small()
+	var seen int
+	pts, runs, err := Execute(&g, Options{Workers: 3, OnRun: func(*Run) { seen++ }})
+	require.NoError(t, err)
+	require.Len(t, pts, 4)
+	require.Len(t, runs, 8)
+	assert.Equal(t, 8, seen)
+	for i, r := range runs {
+		assert.Equal(t, i/2, r.Point, "runs are ordered by point")
+		assert.Equal(t, int64(1+i%2), r.Seed, "then by seed")
+		require.NotNil(t, r.Res)
+		assert.Equal(t, pts[r.Point].Scenario.Clients*3, r.Res.Requests)
+		assert.Len(t, r.Verdicts, len(Checks))
+		assert.Equal(t, r.Res.Completed == r.Res.Requests, r.SimErr == "", r.SimErr)
+	}
+	// One worker gives the same runs (the wall-clock columns aside).
+	_, again, err := Execute(&g, Options{Workers: 1})
+	require.NoError(t, err)
+	var a, b bytes.Buffer
+	require.NoError(t, WriteCSV(&a, pts, stripTiming(runs)))
+	require.NoError(t, WriteCSV(&b, pts, stripTiming(again)))
+	assert.Equal(t, a.String(), b.String())
+}
+
+func stripTiming(runs []Run) []Run {
+	out := make([]Run, len(runs))
+	for i, r := range runs {
+		r.SimMS, r.CheckMS = 0, 0
+		out[i] = r
+	}
+	return out
+}
+
+func TestCSVRoundTrip(t *testing.T) {
+	g := small()
+	pts, runs, err := Execute(&g, Options{})
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, WriteCSV(&buf, pts, runs))
+	recs, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err, "every row has as many fields as the header")
+	require.Len(t, recs, 1+len(runs), "a header and one row per run")
+	col := map[string]int{}
+	for i, name := range recs[0] {
+		col[name] = i
+		assert.Equal(t, Columns()[i].Name, name)
+		assert.NotEmpty(t, Columns()[i].Doc, name)
+	}
+	for _, c := range append([]string{"clients", "f", "drop", "seed", "checksPassed", "ticks", "latencyP50", "latencyP99", "latencyMax", "sent", "dropped", "duplicated", "viewChanges", "recoveries", "stateTransfers", "simMs", "checkMs"}, Checks...) {
+		assert.Contains(t, col, c)
+	}
+	for i, rec := range recs[1:] {
+		r := runs[i]
+		p := pts[r.Point]
+		assert.Equal(t, strconv.Itoa(p.Scenario.Clients), rec[col["clients"]])
+		assert.Equal(t, FormatValue(p.Scenario.Faults.Drop), rec[col["drop"]])
+		assert.Equal(t, strconv.FormatInt(r.Seed, 10), rec[col["seed"]])
+		assert.Equal(t, strconv.Itoa(r.Res.Ticks), rec[col["ticks"]])
+		assert.Equal(t, strconv.Itoa(r.P99), rec[col["latencyP99"]])
+		assert.Equal(t, strconv.Itoa(r.Res.Dropped), rec[col["dropped"]])
+		assert.Equal(t, strconv.FormatBool(r.ChecksPassed()), rec[col["checksPassed"]])
+		for k, c := range Checks {
+			assert.Contains(t, []string{checker.Pass, checker.Fail, checker.Unknown, checker.Skipped}, rec[col[c]])
+			assert.Equal(t, r.Verdicts[k], rec[col[c]])
+		}
+		_, err := strconv.ParseFloat(rec[col["simMs"]], 64)
+		assert.NoError(t, err)
+	}
+}
+
+func TestFiguresAndPNGs(t *testing.T) {
+	g := small()
+	pts, runs, err := Execute(&g, Options{})
+	require.NoError(t, err)
+	sums := Summarize(pts, runs)
+	figs := Figures(&g, sums, true)
+	require.Len(t, figs, 3)
+	lat, ticks, checks := figs[0], figs[1], figs[2]
+	// x is clients; the other swept axis (drop) gives one group per value.
+	assert.Equal(t, []string{"drop=0", "drop=0.05"}, lat.Groups)
+	assert.Contains(t, lat.XLabel, "clients")
+	require.Len(t, lat.Series, 2*3, "p50, p90, p99 per group")
+	for _, s := range lat.Series {
+		assert.Equal(t, []float64{1, 3}, s.X)
+	}
+	// drop=0.05, p99: the mean over the seeds of each run's p99.
+	s := lat.Series[1*3+2]
+	assert.Equal(t, "p99 drop=0.05", s.Name)
+	for k, x := range []float64{1, 3} {
+		var sum float64
+		var n int
+		for _, r := range runs {
+			p := pts[r.Point]
+			if p.Values[AxisIndex("clients")] == x && p.Values[AxisIndex("drop")] == 0.05 {
+				sum += float64(r.P99)
+				n++
+			}
+		}
+		assert.InDelta(t, sum/float64(n), s.Y[k], 1e-9)
+	}
+	require.Len(t, ticks.Series, 2)
+	for _, s := range ticks.Series {
+		for i := range s.X {
+			assert.LessOrEqual(t, s.Lo[i], s.Y[i])
+			assert.GreaterOrEqual(t, s.Hi[i], s.Y[i])
+		}
+	}
+	require.Len(t, checks.Series, 4, "passed and not passed, per group")
+	var bars float64
+	for _, s := range checks.Series {
+		for _, y := range s.Y {
+			bars += y
+		}
+	}
+	assert.Equal(t, float64(len(runs)), bars, "passed + not passed = runs")
+
+	dir := t.TempDir()
+	files, err := Render(dir, figs)
+	require.NoError(t, err)
+	require.Len(t, files, 3)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		img, err := png.Decode(bytes.NewReader(data))
+		require.NoError(t, err, f)
+		assert.Greater(t, img.Bounds().Dx(), 800)
+	}
+	var table bytes.Buffer
+	require.NoError(t, WriteTable(&table, sums, true))
+	assert.Contains(t, table.String(), "clients=3 drop=0.05")
+	assert.Equal(t, 1+len(pts), strings.Count(strings.SplitN(table.String(), "\n\n", 2)[0], "\n"))
+}
+
+func TestFailingRunsSaved(t *testing.T) {
+	g := Default()
+	g.Base.Requests = 5
+	g.Base.Bugs = []string{"commit-without-quorum"}
+	g.Clients = Values{2, 3}
+	g.Seeds = 3
+	dir := t.TempDir()
+	pts, runs, err := Execute(&g, Options{FailedDir: dir})
+	require.NoError(t, err)
+	var failing []int
+	for i := range runs {
+		r := &runs[i]
+		if r.Failed() {
+			failing = append(failing, i)
+			require.NotEmpty(t, r.TraceFile)
+			assert.FileExists(t, r.TraceFile)
+			assert.Equal(t, filepath.Join(dir, TraceName(pts[r.Point], r.Seed)), r.TraceFile)
+		} else {
+			assert.Empty(t, r.TraceFile)
+		}
+	}
+	require.GreaterOrEqual(t, len(failing), 2, "the seeded bug must be found in some runs")
+	r := runs[failing[0]]
+	assert.False(t, r.ChecksPassed())
+	assert.NotEmpty(t, r.FirstFailure)
+	require.NoError(t, Prune(runs, 1))
+	assert.FileExists(t, runs[failing[0]].TraceFile, "the first failing run in grid order is kept")
+	for _, i := range failing[1:] {
+		assert.Empty(t, runs[i].TraceFile)
+	}
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, ents, 1)
+}
