@@ -428,15 +428,15 @@ func (c *Checker) compareReplica(r *replica, eff *effect, st *traces.ReplicaStat
 // ids are fresh.
 func (c *Checker) compareSent(e *traces.Event) {
 	for i := 0; i < len(c.exp) || i < len(e.Sent); i++ {
-		field := fmt.Sprintf("sent[%d]", i)
+		field := func() string { return fmt.Sprintf("sent[%d]", i) }
 		switch {
 		case i >= len(e.Sent):
-			c.diff(field, msgStr(&c.exp[i]), "not sent")
+			c.diff(field(), msgStr(&c.exp[i]), "not sent")
 		case i >= len(c.exp):
-			c.diff(field, "nothing", msgStr(&e.Sent[i]))
+			c.diff(field(), "nothing", msgStr(&e.Sent[i]))
 		default:
-			if d := msgDiff(&c.exp[i], &e.Sent[i], false); d != "" {
-				c.diff(field, msgStr(&c.exp[i]), d)
+			if !sameMsg(&c.exp[i], &e.Sent[i]) {
+				c.diff(field(), msgStr(&c.exp[i]), msgDiff(&c.exp[i], &e.Sent[i], false))
 			}
 		}
 	}

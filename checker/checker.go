@@ -79,6 +79,7 @@ type Checker struct {
 	numRecovery  int
 	hist         *lin.History
 	events       int
+	ops          int // client operations invoked
 	lastTick     int
 	lastLine     int
 	exp          []traces.Message // scratch: the messages the current action must send
@@ -125,6 +126,7 @@ func New(h *traces.Header, name string, opts Options) (*Checker, error) {
 		c.replicas = append(c.replicas, newReplica(i, c.n))
 	}
 	c.ghost.init()
+	c.acks.g = &c.ghost
 	return c, nil
 }
 
@@ -353,7 +355,7 @@ func (c *Checker) captureExcerpt() {
 // Finish checks the client history and returns the report.
 func (c *Checker) Finish() *Report {
 	r := &Report{File: c.name, Seed: c.h.Seed, Replicas: c.n, F: c.f, Clients: c.h.Clients, Bugs: c.h.Bugs,
-		Events: c.events, Operations: c.hist.Len(), Mismatches: c.mismatches, Excerpt: c.excerpt}
+		Events: c.events, Operations: c.ops, Mismatches: c.mismatches, Excerpt: c.excerpt}
 	sv := c.verdict(StepValidation)
 	if sv.Violations > 0 {
 		sv.Status = Fail

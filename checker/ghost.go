@@ -11,7 +11,7 @@ import (
 // NoLogDivergence O(change) per event instead of comparing every pair of replicas.
 type ghost struct {
 	log     []traces.Entry
-	by      []int // the replica that first committed each entry
+	by      []int32 // the replica that first committed each entry
 	results []string
 	kv      map[string]string
 	pos     map[uint64]int // (client, request number) -> op-number in the ghost
@@ -31,14 +31,14 @@ func (g *ghost) commit(c *Checker, r *replica, p int) {
 	e := r.log[p-1]
 	if p <= len(g.log) {
 		if g.log[p-1] != e {
-			c.violate(NoLogDivergence, pair(r.id, g.by[p-1]), "op-number %d is committed as %s at replica %d but as %s at replica %d",
+			c.violate(NoLogDivergence, pair(r.id, int(g.by[p-1])), "op-number %d is committed as %s at replica %d but as %s at replica %d",
 				p, entryStr(&e), r.id, entryStr(&g.log[p-1]), g.by[p-1])
 		}
 		return
 	}
-	g.log = append(g.log, e)
-	g.by = append(g.by, r.id)
-	g.results = append(g.results, apply(g.kv, &e))
+	g.log = append(room(g.log, 1), e)
+	g.by = append(room(g.by, 1), int32(r.id))
+	g.results = append(room(g.results, 1), apply(g.kv, &e))
 	if _, ok := g.pos[reqKey(e.Client, e.RequestNumber)]; !ok {
 		g.pos[reqKey(e.Client, e.RequestNumber)] = p
 	}
@@ -74,13 +74,15 @@ type ack struct {
 	view    int // the lowest view of a REPLY received for it
 	holders int // replicas whose log holds the entry at its op-number
 	line    int
-	entry   traces.Entry
 }
 
 // acks indexes acknowledged operations by op-number (in the committed ghost).
 type acks struct {
 	at []ack
+	g  *ghost // an ack's entry is the ghost's at its op-number
 }
+
+func (a *acks) entry(p int) *traces.Entry { return &a.g.log[p-1] }
 
 func (a *acks) get(p int) *ack {
 	if p < 1 || p > len(a.at) || !a.at[p-1].ok {
@@ -100,7 +102,7 @@ func (a *acks) add(c *Checker, m *traces.Message) {
 		return // RepliesMatchService reported it when it was sent
 	}
 	for len(a.at) < p {
-		a.at = append(a.at, ack{})
+		a.at = append(room(a.at, 1), ack{})
 	}
 	x := &a.at[p-1]
 	if x.ok {
@@ -109,16 +111,16 @@ func (a *acks) add(c *Checker, m *traces.Message) {
 		}
 		x.view = m.View
 	} else {
-		*x = ack{ok: true, view: m.View, line: c.curLine, entry: c.ghost.log[p-1]}
+		*x = ack{ok: true, view: m.View, line: c.curLine}
 		for _, r := range c.replicas {
-			if holds(r, p, &x.entry) {
+			if holds(r, p, a.entry(p)) {
 				x.holders++
 			}
 		}
 		a.checkMajorityAt(c, p)
 	}
 	for _, r := range c.replicas {
-		if c.mustHold(r, x) && !holds(r, p, &x.entry) {
+		if c.mustHold(r, x) && !holds(r, p, a.entry(p)) {
 			a.lost(c, r, p, x)
 			return
 		}
@@ -134,13 +136,13 @@ func (c *Checker) mustHold(r *replica, x *ack) bool {
 
 func (a *acks) lost(c *Checker, r *replica, p int, x *ack) {
 	c.violate(AcknowledgedWriteNotLost, []int{r.id}, "op-number %d %s, acknowledged in view %d (line %d), is not in the log of replica %d, normal in view %d",
-		p, entryStr(&x.entry), x.view, x.line, r.id, r.view)
+		p, entryStr(a.entry(p)), x.view, x.line, r.id, r.view)
 }
 
 // beforeChange and afterChange keep holder counts while r's log changes from op-number fc on.
 func (a *acks) beforeChange(r *replica, fc, oldLen int) {
 	for p := fc; p <= min(oldLen, len(a.at)); p++ {
-		if x := &a.at[p-1]; x.ok && holds(r, p, &x.entry) {
+		if x := &a.at[p-1]; x.ok && holds(r, p, a.entry(p)) {
 			x.holders--
 		}
 	}
@@ -148,7 +150,7 @@ func (a *acks) beforeChange(r *replica, fc, oldLen int) {
 
 func (a *acks) afterChange(r *replica, fc, newLen int) {
 	for p := fc; p <= min(newLen, len(a.at)); p++ {
-		if x := &a.at[p-1]; x.ok && holds(r, p, &x.entry) {
+		if x := &a.at[p-1]; x.ok && holds(r, p, a.entry(p)) {
 			x.holders++
 		}
 	}
@@ -157,7 +159,7 @@ func (a *acks) afterChange(r *replica, fc, newLen int) {
 // checkNotLost checks AcknowledgedWriteNotLost for normal replica r at op-numbers from on.
 func (a *acks) checkNotLost(c *Checker, r *replica, from int) {
 	for p := max(from, 1); p <= len(a.at); p++ {
-		if x := &a.at[p-1]; x.ok && c.mustHold(r, x) && !holds(r, p, &x.entry) {
+		if x := &a.at[p-1]; x.ok && c.mustHold(r, x) && !holds(r, p, a.entry(p)) {
 			a.lost(c, r, p, x)
 			return
 		}
@@ -180,12 +182,12 @@ func (a *acks) checkMajorityAt(c *Checker, p int) bool {
 	}
 	var ids []int
 	for _, r := range c.replicas {
-		if holds(r, p, &x.entry) {
+		if holds(r, p, a.entry(p)) {
 			ids = append(ids, r.id)
 		}
 	}
 	sort.Ints(ids)
 	c.violate(AcknowledgedWritesExistOnMajority, ids, "op-number %d %s, acknowledged at line %d, is held by %d replicas %v and %d are recovering; want at least f+1 = %d",
-		p, entryStr(&x.entry), x.line, x.holders, ids, c.numRecovery, c.f+1)
+		p, entryStr(a.entry(p)), x.line, x.holders, ids, c.numRecovery, c.f+1)
 	return true
 }

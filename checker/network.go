@@ -10,24 +10,27 @@ import (
 // network is the spec's bag of messages in flight, keyed by id, plus the set of every id ever
 // sent (so a fabricated message can be told from one already consumed, and ids are fresh).
 type network struct {
-	inflight map[int]*flight
+	inflight map[int]flight
 	ids      idSet
 }
 
+// flight points at the message in the event that sent it (events are never reused), so
+// sending allocates nothing.
 type flight struct {
-	m traces.Message
+	m *traces.Message
 	n int // copies in flight
 }
 
-func newNetwork() *network { return &network{inflight: map[int]*flight{}} }
+func newNetwork() *network { return &network{inflight: map[int]flight{}} }
 
-// send adds one copy of m; m's slices must not be changed afterwards.
+// send adds one copy of m, which must not be changed afterwards.
 func (n *network) send(m *traces.Message) {
 	if f, ok := n.inflight[m.ID]; ok {
 		f.n++
+		n.inflight[m.ID] = f
 		return
 	}
-	n.inflight[m.ID] = &flight{m: *m, n: 1}
+	n.inflight[m.ID] = flight{m: m, n: 1}
 	n.ids.add(m.ID)
 }
 
@@ -40,8 +43,8 @@ func (n *network) find(m *traces.Message) string {
 		}
 		return fmt.Sprintf("message id %d was never sent (a fabricated message)", m.ID)
 	}
-	if d := msgDiff(&f.m, m, true); d != "" {
-		return fmt.Sprintf("message id %d was altered in flight: %s", m.ID, d)
+	if !sameMsg(f.m, m) {
+		return fmt.Sprintf("message id %d was altered in flight: %s", m.ID, msgDiff(f.m, m, true))
 	}
 	return ""
 }
@@ -52,6 +55,8 @@ func (n *network) remove(id int) {
 		f.n--
 		if f.n == 0 {
 			delete(n.inflight, id)
+		} else {
+			n.inflight[id] = f
 		}
 	}
 }
@@ -60,6 +65,7 @@ func (n *network) remove(id int) {
 func (n *network) duplicate(id int) {
 	if f, ok := n.inflight[id]; ok {
 		f.n++
+		n.inflight[id] = f
 	}
 }
 
@@ -101,6 +107,23 @@ func (s *idSet) add(id int) {
 	s.r = append(s.r, [2]int{})
 	copy(s.r[i+1:], s.r[i:])
 	s.r[i] = [2]int{id, id}
+}
+
+// sameMsg is msgDiff(a, b, false) == "" without building strings.
+func sameMsg(a, b *traces.Message) bool {
+	if a.Type != b.Type || a.From != b.From || a.To != b.To || a.View != b.View || a.OpNumber != b.OpNumber ||
+		a.CommitNumber != b.CommitNumber || a.LastNormalView != b.LastNormalView || a.FromOpNumber != b.FromOpNumber ||
+		a.Replica != b.Replica || a.Nonce != b.Nonce || a.Client != b.Client || a.RequestNumber != b.RequestNumber ||
+		a.Op != b.Op || a.Key != b.Key || a.Value != b.Value || a.Result != b.Result ||
+		(a.Entry == nil) != (b.Entry == nil) || a.Entry != nil && *a.Entry != *b.Entry || len(a.Log) != len(b.Log) {
+		return false
+	}
+	for i := range a.Log {
+		if a.Log[i] != b.Log[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // msgDiff names the first field in which a and b differ ("" if none). With withID the ids

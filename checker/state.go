@@ -50,9 +50,11 @@ type replica struct {
 	kv       map[string]string
 	results  []string
 	lastExec map[int]int // client -> highest request number executed (ExactlyOnceExecution)
-	// ctPos[c] lists, ascending, the op-numbers of client c's entries in the log: the last one
-	// is the client-table's entry for c.
-	ctPos map[int][]int
+	// The client-table: ctLast[c] is the op-number of client c's latest entry in the log, and
+	// ctPrev[p-1] that of the client's entry before op-number p (0: none), so truncating the
+	// log restores the table in O(removed entries).
+	ctLast map[int]int
+	ctPrev []int32
 
 	// Per-view bookkeeping, rebuilt by replay.
 	svcFrom  []bool            // STARTVIEWCHANGE senders for the current view
@@ -77,7 +79,8 @@ func (r *replica) resetVolatile(n int) {
 	r.kv = map[string]string{}
 	r.results = nil
 	r.lastExec = map[int]int{}
-	r.ctPos = map[int][]int{}
+	r.ctLast = map[int]int{}
+	r.ctPrev = r.ctPrev[:0]
 	r.svcFrom = make([]bool, n)
 	r.dvc = make([]*traces.Message, n)
 	r.prepOK = make([]int, n)
@@ -100,12 +103,22 @@ func (r *replica) clearViewBookkeeping() {
 // clientTable returns the client-table entry of client c: its latest request number in the
 // log, the op-number of that entry (0 if none).
 func (r *replica) clientTable(c int) (requestNumber, pos int) {
-	ps := r.ctPos[c]
-	if len(ps) == 0 {
+	pos = r.ctLast[c]
+	if pos == 0 {
 		return 0, 0
 	}
-	pos = ps[len(ps)-1]
 	return r.log[pos-1].RequestNumber, pos
+}
+
+// room returns s with capacity for extra more elements, doubling when it must grow: append
+// grows large slices by 1.25x, and copying the long logs dominated the profile.
+func room[T any](s []T, extra int) []T {
+	if len(s)+extra <= cap(s) {
+		return s
+	}
+	t := make([]T, len(s), max(2*cap(s), len(s)+extra, 64))
+	copy(t, s)
+	return t
 }
 
 // apply executes op on kv and returns its result: the key's value before the operation.

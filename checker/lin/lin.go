@@ -54,6 +54,9 @@ func NewHistory() *History { return &History{open: map[int]int{}} }
 // Invoke records a client's call. A client has at most one outstanding operation; a new call
 // while one is open leaves the old one pending forever.
 func (h *History) Invoke(client, requestNumber int, in Input, t int64, line int) {
+	if len(h.ops) == cap(h.ops) { // double: append grows long slices by only 1.25x
+		h.ops = append(make([]Op, 0, max(64, 2*cap(h.ops))), h.ops...)
+	}
 	h.ops = append(h.ops, Op{Client: client, RequestNumber: requestNumber, Input: in, Call: t, CallLine: line, Output: Output{Pending: true}})
 	h.open[client] = len(h.ops) - 1
 	h.see(t)
