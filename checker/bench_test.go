@@ -18,10 +18,10 @@ import (
 // sends COMMIT. Gets and puts on 16 keys, so the service state stays small.
 type normalGen struct {
 	seq, tick, id, op, commit int
-	backupCommit            [3]int
-	rn                      []int
-	kv                      map[string]string
-	out                     []*traces.Event
+	backupCommit              [3]int
+	rn                        []int
+	kv                        map[string]string
+	out                       []*traces.Event
 }
 
 func newNormalGen(clients int) *normalGen {
