@@ -24,6 +24,10 @@ type Options struct {
 	KeepGoing bool
 	// LinTimeout bounds each run's linearizability check (0: the checker's default).
 	LinTimeout time.Duration
+	// IgnoreSteps judges runs without step validation: by the invariants, linearizability, the
+	// replicas' assertions and liveness alone, the properties that do not depend on following
+	// VR.tla step by step.
+	IgnoreSteps bool
 	// OnSeed, if set, is called after each seed, from the worker goroutines.
 	OnSeed func(seed int64, failed bool)
 }
@@ -83,7 +87,7 @@ func Explore(opts Options) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rn := Runner{LinTimeout: opts.LinTimeout}
+			rn := Runner{LinTimeout: opts.LinTimeout, IgnoreSteps: opts.IgnoreSteps}
 			for {
 				i := next.Add(1) - 1
 				if i >= bound.Load() {

@@ -67,38 +67,44 @@ func TestClassify(t *testing.T) {
 	}
 	noQ := fmt.Errorf("seed 1: %w", sim.ErrNoQuiescence)
 	tests := []struct {
-		name     string
-		verdicts []checker.Verdict
-		faults   []string
-		err      error
-		want     *Failure
+		name        string
+		verdicts    []checker.Verdict
+		faults      []string
+		err         error
+		want        *Failure
+		ignoreSteps bool
 	}{
-		{"all pass", []checker.Verdict{pass(checker.StepValidation), pass(checker.Linearizability)}, nil, nil, nil},
+		{"all pass", []checker.Verdict{pass(checker.StepValidation), pass(checker.Linearizability)}, nil, nil, nil, false},
 		{"earliest line wins",
 			[]checker.Verdict{fail(checker.StepValidation, 50, "ReceivePrepare"), fail(checker.NoLogDivergence, 40, "ReceiveStartView"), fail(checker.Linearizability, 0, "")},
-			nil, nil, &Failure{Kind: Safety, Check: checker.NoLogDivergence, Line: 40, Action: "ReceiveStartView", Message: "NoLogDivergence failed"}},
+			nil, nil, &Failure{Kind: Safety, Check: checker.NoLogDivergence, Line: 40, Action: "ReceiveStartView", Message: "NoLogDivergence failed"}, false},
 		{"same line: report order",
 			[]checker.Verdict{fail(checker.StepValidation, 40, "ReceivePrepare"), fail(checker.NoLogDivergence, 40, "ReceivePrepare")},
-			nil, nil, &Failure{Kind: Safety, Check: checker.StepValidation, Line: 40, Action: "ReceivePrepare", Message: "StepValidation failed"}},
+			nil, nil, &Failure{Kind: Safety, Check: checker.StepValidation, Line: 40, Action: "ReceivePrepare", Message: "StepValidation failed"}, false},
 		{"linearizability alone",
 			[]checker.Verdict{pass(checker.StepValidation), fail(checker.Linearizability, 0, "")},
-			nil, noQ, &Failure{Kind: Safety, Check: checker.Linearizability, Message: "Linearizability failed"}},
+			nil, noQ, &Failure{Kind: Safety, Check: checker.Linearizability, Message: "Linearizability failed"}, false},
 		{"undecided linearizability is a failure",
 			[]checker.Verdict{pass(checker.StepValidation), {Check: checker.Linearizability, Status: checker.Unknown, Message: "timeout"}},
-			nil, nil, &Failure{Kind: Safety, Check: checker.Linearizability, Message: "undecided (not a pass): timeout"}},
+			nil, nil, &Failure{Kind: Safety, Check: checker.Linearizability, Message: "undecided (not a pass): timeout"}, false},
 		{"assertion before liveness",
 			[]checker.Verdict{pass(checker.StepValidation)}, []string{"tick 3, replica 1: boom"}, noQ,
-			&Failure{Kind: Assertion, Check: ReplicaAssertion, Message: "tick 3, replica 1: boom"}},
+			&Failure{Kind: Assertion, Check: ReplicaAssertion, Message: "tick 3, replica 1: boom"}, false},
+		{"step validation ignored",
+			[]checker.Verdict{fail(checker.StepValidation, 5, "ReceivePrepare"), fail(checker.NoLogDivergence, 40, "ReceiveStartView")}, nil, nil,
+			&Failure{Kind: Safety, Check: checker.NoLogDivergence, Line: 40, Action: "ReceiveStartView", Message: "NoLogDivergence failed"}, true},
+		{"only step validation, ignored",
+			[]checker.Verdict{fail(checker.StepValidation, 5, "ReceivePrepare"), pass(checker.NoLogDivergence)}, nil, nil, nil, true},
 		{"liveness",
 			[]checker.Verdict{pass(checker.StepValidation)}, nil, noQ,
-			&Failure{Kind: Liveness, Check: NoQuiescence, Message: noQ.Error()}},
+			&Failure{Kind: Liveness, Check: NoQuiescence, Message: noQ.Error()}, false},
 		{"safety before liveness",
 			[]checker.Verdict{fail(checker.OnePrimaryPerView, 9, "ReceiveDoViewChange")}, nil, noQ,
-			&Failure{Kind: Safety, Check: checker.OnePrimaryPerView, Line: 9, Action: "ReceiveDoViewChange", Message: "OnePrimaryPerView failed"}},
+			&Failure{Kind: Safety, Check: checker.OnePrimaryPerView, Line: 9, Action: "ReceiveDoViewChange", Message: "OnePrimaryPerView failed"}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := classify(&sim.Result{Faults: tc.faults}, &checker.Report{Verdicts: tc.verdicts}, tc.err)
+			got := classify(&sim.Result{Faults: tc.faults}, &checker.Report{Verdicts: tc.verdicts}, tc.err, tc.ignoreSteps)
 			assert.Equal(t, tc.want, got)
 		})
 	}

@@ -24,12 +24,13 @@ type HuntOptions struct {
 // Hunt is the outcome of exploring one configuration: the seeds run and, for the lowest
 // failing seed, its failure before and after shrinking.
 type Hunt struct {
-	Bugs     []string `json:"bugs"`
-	From     int64    `json:"from"`
-	Seeds    int      `json:"seeds"`    // seeds asked for
-	Run      int      `json:"run"`      // seeds the verdict covers (up to the first failure unless keep-going)
-	Failures []Found  `json:"failures"` // by seed: the first only, unless keep-going
-	First    *First   `json:"first,omitempty"`
+	Bugs        []string `json:"bugs"`
+	IgnoreSteps bool     `json:"ignoreStepValidation"`
+	From        int64    `json:"from"`
+	Seeds       int      `json:"seeds"`    // seeds asked for
+	Run         int      `json:"run"`      // seeds the verdict covers (up to the first failure unless keep-going)
+	Failures    []Found  `json:"failures"` // by seed: the first only, unless keep-going
+	First       *First   `json:"first,omitempty"`
 }
 
 // First is the lowest failing seed, shrunk.
@@ -55,7 +56,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hunt{Bugs: append([]string{}, o.Bugs...), From: o.From, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
+	h := &Hunt{Bugs: append([]string{}, o.Bugs...), IgnoreSteps: o.IgnoreSteps, From: o.From, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
 	if h.Failures == nil {
 		h.Failures = []Found{}
 	}
@@ -63,7 +64,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	if first == nil {
 		return h, nil
 	}
-	rn := &Runner{LinTimeout: o.LinTimeout}
+	rn := &Runner{LinTimeout: o.LinTimeout, IgnoreSteps: o.IgnoreSteps}
 	sc := Swarm(first.Seed, o.Bugs)
 	var orig, best *Outcome
 	f := &First{Seed: first.Seed, Failure: first.Failure, Events: first.Events, Steps: []string{}}
@@ -136,10 +137,11 @@ type BugHunt struct {
 // AllBugs is the outcome of hunting every bug of the catalog and of running the correct
 // implementation over the same seeds.
 type AllBugs struct {
-	From    int64     `json:"from"`
-	Seeds   int       `json:"seeds"`
-	Bugs    []BugHunt `json:"bugs"`
-	Correct *Hunt     `json:"correct"` // keep-going: every seed is run and counted
+	From        int64     `json:"from"`
+	Seeds       int       `json:"seeds"`
+	IgnoreSteps bool      `json:"ignoreStepValidation"`
+	Bugs        []BugHunt `json:"bugs"`
+	Correct     *Hunt     `json:"correct"` // keep-going: every seed is run and counted
 }
 
 // OK reports whether every bug was found and the correct implementation ran clean.
@@ -157,7 +159,7 @@ func (a *AllBugs) OK() bool {
 // hunt with its label (the bug, or "correct") and returns the hunt's OnSeed callback and a
 // function to call when the hunt ends.
 func HuntAll(o HuntOptions, progress func(label string) (onSeed func(int64, bool), done func())) (*AllBugs, error) {
-	a := &AllBugs{From: o.From, Seeds: o.Seeds, Bugs: []BugHunt{}}
+	a := &AllBugs{From: o.From, Seeds: o.Seeds, IgnoreSteps: o.IgnoreSteps, Bugs: []BugHunt{}}
 	for _, b := range vr.BugCatalog {
 		bo := o
 		bo.Bugs = []string{b.Name}

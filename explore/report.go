@@ -27,6 +27,9 @@ func (h *Hunt) WriteText(w io.Writer) error {
 	if len(h.Bugs) > 0 {
 		bugs = strings.Join(h.Bugs, ",")
 	}
+	if h.IgnoreSteps {
+		bugs += " (step validation ignored)"
+	}
 	last := h.From + int64(h.Seeds) - 1
 	if h.First == nil {
 		fmt.Fprintf(&b, "ok: seeds %d..%d, bug switches %s: no failure in %d seeds\n", h.From, last, bugs, h.Run)
@@ -113,6 +116,9 @@ func (a *AllBugs) WriteTable(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\n%d of %d bug switches found within seeds %d..%d (seeds: until the first detection; events: of that trace, then after shrinking)\n",
 		found, len(a.Bugs), a.From, a.From+int64(a.Seeds)-1)
+	if a.IgnoreSteps {
+		fmt.Fprintln(w, "step validation ignored: judged by the invariants, linearizability, assertions and liveness alone")
+	}
 	if c.First == nil {
 		fmt.Fprintf(w, "correct implementation: %d of %d seeds clean\n", c.Run-len(c.Failures), c.Run)
 	} else {

@@ -75,7 +75,9 @@ type Outcome struct {
 type Runner struct {
 	// LinTimeout bounds the linearizability check of each run (0: the checker's default).
 	LinTimeout time.Duration
-	buf        bytes.Buffer
+	// IgnoreSteps leaves step validation out of the verdict (see Options.IgnoreSteps).
+	IgnoreSteps bool
+	buf         bytes.Buffer
 }
 
 // Run simulates sc, checks the trace, and classifies the outcome. keep keeps a copy of the
@@ -96,7 +98,7 @@ func (rn *Runner) Run(sc sim.Scenario, keep bool) (*Outcome, error) {
 		return nil, fmt.Errorf("seed %d: the checker cannot read the simulator's trace: %w", sc.Seed, err)
 	}
 	out := &Outcome{Scenario: res.Scenario, Result: res, Report: rep, Events: res.Events}
-	out.Failure = classify(res, rep, simErr)
+	out.Failure = classify(res, rep, simErr, rn.IgnoreSteps)
 	if keep {
 		out.Trace = bytes.Clone(rn.buf.Bytes())
 	}
@@ -104,12 +106,13 @@ func (rn *Runner) Run(sc sim.Scenario, keep bool) (*Outcome, error) {
 }
 
 // classify names the failure of a run, if any: a safety violation first (the checker's
-// earliest failing check), then a replica's assertion, then the lack of progress.
-func classify(res *sim.Result, rep *checker.Report, simErr error) *Failure {
+// earliest failing check, leaving out step validation if ignoreSteps), then a replica's
+// assertion, then the lack of progress.
+func classify(res *sim.Result, rep *checker.Report, simErr error, ignoreSteps bool) *Failure {
 	var first *checker.Verdict
 	for i := range rep.Verdicts {
 		v := &rep.Verdicts[i]
-		if v.Status != checker.Fail && v.Status != checker.Unknown {
+		if v.Status != checker.Fail && v.Status != checker.Unknown || ignoreSteps && v.Check == checker.StepValidation {
 			continue
 		}
 		// The earliest line wins; a verdict without a line (linearizability, judged on the

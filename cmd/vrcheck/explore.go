@@ -48,6 +48,7 @@ func cmdExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	shrinkRuns := fs.Int("shrink-runs", explore.DefaultShrinkRuns, "at most this many runs to shrink a failure")
 	allBugs := fs.Bool("all-bugs", false, "hunt every bug switch, then run the correct implementation")
 	asJSON := fs.Bool("json", false, "write the result as JSON")
+	noSteps := fs.Bool("no-step-validation", false, "judge runs by the invariants, linearizability, assertions and liveness alone (which bugs do the properties catch without step-by-step conformance?)")
 	linTimeout := fs.Duration("lin-timeout", checker.DefaultLinTimeout, "time limit of each linearizability check (a timeout is a failure, not a pass)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
@@ -85,7 +86,7 @@ func cmdExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	o := explore.HuntOptions{
 		Options: explore.Options{From: *from, Seeds: *seeds, Bugs: bugList, Workers: *workers,
-			KeepGoing: *keepGoing, LinTimeout: *linTimeout},
+			KeepGoing: *keepGoing, LinTimeout: *linTimeout, IgnoreSteps: *noSteps},
 		NoShrink: *noShrink, ShrinkRuns: *shrinkRuns, Dir: *out,
 	}
 	pr := newProgress(stderr, *quiet)
@@ -138,12 +139,10 @@ func cmdExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := write(); err != nil {
 		return fail("%v", err)
 	}
-	if !pr.bars {
-		// Timing goes to stderr: stdout depends only on the flags.
-		el := time.Since(start)
-		fmt.Fprintf(stderr, "explore: %d seeds run (%d failing) in %.1fs, %.0f seeds/s, %d workers\n",
-			pr.done.Load(), pr.failed.Load(), el.Seconds(), float64(pr.done.Load())/el.Seconds(), *workers)
-	}
+	// Timing goes to stderr (after the bars, if any): stdout depends only on the flags.
+	el := time.Since(start)
+	fmt.Fprintf(stderr, "explore: %d seeds run (%d failing) in %.1fs, %.0f seeds/s, %d workers\n",
+		pr.done.Load(), pr.failed.Load(), el.Seconds(), float64(pr.done.Load())/el.Seconds(), *workers)
 	if result.OK() {
 		return 0
 	}
