@@ -20,6 +20,9 @@ func commands() []command {
 		{"sim", "simulate a run and write its trace", cmdSim},
 		{"check", "check a trace: every step against VR.tla's actions, the invariants, linearizability", cmdCheck},
 		{"tla", "parse and model-check TLA+ specifications (a Go-native SANY/TLC)", cmdTLA},
+		{"sweep", "simulate and check a grid of scenarios in parallel; write a CSV, plots and a summary", cmdSweep},
+		{"timeline", "draw a trace as a space-time diagram (a self-contained HTML page)", cmdTimeline},
+		{"shiviz", "convert a trace to a ShiViz log (vector clocks per replica and client)", cmdShiViz},
 		{"explore", "swarm testing: many seeds, each with its own fault mix; shrink and save the first failure", cmdExplore},
 		{"bugs", "list the bug switches (known VR defects the checker must find)", cmdBugs},
 	}

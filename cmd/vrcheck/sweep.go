@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/vrcheck/vrcheck/impl/sim"
+	"github.com/vrcheck/vrcheck/sweep"
+)
+
+const sweepSynopsis = `Usage: vrcheck sweep [flags]
+
+Simulate and check a grid of scenarios in parallel, then write into --out:
+  runs.csv      one row per run (columns below)
+  latency.png   latency p50/p90/p99 against the x axis, one line per other swept value
+  ticks.png     simulated time to complete every request against the x axis
+  checks.png    runs per point in which every check passed
+  failed/       the trace (and timeline) of each failing run, to replay or inspect
+and print a summary table per point. With no flags it sweeps the number of clients
+(1..50, a subset of 17 points), f = 1, the default scenario with faults, 3 seeds per point.
+
+An axis flag takes a list: "1,2,5", a range "1..50" (step 1) or "0..0.1/0.02". Every point
+runs the same seeds (--first-seed, +1, ...), so points are compared on the same random draws.
+A grid file (--grid) is YAML with the same names, e.g.
+  base: {requests: 20, faults: {stopAt: 300}}   # a scenario, as for --scenario
+  clients: 1..20
+  drop: [0, 0.05, 0.1]
+  seeds: 5
+  x: clients
+
+Exit status: 0 if every run completed and passed every check, 1 if not, 2 on bad usage.
+
+CSV columns:
+`
+
+func cmdSweep(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, sweepSynopsis)
+		sweep.WriteColumns(stderr)
+		fmt.Fprintln(stderr, "\nFlags:")
+		fs.PrintDefaults()
+	}
+	d := sweep.Default()
+	var (
+		gridFile  = fs.String("grid", "", "read the grid from this YAML `file` (flags given as well override it)")
+		scenario  = fs.String("scenario", "", "read the base scenario from this YAML `file` (as for vrcheck run)")
+		out       = fs.String("out", "vrcheck-sweep", "write the CSV, plots and failing traces into this `dir`")
+		seeds     = fs.Int("seeds", d.Seeds, "runs per point")
+		firstSeed = fs.Int64("first-seed", d.FirstSeed, "seed of each point's first run")
+		x         = fs.String("x", "", "`axis` on the plots' x axis (default: the first swept axis)")
+		workers   = fs.Int("workers", 0, "runs in parallel (default: the number of CPUs)")
+		noCheck   = fs.Bool("no-check", false, "only simulate: leave the verdict columns empty")
+		linTO     = fs.Duration("lin-timeout", 10*time.Second, "give up the linearizability check of one run after this long (verdict unknown)")
+		keep      = fs.Int("keep-failed", 20, "save the traces of at most this many failing runs (the first, in grid order)")
+		noFaults  = fs.Bool("no-faults", false, "turn every random fault of the base scenario off (the fault axes still apply)")
+		noBar     = fs.Bool("no-progress", false, "no progress bar (it is shown only on a terminal anyway)")
+	)
+	axes := make([]*string, len(sweep.Axes))
+	for i, a := range sweep.Axes {
+		axes[i] = fs.String(a.Name, "", "`values` of "+a.Doc)
+	}
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	bad := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "vrcheck sweep: "+format+"\n", a...)
+		return 2
+	}
+
+	g := sweep.Default()
+	if *gridFile != "" {
+		var err error
+		if g, err = sweep.LoadGrid(*gridFile); err != nil {
+			return bad("%v", err)
+		}
+	}
+	if *scenario != "" {
+		sc, err := sim.Load(*scenario)
+		if err != nil {
+			return bad("%v", err)
+		}
+		g.Base = sc
+	}
+	if *noFaults {
+		g.Base.Faults = sim.NoFaults(g.Base.Faults)
+	}
+	if set["seeds"] || *gridFile == "" {
+		g.Seeds = *seeds
+	}
+	if set["first-seed"] || *gridFile == "" {
+		g.FirstSeed = *firstSeed
+	}
+	if set["x"] {
+		g.X = *x
+	}
+	for i, a := range sweep.Axes {
+		if !set[a.Name] {
+			continue
+		}
+		vs, err := sweep.ParseValues(*axes[i])
+		if err != nil {
+			return bad("--%s: %v", a.Name, err)
+		}
+		_ = g.SetValues(a.Name, vs)
+	}
+	if err := g.Validate(); err != nil {
+		return bad("%v", err)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return bad("%v", err)
+	}
+	failedDir := filepath.Join(*out, "failed")
+	// Old failing traces would be mistaken for this sweep's.
+	if err := os.RemoveAll(failedDir); err != nil {
+		return bad("%v", err)
+	}
+
+	pts := g.Points()
+	total := len(pts) * g.Seeds
+	opts := sweep.Options{Workers: *workers, NoCheck: *noCheck, FailedDir: failedDir}
+	opts.Checker.LinTimeout = *linTO
+	if *keep <= 0 {
+		opts.FailedDir = ""
+	}
+	fmt.Fprintf(stdout, "sweep: %d points x %d seeds = %d runs, into %s/\n", len(pts), g.Seeds, total, *out)
+	bar := newSweepProgress(stderr, !*noBar && isTerminal(stderr), len(pts), total, g.Seeds)
+	opts.OnRun = bar.done
+	start := time.Now()
+	pts, runs, err := sweep.Execute(&g, opts)
+	bar.wait()
+	if err != nil {
+		return bad("%v", err)
+	}
+	elapsed := time.Since(start)
+	if err := sweep.Prune(runs, *keep); err != nil {
+		fmt.Fprintf(stderr, "vrcheck sweep: %v\n", err)
+	}
+	writeFailedTimelines(runs, stderr)
+
+	var csvBuf bytes.Buffer
+	if err := sweep.WriteCSV(&csvBuf, pts, runs); err != nil {
+		return bad("%v", err)
+	}
+	csvPath := filepath.Join(*out, "runs.csv")
+	if err := os.WriteFile(csvPath, csvBuf.Bytes(), 0o644); err != nil {
+		return bad("%v", err)
+	}
+	sums := sweep.Summarize(pts, runs)
+	files, err := sweep.Render(*out, sweep.Figures(&g, sums, !*noCheck))
+	if err != nil {
+		return bad("plots: %v", err)
+	}
+	fmt.Fprintln(stdout)
+	if err := sweep.WriteTable(stdout, sums, !*noCheck); err != nil {
+		return bad("%v", err)
+	}
+	code, failed, saved := 0, 0, 0
+	for i := range runs {
+		if runs[i].Failed() {
+			failed++
+			code = 1
+		}
+		if runs[i].TraceFile != "" {
+			saved++
+		}
+	}
+	fmt.Fprintf(stdout, "\n%d runs in %.1fs (%.1f runs/s); %d failed", total, elapsed.Seconds(), float64(total)/elapsed.Seconds(), failed)
+	if saved > 0 {
+		fmt.Fprintf(stdout, ", traces of %d saved in %s/", saved, failedDir)
+	}
+	fmt.Fprintf(stdout, "\nwrote %s", csvPath)
+	for _, f := range files {
+		fmt.Fprintf(stdout, ", %s", f)
+	}
+	fmt.Fprintln(stdout)
+	return code
+}
+
+// sweepProgress shows two bars: points completed and runs completed (with runs/s).
+type sweepProgress struct {
+	p            *mpb.Progress
+	points, runs *mpb.Bar
+	left         map[int]int
+}
+
+func newSweepProgress(w io.Writer, on bool, points, runs, seeds int) *sweepProgress {
+	sp := &sweepProgress{left: map[int]int{}}
+	if !on {
+		return sp
+	}
+	sp.p = mpb.New(mpb.WithOutput(w), mpb.WithWidth(40), mpb.WithRefreshRate(150*time.Millisecond))
+	sp.points = sp.p.AddBar(int64(points),
+		mpb.PrependDecorators(decor.Name("points ", decor.WC{W: 7}), decor.CountersNoUnit("%d / %d", decor.WCSyncWidth)),
+		mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace)))
+	sp.runs = sp.p.AddBar(int64(runs),
+		mpb.PrependDecorators(decor.Name("runs ", decor.WC{W: 7}), decor.CountersNoUnit("%d / %d", decor.WCSyncWidth)),
+		mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.AverageSpeed(nil, "  %.1f runs/s"), decor.Name("  "), decor.AverageETA(decor.ET_STYLE_GO)))
+	for i := 0; i < points; i++ {
+		sp.left[i] = seeds
+	}
+	return sp
+}
+
+func (sp *sweepProgress) done(r *sweep.Run) {
+	if sp.p == nil {
+		return
+	}
+	sp.runs.Increment()
+	sp.left[r.Point]--
+	if sp.left[r.Point] == 0 {
+		sp.points.Increment()
+	}
+}
+
+func (sp *sweepProgress) wait() {
+	if sp.p != nil {
+		sp.p.Wait()
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
