@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/vrcheck/vrcheck/checker/lin"
 	"github.com/vrcheck/vrcheck/traces"
@@ -59,7 +60,7 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 	r.scalars = scalars{view: st.ViewNumber, status: st.Status, opNumber: st.OpNumber, commit: st.CommitNumber,
 		lastNormalView: st.LastNormalView, nonce: st.Nonce}
 
-	// Execute up to the commit-number (ExactlyOnceExecution is checked per execution).
+	// Execute up to the commit-number.
 	target := min(r.commit, len(r.log))
 	if target < r.exec {
 		r.rollback()
@@ -68,11 +69,15 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 		ent := &r.log[r.exec]
 		r.results = append(room(r.results[:r.exec], 1), apply(r.kv, ent))
 		r.exec++
-		if last, ok := r.lastExec[ent.Client]; ok && ent.RequestNumber <= last {
-			c.violate(ExactlyOnceExecution, []int{r.id}, "replica %d executes request %d of client %d at op-number %d, after it executed request %d of that client",
-				r.id, ent.RequestNumber, ent.Client, r.exec, last)
-		} else {
-			r.lastExec[ent.Client] = ent.RequestNumber
+	}
+	// As VR.tla: a commit-number rising from old to new executes entries old+1..new.
+	if !crash {
+		for p := pre.commit + 1; p <= target; p++ {
+			r.executeOnce(c, p)
+		}
+	} else {
+		for p := 1; p <= target; p++ {
+			r.executeOnce(c, p)
 		}
 	}
 	// NoLogDivergence: every newly committed position must agree with the ghost.
@@ -107,13 +112,31 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 	c.sendAll(e, r.id)
 }
 
+// executeOnce records that r executes its entry at op-number p, checking
+// ExactlyOnceExecution: no request twice in one life.
+func (r *replica) executeOnce(c *Checker, p int) {
+	e := &r.log[p-1]
+	rn := int32(e.RequestNumber)
+	done := r.execd[e.Client]
+	if n := len(done); n == 0 || done[n-1] < rn { // the usual case: the client's next request
+		r.execd[e.Client] = append(done, rn)
+		return
+	}
+	i := sort.Search(len(done), func(i int) bool { return done[i] >= rn })
+	if done[i] == rn {
+		c.violate(ExactlyOnceExecution, []int{r.id}, "replica %d executes request %d of client %d (op-number %d) a second time",
+			r.id, e.RequestNumber, e.Client, p)
+		return
+	}
+	r.execd[e.Client] = append(done[:i], append([]int32{rn}, done[i:]...)...)
+}
+
 // rollback forgets the service state, to be rebuilt by executing the log from the start:
 // only needed when an executed entry changes or the commit-number falls (a buggy trace).
 func (r *replica) rollback() {
 	r.exec = 0
 	r.results = r.results[:0]
 	clear(r.kv)
-	clear(r.lastExec)
 }
 
 // sendAll puts the event's sends into the network and checks what sending can violate.
@@ -139,9 +162,6 @@ func (c *Checker) checkReplicaInvariants(r *replica, pre scalars, crash bool) {
 	case traces.StatusNormal, traces.StatusViewChange, traces.StatusRecovering:
 	default:
 		c.violate(TypeOK, []int{id}, "replica %d has status %q", r.id, r.status)
-	}
-	if r.lastNormalView > r.view {
-		c.violate(TypeOK, []int{id}, "replica %d has last-normal-view %d > view-number %d", r.id, r.lastNormalView, r.view)
 	}
 	if r.opNumber != len(r.log) {
 		c.violate(OpNumberIsLogLength, []int{id}, "replica %d has op-number %d but %d log entries", r.id, r.opNumber, len(r.log))
@@ -233,7 +253,7 @@ func (c *Checker) stepClient(e *traces.Event) {
 	if returns && !c.opts.SkipLinearizability {
 		c.hist.Return(e.Client, e.Msg.RequestNumber, e.Msg.Result, int64(e.Seq), c.curLine)
 	}
-	if e.Action == traces.ClientReceiveReply {
+	if returns {
 		c.acks.add(c, e.Msg)
 	}
 	cl.view, cl.requestNumber, cl.pending = st.View, st.RequestNumber, st.Pending

@@ -91,19 +91,23 @@ var mutations = []mutation{
 	}},
 	{"lost-acknowledged-write", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, is(traces.ClientReceiveReply))
-		// The primary's next event forgets its last log entry, which the client has seen.
+		acked := evs[i].Msg
+		// The primary's next event replaces the acknowledged entry in its log by another.
 		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Replica == 0 && e.State != nil })
-		pre := 0
+		var log []traces.Entry
 		for k := 0; k < j; k++ {
-			if evs[k].Replica == 0 && evs[k].State != nil {
-				pre = evs[k].State.OpNumber
+			if e := evs[k]; e.Replica == 0 && e.State != nil {
+				log = append(log[:e.State.LogKeep:e.State.LogKeep], e.State.LogAdd...)
 			}
 		}
-		s := evs[j].State
-		s.LogKeep, s.LogAdd, s.OpNumber = 0, []traces.Entry{}, 0
-		s.CommitNumber = 0
-		_ = pre
-		return evs, map[string]int{StepValidation: lineOf(j), AcknowledgedWriteNotLost: lineOf(j), CommitNumberMonotonic: lineOf(j)}, "state."
+		log = append(append([]traces.Entry{}, log[:evs[j].State.LogKeep]...), evs[j].State.LogAdd...)
+		for k := range log {
+			if log[k].Client == acked.Client && log[k].RequestNumber == acked.RequestNumber {
+				log[k].Value = "lost"
+			}
+		}
+		evs[j].State.LogKeep, evs[j].State.LogAdd = 0, log
+		return evs, map[string]int{StepValidation: lineOf(j), AcknowledgedWriteNotLost: lineOf(j)}, "state.log"
 	}},
 	{"divergent-backup-entry", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, func(e *traces.Event) bool {

@@ -49,7 +49,10 @@ type replica struct {
 	exec     int
 	kv       map[string]string
 	results  []string
-	lastExec map[int]int // client -> highest request number executed (ExactlyOnceExecution)
+	// execd[c] lists, ascending, the request numbers of client c this replica executed in its
+	// current life (VR.tla's executed[r], for ExactlyOnceExecution; a rollback of the service
+	// does not clear it, a Crash does).
+	execd map[int][]int32
 	// The client-table: ctLast[c] is the op-number of client c's latest entry in the log, and
 	// ctPrev[p-1] that of the client's entry before op-number p (0: none), so truncating the
 	// log restores the table in O(removed entries).
@@ -78,7 +81,7 @@ func (r *replica) resetVolatile(n int) {
 	r.exec = 0
 	r.kv = map[string]string{}
 	r.results = nil
-	r.lastExec = map[int]int{}
+	r.execd = map[int][]int32{}
 	r.ctLast = map[int]int{}
 	r.ctPrev = r.ctPrev[:0]
 	r.svcFrom = make([]bool, n)
