@@ -46,9 +46,9 @@ type replica struct {
 
 	// Service: kv is the result of executing log[:exec]; results[i] is log[i]'s result.
 	// After every event exec = min(commit, len(log)).
-	exec     int
-	kv       map[string]string
-	results  []string
+	exec    int
+	kv      map[string]string
+	results []string
 	// execd[c] lists, ascending, the request numbers of client c this replica executed in its
 	// current life (VR.tla's executed[r], for ExactlyOnceExecution; a rollback of the service
 	// does not clear it, a Crash does).
