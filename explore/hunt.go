@@ -39,7 +39,8 @@ type First struct {
 	Failure Failure `json:"failure"`
 	Events  int     `json:"events"` // events of its trace as found
 	// Shrunk is the failure of the smallest failing scenario found (the same check), with
-	// ShrunkEvents events; Also lists the other checks its trace fails.
+	// ShrunkEvents events. Also lists the other checks the trace as found fails (the shrunk
+	// trace may stop at the first violation, before the others show).
 	Shrunk       Failure  `json:"shrunk"`
 	ShrunkEvents int      `json:"shrunkEvents"`
 	Also         []string `json:"also"`
@@ -86,7 +87,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 		return nil, fmt.Errorf("seed %d: re-run gave %s, first run gave %s: the run is not deterministic", first.Seed, describe(best.Failure), first.Failure.Describe())
 	}
 	f.Shrunk, f.ShrunkEvents = *best.Failure, best.Events
-	f.Also = alsoFailed(best.Report, best.Failure)
+	f.Also = alsoFailed(orig.Report, &first.Failure)
 	h.First = f
 	if o.Dir != "" {
 		base := o.Prefix + fmt.Sprintf("seed-%d", first.Seed)

@@ -62,7 +62,7 @@ func (h *Hunt) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "              %s\n", f.Shrunk.Message)
 	}
 	if len(f.Also) > 0 {
-		fmt.Fprintf(&b, "  also fails  %s\n", strings.Join(f.Also, ", "))
+		fmt.Fprintf(&b, "  also fails  %s (as found)\n", strings.Join(f.Also, ", "))
 	}
 	if s := f.Saved; s != nil {
 		fmt.Fprintf(&b, "  trace       %s\n  scenario    %s\n  reproduce   %s\n  check       vrcheck check %s\n", s.Trace, s.Scenario, s.Command, shellQuote(s.Trace))
@@ -90,7 +90,7 @@ func checkText(f *Failure) string {
 // implementation.
 func (a *AllBugs) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "bug switch\tfound\tby check\tseeds\tevents\tshrunk\talso fails\n")
+	fmt.Fprintf(tw, "bug switch\tfound\tby check\tseeds\tevents\tshrunk\talso fails (as found)\n")
 	for _, b := range a.Bugs {
 		h := b.Hunt
 		if h.First == nil {

@@ -1,10 +1,12 @@
 package explore
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/vrcheck/vrcheck/checker"
 	"github.com/vrcheck/vrcheck/impl/sim"
+	"github.com/vrcheck/vrcheck/traces"
 )
 
 // DefaultShrinkRuns bounds the runs one shrink may take.
@@ -30,8 +32,9 @@ type candidate struct {
 // narrower delay spread and an earlier end of the faults; the first reduction that still fails
 // is taken and the list is tried again on it, until none is taken or maxRuns runs are spent
 // (0: DefaultShrinkRuns). Every reduction makes the scenario strictly smaller, so it ends. The
-// seed is kept: the simulator's choices still come from it. The result is the failing run with
-// the fewest events seen, re-run to keep its trace.
+// seed is kept: the simulator's choices still come from it. Last, a safety violation's run is
+// cut right after the violating event (maxTicks), so the trace ends there. The result is the
+// failing run with the fewest events seen.
 func Shrink(rn *Runner, sc sim.Scenario, want *Failure, maxRuns int) (*Shrunk, error) {
 	if maxRuns <= 0 {
 		maxRuns = DefaultShrinkRuns
@@ -43,24 +46,32 @@ func Shrink(rn *Runner, sc sim.Scenario, want *Failure, maxRuns int) (*Shrunk, e
 	if !want.same(orig.Failure) {
 		return nil, fmt.Errorf("seed %d: shrink: the scenario does not fail with %s (got %v)", sc.Seed, want.Describe(), describe(orig.Failure))
 	}
-	s := &Shrunk{Original: orig, Runs: 1}
+	s := &Shrunk{Original: orig, Runs: 1, Steps: []string{}}
 	cur, best := orig, orig
+	var steps []string // the reductions that led to cur
+	try := func(c candidate) (*Outcome, error) {
+		out, err := rn.Run(c.sc, true)
+		s.Runs++
+		if err != nil || !want.same(out.Failure) {
+			return nil, err
+		}
+		return out, nil
+	}
 	for s.Runs < maxRuns {
 		taken := false
 		for _, c := range candidates(cur.Scenario) {
 			if s.Runs >= maxRuns {
 				break
 			}
-			out, err := rn.Run(c.sc, false)
-			s.Runs++
+			out, err := try(c)
 			if err != nil {
 				return nil, err
 			}
-			if want.same(out.Failure) {
+			if out != nil {
 				cur, taken = out, true
-				s.Steps = append(s.Steps, c.what)
+				steps = append(steps, c.what)
 				if out.Events <= best.Events {
-					best = out
+					best, s.Steps = out, append([]string{}, steps...)
 				}
 				break
 			}
@@ -69,14 +80,46 @@ func Shrink(rn *Runner, sc sim.Scenario, want *Failure, maxRuns int) (*Shrunk, e
 			break
 		}
 	}
-	if best != orig {
-		if best, err = rn.Run(best.Scenario, true); err != nil {
+	if c, ok := cutAfterViolation(best); ok {
+		out, err := try(c)
+		if err != nil {
 			return nil, err
 		}
-		s.Runs++
+		if out != nil && out.Events < best.Events {
+			best, s.Steps = out, append(s.Steps, c.what)
+		}
 	}
 	s.Best = best
 	return s, nil
+}
+
+// cutAfterViolation is out's scenario stopped at the end of the tick of its first violation:
+// the run up to there is the same (maxTicks is only read to stop), so it fails the same way,
+// and the trace ends at the violation instead of running on to quiescence.
+func cutAfterViolation(out *Outcome) (candidate, bool) {
+	f := out.Failure
+	if f.Kind != Safety || f.Line < 2 {
+		return candidate{}, false
+	}
+	rd, err := traces.NewReader(bytes.NewReader(out.Trace), "shrink")
+	if err != nil {
+		return candidate{}, false
+	}
+	for {
+		e, err := rd.Next()
+		if err != nil {
+			return candidate{}, false
+		}
+		if rd.Line() == f.Line {
+			c := out.Scenario
+			c.Bugs = append([]string{}, c.Bugs...)
+			if e.Tick+1 >= c.MaxTicks {
+				return candidate{}, false
+			}
+			c.MaxTicks = e.Tick + 1
+			return candidate{fmt.Sprintf("stop at tick %d, right after the violation", e.Tick), c}, true
+		}
+	}
 }
 
 // same is Same, and for step validation also the same action: the shrunk trace must show the
