@@ -260,3 +260,12 @@ func TestFailingRunsSaved(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, ents, 1)
 }
+
+// The README documents every CSV column.
+func TestREADMEListsEveryColumn(t *testing.T) {
+	data, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	for _, c := range Columns() {
+		assert.Contains(t, string(data), "`"+c.Name+"`", "README.md does not document column %s", c.Name)
+	}
+}

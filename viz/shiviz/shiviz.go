@@ -6,8 +6,8 @@
 // that parses the log (Regexp below); line 2, the regular expression that separates several
 // executions, empty here; then the log, two lines per event:
 //
-//	r1 {"c0":1,"r0":2,"r1":2} 7 42
-//	ReceivePrepare PREPARE#12 from r0 (view 0 op 1 commit 0) -> normal view 0 op 1 commit 0
+//	r1 {"r0":2,"r1":2,"c0":1} 7 42
+//	ReceivePrepare PREPARE#12 from r0 to r1 (view 0 op 1 commit 0); sends PREPAREOK#15 to r0 -> normal view 0 op 1 commit 0
 //
 // The first line is the host, its vector clock (JSON, zero entries left out) and two fields
 // ShiViz shows beside the event, the tick and the trace line; the second is the event text.
