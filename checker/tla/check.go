@@ -81,12 +81,15 @@ type checker struct {
 	perms       []perm
 	view        node
 	deadlock    bool
-	seen        map[uint64]uint64
-	nvars       int
+	seen        *fpSet
+	// counters for progress reports
+	generated, expanded, levelSize, levelBase, depth atomic.Int64
+	nvars                                            int
 }
 
 type cand struct {
 	vals   []Value
+	vh     []uint64 // per-variable hashes (without VIEW or SYMMETRY)
 	fp     uint64
 	parent uint64
 	i, j   int32
@@ -134,7 +137,7 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 	if opts.ProgressEvery == 0 {
 		opts.ProgressEvery = time.Minute
 	}
-	ck := &checker{m: m, opts: opts, seen: map[uint64]uint64{}, nvars: len(m.vars)}
+	ck := &checker{m: m, opts: opts, seen: newFPSet(), nvars: len(m.vars)}
 	if err := m.bind(cfg); err != nil {
 		return nil, err
 	}
@@ -412,6 +415,8 @@ func levelOf(n node) int {
 
 func (ck *checker) newCtx() *ctx { return &ctx{m: ck.m, out: ck.m.Out} }
 
+func (ck *checker) plainFP() bool { return ck.view == nil && len(ck.perms) == 0 }
+
 // fp fingerprints a state, canonicalised under VIEW and SYMMETRY.
 func (ck *checker) fp(c *ctx, vals []Value) uint64 {
 	if ck.view != nil {
@@ -533,10 +538,13 @@ func (ck *checker) run() (*Result, error) {
 				return false
 			}
 			fp := ck.fp(c, vals)
-			if _, ok := ck.seen[fp]; ok {
+			var vh []uint64
+			if ck.plainFP() {
+				vh = varHashes(vals, nil, nil)
+			}
+			if !ck.seen.offer(fp, fpEntry{level: 1, key: uint64(res.Generated)}) {
 				return false
 			}
-			ck.seen[fp] = 0
 			if name, err := ck.checkInvs(c, vals, ck.invs); name != "" || err != nil {
 				viol = &violCand{kind: "invariant", name: name, err: err, fp: fp}
 				if err != nil {
@@ -551,23 +559,40 @@ func (ck *checker) run() (*Result, error) {
 				}
 				return true
 			}
-			level = append(level, cand{vals: vals, fp: fp})
+			level = append(level, cand{vals: vals, vh: vh, fp: fp})
 			return false
 		})
 	}()
 	if initErr != nil {
 		return nil, fmt.Errorf("evaluating the initial predicate: %w", initErr)
 	}
-	res.Distinct = int64(len(ck.seen))
+	res.Distinct = int64(ck.seen.len())
+	ck.generated.Store(res.Generated)
 	ck.printf("Finished computing initial states: %d distinct state%s generated.\n", res.Distinct, plural(res.Distinct))
 	if len(level) > 0 || viol != nil {
 		res.Depth = 1
 	}
-	lastProgress := time.Now()
+	var done chan struct{}
+	if ck.opts.Progress != nil {
+		done = make(chan struct{})
+		defer close(done)
+		go func() {
+			t := time.NewTicker(ck.opts.ProgressEvery)
+			defer t.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-t.C:
+					ck.progress(start)
+				}
+			}
+		}()
+	}
 	for viol == nil && len(level) > 0 {
 		var next []cand
 		next, viol = ck.step(level, res)
-		res.Distinct = int64(len(ck.seen))
+		res.Distinct = int64(ck.seen.len())
 		if viol != nil {
 			res.Left = int64(len(level)-int(viol.i)-1) + int64(len(next))
 			if res.Left < 0 {
@@ -578,10 +603,6 @@ func (ck *checker) run() (*Result, error) {
 			res.Depth++
 		}
 		level = next
-		if ck.opts.Progress != nil && time.Since(lastProgress) >= ck.opts.ProgressEvery {
-			lastProgress = time.Now()
-			ck.progress(res, int64(len(level)), start)
-		}
 	}
 	res.Elapsed = time.Since(start)
 	if viol != nil {
@@ -607,11 +628,14 @@ func (ck *checker) printf(format string, args ...any) {
 	}
 }
 
-func (ck *checker) progress(res *Result, left int64, start time.Time) {
+// progress prints TLC's periodic line from counters the workers update.
+func (ck *checker) progress(start time.Time) {
 	mins := time.Since(start).Minutes()
+	gen, dist := ck.generated.Load(), int64(ck.seen.len())
+	left := ck.levelSize.Load() - ck.expanded.Load() + (dist - ck.levelBase.Load())
 	fmt.Fprintf(ck.opts.Progress, "Progress(%d) at %s: %s states generated (%s s/min), %s distinct states found (%s ds/min), %s states left on queue.\n",
-		res.Depth, time.Now().Format("2006-01-02 15:04:05"), group(res.Generated), group(int64(float64(res.Generated)/mins)),
-		group(res.Distinct), group(int64(float64(res.Distinct)/mins)), group(left))
+		ck.depth.Load(), time.Now().Format("2006-01-02 15:04:05"), group(gen), group(int64(float64(gen)/mins)),
+		group(dist), group(int64(float64(dist)/mins)), group(max(left, 0)))
 }
 
 func group(n int64) string {
@@ -638,6 +662,10 @@ type chunkRes struct {
 func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 	nchunks := (len(level) + chunk - 1) / chunk
 	results := make([]chunkRes, nchunks)
+	ck.levelSize.Store(int64(len(level)))
+	ck.expanded.Store(0)
+	ck.levelBase.Store(int64(ck.seen.len()))
+	ck.depth.Store(int64(res.Depth))
 	var nextChunk atomic.Int64
 	var wg sync.WaitGroup
 	workers := ck.opts.Workers
@@ -657,6 +685,8 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 				}
 				lo, hi := k*chunk, min((k+1)*chunk, len(level))
 				ck.expand(c, ec, level, lo, hi, &results[k])
+				ck.expanded.Add(int64(hi - lo))
+				ck.generated.Add(results[k].generated)
 			}
 		}()
 	}
@@ -671,11 +701,10 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 			viol = r.viol
 		}
 		for _, cd := range r.cands {
-			if _, ok := ck.seen[cd.fp]; ok {
-				continue
+			// keep only the earliest discovery of each state
+			if e, _ := ck.seen.get(cd.fp); e.key == orderKey(cd.i, cd.j) {
+				next = append(next, cd)
 			}
-			ck.seen[cd.fp] = cd.parent
-			next = append(next, cd)
 		}
 	}
 	if len(ck.invs) > 0 && len(next) > 0 {
@@ -686,9 +715,12 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 	return next, viol
 }
 
-func (ck *checker) expand(c, ec *ctx, level []cand, lo, hi int, r *chunkRes) {
+func orderKey(i, j int32) uint64 { return uint64(i)<<32 | uint64(uint32(j)) }
+
+func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
+	level := int32(c.level + 1)
 	for i := lo; i < hi; i++ {
-		s := level[i]
+		s := states[i]
 		if r.viol != nil && r.viol.i < int32(i) {
 			return
 		}
@@ -715,11 +747,18 @@ func (ck *checker) expand(c, ec *ctx, level []cand, lo, hi int, r *chunkRes) {
 				if !ck.actionOK(c, s.vals, t) || !ck.inModel(c, t) {
 					return false
 				}
-				fp := ck.fp(c, t)
-				if _, ok := ck.seen[fp]; ok {
+				var fp uint64
+				var vh []uint64
+				if s.vh != nil {
+					vh = varHashes(t, s.vals, s.vh)
+					fp = combine(vh)
+				} else {
+					fp = ck.fp(c, t)
+				}
+				if !ck.seen.offer(fp, fpEntry{parent: s.fp, key: orderKey(int32(i), j), level: level}) {
 					return false
 				}
-				r.cands = append(r.cands, cand{vals: t, fp: fp, parent: s.fp, i: int32(i), j: j})
+				r.cands = append(r.cands, cand{vals: t, vh: vh, fp: fp, parent: s.fp, i: int32(i), j: j})
 				return false
 			})
 			return nil
@@ -833,7 +872,8 @@ func (ck *checker) trace(end uint64) (steps []TraceStep, err error) {
 	var chain []uint64
 	for fp := end; ; {
 		chain = append(chain, fp)
-		p, ok := ck.seen[fp]
+		e, ok := ck.seen.get(fp)
+		p := e.parent
 		if !ok {
 			return nil, fmt.Errorf("internal error: state %x not found while rebuilding the trace", fp)
 		}

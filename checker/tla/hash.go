@@ -88,10 +88,40 @@ func (h *hasher) sum() uint64 {
 	return x
 }
 
+func valueHash(v Value) uint64 {
+	h := hasher{h: 0x9876543}
+	h.value(v)
+	return h.h
+}
+
+// fingerprint hashes a state as a combination of per-variable hashes, so
+// a successor can reuse the hashes of the variables an action left alone.
 func fingerprint(vals []Value) uint64 {
 	h := hasher{h: 0x1234567}
 	for _, v := range vals {
-		h.value(v)
+		h.word(valueHash(v))
+	}
+	return h.sum()
+}
+
+// varHashes computes per-variable hashes, reusing those of a parent state
+// for values it shares (the same pointer or scalar).
+func varHashes(vals, parent []Value, phash []uint64) []uint64 {
+	out := make([]uint64, len(vals))
+	for i, v := range vals {
+		if phash != nil && v == parent[i] {
+			out[i] = phash[i]
+		} else {
+			out[i] = valueHash(v)
+		}
+	}
+	return out
+}
+
+func combine(vh []uint64) uint64 {
+	h := hasher{h: 0x1234567}
+	for _, x := range vh {
+		h.word(x)
 	}
 	return h.sum()
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -127,6 +128,9 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	file := pos[0]
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400) // states are long-lived; trade memory for less GC work
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
