@@ -159,9 +159,10 @@ func (c *Checker) receiveRequest(r *replica, m *traces.Message, eff *effect) {
 	switch {
 	case m.RequestNumber > rn:
 		s.opNumber++
-		ent := traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: m.Op, Key: m.Key, Value: m.Value}
-		eff.logAdd = []traces.Entry{ent}
-		c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: s.opNumber, CommitNumber: s.commit, Entry: &ent})
+		// Scratch, not allocated: the expected effect lives only until the event is compared.
+		c.scratch[0] = traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: m.Op, Key: m.Key, Value: m.Value}
+		eff.logAdd = c.scratch[:1]
+		c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: s.opNumber, CommitNumber: s.commit, Entry: &c.scratch[0]})
 	case m.RequestNumber == rn && pos <= s.commit:
 		if res, ok := r.result(pos); ok {
 			c.send(r, m.Client, traces.Message{Type: traces.Reply, View: s.view, Client: m.Client, RequestNumber: rn, Result: res})
@@ -176,7 +177,8 @@ func (c *Checker) receivePrepare(r *replica, m *traces.Message, eff *effect) {
 		c.send(r, c.primary(m.View), traces.Message{Type: traces.GetState, View: m.View, OpNumber: s.commit, Replica: r.id})
 	case s.status != traces.StatusNormal || c.primary(s.view) == r.id || m.View != s.view:
 	case m.OpNumber == s.opNumber+1:
-		eff.logAdd = []traces.Entry{*m.Entry}
+		c.scratch[0] = *m.Entry
+		eff.logAdd = c.scratch[:1]
 		s.opNumber++
 		c.send(r, c.primary(s.view), traces.Message{Type: traces.PrepareOk, View: s.view, OpNumber: s.opNumber, Replica: r.id})
 		s.commit = max(s.commit, min(m.CommitNumber, s.opNumber))
@@ -258,7 +260,8 @@ func (c *Checker) fthLargestPrepareOk(r *replica) int {
 // replies sends the REPLYs of entries from+1..to of log, executed on top of r's service.
 func (c *Checker) replies(r *replica, view int, log []traces.Entry, from, to int) {
 	// r's service has executed r.log[:r.exec]; in a correct run log agrees with it there.
-	res := r.preview(log, r.exec, to)
+	res := r.preview(log, r.exec, to, c.results)
+	c.results = res
 	for i, x := range res {
 		if r.exec+i < from {
 			continue

@@ -83,6 +83,8 @@ type Checker struct {
 	lastTick     int
 	lastLine     int
 	exp          []traces.Message // scratch: the messages the current action must send
+	scratch      [1]traces.Entry  // scratch: the entry the current action appends
+	results      []string         // scratch for replica.preview
 	verdicts     map[string]*Verdict
 	mismatches   []Mismatch
 	nMismatch    int

@@ -139,15 +139,18 @@ func apply(kv map[string]string, e *traces.Entry) string {
 // preview returns the results of entries from+1..to of log (1-based op-numbers), executed on
 // top of r's service, which must have executed log[:from] (the caller's duty; in a correct
 // run the new log agrees with r's committed prefix). r is not changed.
-func (r *replica) preview(log []traces.Entry, from, to int) []string {
+func (r *replica) preview(log []traces.Entry, from, to int, out []string) []string {
+	out = out[:0]
 	if to > len(log) {
 		to = len(log)
 	}
 	if to <= from {
-		return nil
+		return out
+	}
+	if to == from+1 { // the usual case: one entry, no overlay needed
+		return append(out, r.kv[log[from].Key])
 	}
 	overlay := map[string]string{}
-	out := make([]string, 0, to-from)
 	for p := from + 1; p <= to; p++ {
 		e := &log[p-1]
 		old, ok := overlay[e.Key]
