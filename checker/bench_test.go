@@ -221,3 +221,63 @@ func BenchmarkCheckFile(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
+
+// commitRound appends a SendCommit and its two receipts: traffic that leaves the spec state
+// unchanged (no new operation).
+func (g *normalGen) commitRound() {
+	n := g.op
+	c1 := g.msg(traces.Message{Type: traces.Commit, From: 0, To: 1, CommitNumber: n})
+	c2 := g.msg(traces.Message{Type: traces.Commit, From: 0, To: 2, CommitNumber: n})
+	g.emit(&traces.Event{Action: traces.SendCommit, Replica: 0, Client: -1, Sent: []traces.Message{c1, c2}, State: g.state(n, n, n, nil)})
+	g.emit(&traces.Event{Action: traces.ReceiveCommit, Replica: 1, Client: -1, Msg: &c1, State: g.state(n, n, n, nil)})
+	g.emit(&traces.Event{Action: traces.ReceiveCommit, Replica: 2, Client: -1, Msg: &c2, State: g.state(n, n, n, nil)})
+}
+
+// BenchmarkStepSteadyState shows that the checker's memory follows the spec state, not the
+// trace: after 1,000 requests, 1,000,000 events of COMMIT traffic leave the heap as it was
+// after the first 100,000 of them.
+func BenchmarkStepSteadyState(b *testing.B) {
+	heapNow := func() float64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return float64(ms.HeapInuse) / (1 << 20)
+	}
+	var at100k, at1M float64
+	for it := 0; it < b.N; it++ {
+		g := newNormalGen(8)
+		c, err := New(g.header(), "bench", Options{SkipLinearizability: true})
+		require.NoError(b, err)
+		line := 1
+		step := func(evs []*traces.Event) {
+			for _, e := range evs {
+				line++
+				if err := c.Step(line, e); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		step(g.next(7000))
+		for done := 0; done < benchEvents; {
+			g.out = g.out[:0]
+			for len(g.out) < 3000 {
+				g.commitRound()
+			}
+			step(g.out)
+			done += len(g.out)
+			if done == 99000 {
+				b.StopTimer()
+				at100k = heapNow()
+				b.StartTimer()
+			}
+		}
+		b.StopTimer()
+		at1M = heapNow()
+		if !c.Finish().OK() {
+			b.Fatal("synthetic trace rejected")
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(at100k, "heapMB@100k")
+	b.ReportMetric(at1M, "heapMB@1M")
+}
