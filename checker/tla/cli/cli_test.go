@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := Run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestHelpAndUsage(t *testing.T) {
+	if code, out, _ := run("--help"); code != 0 || !strings.Contains(out, "tla check") {
+		t.Errorf("help: %d %q", code, out)
+	}
+	if code, _, _ := run(); code != 2 {
+		t.Errorf("no args: %d", code)
+	}
+	if code, _, _ := run("frobnicate"); code != 2 {
+		t.Errorf("unknown command: %d", code)
+	}
+	if code, _, _ := run("check"); code != 2 {
+		t.Errorf("check without file: %d", code)
+	}
+	if code, _, _ := run("check", "-nope", "x.tla"); code != 2 {
+		t.Errorf("bad flag: %d", code)
+	}
+}
+
+func TestParse(t *testing.T) {
+	code, out, errs := run("parse", "../testdata/TwoPhase.tla")
+	if code != 0 || errs != "" {
+		t.Fatalf("parse: %d %s", code, errs)
+	}
+	want := "Parsing file ../testdata/TwoPhase.tla\nSemantic processing of module TwoPhase\n"
+	if out != want {
+		t.Errorf("output %q, want %q", out, want)
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "Bad.tla")
+	os.WriteFile(bad, []byte("---- MODULE Bad ----\nEXTENDS Naturals\nA == 1 +\n====\n"), 0o644)
+	code, _, errs = run("parse", bad)
+	if code != 2 || !strings.Contains(errs, "Bad.tla:4:1: unexpected ====") {
+		t.Errorf("syntax error: %d %q", code, errs)
+	}
+	sem := filepath.Join(dir, "Sem.tla")
+	os.WriteFile(sem, []byte("---- MODULE Sem ----\nEXTENDS Naturals\nA == B + 1\n====\n"), 0o644)
+	code, _, errs = run("parse", sem)
+	if code != 2 || !strings.Contains(errs, "Sem.tla:3:6: Unknown operator: `B'.") {
+		t.Errorf("semantic error: %d %q", code, errs)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	code, out, errs := run("check", "-workers", "2", "../testdata/TwoPhase.tla")
+	if code != 0 {
+		t.Fatalf("check: %d\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{
+		"Model checking completed. No error has been found.\n",
+		"1146 states generated, 288 distinct states found, 0 states left on queue.\n",
+		"The depth of the complete state graph search is 11.\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	code, out, _ = run("check", "../testdata/Violate.tla")
+	if code != 1 || !strings.Contains(out, "Error: Invariant Small is violated.\nError: The behavior up to this point is:\nState 1: <Initial predicate>\n/\\ x = 0\n/\\ y = 0\n") {
+		t.Errorf("violation: %d\n%s", code, out)
+	}
+	code, out, _ = run("check", "-config", "../testdata/CounterDeadlock.cfg", "../testdata/Counter.tla")
+	if code != 1 || !strings.Contains(out, "Error: Deadlock reached.") {
+		t.Errorf("deadlock: %d\n%s", code, out)
+	}
+	code, out, _ = run("check", "../testdata/Counter.tla", "-config", "../testdata/CounterDeadlock.cfg", "-deadlock")
+	if code != 0 || !strings.Contains(out, "4 states generated, 4 distinct states found") {
+		t.Errorf("-deadlock: %d\n%s", code, out)
+	}
+	code, _, errs = run("check", "-config", "missing.cfg", "../testdata/Counter.tla")
+	if code != 2 || !strings.Contains(errs, "missing.cfg") {
+		t.Errorf("missing config: %d %q", code, errs)
+	}
+}
