@@ -376,6 +376,11 @@ func (c *Checker) Finish() *Report {
 		case lin.Illegal:
 			lv.Status, lv.Violations = Fail, 1
 			lv.Message = fmt.Sprintf("the history of %d operations (%d pending) is not linearizable; keys %q", res.Ops, res.Pending, res.Keys)
+			if o := res.First; o != nil {
+				lv.Line, lv.Action, lv.Clients = o.ReturnLine, "ClientReceiveReply", []int{o.Client}
+				lv.Message += fmt.Sprintf("; first at the return of client %d's request %d, %s (called at line %d)",
+					o.Client, o.RequestNumber, lin.Model.DescribeOperation(o.Input, o.Output), o.CallLine)
+			}
 		default:
 			lv.Status = Unknown
 			lv.Message = fmt.Sprintf("porcupine did not decide within %v (%d operations): not a pass", c.opts.LinTimeout, res.Ops)

@@ -61,7 +61,7 @@ var mutations = []mutation{
 	{"reply-altered-in-flight", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, is(traces.ClientReceiveReply))
 		evs[i].Msg.Result = "never-written"
-		return evs, map[string]int{StepValidation: lineOf(i), Linearizability: 0}, "altered in flight"
+		return evs, map[string]int{StepValidation: lineOf(i), Linearizability: lineOf(i)}, "altered in flight"
 	}},
 	{"non-linearizable-reply", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, committing)
@@ -69,7 +69,7 @@ var mutations = []mutation{
 		evs[i].Sent[0].Result = "never-written"
 		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Msg != nil && e.Msg.ID == id })
 		evs[j].Msg.Result = "never-written"
-		return evs, map[string]int{StepValidation: lineOf(i), RepliesMatchService: lineOf(i), Linearizability: 0}, "result"
+		return evs, map[string]int{StepValidation: lineOf(i), RepliesMatchService: lineOf(i), Linearizability: lineOf(j)}, "result"
 	}},
 	{"fabricated-message", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, is(traces.ReceivePrepare))

@@ -112,6 +112,9 @@ type Result struct {
 	Pending int
 	// Keys lists, for an illegal history, the keys whose sub-history is not linearizable.
 	Keys []string
+	// First is, for an illegal history, the operation of the first such key whose return
+	// first makes the history non-linearizable (nil if that could not be decided in time).
+	First *Op
 
 	info    porcupine.LinearizationInfo
 	verbose bool
@@ -142,6 +145,9 @@ func Check(ops []Op, timeout time.Duration, verbose bool) *Result {
 	case porcupine.Illegal:
 		res.Verdict = Illegal
 		res.Keys = illegalKeys(ops, timeout)
+		if len(res.Keys) > 0 {
+			res.First = firstIllegal(ops, res.Keys[0], timeout)
+		}
 	default:
 		res.Verdict = Unknown
 	}
@@ -162,6 +168,46 @@ func illegalKeys(ops []Op, timeout time.Duration) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// firstIllegal finds the completed operation on key whose return makes the history first
+// non-linearizable: the shortest prefix (in time) that is illegal, with every operation still
+// running at its end taken as pending. Prefixes only get worse as they grow, so a binary
+// search over return times needs O(log n) checks.
+func firstIllegal(ops []Op, key string, timeout time.Duration) *Op {
+	var sub []Op
+	for _, o := range ops {
+		if o.Input.Key == key {
+			sub = append(sub, o)
+		}
+	}
+	var done []int // indices of completed ops, by return time
+	for i, o := range sub {
+		if !o.Output.Pending {
+			done = append(done, i)
+		}
+	}
+	sort.Slice(done, func(a, b int) bool { return sub[done[a]].Return < sub[done[b]].Return })
+	illegalAt := func(t int64) bool {
+		var h []porcupine.Operation
+		for _, o := range sub {
+			if o.Call > t {
+				continue
+			}
+			out, ret := o.Output, o.Return
+			if ret > t {
+				out, ret = Output{Pending: true}, t+1
+			}
+			h = append(h, porcupine.Operation{ClientId: o.Client, Input: o.Input, Call: o.Call, Output: out, Return: ret})
+		}
+		return porcupine.CheckOperationsTimeout(Model, h, timeout) == porcupine.Illegal
+	}
+	i := sort.Search(len(done), func(i int) bool { return illegalAt(sub[done[i]].Return) })
+	if i == len(done) {
+		return nil
+	}
+	o := sub[done[i]]
+	return &o
 }
 
 // CanVisualize reports whether Visualize has what it needs.
