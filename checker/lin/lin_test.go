@@ -11,9 +11,9 @@ import (
 // op is a compact history row: client, operation, key, value, result ("?" pending), call and
 // return times.
 type op struct {
-	c                       int
+	c                        int
 	kind, key, value, result string
-	call, ret               int64
+	call, ret                int64
 }
 
 func history(rows []op) *History {
