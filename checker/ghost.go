@@ -95,13 +95,6 @@ type acks struct {
 
 func (a *acks) entry(p int) *traces.Entry { return &a.g.log[p-1] }
 
-func (a *acks) get(p int) *ack {
-	if p < 1 || p > len(a.at) || !a.at[p-1].ok {
-		return nil
-	}
-	return &a.at[p-1]
-}
-
 func holds(r *replica, p int, e *traces.Entry) bool {
 	return p <= len(r.log) && r.log[p-1] == *e
 }
