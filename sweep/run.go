@@ -160,6 +160,9 @@ func execute(r *Run, p Point, opts Options) {
 			r.CheckErr = err.Error()
 		} else {
 			r.Verdicts = make([]string, len(Checks))
+			// The first failure is the one at the earliest line; one without a line
+			// (linearizability) comes last.
+			var first *checker.Verdict
 			for i, c := range Checks {
 				v, ok := rep.Verdict(c)
 				if !ok {
@@ -167,16 +170,20 @@ func execute(r *Run, p Point, opts Options) {
 					continue
 				}
 				r.Verdicts[i] = v.Status
-				if r.FirstFailure == "" && v.Status != checker.Pass && v.Status != checker.Skipped {
-					r.FirstFailure = fmt.Sprintf("%s %s", c, v.Status)
-					if v.Line > 0 {
-						r.FirstFailure += fmt.Sprintf(" at line %d", v.Line)
-					}
-					if v.Message != "" {
-						r.FirstFailure += ": " + v.Message
-					}
-					r.FailLine, r.FailMessage = v.Line, c+": "+v.Message
+				if v.Status != checker.Pass && v.Status != checker.Skipped &&
+					(first == nil || (v.Line > 0 && (first.Line == 0 || v.Line < first.Line))) {
+					first = &v
 				}
+			}
+			if v := first; v != nil {
+				r.FirstFailure = fmt.Sprintf("%s %s", v.Check, v.Status)
+				if v.Line > 0 {
+					r.FirstFailure += fmt.Sprintf(" at line %d", v.Line)
+				}
+				if v.Message != "" {
+					r.FirstFailure += ": " + v.Message
+				}
+				r.FailLine, r.FailMessage = v.Line, v.Check+" "+v.Status+": "+v.Message
 			}
 		}
 	}

@@ -401,6 +401,8 @@
     if (D.markRow >= 0) {
       note.hidden = false;
       note.textContent = "line " + D.mark.line + ": " + (D.mark.message || "violation");
+      note.title = "click to hide";
+      note.addEventListener("click", (ev) => { ev.stopPropagation(); note.hidden = true; });
       $("toMark").hidden = false;
       $("toMark").addEventListener("click", () => scrollToRow(D.markRow, true));
     } else {
