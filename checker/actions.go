@@ -39,9 +39,7 @@ func (c *Checker) stepReplica(e *traces.Event) {
 		c.receiveDoViewChange(r, m, &eff)
 	case traces.ReceiveStartView:
 		if s.status != traces.StatusRecovering && (m.View > s.view || m.View == s.view && s.status == traces.StatusViewChange) {
-			if m.View > s.view {
-				r.clearViewBookkeeping()
-			}
+			r.clearViewBookkeeping()
 			eff.logKeep, eff.logAdd = 0, m.Log
 			s.opNumber, s.view, s.status, s.lastNormalView = m.OpNumber, m.View, traces.StatusNormal, m.View
 			s.commit = max(s.commit, m.CommitNumber)
@@ -69,6 +67,9 @@ func (c *Checker) stepReplica(e *traces.Event) {
 		if s.status != traces.StatusRecovering && m.FromOpNumber <= s.opNumber &&
 			(m.View == s.view && s.status == traces.StatusNormal && m.OpNumber > s.opNumber ||
 				m.View > s.view && m.FromOpNumber <= s.commit) {
+			if m.View > s.view {
+				r.clearViewBookkeeping()
+			}
 			eff.logKeep, eff.logAdd = min(m.FromOpNumber, len(r.log)), m.Log
 			s.opNumber, s.view, s.status, s.lastNormalView = m.OpNumber, m.View, traces.StatusNormal, m.View
 			s.commit = max(s.commit, m.CommitNumber)
@@ -342,9 +343,7 @@ func (c *Checker) tryStartView(r *replica, eff *effect) {
 	old := s.commit
 	eff.logKeep, eff.logAdd = 0, best.Log
 	s.opNumber, s.commit, s.status, s.lastNormalView = len(best.Log), commit, traces.StatusNormal, s.view
-	for i := range r.prepOK {
-		r.prepOK[i] = -1
-	}
+	r.clearViewBookkeeping()
 	c.sendOthers(r, traces.Message{Type: traces.StartView, View: s.view, Log: best.Log, OpNumber: s.opNumber, CommitNumber: s.commit})
 	c.replies(r, s.view, best.Log, old, s.commit)
 }
