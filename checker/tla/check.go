@@ -137,6 +137,11 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 	if opts.ProgressEvery == 0 {
 		opts.ProgressEvery = time.Minute
 	}
+	if m.Out != nil {
+		if _, ok := m.Out.(*syncWriter); !ok {
+			m.Out = &syncWriter{w: m.Out}
+		}
+	}
 	ck := &checker{m: m, opts: opts, seen: newFPSet(), nvars: len(m.vars)}
 	if err := m.bind(cfg); err != nil {
 		return nil, err
@@ -934,4 +939,16 @@ func FormatTrace(w io.Writer, steps []TraceStep) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// syncWriter serialises Print output from parallel workers.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

@@ -83,7 +83,7 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		ne := x.baseEnv(e)
 		for i, a := range x.args {
 			if x.lazy[i] {
-				ne = push(ne, &thunk{n: a, c: c, e: e, primed: c.primed})
+				ne = push(ne, &thunk{n: a, e: e, primed: c.primed})
 			} else {
 				ne = push(ne, a.eval(c, e))
 			}

@@ -59,37 +59,45 @@ type env struct {
 	up *env
 }
 
-func (e *env) get(depth int) Value {
+func (e *env) get(c *ctx, depth int) Value {
 	for ; depth > 0; depth-- {
 		e = e.up
 	}
 	if t, ok := e.v.(*thunk); ok {
-		return t.force()
+		return t.force(c)
 	}
 	return e.v
 }
 
 func push(e *env, v Value) *env { return &env{v: v, up: e} }
 
-// thunk is a lazily evaluated, memoised value (LET definitions, action-level arguments).
+// thunk is a lazily evaluated value (LET definitions, action-level
+// arguments). Only thunks without primes are memoised: an action's
+// branches assign primed variables differently.
 type thunk struct {
 	n      node
-	c      *ctx
 	e      *env
 	primed bool
+	memo   bool
 	done   bool
 	v      Value
 }
 
-func (t *thunk) force() Value {
-	if !t.done {
-		saved := t.c.primed
-		t.c.primed = t.primed
-		t.v = t.n.eval(t.c, t.e)
-		t.c.primed = saved
-		t.done = true
+func (t *thunk) force(c *ctx) Value {
+	if c.primed && !t.primed {
+		return t.n.eval(c, t.e) // v' for v == e means e'
 	}
-	return t.v
+	if t.done {
+		return t.v
+	}
+	saved := c.primed
+	c.primed = t.primed
+	v := t.n.eval(c, t.e)
+	c.primed = saved
+	if t.memo {
+		t.v, t.done = v, true
+	}
+	return v
 }
 
 // Closure is an operator value: a definition with its environment, or a builtin.
@@ -248,7 +256,7 @@ type envRef struct {
 	name  string
 }
 
-func (n *envRef) eval(_ *ctx, e *env) Value { return e.get(n.depth) }
+func (n *envRef) eval(c *ctx, e *env) Value { return e.get(c, n.depth) }
 
 // constRef reads a CONSTANT's value from the model.
 type constRef struct {
@@ -288,7 +296,7 @@ func (n *call) eval(c *ctx, e *env) Value {
 	}
 	for i, a := range n.args {
 		if n.lazy[i] {
-			ne = push(ne, &thunk{n: a, c: c, e: e, primed: c.primed})
+			ne = push(ne, &thunk{n: a, e: e, primed: c.primed})
 		} else {
 			ne = push(ne, a.eval(c, e))
 		}
@@ -380,7 +388,7 @@ func (n *letIn) bind(c *ctx, e *env) *env {
 	for _, d := range n.defs {
 		ne := &env{up: e}
 		if d.zero {
-			ne.v = &thunk{n: d.def.body, c: c, e: ne, primed: c.primed}
+			ne.v = &thunk{n: d.def.body, e: ne, primed: c.primed, memo: d.def.level < lvlAction}
 		} else {
 			ne.v = &Closure{def: d.def, env: ne}
 		}
