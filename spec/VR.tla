@@ -156,22 +156,22 @@ CommitMsg(from, to, v, k) ==
     [type |-> "COMMIT", from |-> from, to |-> to, view |-> v, commitNumber |-> k]
 StartViewChangeMsg(from, to, v, i) ==
     [type |-> "STARTVIEWCHANGE", from |-> from, to |-> to, view |-> v, replica |-> i]
-DoViewChangeMsg(from, to, v, l, vv, n, k, i) ==
-    [type |-> "DOVIEWCHANGE", from |-> from, to |-> to, view |-> v, log |-> l,
+DoViewChangeMsg(from, to, v, lg, vv, n, k, i) ==
+    [type |-> "DOVIEWCHANGE", from |-> from, to |-> to, view |-> v, log |-> lg,
      lastNormalView |-> vv, opNumber |-> n, commitNumber |-> k, replica |-> i]
-StartViewMsg(from, to, v, l, n, k) ==
-    [type |-> "STARTVIEW", from |-> from, to |-> to, view |-> v, log |-> l,
+StartViewMsg(from, to, v, lg, n, k) ==
+    [type |-> "STARTVIEW", from |-> from, to |-> to, view |-> v, log |-> lg,
      opNumber |-> n, commitNumber |-> k]
 RecoveryMsg(from, to, i, x) ==
     [type |-> "RECOVERY", from |-> from, to |-> to, replica |-> i, nonce |-> x]
-RecoveryResponseMsg(from, to, v, x, l, n, k, j) ==
+RecoveryResponseMsg(from, to, v, x, lg, n, k, j) ==
     [type |-> "RECOVERYRESPONSE", from |-> from, to |-> to, view |-> v, nonce |-> x,
-     log |-> l, opNumber |-> n, commitNumber |-> k, replica |-> j]
+     log |-> lg, opNumber |-> n, commitNumber |-> k, replica |-> j]
 GetStateMsg(from, to, v, n, i) ==
     [type |-> "GETSTATE", from |-> from, to |-> to, view |-> v, opNumber |-> n, replica |-> i]
-NewStateMsg(from, to, v, n0, l, n, k, i) ==
+NewStateMsg(from, to, v, n0, lg, n, k, i) ==
     [type |-> "NEWSTATE", from |-> from, to |-> to, view |-> v, fromOpNumber |-> n0,
-     log |-> l, opNumber |-> n, commitNumber |-> k, replica |-> i]
+     log |-> lg, opNumber |-> n, commitNumber |-> k, replica |-> i]
 
 EntryOf(m) == [client |-> m.client, requestNumber |-> m.requestNumber, op |-> m.op,
                key |-> m.key, value |-> m.value]
@@ -490,11 +490,17 @@ ReceiveStartView(r, m) ==
              \/ m.view = viewNumber[r] /\ status[r] = "view-change"
              \/ m.view = viewNumber[r] /\ status[r] = "normal" /\ Bug("late-startview")
        THEN LET old == commitNumber[r]
-                k == IF Bug("commit-regress") THEN m.commitNumber
-                                              ELSE MaxNat(old, m.commitNumber)
+                regress == Bug("commit-regress") /\ m.commitNumber < old
+                k == IF regress THEN m.commitNumber ELSE MaxNat(old, m.commitNumber)
             IN /\ SetState(r, m.view, "normal", m.opNumber, m.log, m.view)
                /\ SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
-               /\ SetCommit(r, m.log, old, k)
+               /\ IF regress
+                  THEN \* As the implementation does, the service state is rolled back:
+                       \* it becomes the execution of entries 1..k of the new log.
+                       /\ commitNumber' = [commitNumber EXCEPT ![r] = k]
+                       /\ executed' = [executed EXCEPT ![r] = Slice(m.log, 1, k)]
+                       /\ UNCHANGED ghostCommittedLog
+                  ELSE SetCommit(r, m.log, old, k)
                /\ Transmit(Recv(m), IF m.opNumber > k
                                     THEN {PrepareOkMsg(r, Primary(m.view), m.view, m.opNumber, r)}
                                     ELSE {})
@@ -798,17 +804,18 @@ NoLogDivergence ==
 
 \* An operation a client got a REPLY for (in view a.view, committed at op-number
 \* a.opNumber) is at that op-number in the log of every normal replica of a
-\* later view; a normal replica of view a.view itself may lag behind (a backup
-\* that has not received the PREPARE yet), but if its log reaches a.opNumber it
-\* holds the operation there.  Replicas in view-change keep whatever log they
-\* had, and crashed (recovering) replicas have lost theirs: neither is
-\* constrained here (AcknowledgedWritesExistOnMajority covers them).
+\* later view (a view change, state transfer or recovery gave it every committed
+\* operation) and of the normal primary of view a.view.  A normal backup of view
+\* a.view may lag behind (it has not received the PREPARE yet), but if its log
+\* reaches a.opNumber it holds the operation there.  Replicas in view-change keep
+\* whatever log they had, and crashed (recovering) replicas have lost theirs:
+\* neither is constrained here (AcknowledgedWritesExistOnMajority covers them).
 AcknowledgedWriteNotLost ==
     \A a \in ghostAcked :
        /\ a.opNumber > 0
        /\ \A r \in Replica :
              status[r] = "normal" /\ viewNumber[r] >= a.view =>
-                IF viewNumber[r] > a.view
+                IF viewNumber[r] > a.view \/ Primary(a.view) = r
                 THEN HasAt(log[r], a.opNumber, a.entry)
                 ELSE Len(log[r]) >= a.opNumber => HasAt(log[r], a.opNumber, a.entry)
 
@@ -835,13 +842,14 @@ ExactlyOnceExecution ==
        \A p, q \in 1 .. Len(executed[r]) :
           p < q => ~SameRequest(executed[r][p], executed[r][q])
 
-\* A REPLY (in flight or received) carries the service's result of its request
-\* at the point of the committed log where the request is.
+\* A REPLY (in flight or received) for request s of client c carries x, the
+\* service's result of the request at the point of the committed log where it
+\* (first) is.
 ReplyMatchesCommitted(c, s, x) ==
-    \E i \in 1 .. Len(ghostCommittedLog) :
-       /\ ghostCommittedLog[i].client = c
-       /\ ghostCommittedLog[i].requestNumber = s
-       /\ x = ExecResult(ghostCommittedLog, i)
+    LET I == {i \in 1 .. Len(ghostCommittedLog) :
+                 /\ ghostCommittedLog[i].client = c
+                 /\ ghostCommittedLog[i].requestNumber = s}
+    IN I # {} /\ x = ExecResult(ghostCommittedLog, MinOf(I))
 
 \* Every reply equals the service's result at that point of the committed log.
 RepliesMatchService ==

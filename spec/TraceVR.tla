@@ -1,0 +1,190 @@
+------------------------------ MODULE TraceVR ------------------------------
+(***************************************************************************)
+(* Trace validation: does a vrcheck NDJSON trace (traces/README.md) match  *)
+(* a behaviour of VR.tla?  In the manner of etcd raft's and CCF's trace    *)
+(* specs: the cursor l walks the trace's events; each step runs the VR.tla *)
+(* action the event names, with the event's replica or client and message, *)
+(* and then requires the spec's post-state to equal the logged one         *)
+(* (view-number, status, op-number, commit-number, last-normal-view,       *)
+(* nonce and the log rebuilt from logKeep/logAdd; or the client's view,    *)
+(* request-number and pending flag) and the spec's network to have gained *)
+(* exactly the logged sent messages (ids removed).                         *)
+(*                                                                         *)
+(* Values the trace logs but the spec chooses freely are taken from the    *)
+(* trace: the nonce of a Crash, the op, key and value of a ClientRequest.  *)
+(* Keys and values are any strings.  N, f, the clients and the bug         *)
+(* switches come from the header (TraceVR.cfg substitutes them).           *)
+(*                                                                         *)
+(* The actions are deterministic, so TLC explores one state per line.  If  *)
+(* a line does not match, no successor exists and TLC reports a deadlock   *)
+(* (TraceVR.cfg checks deadlock); the cursor l of the last state printed   *)
+(* is the index of the event that did not match, which is on line l+1 of   *)
+(* the file.  After the last event the behaviour stutters, so a trace that *)
+(* matches to its end is no deadlock.  TraceAccepted says the same as a    *)
+(* POSTCONDITION for TLC versions that support it.                         *)
+(***************************************************************************)
+EXTENDS VR, Json, IOUtils
+
+\* The trace: the file named by the environment variable VRCHECK_TRACE.
+TraceFile ==
+    IF "VRCHECK_TRACE" \in DOMAIN IOEnv THEN IOEnv.VRCHECK_TRACE ELSE "trace.ndjson"
+
+TraceLines == ndJsonDeserialize(TraceFile)
+TraceHeader == TraceLines[1]
+TraceEvents == SubSeq(TraceLines, 2, Len(TraceLines))
+
+\* The constants of VR.tla, from the header (see TraceVR.cfg).
+TraceN == TraceHeader.replicas
+TraceNumClients == TraceHeader.clients
+TraceBugs == {TraceHeader.bugs[i] : i \in DOMAIN TraceHeader.bugs}
+
+ASSUME TraceHeader.format = "vrcheck-trace"
+ASSUME TraceHeader.version = 1
+ASSUME TraceHeader.replicas = 2 * TraceHeader.f + 1
+
+VARIABLE l   \* the index in TraceEvents of the next event to match
+
+traceVars == <<vars, l>>
+
+-----------------------------------------------------------------------------
+(* Trace messages as VR.tla builds them: every field but the id.           *)
+
+TraceMsg(m) ==
+    CASE m.type = "REQUEST" ->
+            RequestMsg(m.from, m.to, [client |-> m.client, requestNumber |-> m.requestNumber,
+                                      op |-> m.op, key |-> m.key, value |-> m.value])
+      [] m.type = "PREPARE" ->
+            PrepareMsg(m.from, m.to, m.view, m.opNumber, m.commitNumber, m.entry)
+      [] m.type = "PREPAREOK" ->
+            PrepareOkMsg(m.from, m.to, m.view, m.opNumber, m.replica)
+      [] m.type = "REPLY" ->
+            ReplyMsg(m.from, m.to, m.view, m.client, m.requestNumber, m.result)
+      [] m.type = "COMMIT" ->
+            CommitMsg(m.from, m.to, m.view, m.commitNumber)
+      [] m.type = "STARTVIEWCHANGE" ->
+            StartViewChangeMsg(m.from, m.to, m.view, m.replica)
+      [] m.type = "DOVIEWCHANGE" ->
+            DoViewChangeMsg(m.from, m.to, m.view, m.log, m.lastNormalView, m.opNumber,
+                            m.commitNumber, m.replica)
+      [] m.type = "STARTVIEW" ->
+            StartViewMsg(m.from, m.to, m.view, m.log, m.opNumber, m.commitNumber)
+      [] m.type = "RECOVERY" ->
+            RecoveryMsg(m.from, m.to, m.replica, m.nonce)
+      [] m.type = "RECOVERYRESPONSE" ->
+            RecoveryResponseMsg(m.from, m.to, m.view, m.nonce, m.log, m.opNumber,
+                                m.commitNumber, m.replica)
+      [] m.type = "GETSTATE" ->
+            GetStateMsg(m.from, m.to, m.view, m.opNumber, m.replica)
+      [] m.type = "NEWSTATE" ->
+            NewStateMsg(m.from, m.to, m.view, m.fromOpNumber, m.log, m.opNumber,
+                        m.commitNumber, m.replica)
+      [] OTHER -> Assert(FALSE, <<"TraceVR: unknown message type", m>>)
+
+\* The messages event e sent, as a bag.
+TraceSent(e) == SeqAsBag([i \in 1 .. Len(e.sent) |-> TraceMsg(e.sent[i])])
+
+-----------------------------------------------------------------------------
+(* Comparing the spec's step with the logged one.                          *)
+
+\* Replica r's state after the step is the logged state s.
+MatchReplica(r, s) ==
+    /\ viewNumber'[r] = s.viewNumber
+    /\ status'[r] = s.status
+    /\ opNumber'[r] = s.opNumber
+    /\ commitNumber'[r] = s.commitNumber
+    /\ lastNormalView'[r] = s.lastNormalView
+    /\ nonce'[r] = s.nonce
+    /\ s.logKeep <= Len(log[r])
+    /\ log'[r] = SubSeq(log[r], 1, s.logKeep) \o s.logAdd
+
+\* Client c's state after the step is the logged client state s.
+MatchClient(c, s) ==
+    /\ clientView'[c] = s.view
+    /\ clientRequestNumber'[c] = s.requestNumber
+    /\ clientPending'[c] = s.pending
+
+\* The network lost the received bag rcv and gained exactly the messages e sent.
+MatchNetwork(rcv, e) == msgs' = (msgs (-) rcv) (+) TraceSent(e)
+
+-----------------------------------------------------------------------------
+(* One step per kind of event.                                             *)
+
+ReplicaReceiveStep(e) ==
+    LET r == e.replica
+        m == TraceMsg(e.msg)
+    IN /\ \/ e.action = "ReceiveRequest" /\ ReceiveRequest(r, m)
+          \/ e.action = "ReceivePrepare" /\ ReceivePrepare(r, m)
+          \/ e.action = "ReceivePrepareOk" /\ ReceivePrepareOk(r, m)
+          \/ e.action = "ReceiveCommit" /\ ReceiveCommit(r, m)
+          \/ e.action = "ReceiveStartViewChange" /\ ReceiveStartViewChange(r, m)
+          \/ e.action = "ReceiveDoViewChange" /\ ReceiveDoViewChange(r, m)
+          \/ e.action = "ReceiveStartView" /\ ReceiveStartView(r, m)
+          \/ e.action = "ReceiveRecovery" /\ ReceiveRecovery(r, m)
+          \/ e.action = "ReceiveRecoveryResponse" /\ ReceiveRecoveryResponse(r, m)
+          \/ e.action = "ReceiveGetState" /\ ReceiveGetState(r, m)
+          \/ e.action = "ReceiveNewState" /\ ReceiveNewState(r, m)
+       /\ MatchReplica(r, e.state)
+       /\ MatchNetwork(Recv(m), e)
+
+ReplicaTimerStep(e) ==
+    LET r == e.replica
+    IN /\ \/ e.action = "SendCommit" /\ SendCommit(r)
+          \/ e.action = "ResendPrepare" /\ ResendPrepare(r)
+          \/ e.action = "TimeoutStartViewChange" /\ TimeoutStartViewChange(r)
+          \/ e.action = "StartRecovery" /\ StartRecovery(r)
+          \/ e.action = "Crash" /\ Crash(r, e.state.nonce)
+       /\ MatchReplica(r, e.state)
+       /\ MatchNetwork(NoRecv, e)
+
+ClientStep(e) ==
+    LET c == e.client
+    IN /\ \/ /\ e.action = "ClientRequest"
+             /\ Len(e.sent) = 1
+             /\ ClientRequest(c, e.sent[1].op, e.sent[1].key, e.sent[1].value)
+             /\ MatchNetwork(NoRecv, e)
+          \/ /\ e.action = "ClientTimeout"
+             /\ ClientTimeout(c)
+             /\ MatchNetwork(NoRecv, e)
+          \/ /\ e.action = "ClientReceiveReply"
+             /\ ClientReceiveReply(c, TraceMsg(e.msg))
+             /\ MatchNetwork(Recv(TraceMsg(e.msg)), e)
+       /\ MatchClient(c, e.clientState)
+
+NetworkStep(e) ==
+    \/ e.action = "DropMessage" /\ DropMessage(TraceMsg(e.msg))
+    \/ e.action = "DuplicateMessage" /\ DuplicateMessage(TraceMsg(e.msg))
+
+-----------------------------------------------------------------------------
+
+TraceInit ==
+    /\ Init
+    /\ l = 1
+
+TraceNext ==
+    /\ l <= Len(TraceEvents)
+    /\ LET e == TraceEvents[l]
+       IN \/ ReplicaReceiveStep(e)
+          \/ ReplicaTimerStep(e)
+          \/ ClientStep(e)
+          \/ NetworkStep(e)
+    /\ l' = l + 1
+
+\* After the last event: stutter, so that only a line that does not match deadlocks.
+TraceDone ==
+    /\ l > Len(TraceEvents)
+    /\ UNCHANGED traceVars
+
+TraceSpec == TraceInit /\ [][TraceNext \/ TraceDone]_traceVars
+
+\* The cursor reached the end of the trace (for a POSTCONDITION, TLC 1.8).
+TraceAccepted ==
+    LET d == TLCGet("stats").diameter
+    IN IF d - 1 = Len(TraceEvents) THEN TRUE
+       ELSE Print(<<"TraceVR: failed to match trace event", d, TraceEvents[d]>>, FALSE)
+
+\* The temporal form of the same check, as in etcd raft's trace spec: whenever
+\* the cursor is not past the end, TLC still has a state to explore.
+TraceMatched ==
+    [](l <= Len(TraceEvents) => [](TLCGet("queue") > 0 \/ l > Len(TraceEvents)))
+
+=============================================================================
