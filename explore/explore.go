@@ -34,9 +34,9 @@ type Options struct {
 
 // Found is one failing seed.
 type Found struct {
-	Seed    int64
-	Failure Failure
-	Events  int
+	Seed    int64   `json:"seed"`
+	Failure Failure `json:"failure"`
+	Events  int     `json:"events"`
 }
 
 // Result is the outcome of an exploration. It does not depend on the number of workers or on

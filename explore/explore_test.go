@@ -33,6 +33,7 @@ func TestSwarmIsDeterministicAndValid(t *testing.T) {
 		for name, yes := range map[string]bool{
 			"drop": f.Drop > 0, "duplicate": f.Duplicate > 0, "reorder": f.MaxDelay > f.MinDelay,
 			"crash": f.Crash > 0, "partition": f.Partition > 0, "f=2": sc.F == 2, "1 client": sc.Clients == 1,
+			"primary chase": len(sc.Schedule) > 0,
 		} {
 			if yes {
 				on[name]++
@@ -40,7 +41,7 @@ func TestSwarmIsDeterministicAndValid(t *testing.T) {
 		}
 	}
 	// Swarm testing: each fault class is on in some seeds and off in others.
-	for _, name := range []string{"drop", "duplicate", "reorder", "crash", "partition", "f=2", "1 client"} {
+	for _, name := range []string{"drop", "duplicate", "reorder", "crash", "partition", "f=2", "1 client", "primary chase"} {
 		assert.Greater(t, on[name], 30, "%s on in too few seeds", name)
 		assert.Less(t, on[name], 270, "%s on in too many seeds", name)
 	}
@@ -138,7 +139,7 @@ func TestExploreIsDeterministicAcrossWorkers(t *testing.T) {
 	for _, keepGoing := range []bool{false, true} {
 		var want *Result
 		for _, workers := range []int{1, 2, 5} {
-			res, err := Explore(Options{From: 1, Seeds: 40, Bugs: []string{"late-startview"}, Workers: workers, KeepGoing: keepGoing})
+			res, err := Explore(Options{From: 1, Seeds: 40, Bugs: []string{"recovering-participates"}, Workers: workers, KeepGoing: keepGoing})
 			require.NoError(t, err)
 			require.NotEmpty(t, res.Failures)
 			if want == nil {
@@ -234,23 +235,30 @@ func TestShrinkMakesTheScenarioSmaller(t *testing.T) {
 }
 
 func TestCandidatesAreStrictlySmaller(t *testing.T) {
-	for seed := int64(0); seed < 50; seed++ {
+	scheduled := 0
+	for seed := int64(0); seed < 100; seed++ {
 		sc := Swarm(seed, nil)
+		if len(sc.Schedule) > 0 {
+			scheduled++
+		}
 		for _, c := range candidates(sc) {
 			require.NoError(t, c.sc.Validate(), "seed %d: %s", seed, c.what)
 			d, s := c.sc, sc
 			smaller := d.F < s.F || d.Clients < s.Clients || d.Requests < s.Requests ||
 				d.Faults.Drop < s.Faults.Drop || d.Faults.Duplicate < s.Faults.Duplicate ||
 				d.Faults.Crash < s.Faults.Crash || d.Faults.Partition < s.Faults.Partition ||
-				d.Faults.MaxDelay < s.Faults.MaxDelay || d.Faults.StopAt < s.Faults.StopAt
+				d.Faults.MaxDelay < s.Faults.MaxDelay || d.Faults.StopAt < s.Faults.StopAt ||
+				len(d.Schedule) < len(s.Schedule)
 			larger := d.F > s.F || d.Clients > s.Clients || d.Requests > s.Requests ||
 				d.Faults.Drop > s.Faults.Drop || d.Faults.Duplicate > s.Faults.Duplicate ||
 				d.Faults.Crash > s.Faults.Crash || d.Faults.Partition > s.Faults.Partition ||
-				d.Faults.MaxDelay > s.Faults.MaxDelay || d.Faults.StopAt > s.Faults.StopAt
+				d.Faults.MaxDelay > s.Faults.MaxDelay || d.Faults.StopAt > s.Faults.StopAt ||
+				len(d.Schedule) > len(s.Schedule)
 			assert.True(t, smaller && !larger, "seed %d: %s", seed, c.what)
-			assert.Equal(t, s.MaxTicks-s.Faults.StopAt, d.MaxTicks-d.Faults.StopAt, "seed %d: %s: time after the faults", seed, c.what)
+			assert.Equal(t, s.MaxTicks-QuietAt(s), d.MaxTicks-QuietAt(d), "seed %d: %s: time after the faults", seed, c.what)
 		}
 	}
+	assert.Positive(t, scheduled, "some seeds chase the primary with partitions")
 }
 
 // The saved scenario, loaded the way `vrcheck --scenario` loads it, gives the saved trace byte

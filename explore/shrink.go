@@ -3,6 +3,9 @@ package explore
 import (
 	"bytes"
 	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 
 	"github.com/vrcheck/vrcheck/checker"
 	"github.com/vrcheck/vrcheck/impl/sim"
@@ -138,17 +141,25 @@ func describe(f *Failure) string {
 // minRate is the lowest rate a halving leaves in place; below it the class is switched off.
 const minRate = 0.002
 
-// candidates lists the reductions of sc, most effective first.
+// candidates lists the reductions of sc, most effective first. Each keeps the time allowed
+// after the last fault (MaxTicks - QuietAt), so a correct cluster still has time to finish.
 func candidates(sc sim.Scenario) []candidate {
 	var cs []candidate
+	margin := sc.MaxTicks - QuietAt(sc)
 	add := func(what string, change func(*sim.Scenario)) {
 		c := sc
-		c.Bugs = append([]string{}, sc.Bugs...)
+		c.Bugs = slices.Clone(sc.Bugs)
+		c.Schedule = slices.Clone(sc.Schedule)
 		change(&c)
+		c.MaxTicks = max(1, QuietAt(c)+margin)
 		cs = append(cs, candidate{what, c})
 	}
 	if sc.F > 1 {
-		add(fmt.Sprintf("f %d -> %d", sc.F, sc.F-1), func(c *sim.Scenario) { c.F-- })
+		add(fmt.Sprintf("f %d -> %d", sc.F, sc.F-1), func(c *sim.Scenario) {
+			c.F--
+			// Cuts name replicas: drop those the smaller cluster does not have.
+			c.Schedule = slices.DeleteFunc(c.Schedule, func(f sim.Fault) bool { return !fitsCluster(f, 2*c.F+1) })
+		})
 	}
 	if sc.Clients > 2 {
 		add(fmt.Sprintf("clients %d -> %d", sc.Clients, sc.Clients/2), func(c *sim.Scenario) { c.Clients /= 2 })
@@ -161,6 +172,12 @@ func candidates(sc sim.Scenario) []candidate {
 	}
 	if sc.Requests > 1 {
 		add(fmt.Sprintf("requests %d -> %d", sc.Requests, sc.Requests-1), func(c *sim.Scenario) { c.Requests-- })
+	}
+	if len(sc.Schedule) > 1 {
+		add("no scheduled faults", func(c *sim.Scenario) { c.Schedule = []sim.Fault{} })
+	}
+	for i := range sc.Schedule {
+		add(fmt.Sprintf("without scheduled fault %d", i+1), func(c *sim.Scenario) { c.Schedule = slices.Delete(c.Schedule, i, i+1) })
 	}
 	f := sc.Faults
 	rates := []struct {
@@ -191,17 +208,27 @@ func candidates(sc sim.Scenario) []candidate {
 		add(fmt.Sprintf("max delay %d -> %d", f.MaxDelay, f.MinDelay+spread/2), func(c *sim.Scenario) { c.Faults.MaxDelay = f.MinDelay + spread/2 })
 	}
 	if f.StopAt >= 20 {
-		// MaxTicks moves with StopAt: the time allowed to finish after the faults stays the same.
-		add(fmt.Sprintf("faults until %d -> %d", f.StopAt, f.StopAt/2), func(c *sim.Scenario) {
-			c.Faults.StopAt /= 2
-			c.MaxTicks = max(1, c.MaxTicks-(f.StopAt-c.Faults.StopAt))
-		})
+		add(fmt.Sprintf("faults until %d -> %d", f.StopAt, f.StopAt/2), func(c *sim.Scenario) { c.Faults.StopAt /= 2 })
 	}
 	if f.StopAt >= 8 {
-		add(fmt.Sprintf("faults until %d -> %d", f.StopAt, f.StopAt*3/4), func(c *sim.Scenario) {
-			c.Faults.StopAt = f.StopAt * 3 / 4
-			c.MaxTicks = max(1, c.MaxTicks-(f.StopAt-c.Faults.StopAt))
-		})
+		add(fmt.Sprintf("faults until %d -> %d", f.StopAt, f.StopAt*3/4), func(c *sim.Scenario) { c.Faults.StopAt = f.StopAt * 3 / 4 })
 	}
 	return cs
 }
+
+// fitsCluster says whether every replica a scheduled fault names is one of 0..n-1.
+func fitsCluster(f sim.Fault, n int) bool {
+	for _, id := range []*int{f.Crash, f.Restart} {
+		if id != nil && *id >= n {
+			return false
+		}
+	}
+	for _, d := range replicaID.FindAllString(f.Partition, -1) {
+		if id, err := strconv.Atoi(d); err != nil || id >= n {
+			return false
+		}
+	}
+	return true
+}
+
+var replicaID = regexp.MustCompile(`\d+`)

@@ -6,6 +6,8 @@ package explore
 
 import (
 	"math/rand/v2"
+	"strconv"
+	"strings"
 
 	"github.com/vrcheck/vrcheck/impl/sim"
 )
@@ -65,10 +67,58 @@ func Swarm(seed int64, bugs []string) sim.Scenario {
 	}
 	f.StopAt = between(50, 600)
 	sc.Faults = f
-	// After StopAt the network is reliable, so a correct cluster finishes quickly; a run that
-	// has not by then is stuck (a liveness failure), and a short bound keeps its trace short.
-	sc.MaxTicks = f.StopAt + 2000
 	sc.Schedule = []sim.Fault{}
+	if coin(0.35) {
+		sc.Schedule = primaryChase(r, 2*sc.F+1, sc.ReplicaTimeout)
+	}
+	// After the faults the network is reliable, so a correct cluster finishes quickly; a run
+	// that has not by then is stuck (a liveness failure), and a short bound keeps its trace short.
+	sc.MaxTicks = QuietAt(sc) + LivenessMargin
 	sc.Bugs = append([]string{}, bugs...)
 	return sc
+}
+
+// LivenessMargin is the time a swarm scenario allows, after its last fault, to complete every
+// request. A correct cluster needs a few dozen ticks.
+const LivenessMargin = 2000
+
+// QuietAt is the tick after which sc injects no more faults: the end of its random faults
+// and of its schedule.
+func QuietAt(sc sim.Scenario) int {
+	t := sc.Faults.StopAt
+	for _, f := range sc.Schedule {
+		t = max(t, f.At, f.To)
+	}
+	return t
+}
+
+// primaryChase is a storm of view changes: partitions that cut off replica i, then i+1, ...,
+// each long enough for the others to time out and start a view change. The primary of view v
+// is v mod N, so, starting from replica 0, each cut tends to hit the primary of the view the
+// last one started, and view changes follow one another while logs differ: the setting in which
+// the view-change, state-transfer and log-selection rules matter. A cut is symmetric or one-way
+// in either direction (a primary that can send but not hear, or hear but not send).
+func primaryChase(r *rand.Rand, n, timeout int) []sim.Fault {
+	between := func(lo, hi int) int { return lo + r.IntN(hi-lo+1) }
+	first := 0
+	if r.IntN(2) == 0 {
+		first = r.IntN(n)
+	}
+	var sched []sim.Fault
+	t := between(5, 80)
+	for j := range between(2, 6) {
+		i := (first + j) % n
+		var rest []string
+		for k := range n {
+			if k != i {
+				rest = append(rest, strconv.Itoa(k))
+			}
+		}
+		one, others := "{"+strconv.Itoa(i)+"}", "{"+strings.Join(rest, ",")+"}"
+		cut := []string{one + " | " + others, one + " -> " + others, others + " -> " + one}[r.IntN(3)]
+		length := between(timeout, 5*timeout)
+		sched = append(sched, sim.Fault{Partition: cut, From: t, To: t + length})
+		t += length + between(0, 3*timeout)
+	}
+	return sched
 }

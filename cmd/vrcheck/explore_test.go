@@ -121,7 +121,7 @@ func TestExploreKeepGoingListsEveryFailure(t *testing.T) {
 
 func TestExploreAllBugs(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errs := runCmd("explore", "--all-bugs", "--seeds", "40", "--json", "--out", dir, "--shrink-runs", "30")
+	code, out, errs := runCmd("explore", "--all-bugs", "--seeds", "80", "--json", "--out", dir, "--shrink-runs", "30")
 	require.Equal(t, 0, code, errs)
 	var a explore.AllBugs
 	require.NoError(t, json.Unmarshal([]byte(out), &a))
@@ -133,7 +133,7 @@ func TestExploreAllBugs(t *testing.T) {
 		assert.FileExists(t, b.Hunt.First.Saved.Trace)
 		assert.Positive(t, b.Hunt.First.ShrunkEvents)
 	}
-	assert.Equal(t, 40, a.Correct.Run)
+	assert.Equal(t, 80, a.Correct.Run)
 	assert.Empty(t, a.Correct.Failures)
 
 	// Too few seeds: bugs not found are reported as such, and the exit status says so.
