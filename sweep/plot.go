@@ -111,7 +111,7 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 			}
 			lat.Series = append(lat.Series, s)
 		}
-		t := Series{Name: name("ticks"), Group: gi}
+		t := Series{Name: name("mean ticks"), Group: gi}
 		passed := Series{Name: name("all checks passed"), Group: gi}
 		failed := Series{Name: name("some check did not pass"), Group: gi, Kind: 1}
 		for _, i := range gr.pts {
@@ -283,7 +283,7 @@ func (f *Figure) bars(p *plot.Plot) error {
 	}
 	ng := max(len(f.Groups), 1)
 	// The data area is about 10.5 inches wide; leave a fifth of each slot as a gap.
-	width := vg.Length(10.5*72*0.8) / vg.Length(len(xs)*ng)
+	width := min(vg.Length(10.5*72*0.8)/vg.Length(len(xs)*ng), vg.Points(48))
 	below := make(map[int]*plotter.BarChart)
 	for _, s := range f.Series {
 		vals := make(plotter.Values, len(xs))
@@ -318,7 +318,8 @@ func (f *Figure) bars(p *plot.Plot) error {
 		}
 	}
 	p.NominalX(names...)
-	p.X.Tick.Label.Font.Size = vg.Points(8)
+	p.X.Min, p.X.Max = -0.6, float64(len(xs))-0.4
+	p.X.Tick.Label.Font.Size = vg.Points(9)
 	p.Y.Min = 0
 	return nil
 }

@@ -269,3 +269,40 @@ func TestREADMEListsEveryColumn(t *testing.T) {
 		assert.Contains(t, string(data), "`"+c.Name+"`", "README.md does not document column %s", c.Name)
 	}
 }
+
+func TestIncompleteAndUncheckedRuns(t *testing.T) {
+	g := Default()
+	g.Base.Requests = 5
+	g.Base.MaxTicks = 6 // far too short: no run can complete
+	g.Clients = Values{2}
+	g.Seeds = 2
+	for _, noCheck := range []bool{false, true} {
+		pts, runs, err := Execute(&g, Options{NoCheck: noCheck})
+		require.NoError(t, err)
+		var buf bytes.Buffer
+		require.NoError(t, WriteCSV(&buf, pts, runs))
+		recs, err := csv.NewReader(&buf).ReadAll()
+		require.NoError(t, err)
+		col := map[string]int{}
+		for i, name := range recs[0] {
+			col[name] = i
+		}
+		for i, r := range runs {
+			assert.True(t, r.Failed(), "a run that did not complete is a failure")
+			assert.Less(t, r.Res.Completed, r.Res.Requests)
+			rec := recs[1+i]
+			assert.Contains(t, rec[col["error"]], "did not complete every request")
+			// The checks judge the trace as far as it goes; not completing is reported apart.
+			assert.Equal(t, strconv.FormatBool(!noCheck && r.ChecksPassed()), rec[col["checksPassed"]])
+			if noCheck {
+				assert.Nil(t, r.Verdicts)
+				assert.Empty(t, rec[col[checker.Linearizability]], "no verdict when not checked")
+				assert.Empty(t, rec[col["checkMs"]])
+			} else {
+				assert.Len(t, r.Verdicts, len(Checks), "an incomplete trace is still checked")
+			}
+		}
+		figs := Figures(&g, Summarize(pts, runs), !noCheck)
+		assert.Len(t, figs, map[bool]int{false: 3, true: 2}[noCheck], "no checks plot without checks")
+	}
+}
