@@ -23,6 +23,11 @@
     STARTVIEWCHANGE: "#e65100", DOVIEWCHANGE: "#ef8a00", STARTVIEW: "#c62828", RECOVERY: "#6a1b9a",
     RECOVERYRESPONSE: "#9c4dcc", GETSTATE: "#00838f", NEWSTATE: "#26a69a",
   };
+  // Which of view (v), op-number (n), request-number (s) and commit-number (k) each type has.
+  const MSG_FIELDS = {
+    REQUEST: "s", REPLY: "vs", PREPARE: "vnk", PREPAREOK: "vn", COMMIT: "vk", STARTVIEWCHANGE: "v",
+    DOVIEWCHANGE: "vnk", STARTVIEW: "vnk", RECOVERY: "", RECOVERYRESPONSE: "vnk", GETSTATE: "vn", NEWSTATE: "vnk",
+  };
   const typeColour = TYP.map((t) => TYPE_COLOURS[t] || "#666");
   const typeShown = TYP.map(() => true);
   const DROP = ACT.indexOf("DropMessage"), DUP = ACT.indexOf("DuplicateMessage");
@@ -306,10 +311,12 @@
   function msgText(m) {
     const r = MS[m], t = TYP[r[M_TYPE]];
     let s = t + "#" + r[M_ID] + " " + laneName(r[M_FROM]) + "→" + laneName(r[M_TO]);
-    if (t === "REQUEST") s += " request " + r[M_OP];
-    else if (t === "REPLY") s += " view " + r[M_VIEW] + " request " + r[M_OP];
-    else if (t === "RECOVERY") s += "";
-    else s += " view " + r[M_VIEW] + " op " + r[M_OP] + " commit " + r[M_COMMIT];
+    // Only the fields the message type has (traces/README.md).
+    const f = MSG_FIELDS[t] || "";
+    if (f.includes("v")) s += " view " + r[M_VIEW];
+    if (f.includes("s")) s += " request " + r[M_OP];
+    if (f.includes("n")) s += " op " + r[M_OP];
+    if (f.includes("k")) s += " commit " + r[M_COMMIT];
     return s;
   }
   function describe(i) {
