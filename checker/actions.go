@@ -18,7 +18,7 @@ type effect struct {
 func (c *Checker) stepReplica(e *traces.Event) {
 	r := c.replicas[e.Replica]
 	c.exp = c.exp[:0]
-	eff := effect{s: r.scalars, logKeep: len(r.log)}
+	eff := effect{s: r.scalars, logKeep: r.log.len()}
 	if e.Msg != nil {
 		c.consume(e.Msg, r.id)
 	}
@@ -51,7 +51,7 @@ func (c *Checker) stepReplica(e *traces.Event) {
 		if s.status == traces.StatusNormal {
 			resp := traces.Message{Type: traces.RecoveryResponse, View: s.view, Nonce: m.Nonce, Log: []traces.Entry{}, Replica: r.id}
 			if c.primary(s.view) == r.id {
-				resp.Log, resp.OpNumber, resp.CommitNumber = r.log, s.opNumber, s.commit
+				resp.Log, resp.OpNumber, resp.CommitNumber = r.log.slice(0, r.log.len()), s.opNumber, s.commit
 			}
 			c.send(r, m.Replica, resp)
 		}
@@ -59,8 +59,8 @@ func (c *Checker) stepReplica(e *traces.Event) {
 		c.receiveRecoveryResponse(r, m, &eff)
 	case traces.ReceiveGetState:
 		if s.status == traces.StatusNormal && m.View == s.view && m.OpNumber <= s.opNumber {
-			from := min(m.OpNumber, len(r.log))
-			c.send(r, m.Replica, traces.Message{Type: traces.NewState, View: s.view, FromOpNumber: m.OpNumber, Log: r.log[from:],
+			from := min(m.OpNumber, r.log.len())
+			c.send(r, m.Replica, traces.Message{Type: traces.NewState, View: s.view, FromOpNumber: m.OpNumber, Log: r.log.slice(from, r.log.len()),
 				OpNumber: s.opNumber, CommitNumber: s.commit, Replica: r.id})
 		}
 	case traces.ReceiveNewState:
@@ -70,7 +70,7 @@ func (c *Checker) stepReplica(e *traces.Event) {
 			if m.View > s.view {
 				r.clearViewBookkeeping()
 			}
-			eff.logKeep, eff.logAdd = min(m.FromOpNumber, len(r.log)), m.Log
+			eff.logKeep, eff.logAdd = min(m.FromOpNumber, r.log.len()), m.Log
 			s.opNumber, s.view, s.status, s.lastNormalView = m.OpNumber, m.View, traces.StatusNormal, m.View
 			s.commit = max(s.commit, m.CommitNumber)
 		}
@@ -85,10 +85,10 @@ func (c *Checker) stepReplica(e *traces.Event) {
 		switch {
 		case !c.isNormalPrimary(r, s) || s.opNumber <= s.commit:
 			c.diff("enabled", "replica is the normal primary of its view with op-number > commit-number", c.describe(r))
-		case s.opNumber > len(r.log):
-			c.diff("enabled", fmt.Sprintf("an entry at op-number %d", s.opNumber), fmt.Sprintf("the log has %d entries", len(r.log)))
+		case s.opNumber > r.log.len():
+			c.diff("enabled", fmt.Sprintf("an entry at op-number %d", s.opNumber), fmt.Sprintf("the log has %d entries", r.log.len()))
 		default:
-			ent := r.log[s.opNumber-1]
+			ent := *r.log.at(s.opNumber - 1)
 			c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: s.opNumber, CommitNumber: s.commit, Entry: &ent})
 		}
 	case traces.TimeoutStartViewChange:
@@ -222,7 +222,7 @@ func (c *Checker) receivePrepareOk(r *replica, m *traces.Message, eff *effect) {
 	}
 	old := s.commit
 	s.commit = n
-	c.replies(r, s.view, r.log, old, n)
+	c.replies(r, s.view, &r.log, old, n)
 }
 
 func (c *Checker) fthLargestPrepareOk(r *replica) int {
@@ -259,7 +259,7 @@ func (c *Checker) fthLargestPrepareOk(r *replica) int {
 }
 
 // replies sends the REPLYs of entries from+1..to of log, executed on top of r's service.
-func (c *Checker) replies(r *replica, view int, log []traces.Entry, from, to int) {
+func (c *Checker) replies(r *replica, view int, log entrySeq, from, to int) {
 	// r's service has executed r.log[:r.exec]; in a correct run log agrees with it there.
 	res := r.preview(log, r.exec, to, c.results)
 	c.results = res
@@ -267,7 +267,7 @@ func (c *Checker) replies(r *replica, view int, log []traces.Entry, from, to int
 		if r.exec+i < from {
 			continue
 		}
-		ent := &log[r.exec+i]
+		ent := log.at(r.exec + i)
 		c.send(r, ent.Client, traces.Message{Type: traces.Reply, View: view, Client: ent.Client, RequestNumber: ent.RequestNumber, Result: x})
 	}
 }
@@ -293,14 +293,13 @@ func (c *Checker) receiveStartViewChange(r *replica, m *traces.Message, eff *eff
 	if count != c.f {
 		return
 	}
-	dvc := traces.Message{Type: traces.DoViewChange, View: s.view, Log: r.log, LastNormalView: s.lastNormalView,
+	dvc := traces.Message{Type: traces.DoViewChange, View: s.view, Log: r.log.slice(0, r.log.len()), LastNormalView: s.lastNormalView,
 		OpNumber: s.opNumber, CommitNumber: s.commit, Replica: r.id}
 	if c.primary(s.view) != r.id {
 		c.send(r, c.primary(s.view), dvc)
 		return
 	}
 	// The primary records its own DOVIEWCHANGE, as if received (see ReceiveDoViewChange).
-	dvc.Log = append([]traces.Entry{}, r.log...)
 	dvc.From, dvc.To = r.id, r.id
 	r.dvc[r.id] = &dvc
 	c.tryStartView(r, eff)
@@ -345,7 +344,7 @@ func (c *Checker) tryStartView(r *replica, eff *effect) {
 	s.opNumber, s.commit, s.status, s.lastNormalView = len(best.Log), commit, traces.StatusNormal, s.view
 	r.clearViewBookkeeping()
 	c.sendOthers(r, traces.Message{Type: traces.StartView, View: s.view, Log: best.Log, OpNumber: s.opNumber, CommitNumber: s.commit})
-	c.replies(r, s.view, best.Log, old, s.commit)
+	c.replies(r, s.view, entrySlice(best.Log), old, s.commit)
 }
 
 func (c *Checker) receiveRecoveryResponse(r *replica, m *traces.Message, eff *effect) {
@@ -403,15 +402,15 @@ func (c *Checker) compareReplica(r *replica, eff *effect, st *traces.ReplicaStat
 	if c.cur.Action != traces.Crash {
 		cmp("nonce", s.nonce, st.Nonce)
 	}
-	if st.LogKeep > len(r.log) {
-		c.diff("state.logKeep", fmt.Sprintf("at most the log's length %d", len(r.log)), fmt.Sprint(st.LogKeep))
+	if st.LogKeep > r.log.len() {
+		c.diff("state.logKeep", fmt.Sprintf("at most the log's length %d", r.log.len()), fmt.Sprint(st.LogKeep))
 	}
 	// Compare the resulting logs, not their encodings as keep+add.
-	kl := min(st.LogKeep, len(r.log))
+	kl := min(st.LogKeep, r.log.len())
 	lenE, lenL := eff.logKeep+len(eff.logAdd), kl+len(st.LogAdd)
 	at := func(keep int, add []traces.Entry, p int) *traces.Entry {
 		if p < keep {
-			return &r.log[p]
+			return r.log.at(p)
 		}
 		return &add[p-keep]
 	}

@@ -19,12 +19,12 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 
 	// The log change: positions fc.. changed (1-based), where fc is the first position whose
 	// entry differs, so a logKeep of 0 that rewrites an equal prefix costs nothing more.
-	oldLen := len(r.log)
+	oldLen := r.log.len()
 	k := min(st.LogKeep, oldLen)
 	newLen := k + len(st.LogAdd)
 	fc := min(oldLen, newLen) + 1
 	for p := k + 1; p <= min(oldLen, newLen); p++ {
-		if r.log[p-1] != st.LogAdd[p-k-1] {
+		if *r.log.at(p - 1) != st.LogAdd[p-k-1] {
 			fc = p
 			break
 		}
@@ -34,19 +34,21 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 		c.acks.beforeChange(r, fc, oldLen)
 		for p := oldLen; p >= fc; p-- {
 			if prev := int(r.ctPrev[p-1]); prev == 0 {
-				delete(r.ctLast, r.log[p-1].Client)
+				delete(r.ctLast, r.log.at(p-1).Client)
 			} else {
-				r.ctLast[r.log[p-1].Client] = prev
+				r.ctLast[r.log.at(p-1).Client] = prev
 			}
 		}
 		if fc <= r.exec {
 			r.rollback()
 		}
-		add := st.LogAdd[fc-k-1:]
-		r.log = append(room(r.log[:fc-1], len(add)), add...)
+		r.log.truncate(fc - 1)
+		for i := fc - k - 1; i < len(st.LogAdd); i++ {
+			r.log.push(&st.LogAdd[i])
+		}
 		r.ctPrev = r.ctPrev[:fc-1]
 		for p := fc; p <= newLen; p++ {
-			cl := r.log[p-1].Client
+			cl := r.log.at(p - 1).Client
 			r.ctPrev = append(room(r.ctPrev, 1), int32(r.ctLast[cl]))
 			r.ctLast[cl] = p
 		}
@@ -61,12 +63,12 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 		lastNormalView: st.LastNormalView, nonce: st.Nonce}
 
 	// Execute up to the commit-number.
-	target := min(r.commit, len(r.log))
+	target := min(r.commit, r.log.len())
 	if target < r.exec {
 		r.rollback()
 	}
 	for r.exec < target {
-		ent := &r.log[r.exec]
+		ent := r.log.at(r.exec)
 		r.results = append(room(r.results[:r.exec], 1), apply(r.kv, ent))
 		r.exec++
 	}
@@ -115,7 +117,7 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 // executeOnce records that r executes its entry at op-number p, checking
 // ExactlyOnceExecution: no request twice in one life.
 func (r *replica) executeOnce(c *Checker, p int) {
-	e := &r.log[p-1]
+	e := r.log.at(p - 1)
 	rn := int32(e.RequestNumber)
 	done := r.execd[e.Client]
 	if n := len(done); n == 0 || done[n-1] < rn { // the usual case: the client's next request
@@ -163,8 +165,8 @@ func (c *Checker) checkReplicaInvariants(r *replica, pre scalars, crash bool) {
 	default:
 		c.violate(TypeOK, []int{id}, "replica %d has status %q", r.id, r.status)
 	}
-	if r.opNumber != len(r.log) {
-		c.violate(OpNumberIsLogLength, []int{id}, "replica %d has op-number %d but %d log entries", r.id, r.opNumber, len(r.log))
+	if r.opNumber != r.log.len() {
+		c.violate(OpNumberIsLogLength, []int{id}, "replica %d has op-number %d but %d log entries", r.id, r.opNumber, r.log.len())
 	}
 	if r.commit > r.opNumber {
 		c.violate(CommitNumberAtMostOpNumber, []int{id}, "replica %d has commit-number %d > op-number %d", r.id, r.commit, r.opNumber)

@@ -10,7 +10,7 @@ import (
 // the service run over it. Checking each newly committed entry against it keeps
 // NoLogDivergence O(change) per event instead of comparing every pair of replicas.
 type ghost struct {
-	log     []traces.Entry
+	log     entryLog
 	by      []int32 // the replica that first committed each entry
 	results []string
 	kv      map[string]string
@@ -28,15 +28,15 @@ func reqKey(client, requestNumber int) uint64 {
 
 // commit checks replica r's committed entry at op-number p against the ghost, or extends it.
 func (g *ghost) commit(c *Checker, r *replica, p int) {
-	e := r.log[p-1]
-	if p <= len(g.log) {
-		if g.log[p-1] != e {
+	e := *r.log.at(p - 1)
+	if p <= g.log.len() {
+		if *g.log.at(p - 1) != e {
 			c.violate(NoLogDivergence, pair(r.id, int(g.by[p-1])), "op-number %d is committed as %s at replica %d but as %s at replica %d",
-				p, entryStr(&e), r.id, entryStr(&g.log[p-1]), g.by[p-1])
+				p, entryStr(&e), r.id, entryStr(g.log.at(p-1)), g.by[p-1])
 		}
 		return
 	}
-	g.log = append(room(g.log, 1), e)
+	g.log.push(&e)
 	g.by = append(room(g.by, 1), int32(r.id))
 	g.results = append(room(g.results, 1), apply(g.kv, &e))
 	if _, ok := g.pos[reqKey(e.Client, e.RequestNumber)]; !ok {
@@ -71,8 +71,8 @@ func (g *ghost) checkReply(c *Checker, m *traces.Message) {
 // resultAnywhere reports whether some position of the request in the ghost (there are
 // several only if it was executed twice) has the REPLY's result, as VR.tla's \E i.
 func (g *ghost) resultAnywhere(m *traces.Message) bool {
-	for i := range g.log {
-		if e := &g.log[i]; e.Client == m.Client && e.RequestNumber == m.RequestNumber && g.results[i] == m.Result {
+	for i := 0; i < g.log.len(); i++ {
+		if e := g.log.at(i); e.Client == m.Client && e.RequestNumber == m.RequestNumber && g.results[i] == m.Result {
 			return true
 		}
 	}
@@ -93,10 +93,10 @@ type acks struct {
 	g  *ghost // an ack's entry is the ghost's at its op-number
 }
 
-func (a *acks) entry(p int) *traces.Entry { return &a.g.log[p-1] }
+func (a *acks) entry(p int) *traces.Entry { return a.g.log.at(p - 1) }
 
 func holds(r *replica, p int, e *traces.Entry) bool {
-	return p <= len(r.log) && r.log[p-1] == *e
+	return p <= r.log.len() && *r.log.at(p - 1) == *e
 }
 
 // add records that a client received REPLY m.
@@ -138,7 +138,7 @@ func (a *acks) add(c *Checker, m *traces.Message) {
 // committed operation), or normal in x's view with a log reaching p (a backup of that view
 // may still lag behind, but what it has must agree).
 func (c *Checker) mustHold(r *replica, x *ack, p int) bool {
-	return r.status == traces.StatusNormal && (r.view > x.view || r.view == x.view && len(r.log) >= p)
+	return r.status == traces.StatusNormal && (r.view > x.view || r.view == x.view && r.log.len() >= p)
 }
 
 func (a *acks) lost(c *Checker, r *replica, p int, x *ack) {

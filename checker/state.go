@@ -42,7 +42,7 @@ type scalars struct {
 type replica struct {
 	id int
 	scalars
-	log []traces.Entry
+	log entryLog
 
 	// Service: kv is the result of executing log[:exec]; results[i] is log[i]'s result.
 	// After every event exec = min(commit, len(log)).
@@ -77,7 +77,7 @@ func newReplica(id, n int) *replica {
 
 // resetVolatile empties everything a Crash loses, except the nonces used so far.
 func (r *replica) resetVolatile(n int) {
-	r.log = nil
+	r.log = entryLog{}
 	r.exec = 0
 	r.kv = map[string]string{}
 	r.results = nil
@@ -110,8 +110,48 @@ func (r *replica) clientTable(c int) (requestNumber, pos int) {
 	if pos == 0 {
 		return 0, 0
 	}
-	return r.log[pos-1].RequestNumber, pos
+	return r.log.at(pos - 1).RequestNumber, pos
 }
+
+// entryLog is a replica's log in fixed-size chunks, so appending never copies what is
+// there: re-copying long logs of pointerful entries as they grew dominated the profile.
+type entryLog struct {
+	chunks [][]traces.Entry
+	n      int
+}
+
+const chunkLen = 1024
+
+// entrySeq is a log to read: an entryLog, or a message's log (entrySlice).
+type entrySeq interface {
+	len() int
+	at(i int) *traces.Entry // 0-based
+}
+
+func (l *entryLog) len() int               { return l.n }
+func (l *entryLog) at(i int) *traces.Entry { return &l.chunks[i/chunkLen][i%chunkLen] }
+func (l *entryLog) truncate(k int)         { l.n = k; l.chunks = l.chunks[:(k+chunkLen-1)/chunkLen] }
+func (l *entryLog) push(e *traces.Entry) {
+	if l.n == len(l.chunks)*chunkLen {
+		l.chunks = append(l.chunks, make([]traces.Entry, chunkLen))
+	}
+	*l.at(l.n) = *e
+	l.n++
+}
+
+// slice copies entries from..to-1 out, for a message that carries them.
+func (l *entryLog) slice(from, to int) []traces.Entry {
+	out := make([]traces.Entry, 0, max(to-from, 0))
+	for i := from; i < to; i++ {
+		out = append(out, *l.at(i))
+	}
+	return out
+}
+
+type entrySlice []traces.Entry
+
+func (s entrySlice) len() int               { return len(s) }
+func (s entrySlice) at(i int) *traces.Entry { return &s[i] }
 
 // room returns s with capacity for extra more elements, doubling when it must grow: append
 // grows large slices by 1.25x, and copying the long logs dominated the profile.
@@ -139,20 +179,20 @@ func apply(kv map[string]string, e *traces.Entry) string {
 // preview returns the results of entries from+1..to of log (1-based op-numbers), executed on
 // top of r's service, which must have executed log[:from] (the caller's duty; in a correct
 // run the new log agrees with r's committed prefix). r is not changed.
-func (r *replica) preview(log []traces.Entry, from, to int, out []string) []string {
+func (r *replica) preview(log entrySeq, from, to int, out []string) []string {
 	out = out[:0]
-	if to > len(log) {
-		to = len(log)
+	if to > log.len() {
+		to = log.len()
 	}
 	if to <= from {
 		return out
 	}
 	if to == from+1 { // the usual case: one entry, no overlay needed
-		return append(out, r.kv[log[from].Key])
+		return append(out, r.kv[log.at(from).Key])
 	}
 	overlay := map[string]string{}
 	for p := from + 1; p <= to; p++ {
-		e := &log[p-1]
+		e := log.at(p - 1)
 		old, ok := overlay[e.Key]
 		if !ok {
 			old = r.kv[e.Key]
