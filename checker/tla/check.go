@@ -82,14 +82,14 @@ type checker struct {
 	view        node
 	deadlock    bool
 	seen        *fpSet
+	codec       *codec
 	// counters for progress reports
 	generated, expanded, levelSize, levelBase, depth atomic.Int64
 	nvars                                            int
 }
 
 type cand struct {
-	vals   []Value
-	vh     []uint64 // per-variable hashes (without VIEW or SYMMETRY)
+	enc    []byte // the state, encoded by codec
 	fp     uint64
 	parent uint64
 	i, j   int32
@@ -142,7 +142,7 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 			m.Out = &syncWriter{w: m.Out}
 		}
 	}
-	ck := &checker{m: m, opts: opts, seen: newFPSet(), nvars: len(m.vars)}
+	ck := &checker{m: m, opts: opts, seen: newFPSet(), codec: newCodec(), nvars: len(m.vars)}
 	if err := m.bind(cfg); err != nil {
 		return nil, err
 	}
@@ -543,10 +543,6 @@ func (ck *checker) run() (*Result, error) {
 				return false
 			}
 			fp := ck.fp(c, vals)
-			var vh []uint64
-			if ck.plainFP() {
-				vh = varHashes(vals, nil, nil)
-			}
 			if !ck.seen.offer(fp, fpEntry{level: 1, key: uint64(res.Generated)}) {
 				return false
 			}
@@ -564,7 +560,7 @@ func (ck *checker) run() (*Result, error) {
 				}
 				return true
 			}
-			level = append(level, cand{vals: vals, vh: vh, fp: fp})
+			level = append(level, cand{enc: ck.codec.encode(nil, vals), fp: fp})
 			return false
 		})
 	}()
@@ -726,20 +722,25 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 	level := int32(c.level + 1)
 	for i := lo; i < hi; i++ {
 		s := states[i]
+		sv := ck.codec.decode(s.enc, ck.nvars)
+		var svh []uint64
+		if ck.plainFP() {
+			svh = varHashes(sv, nil, nil)
+		}
 		if r.viol != nil && r.viol.i < int32(i) {
 			return
 		}
 		j := int32(0)
 		err := func() (err error) {
 			defer catch(&err)
-			ck.successors(ec, s.vals, func(t []Value, act *opDef) bool {
+			ck.successors(ec, sv, func(t []Value, act *opDef) bool {
 				r.generated++
 				j++
 				for _, p := range ck.actProps {
-					c.cur, c.next = s.vals, t
+					c.cur, c.next = sv, t
 					ok, err := evalCatch(c, p.n)
 					if err != nil || !ok {
-						v := &violCand{i: int32(i), j: j, kind: "action property", name: p.name, err: err, from: s.vals, to: t}
+						v := &violCand{i: int32(i), j: j, kind: "action property", name: p.name, err: err, from: sv, to: t}
 						if err != nil {
 							v.kind = "error"
 						}
@@ -749,13 +750,13 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 						return true
 					}
 				}
-				if !ck.actionOK(c, s.vals, t) || !ck.inModel(c, t) {
+				if !ck.actionOK(c, sv, t) || !ck.inModel(c, t) {
 					return false
 				}
 				var fp uint64
 				var vh []uint64
-				if s.vh != nil {
-					vh = varHashes(t, s.vals, s.vh)
+				if svh != nil {
+					vh = varHashes(t, sv, svh)
 					fp = combine(vh)
 				} else {
 					fp = ck.fp(c, t)
@@ -763,20 +764,20 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				if !ck.seen.offer(fp, fpEntry{parent: s.fp, key: orderKey(int32(i), j), level: level}) {
 					return false
 				}
-				r.cands = append(r.cands, cand{vals: t, vh: vh, fp: fp, parent: s.fp, i: int32(i), j: j})
+				r.cands = append(r.cands, cand{enc: ck.codec.encode(nil, t), fp: fp, parent: s.fp, i: int32(i), j: j})
 				return false
 			})
 			return nil
 		}()
 		if err != nil {
-			v := &violCand{i: int32(i), j: j + 1, kind: "error", err: err, from: s.vals}
+			v := &violCand{i: int32(i), j: j + 1, kind: "error", err: err, from: sv}
 			if less(v, r.viol) {
 				r.viol = v
 			}
 			return
 		}
 		if j == 0 && ck.deadlock {
-			v := &violCand{i: int32(i), j: 0, kind: "deadlock", from: s.vals}
+			v := &violCand{i: int32(i), j: 0, kind: "deadlock", from: sv}
 			if less(v, r.viol) {
 				r.viol = v
 			}
@@ -804,7 +805,7 @@ func (ck *checker) checkLevel(next []cand) *violCand {
 				}
 				for i := k * chunk; i < min((k+1)*chunk, len(next)); i++ {
 					cd := next[i]
-					name, err := ck.checkInvs(c, cd.vals, ck.invs)
+					name, err := ck.checkInvs(c, ck.codec.decode(cd.enc, ck.nvars), ck.invs)
 					if name != "" || err != nil {
 						v := &violCand{i: cd.i, j: cd.j, kind: "invariant", name: name, err: err, fp: cd.fp}
 						if err != nil {
