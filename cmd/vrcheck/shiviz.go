@@ -60,9 +60,15 @@ c0..cM-1; each event carries its vector clock, its tick and its trace line. Drop
 DuplicateMessage have no host in the trace and are left out unless --net gives them one.`, stderr)
 	out := fs.String("out", "-", "write the log to this `file` (- for standard output)")
 	net := fs.Bool("net", false, "show DropMessage and DuplicateMessage as events of a host \"net\" that receives the message")
+	from := fs.Int("from", 0, "keep only the events from this trace `line` on (ShiViz is slow on long logs)")
+	to := fs.Int("to", 0, "keep only the events up to this trace `line`")
 	trace, code := parseWithTrace(fs, args)
 	if code >= 0 {
 		return code
+	}
+	if *from < 0 || *to < 0 || (*to > 0 && *to < *from) {
+		fmt.Fprintf(stderr, "vrcheck shiviz: --from %d --to %d: want 0 <= from <= to\n", *from, *to)
+		return 2
 	}
 	in, err := openTrace(trace, stdin)
 	if err != nil {
@@ -75,7 +81,7 @@ DuplicateMessage have no host in the trace and are left out unless --net gives t
 		fmt.Fprintf(stderr, "vrcheck shiviz: %v\n", err)
 		return 2
 	}
-	err = shiviz.Write(w, bufio.NewReaderSize(in, 1<<16), trace, shiviz.Options{Net: *net})
+	err = shiviz.Write(w, bufio.NewReaderSize(in, 1<<16), trace, shiviz.Options{Net: *net, From: *from, To: *to})
 	if cerr := done(); err == nil {
 		err = cerr
 	}
