@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/vrcheck/vrcheck/checker"
 	"github.com/vrcheck/vrcheck/impl/sim"
 	"github.com/vrcheck/vrcheck/traces"
 )
@@ -57,4 +58,24 @@ func TestWriteCorpus(t *testing.T) {
 	require.NotNil(t, best)
 	fmt.Printf("faults trace: seed %d, %d bytes\n", bestSeed, len(best))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "sim-faults.ndjson"), best, 0o644))
+
+	// Runs of the implementation with a seeded bug, cut a few lines after the checker's last
+	// first-failure so that they stay small.
+	for _, bug := range []string{"reply-before-commit", "commit-without-quorum", "no-client-table", "prepare-gap"} {
+		sc := heavy(1)
+		sc.F, sc.Clients, sc.Requests = 1, 2, 4
+		sc.Bugs = []string{bug}
+		var buf bytes.Buffer
+		_, _ = sim.Run(sc, &buf) // a buggy run may not finish: its trace is what matters
+		rep, err := checker.Check(bytes.NewReader(buf.Bytes()), bug, checker.Options{SkipLinearizability: true})
+		require.NoError(t, err)
+		last := 0
+		for _, v := range rep.Verdicts {
+			last = max(last, v.Line)
+		}
+		require.Positive(t, last, "%s: not caught", bug)
+		lines := bytes.SplitAfter(buf.Bytes(), []byte("\n"))
+		cut := bytes.Join(lines[:min(len(lines), last+5)], nil)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "..", "bad", "sim-bug-"+bug+".ndjson"), cut, 0o644))
+	}
 }
