@@ -71,8 +71,8 @@ func groups(sums []Summary, x int, swept []bool) []group {
 }
 
 // Figures computes the plots of a sweep: latency percentiles and simulated time against the
-// x axis (one line per combination of the other swept axes), and, if the runs were checked,
-// the runs per point in which every check passed.
+// x axis (one line per combination of the other swept axes); if the runs were checked, the
+// runs per point in which every check passed; and the wall-clock cost of a run.
 func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 	x := g.XAxis()
 	gs := groups(sums, x, g.Swept())
@@ -88,6 +88,8 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 		XLabel: xl, YLabel: "simulated time (ticks)", Groups: labels, XInt: Axes[x].Int}
 	checks := Figure{File: "checks.png", Title: fmt.Sprintf("Runs in which every check passed (%d checks: step validation, %d invariants, linearizability)", len(Checks), len(Checks)-2),
 		XLabel: xl, YLabel: fmt.Sprintf("runs (of %d per point)", g.Seeds), Groups: labels, Bars: true}
+	cost := Figure{File: "cost.png", Title: "Wall-clock cost of one run on this machine (" + seeds + "; not deterministic)",
+		XLabel: xl, YLabel: "milliseconds", Groups: labels, XInt: Axes[x].Int}
 	pct := []struct {
 		name string
 		get  func(*Summary) float64
@@ -123,12 +125,25 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 			failed.X, failed.Y = append(failed.X, xv), append(failed.Y, float64(s.Runs-s.ChecksPassed))
 		}
 		ticks.Series = append(ticks.Series, t)
+		sim := Series{Name: name("simulate"), Group: gi}
+		chk := Series{Name: name("check"), Group: gi, Kind: 1}
+		for _, i := range gr.pts {
+			s := &sums[i]
+			xv := s.Point.Values[x]
+			sim.X, sim.Y = append(sim.X, xv), append(sim.Y, s.MeanSimMS)
+			chk.X, chk.Y = append(chk.X, xv), append(chk.Y, s.MeanCheckMS)
+		}
+		cost.Series = append(cost.Series, sim)
+		if checked {
+			cost.Series = append(cost.Series, chk)
+		}
 		checks.Series = append(checks.Series, passed, failed)
 	}
 	figs := []Figure{lat, ticks}
 	if checked {
 		figs = append(figs, checks)
 	}
+	figs = append(figs, cost)
 	return figs
 }
 

@@ -19,6 +19,8 @@ type Summary struct {
 	// Means over the runs that produced a result.
 	MeanP50, MeanP90, MeanP99, MeanMax float64
 	MeanTicks                          float64
+	// Mean wall-clock milliseconds to simulate and to check a run (machine-dependent).
+	MeanSimMS, MeanCheckMS float64
 	MinTicks, MaxTicks                 int
 	// FailedChecks counts, per check (indexed like Checks), the runs where it did not pass.
 	FailedChecks []int
@@ -58,6 +60,8 @@ func Summarize(pts []Point, runs []Run) []Summary {
 		s.MeanP99 += float64(r.P99)
 		s.MeanMax += float64(r.Max)
 		s.MeanTicks += float64(r.Res.Ticks)
+		s.MeanSimMS += r.SimMS
+		s.MeanCheckMS += r.CheckMS
 		if s.MinTicks < 0 || r.Res.Ticks < s.MinTicks {
 			s.MinTicks = r.Res.Ticks
 		}
@@ -71,6 +75,8 @@ func Summarize(pts []Point, runs []Run) []Summary {
 			s.MeanP99 /= k
 			s.MeanMax /= k
 			s.MeanTicks /= k
+			s.MeanSimMS /= k
+			s.MeanCheckMS /= k
 		}
 		s.MinTicks = max(s.MinTicks, 0)
 	}

@@ -169,8 +169,14 @@ func TestFiguresAndPNGs(t *testing.T) {
 	require.NoError(t, err)
 	sums := Summarize(pts, runs)
 	figs := Figures(&g, sums, true)
-	require.Len(t, figs, 3)
-	lat, ticks, checks := figs[0], figs[1], figs[2]
+	require.Len(t, figs, 4)
+	lat, ticks, checks, cost := figs[0], figs[1], figs[2], figs[3]
+	require.Len(t, cost.Series, 4, "simulate and check, per group")
+	for _, s := range cost.Series {
+		for _, y := range s.Y {
+			assert.Positive(t, y)
+		}
+	}
 	// x is clients; the other swept axis (drop) gives one group per value.
 	assert.Equal(t, []string{"drop=0", "drop=0.05"}, lat.Groups)
 	assert.Contains(t, lat.XLabel, "clients")
@@ -212,7 +218,7 @@ func TestFiguresAndPNGs(t *testing.T) {
 	dir := t.TempDir()
 	files, err := Render(dir, figs)
 	require.NoError(t, err)
-	require.Len(t, files, 3)
+	require.Len(t, files, 4)
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		require.NoError(t, err)
@@ -303,6 +309,6 @@ func TestIncompleteAndUncheckedRuns(t *testing.T) {
 			}
 		}
 		figs := Figures(&g, Summarize(pts, runs), !noCheck)
-		assert.Len(t, figs, map[bool]int{false: 3, true: 2}[noCheck], "no checks plot without checks")
+		assert.Len(t, figs, map[bool]int{false: 4, true: 3}[noCheck], "no checks plot without checks")
 	}
 }

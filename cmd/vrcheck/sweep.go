@@ -23,6 +23,7 @@ Simulate and check a grid of scenarios in parallel, then write into --out:
   latency.png   latency p50/p90/p99 against the x axis, one line per other swept value
   ticks.png     simulated time to complete every request against the x axis
   checks.png    runs per point in which every check passed
+  cost.png      wall-clock milliseconds to simulate and to check one run (this machine)
   failed/       the trace (and timeline) of each failing run, to replay or inspect
 and print a summary table per point. With no flags it sweeps the number of clients, 1 to 50,
 with f = 1 and the default scenario (faults on), 3 seeds per point: 150 runs.
