@@ -21,7 +21,7 @@ type Summary struct {
 	MeanTicks                          float64
 	// Mean wall-clock milliseconds to simulate and to check a run (machine-dependent).
 	MeanSimMS, MeanCheckMS float64
-	MinTicks, MaxTicks                 int
+	MinTicks, MaxTicks     int
 	// FailedChecks counts, per check (indexed like Checks), the runs where it did not pass.
 	FailedChecks []int
 }
