@@ -70,13 +70,14 @@ VARIABLES
     msgs,
     \* Ghost (history) variables, for the invariants only.
     ghostCommittedLog,    \* the longest log prefix ever committed by any replica
-    ghostAcked            \* the operations clients got a REPLY for, with their op-numbers
+    ghostAcked,           \* the operations clients got a REPLY for, with their op-numbers
+    ghostViewStarts       \* <<v, nonce>>: a replica (in the life of that nonce) started view v
 
 replicaVars == <<viewNumber, status, opNumber, log, lastNormalView>>
 commitVars == <<commitNumber, executed, ghostCommittedLog>>
 bookVars == <<startViewChangeFrom, doViewChangeMsgs, prepareOkOpNumber, recoveryResponseMsgs>>
 clientVars == <<clientView, clientRequestNumber, clientPending, clientRequest>>
-serverVars == <<replicaVars, commitVars, bookVars, nonce, usedNonces>>
+serverVars == <<replicaVars, ghostViewStarts, commitVars, bookVars, nonce, usedNonces>>
 vars == <<serverVars, clientVars, msgs, ghostAcked>>
 
 -----------------------------------------------------------------------------
@@ -107,8 +108,6 @@ SeqAsBag(s) ==
 (* append concatenates.                                                    *)
 
 NoEntry(c) == [client |-> c, requestNumber |-> 0, op |-> "get", key |-> "", value |-> ""]
-
-SameRequest(a, b) == a.client = b.client /\ a.requestNumber = b.requestNumber
 
 \* The value of key k after executing the entries of ex in order.
 RECURSIVE ValueAfter(_, _)
@@ -190,7 +189,15 @@ NoRecv == EmptyBag
 \* The network after an action that received the bag rcv and sent the set S.
 Transmit(rcv, S) == msgs' = (msgs (-) rcv) (+) SetToBag(S)
 
+\* Replica r's state becomes the given one.  If r thereby becomes the normal
+\* primary of view v, it starts view v (recorded for OnePrimaryPerView).
 SetState(r, v, st, n, lg, lnv) ==
+    /\ ghostViewStarts' =
+          IF /\ st = "normal"
+             /\ Primary(v) = r
+             /\ ~(status[r] = "normal" /\ viewNumber[r] = v)
+          THEN ghostViewStarts \cup {<<v, nonce[r]>>}
+          ELSE ghostViewStarts
     /\ viewNumber' = [viewNumber EXCEPT ![r] = v]
     /\ status' = [status EXCEPT ![r] = st]
     /\ opNumber' = [opNumber EXCEPT ![r] = n]
@@ -203,7 +210,7 @@ SetBook(r, svc, dvc, po, rr) ==
     /\ prepareOkOpNumber' = [prepareOkOpNumber EXCEPT ![r] = po]
     /\ recoveryResponseMsgs' = [recoveryResponseMsgs EXCEPT ![r] = rr]
 
-KeepState == UNCHANGED replicaVars
+KeepState == UNCHANGED <<replicaVars, ghostViewStarts>>
 KeepBook == UNCHANGED bookVars
 KeepCommit == UNCHANGED commitVars
 \* What no replica action except Crash changes.
@@ -692,6 +699,7 @@ Init ==
     /\ msgs = EmptyBag
     /\ ghostCommittedLog = <<>>
     /\ ghostAcked = {}
+    /\ ghostViewStarts = {<<0, 0>>}
 
 \* The fault model allows at most f replicas to be recovering at once (a crash
 \* of f+1 replicas loses state that no protocol can recover).  Model checking
@@ -774,6 +782,7 @@ TypeOK ==
           /\ log[r] \in Seq(EntryT)
           /\ commitNumber[r] \in Nat
           /\ lastNormalView[r] \in Nat
+          /\ lastNormalView[r] <= viewNumber[r]
           /\ nonce[r] \in Nat
           /\ \A x \in usedNonces[r] : x \in Nat
           /\ executed[r] \in Seq(EntryT)
@@ -791,6 +800,7 @@ TypeOK ==
     /\ \A m \in BagToSet(msgs) : m \in MessageT
     /\ ghostCommittedLog \in Seq(EntryT)
     /\ \A a \in ghostAcked : a.opNumber \in Nat /\ a.entry \in EntryT /\ a.result \in STRING
+    /\ \A x \in ghostViewStarts : x[1] \in Nat /\ x[2] \in Nat
 
 \* The op-number is the length of the log.
 OpNumberIsLogLength == \A r \in Replica : opNumber[r] = Len(log[r])
@@ -827,20 +837,21 @@ AcknowledgedWritesExistOnMajority ==
        Cardinality({r \in Replica : \/ status[r] = "recovering"
                                     \/ HasAt(log[r], a.opNumber, a.entry)}) >= F + 1
 
-\* No two replicas act as normal primary of the same view.  With primary(v) =
-\* v % N this holds by construction here; the Go checker checks it on traces.
+\* No two replicas act as normal primary of the same view: every view is started
+\* once (by one replica in one life; view 0 is started by Init), and PREPARE,
+\* COMMIT and STARTVIEW of view v come from primary(v).
 OnePrimaryPerView ==
-    \A r1, r2 \in Replica :
-       (/\ r1 # r2
-        /\ status[r1] = "normal" /\ status[r2] = "normal"
-        /\ viewNumber[r1] = viewNumber[r2])
-       => ~(Primary(viewNumber[r1]) = r1 /\ Primary(viewNumber[r2]) = r2)
+    /\ \A x, y \in ghostViewStarts : x[1] = y[1] => x = y
+    /\ \A m \in BagToSet(msgs) :
+          m.type \in {"PREPARE", "COMMIT", "STARTVIEW"} => m.from = Primary(m.view)
 
-\* No client request is executed twice by a replica (in one life).
+\* No client request is executed twice by a replica (in one life): each client's
+\* requests are executed in increasing request-number order.
 ExactlyOnceExecution ==
     \A r \in Replica :
        \A p, q \in 1 .. Len(executed[r]) :
-          p < q => ~SameRequest(executed[r][p], executed[r][q])
+          p < q /\ executed[r][p].client = executed[r][q].client =>
+             executed[r][p].requestNumber < executed[r][q].requestNumber
 
 \* A REPLY (in flight or received) for request s of client c carries x, the
 \* service's result of the request at the point of the committed log where it
