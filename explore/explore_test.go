@@ -192,9 +192,9 @@ func TestEveryBugIsFound(t *testing.T) {
 }
 
 func TestCorrectImplementationRunsClean(t *testing.T) {
-	seeds := 300
+	seeds := 1000
 	if testing.Short() {
-		seeds = 60
+		seeds = 100
 	}
 	res, err := Explore(Options{From: 1, Seeds: seeds, KeepGoing: true})
 	require.NoError(t, err)
@@ -302,4 +302,42 @@ func TestShellQuote(t *testing.T) {
 	} {
 		assert.Equal(t, want, shellQuote(in), in)
 	}
+}
+
+func TestReportText(t *testing.T) {
+	live := Failure{Kind: Liveness, Check: NoQuiescence, Message: "seed 9: run did not complete every request within 2100 ticks (3 of 4 completed)"}
+	h := &Hunt{From: 1, Seeds: 20, Run: 9, Bugs: []string{}, Failures: []Found{{Seed: 9, Failure: live, Events: 5000}},
+		First: &First{Seed: 9, Failure: live, Events: 5000, Shrunk: live, ShrunkEvents: 4000, ShrinkRuns: 3, Steps: []string{"clients 2 -> 1"},
+			Saved: &Saved{Trace: "d/seed-9.ndjson", Scenario: "d/seed-9.yaml", Command: ReproCommand("d/seed-9.yaml", "d/seed-9.ndjson")}}}
+	var b strings.Builder
+	require.NoError(t, h.WriteText(&b))
+	assert.Equal(t, `FAIL: seeds 1..20, bug switches none (the correct implementation): seed 9 fails (the first failure, after 9 seeds)
+
+seed 9: liveness failure (the run did not complete every request)
+  as found    liveness: NoQuiescence, 5000 events: seed 9: run did not complete every request within 2100 ticks (3 of 4 completed)
+  shrunk      liveness: NoQuiescence, 4000 events (3 runs: clients 2 -> 1)
+              seed 9: run did not complete every request within 2100 ticks (3 of 4 completed)
+  trace       d/seed-9.ndjson
+  scenario    d/seed-9.yaml
+  reproduce   vrcheck run --scenario d/seed-9.yaml --out d/seed-9.ndjson
+  check       vrcheck check d/seed-9.ndjson
+  found by    vrcheck explore --from 9 --seeds 1
+`, b.String())
+
+	a := &AllBugs{From: 1, Seeds: 20, Bugs: []BugHunt{
+		{Bug: "a-bug", Found: false, Hunt: &Hunt{From: 1, Seeds: 20, Run: 20}},
+		{Bug: "b-bug", Found: true, Hunt: &Hunt{From: 1, Seeds: 20, Run: 3, First: &First{Seed: 3, Events: 100, ShrunkEvents: 10,
+			Shrunk: Failure{Kind: Safety, Check: checker.StepValidation, Action: "ReceivePrepare", Line: 10}, Also: []string{checker.NoLogDivergence}}}},
+	}, Correct: h}
+	b.Reset()
+	require.NoError(t, a.WriteTable(&b))
+	assert.Equal(t, `bug switch  found  by check                         seeds  events  shrunk  also fails (as found)
+a-bug       NO     -                                >20    -       -       -
+b-bug       yes    StepValidation (ReceivePrepare)  3      100     10      NoLogDivergence
+
+1 of 2 bug switches found within seeds 1..20 (seeds: until the first detection; events: of that trace, then after shrinking)
+correct implementation: 8 of 9 seeds clean; FAILS first at seed 9: liveness: NoQuiescence
+  reproduce: vrcheck run --scenario d/seed-9.yaml --out d/seed-9.ndjson
+`, b.String())
+	assert.False(t, a.OK())
 }
