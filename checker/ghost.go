@@ -14,12 +14,14 @@ type ghost struct {
 	by      []int32 // the replica that first committed each entry
 	results []string
 	kv      map[string]string
-	pos     map[uint64]int // (client, request number) -> op-number in the ghost
+	pos     map[uint64]int // (client, request number) -> its first op-number in the ghost
+	dups    map[uint64][]int
 }
 
 func (g *ghost) init() {
 	g.kv = map[string]string{}
 	g.pos = map[uint64]int{}
+	g.dups = map[uint64][]int{}
 }
 
 func reqKey(client, requestNumber int) uint64 {
@@ -39,8 +41,11 @@ func (g *ghost) commit(c *Checker, r *replica, p int) {
 	g.log.push(&e)
 	g.by = append(room(g.by, 1), int32(r.id))
 	g.results = append(room(g.results, 1), apply(g.kv, &e))
-	if _, ok := g.pos[reqKey(e.Client, e.RequestNumber)]; !ok {
-		g.pos[reqKey(e.Client, e.RequestNumber)] = p
+	k := reqKey(e.Client, e.RequestNumber)
+	if _, ok := g.pos[k]; !ok {
+		g.pos[k] = p
+	} else { // executed twice (ExactlyOnceExecution fails): keep every position
+		g.dups[k] = append(g.dups[k], p)
 	}
 }
 
@@ -68,11 +73,11 @@ func (g *ghost) checkReply(c *Checker, m *traces.Message) {
 	}
 }
 
-// resultAnywhere reports whether some position of the request in the ghost (there are
+// resultAnywhere reports whether a later position of the request in the ghost (there are
 // several only if it was executed twice) has the REPLY's result, as VR.tla's \E i.
 func (g *ghost) resultAnywhere(m *traces.Message) bool {
-	for i := 0; i < g.log.len(); i++ {
-		if e := g.log.at(i); e.Client == m.Client && e.RequestNumber == m.RequestNumber && g.results[i] == m.Result {
+	for _, p := range g.dups[reqKey(m.Client, m.RequestNumber)] {
+		if g.results[p-1] == m.Result {
 			return true
 		}
 	}
