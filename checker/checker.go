@@ -148,6 +148,8 @@ func (c *Checker) primary(v int) int { return v % c.n }
 
 // Step replays one event, read from the given line. An error means the event cannot be
 // replayed at all (bad input); a protocol violation is recorded for the report instead.
+// The checker keeps pointers into e (messages in flight, recorded messages): e must not be
+// changed afterwards, as traces.Reader never does.
 func (c *Checker) Step(line int, e *traces.Event) error {
 	if err := c.validShape(line, e); err != nil {
 		return err
