@@ -91,7 +91,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	h.First = f
 	if o.Dir != "" {
 		base := o.Prefix + fmt.Sprintf("seed-%d", first.Seed)
-		found := fmt.Sprintf("found by: %s: %s", ExploreCommand(first.Seed, o.Bugs), first.Failure.Describe())
+		found := fmt.Sprintf("found by: %s: %s", ExploreCommand(first.Seed, o.Bugs, o.IgnoreSteps), first.Failure.Describe())
 		if best != orig {
 			note := []string{found, fmt.Sprintf("shrunk from %d to %d events: %s", f.Events, f.ShrunkEvents, strings.Join(f.Steps, ", ")), best.Failure.Describe()}
 			if f.Saved, err = Save(o.Dir, base, best, note); err != nil {
@@ -108,10 +108,13 @@ func (o HuntOptions) Run() (*Hunt, error) {
 }
 
 // ExploreCommand is the command that explores seed alone, with the given bug switches.
-func ExploreCommand(seed int64, bugs []string) string {
+func ExploreCommand(seed int64, bugs []string, ignoreSteps bool) string {
 	cmd := fmt.Sprintf("vrcheck explore --from %d --seeds 1", seed)
 	if len(bugs) > 0 {
 		cmd += " --bug " + shellQuote(strings.Join(bugs, ","))
+	}
+	if ignoreSteps {
+		cmd += " --no-step-validation"
 	}
 	return cmd
 }
