@@ -134,8 +134,18 @@ func init() {
 
 	// Sequences
 	def("Sequences", "Seq", 1, func(c *ctx, a []Value, at loc) Value { return &SeqSet{base: a[0]} })
-	def("Sequences", "Len", 1, func(c *ctx, a []Value, at loc) Value { return Int(len(asSeq(a[0], at))) })
+	def("Sequences", "Len", 1, func(c *ctx, a []Value, at loc) Value {
+		if s, ok := a[0].(Str); ok { // TLC treats strings as sequences here
+			return Int(len(s))
+		}
+		return Int(len(asSeq(a[0], at)))
+	})
 	def("Sequences", "\\o", 2, func(c *ctx, a []Value, at loc) Value {
+		if s, ok := a[0].(Str); ok {
+			if t, ok := a[1].(Str); ok {
+				return s + t
+			}
+		}
 		x, y := asSeq(a[0], at), asSeq(a[1], at)
 		if len(x)+len(y) == 0 {
 			return emptyTup
@@ -161,8 +171,17 @@ func init() {
 		return seqOf(x[1:])
 	})
 	def("Sequences", "SubSeq", 3, func(c *ctx, a []Value, at loc) Value {
-		x := asSeq(a[0], at)
 		m, n := asInt(a[1], at), asInt(a[2], at)
+		if s, ok := a[0].(Str); ok {
+			if m > n {
+				return Str("")
+			}
+			if m < 1 || n > int64(len(s)) {
+				at.failf("SubSeq(%s, %d, %d): index out of range", Format(s), m, n)
+			}
+			return s[m-1 : n]
+		}
+		x := asSeq(a[0], at)
 		if m > n {
 			return emptyTup
 		}
