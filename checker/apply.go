@@ -72,15 +72,15 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 		r.results = append(room(r.results[:r.exec], 1), apply(r.kv, ent))
 		r.exec++
 	}
-	// As VR.tla: a commit-number rising from old to new executes entries old+1..new.
-	if !crash {
-		for p := pre.commit + 1; p <= target; p++ {
-			r.executeOnce(c, p)
-		}
-	} else {
-		for p := 1; p <= target; p++ {
-			r.executeOnce(c, p)
-		}
+	// As VR.tla: a commit-number rising from old to new executes entries old+1..new; one that
+	// falls (a defect) rolls the executions back to those of entries 1..new.
+	from := pre.commit + 1
+	if crash || r.commit < pre.commit {
+		clear(r.execd)
+		from = 1
+	}
+	for p := from; p <= target; p++ {
+		r.executeOnce(c, p)
 	}
 	// NoLogDivergence: every newly committed position must agree with the ghost.
 	for p := r.verified + 1; p <= target; p++ {
