@@ -341,3 +341,20 @@ correct implementation: 8 of 9 seeds clean; FAILS first at seed 9: liveness: NoQ
 `, b.String())
 	assert.False(t, a.OK())
 }
+
+func TestShrinkKeepsALivenessFailure(t *testing.T) {
+	sc := sim.Default()
+	sc.Seed = 5
+	sc.MaxTicks = 60 // too short for 50 requests: a liveness failure of the correct implementation
+	var rn Runner
+	out, err := rn.Run(sc, false)
+	require.NoError(t, err)
+	require.NotNil(t, out.Failure)
+	require.Equal(t, Liveness, out.Failure.Kind)
+	s, err := Shrink(&rn, sc, out.Failure, 40)
+	require.NoError(t, err)
+	assert.Equal(t, Liveness, s.Best.Failure.Kind)
+	assert.LessOrEqual(t, s.Best.Events, s.Original.Events)
+	assert.LessOrEqual(t, s.Runs, 40)
+	assert.NotContains(t, strings.Join(s.Steps, ","), "right after the violation", "only a safety violation is cut")
+}
