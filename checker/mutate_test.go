@@ -118,6 +118,23 @@ var mutations = []mutation{
 		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Replica == r && e.State != nil && e.State.CommitNumber >= p })
 		return evs, map[string]int{StepValidation: lineOf(i), NoLogDivergence: lineOf(j)}, "state.log"
 	}},
+	{"backup-acts-as-primary", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		// A backup, on a PREPARE, also sends PREPAREs of its own for the same view.
+		i := find(t, evs, 0, func(e *traces.Event) bool { return e.Action == traces.ReceivePrepare && e.Replica == 1 })
+		m := cloneMsg(*evs[i].Msg)
+		m.ID, m.From, m.To = 999999, 1, 2
+		evs[i].Sent = append(evs[i].Sent, m)
+		return evs, map[string]int{StepValidation: lineOf(i), OnePrimaryPerView: lineOf(i)}, "sent[1]"
+	}},
+	{"view-number-falls", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, func(e *traces.Event) bool {
+			return e.State != nil && e.State.ViewNumber > 0 && e.Action != traces.Crash && e.State.Status == traces.StatusNormal
+		})
+		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Replica == evs[i].Replica && e.State != nil })
+		evs[j].State.ViewNumber = 0
+		evs[j].State.LastNormalView = 0
+		return evs, map[string]int{StepValidation: lineOf(j), ViewNumberMonotonic: lineOf(j)}, "state.viewNumber"
+	}},
 	{"tick-goes-back", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 1, func(e *traces.Event) bool { return e.Tick > 0 })
 		evs[i].Tick = 0
