@@ -285,8 +285,22 @@ func init() {
 	}).level = lvlState
 	def("TLC", "TLCGet", 1, func(c *ctx, a []Value, at loc) Value {
 		if s, ok := a[0].(Str); ok {
-			if s == "level" {
+			st := c.m.stats
+			switch s {
+			case "level":
 				return Int(c.level)
+			case "stats":
+				if st == nil {
+					at.failf("TLCGet(\"stats\") outside model checking")
+				}
+				return mkRec([]string{"diameter", "distinct", "generated", "queue"},
+					[]Value{Int(st.depth.Load()), Int(st.distinct()), Int(st.generated.Load()), Int(st.queue())})
+			case "diameter", "distinct", "generated", "queue":
+				if st == nil {
+					at.failf("TLCGet(%s) outside model checking", Format(a[0]))
+				}
+				return map[Str]Value{"diameter": Int(st.depth.Load()), "distinct": Int(st.distinct()),
+					"generated": Int(st.generated.Load()), "queue": Int(st.queue())}[s]
 			}
 			at.failf("not supported: TLCGet(%s)", Format(a[0]))
 		}

@@ -27,6 +27,7 @@ type Config struct {
 	ActionConstraints []string
 	Symmetry, View    string
 	CheckDeadlock     *bool
+	Postconditions    []string
 }
 
 var cfgSections = map[string]bool{
@@ -110,7 +111,9 @@ func ParseConfig(file, src string) (*Config, error) {
 			}
 			b := v.Text == "TRUE"
 			cfg.CheckDeadlock = &b
-		case "POSTCONDITION", "ALIAS":
+		case "POSTCONDITION":
+			cfg.Postconditions = append(cfg.Postconditions, p.idents()...)
+		case "ALIAS":
 			p.fail(t, "not supported: %s", t.Text)
 		}
 	}

@@ -59,6 +59,8 @@ func (v *Violation) Error() string {
 		return fmt.Sprintf("Action property %s is violated.", v.Name)
 	case "property":
 		return fmt.Sprintf("Property %s is violated by the initial state.", v.Name)
+	case "postcondition":
+		return fmt.Sprintf("The postcondition %s is violated.", v.Name)
 	}
 	return v.Err.Error()
 }
@@ -81,6 +83,7 @@ type checker struct {
 	perms       []perm
 	view        node
 	deadlock    bool
+	post        []named
 	seen        *fpSet
 	codec       *codec
 	// counters for progress reports
@@ -143,6 +146,7 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 		}
 	}
 	ck := &checker{m: m, opts: opts, seen: newFPSet(), codec: newCodec(), nvars: len(m.vars)}
+	m.stats = ck
 	if err := m.bind(cfg); err != nil {
 		return nil, err
 	}
@@ -212,6 +216,13 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 		if perr != nil {
 			return nil, perr
 		}
+	}
+	for _, name := range cfg.Postconditions {
+		d, err := m.lookupDef(name)
+		if err != nil {
+			return nil, fmt.Errorf("postcondition: %w", err)
+		}
+		ck.post = append(ck.post, named{name, d.body})
 	}
 	if cfg.View != "" {
 		d, err := m.lookupDef(cfg.View)
@@ -606,6 +617,23 @@ func (ck *checker) run() (*Result, error) {
 		level = next
 	}
 	res.Elapsed = time.Since(start)
+	ck.depth.Store(int64(res.Depth))
+	ck.levelSize.Store(0)
+	ck.expanded.Store(0)
+	ck.levelBase.Store(res.Distinct)
+	ck.generated.Store(res.Generated)
+	if viol == nil {
+		for _, p := range ck.post {
+			ok, err := evalCatch(ck.newCtx(), p.n)
+			if err != nil {
+				return nil, fmt.Errorf("postcondition %s: %w", p.name, err)
+			}
+			if !ok {
+				res.Violation = &Violation{Kind: "postcondition", Name: p.name}
+				return res, nil
+			}
+		}
+	}
 	if viol != nil {
 		v, err := ck.violation(viol)
 		if err != nil {
@@ -629,14 +657,19 @@ func (ck *checker) printf(format string, args ...any) {
 	}
 }
 
+func (ck *checker) distinct() int64 { return int64(ck.seen.len()) }
+
+func (ck *checker) queue() int64 {
+	return max(ck.levelSize.Load()-ck.expanded.Load()+(ck.distinct()-ck.levelBase.Load()), 0)
+}
+
 // progress prints TLC's periodic line from counters the workers update.
 func (ck *checker) progress(start time.Time) {
 	mins := time.Since(start).Minutes()
-	gen, dist := ck.generated.Load(), int64(ck.seen.len())
-	left := ck.levelSize.Load() - ck.expanded.Load() + (dist - ck.levelBase.Load())
+	gen, dist, left := ck.generated.Load(), ck.distinct(), ck.queue()
 	fmt.Fprintf(ck.opts.Progress, "Progress(%d) at %s: %s states generated (%s s/min), %s distinct states found (%s ds/min), %s states left on queue.\n",
 		ck.depth.Load(), time.Now().Format("2006-01-02 15:04:05"), group(gen), group(int64(float64(gen)/mins)),
-		group(dist), group(int64(float64(dist)/mins)), group(max(left, 0)))
+		group(dist), group(int64(float64(dist)/mins)), group(left))
 }
 
 func group(n int64) string {

@@ -40,6 +40,8 @@ type Model struct {
 	cp     *compiler
 	// Out receives Print/PrintT output.
 	Out io.Writer
+	// stats are the running checker's counters, for TLCGet.
+	stats *checker
 }
 
 // Load parses and semantically checks the module in path and every module

@@ -178,8 +178,10 @@ func check(args []string, stdout, stderr io.Writer) int {
 		} else {
 			fmt.Fprintf(stdout, "Error: %s\n", v.Error())
 		}
-		fmt.Fprintln(stdout, "Error: The behavior up to this point is:")
-		tla.FormatTrace(stdout, v.Trace)
+		if len(v.Trace) > 0 {
+			fmt.Fprintln(stdout, "Error: The behavior up to this point is:")
+			tla.FormatTrace(stdout, v.Trace)
+		}
 	} else {
 		fmt.Fprintln(stdout, "Model checking completed. No error has been found.")
 	}
