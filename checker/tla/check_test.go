@@ -456,3 +456,51 @@ Big == C(10)!Inv
 		t.Errorf("C(8)!Inv should hold for y = 7")
 	}
 }
+
+func TestViewAndActionConstraint(t *testing.T) {
+	res, err := checkSource(t, `---- MODULE Inline ----
+EXTENDS Naturals
+VARIABLES x, y
+Init == x = 0 /\ y = 0
+Next == \/ x' = (x + 1) % 3 /\ y' = y
+        \/ y' = 1 - y /\ x' = x
+View == x
+====`, "INIT Init\nNEXT Next\nVIEW View\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// states are identified by x alone: 0, 1, 2; each explored state has 2 successors.
+	expectFigures(t, res, figures{1 + 3*2, 3, 3})
+
+	res, err = checkSource(t, `---- MODULE Inline ----
+EXTENDS Naturals
+VARIABLE x
+Init == x = 0
+Next == x' \in 0..3
+Mono == x' >= x
+====`, "INIT Init\nNEXT Next\nACTION_CONSTRAINT Mono\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 0 -> {0,1,2,3}; every state has 4 successors, only x' >= x are kept.
+	expectFigures(t, res, figures{1 + 4*4, 4, 2})
+}
+
+func TestPostcondition(t *testing.T) {
+	src := `---- MODULE Inline ----
+EXTENDS Naturals, TLC
+VARIABLE x
+Init == x = 0
+Next == x < 5 /\ x' = x + 1
+Post6 == TLCGet("stats").diameter = 6 /\ TLCGet("distinct") = 6 /\ TLCGet("queue") = 0
+Post7 == TLCGet("stats").diameter = 7
+====`
+	res, err := checkSource(t, src, "INIT Init\nNEXT Next\nPOSTCONDITION Post6\nCHECK_DEADLOCK FALSE\n")
+	if err != nil || res.Violation != nil {
+		t.Fatalf("Post6: %v %+v", err, res)
+	}
+	res, err = checkSource(t, src, "INIT Init\nNEXT Next\nPOSTCONDITION Post7\nCHECK_DEADLOCK FALSE\n")
+	if err != nil || res.Violation == nil || res.Violation.Kind != "postcondition" {
+		t.Fatalf("Post7: %v %+v", err, res)
+	}
+}

@@ -87,3 +87,21 @@ func TestCheck(t *testing.T) {
 		t.Errorf("missing config: %d %q", code, errs)
 	}
 }
+
+// TestProjectSpecs parses the project's specs when they are present.
+func TestProjectSpecs(t *testing.T) {
+	var files []string
+	for _, f := range []string{"VR.tla", "MCVR.tla", "TraceVR.tla"} {
+		p := filepath.Join("..", "..", "..", "spec", f)
+		if _, err := os.Stat(p); err == nil {
+			files = append(files, p)
+		}
+	}
+	if len(files) == 0 {
+		t.Skip("spec/ not present")
+	}
+	code, out, errs := run(append([]string{"parse"}, files...)...)
+	if code != 0 {
+		t.Fatalf("parse: %d\n%s%s", code, out, errs)
+	}
+}
