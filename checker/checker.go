@@ -75,26 +75,24 @@ type Checker struct {
 	ghost    ghost
 	acks     acks
 	// started records, per view, the line at which its primary started it (OnePrimaryPerView).
-	started      map[int]int
-	numRecovery  int
-	hist         *lin.History
-	events       int
-	ops          int // client operations invoked
-	lastTick     int
-	lastLine     int
-	exp          []traces.Message // scratch: the messages the current action must send
-	scratch      [1]traces.Entry  // scratch: the entry the current action appends
-	results      []string         // scratch for replica.preview
-	verdicts     map[string]*Verdict
-	mismatches   []Mismatch
-	nMismatch    int
-	ring         [excerptLen]*traces.Event
-	ringLine     [excerptLen]int
-	excerpt      []ExcerptLine
-	cur          *traces.Event
-	curLine      int
-	curMismatch  *Mismatch
-	curMismatchN int
+	started     map[int]int
+	numRecovery int
+	hist        *lin.History
+	events      int
+	ops         int // client operations invoked
+	lastTick    int
+	lastLine    int
+	exp         []traces.Message // scratch: the messages the current action must send
+	scratch     [1]traces.Entry  // scratch: the entry the current action appends
+	results     []string         // scratch for replica.preview
+	verdicts    map[string]*Verdict
+	mismatches  []Mismatch
+	ring        [excerptLen]*traces.Event
+	ringLine    [excerptLen]int
+	excerpt     []ExcerptLine
+	cur         *traces.Event
+	curLine     int
+	curMismatch *Mismatch
 }
 
 // client is a client's state in the spec.
@@ -281,8 +279,6 @@ func (c *Checker) finishMismatch() {
 	if m == nil {
 		return
 	}
-	c.nMismatch++
-	e := c.cur
 	switch {
 	case m.Replica != nil:
 		m.Recent = c.replicas[*m.Replica].recent.list()
@@ -306,7 +302,6 @@ func (c *Checker) finishMismatch() {
 	if len(c.mismatches) < c.opts.MaxMismatches {
 		c.mismatches = append(c.mismatches, *m)
 	}
-	_ = e
 	c.curMismatch = nil
 }
 
