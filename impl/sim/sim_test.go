@@ -101,3 +101,15 @@ schedule:
 	_, res := runTrace(t, sc)
 	assert.Equal(t, 6, res.Completed)
 }
+
+// A view change takes three message delays; with a replica timeout shorter than that, only the
+// view-change back-off lets one complete.
+func TestViewChangeSlowerThanTimeoutCompletes(t *testing.T) {
+	sc := Default()
+	sc.F, sc.Clients, sc.Requests, sc.ReplicaTimeout = 2, 2, 3, 2
+	sc.Faults = NoFaults(sc.Faults)
+	sc.Faults.MinDelay, sc.Faults.MaxDelay = 3, 3
+	sc.MaxTicks = 5000
+	_, res := runTrace(t, sc)
+	assert.Equal(t, 6, res.Completed)
+}

@@ -21,6 +21,7 @@ func (r *Replica) Crash(nonce int, out *Output) {
 	clear(r.rec)
 	r.recCount = 0
 	r.timer = 0
+	r.vcTries = 0
 	r.end()
 }
 

@@ -58,6 +58,9 @@ type Replica struct {
 	recCount int
 
 	timer   int   // ticks since the current role's timer was reset
+	// vcTries counts view changes started since the replica was last normal: each doubles the
+	// view-change timeout (up to 4x), so a view change slower than the timeout still completes.
+	vcTries int
 	fault   error // first fault ever
 	scratch []int
 
@@ -293,6 +296,7 @@ func (r *Replica) becomeNormal(v int) {
 	r.status = traces.StatusNormal
 	r.lastNormal = v
 	r.timer = 0
+	r.vcTries = 0
 }
 
 func commonPrefix(a, b []traces.Entry) int {

@@ -23,7 +23,7 @@ func (r *Replica) Tick(out *Output) {
 			r.timeoutStartViewChange()
 		}
 	case traces.StatusViewChange:
-		if r.timer >= 2*t+r.id {
+		if r.timer >= (2*t+r.id)<<min(r.vcTries, 2) {
 			r.timeoutStartViewChange()
 		}
 	case traces.StatusRecovering:

@@ -34,6 +34,9 @@ func (r *Replica) timeoutStartViewChange() {
 		return
 	}
 	r.out.Action = traces.TimeoutStartViewChange
+	if r.status == traces.StatusViewChange {
+		r.vcTries++
+	}
 	next := r.view + 1
 	if r.cfg.Bugs.ViewWrap {
 		next = (r.view + 1) % (r.n - 1)
