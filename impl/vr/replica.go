@@ -57,7 +57,7 @@ type Replica struct {
 	rec      []recoveryRecord
 	recCount int
 
-	timer   int   // ticks since the current role's timer was reset
+	timer int // ticks since the current role's timer was reset
 	// vcTries counts view changes started since the replica was last normal: each doubles the
 	// view-change timeout (up to 4x), so a view change slower than the timeout still completes.
 	vcTries int
