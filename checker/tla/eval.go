@@ -131,6 +131,17 @@ type ctx struct {
 	level  int    // TLCGet("level")
 	init   bool   // evaluating Init: unprimed variables are being assigned
 	action *opDef // action being expanded, for trace labels
+	stack  []Value
+}
+
+// snapshot returns a factory of fresh contexts seeing the same states: lazy
+// values may be forced later, by any worker.
+func (c *ctx) snapshot() func() *ctx {
+	m, out, cur, next, primed, level := c.m, c.out, c.cur, c.next, c.primed, c.level
+	if next != nil {
+		next = append([]Value(nil), next...)
+	}
+	return func() *ctx { return &ctx{m: m, out: out, cur: cur, next: next, primed: primed, level: level} }
 }
 
 func (c *ctx) apply(cl *Closure, args []Value, at loc) Value {
@@ -341,12 +352,17 @@ type builtinCall struct {
 }
 
 func (n *builtinCall) eval(c *ctx, e *env) Value {
-	var buf [4]Value
-	args := buf[:0]
+	// arguments live on a per-context stack: builtins never retain them
+	base := len(c.stack)
 	for _, a := range n.args {
-		args = append(args, a.eval(c, e))
+		v := a.eval(c, e)
+		c.stack = append(c.stack, v)
 	}
-	return n.b.fn(c, args, n.loc)
+	args := c.stack[base:len(c.stack):len(c.stack)]
+	v := n.b.fn(c, args, n.loc)
+	clear(c.stack[base:])
+	c.stack = c.stack[:base]
+	return v
 }
 
 // opValue makes a Closure for an operator passed as an argument.
@@ -628,8 +644,8 @@ func (n *setFilter) eval(c *ctx, e *env) Value {
 	s := n.bound.set.eval(c, e)
 	if !isFinite(s) && !n.bound.tuple {
 		// lazy, as TLC: only membership can be tested
-		pc := &ctx{m: c.m, out: c.out, cur: c.cur}
-		return &FilterSet{base: s, pred: func(v Value) bool { return evalBool(pc, n.pred, push(e, v), n.loc) }}
+		snap := c.snapshot()
+		return &FilterSet{base: s, pred: func(v Value) bool { return evalBool(snap(), n.pred, push(e, v), n.loc) }}
 	}
 	forEach(s, n.loc, func(v Value) bool {
 		ne := e
@@ -700,7 +716,9 @@ func (n *funcCons) eval(c *ctx, e *env) Value {
 			dom = &ProductSet{sets: sets}
 		}
 	}
+	snap := c.snapshot()
 	apply := func(x Value) Value {
+		c := snap()
 		ne := e
 		if len(n.bounds) == 1 && !n.bounds[0].tuple {
 			ne = push(ne, x)
@@ -748,7 +766,9 @@ func (n *recFunc) eval(c *ctx, e *env) Value {
 	}
 	var mu sync.Mutex
 	memo := map[string]Value{}
+	snap := c.snapshot()
 	return &LazyFcn{dom: dom, f: func(x Value) Value {
+		c := snap()
 		k := Format(x)
 		mu.Lock()
 		v, ok := memo[k]
