@@ -47,7 +47,7 @@ trap 'rm -rf "$meta"' EXIT
 for m in VR MCVR TraceVR; do
   echo "== SANY $m.tla"
   if ! java -cp "$cp" tla2sany.SANY "$m.tla" >"$meta/sany.out" 2>&1 ||
-    grep -Eq '\*\*\* Errors|[Pp]arse [Ee]rror|Semantic errors|Fatal errors|Lexical error|Could not parse|Unknown operator' "$meta/sany.out"; then
+    grep -Eq '\*\*\* Errors|[Pp]arse [Ee]rror|Semantic errors|Fatal errors|Lexical error|Could not parse|Unknown operator|Cannot find source file' "$meta/sany.out"; then
     cat "$meta/sany.out"
     echo "SANY failed on $m.tla" >&2
     exit 1
