@@ -56,7 +56,7 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 		r.verified = min(r.verified, fc-1)
 	}
 	if crash {
-		r.resetVolatile(c.n)
+		r.crash()
 		r.nonces[st.Nonce] = true
 	}
 	r.scalars = scalars{view: st.ViewNumber, status: st.Status, opNumber: st.OpNumber, commit: st.CommitNumber,

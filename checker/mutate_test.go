@@ -135,6 +135,20 @@ var mutations = []mutation{
 		evs[j].State.LastNormalView = 0
 		return evs, map[string]int{StepValidation: lineOf(j), ViewNumberMonotonic: lineOf(j)}, "state.viewNumber"
 	}},
+	{"crash-keeps-log", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		// Replica 1 crashes at the end, but logs that it kept its log.
+		n := 0
+		for _, e := range evs {
+			if e.Replica == 1 && e.State != nil {
+				n = e.State.LogKeep + len(e.State.LogAdd)
+			}
+		}
+		require.Positive(t, n)
+		last := evs[len(evs)-1]
+		evs = append(evs, &traces.Event{Tick: last.Tick, Action: traces.Crash, Replica: 1, Client: -1, Sent: []traces.Message{},
+			State: &traces.ReplicaState{Status: traces.StatusRecovering, Nonce: 1, LogKeep: n, LogAdd: []traces.Entry{}}})
+		return evs, map[string]int{StepValidation: lineOf(len(evs) - 1), OpNumberIsLogLength: lineOf(len(evs) - 1)}, "state.log"
+	}},
 	{"tick-goes-back", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 1, func(e *traces.Event) bool { return e.Tick > 0 })
 		evs[i].Tick = 0

@@ -71,30 +71,28 @@ type replica struct {
 
 func newReplica(id, n int) *replica {
 	r := &replica{id: id, scalars: scalars{status: traces.StatusNormal}, nonces: map[int]bool{}}
-	r.resetVolatile(n)
-	return r
-}
-
-// resetVolatile empties everything a Crash loses, except the nonces used so far.
-func (r *replica) resetVolatile(n int) {
-	r.log = entryLog{}
-	r.exec = 0
 	r.kv = map[string]string{}
-	r.results = nil
 	r.execd = map[int][]int32{}
 	r.ctLast = map[int]int{}
-	r.ctPrev = r.ctPrev[:0]
 	r.svcFrom = make([]bool, n)
 	r.dvc = make([]*traces.Message, n)
 	r.prepOK = make([]int, n)
-	for i := range r.prepOK {
-		r.prepOK[i] = -1
-	}
 	r.recResp = make([]*traces.Message, n)
+	r.clearViewBookkeeping()
+	return r
+}
+
+// crash forgets what a Crash loses besides the log (which the event's log change empties):
+// the service, the executions of this life and all bookkeeping.
+func (r *replica) crash() {
+	r.rollback()
+	clear(r.execd)
+	r.clearViewBookkeeping()
+	clear(r.recResp)
 	r.verified = 0
 }
 
-// enterView clears the per-view bookkeeping (the scalars are the caller's).
+// clearViewBookkeeping clears the per-view bookkeeping (the scalars are the caller's).
 func (r *replica) clearViewBookkeeping() {
 	for i := range r.svcFrom {
 		r.svcFrom[i] = false
