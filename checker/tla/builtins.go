@@ -265,6 +265,47 @@ func init() {
 		return true
 	})
 
+	def("Bags", "BagOfAll", 2, func(c *ctx, a []Value, at loc) Value {
+		cl := asClosure(a[0], at)
+		f := norm(a[1])
+		var out Value = emptyTup
+		for i := 0; i < fnLen(f); i++ {
+			img := norm(c.apply(cl, []Value{fnDom(f, i)}, at))
+			out = bagCombine(out, mkFcn([]Value{img}, []Value{fnRng(f, i)}), 1, at)
+		}
+		return out
+	}).ops = []int{1, 0}
+	def("Bags", "SubBag", 1, func(c *ctx, a []Value, at loc) Value {
+		f := norm(a[0])
+		n := fnLen(f)
+		var out []Value
+		counts := make([]int64, n)
+		for {
+			var d, r []Value
+			for i := 0; i < n; i++ {
+				if counts[i] > 0 {
+					d, r = append(d, fnDom(f, i)), append(r, Int(counts[i]))
+				}
+			}
+			out = append(out, mkFcn(d, r))
+			if len(out) > 1<<20 {
+				at.failf("SubBag: too many subbags")
+			}
+			i := 0
+			for ; i < n; i++ {
+				counts[i]++
+				if counts[i] <= asInt(fnRng(f, i), at) {
+					break
+				}
+				counts[i] = 0
+			}
+			if i == n {
+				break
+			}
+		}
+		return mkSet(out)
+	})
+
 	// TLC
 	def("TLC", "Print", 2, func(c *ctx, a []Value, at loc) Value {
 		c.print(Format(a[0]))
@@ -506,6 +547,49 @@ func init() {
 	})
 	def("SequencesExt", "Indices", 1, func(c *ctx, a []Value, at loc) Value {
 		return &Interval{lo: 1, hi: int64(len(asSeq(a[0], at)))}
+	})
+	def("SequencesExt", "BoundedSeq", 2, func(c *ctx, a []Value, at loc) Value {
+		es := elems(a[0], at)
+		n := asInt(a[1], at)
+		out := []Value{emptyTup}
+		prev := []Value{emptyTup}
+		for k := int64(1); k <= n; k++ {
+			var cur []Value
+			for _, p := range prev {
+				for _, e := range es {
+					cur = append(cur, &Tuple{elems: append(append([]Value(nil), p.(*Tuple).elems...), e)})
+				}
+			}
+			if len(out)+len(cur) > 1<<20 {
+				at.failf("BoundedSeq: set too large")
+			}
+			out = append(out, cur...)
+			prev = cur
+		}
+		return mkSet(out)
+	})
+	share("SequencesExt", &builtin{name: "SeqOf", arity: 2, fn: func(c *ctx, a []Value, at loc) Value {
+		return builtinOps["SequencesExt"][indexOf("SequencesExt", "BoundedSeq")].fn(c, a, at)
+	}})
+	def("Functions", "IsSurjective", 3, func(c *ctx, a []Value, at loc) Value {
+		f := norm(a[0])
+		ok := true
+		forEach(a[2], at, func(t Value) bool {
+			found := false
+			forEach(a[1], at, func(s Value) bool {
+				if v, in := tryApply(f, s); in && cmp(v, norm(t)) == 0 {
+					found = true
+					return true
+				}
+				return false
+			})
+			if !found {
+				ok = false
+				return true
+			}
+			return false
+		})
+		return ok
 	})
 	rangeOp := def("Functions", "Range", 1, func(c *ctx, a []Value, at loc) Value {
 		f := norm(a[0])
@@ -764,4 +848,13 @@ func (c *ctx) print(s string) {
 	if c.out != nil {
 		fmt.Fprintln(c.out, s)
 	}
+}
+
+func indexOf(mod, name string) int {
+	for i, b := range builtinOps[mod] {
+		if b.name == name {
+			return i
+		}
+	}
+	panic("no builtin " + mod + "!" + name)
 }

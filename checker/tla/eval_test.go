@@ -150,6 +150,8 @@ func TestEval(t *testing.T) {
 		{"IsABag(<<0>>)", "FALSE"},
 		{"SetToBag({1}) \\sqsubseteq SetToBag({1, 2})", "TRUE"},
 		{"BagUnion({SetToBag({1}), SetToBag({1, 2})})", "<<2, 1>>"},
+		{"BagOfAll(LAMBDA x : x % 2, SetToBag({1, 2, 3}))", "(0 :> 1 @@ 1 :> 2)"},
+		{"SubBag(SetToBag({1}) (+) SetToBag({1}))", "{<<>>, <<1>>, <<2>>}"},
 		// TLC
 		{"1 :> \"a\"", `<<"a">>`},
 		{"(1 :> 2) @@ (1 :> 3) @@ (5 :> 4)", "(1 :> 2 @@ 5 :> 4)"},
@@ -184,6 +186,8 @@ func TestEval(t *testing.T) {
 		{"FlattenSeq(<<<<1>>, <<>>, <<2, 3>>>>)", "<<1, 2, 3>>"},
 		{"Zip(<<1, 2>>, <<\"a\", \"b\">>)", `<<<<1, "a">>, <<2, "b">>>>`},
 		{"SetToSortSeq({3, 1, 2}, LAMBDA x, y : x > y)", "<<3, 2, 1>>"},
+		{"BoundedSeq({0, 1}, 2)", "{<<>>, <<0>>, <<1>>, <<0, 0>>, <<0, 1>>, <<1, 0>>, <<1, 1>>}"},
+		{"SeqOf({7}, 1)", "{<<>>, <<7>>}"},
 		// FiniteSetsExt
 		{"FoldSet(Add, 0, 1..4)", "10"},
 		{"Max({3, 7, 1})", "7"},
@@ -200,6 +204,8 @@ func TestEval(t *testing.T) {
 		{"Inverse(<<\"a\", \"b\">>, 1..2, {\"a\", \"b\"})", "[a |-> 1, b |-> 2]"},
 		{"IsInjective(<<1, 2>>)", "TRUE"},
 		{"IsInjective(<<1, 1>>)", "FALSE"},
+		{"IsSurjective(<<1, 2>>, 1..2, {1, 2})", "TRUE"},
+		{"IsSurjective(<<1, 1>>, 1..2, {1, 2})", "FALSE"},
 		{"FoldFunction(Add, 0, <<1, 2, 3>>)", "6"},
 		{"FoldFunctionOnSet(Add, 0, <<1, 2, 3>>, {1, 3})", "4"},
 		// Json

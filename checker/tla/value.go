@@ -1,5 +1,13 @@
-// Package tla is a TLA+ engine: semantic analysis, evaluation with TLC
-// semantics, and explicit-state model checking.
+// Package tla is a Go-native TLA+ engine: semantic analysis (like SANY),
+// evaluation with TLC's semantics, and explicit-state model checking (like
+// TLC). Modules are parsed by package syntax; Load resolves every name and
+// compiles definitions into a tree of nodes; Check runs a level-synchronous
+// parallel breadth-first search over 64-bit fingerprints.
+//
+// Layout: compile.go (names, arities, levels), eval.go and ops.go (values
+// and operators), enum.go (successor generation), builtins.go (standard and
+// community modules), cfg.go (.cfg files), check.go (the search), codec.go
+// and fpset.go (state storage).
 package tla
 
 import (
