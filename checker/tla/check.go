@@ -236,6 +236,12 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 
 // bind assigns the configuration's constants.
 func (m *Model) bind(cfg *Config) error {
+	for _, d := range m.cp.defs {
+		d.mu.Lock()
+		d.hasVal, d.val = false, nil
+		d.fast.Store(nil)
+		d.mu.Unlock()
+	}
 	for _, c := range cfg.Consts {
 		s, ok := m.root.syms[c.Name]
 		if !ok {

@@ -182,6 +182,7 @@ type compiler struct {
 	consts  []*constDecl
 	plain   map[string]*modScope
 	loading map[string]bool
+	defs    []*opDef // top-level definitions, whose cached values bind resets
 	// OnSemantic is called when a user module's semantic processing starts.
 	onSemantic func(name string)
 }
@@ -319,6 +320,7 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 	recursive := map[string]*opDef{}
 	for _, r := range m.Recursive {
 		d := &opDef{name: r.Name, loc: loc{m.File, r.P}, mod: m.Name}
+		cp.defs = append(cp.defs, d)
 		d.params = make([]syntax.Param, r.Arity)
 		recursive[r.Name] = d
 		cp.addSym(ms, r.Name, &symbol{kind: symDef, def: d, arity: r.Arity, base: base, user: !builtin, loc: d.loc}, true, d.loc)
@@ -333,6 +335,7 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 			l := loc{m.File, u.P}
 			if d == nil {
 				d = &opDef{name: u.Name, loc: l, mod: m.Name}
+				cp.defs = append(cp.defs, d)
 				cp.addSym(ms, u.Name, &symbol{kind: symDef, def: d, arity: len(u.Params), base: base, user: !builtin, loc: l}, !u.Local, l)
 			} else {
 				if len(d.params) != len(u.Params) {
