@@ -904,11 +904,12 @@ func actionLabel(d *opDef, fallback string) string {
 	if d == nil {
 		return "<" + fallback + ">"
 	}
-	end := d.pos
+	start, end := d.pos, d.pos
 	if d.defAST != nil {
-		end = d.defAST.End
+		start, end = d.defAST.BodyPos, d.defAST.End
+		end.Col-- // inclusive, as TLC prints it
 	}
-	return fmt.Sprintf("<%s line %d, col %d to line %d, col %d of module %s>", d.name, d.pos.Line, d.pos.Col, end.Line, end.Col-1, d.mod)
+	return fmt.Sprintf("<%s line %d, col %d to line %d, col %d of module %s>", d.name, start.Line, start.Col, end.Line, end.Col, d.mod)
 }
 
 // trace replays the path to the state with fingerprint end.

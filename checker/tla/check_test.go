@@ -282,7 +282,7 @@ func TestDeadlock(t *testing.T) {
 	if v == nil || v.Kind != "deadlock" || len(v.Trace) != 4 || Format(v.Trace[3].Vals[0]) != "3" {
 		t.Fatalf("want deadlock at x = 3, got %+v", v)
 	}
-	want := "State 1: <Initial predicate>\nx = 0\n\nState 2: <Next line 6, col 1 to line 6, col 27 of module Counter>\nx = 1\n\n"
+	want := "State 1: <Initial predicate>\nx = 0\n\nState 2: <Next line 6, col 9 to line 6, col 27 of module Counter>\nx = 1\n\n"
 	if s := traceString(v.Trace); !strings.HasPrefix(s, want) {
 		t.Errorf("trace:\n%s", s)
 	}

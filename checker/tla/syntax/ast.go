@@ -212,7 +212,9 @@ type OpDef struct {
 	Local  bool
 	IsFunc bool
 	P      Pos
-	End    Pos
+	// BodyPos and End delimit the body (End is just past its last token).
+	BodyPos Pos
+	End     Pos
 }
 
 // Instance is [Name(Params) ==] INSTANCE Module WITH Subst.

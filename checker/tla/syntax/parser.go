@@ -350,6 +350,7 @@ func (p *parser) definition() (*OpDef, *Instance) {
 		p.next()
 		d.Name = op.Text
 		d.Params = []Param{{Name: a.Text, P: a.Pos}, {Name: b.Text, P: b.Pos}}
+		d.BodyPos = p.peek().Pos
 		d.Body = p.expr(0)
 		d.End = p.toks[p.i-1].End
 		return d, nil
@@ -383,6 +384,7 @@ func (p *parser) definition() (*OpDef, *Instance) {
 		p.expect("]")
 		p.expect("==")
 		d.IsFunc = true
+		d.BodyPos = p.peek().Pos
 		d.Body = &FuncCons{P: lb.Pos, Bounds: bs, Body: p.expr(0)}
 		d.End = p.toks[p.i-1].End
 		return d, nil
@@ -395,6 +397,7 @@ func (p *parser) definition() (*OpDef, *Instance) {
 		in.P = d.P
 		return nil, in
 	}
+	d.BodyPos = p.peek().Pos
 	d.Body = p.expr(0)
 	d.End = p.toks[p.i-1].End
 	return d, nil
