@@ -144,9 +144,11 @@ func Check(ops []Op, timeout time.Duration, verbose bool) *Result {
 		res.Verdict = Ok
 	case porcupine.Illegal:
 		res.Verdict = Illegal
-		res.Keys = illegalKeys(ops, timeout)
+		// The diagnosis gets one more timeout in all, however many keys there are.
+		b := newBudget(timeout)
+		res.Keys = illegalKeys(ops, b)
 		if len(res.Keys) > 0 {
-			res.First = firstIllegal(ops, res.Keys[0], timeout)
+			res.First = firstIllegal(ops, res.Keys[0], b)
 		}
 	default:
 		res.Verdict = Unknown
@@ -155,18 +157,21 @@ func Check(ops []Op, timeout time.Duration, verbose bool) *Result {
 }
 
 // illegalKeys finds the keys whose sub-history alone is not linearizable, for the report.
-func illegalKeys(ops []Op, timeout time.Duration) []string {
+func illegalKeys(ops []Op, b *budget) []string {
 	byKey := map[string][]porcupine.Operation{}
 	for _, o := range ops {
 		byKey[o.Input.Key] = append(byKey[o.Input.Key], porcupine.Operation{ClientId: o.Client, Input: o.Input, Call: o.Call, Output: o.Output, Return: o.Return})
 	}
-	var keys []string
-	for k, h := range byKey {
-		if porcupine.CheckOperationsTimeout(Model, h, timeout) == porcupine.Illegal {
+	var all, keys []string
+	for k := range byKey {
+		all = append(all, k)
+	}
+	sort.Strings(all)
+	for _, k := range all {
+		if b.illegal(byKey[k]) {
 			keys = append(keys, k)
 		}
 	}
-	sort.Strings(keys)
 	return keys
 }
 
@@ -174,7 +179,7 @@ func illegalKeys(ops []Op, timeout time.Duration) []string {
 // non-linearizable: the shortest prefix (in time) that is illegal, with every operation still
 // running at its end taken as pending. Prefixes only get worse as they grow, so a binary
 // search over return times needs O(log n) checks.
-func firstIllegal(ops []Op, key string, timeout time.Duration) *Op {
+func firstIllegal(ops []Op, key string, b *budget) *Op {
 	var sub []Op
 	for _, o := range ops {
 		if o.Input.Key == key {
@@ -200,7 +205,7 @@ func firstIllegal(ops []Op, key string, timeout time.Duration) *Op {
 			}
 			h = append(h, porcupine.Operation{ClientId: o.Client, Input: o.Input, Call: o.Call, Output: out, Return: ret})
 		}
-		return porcupine.CheckOperationsTimeout(Model, h, timeout) == porcupine.Illegal
+		return b.illegal(h)
 	}
 	i := sort.Search(len(done), func(i int) bool { return illegalAt(sub[done[i]].Return) })
 	if i == len(done) {
@@ -208,6 +213,30 @@ func firstIllegal(ops []Op, key string, timeout time.Duration) *Op {
 	}
 	o := sub[done[i]]
 	return &o
+}
+
+// budget shares one timeout among several checks (0: no limit).
+type budget struct {
+	unlimited bool
+	deadline  time.Time
+}
+
+func newBudget(timeout time.Duration) *budget {
+	if timeout == 0 || timeout > 100*365*24*time.Hour { // no limit (and no overflow below)
+		return &budget{unlimited: true}
+	}
+	return &budget{deadline: time.Now().Add(timeout)}
+}
+
+// illegal reports whether h is proved non-linearizable within what is left of the budget.
+func (b *budget) illegal(h []porcupine.Operation) bool {
+	left := time.Until(b.deadline)
+	if b.unlimited {
+		left = 0
+	} else if left <= 0 {
+		return false
+	}
+	return porcupine.CheckOperationsTimeout(Model, h, left) == porcupine.Illegal
 }
 
 // CanVisualize reports whether Visualize has what it needs.
