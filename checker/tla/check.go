@@ -775,6 +775,8 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 			ck.successors(ec, sv, func(t []Value, act *opDef) bool {
 				r.generated++
 				j++
+				// Like TLC, action properties are checked on every transition, and
+				// invariants also on successors outside the model (constraints).
 				for _, p := range ck.actProps {
 					c.cur, c.next = sv, t
 					ok, err := evalCatch(c, p.n)
@@ -790,6 +792,16 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 					}
 				}
 				if !ck.actionOK(c, sv, t) || !ck.inModel(c, t) {
+					if name, err := ck.checkInvs(c, t, ck.invs); name != "" || err != nil {
+						v := &violCand{i: int32(i), j: j, kind: "invariant", name: name, err: err, from: sv, to: t}
+						if err != nil {
+							v.kind = "error"
+						}
+						if less(v, r.viol) {
+							r.viol = v
+						}
+						return true
+					}
 					return false
 				}
 				var fp uint64

@@ -504,3 +504,37 @@ Post7 == TLCGet("stats").diameter = 7
 		t.Fatalf("Post7: %v %+v", err, res)
 	}
 }
+
+func TestConstraintSemantics(t *testing.T) {
+	// As in TLC, invariants are also checked on successors outside the
+	// constraint, and action properties on transitions leaving it.
+	src := `---- MODULE Inline ----
+EXTENDS Naturals
+VARIABLE x
+Init == x = 0
+Next == x' = x + 1
+Bound == x <= 2
+Small == x < 3
+Step == [][x' = x + 1 /\ x' < 3]_x
+====`
+	res, err := checkSource(t, src, "INIT Init\nNEXT Next\nCONSTRAINT Bound\nINVARIANT Small\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := res.Violation; v == nil || v.Kind != "invariant" || len(v.Trace) != 4 || Format(v.Trace[3].Vals[0]) != "3" {
+		t.Fatalf("want Small violated at x = 3 outside the constraint, got %+v", v)
+	}
+	res, err = checkSource(t, src, "INIT Init\nNEXT Next\nCONSTRAINT Bound\nPROPERTY Step\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := res.Violation; v == nil || v.Kind != "action property" || len(v.Trace) != 4 {
+		t.Fatalf("want Step violated by 2 -> 3, got %+v", v)
+	}
+	// without either check the bounded model ends at x = 2; x = 3 is generated but not kept
+	res, err = checkSource(t, src, "INIT Init\nNEXT Next\nCONSTRAINT Bound\nCHECK_DEADLOCK FALSE\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectFigures(t, res, figures{4, 3, 3})
+}

@@ -173,12 +173,11 @@ func cmp(a, b Value) int {
 			if len(x.names) != len(y.names) {
 				return len(x.names) - len(y.names)
 			}
+			// interleaved, like TLC's RecordValue.compareTo
 			for i := range x.names {
 				if c := strings.Compare(x.names[i], y.names[i]); c != 0 {
 					return c
 				}
-			}
-			for i := range x.vals {
 				if c := cmp(x.vals[i], y.vals[i]); c != 0 {
 					return c
 				}
@@ -194,8 +193,6 @@ func cmp(a, b Value) int {
 		if c := cmp(fnDom(a, i), fnDom(b, i)); c != 0 {
 			return c
 		}
-	}
-	for i := 0; i < na; i++ {
 		if c := cmp(fnRng(a, i), fnRng(b, i)); c != 0 {
 			return c
 		}

@@ -186,7 +186,9 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "Model checking completed. No error has been found.")
 	}
 	fmt.Fprintf(stdout, "%d states generated, %d distinct states found, %d states left on queue.\n", res.Generated, res.Distinct, res.Left)
-	fmt.Fprintf(stdout, "The depth of the complete state graph search is %d.\n", res.Depth)
+	if code == 0 {
+		fmt.Fprintf(stdout, "The depth of the complete state graph search is %d.\n", res.Depth)
+	}
 	el := time.Since(start)
 	fmt.Fprintf(stdout, "Finished in %s (%.0f distinct states/min).\n", el.Round(time.Millisecond), float64(res.Distinct)/el.Minutes())
 	return code
