@@ -404,35 +404,29 @@ func (ck *checker) property(name string, n node, _ *env) error {
 				ck.actProps = append(ck.actProps, named{name, s})
 				continue
 			}
-			if lv := levelOf(t.xs[0]); lv <= lvlState {
+			if lv := ck.levelOf(t.xs[0]); lv <= lvlState {
 				ck.invs = append(ck.invs, named{name, t.xs[0]})
 				continue
 			}
 		}
-		if _, ok := c.(*temporal); !ok && levelOf(c) <= lvlState {
+		if _, ok := c.(*temporal); !ok && ck.levelOf(c) <= lvlState {
 			ck.initProps = append(ck.initProps, named{name, c})
 			continue
 		}
-		return fmt.Errorf("not supported: property %s is a liveness or general temporal property", name)
+		return fmt.Errorf("not supported: property %s is a liveness or general temporal property (only [][A]_v, []P and state predicates are checked)", name)
 	}
 	return nil
 }
 
-// levelOf is a conservative level estimate of a compiled node.
-func levelOf(n node) int {
-	switch x := n.(type) {
-	case *temporal:
-		return lvlTemporal
-	case *prime, *unchanged, *sub:
-		return lvlAction
-	case *call:
-		l := x.def.level
-		for _, a := range x.args {
-			l = maxLvl(l, levelOf(a))
-		}
+// levelOf is the level the compiler computed for a node.
+func (ck *checker) levelOf(n node) int {
+	if l, ok := ck.m.cp.levels[n]; ok {
 		return l
 	}
-	return lvlState // unknown: treated as a state predicate; evaluation errors catch misuse
+	if c, ok := n.(*call); ok {
+		return c.def.level
+	}
+	return lvlTemporal // unknown: refuse rather than guess
 }
 
 func (ck *checker) newCtx() *ctx { return &ctx{m: ck.m, out: ck.m.Out} }

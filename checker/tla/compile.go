@@ -183,6 +183,7 @@ type compiler struct {
 	plain   map[string]*modScope
 	loading map[string]bool
 	defs    []*opDef // top-level definitions, whose cached values bind resets
+	levels  map[node]int
 	// OnSemantic is called when a user module's semantic processing starts.
 	onSemantic func(name string)
 }
@@ -757,7 +758,17 @@ func (cp *compiler) exprs(ms *modScope, sc *scope, es []syntax.Expr) ([]node, in
 	return ns, lvl
 }
 
+// expr compiles an expression and records its level.
 func (cp *compiler) expr(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
+	n, l := cp.expr0(ms, sc, e)
+	if cp.levels == nil {
+		cp.levels = map[node]int{}
+	}
+	cp.levels[n] = l
+	return n, l
+}
+
+func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 	at := loc{ms.file, e.At()}
 	switch x := e.(type) {
 	case *syntax.Ref:
