@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -15,7 +16,7 @@ func cmdCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "write the report as JSON")
-	htmlDir := fs.String("html", "", "write porcupine's visualization of the client history and the failing trace excerpt into `dir`")
+	htmlDir := fs.String("html", "", "write HTML reports into `dir`: index.html, the report with the failing trace excerpt, the run's timeline, porcupine's view of the client history")
 	timeout := fs.Duration("lin-timeout", checker.DefaultLinTimeout, "time limit of the linearizability check (a timeout is reported as unknown, not a pass)")
 	noLin := fs.Bool("no-lin", false, "skip the linearizability check")
 	maxMis := fs.Int("max-mismatches", checker.DefaultMaxMismatches, "list at most this many step mismatches (all are counted)")
@@ -67,6 +68,16 @@ Flags:
 		defer f.Close()
 		in = f
 	}
+	// The HTML timeline needs the trace a second time; standard input can be read only once.
+	var data []byte
+	if *htmlDir != "" {
+		var err error
+		if data, err = io.ReadAll(in); err != nil {
+			fmt.Fprintf(stderr, "vrcheck check: %v\n", err)
+			return 2
+		}
+		in = bytes.NewReader(data)
+	}
 	opts := checker.Options{LinTimeout: *timeout, SkipLinearizability: *noLin, Visualize: *htmlDir != "", MaxMismatches: *maxMis}
 	if *timeout == 0 {
 		opts.LinTimeout = time.Duration(1<<63 - 1) // flag value 0: no limit
@@ -86,7 +97,7 @@ Flags:
 		return 2
 	}
 	if *htmlDir != "" {
-		if err := rep.WriteHTML(*htmlDir); err != nil {
+		if err := writeHTMLReports(rep, data, name, *htmlDir); err != nil {
 			fmt.Fprintf(stderr, "vrcheck check: --html: %v\n", err)
 			return 2
 		}

@@ -88,3 +88,16 @@ func TestBadScenarioFile(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, "bad.yaml: schedule[0]: crash replica 7: replicas are 0..2")
 }
+
+func TestRunHTMLReports(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errs := vrcheck(t, "run", "--out", filepath.Join(dir, "t.ndjson"), "--bug", "commit-without-quorum", "--html", filepath.Join(dir, "html"))
+	require.Equal(t, 1, code, errs)
+	for _, f := range []string{"index.html", "trace.html", "timeline.html"} {
+		data, err := os.ReadFile(filepath.Join(dir, "html", f))
+		require.NoError(t, err, f)
+		assert.Contains(t, strings.ToLower(string(data)), "<!doctype html", f)
+	}
+	page, _ := os.ReadFile(filepath.Join(dir, "html", "timeline.html"))
+	assert.Contains(t, string(page), "StepValidation", "the timeline carries the checker's message")
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +18,7 @@ The main job: simulate a run with faults, write its trace, print a summary, then
 trace (every step against VR.tla's actions, the invariants, linearizability).
 Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usage.`, stderr)
 	out := fs.String("out", "vrcheck-trace.ndjson", "write the trace to this `file`")
-	htmlDir := fs.String("html", "", "also write the check's HTML reports into `dir`")
+	htmlDir := fs.String("html", "", "also write HTML reports into `dir` (index.html: the check's report, the run's timeline, the client history)")
 	noCheck := fs.Bool("no-check", false, "only simulate and summarise; do not check the trace")
 	scenario := scenarioFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
@@ -62,13 +63,12 @@ Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usa
 
 // checkFile checks the trace at path and prints the report; it returns the exit code.
 func checkFile(path, htmlDir string, stdout, stderr io.Writer) int {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
 		return 2
 	}
-	defer f.Close()
-	rep, err := checker.Check(f, path, checker.Options{Visualize: htmlDir != ""})
+	rep, err := checker.Check(bytes.NewReader(data), path, checker.Options{Visualize: htmlDir != ""})
 	if err != nil {
 		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
 		return 2
@@ -78,7 +78,7 @@ func checkFile(path, htmlDir string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if htmlDir != "" {
-		if err := rep.WriteHTML(htmlDir); err != nil {
+		if err := writeHTMLReports(rep, data, path, htmlDir); err != nil {
 			fmt.Fprintf(stderr, "vrcheck: --html: %v\n", err)
 			return 2
 		}

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/vrcheck/vrcheck/impl/vr"
 )
 
 // Scenario is everything that determines a run: with the same Scenario, Run writes the same
@@ -212,6 +214,9 @@ func (sc *Scenario) Validate() error {
 		if kinds != 1 {
 			bad("%s: give exactly one of crash, restart or partition", where)
 		}
+	}
+	if _, err := vr.ParseBugs(sc.Bugs); err != nil {
+		bad("%v", err)
 	}
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "; "))
