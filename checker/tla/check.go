@@ -85,6 +85,7 @@ type checker struct {
 	deadlock    bool
 	post        []named
 	seen        *fpSet
+	outCache    *lossySet // states outside the constraints whose invariants held
 	codec       *codec
 	// counters for progress reports
 	generated, expanded, levelSize, levelBase, depth atomic.Int64
@@ -145,7 +146,7 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 			m.Out = &syncWriter{w: m.Out}
 		}
 	}
-	ck := &checker{m: m, opts: opts, seen: newFPSet(), codec: newCodec(), nvars: len(m.vars)}
+	ck := &checker{m: m, opts: opts, seen: newFPSet(), codec: newCodec(), nvars: len(m.vars), outCache: newLossySet(1 << 20)}
 	m.stats = ck
 	if err := m.bind(cfg); err != nil {
 		return nil, err
@@ -785,7 +786,18 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 						return true
 					}
 				}
+				var fp uint64
+				var vh []uint64
+				if svh != nil {
+					vh = varHashes(t, sv, svh)
+					fp = combine(vh)
+				} else {
+					fp = ck.fp(c, t)
+				}
 				if !ck.actionOK(c, sv, t) || !ck.inModel(c, t) {
+					if len(ck.invs) == 0 || ck.view == nil && ck.outCache.seen(fp) {
+						return false // already checked: invariants are deterministic
+					}
 					if name, err := ck.checkInvs(c, t, ck.invs); name != "" || err != nil {
 						v := &violCand{i: int32(i), j: j, kind: "invariant", name: name, err: err, from: sv, to: t}
 						if err != nil {
@@ -796,15 +808,8 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 						}
 						return true
 					}
+					ck.outCache.add(fp)
 					return false
-				}
-				var fp uint64
-				var vh []uint64
-				if svh != nil {
-					vh = varHashes(t, sv, svh)
-					fp = combine(vh)
-				} else {
-					fp = ck.fp(c, t)
 				}
 				if !ck.seen.offer(fp, fpEntry{parent: s.fp, key: orderKey(int32(i), j), level: level}) {
 					return false

@@ -62,3 +62,18 @@ func (s *fpSet) get(fp uint64) (fpEntry, bool) {
 }
 
 func (s *fpSet) len() int { return int(s.n.Load()) }
+
+// lossySet is a direct-mapped cache of fingerprints: a hit means the
+// fingerprint was added before; a miss means nothing.
+type lossySet struct {
+	slots []atomic.Uint64
+	mask  uint64
+}
+
+func newLossySet(n int) *lossySet {
+	return &lossySet{slots: make([]atomic.Uint64, n), mask: uint64(n - 1)}
+}
+
+func (s *lossySet) seen(fp uint64) bool { return s.slots[fp&s.mask].Load() == fp }
+
+func (s *lossySet) add(fp uint64) { s.slots[fp&s.mask].Store(fp) }
