@@ -689,6 +689,7 @@ const chunk = 64
 
 type chunkRes struct {
 	cands     []cand
+	newViols  []*violCand // invariant violations of new states
 	generated int64
 	viol      *violCand
 }
@@ -741,8 +742,15 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 				next = append(next, cd)
 			}
 		}
+		for _, v := range r.newViols {
+			e, _ := ck.seen.get(v.fp)
+			v.i, v.j = int32(e.key>>32), int32(uint32(e.key))
+			if less(v, viol) {
+				viol = v
+			}
+		}
 	}
-	if len(ck.invs) > 0 && len(next) > 0 {
+	if ck.view != nil && len(ck.invs) > 0 && len(next) > 0 {
 		if v := ck.checkLevel(next); v != nil && less(v, viol) {
 			viol = v
 		}
@@ -815,6 +823,17 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 					return false
 				}
 				r.cands = append(r.cands, cand{enc: ck.codec.encode(nil, t), fp: fp, parent: s.fp, i: int32(i), j: j})
+				if ck.view == nil && len(ck.invs) > 0 {
+					// checked here, while the state is at hand; the violation's
+					// order is fixed after the merge (an earlier discovery may win)
+					if name, err := ck.checkInvs(c, t, ck.invs); name != "" || err != nil {
+						v := &violCand{i: int32(i), j: j, kind: "invariant", name: name, err: err, fp: fp}
+						if err != nil {
+							v.kind = "error"
+						}
+						r.newViols = append(r.newViols, v)
+					}
+				}
 				return false
 			})
 			return nil
