@@ -132,7 +132,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		debug.SetGCPercent(400) // states are long-lived; trade memory for less GC work
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(4 << 30) // collect harder before the heap passes 4 GiB
+		debug.SetMemoryLimit(memLimit()) // collect harder before the heap gets that big
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -199,4 +199,18 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// memLimit is half the machine's memory (4 GiB if unknown).
+func memLimit() int64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err == nil {
+		var kb int64
+		for _, line := range strings.Split(string(b), "\n") {
+			if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kb); err == nil && kb > 0 {
+				return kb << 10 / 2
+			}
+		}
+	}
+	return 4 << 30
 }
