@@ -43,6 +43,16 @@ func (r *Replica) receiveNewState(m *traces.Message) {
 	if !sameView && !laterView {
 		return
 	}
+	if n := len(r.log); sameView && commonPrefix(r.log[from:], m.Log) == n-from {
+		// The usual case, a backup filling a gap in its view: its log is a prefix of the
+		// message's, so append the rest rather than copy the whole log.
+		for _, e := range m.Log[n-from:] {
+			r.appendEntry(e)
+		}
+		r.becomeNormal(m.View)
+		r.commitTo(m.CommitNumber, false)
+		return
+	}
 	l := make([]traces.Entry, m.OpNumber, m.OpNumber+16)
 	copy(l, r.log[:from])
 	copy(l[from:], m.Log)
