@@ -162,8 +162,8 @@ func (s *sim) step() error {
 		return err
 	}
 	slot := s.tick % len(s.buckets)
+	// Nothing sent now can land in this slot (every delay is 1..MaxDelay), so it is reused.
 	due := s.buckets[slot]
-	s.buckets[slot] = nil
 	// Deliveries due at the same tick happen in a random order: the network reorders.
 	s.rng.Shuffle(len(due), func(i, j int) { due[i], due[j] = due[j], due[i] })
 	for i := range due {
@@ -171,6 +171,8 @@ func (s *sim) step() error {
 			return err
 		}
 	}
+	clear(due) // drop references to delivered messages' logs
+	s.buckets[slot] = due[:0]
 	for i, r := range s.replicas {
 		if s.down[i] != 0 {
 			continue
