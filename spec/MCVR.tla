@@ -46,7 +46,7 @@ LiveNext ==
     \/ \E c \in ClientId :
           \/ Room /\ ClientTimeout(c)
           \/ /\ clientRequestNumber[c] < MaxRequests
-             /\ \E op \in Ops, k \in Keys, x \in OpValues(op) : ClientRequest(c, op, k, x)
+             /\ \E op \in Ops : \E k \in Keys : \E x \in OpValues(op) : ClientRequest(c, op, k, x)
 
 LiveFairness ==
     /\ \A r \in Replica :

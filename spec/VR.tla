@@ -736,7 +736,7 @@ Next ==
           \/ CrashAllowed(r) /\ Crash(r, NextNonce(r))
     \/ \E c \in ClientId :
           \/ ClientTimeout(c)
-          \/ \E op \in Ops, k \in Keys, x \in OpValues(op) : ClientRequest(c, op, k, x)
+          \/ \E op \in Ops : \E k \in Keys : \E x \in OpValues(op) : ClientRequest(c, op, k, x)
 
 Spec == Init /\ [][Next]_vars
 
