@@ -183,7 +183,11 @@ func (c *Checker) checkReplicaInvariants(r *replica, pre scalars, crash bool) {
 	// started at most once.
 	if r.status == traces.StatusNormal && c.primary(r.view) == r.id && (pre.status != traces.StatusNormal || pre.view != r.view) {
 		if l, ok := c.started[r.view]; ok {
-			c.violate(OnePrimaryPerView, []int{id}, "view %d is started again by replica %d; it was started at line %d", r.view, r.id, l)
+			first := fmt.Sprintf("line %d", l)
+			if l == 0 {
+				first = "the initial state (view 0 is normal from the start)"
+			}
+			c.violate(OnePrimaryPerView, []int{id}, "view %d is started again by replica %d; it was started at %s", r.view, r.id, first)
 		} else {
 			c.started[r.view] = c.curLine
 		}

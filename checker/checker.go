@@ -74,7 +74,8 @@ type Checker struct {
 	net      *network
 	ghost    ghost
 	acks     acks
-	// started records, per view, the line at which its primary started it (OnePrimaryPerView).
+	// started records, per view, the line at which its primary started it (OnePrimaryPerView);
+	// 0 for view 0, which Init starts, as in VR.tla.
 	started     map[int]int
 	numRecovery int
 	hist        *lin.History
@@ -121,7 +122,7 @@ func New(h *traces.Header, name string, opts Options) (*Checker, error) {
 		opts.MaxMismatches = DefaultMaxMismatches
 	}
 	c := &Checker{h: h, name: name, opts: opts, n: h.Replicas, f: h.F, net: newNetwork(),
-		clients: map[int]*client{}, started: map[int]int{}, hist: lin.NewHistory(), verdicts: map[string]*Verdict{}, lastLine: 1}
+		clients: map[int]*client{}, started: map[int]int{0: 0}, hist: lin.NewHistory(), verdicts: map[string]*Verdict{}, lastLine: 1}
 	for i := 0; i < c.n; i++ {
 		c.replicas = append(c.replicas, newReplica(i, c.n))
 	}
