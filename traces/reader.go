@@ -245,7 +245,7 @@ func (d *decoder) object(what string, f func(key string) error) error {
 		if err := d.expect(':'); err != nil {
 			return err
 		}
-		if err := f(d.internBytes(kb)); err != nil {
+		if err := f(keyName(kb)); err != nil {
 			return err
 		}
 		d.ws()
@@ -405,6 +405,76 @@ func (d *decoder) str(what string) (string, error) {
 		return "", fmt.Errorf("%s: %w", what, err)
 	}
 	return d.internBytes(b), nil
+}
+
+// keyName returns a field name without allocating or hashing: the schema's names are
+// constants (the compiler turns this switch into length and byte comparisons).
+func keyName(b []byte) string {
+	switch string(b) {
+	case "seq":
+		return "seq"
+	case "tick":
+		return "tick"
+	case "action":
+		return "action"
+	case "replica":
+		return "replica"
+	case "client":
+		return "client"
+	case "msg":
+		return "msg"
+	case "sent":
+		return "sent"
+	case "state":
+		return "state"
+	case "clientState":
+		return "clientState"
+	case "id":
+		return "id"
+	case "type":
+		return "type"
+	case "from":
+		return "from"
+	case "to":
+		return "to"
+	case "view":
+		return "view"
+	case "opNumber":
+		return "opNumber"
+	case "commitNumber":
+		return "commitNumber"
+	case "lastNormalView":
+		return "lastNormalView"
+	case "fromOpNumber":
+		return "fromOpNumber"
+	case "nonce":
+		return "nonce"
+	case "requestNumber":
+		return "requestNumber"
+	case "op":
+		return "op"
+	case "key":
+		return "key"
+	case "value":
+		return "value"
+	case "result":
+		return "result"
+	case "entry":
+		return "entry"
+	case "log":
+		return "log"
+	case "viewNumber":
+		return "viewNumber"
+	case "status":
+		return "status"
+	case "logKeep":
+		return "logKeep"
+	case "logAdd":
+		return "logAdd"
+	case "pending":
+		return "pending"
+	}
+	return string(b)
 }
 
 // internBytes returns b as a string, sharing one copy of each short string seen: traces
@@ -801,7 +871,7 @@ func (d *decoder) message(what string, m *Message, h *Header) error {
 			m.To, err = d.integer(p)
 		default:
 			f := Field(k)
-			bit = fieldBit[f]
+			bit = payloadBit(f)
 			if bit == 0 {
 				return fmt.Errorf("%s: unknown field %q", what, k)
 			}
@@ -872,6 +942,43 @@ func (d *decoder) message(what string, m *Message, h *Header) error {
 		return err
 	}
 	return checkNode(what+".to", m.To, toClient, h)
+}
+
+// payloadBit is fieldBit[f] without the map lookup (this is the reader's hottest path).
+func payloadBit(f Field) uint32 {
+	switch f {
+	case FView:
+		return 1 << 4
+	case FOpNumber:
+		return 1 << 5
+	case FCommitNumber:
+		return 1 << 6
+	case FLastNormalView:
+		return 1 << 7
+	case FFromOpNumber:
+		return 1 << 8
+	case FReplica:
+		return 1 << 9
+	case FNonce:
+		return 1 << 10
+	case FClient:
+		return 1 << 11
+	case FRequestNumber:
+		return 1 << 12
+	case FOp:
+		return 1 << 13
+	case FKey:
+		return 1 << 14
+	case FValue:
+		return 1 << 15
+	case FResult:
+		return 1 << 16
+	case FEntry:
+		return 1 << 17
+	case FLog:
+		return 1 << 18
+	}
+	return 0
 }
 
 func fieldBitAll(f Field) uint32 {

@@ -166,3 +166,10 @@ func BenchmarkReader(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(many))/b.Elapsed().Seconds(), "events/s")
 }
+
+func TestPayloadBitMatchesFieldBit(t *testing.T) {
+	for f, b := range fieldBit {
+		assert.Equal(t, b, payloadBit(f), string(f))
+	}
+	assert.Zero(t, payloadBit("nope"))
+}
