@@ -158,14 +158,20 @@ type Grid struct {
 
 // Default is the default sweep, the original program's analysis: latency and simulated time
 // against the number of clients, 1 to 50, with f = 1 and the default scenario (faults on),
-// 3 seeds per point.
+// 3 seeds per point. Replicas handle DefaultCapacity messages per tick, as the original's
+// processes took time to handle each message: without a cost per message, load could not show.
 func Default() Grid {
 	clients := make(Values, 50)
 	for i := range clients {
 		clients[i] = float64(i + 1)
 	}
-	return Grid{Base: sim.Default(), Clients: clients, Seeds: 3, FirstSeed: 1}
+	base := sim.Default()
+	base.Capacity = DefaultCapacity
+	return Grid{Base: base, Clients: clients, Seeds: 3, FirstSeed: 1}
 }
+
+// DefaultCapacity is the default sweep's messages per replica per tick.
+const DefaultCapacity = 8
 
 // values returns the grid's values for Axes[i] (nil: not set).
 func (g *Grid) values(i int) *Values {

@@ -31,6 +31,7 @@ func scenarioFlags(fs *flag.FlagSet) func() (sim.Scenario, error) {
 		partLen  = fs.Int("partition-length", d.Faults.PartitionLength, "ticks a partition lasts")
 		stopAt   = fs.Int("faults-until", d.Faults.StopAt, "tick at which random faults stop (then every request must complete)")
 		noFaults = fs.Bool("no-faults", false, "turn every random fault off")
+		capacity = fs.Int("capacity", d.Capacity, "messages a replica handles per tick (0: no limit); the rest wait, so load shows in latency")
 		maxTicks = fs.Int("max-ticks", d.MaxTicks, "give up (and fail) if the run has not completed by this tick")
 		bugs     = fs.String("bug", "", "comma-separated bug `switches` to turn on (see impl/vr's catalog)")
 	)
@@ -65,6 +66,7 @@ func scenarioFlags(fs *flag.FlagSet) func() (sim.Scenario, error) {
 		apply("partition", func() { sc.Faults.Partition = *part })
 		apply("partition-length", func() { sc.Faults.PartitionLength = *partLen })
 		apply("faults-until", func() { sc.Faults.StopAt = *stopAt })
+		apply("capacity", func() { sc.Capacity = *capacity })
 		apply("max-ticks", func() { sc.MaxTicks = *maxTicks })
 		if set["bug"] || (*file == "" && *bugs != "") {
 			sc.Bugs = nil

@@ -26,7 +26,8 @@ Simulate and check a grid of scenarios in parallel, then write into --out:
   cost.png      wall-clock milliseconds to simulate and to check one run (this machine)
   failed/       the trace (and timeline) of each failing run, to replay or inspect
 and print a summary table per point. With no flags it sweeps the number of clients, 1 to 50,
-with f = 1 and the default scenario (faults on), 3 seeds per point: 150 runs.
+with f = 1 and the default scenario (faults on) but with replicas that handle 8 messages per
+tick (--capacity; without a cost per message, load cannot show), 3 seeds per point: 150 runs.
 
 An axis flag takes a list: "1,2,5", a range "1..50" (step 1) or "0..0.1/0.02". Every point
 runs the same seeds (--first-seed, +1, ...), so points are compared on the same random draws.
@@ -64,6 +65,7 @@ func cmdSweep(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		noCheck   = fs.Bool("no-check", false, "only simulate: leave the verdict columns empty")
 		linTO     = fs.Duration("lin-timeout", 10*time.Second, "give up the linearizability check of one run after this long (verdict unknown)")
 		keep      = fs.Int("keep-failed", 20, "save the traces of at most this many failing runs (the first, in grid order)")
+		capacity  = fs.Int("capacity", sweep.DefaultCapacity, "messages a replica handles per tick (0: no limit), unless --scenario or --grid sets it")
 		noFaults  = fs.Bool("no-faults", false, "turn every random fault of the base scenario off (the fault axes still apply)")
 		noBar     = fs.Bool("no-progress", false, "no progress bar (it is shown only on a terminal anyway)")
 	)
@@ -94,6 +96,9 @@ func cmdSweep(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return bad("%v", err)
 		}
 		g.Base = sc
+	}
+	if flagSet(fs, "capacity") || (*scenario == "" && *gridFile == "") {
+		g.Base.Capacity = *capacity
 	}
 	if *noFaults {
 		g.Base.Faults = sim.NoFaults(g.Base.Faults)
@@ -240,4 +245,11 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// flagSet says whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -28,6 +28,9 @@ type Scenario struct {
 	Workload       Workload `yaml:"workload" json:"workload"`
 	Faults         Faults   `yaml:"faults" json:"faults"`
 	Schedule       []Fault  `yaml:"schedule" json:"schedule"`
+	// Capacity is how many messages a replica handles per tick (0: no limit); the rest wait
+	// for the next tick. It gives replicas a processing cost, so load shows in latency.
+	Capacity int `yaml:"capacity" json:"capacity"`
 	// MaxTicks bounds the run: a run that has not completed every request by then fails.
 	MaxTicks int      `yaml:"maxTicks" json:"maxTicks"`
 	Bugs     []string `yaml:"bugs" json:"bugs"`
@@ -177,6 +180,9 @@ func (sc *Scenario) Validate() error {
 	}
 	if f.PartitionLength < 1 {
 		bad("faults.partitionLength = %d: must be >= 1", f.PartitionLength)
+	}
+	if sc.Capacity < 0 {
+		bad("capacity = %d: must be >= 0 (0: no limit)", sc.Capacity)
 	}
 	if sc.MaxTicks < 1 {
 		bad("maxTicks = %d: must be >= 1", sc.MaxTicks)

@@ -60,11 +60,12 @@ type sim struct {
 	invoked  []int // tick of the outstanding request's invocation
 	finished int
 
-	rout  vr.Output
-	cout  vr.ClientOutput
-	ev    traces.Event
-	state []string // status of each replica before the current action
-	res   Result
+	rout    vr.Output
+	cout    vr.ClientOutput
+	ev      traces.Event
+	state   []string // status of each replica before the current action
+	handled []int    // messages each replica handled this tick (for Capacity)
+	res     Result
 }
 
 func newSim(sc Scenario, w io.Writer) (*sim, error) {
@@ -87,6 +88,7 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 		done:    make([]int, sc.Clients),
 		invoked: make([]int, sc.Clients),
 		state:   make([]string, n),
+		handled: make([]int, n),
 	}
 	if err := s.cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
@@ -166,8 +168,20 @@ func (s *sim) step() error {
 	due := s.buckets[slot]
 	// Deliveries due at the same tick happen in a random order: the network reorders.
 	s.rng.Shuffle(len(due), func(i, j int) { due[i], due[j] = due[j], due[i] })
+	if s.sc.Capacity > 0 {
+		clear(s.handled)
+	}
+	next := (s.tick + 1) % len(s.buckets)
 	for i := range due {
-		if err := s.deliver(&due[i].msg); err != nil {
+		m := &due[i].msg
+		if s.sc.Capacity > 0 && m.Type != traces.Reply && s.down[m.To] == 0 {
+			if s.handled[m.To] >= s.sc.Capacity {
+				s.buckets[next] = append(s.buckets[next], due[i]) // busy: wait a tick
+				continue
+			}
+			s.handled[m.To]++
+		}
+		if err := s.deliver(m); err != nil {
 			return err
 		}
 	}
@@ -467,6 +481,7 @@ func (sc Scenario) asMap() map[string]any {
 	return map[string]any{
 		"seed": sc.Seed, "f": sc.F, "clients": sc.Clients, "requests": sc.Requests,
 		"clientTimeout": sc.ClientTimeout, "replicaTimeout": sc.ReplicaTimeout, "maxTicks": sc.MaxTicks,
+		"capacity": sc.Capacity,
 		"workload": map[string]any{"keys": sc.Workload.Keys, "get": sc.Workload.Get, "put": sc.Workload.Put, "append": sc.Workload.Append},
 		"faults": map[string]any{
 			"dropPpm": ppm(sc.Faults.Drop), "duplicatePpm": ppm(sc.Faults.Duplicate),

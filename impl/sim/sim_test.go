@@ -113,3 +113,18 @@ func TestViewChangeSlowerThanTimeoutCompletes(t *testing.T) {
 	_, res := runTrace(t, sc)
 	assert.Equal(t, 6, res.Completed)
 }
+
+// With a processing capacity per replica, the primary is a bottleneck: more clients, longer
+// latency.
+func TestCapacityMakesLoadVisible(t *testing.T) {
+	p50 := func(clients, capacity int) int {
+		sc := Default()
+		sc.Faults = NoFaults(sc.Faults)
+		sc.Clients, sc.Requests, sc.Capacity = clients, 10, capacity
+		_, res := runTrace(t, sc)
+		require.Equal(t, clients*10, res.Completed)
+		return res.Latency(50)
+	}
+	assert.Greater(t, p50(30, 8), 2*p50(1, 8))
+	assert.Greater(t, p50(30, 8), p50(30, 0))
+}
