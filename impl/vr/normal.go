@@ -39,14 +39,7 @@ func (r *Replica) ReceivePrepare(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receivePrepare(m *traces.Message) {
-	if r.status == traces.StatusRecovering {
-		return
-	}
-	if m.View > r.view {
-		r.learnLaterView(m.View)
-		return
-	}
-	if m.View < r.view || r.status != traces.StatusNormal || r.IsPrimary() {
+	if !r.asBackup(m) {
 		return
 	}
 	if m.Entry == nil {
@@ -175,14 +168,7 @@ func (r *Replica) ReceiveCommit(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveCommit(m *traces.Message) {
-	if r.status == traces.StatusRecovering {
-		return
-	}
-	if m.View > r.view {
-		r.learnLaterView(m.View)
-		return
-	}
-	if m.View < r.view || r.status != traces.StatusNormal || r.IsPrimary() {
+	if !r.asBackup(m) {
 		return
 	}
 	r.timer = 0
@@ -191,4 +177,17 @@ func (r *Replica) receiveCommit(m *traces.Message) {
 	if m.CommitNumber > op {
 		r.send(traces.Message{Type: traces.GetState, To: r.primary(r.view), View: r.view, OpNumber: op, Replica: r.id})
 	}
+}
+
+// asBackup applies what PREPARE and COMMIT share: a recovering replica ignores them, one of a
+// later view starts state transfer, and only a normal backup of the message's view goes on.
+func (r *Replica) asBackup(m *traces.Message) bool {
+	if r.status == traces.StatusRecovering {
+		return false
+	}
+	if m.View > r.view {
+		r.learnLaterView(m.View)
+		return false
+	}
+	return m.View == r.view && r.status == traces.StatusNormal && !r.IsPrimary()
 }
