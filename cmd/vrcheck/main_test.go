@@ -101,3 +101,11 @@ func TestRunHTMLReports(t *testing.T) {
 	page, _ := os.ReadFile(filepath.Join(dir, "html", "timeline.html"))
 	assert.Contains(t, string(page), "StepValidation", "the timeline carries the checker's message")
 }
+
+// The README's scenario file runs, completes and passes every check.
+func TestREADMEScenario(t *testing.T) {
+	code, stdout, errs := vrcheck(t, "run", "--scenario", "../../scenarios/crash-primary.yaml", "--out", filepath.Join(t.TempDir(), "t.ndjson"))
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, stdout, "1 crashed, 1 recovered")
+	assert.Contains(t, stdout, "partitions          2")
+}
