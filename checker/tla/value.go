@@ -143,29 +143,12 @@ func cmp(a, b Value) int {
 	case *ModelVal:
 		return strings.Compare(x.Name, b.(*ModelVal).Name)
 	case *Set:
-		y := b.(*Set)
-		if len(x.elems) != len(y.elems) {
-			return len(x.elems) - len(y.elems)
-		}
-		for i := range x.elems {
-			if c := cmp(x.elems[i], y.elems[i]); c != 0 {
-				return c
-			}
-		}
-		return 0
+		return cmpElems(x.elems, b.(*Set).elems)
 	}
 	// functions
 	if x, ok := a.(*Tuple); ok {
 		if y, ok := b.(*Tuple); ok {
-			if len(x.elems) != len(y.elems) {
-				return len(x.elems) - len(y.elems)
-			}
-			for i := range x.elems {
-				if c := cmp(x.elems[i], y.elems[i]); c != 0 {
-					return c
-				}
-			}
-			return 0
+			return cmpElems(x.elems, y.elems)
 		}
 	}
 	if x, ok := a.(*Rec); ok {
@@ -543,4 +526,17 @@ func formatValue(b *strings.Builder, v Value) {
 	default:
 		b.WriteString("<?>")
 	}
+}
+
+// cmpElems orders two element lists by length, then element by element.
+func cmpElems(xs, ys []Value) int {
+	if len(xs) != len(ys) {
+		return len(xs) - len(ys)
+	}
+	for i := range xs {
+		if c := cmp(xs[i], ys[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
 }
