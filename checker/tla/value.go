@@ -431,23 +431,9 @@ func formatValue(b *strings.Builder, v Value) {
 	case *ModelVal:
 		b.WriteString(x.Name)
 	case *Set:
-		b.WriteString("{")
-		for i, e := range x.elems {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			formatValue(b, e)
-		}
-		b.WriteString("}")
+		formatElems(b, "{", x.elems, "}")
 	case *Tuple:
-		b.WriteString("<<")
-		for i, e := range x.elems {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			formatValue(b, e)
-		}
-		b.WriteString(">>")
+		formatElems(b, "<<", x.elems, ">>")
 	case *Rec:
 		b.WriteString("[")
 		for i, n := range x.names {
@@ -539,4 +525,16 @@ func cmpElems(xs, ys []Value) int {
 		}
 	}
 	return 0
+}
+
+// formatElems writes elems between open and close, separated as TLC prints them.
+func formatElems(b *strings.Builder, open string, elems []Value, close string) {
+	b.WriteString(open)
+	for i, e := range elems {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		formatValue(b, e)
+	}
+	b.WriteString(close)
 }
