@@ -536,6 +536,21 @@ type cbound struct {
 	set   node // nil when unbounded
 }
 
+// bind extends e with v for this bound: v itself, or the elements of the tuple v.
+func (b cbound) bind(e *env, v Value, at loc) *env {
+	if !b.tuple {
+		return push(e, v)
+	}
+	t, ok := v.(*Tuple)
+	if !ok || len(t.elems) != b.n {
+		at.failf("cannot bind %s to a tuple of %d names", Format(v), b.n)
+	}
+	for _, x := range t.elems {
+		e = push(e, x)
+	}
+	return e
+}
+
 // eachBinding calls fn with the environment extended for every combination
 // of bound values; fn returns true to stop. It reports whether it stopped.
 func eachBinding(c *ctx, e *env, bs []cbound, at loc, fn func(*env) bool) bool {
@@ -549,18 +564,7 @@ func eachBinding(c *ctx, e *env, bs []cbound, at loc, fn func(*env) bool) bool {
 	s := b.set.eval(c, e)
 	stop := false
 	forEach(s, at, func(v Value) bool {
-		ne := e
-		if b.tuple {
-			t, ok := v.(*Tuple)
-			if !ok || len(t.elems) != b.n {
-				at.failf("cannot bind %s to a tuple of %d names", Format(v), b.n)
-			}
-			for _, x := range t.elems {
-				ne = push(ne, x)
-			}
-		} else {
-			ne = push(ne, v)
-		}
+		ne := b.bind(e, v, at)
 		if len(bs) > 1 {
 			stop = eachBinding(c, ne, bs[1:], at, fn)
 		} else {
@@ -599,18 +603,7 @@ func (n *choose) eval(c *ctx, e *env) Value {
 	s := n.bound.set.eval(c, e)
 	found := false
 	forEach(s, n.loc, func(v Value) bool {
-		ne := e
-		if n.bound.tuple {
-			t, ok := v.(*Tuple)
-			if !ok || len(t.elems) != n.bound.n {
-				n.failf("cannot bind %s to a tuple", Format(v))
-			}
-			for _, x := range t.elems {
-				ne = push(ne, x)
-			}
-		} else {
-			ne = push(ne, v)
-		}
+		ne := n.bound.bind(e, v, n.loc)
 		if evalBool(c, n.body, ne, n.loc) {
 			res, found = v, true
 			return true
@@ -648,18 +641,7 @@ func (n *setFilter) eval(c *ctx, e *env) Value {
 		return &FilterSet{base: s, pred: func(v Value) bool { return evalBool(snap(), n.pred, push(e, v), n.loc) }}
 	}
 	forEach(s, n.loc, func(v Value) bool {
-		ne := e
-		if n.bound.tuple {
-			t, ok := v.(*Tuple)
-			if !ok || len(t.elems) != n.bound.n {
-				n.failf("cannot bind %s to a tuple", Format(v))
-			}
-			for _, x := range t.elems {
-				ne = push(ne, x)
-			}
-		} else {
-			ne = push(ne, v)
-		}
+		ne := n.bound.bind(e, v, n.loc)
 		if evalBool(c, n.pred, ne, n.loc) {
 			out = append(out, v)
 		}
