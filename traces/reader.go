@@ -40,6 +40,10 @@ type Reader struct {
 // NewReader reads the header from r and returns a Reader positioned at the first event. name
 // is used in error messages (a file name, or "-" for standard input).
 func NewReader(r io.Reader, name string) (*Reader, error) {
+	return newReader(r, name, versions)
+}
+
+func newReader(r io.Reader, name string, vt *versionTable) (*Reader, error) {
 	rd := &Reader{r: bufio.NewReaderSize(r, 1<<16), name: name}
 	b, err := rd.readLine()
 	if err == io.EOF {
@@ -48,11 +52,12 @@ func NewReader(r io.Reader, name string) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := parseHeader(b)
+	h, err := parseHeader(b, vt)
 	if err != nil {
 		return nil, &Error{name, 1, err.Error()}
 	}
 	rd.header = h
+	rd.d.schema = vt.schemas[h.Version]
 	return rd, nil
 }
 
@@ -120,7 +125,7 @@ func (r *Reader) readLine() ([]byte, error) {
 	return b, nil
 }
 
-func parseHeader(b []byte) (*Header, error) {
+func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("header: not a JSON object: %v", err)
@@ -156,8 +161,8 @@ func parseHeader(b []byte) (*Header, error) {
 	if h.Format != Format {
 		return nil, fmt.Errorf("header: format is %q, want %q", h.Format, Format)
 	}
-	if h.Version != Version {
-		return nil, fmt.Errorf("header: unsupported version %d (this vrcheck reads version %d)", h.Version, Version)
+	if h.Version < MinVersion || h.Version > vt.current {
+		return nil, fmt.Errorf("header: unsupported version %d (this vrcheck reads trace format %s)", h.Version, vt.supported())
 	}
 	if h.F < 1 || h.Replicas != 2*h.F+1 {
 		return nil, fmt.Errorf("header: replicas = %d and f = %d, want f >= 1 and replicas = 2f+1", h.Replicas, h.F)
@@ -173,6 +178,7 @@ type decoder struct {
 	b      []byte
 	i      int
 	intern map[string]string
+	schema *schema // what the header's version allows
 }
 
 func (d *decoder) reset(b []byte) { d.b, d.i = b, 0 }
@@ -582,6 +588,8 @@ func (d *decoder) event(e *Event, h *Header) error {
 			if err == nil {
 				if _, ok := Actions[e.Action]; !ok {
 					err = fmt.Errorf("unknown action %q", e.Action)
+				} else if v := d.schema.t.actionSince(e.Action); v > d.schema.version {
+					err = versionError(fmt.Sprintf("action %q", e.Action), v, d.schema.version)
 				}
 			}
 		case "replica":
@@ -675,7 +683,7 @@ func (d *decoder) event(e *Event, h *Header) error {
 
 func (d *decoder) replicaState(s *ReplicaState) error {
 	var have int
-	names := []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd"}
+	names := ReplicaStateFields
 	err := d.object("state", func(k string) error {
 		var err error
 		bit := -1
@@ -683,6 +691,9 @@ func (d *decoder) replicaState(s *ReplicaState) error {
 			if n == k {
 				bit = i
 			}
+		}
+		if bit >= 0 && d.schema.stateMask&(1<<bit) == 0 {
+			return versionError(fmt.Sprintf("state field %q", k), d.schema.t.stateSince(k), d.schema.version)
 		}
 		switch k {
 		case "viewNumber":
@@ -717,7 +728,7 @@ func (d *decoder) replicaState(s *ReplicaState) error {
 		return err
 	}
 	for i, n := range names {
-		if have&(1<<i) == 0 {
+		if have&(1<<i) == 0 && d.schema.stateMask&(1<<i) != 0 {
 			return fmt.Errorf("state: missing field %q", n)
 		}
 	}
@@ -830,18 +841,6 @@ var fieldBit = func() map[Field]uint32 {
 	return m
 }()
 
-var fieldMask = func() map[MsgType]uint32 {
-	m := map[MsgType]uint32{}
-	for t, fs := range Fields {
-		var mask uint32 = 0xf // id, type, from, to
-		for _, f := range fs {
-			mask |= fieldBit[f]
-		}
-		m[t] = mask
-	}
-	return m
-}()
-
 func (d *decoder) message(what string, m *Message, h *Header) error {
 	var have uint32
 	err := d.object(what, func(k string) error {
@@ -862,6 +861,8 @@ func (d *decoder) message(what string, m *Message, h *Header) error {
 			m.Type = MsgType(t)
 			if _, ok := Fields[m.Type]; err == nil && !ok {
 				err = fmt.Errorf("%s: unknown message type %q", p, t)
+			} else if v := d.schema.t.typeSince(m.Type); err == nil && v > d.schema.version {
+				err = fmt.Errorf("%s: %w", p, versionError(fmt.Sprintf("message type %s", t), v, d.schema.version))
 			}
 		case "from":
 			bit = 4
@@ -924,10 +925,15 @@ func (d *decoder) message(what string, m *Message, h *Header) error {
 	if have&2 == 0 {
 		return fmt.Errorf("%s: missing field \"type\"", what)
 	}
-	want := fieldMask[m.Type]
+	want := d.schema.fieldMask[m.Type]
 	if have != want {
+		for _, f := range Fields[m.Type] {
+			if b := payloadBit(f); have&b != 0 && want&b == 0 {
+				return fmt.Errorf("%s: field %q of a %s message: %w", what, f, m.Type, versionError("it", d.schema.t.fieldSince(m.Type, f), d.schema.version))
+			}
+		}
 		for _, f := range append([]Field{"id", "type", "from", "to"}, Fields[m.Type]...) {
-			if b := fieldBitAll(f); have&b == 0 {
+			if b := fieldBitAll(f); have&b == 0 && want&b != 0 {
 				return fmt.Errorf("%s: %s message is missing field %q", what, m.Type, f)
 			}
 		}

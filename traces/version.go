@@ -1,0 +1,153 @@
+package traces
+
+import (
+	"fmt"
+	"slices"
+)
+
+// MinVersion is the oldest trace format version the reader reads; Version (trace.go) is the
+// newest, and the one the writer writes.
+const MinVersion = 1
+
+// Change is what one format version added to the one before it. A trace may use an addition
+// only if its header's version is at least the version that added it; an added field is
+// required from that version on (older traces read it as its zero value).
+type Change struct {
+	Actions     []string            // new actions (also listed in Actions)
+	MsgTypes    []MsgType           // new message types (also listed in Fields)
+	Fields      map[MsgType][]Field // new fields of message types (also listed in Fields)
+	StateFields []string            // new replica-state fields (also in ReplicaStateFields)
+}
+
+// Changes holds, for every version after 1, what it added. To add version N: set Version to
+// N, add the new names to Actions, Fields or ReplicaStateFields as usual, and list them here
+// under N. Nothing is ever removed, so a version N reader reads every version 1..N.
+var Changes = map[int]Change{}
+
+// ReplicaStateFields lists the fields of a replica's state, in the order they are written.
+var ReplicaStateFields = []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd"}
+
+// versions is the table the reader uses: Changes applied to the current schema.
+var versions = func() *versionTable {
+	t, err := newVersionTable(Changes, Version)
+	if err != nil {
+		panic("traces: " + err.Error())
+	}
+	return t
+}()
+
+// versionTable says which version introduced each name (a name not in it is in version 1)
+// and holds each version's schema.
+type versionTable struct {
+	current int
+	action  map[string]int
+	typ     map[MsgType]int
+	field   map[MsgType]map[Field]int
+	state   map[string]int
+	schemas []*schema // index: version
+}
+
+// schema is what a trace of one version may and must contain, as the reader's bit sets.
+type schema struct {
+	version   int
+	t         *versionTable
+	fieldMask map[MsgType]uint32 // the fields (id, type, from, to and payload) each type must have
+	stateMask uint32             // bit i: ReplicaStateFields[i]
+}
+
+// newVersionTable derives the per-version schemas from changes, checking that changes only
+// name what the current schema has.
+func newVersionTable(changes map[int]Change, current int) (*versionTable, error) {
+	t := &versionTable{current: current, action: map[string]int{}, typ: map[MsgType]int{},
+		field: map[MsgType]map[Field]int{}, state: map[string]int{}}
+	for v, c := range changes {
+		if v <= MinVersion || v > current {
+			return nil, fmt.Errorf("Changes has version %d, outside %d..%d", v, MinVersion+1, current)
+		}
+		for _, a := range c.Actions {
+			if _, ok := Actions[a]; !ok {
+				return nil, fmt.Errorf("version %d adds action %q, which is not in Actions", v, a)
+			}
+			t.action[a] = v
+		}
+		for _, m := range c.MsgTypes {
+			if _, ok := Fields[m]; !ok {
+				return nil, fmt.Errorf("version %d adds message type %s, which is not in Fields", v, m)
+			}
+			t.typ[m] = v
+		}
+		for m, fs := range c.Fields {
+			for _, f := range fs {
+				if !slices.Contains(Fields[m], f) {
+					return nil, fmt.Errorf("version %d adds field %q to %s, which Fields does not list", v, f, m)
+				}
+				if t.field[m] == nil {
+					t.field[m] = map[Field]int{}
+				}
+				t.field[m][f] = v
+			}
+		}
+		for _, f := range c.StateFields {
+			if !slices.Contains(ReplicaStateFields, f) {
+				return nil, fmt.Errorf("version %d adds state field %q, which ReplicaStateFields does not list", v, f)
+			}
+			t.state[f] = v
+		}
+	}
+	if len(ReplicaStateFields) > 32 {
+		return nil, fmt.Errorf("more than 32 replica-state fields")
+	}
+	t.schemas = make([]*schema, current+1)
+	for v := MinVersion; v <= current; v++ {
+		s := &schema{version: v, t: t, fieldMask: map[MsgType]uint32{}}
+		for m, fs := range Fields {
+			if t.typeSince(m) > v {
+				continue
+			}
+			var mask uint32 = 0xf // id, type, from, to
+			for _, f := range fs {
+				if t.fieldSince(m, f) <= v {
+					mask |= payloadBit(f)
+				}
+			}
+			s.fieldMask[m] = mask
+		}
+		for i, f := range ReplicaStateFields {
+			if t.stateSince(f) <= v {
+				s.stateMask |= 1 << i
+			}
+		}
+		t.schemas[v] = s
+	}
+	return t, nil
+}
+
+func (t *versionTable) actionSince(a string) int          { return max(t.action[a], 1) }
+func (t *versionTable) typeSince(m MsgType) int           { return max(t.typ[m], 1) }
+func (t *versionTable) fieldSince(m MsgType, f Field) int { return max(t.field[m][f], 1) }
+func (t *versionTable) stateSince(f string) int           { return max(t.state[f], 1) }
+
+// supported names the range of versions for error messages.
+func (t *versionTable) supported() string {
+	if MinVersion == t.current {
+		return fmt.Sprintf("version %d", t.current)
+	}
+	return fmt.Sprintf("versions %d..%d", MinVersion, t.current)
+}
+
+// ActionSince returns the format version that introduced action a.
+func ActionSince(a string) int { return versions.actionSince(a) }
+
+// MsgTypeSince returns the format version that introduced message type t.
+func MsgTypeSince(t MsgType) int { return versions.typeSince(t) }
+
+// FieldSince returns the format version that introduced field f of message type t.
+func FieldSince(t MsgType, f Field) int { return versions.fieldSince(t, f) }
+
+// StateFieldSince returns the format version that introduced replica-state field f.
+func StateFieldSince(f string) int { return versions.stateSince(f) }
+
+// versionError says that a trace uses something newer than its header's version.
+func versionError(what string, since, version int) error {
+	return fmt.Errorf("%s is in trace format version %d and later; this trace's header says version %d", what, since, version)
+}
