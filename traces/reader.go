@@ -164,11 +164,17 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 	if h.Version < MinVersion || h.Version > vt.current {
 		return nil, fmt.Errorf("header: unsupported version %d (this vrcheck reads trace format %s)", h.Version, vt.supported())
 	}
+	if h.Replicas < 3 || h.Replicas > math.MaxInt32 {
+		return nil, fmt.Errorf("header: replicas is %d, want 3..2^31-1", h.Replicas)
+	}
 	if h.F < 1 || h.Replicas != 2*h.F+1 {
 		return nil, fmt.Errorf("header: replicas = %d and f = %d, want f >= 1 and replicas = 2f+1", h.Replicas, h.F)
 	}
-	if h.Clients < 0 || h.Seed < 0 || h.Replicas > math.MaxInt32 || h.Clients > math.MaxInt32 {
-		return nil, fmt.Errorf("header: clients and seed must be in 0..2^31-1")
+	if h.Clients < 0 || h.Clients > math.MaxInt32 {
+		return nil, fmt.Errorf("header: clients is %d, want 0..2^31-1", h.Clients)
+	}
+	if h.Seed < 0 || h.Seed > math.MaxInt32 {
+		return nil, fmt.Errorf("header: seed is %d, want 0..2^31-1", h.Seed)
 	}
 	return h, nil
 }
@@ -526,9 +532,15 @@ func (d *decoder) integer(what string) (int, error) {
 			break
 		}
 	}
-	if d.b[start] == '-' || v > math.MaxInt32 || (d.i-digits > 1 && d.b[digits] == '0') {
+	if d.i-digits > 1 && d.b[digits] == '0' {
+		lit := d.b[start:d.i]
 		d.i = start
-		return 0, d.errf("%s: %s is out of range 0..2^31-1", what, d.b[start:d.i])
+		return 0, d.errf("%s: %s is not a JSON integer (leading zero)", what, lit)
+	}
+	if d.b[start] == '-' || v > math.MaxInt32 {
+		lit := d.b[start:d.i]
+		d.i = start
+		return 0, d.errf("%s: %s is out of range 0..2^31-1", what, lit)
 	}
 	return int(v), nil
 }
