@@ -41,7 +41,7 @@ LiveNext ==
     \/ \E m \in BagToSet(msgs) : ReceiveMessage(m)
     \/ \E r \in Replica :
           \/ Room /\ SendCommit(r)
-          \/ Room /\ ResendPrepare(r)
+          \/ Room /\ ResendPrepare(r, opNumber[r])
           \/ Room /\ viewNumber[r] < MaxView /\ TimeoutStartViewChange(r)
     \/ \E c \in ClientId :
           \/ Room /\ ClientTimeout(c)
@@ -51,7 +51,7 @@ LiveNext ==
 LiveFairness ==
     /\ \A r \in Replica :
           /\ WF_vars(Room /\ SendCommit(r))
-          /\ WF_vars(Room /\ ResendPrepare(r))
+          /\ WF_vars(Room /\ ResendPrepare(r, opNumber[r]))
           /\ WF_vars(Room /\ viewNumber[r] < MaxView /\ TimeoutStartViewChange(r))
           /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveRequest(r, m))
           /\ WF_vars(\E m \in BagToSet(msgs) : ReceivePrepare(r, m))

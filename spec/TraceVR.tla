@@ -39,7 +39,8 @@ TraceNumClients == TraceHeader.clients
 TraceBugs == {TraceHeader.bugs[i] : i \in DOMAIN TraceHeader.bugs}
 
 ASSUME TraceHeader.format = "vrcheck-trace"
-ASSUME TraceHeader.version = 1
+\* Version 2 adds the resend actions; a version 1 trace is a version 2 trace without them.
+ASSUME TraceHeader.version \in {1, 2}
 ASSUME TraceHeader.replicas = 2 * TraceHeader.f + 1
 
 VARIABLE l   \* the index in TraceEvents of the next event to match
@@ -129,8 +130,15 @@ ReplicaReceiveStep(e) ==
 ReplicaTimerStep(e) ==
     LET r == e.replica
     IN /\ \/ e.action = "SendCommit" /\ SendCommit(r)
-          \/ e.action = "ResendPrepare" /\ ResendPrepare(r)
+          \/ /\ e.action = "ResendPrepare"
+             /\ Len(e.sent) > 0
+             /\ ResendPrepare(r, e.sent[1].opNumber)
           \/ e.action = "TimeoutStartViewChange" /\ TimeoutStartViewChange(r)
+          \/ e.action = "ResendStartViewChange" /\ ResendStartViewChange(r)
+          \/ e.action = "ResendDoViewChange" /\ ResendDoViewChange(r)
+          \/ /\ e.action = "ResendStartView"
+             /\ Len(e.sent) = 1
+             /\ ResendStartView(r, e.sent[1].to)
           \/ e.action = "StartRecovery" /\ StartRecovery(r)
           \/ e.action = "Crash" /\ Crash(r, e.state.nonce)
        /\ MatchReplica(r, e.state)

@@ -39,10 +39,12 @@ F == (N - 1) \div 2
 Primary(v) == v % N
 Others(r) == Replica \ {r}
 
-\* The bug switches, named exactly as the implementation's.
+\* The bug switches, named exactly as the implementation's; "no-resend-startview" is the
+\* spec's only (ResendStartView disabled: safe, but with message loss not live).
 BugNames == {"dvc-largest-n-only", "dvc-mixed-views", "late-startview",
              "statetransfer-truncate", "commit-regress",
-             "recovering-participates", "recovery-without-primary"}
+             "recovering-participates", "recovery-without-primary",
+             "no-resend-startview"}
 Bug(b) == b \in Bugs
 
 VARIABLES
@@ -308,24 +310,28 @@ ViewChangeStep(r, v, st, svc, dvc, po, recorded, rcv, out) ==
          /\ Transmit(rcv, out)
          /\ ReplicaFrame
 
+\* r asks for the state of view v after op-number n, receiving the bag rcv.  The
+\* paper leaves the destination open: any other replica (one normal in view v
+\* with the entries answers, see ReceiveGetState).
+AskState(r, v, n, rcv) == \E j \in Others(r) : Transmit(rcv, {GetStateMsg(r, j, v, n, r)})
+
 \* A normal or view-change replica r learns of the later view m.view from a
-\* PREPARE or COMMIT: it asks primary(m.view) for the state after its
+\* PREPARE or COMMIT: it asks a replica of m.view for the state after its
 \* commit-number, keeping view, status and log until NEWSTATE arrives.  With
 \* "statetransfer-truncate" (the paper's variant) it first truncates its log to
 \* its commit-number and moves to the new view with status normal.
 LearnLaterView(r, m) ==
     LET k == commitNumber[r]
-        ask == {GetStateMsg(r, Primary(m.view), m.view, k, r)}
     IN IF Bug("statetransfer-truncate")
        THEN /\ SetState(r, m.view, "normal", k, Slice(log[r], 1, k), m.view)
             /\ SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
             /\ KeepCommit
-            /\ Transmit(Recv(m), ask)
+            /\ AskState(r, m.view, k, Recv(m))
             /\ ReplicaFrame
        ELSE /\ KeepState
             /\ KeepBook
             /\ KeepCommit
-            /\ Transmit(Recv(m), ask)
+            /\ AskState(r, m.view, k, Recv(m))
             /\ ReplicaFrame
 
 -----------------------------------------------------------------------------
@@ -369,9 +375,9 @@ ReceivePrepare(r, m) ==
                ELSE /\ KeepState
                     /\ KeepBook
                     /\ CommitUpTo(r, log[r], MinNat(m.commitNumber, n))
-                    /\ Transmit(Recv(m), IF m.opNumber <= n
-                                         THEN {PrepareOkMsg(r, Primary(v), v, n, r)}
-                                         ELSE {GetStateMsg(r, Primary(v), v, n, r)})
+                    /\ IF m.opNumber <= n
+                       THEN Transmit(Recv(m), {PrepareOkMsg(r, Primary(v), v, n, r)})
+                       ELSE AskState(r, v, n, Recv(m))
                     /\ ReplicaFrame
           ELSE IF status[r] \in {"normal", "view-change"} /\ m.view > v
           THEN LearnLaterView(r, m)
@@ -405,17 +411,19 @@ SendCommit(r) ==
     /\ Transmit(NoRecv, {CommitMsg(r, j, viewNumber[r], commitNumber[r]) : j \in Others(r)})
     /\ ReplicaFrame
 
-\* Timer: the primary resends the PREPARE of its latest uncommitted operation.
-ResendPrepare(r) ==
+\* Timer: the primary resends the PREPARE of an uncommitted operation, op-number
+\* n (the paper leaves open which: impl/vr resends the latest).
+ResendPrepare(r, n) ==
     /\ status[r] = "normal"
     /\ Primary(viewNumber[r]) = r
-    /\ opNumber[r] > commitNumber[r]
-    /\ opNumber[r] <= Len(log[r])
+    /\ n > commitNumber[r]
+    /\ n <= opNumber[r]
+    /\ n <= Len(log[r])
     /\ KeepState
     /\ KeepBook
     /\ KeepCommit
-    /\ Transmit(NoRecv, {PrepareMsg(r, j, viewNumber[r], opNumber[r], commitNumber[r],
-                                    log[r][opNumber[r]]) : j \in Others(r)})
+    /\ Transmit(NoRecv, {PrepareMsg(r, j, viewNumber[r], n, commitNumber[r], log[r][n]) :
+                            j \in Others(r)})
     /\ ReplicaFrame
 
 ReceiveCommit(r, m) ==
@@ -426,9 +434,9 @@ ReceiveCommit(r, m) ==
           THEN /\ KeepState
                /\ KeepBook
                /\ CommitUpTo(r, log[r], MinNat(m.commitNumber, n))
-               /\ Transmit(Recv(m), IF m.commitNumber > n
-                                    THEN {GetStateMsg(r, Primary(v), v, n, r)}
-                                    ELSE {})
+               /\ IF m.commitNumber > n
+                  THEN AskState(r, v, n, Recv(m))
+                  ELSE Transmit(Recv(m), {})
                /\ ReplicaFrame
           ELSE IF status[r] \in {"normal", "view-change"} /\ m.view > v
           THEN LearnLaterView(r, m)
@@ -512,6 +520,47 @@ ReceiveStartView(r, m) ==
                                     ELSE {})
                /\ ReplicaFrame
        ELSE Ignore(r, m)
+
+\* Resends the paper allows (messages can be lost); impl/vr's timers choose when.
+
+\* Timer: a replica in view-change announces its view again.
+ResendStartViewChange(r) ==
+    /\ status[r] = "view-change"
+    /\ KeepState
+    /\ KeepBook
+    /\ KeepCommit
+    /\ Transmit(NoRecv, StartViewChangeBroadcast(r, viewNumber[r]))
+    /\ ReplicaFrame
+
+\* Timer: a replica in view-change that has f STARTVIEWCHANGEs of its view (so it
+\* sent its DOVIEWCHANGE) sends it again, with its current state, to the new primary.
+ResendDoViewChange(r) ==
+    /\ status[r] = "view-change"
+    /\ Primary(viewNumber[r]) # r
+    /\ Cardinality(startViewChangeFrom[r]) >= F
+    /\ KeepState
+    /\ KeepBook
+    /\ KeepCommit
+    /\ Transmit(NoRecv, {DoViewChangeMsg(r, Primary(viewNumber[r]), viewNumber[r], log[r],
+                                         lastNormalView[r], opNumber[r], commitNumber[r], r)})
+    /\ ReplicaFrame
+
+\* Timer: the primary of a view it started by a view change (view > 0) sends
+\* STARTVIEW again, with its current log and commit-number, to replica j: so a
+\* replica in view-change that missed STARTVIEW (and ignores the view's PREPARE
+\* and COMMIT) can still join the view.  Off with "no-resend-startview".
+ResendStartView(r, j) ==
+    /\ ~Bug("no-resend-startview")
+    /\ status[r] = "normal"
+    /\ Primary(viewNumber[r]) = r
+    /\ viewNumber[r] > 0
+    /\ j \in Others(r)
+    /\ KeepState
+    /\ KeepBook
+    /\ KeepCommit
+    /\ Transmit(NoRecv, {StartViewMsg(r, j, viewNumber[r], log[r], opNumber[r],
+                                      commitNumber[r])})
+    /\ ReplicaFrame
 
 -----------------------------------------------------------------------------
 (* Recovery.                                                               *)
@@ -730,8 +779,11 @@ Next ==
           \/ DuplicateMessage(m)
     \/ \E r \in Replica :
           \/ SendCommit(r)
-          \/ ResendPrepare(r)
+          \/ \E n \in 1 .. opNumber[r] : ResendPrepare(r, n)
           \/ TimeoutStartViewChange(r)
+          \/ ResendStartViewChange(r)
+          \/ ResendDoViewChange(r)
+          \/ \E j \in Others(r) : ResendStartView(r, j)
           \/ StartRecovery(r)
           \/ CrashAllowed(r) /\ Crash(r, NextNonce(r))
     \/ \E c \in ClientId :
@@ -905,8 +957,11 @@ CommitNumberMonotonic ==
 Fairness ==
     /\ \A r \in Replica :
           /\ WF_vars(SendCommit(r))
-          /\ WF_vars(ResendPrepare(r))
+          /\ WF_vars(\E n \in 1 .. opNumber[r] : ResendPrepare(r, n))
           /\ WF_vars(TimeoutStartViewChange(r))
+          /\ WF_vars(ResendStartViewChange(r))
+          /\ WF_vars(ResendDoViewChange(r))
+          /\ \A j \in Others(r) : WF_vars(ResendStartView(r, j))
           /\ WF_vars(StartRecovery(r))
           /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveRequest(r, m))
           /\ WF_vars(\E m \in BagToSet(msgs) : ReceivePrepare(r, m))
