@@ -82,15 +82,17 @@ func (c *Checker) stepReplica(e *traces.Event) {
 			c.diff("enabled", "replica is the normal primary of its view", c.describe(r))
 		}
 	case traces.ResendPrepare:
-		switch {
-		case !c.isNormalPrimary(r, s) || s.opNumber <= s.commit:
-			c.diff("enabled", "replica is the normal primary of its view with op-number > commit-number", c.describe(r))
-		case s.opNumber > r.log.len():
-			c.diff("enabled", fmt.Sprintf("an entry at op-number %d", s.opNumber), fmt.Sprintf("the log has %d entries", r.log.len()))
-		default:
-			ent := *r.log.at(s.opNumber - 1)
-			c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: s.opNumber, CommitNumber: s.commit, Entry: &ent})
+		c.resendPrepare(r, e, s)
+	case traces.ResendStartViewChange:
+		if s.status == traces.StatusViewChange {
+			c.sendOthers(r, traces.Message{Type: traces.StartViewChange, View: s.view, Replica: r.id})
+		} else {
+			c.diff("enabled", "replica is in view-change", c.describe(r))
 		}
+	case traces.ResendDoViewChange:
+		c.resendDoViewChange(r, s)
+	case traces.ResendStartView:
+		c.resendStartView(r, e, s)
 	case traces.TimeoutStartViewChange:
 		if s.status == traces.StatusNormal && c.primary(s.view) != r.id || s.status == traces.StatusViewChange {
 			c.enterView(r, s, s.view+1)
@@ -114,6 +116,75 @@ func (c *Checker) stepReplica(e *traces.Event) {
 	c.compareSent(e)
 	c.applyReplica(r, e)
 	r.recent.add(c.curLine, e.Action)
+}
+
+// resendPrepare: the normal primary resends the PREPARE of an uncommitted op, the one the
+// trace names (the paper leaves the choice open).
+func (c *Checker) resendPrepare(r *replica, e *traces.Event, s *scalars) {
+	n := s.opNumber
+	if len(e.Sent) > 0 {
+		n = e.Sent[0].OpNumber
+	}
+	switch {
+	case !c.isNormalPrimary(r, s) || s.opNumber <= s.commit:
+		c.diff("enabled", "replica is the normal primary of its view with op-number > commit-number", c.describe(r))
+	case n <= s.commit || n > s.opNumber:
+		c.diff("sent[0].opNumber", fmt.Sprintf("an uncommitted op-number, %d..%d", s.commit+1, s.opNumber), fmt.Sprint(n))
+	case n > r.log.len():
+		c.diff("enabled", fmt.Sprintf("an entry at op-number %d", n), fmt.Sprintf("the log has %d entries", r.log.len()))
+	default:
+		ent := *r.log.at(n - 1)
+		c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: n, CommitNumber: s.commit, Entry: &ent})
+	}
+}
+
+// resendDoViewChange: a backup in view-change with f STARTVIEWCHANGEs of its view sends its
+// DOVIEWCHANGE to the new primary again.
+func (c *Checker) resendDoViewChange(r *replica, s *scalars) {
+	count := 0
+	for _, b := range r.svcFrom {
+		if b {
+			count++
+		}
+	}
+	if s.status != traces.StatusViewChange || c.primary(s.view) == r.id || count < c.f {
+		c.diff("enabled", fmt.Sprintf("replica is a backup in view-change with at least f = %d STARTVIEWCHANGEs of its view", c.f),
+			fmt.Sprintf("%s, %d STARTVIEWCHANGEs", c.describe(r), count))
+		return
+	}
+	c.send(r, c.primary(s.view), traces.Message{Type: traces.DoViewChange, View: s.view, Log: r.log.slice(0, r.log.len()),
+		LastNormalView: s.lastNormalView, OpNumber: s.opNumber, CommitNumber: s.commit, Replica: r.id})
+}
+
+// resendStartView: the normal primary of a view after 0 sends STARTVIEW, with its current
+// log, to the one other replica the trace names.
+func (c *Checker) resendStartView(r *replica, e *traces.Event, s *scalars) {
+	if !c.isNormalPrimary(r, s) || s.view == 0 {
+		c.diff("enabled", "replica is the normal primary of a view after 0", c.describe(r))
+		return
+	}
+	to := c.otherReplica(r, e, traces.StartView)
+	c.send(r, to, traces.Message{Type: traces.StartView, View: s.view, Log: r.log.slice(0, r.log.len()), OpNumber: s.opNumber, CommitNumber: s.commit})
+}
+
+// otherReplica is the destination of the event's first sent message of type t, if that is
+// another replica; else the next replica after r (so the comparison names what differs).
+// For the actions whose destination the paper leaves open: any other replica.
+func (c *Checker) otherReplica(r *replica, e *traces.Event, t traces.MsgType) int {
+	for i := range e.Sent {
+		if m := &e.Sent[i]; m.Type == t {
+			if m.To != r.id && m.To >= 0 && m.To < c.n {
+				return m.To
+			}
+			break
+		}
+	}
+	return (r.id + 1) % c.n
+}
+
+// askState expects GETSTATE ⟨v, n, r⟩ to any other replica (the one the trace names).
+func (c *Checker) askState(r *replica, v, n int) {
+	c.send(r, c.otherReplica(r, c.cur, traces.GetState), traces.Message{Type: traces.GetState, View: v, OpNumber: n, Replica: r.id})
 }
 
 func (c *Checker) describe(r *replica) string {
@@ -175,7 +246,7 @@ func (c *Checker) receivePrepare(r *replica, m *traces.Message, eff *effect) {
 	s := &eff.s
 	switch {
 	case m.View > s.view && (s.status == traces.StatusNormal || s.status == traces.StatusViewChange):
-		c.send(r, c.primary(m.View), traces.Message{Type: traces.GetState, View: m.View, OpNumber: s.commit, Replica: r.id})
+		c.askState(r, m.View, s.commit)
 	case s.status != traces.StatusNormal || c.primary(s.view) == r.id || m.View != s.view:
 	case m.OpNumber == s.opNumber+1:
 		c.scratch[0] = *m.Entry
@@ -187,7 +258,7 @@ func (c *Checker) receivePrepare(r *replica, m *traces.Message, eff *effect) {
 		c.send(r, c.primary(s.view), traces.Message{Type: traces.PrepareOk, View: s.view, OpNumber: s.opNumber, Replica: r.id})
 		s.commit = max(s.commit, min(m.CommitNumber, s.opNumber))
 	default: // a gap
-		c.send(r, c.primary(s.view), traces.Message{Type: traces.GetState, View: s.view, OpNumber: s.opNumber, Replica: r.id})
+		c.askState(r, s.view, s.opNumber)
 		s.commit = max(s.commit, min(m.CommitNumber, s.opNumber))
 	}
 }
@@ -196,12 +267,12 @@ func (c *Checker) receiveCommit(r *replica, m *traces.Message, eff *effect) {
 	s := &eff.s
 	switch {
 	case m.View > s.view && (s.status == traces.StatusNormal || s.status == traces.StatusViewChange):
-		c.send(r, c.primary(m.View), traces.Message{Type: traces.GetState, View: m.View, OpNumber: s.commit, Replica: r.id})
+		c.askState(r, m.View, s.commit)
 	case s.status != traces.StatusNormal || c.primary(s.view) == r.id || m.View != s.view:
 	default:
 		s.commit = max(s.commit, min(m.CommitNumber, s.opNumber))
 		if m.CommitNumber > s.opNumber {
-			c.send(r, c.primary(s.view), traces.Message{Type: traces.GetState, View: s.view, OpNumber: s.opNumber, Replica: r.id})
+			c.askState(r, s.view, s.opNumber)
 		}
 	}
 }

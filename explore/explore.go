@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vrcheck/vrcheck/impl/sim"
 	"github.com/vrcheck/vrcheck/impl/vr"
 )
 
@@ -18,6 +19,8 @@ type Options struct {
 	From  int64    // first seed
 	Seeds int      // number of seeds: From .. From+Seeds-1
 	Bugs  []string // bug switches to turn on (vr.BugCatalog names)
+	// Policy is the replicas' policy (vr.Policies; "" is the default).
+	Policy string
 	// Workers run seeds in parallel (0: runtime.NumCPU()).
 	Workers int
 	// KeepGoing runs every seed; otherwise exploration stops at the first failure.
@@ -94,7 +97,7 @@ func Explore(opts Options) (*Result, error) {
 					return
 				}
 				seed := opts.From + i
-				out, err := rn.Run(Swarm(seed, opts.Bugs), false)
+				out, err := rn.Run(opts.scenario(seed), false)
 				if err != nil || out.Failure != nil {
 					mu.Lock()
 					if err != nil {
@@ -133,4 +136,11 @@ func Explore(opts Options) (*Result, error) {
 		res.Seeds = int(found[0].Seed-opts.From) + 1
 	}
 	return res, nil
+}
+
+// scenario is seed's swarm scenario with the options' bug switches and policy.
+func (o Options) scenario(seed int64) sim.Scenario {
+	sc := Swarm(seed, o.Bugs)
+	sc.Policy = o.Policy
+	return sc
 }

@@ -25,6 +25,7 @@ type HuntOptions struct {
 // failing seed, its failure before and after shrinking.
 type Hunt struct {
 	Bugs        []string `json:"bugs"`
+	Policy      string   `json:"policy,omitempty"`
 	IgnoreSteps bool     `json:"ignoreStepValidation"`
 	From        int64    `json:"from"`
 	Seeds       int      `json:"seeds"`    // seeds asked for
@@ -57,7 +58,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hunt{Bugs: append([]string{}, o.Bugs...), IgnoreSteps: o.IgnoreSteps, From: o.From, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
+	h := &Hunt{Bugs: append([]string{}, o.Bugs...), Policy: o.Policy, IgnoreSteps: o.IgnoreSteps, From: o.From, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
 	if h.Failures == nil {
 		h.Failures = []Found{}
 	}
@@ -66,7 +67,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 		return h, nil
 	}
 	rn := &Runner{LinTimeout: o.LinTimeout, IgnoreSteps: o.IgnoreSteps}
-	sc := Swarm(first.Seed, o.Bugs)
+	sc := o.scenario(first.Seed)
 	var orig, best *Outcome
 	f := &First{Seed: first.Seed, Failure: first.Failure, Events: first.Events, Steps: []string{}}
 	if o.NoShrink {
@@ -91,7 +92,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	h.First = f
 	if o.Dir != "" {
 		base := o.Prefix + fmt.Sprintf("seed-%d", first.Seed)
-		found := fmt.Sprintf("found by: %s: %s", ExploreCommand(first.Seed, o.Bugs, o.IgnoreSteps), first.Failure.Describe())
+		found := fmt.Sprintf("found by: %s: %s", ExploreCommand(first.Seed, o.Bugs, o.IgnoreSteps)+policyFlag(o.Policy), first.Failure.Describe())
 		if best != orig {
 			note := []string{found, fmt.Sprintf("shrunk from %d to %d events: %s", f.Events, f.ShrunkEvents, strings.Join(f.Steps, ", ")), best.Failure.Describe()}
 			if f.Saved, err = Save(o.Dir, base, best, note); err != nil {
@@ -117,6 +118,14 @@ func ExploreCommand(seed int64, bugs []string, ignoreSteps bool) string {
 		cmd += " --no-step-validation"
 	}
 	return cmd
+}
+
+// policyFlag is the --policy flag that reproduces a run of policy ("" for the default).
+func policyFlag(policy string) string {
+	if policy == "" || policy == "default" {
+		return ""
+	}
+	return " --policy " + shellQuote(policy)
 }
 
 // alsoFailed lists the checks other than f's that rep failed, in report order.

@@ -70,7 +70,7 @@ func (h *Hunt) WriteText(w io.Writer) error {
 	if s := f.Unshrunk; s != nil {
 		fmt.Fprintf(&b, "  unshrunk    %s (%s)\n", s.Trace, s.Scenario)
 	}
-	fmt.Fprintf(&b, "  found by    %s\n", ExploreCommand(f.Seed, h.Bugs, h.IgnoreSteps))
+	fmt.Fprintf(&b, "  found by    %s\n", ExploreCommand(f.Seed, h.Bugs, h.IgnoreSteps)+policyFlag(h.Policy))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -6,7 +6,7 @@ package traces
 // Format and Version identify the trace format in the header line.
 const (
 	Format  = "vrcheck-trace"
-	Version = 1
+	Version = 2
 )
 
 // Action names, exactly as the actions of spec/VR.tla and the methods of impl/vr.
@@ -29,6 +29,10 @@ const (
 	TimeoutStartViewChange = "TimeoutStartViewChange"
 	Crash                  = "Crash"
 	StartRecovery          = "StartRecovery"
+	// Resends (version 2).
+	ResendStartViewChange = "ResendStartViewChange"
+	ResendDoViewChange    = "ResendDoViewChange"
+	ResendStartView       = "ResendStartView"
 	// Client actions.
 	ClientRequest      = "ClientRequest"
 	ClientReceiveReply = "ClientReceiveReply"
@@ -66,6 +70,9 @@ var Actions = map[string]ActionKind{
 	TimeoutStartViewChange:  ReplicaTimer,
 	Crash:                   ReplicaTimer,
 	StartRecovery:           ReplicaTimer,
+	ResendStartViewChange:   ReplicaTimer,
+	ResendDoViewChange:      ReplicaTimer,
+	ResendStartView:         ReplicaTimer,
 	ClientRequest:           ClientAction,
 	ClientReceiveReply:      ClientAction,
 	ClientTimeout:           ClientAction,

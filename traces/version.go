@@ -22,7 +22,11 @@ type Change struct {
 // Changes holds, for every version after 1, what it added. To add version N: set Version to
 // N, add the new names to Actions, Fields or ReplicaStateFields as usual, and list them here
 // under N. Nothing is ever removed, so a version N reader reads every version 1..N.
-var Changes = map[int]Change{}
+var Changes = map[int]Change{
+	// The resends the paper allows (issue 10); version 2 also lets ResendPrepare resend any
+	// uncommitted op and GETSTATE go to any replica, which needs no new names.
+	2: {Actions: []string{ResendStartViewChange, ResendDoViewChange, ResendStartView}},
+}
 
 // ReplicaStateFields lists the fields of a replica's state, in the order they are written.
 var ReplicaStateFields = []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd"}

@@ -11,18 +11,39 @@ import (
 
 func TestReaderVersions(t *testing.T) {
 	good := string(writeTrace(t, sampleHeader(), sampleEvents()))
-	require.True(t, strings.HasPrefix(good, `{"format":"vrcheck-trace","version":1,`), "the writer writes the current version")
+	require.True(t, strings.HasPrefix(good, `{"format":"vrcheck-trace","version":2,`), "the writer writes the current version")
 
-	// A version 1 trace reads.
+	// The same events under a version 1 header read too (they use nothing of version 2).
 	_, es, err := ReadAll(strings.NewReader(good), "t")
 	require.NoError(t, err)
 	assert.Len(t, es, 4)
+	_, es, err = ReadAll(strings.NewReader(strings.Replace(good, `"version":2`, `"version":1`, 1)), "t")
+	require.NoError(t, err)
+	assert.Len(t, es, 4)
 
-	for _, v := range []string{"0", "-1", "2", "1000"} {
-		bad := strings.Replace(good, `"version":1`, `"version":`+v, 1)
+	for _, v := range []string{"0", "-1", "3", "1000"} {
+		bad := strings.Replace(good, `"version":2`, `"version":`+v, 1)
 		_, _, err := ReadAll(strings.NewReader(bad), "t.ndjson")
 		require.Error(t, err, v)
-		assert.Equal(t, "t.ndjson:1: header: unsupported version "+v+" (this vrcheck reads trace format version 1)", err.Error())
+		assert.Equal(t, "t.ndjson:1: header: unsupported version "+v+" (this vrcheck reads trace format versions 1..2)", err.Error())
+	}
+}
+
+// Version 2's resend actions are errors in a version 1 trace, naming the line.
+func TestVersion2Actions(t *testing.T) {
+	h := sampleHeader()
+	st := &ReplicaState{ViewNumber: 1, Status: StatusViewChange, LogAdd: []Entry{}}
+	for _, a := range []string{ResendStartViewChange, ResendDoViewChange, ResendStartView} {
+		assert.Equal(t, 2, ActionSince(a), a)
+		ev := &Event{Seq: 1, Action: a, Replica: 1, Client: -1, Sent: []Message{}, State: st}
+		v2 := string(writeTrace(t, h, []*Event{ev}))
+		_, es, err := ReadAll(strings.NewReader(v2), "t")
+		require.NoError(t, err, a)
+		assert.Equal(t, a, es[0].Action)
+		v1 := strings.Replace(v2, `"version":2`, `"version":1`, 1)
+		_, _, err = ReadAll(strings.NewReader(v1), "t")
+		require.Error(t, err, a)
+		assert.Regexp(t, `^t:2: column \d+: action "`+a+`" is in trace format version 2 and later; this trace's header says version 1$`, err.Error())
 	}
 }
 
@@ -58,8 +79,8 @@ func readWith(vt *versionTable, s string) ([]*Event, error) {
 
 func TestVersionMechanism(t *testing.T) {
 	vt := testVersions(t)
-	good := string(writeTrace(t, sampleHeader(), sampleEvents()))
-	v2 := strings.Replace(good, `"version":1`, `"version":2`, 1)
+	v2 := string(writeTrace(t, sampleHeader(), sampleEvents()))
+	good := strings.Replace(v2, `"version":2`, `"version":1`, 1)
 
 	// Version 2 has everything: the trace as written reads.
 	es, err := readWith(vt, v2)

@@ -49,6 +49,7 @@ func cmdExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	allBugs := fs.Bool("all-bugs", false, "hunt every bug switch, then run the correct implementation")
 	asJSON := fs.Bool("json", false, "write the result as JSON")
 	noSteps := fs.Bool("no-step-validation", false, "judge runs by the invariants, linearizability, assertions and liveness alone (which bugs do the properties catch without step-by-step conformance?)")
+	policy := fs.String("policy", "default", "how replicas make the choices the paper leaves open: default or alt (the other permitted choices)")
 	linTimeout := fs.Duration("lin-timeout", checker.DefaultLinTimeout, "time limit of each linearizability check (a timeout is a failure, not a pass)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
@@ -81,12 +82,15 @@ func cmdExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if _, err := vr.ParseBugs(bugList); err != nil {
 		return fail("%v", err)
 	}
+	if _, err := vr.ParsePolicy(*policy); err != nil {
+		return fail("--policy: %v", err)
+	}
 	if *allBugs && (len(bugList) > 0 || *keepGoing) {
 		return fail("--all-bugs hunts each switch in turn: it takes neither --bug nor --keep-going")
 	}
 	o := explore.HuntOptions{
 		Options: explore.Options{From: *from, Seeds: *seeds, Bugs: bugList, Workers: *workers,
-			KeepGoing: *keepGoing, LinTimeout: *linTimeout, IgnoreSteps: *noSteps},
+			KeepGoing: *keepGoing, LinTimeout: *linTimeout, IgnoreSteps: *noSteps, Policy: *policy},
 		NoShrink: *noShrink, ShrinkRuns: *shrinkRuns, Dir: *out,
 	}
 	pr := newProgress(stderr, *quiet)

@@ -34,6 +34,7 @@ func scenarioFlags(fs *flag.FlagSet) func() (sim.Scenario, error) {
 		capacity = fs.Int("capacity", d.Capacity, "messages a replica handles per tick (0: no limit); the rest wait, so load shows in latency")
 		maxTicks = fs.Int("max-ticks", d.MaxTicks, "give up (and fail) if the run has not completed by this tick")
 		bugs     = fs.String("bug", "", "comma-separated bug `switches` to turn on (see impl/vr's catalog)")
+		policy   = fs.String("policy", "default", "how replicas make the choices the paper leaves open: default or alt (the other permitted choices)")
 	)
 	return func() (sim.Scenario, error) {
 		sc := sim.Default()
@@ -68,6 +69,7 @@ func scenarioFlags(fs *flag.FlagSet) func() (sim.Scenario, error) {
 		apply("faults-until", func() { sc.Faults.StopAt = *stopAt })
 		apply("capacity", func() { sc.Capacity = *capacity })
 		apply("max-ticks", func() { sc.MaxTicks = *maxTicks })
+		apply("policy", func() { sc.Policy = *policy })
 		if set["bug"] || (*file == "" && *bugs != "") {
 			sc.Bugs = nil
 			for _, b := range strings.Split(*bugs, ",") {

@@ -34,6 +34,9 @@ type Scenario struct {
 	// MaxTicks bounds the run: a run that has not completed every request by then fails.
 	MaxTicks int      `yaml:"maxTicks" json:"maxTicks"`
 	Bugs     []string `yaml:"bugs" json:"bugs"`
+	// Policy is how replicas make the choices the paper leaves open: "default" (or empty)
+	// or "alt" (the other permitted choices; see impl/vr's package doc).
+	Policy string `yaml:"policy" json:"policy"`
 }
 
 // Workload says what clients ask for.
@@ -222,6 +225,9 @@ func (sc *Scenario) Validate() error {
 		}
 	}
 	if _, err := vr.ParseBugs(sc.Bugs); err != nil {
+		bad("%v", err)
+	}
+	if _, err := vr.ParsePolicy(sc.Policy); err != nil {
 		bad("%v", err)
 	}
 	if len(errs) > 0 {

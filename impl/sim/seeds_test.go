@@ -50,14 +50,23 @@ func TestManySeedsCommittedPrefixesAgree(t *testing.T) {
 	}
 }
 
-func TestSeedsReachEveryAction(t *testing.T) {
+// altOnly are the actions only the alternative policy takes.
+var altOnly = map[string]bool{traces.ResendStartViewChange: true, traces.ResendDoViewChange: true}
+
+// choices counts, over seeds 1..seeds of the swarm under policy, every action and every
+// choice the paper leaves open that the alternative policy makes differently.
+func choices(t *testing.T, policy string, seeds int) map[string]int {
 	seen := map[string]int{}
-	for seed := int64(1); seed <= 300; seed++ {
+	for seed := int64(1); seed <= int64(seeds); seed++ {
 		var buf bytes.Buffer
-		_, err := Run(swarm(seed), &buf)
-		require.NoError(t, err)
+		sc := swarm(seed)
+		sc.Policy = policy
+		res, err := Run(sc, &buf)
+		require.NoError(t, err, "seed %d", seed)
+		require.Empty(t, res.Faults, "seed %d", seed)
 		rd, err := traces.NewReader(&buf, fmt.Sprint(seed))
 		require.NoError(t, err)
+		n := rd.Header().Replicas
 		for {
 			e, err := rd.Next()
 			if err == io.EOF {
@@ -65,12 +74,51 @@ func TestSeedsReachEveryAction(t *testing.T) {
 			}
 			require.NoError(t, err)
 			seen[e.Action]++
+			for _, m := range e.Sent {
+				switch {
+				case m.Type == traces.GetState && m.To != int(m.View)%n:
+					seen["GETSTATE to a backup"]++
+				case m.Type == traces.NewState && m.From != int(m.View)%n:
+					seen["NEWSTATE from a backup"]++
+				}
+			}
+			if e.Action == traces.ResendPrepare && e.Sent[0].OpNumber < e.State.OpNumber {
+				seen["ResendPrepare of an older op"]++
+			}
+			if e.Action == traces.ResendStartView && e.State.OpNumber > e.State.CommitNumber {
+				seen["ResendStartView with uncommitted ops"]++
+			}
 		}
 	}
+	return seen
+}
+
+func TestSeedsReachEveryAction(t *testing.T) {
+	seen := choices(t, "", 300)
+	for a := range traces.Actions {
+		if altOnly[a] {
+			assert.Zero(t, seen[a], "the default policy takes %s", a)
+		} else {
+			assert.Positive(t, seen[a], "no trace of 300 seeds has %s", a)
+		}
+	}
+	assert.Zero(t, seen["GETSTATE to a backup"], "the default policy asks the primary")
+	assert.Zero(t, seen["ResendPrepare of an older op"], "the default policy resends the latest op")
+	t.Logf("actions over 300 seeds: %v", seen)
+}
+
+// The alternative policy takes every action, and makes every choice the paper leaves open
+// the other way (issue 10: the second emitter).
+func TestAltPolicyMakesEveryChoice(t *testing.T) {
+	seen := choices(t, "alt", 300)
 	for a := range traces.Actions {
 		assert.Positive(t, seen[a], "no trace of 300 seeds has %s", a)
 	}
-	t.Logf("actions over 300 seeds: %v", seen)
+	for _, c := range []string{"GETSTATE to a backup", "NEWSTATE from a backup", "ResendPrepare of an older op",
+		"ResendStartView with uncommitted ops"} {
+		assert.Positive(t, seen[c], "no trace of 300 seeds has a %s", c)
+	}
+	t.Logf("actions and choices over 300 seeds: %v", seen)
 }
 
 func BenchmarkSimulate(b *testing.B) {

@@ -73,11 +73,15 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
 	}
+	policy, err := vr.ParsePolicy(sc.Policy)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
 	n := 2*sc.F + 1
 	s := &sim{
 		sc:  sc,
 		n:   n,
-		cfg: vr.Config{Replicas: n, F: sc.F, ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Bugs: bugs},
+		cfg: vr.Config{Replicas: n, F: sc.F, ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Bugs: bugs, Policy: policy},
 		// PCG seeded from the seed alone: the same seed gives the same run on any machine.
 		rng:     rand.New(rand.NewPCG(uint64(sc.Seed), 0x5652636865636b)),
 		nextID:  1,
@@ -492,5 +496,14 @@ func (sc Scenario) asMap() map[string]any {
 		},
 		"schedule": sched,
 		"bugs":     append([]string{}, sc.Bugs...),
+		"policy":   policyName(sc.Policy),
 	}
+}
+
+// policyName is the policy as the header records it ("" is "default").
+func policyName(p string) string {
+	if p == "" {
+		return vr.PolicyDefault.String()
+	}
+	return p
 }

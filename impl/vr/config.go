@@ -14,6 +14,42 @@ type Config struct {
 	ReplicaTimeout int  // ticks without hearing from the primary before a backup starts a view change
 	ClientTimeout  int  // ticks before a client resends its request to all replicas
 	Bugs           Bugs // bug switches, all off by default
+	// Policy picks among the choices the paper leaves open (see the package doc).
+	Policy Policy
+}
+
+// Policy is a replica's way of making the choices the paper leaves to the implementation.
+// Every policy follows traces/README.md; they differ in which permitted action they take.
+type Policy int
+
+const (
+	// PolicyDefault makes the choices that keep the cluster fast and live.
+	PolicyDefault Policy = iota
+	// PolicyAlt makes the other permitted choices (a second emitter for the checkers).
+	PolicyAlt
+)
+
+// Policies lists the policy names, as the --policy flag and the scenario key take them.
+var Policies = []string{"default", "alt"}
+
+func (p Policy) String() string {
+	if p >= 0 && int(p) < len(Policies) {
+		return Policies[p]
+	}
+	return fmt.Sprintf("policy(%d)", int(p))
+}
+
+// ParsePolicy turns a policy name ("" is the default) into a Policy.
+func ParsePolicy(name string) (Policy, error) {
+	if name == "" {
+		return PolicyDefault, nil
+	}
+	for i, n := range Policies {
+		if n == name {
+			return Policy(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown policy %q (valid: %s)", name, strings.Join(Policies, ", "))
 }
 
 // Validate reports what is wrong with c, if anything. NewReplica and NewClient assume a valid

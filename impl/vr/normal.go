@@ -61,7 +61,7 @@ func (r *Replica) receivePrepare(m *traces.Message) {
 		ack.OpNumber = op
 		r.send(ack)
 	default: // a gap: fetch what is missing
-		r.send(traces.Message{Type: traces.GetState, To: r.primary(r.view), View: r.view, OpNumber: op, Replica: r.id})
+		r.askState(r.view, op)
 	}
 	r.commitTo(min(m.CommitNumber, len(r.log)), false)
 }
@@ -76,7 +76,20 @@ func (r *Replica) learnLaterView(v int) {
 		r.rebuildClientTable()
 		r.becomeNormal(v)
 	}
-	r.send(traces.Message{Type: traces.GetState, To: r.primary(v), View: v, OpNumber: r.commit, Replica: r.id})
+	r.askState(v, r.commit)
+}
+
+// askState sends GETSTATE ⟨v, n, i⟩. The paper lets any replica of view v answer: the default
+// policy asks its primary, which has every entry; the alternative one takes each other
+// replica in turn (one that is not normal in v, or lacks the entries, ignores it, and the
+// next PREPARE or COMMIT asks again).
+func (r *Replica) askState(v, n int) {
+	to := r.primary(v)
+	if r.cfg.Policy == PolicyAlt {
+		r.gsNext = (r.gsNext + 1) % (r.n - 1)
+		to = (r.id + 1 + r.gsNext) % r.n
+	}
+	r.send(traces.Message{Type: traces.GetState, To: to, View: v, OpNumber: n, Replica: r.id})
 }
 
 // ReceivePrepareOk: the primary records the acknowledgement, commits what f backups have and
@@ -94,6 +107,7 @@ func (r *Replica) receivePrepareOk(m *traces.Message) {
 	if !r.validReplica(m.Replica, "PREPAREOK") {
 		return
 	}
+	r.svOK[m.Replica] = true
 	if m.OpNumber > r.prepOK[m.Replica] {
 		r.prepOK[m.Replica] = m.OpNumber
 	}
@@ -142,7 +156,9 @@ func (r *Replica) sendCommit() {
 	r.timer = 0
 }
 
-// ResendPrepare (timer): a normal primary with uncommitted ops resends its latest PREPARE.
+// ResendPrepare (timer): a normal primary with uncommitted ops resends the PREPARE of one of
+// them: the latest (default policy: a backup missing earlier ones asks for them by GETSTATE),
+// or each in turn from the oldest (alternative policy).
 func (r *Replica) ResendPrepare(out *Output) {
 	r.begin(out, "")
 	r.resendPrepare()
@@ -155,7 +171,12 @@ func (r *Replica) resendPrepare() {
 		return
 	}
 	r.out.Action = traces.ResendPrepare
-	r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: op, CommitNumber: r.commit, Entry: &r.log[op-1]})
+	n := op
+	if r.cfg.Policy == PolicyAlt {
+		n = r.commit + 1 + r.rpNext%(op-r.commit)
+		r.rpNext++
+	}
+	r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: n, CommitNumber: r.commit, Entry: &r.log[n-1]})
 	r.timer = 0
 }
 
@@ -175,7 +196,7 @@ func (r *Replica) receiveCommit(m *traces.Message) {
 	op := len(r.log)
 	r.commitTo(min(m.CommitNumber, op), false)
 	if m.CommitNumber > op {
-		r.send(traces.Message{Type: traces.GetState, To: r.primary(r.view), View: r.view, OpNumber: op, Replica: r.id})
+		r.askState(r.view, op)
 	}
 }
 

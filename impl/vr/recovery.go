@@ -20,6 +20,8 @@ func (r *Replica) Crash(nonce int, out *Output) {
 	clear(r.prepOK)
 	clear(r.rec)
 	r.recCount = 0
+	clear(r.svOK)
+	r.svLeft = 0
 	r.timer = 0
 	r.vcTries = 0
 	r.end()

@@ -56,6 +56,13 @@ type Replica struct {
 	prepOK   []int // highest op-number each replica acknowledged in this view (primary)
 	rec      []recoveryRecord
 	recCount int
+	// ResendStartView: the backups known to have joined the view (a PREPAREOK or GETSTATE
+	// of it arrived), and how many resends the primary has left in the view.
+	svOK   []bool
+	svLeft int
+	svAge  int // ticks since the primary started its view
+	// Rotations of the alternative policy (resend targets, GETSTATE destinations, ops).
+	svNext, gsNext, rpNext int
 
 	timer int // ticks since the current role's timer was reset
 	// vcTries counts view changes started since the replica was last normal: each doubles the
@@ -104,6 +111,7 @@ func NewReplica(id int, cfg Config) *Replica {
 		dvc:     make([]dvcRecord, n),
 		prepOK:  make([]int, n),
 		rec:     make([]recoveryRecord, n),
+		svOK:    make([]bool, n),
 		scratch: make([]int, 0, n),
 	}
 }

@@ -21,6 +21,7 @@ func (r *Replica) receiveGetState(m *traces.Message) {
 	if !r.validReplica(m.Replica, "GETSTATE") {
 		return
 	}
+	r.svOK[m.Replica] = true
 	r.send(traces.Message{Type: traces.NewState, To: m.Replica, View: r.view, FromOpNumber: m.OpNumber,
 		Log: r.logSlice(m.OpNumber, n), OpNumber: n, CommitNumber: r.commit, Replica: r.id})
 }

@@ -12,7 +12,13 @@ func (r *Replica) Tick(out *Output) {
 	switch r.status {
 	case traces.StatusNormal:
 		if r.IsPrimary() {
-			if r.timer >= max(1, t/2) {
+			// One tick after each heartbeat, once a backup that missed STARTVIEW would have
+			// started to wait for its view change (T ticks), a resend of STARTVIEW if one is due.
+			r.svAge++
+			if r.timer == 1 && r.svLeft > 0 && r.svAge > t {
+				r.resendStartView()
+			}
+			if r.out.Action == "" && r.timer >= max(1, t/2) {
 				if len(r.log) > r.commit {
 					r.resendPrepare()
 				} else {
@@ -25,6 +31,10 @@ func (r *Replica) Tick(out *Output) {
 	case traces.StatusViewChange:
 		if r.timer >= (2*t+r.id)<<min(r.vcTries, 2) {
 			r.timeoutStartViewChange()
+		} else if r.cfg.Policy == PolicyAlt && r.timer == t {
+			r.resendStartViewChange()
+		} else if r.cfg.Policy == PolicyAlt && r.timer == t+1 {
+			r.resendDoViewChange()
 		}
 	case traces.StatusRecovering:
 		if r.timer >= t+r.id {

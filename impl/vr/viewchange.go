@@ -144,6 +144,10 @@ func (r *Replica) startView() {
 	r.becomeNormal(r.view)
 	r.broadcast(traces.Message{Type: traces.StartView, View: r.view, Log: r.logSlice(0, n), OpNumber: n, CommitNumber: k})
 	r.commitTo(k, true)
+	clear(r.svOK)
+	r.svOK[r.id] = true
+	r.svLeft = 2 * (r.n - 1)
+	r.svAge = 0
 }
 
 // betterDVC orders DOVIEWCHANGEs for log selection; ties on both keys keep the lower id,
@@ -167,6 +171,9 @@ func (r *Replica) receiveStartView(m *traces.Message) {
 	if r.status == traces.StatusRecovering || !r.validLog(m, 0) {
 		return
 	}
+	if m.View == r.view && r.status == traces.StatusNormal && m.From == r.primary(m.View) {
+		r.timer = 0 // a resent STARTVIEW is news from the primary, as a COMMIT is
+	}
 	accept := m.View > r.view ||
 		(m.View == r.view && r.status == traces.StatusViewChange) ||
 		(m.View == r.view && r.cfg.Bugs.LateStartView)
@@ -182,4 +189,68 @@ func (r *Replica) receiveStartView(m *traces.Message) {
 	if n := len(r.log); n > r.commit {
 		r.send(traces.Message{Type: traces.PrepareOk, To: r.primary(r.view), View: r.view, OpNumber: n, Replica: r.id})
 	}
+}
+
+// ResendStartViewChange (timer, alternative policy): a replica in view-change sends its
+// STARTVIEWCHANGE again.
+func (r *Replica) ResendStartViewChange(out *Output) {
+	r.begin(out, "")
+	r.resendStartViewChange()
+	r.end()
+}
+
+func (r *Replica) resendStartViewChange() {
+	if r.status != traces.StatusViewChange {
+		return
+	}
+	r.out.Action = traces.ResendStartViewChange
+	r.broadcast(traces.Message{Type: traces.StartViewChange, View: r.view, Replica: r.id})
+}
+
+// ResendDoViewChange (timer, alternative policy): a backup in view-change that has f
+// STARTVIEWCHANGEs sends its DOVIEWCHANGE to the new primary again.
+func (r *Replica) ResendDoViewChange(out *Output) {
+	r.begin(out, "")
+	r.resendDoViewChange()
+	r.end()
+}
+
+func (r *Replica) resendDoViewChange() {
+	if r.status != traces.StatusViewChange || r.IsPrimary() || r.svcCount < r.f {
+		return
+	}
+	r.out.Action = traces.ResendDoViewChange
+	r.doViewChange()
+}
+
+// ResendStartView (timer): the primary of a view it started sends STARTVIEW again, with its
+// current log and commit-number, to one backup: one not yet known to have joined the view
+// (default policy), or every backup in turn (alternative policy); 2(N-1) times per view.
+// It lets a replica that missed STARTVIEW, and so ignores the view's PREPAREs and COMMITs,
+// join without another view change.
+func (r *Replica) ResendStartView(out *Output) {
+	r.begin(out, "")
+	r.resendStartView()
+	r.end()
+}
+
+func (r *Replica) resendStartView() {
+	if r.status != traces.StatusNormal || !r.IsPrimary() || r.view == 0 || r.svLeft == 0 {
+		return
+	}
+	to := -1
+	for i := 1; i < r.n && to < 0; i++ {
+		j := (r.svNext + i) % r.n
+		if j != r.id && (r.cfg.Policy == PolicyAlt || !r.svOK[j]) {
+			to = j
+		}
+	}
+	if to < 0 {
+		return
+	}
+	r.svNext = to
+	r.svLeft--
+	r.out.Action = traces.ResendStartView
+	n := len(r.log)
+	r.send(traces.Message{Type: traces.StartView, To: to, View: r.view, Log: r.logSlice(0, n), OpNumber: n, CommitNumber: r.commit})
 }
