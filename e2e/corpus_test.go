@@ -79,3 +79,58 @@ func TestWriteCorpus(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "..", "bad", "sim-bug-"+bug+".ndjson"), cut, 0o644))
 	}
 }
+
+// TestWriteAltCorpus regenerates traces/corpus/good/sim-alt.ndjson when
+// VRCHECK_WRITE_CORPUS_ALT=1: the smallest run of the alternative policy, among many seeds,
+// that makes every choice the paper leaves open the other way (a version 2 trace).
+func TestWriteAltCorpus(t *testing.T) {
+	if os.Getenv("VRCHECK_WRITE_CORPUS_ALT") == "" {
+		t.Skip("set VRCHECK_WRITE_CORPUS_ALT=1 to regenerate traces/corpus/good/sim-alt.ndjson")
+	}
+	var best []byte
+	bestSeed := int64(0)
+	for seed := int64(1); seed <= 3000; seed++ {
+		sc := alt(heavy(seed))
+		sc.F, sc.Clients, sc.Requests = 1, 2, 3
+		b := trace(t, sc)
+		if best != nil && len(b) >= len(best) {
+			continue
+		}
+		h, evs, err := traces.ReadAll(bytes.NewReader(b), "")
+		require.NoError(t, err)
+		if len(altChoices(h, evs)) == len(altChoiceNames) {
+			best, bestSeed = b, seed
+		}
+	}
+	require.NotNil(t, best)
+	fmt.Printf("alt trace: seed %d, %d bytes\n", bestSeed, len(best))
+	require.NoError(t, os.WriteFile(filepath.Join("..", "traces", "corpus", "good", "sim-alt.ndjson"), best, 0o644))
+}
+
+// altChoiceNames are the choices the alternative policy makes differently.
+var altChoiceNames = []string{traces.ResendStartViewChange, traces.ResendDoViewChange, traces.ResendStartView,
+	"ResendPrepare of an older op", "GETSTATE to a backup", "NEWSTATE from a backup"}
+
+// altChoices returns which of altChoiceNames the trace makes.
+func altChoices(h *traces.Header, evs []*traces.Event) map[string]bool {
+	seen := map[string]bool{}
+	for _, e := range evs {
+		switch e.Action {
+		case traces.ResendStartViewChange, traces.ResendDoViewChange, traces.ResendStartView:
+			seen[e.Action] = true
+		case traces.ResendPrepare:
+			if e.Sent[0].OpNumber < e.State.OpNumber {
+				seen["ResendPrepare of an older op"] = true
+			}
+		}
+		for _, m := range e.Sent {
+			if m.Type == traces.GetState && m.To != m.View%h.Replicas {
+				seen["GETSTATE to a backup"] = true
+			}
+			if m.Type == traces.NewState && m.From != m.View%h.Replicas {
+				seen["NEWSTATE from a backup"] = true
+			}
+		}
+	}
+	return seen
+}

@@ -41,9 +41,9 @@ func TestSimulatorTracesPass(t *testing.T) {
 		seeds = 40
 	}
 	for seed := int64(1); seed <= int64(seeds); seed++ {
-		for _, sc := range []sim.Scenario{scenario(seed), heavy(seed)} {
+		for _, sc := range []sim.Scenario{scenario(seed), heavy(seed), alt(scenario(seed)), alt(heavy(seed))} {
 			b := trace(t, sc)
-			name := fmt.Sprintf("seed-%d-f%d", seed, sc.F)
+			name := fmt.Sprintf("seed-%d-f%d-%s", seed, sc.F, sc.Policy)
 			rep, err := checker.Check(bytes.NewReader(b), name, checker.Options{})
 			require.NoError(t, err)
 			if !rep.OK() {
@@ -53,6 +53,12 @@ func TestSimulatorTracesPass(t *testing.T) {
 			}
 		}
 	}
+}
+
+// alt is sc under the alternative policy (the paper's other permitted choices).
+func alt(sc sim.Scenario) sim.Scenario {
+	sc.Policy = "alt"
+	return sc
 }
 
 // heavy is scenario with more crashes, partitions and loss, and f = 1 or 2, so that the
