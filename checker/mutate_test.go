@@ -170,6 +170,33 @@ var mutations = []mutation{
 		s.LogAdd = append(s.LogAdd, traces.Entry{Client: 0, RequestNumber: 99, Op: traces.OpPut, Key: "k0", Value: "invented"})
 		return evs, map[string]int{StepValidation: lineOf(i), OpNumberIsLogLength: lineOf(i)}, "state.log"
 	}},
+	// Version 2's freedoms, bounded as VR.tla bounds them.
+	{"resend-committed-prepare", "good/sim-alt.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		// ResendPrepare may resend any uncommitted op, not a committed one.
+		i := find(t, evs, 0, func(e *traces.Event) bool { return e.Action == traces.ResendPrepare && e.State.CommitNumber > 0 })
+		for k := range evs[i].Sent {
+			evs[i].Sent[k].OpNumber = evs[i].State.CommitNumber
+		}
+		return evs, map[string]int{StepValidation: lineOf(i)}, "sent[0].opNumber"
+	}},
+	{"resend-doviewchange-when-normal", "good/sim-alt.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		// A normal replica (the primary, heartbeating) claims to resend a DOVIEWCHANGE.
+		i := find(t, evs, 0, is(traces.SendCommit))
+		e := clone(evs[i : i+1])[0]
+		e.Action = traces.ResendDoViewChange
+		m := traces.Message{ID: 999999, Type: traces.DoViewChange, From: e.Replica, To: (e.Replica + 1) % 3, View: e.State.ViewNumber,
+			Log: []traces.Entry{}, LastNormalView: e.State.LastNormalView, Replica: e.Replica}
+		e.Sent = []traces.Message{m}
+		e.State.LogKeep, e.State.LogAdd = e.State.OpNumber, []traces.Entry{}
+		evs = append(evs[:i+1:i+1], append([]*traces.Event{e}, evs[i+1:]...)...)
+		return evs, map[string]int{StepValidation: lineOf(i + 1)}, "enabled"
+	}},
+	{"getstate-to-itself", "good/sim-alt.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		// GETSTATE may go to any replica but the asker.
+		i := find(t, evs, 0, func(e *traces.Event) bool { return len(e.Sent) > 0 && e.Sent[0].Type == traces.GetState })
+		evs[i].Sent[0].To = evs[i].Replica
+		return evs, map[string]int{StepValidation: lineOf(i)}, "sent[0]"
+	}},
 }
 
 func TestMutationsAreRejected(t *testing.T) {
@@ -207,7 +234,7 @@ func TestMutationsAreRejected(t *testing.T) {
 
 // TestUnmutatedTracesPass guards the mutation tests: the traces they start from are good.
 func TestUnmutatedTracesPass(t *testing.T) {
-	for _, f := range []string{"good/sim-normal.ndjson", "good/sim-faults.ndjson", "good/hand-two-ops.ndjson"} {
+	for _, f := range []string{"good/sim-normal.ndjson", "good/sim-faults.ndjson", "good/hand-two-ops.ndjson", "good/sim-alt.ndjson"} {
 		h, evs := load(t, f)
 		rep, err := Check(bytes.NewReader(encode(t, h, evs)), f, Options{})
 		require.NoError(t, err)
