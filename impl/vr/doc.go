@@ -13,11 +13,29 @@
 // replica id i as a deterministic stagger, so that replicas do not all fire together:
 //   - a normal primary fires after max(1, T/2) ticks without sending anything to the backups:
 //     ResendPrepare if op-number > commit-number, else SendCommit (a heartbeat, well under T);
+//     and, from T ticks after it started its view by a view change, one tick after a
+//     heartbeat, ResendStartView to a backup not yet known to have joined the view (no
+//     PREPAREOK or GETSTATE of the view from it), at most 2(N-1) times per view;
 //   - a normal backup fires TimeoutStartViewChange after T+i ticks without a PREPARE or COMMIT
 //     of its view;
 //   - a replica in view-change fires TimeoutStartViewChange again (to the next view) after
 //     2T+i ticks in that view;
 //   - a recovering replica re-sends RECOVERY (StartRecovery, same nonce) every T+i ticks.
+//
+// # Policies
+//
+// The paper leaves some choices to the implementation; VR.tla and the checker allow every
+// one. Config.Policy picks how a replica makes them:
+//   - PolicyDefault (fast and live): GETSTATE goes to the view's primary, which has every
+//     entry; ResendPrepare resends the latest uncommitted op (a backup missing earlier ones
+//     asks by GETSTATE); STARTVIEW is resent only to backups not known to have joined; a
+//     stalled view change moves to the next view rather than resending.
+//   - PolicyAlt (the other permitted choices, a second emitter for the checkers): GETSTATE
+//     goes to each other replica in turn (a backup of the view answers if it has the
+//     entries); ResendPrepare resends each uncommitted op in turn, oldest first; STARTVIEW is
+//     resent to every backup in turn; a replica in view-change resends STARTVIEWCHANGE after T
+//     ticks and, with f STARTVIEWCHANGEs, DOVIEWCHANGE a tick later (ResendStartViewChange,
+//     ResendDoViewChange), before it times out to the next view.
 //
 // A client fires ClientTimeout (resend to every replica) after Config.ClientTimeout ticks
 // pending without its reply; the timer restarts after each resend.
