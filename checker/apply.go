@@ -2,7 +2,6 @@ package checker
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/vrcheck/vrcheck/checker/lin"
 	"github.com/vrcheck/vrcheck/traces"
@@ -30,8 +29,8 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 		}
 	}
 	changed := fc <= max(oldLen, newLen)
+	matchBefore := r.match
 	if changed {
-		c.acks.beforeChange(r, fc, oldLen)
 		for p := oldLen; p >= fc; p-- {
 			if prev := int(r.ctPrev[p-1]); prev == 0 {
 				delete(r.ctLast, r.log.at(p-1).Client)
@@ -52,8 +51,11 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 			r.ctPrev = append(room(r.ctPrev, 1), int32(r.ctLast[cl]))
 			r.ctLast[cl] = p
 		}
-		c.acks.afterChange(r, fc, newLen)
 		r.verified = min(r.verified, fc-1)
+		if r.diverged >= fc {
+			r.diverged = 0
+		}
+		r.match = min(r.match, fc-1)
 	}
 	if crash {
 		r.crash()
@@ -82,55 +84,101 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 	for p := from; p <= target; p++ {
 		r.executeOnce(c, p)
 	}
-	// NoLogDivergence: every newly committed position must agree with the ghost.
+	// NoLogDivergence: every newly committed position must agree with the ghost. As VR.tla's
+	// ExtendCommitted, a rising commit-number extends the ghost only with a committed prefix
+	// that agrees with it.
+	ghostLen := c.ghost.log.len()
+	extend := r.commit > pre.commit
 	for p := r.verified + 1; p <= target; p++ {
-		c.ghost.commit(c, r, p)
+		if !c.ghost.commit(c, r, p, extend && r.diverged == 0) && r.diverged == 0 {
+			r.diverged = p
+		}
 	}
 	r.verified = target
 
 	c.checkReplicaInvariants(r, pre, crash)
+	c.checkBackupPrefix(r, pre, fc, changed)
+	if changed || r.view != pre.view || r.status != pre.status {
+		c.checkPromises(r)
+	}
 
-	// Recovering replicas count towards AcknowledgedWritesExistOnMajority (their loss is one
-	// of the f failures), so a recovery ending can break it anywhere.
+	c.advanceMatch(r)
 	wasRec, isRec := pre.status == traces.StatusRecovering, r.status == traces.StatusRecovering
-	switch {
-	case !wasRec && isRec:
-		c.numRecovery++
-	case wasRec && !isRec:
-		c.numRecovery--
-		c.acks.checkMajority(c, 1)
-	}
-	if changed {
-		c.acks.checkMajority(c, fc)
-	}
-	if r.status == traces.StatusNormal {
-		if pre.status != traces.StatusNormal || r.view > pre.view {
-			c.acks.checkNotLost(c, r, 1)
-		} else if changed {
-			c.acks.checkNotLost(c, r, fc)
+	if c.ghost.log.len() > ghostLen {
+		for _, q := range c.replicas {
+			c.advanceMatch(q)
+			c.checkNotLost(q)
+		}
+		c.checkMajority()
+	} else {
+		c.checkNotLost(r)
+		// Recovering replicas count as holders (their loss is one of the f failures), so a
+		// recovery ending, or a log losing entries, can break the majorities.
+		if r.match < matchBefore || wasRec != isRec {
+			c.checkMajority()
 		}
 	}
 
 	c.sendAll(e, r.id)
 }
 
+// checkBackupPrefix checks BackupLogPrefixOfPrimary where replica r's step can break it:
+// between r and its primary, or, if r is a primary, between it and its backups. A log that
+// changed from op-number fc on is compared from there; a replica that just became normal
+// in its view, in full.
+func (c *Checker) checkBackupPrefix(r *replica, pre scalars, fc int, changed bool) {
+	if r.status != traces.StatusNormal {
+		return
+	}
+	from := 1
+	if r.view == pre.view && r.status == pre.status {
+		if !changed {
+			return
+		}
+		from = fc
+	}
+	p := c.replicas[c.primary(r.view)]
+	if p != r {
+		if p.status == traces.StatusNormal && p.view == r.view {
+			c.prefixOfPrimary(r, p, from)
+		}
+		return
+	}
+	for _, b := range c.replicas {
+		if b != r && b.status == traces.StatusNormal && b.view == r.view {
+			c.prefixOfPrimary(b, r, from)
+		}
+	}
+}
+
+func (c *Checker) prefixOfPrimary(b, p *replica, from int) {
+	if b.log.len() > p.log.len() {
+		c.violate(BackupLogPrefixOfPrimary, pair(b.id, p.id), "backup %d has %d log entries, more than its primary %d's %d (both normal in view %d)",
+			b.id, b.log.len(), p.id, p.log.len(), b.view)
+		return
+	}
+	for q := max(from, 1); q <= b.log.len(); q++ {
+		if *b.log.at(q - 1) != *p.log.at(q - 1) {
+			c.violate(BackupLogPrefixOfPrimary, pair(b.id, p.id), "backup %d has %s at op-number %d, its primary %d has %s (both normal in view %d)",
+				b.id, entryStr(b.log.at(q-1)), q, p.id, entryStr(p.log.at(q-1)), b.view)
+			return
+		}
+	}
+}
+
 // executeOnce records that r executes its entry at op-number p, checking
-// ExactlyOnceExecution: no request twice in one life.
+// ExactlyOnceExecution: in one life, each client's requests are executed in increasing
+// request-number order, so none twice.
 func (r *replica) executeOnce(c *Checker, p int) {
 	e := r.log.at(p - 1)
 	rn := int32(e.RequestNumber)
-	done := r.execd[e.Client]
-	if n := len(done); n == 0 || done[n-1] < rn { // the usual case: the client's next request
-		r.execd[e.Client] = append(done, rn)
+	last, ok := r.execd[e.Client]
+	if ok && rn <= last {
+		c.violate(ExactlyOnceExecution, []int{r.id}, "replica %d executes request %d of client %d (op-number %d) after its request %d: a second time or out of order",
+			r.id, e.RequestNumber, e.Client, p, last)
 		return
 	}
-	i := sort.Search(len(done), func(i int) bool { return done[i] >= rn })
-	if done[i] == rn {
-		c.violate(ExactlyOnceExecution, []int{r.id}, "replica %d executes request %d of client %d (op-number %d) a second time",
-			r.id, e.RequestNumber, e.Client, p)
-		return
-	}
-	r.execd[e.Client] = append(done[:i], append([]int32{rn}, done[i:]...)...)
+	r.execd[e.Client] = rn
 }
 
 // rollback forgets the service state, to be rebuilt by executing the log from the start:
@@ -149,11 +197,12 @@ func (c *Checker) sendAll(e *traces.Event, from int) {
 		switch m.Type {
 		case traces.Reply:
 			c.ghost.checkReply(c, m)
-		case traces.Prepare, traces.Commit, traces.StartView:
-			if c.primary(m.View) != m.From {
-				c.violate(OnePrimaryPerView, []int{m.From, c.primary(m.View)}, "replica %d sends %s for view %d, whose primary is replica %d",
-					m.From, m.Type, m.View, c.primary(m.View))
-			}
+		case traces.PrepareOk:
+			r := c.replicas[m.From]
+			r.okSent = append(r.okSent, m.ID)
+			c.checkPromises(r)
+		default:
+			c.ghost.checkSent(c, m)
 		}
 	}
 }
@@ -167,6 +216,9 @@ func (c *Checker) checkReplicaInvariants(r *replica, pre scalars, crash bool) {
 	}
 	if r.opNumber != r.log.len() {
 		c.violate(OpNumberIsLogLength, []int{id}, "replica %d has op-number %d but %d log entries", r.id, r.opNumber, r.log.len())
+	}
+	if r.status == traces.StatusNormal && r.lastNormalView != r.view {
+		c.violate(NormalStatusLastNormalView, []int{id}, "replica %d is normal in view %d with last-normal-view %d", r.id, r.view, r.lastNormalView)
 	}
 	if r.commit > r.opNumber {
 		c.violate(CommitNumberAtMostOpNumber, []int{id}, "replica %d has commit-number %d > op-number %d", r.id, r.commit, r.opNumber)
@@ -260,7 +312,11 @@ func (c *Checker) stepClient(e *traces.Event) {
 		c.hist.Return(e.Client, e.Msg.RequestNumber, e.Msg.Result, int64(e.Seq), c.curLine)
 	}
 	if returns {
-		c.acks.add(c, e.Msg)
+		c.ghost.ack(c, e.Msg)
+		for _, r := range c.replicas {
+			c.checkNotLost(r)
+		}
+		c.checkMajority()
 	}
 	cl.view, cl.requestNumber, cl.pending = st.View, st.RequestNumber, st.Pending
 	cl.recent.add(c.curLine, e.Action)

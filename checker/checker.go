@@ -73,11 +73,9 @@ type Checker struct {
 	clients  map[int]*client // created on first use: a header may declare 2^31-1 clients
 	net      *network
 	ghost    ghost
-	acks     acks
 	// started records, per view, the line at which its primary started it (OnePrimaryPerView);
 	// 0 for view 0, which Init starts, as in VR.tla.
 	started     map[int]int
-	numRecovery int
 	hist        *lin.History
 	events      int
 	ops         int // client operations invoked
@@ -127,7 +125,6 @@ func New(h *traces.Header, name string, opts Options) (*Checker, error) {
 		c.replicas = append(c.replicas, newReplica(i, c.n))
 	}
 	c.ghost.init()
-	c.acks.g = &c.ghost
 	return c, nil
 }
 

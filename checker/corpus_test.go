@@ -21,6 +21,10 @@ type expectation struct {
 	Fail map[string]int `yaml:"fail"`
 	// Error is the start of the error for bad input ("file:line: what").
 	Error string `yaml:"error"`
+	// TraceVR and TraceVRWhy: TraceVR's verdict where it differs by design, and why (read by
+	// e2e/agree_test.go).
+	TraceVR    string `yaml:"tracevr"`
+	TraceVRWhy string `yaml:"tracevrWhy"`
 }
 
 func loadExpected(t *testing.T) map[string]expectation {

@@ -28,13 +28,24 @@ const (
 	RepliesMatchService               = "RepliesMatchService"
 	ViewNumberMonotonic               = "ViewNumberMonotonic"
 	CommitNumberMonotonic             = "CommitNumberMonotonic"
+	NormalStatusLastNormalView        = "NormalStatusLastNormalView"
+	CommittedWriteNotLost             = "CommittedWriteNotLost"
+	CommittedWritesExistOnMajority    = "CommittedWritesExistOnMajority"
+	CommittedLogHasNoDuplicates       = "CommittedLogHasNoDuplicates"
+	BackupLogPrefixOfPrimary          = "BackupLogPrefixOfPrimary"
+	OneEntryPerViewOpNumber           = "OneEntryPerViewOpNumber"
+	StartViewExtendsFirst             = "StartViewExtendsFirst"
+	MessagePromises                   = "MessagePromises"
 )
 
 // Invariants lists the invariants in report order.
 var Invariants = []string{
-	TypeOK, OpNumberIsLogLength, CommitNumberAtMostOpNumber, NoLogDivergence,
-	AcknowledgedWriteNotLost, AcknowledgedWritesExistOnMajority, OnePrimaryPerView,
-	ExactlyOnceExecution, RepliesMatchService, ViewNumberMonotonic, CommitNumberMonotonic,
+	TypeOK, OpNumberIsLogLength, CommitNumberAtMostOpNumber, NormalStatusLastNormalView,
+	NoLogDivergence, CommittedWriteNotLost, AcknowledgedWriteNotLost,
+	CommittedWritesExistOnMajority, AcknowledgedWritesExistOnMajority, CommittedLogHasNoDuplicates,
+	OnePrimaryPerView, BackupLogPrefixOfPrimary, OneEntryPerViewOpNumber, StartViewExtendsFirst,
+	MessagePromises, ExactlyOnceExecution, RepliesMatchService, ViewNumberMonotonic,
+	CommitNumberMonotonic,
 }
 
 // Verdict statuses.

@@ -49,10 +49,10 @@ type replica struct {
 	exec    int
 	kv      map[string]string
 	results []string
-	// execd[c] lists, ascending, the request numbers of client c this replica executed in its
-	// current life (VR.tla's executed[r], for ExactlyOnceExecution; a rollback of the service
-	// does not clear it, a Crash does).
-	execd map[int][]int32
+	// execd[c] is the highest request number of client c this replica executed in its
+	// current life (VR.tla's ghostLastExecuted[r], for ExactlyOnceExecution; a Crash or a
+	// falling commit-number starts it again).
+	execd map[int]int32
 	// The client-table: ctLast[c] is the op-number of client c's latest entry in the log, and
 	// ctPrev[p-1] that of the client's entry before op-number p (0: none), so truncating the
 	// log restores the table in O(removed entries).
@@ -66,13 +66,16 @@ type replica struct {
 	recResp  []*traces.Message // recorded RECOVERYRESPONSEs, one per sender
 	nonces   map[int]bool      // nonces this replica has used, so a Crash's must be fresh
 	verified int               // log[:verified] has been compared with the committed ghost
+	diverged int               // the first op-number in log[:verified] that differs from it (0: none)
+	match    int               // the length of the common prefix of log and the committed ghost
+	okSent   []int             // ids of the PREPAREOKs it sent that may be in flight (MessagePromises)
 	recent   recent
 }
 
 func newReplica(id, n int) *replica {
 	r := &replica{id: id, scalars: scalars{status: traces.StatusNormal}, nonces: map[int]bool{}}
 	r.kv = map[string]string{}
-	r.execd = map[int][]int32{}
+	r.execd = map[int]int32{}
 	r.ctLast = map[int]int{}
 	r.svcFrom = make([]bool, n)
 	r.dvc = make([]*traces.Message, n)
@@ -89,7 +92,7 @@ func (r *replica) crash() {
 	clear(r.execd)
 	r.clearViewBookkeeping()
 	clear(r.recResp)
-	r.verified = 0
+	r.verified, r.diverged = 0, 0
 }
 
 // clearViewBookkeeping clears the per-view bookkeeping (the scalars are the caller's).

@@ -70,17 +70,33 @@ VARIABLES
     clientRequest,        \* that request (an entry), resent on ClientTimeout
     \* The network: a bag of messages in flight.
     msgs,
-    \* Ghost (history) variables, for the invariants only.
+    \* Ghost (history) variables, for the invariants only.  They are kept
+    \* incrementally (each step updates what it changes), so that checking the
+    \* invariants costs the same at every step of a long trace (TraceVR).
     ghostCommittedLog,    \* the longest log prefix ever committed by any replica
-    ghostAcked,           \* the operations clients got a REPLY for, with their op-numbers
+    ghostCommittedIn,     \* view v |-> Len(ghostCommittedLog) after its last extension in v
+    ghostCommittedReq,    \* <<c, s>> |-> its first op-number in the committed log, and the result
+    ghostStore,           \* key |-> value: the service after executing ghostCommittedLog
+    ghostCommittedTwice,  \* some request is at two op-numbers of the committed log
+    ghostLastExecuted,    \* r |-> c |-> the highest request-number of c r executed in this life
+    ghostExecutedTwice,   \* r |-> r executed a request not above that, in this life
+    ghostAckedIn,         \* view v |-> the highest op-number acknowledged by a REPLY of view v
+    ghostAckUncommitted,  \* a client got the REPLY of a request not in the committed log
+    ghostPrepared,        \* <<v, n>> |-> the entry of the first PREPARE of view v and op-number n
+    ghostStartView,       \* v |-> the log of the first STARTVIEW of view v
     ghostViewStarts       \* <<v, nonce>>: a replica (in the life of that nonce) started view v
 
 replicaVars == <<viewNumber, status, opNumber, log, lastNormalView>>
-commitVars == <<commitNumber, executed, ghostCommittedLog>>
+ghostCommitVars == <<ghostCommittedLog, ghostCommittedIn, ghostCommittedReq, ghostStore,
+                     ghostCommittedTwice>>
+execVars == <<executed, ghostLastExecuted, ghostExecutedTwice>>
+commitVars == <<commitNumber, execVars, ghostCommitVars>>
 bookVars == <<startViewChangeFrom, doViewChangeMsgs, prepareOkOpNumber, recoveryResponseMsgs>>
 clientVars == <<clientView, clientRequestNumber, clientPending, clientRequest>>
 serverVars == <<replicaVars, ghostViewStarts, commitVars, bookVars, nonce, usedNonces>>
-vars == <<serverVars, clientVars, msgs, ghostAcked>>
+ackVars == <<ghostAckedIn, ghostAckUncommitted>>
+netVars == <<msgs, ghostPrepared, ghostStartView>>
+vars == <<serverVars, clientVars, netVars, ackVars>>
 
 -----------------------------------------------------------------------------
 (* Helpers on numbers and sequences.                                       *)
@@ -94,6 +110,8 @@ MinOf(S) == CHOOSE x \in S : \A y \in S : x <= y
 Slice(s, lo, hi) ==
     LET top == IF hi > Len(s) THEN Len(s) ELSE hi
     IN IF lo > top THEN <<>> ELSE SubSeq(s, lo, top)
+
+EmptyFunction == [x \in {} |-> 0]
 
 IsPrefixOf(p, s) == Len(p) <= Len(s) /\ SubSeq(s, 1, Len(p)) = p
 
@@ -187,8 +205,26 @@ Receivable(r, m, t) == m.type = t /\ m.to = r /\ r \in Replica /\ BagIn(m, msgs)
 Recv(m) == SetToBag({m})
 NoRecv == EmptyBag
 
+\* The ghost of first PREPAREs after the messages S are sent: the entry of each
+\* PREPARE whose <<view, op-number>> had none.
+FirstPrepares(S) ==
+    LET P == {m \in S : m.type = "PREPARE"}
+        K == {<<m.view, m.opNumber>> : m \in P} \ DOMAIN ghostPrepared
+    IN IF K = {} THEN ghostPrepared
+       ELSE [k \in K |-> (CHOOSE m \in P : <<m.view, m.opNumber>> = k).entry] @@ ghostPrepared
+
+\* The same for the first STARTVIEW of each view.
+FirstStartViews(S) ==
+    LET P == {m \in S : m.type = "STARTVIEW"}
+        K == {m.view : m \in P} \ DOMAIN ghostStartView
+    IN IF K = {} THEN ghostStartView
+       ELSE [k \in K |-> (CHOOSE m \in P : m.view = k).log] @@ ghostStartView
+
 \* The network after an action that received the bag rcv and sent the set S.
-Transmit(rcv, S) == msgs' = (msgs (-) rcv) (+) SetToBag(S)
+Transmit(rcv, S) ==
+    /\ msgs' = (msgs (-) rcv) (+) SetToBag(S)
+    /\ ghostPrepared' = FirstPrepares(S)
+    /\ ghostStartView' = FirstStartViews(S)
 
 \* Replica r's state becomes the given one.  If r thereby becomes the normal
 \* primary of view v, it starts view v (recorded for OnePrimaryPerView).
@@ -215,7 +251,7 @@ KeepState == UNCHANGED <<replicaVars, ghostViewStarts>>
 KeepBook == UNCHANGED bookVars
 KeepCommit == UNCHANGED commitVars
 \* What no replica action except Crash changes.
-ReplicaFrame == UNCHANGED <<nonce, usedNonces, clientVars, ghostAcked>>
+ReplicaFrame == UNCHANGED <<nonce, usedNonces, clientVars, ackVars>>
 
 ZeroOks == [j \in Replica |-> 0]
 
@@ -231,16 +267,66 @@ RecordFrom(S, m) == {x \in S : x.replica # m.replica} \cup {m}
 Executed(r, lg, old, new) ==
     IF new > old THEN executed[r] \o Slice(lg, old + 1, new) ELSE executed[r]
 
-\* The ghost committed log after some replica commits prefix p of its log.
-\* It only ever grows; a diverging p leaves it as it is (NoLogDivergence fails).
-ExtendCommitted(p) == IF IsPrefixOf(ghostCommittedLog, p) THEN p ELSE ghostCommittedLog
+\* The ghost of executions after entries es: last maps each client to the
+\* highest request-number executed, twice says one was executed not above it.
+RECURSIVE ExecFold(_, _, _)
+ExecFold(es, last, twice) ==
+    IF es = <<>> THEN <<last, twice>>
+    ELSE LET e == Head(es)
+             ok == e.client \in DOMAIN last
+         IN ExecFold(Tail(es),
+                     IF ok THEN [last EXCEPT ![e.client] = MaxNat(@, e.requestNumber)] ELSE last,
+                     twice \/ (ok /\ e.requestNumber <= last[e.client]))
 
-\* r's commit-number goes from old to new on log lg (lg is r's log after the action).
+NoneExecuted == [c \in ClientId |-> 0]
+
+\* r executes entries es after those it has executed (fresh: from a clean service).
+SetExecuted(r, es, fresh) ==
+    LET g == IF fresh THEN ExecFold(es, NoneExecuted, FALSE)
+             ELSE ExecFold(es, ghostLastExecuted[r], ghostExecutedTwice[r])
+    IN /\ executed' = [executed EXCEPT ![r] = IF fresh THEN es ELSE @ \o es]
+       /\ ghostLastExecuted' = [ghostLastExecuted EXCEPT ![r] = g[1]]
+       /\ ghostExecutedTwice' = [ghostExecutedTwice EXCEPT ![r] = g[2]]
+
+\* The committed-log ghosts after entries es are added at op-numbers pos, pos+1, ...
+RECURSIVE CommitFold(_, _, _)
+CommitFold(es, pos, g) ==
+    IF es = <<>> THEN g
+    ELSE LET e == Head(es)
+             k == <<e.client, e.requestNumber>>
+             before == IF e.key \in DOMAIN g.store THEN g.store[e.key] ELSE ""
+             after == CASE e.op = "put" -> e.value
+                        [] e.op = "append" -> before \o e.value
+                        [] OTHER -> before
+             seen == k \in DOMAIN g.req
+         IN CommitFold(Tail(es), pos + 1,
+                       [store |-> (e.key :> after) @@ g.store,
+                        req |-> IF seen THEN g.req
+                                ELSE (k :> [opNumber |-> pos, result |-> before]) @@ g.req,
+                        twice |-> g.twice \/ seen])
+
+\* Some replica, in view v, commits prefix p of its log.  The committed log
+\* only ever grows; a diverging p leaves it as it is (NoLogDivergence fails).
+ExtendCommitted(p, v) ==
+    LET n == Len(ghostCommittedLog)
+    IN IF Len(p) > n /\ IsPrefixOf(ghostCommittedLog, p)
+       THEN LET g == CommitFold(SubSeq(p, n + 1, Len(p)), n + 1,
+                                [store |-> ghostStore, req |-> ghostCommittedReq,
+                                 twice |-> ghostCommittedTwice])
+            IN /\ ghostCommittedLog' = p
+               /\ ghostCommittedIn' = (v :> Len(p)) @@ ghostCommittedIn
+               /\ ghostCommittedReq' = g.req
+               /\ ghostStore' = g.store
+               /\ ghostCommittedTwice' = g.twice
+       ELSE UNCHANGED ghostCommitVars
+
+\* r's commit-number goes from old to new on log lg (lg is r's log after the
+\* action, and viewNumber'[r] its view, which the caller has set).
 SetCommit(r, lg, old, new) ==
     /\ commitNumber' = [commitNumber EXCEPT ![r] = new]
-    /\ executed' = [executed EXCEPT ![r] = Executed(r, lg, old, new)]
-    /\ ghostCommittedLog' = IF new > old THEN ExtendCommitted(Slice(lg, 1, new))
-                                         ELSE ghostCommittedLog
+    /\ SetExecuted(r, IF new > old THEN Slice(lg, old + 1, new) ELSE <<>>, FALSE)
+    /\ IF new > old THEN ExtendCommitted(Slice(lg, 1, new), viewNumber'[r])
+                    ELSE UNCHANGED ghostCommitVars
 
 \* "Commit to k": if k > commit-number, execute up to k.
 CommitUpTo(r, lg, k) == SetCommit(r, lg, commitNumber[r], MaxNat(commitNumber[r], k))
@@ -512,8 +598,8 @@ ReceiveStartView(r, m) ==
                   THEN \* As the implementation does, the service state is rolled back:
                        \* it becomes the execution of entries 1..k of the new log.
                        /\ commitNumber' = [commitNumber EXCEPT ![r] = k]
-                       /\ executed' = [executed EXCEPT ![r] = Slice(m.log, 1, k)]
-                       /\ UNCHANGED ghostCommittedLog
+                       /\ SetExecuted(r, Slice(m.log, 1, k), TRUE)
+                       /\ UNCHANGED ghostCommitVars
                   ELSE SetCommit(r, m.log, old, k)
                /\ Transmit(Recv(m), IF m.opNumber > k
                                     THEN {PrepareOkMsg(r, Primary(m.view), m.view, m.opNumber, r)}
@@ -572,10 +658,10 @@ Crash(r, n) ==
     /\ SetState(r, 0, "recovering", 0, <<>>, 0)
     /\ SetBook(r, {}, {}, ZeroOks, {})
     /\ commitNumber' = [commitNumber EXCEPT ![r] = 0]
-    /\ executed' = [executed EXCEPT ![r] = <<>>]
+    /\ SetExecuted(r, <<>>, TRUE)
     /\ nonce' = [nonce EXCEPT ![r] = n]
     /\ usedNonces' = [usedNonces EXCEPT ![r] = @ \cup {n}]
-    /\ UNCHANGED <<ghostCommittedLog, clientVars, msgs, ghostAcked>>
+    /\ UNCHANGED <<ghostCommitVars, clientVars, netVars, ackVars>>
 
 \* Timer (also right after restart): a recovering replica asks the others.
 StartRecovery(r) ==
@@ -670,16 +756,19 @@ ReceiveNewState(r, m) ==
 -----------------------------------------------------------------------------
 (* Clients: at most one outstanding request each.                          *)
 
-\* The service's result of the acknowledged request in REPLY m, with the
-\* op-number at which it was committed (0 if it never was: a violation).
-AckOf(m) ==
-    LET I == {i \in 1 .. Len(ghostCommittedLog) :
-                 /\ ghostCommittedLog[i].client = m.client
-                 /\ ghostCommittedLog[i].requestNumber = m.requestNumber}
-        i == IF I = {} THEN 0 ELSE MinOf(I)
-    IN [client |-> m.client, requestNumber |-> m.requestNumber, result |-> m.result,
-        view |-> m.view, opNumber |-> i,
-        entry |-> IF i = 0 THEN NoEntry(m.client) ELSE ghostCommittedLog[i]]
+\* Client c receives the REPLY m it waits for: the request is acknowledged in
+\* view m.view at its op-number in the committed log (if it is not there, that
+\* is recorded: AcknowledgedWriteNotLost fails).
+Acknowledge(m) ==
+    LET k == <<m.client, m.requestNumber>>
+    IN IF k \in DOMAIN ghostCommittedReq
+       THEN LET n == ghostCommittedReq[k].opNumber
+            IN /\ ghostAckedIn' = (m.view :> IF m.view \in DOMAIN ghostAckedIn
+                                             THEN MaxNat(ghostAckedIn[m.view], n) ELSE n)
+                                  @@ ghostAckedIn
+               /\ UNCHANGED ghostAckUncommitted
+       ELSE /\ ghostAckUncommitted' = TRUE
+            /\ UNCHANGED ghostAckedIn
 
 ClientRequest(c, op, k, x) ==
     /\ ~clientPending[c]
@@ -689,12 +778,12 @@ ClientRequest(c, op, k, x) ==
           /\ clientPending' = [clientPending EXCEPT ![c] = TRUE]
           /\ clientRequest' = [clientRequest EXCEPT ![c] = e]
           /\ Transmit(NoRecv, {RequestMsg(c, Primary(clientView[c]), e)})
-    /\ UNCHANGED <<clientView, serverVars, ghostAcked>>
+    /\ UNCHANGED <<clientView, serverVars, ackVars>>
 
 ClientTimeout(c) ==
     /\ clientPending[c]
     /\ Transmit(NoRecv, {RequestMsg(c, j, clientRequest[c]) : j \in Replica})
-    /\ UNCHANGED <<clientVars, serverVars, ghostAcked>>
+    /\ UNCHANGED <<clientVars, serverVars, ackVars>>
 
 ClientReceiveReply(c, m) ==
     /\ m.type = "REPLY"
@@ -704,9 +793,9 @@ ClientReceiveReply(c, m) ==
     /\ IF clientPending[c] /\ m.requestNumber = clientRequestNumber[c]
        THEN /\ clientPending' = [clientPending EXCEPT ![c] = FALSE]
             /\ clientView' = [clientView EXCEPT ![c] = MaxNat(@, m.view)]
-            /\ ghostAcked' = ghostAcked \cup {AckOf(m)}
+            /\ Acknowledge(m)
             /\ UNCHANGED <<clientRequestNumber, clientRequest>>
-       ELSE UNCHANGED <<clientVars, ghostAcked>>
+       ELSE UNCHANGED <<clientVars, ackVars>>
     /\ Transmit(Recv(m), {})
     /\ UNCHANGED serverVars
 
@@ -716,12 +805,12 @@ ClientReceiveReply(c, m) ==
 DropMessage(m) ==
     /\ BagIn(m, msgs)
     /\ msgs' = msgs (-) SetToBag({m})
-    /\ UNCHANGED <<serverVars, clientVars, ghostAcked>>
+    /\ UNCHANGED <<serverVars, clientVars, ghostPrepared, ghostStartView, ackVars>>
 
 DuplicateMessage(m) ==
     /\ BagIn(m, msgs)
     /\ msgs' = msgs (+) SetToBag({m})
-    /\ UNCHANGED <<serverVars, clientVars, ghostAcked>>
+    /\ UNCHANGED <<serverVars, clientVars, ghostPrepared, ghostStartView, ackVars>>
 
 -----------------------------------------------------------------------------
 (* The specification.                                                      *)
@@ -746,7 +835,16 @@ Init ==
     /\ clientRequest = [c \in ClientId |-> NoEntry(c)]
     /\ msgs = EmptyBag
     /\ ghostCommittedLog = <<>>
-    /\ ghostAcked = {}
+    /\ ghostCommittedIn = EmptyFunction
+    /\ ghostCommittedReq = EmptyFunction
+    /\ ghostStore = EmptyFunction
+    /\ ghostCommittedTwice = FALSE
+    /\ ghostLastExecuted = [r \in Replica |-> NoneExecuted]
+    /\ ghostExecutedTwice = [r \in Replica |-> FALSE]
+    /\ ghostAckedIn = EmptyFunction
+    /\ ghostAckUncommitted = FALSE
+    /\ ghostPrepared = EmptyFunction
+    /\ ghostStartView = EmptyFunction
     /\ ghostViewStarts = {<<0, 0>>}
 
 \* The fault model allows at most f replicas to be recovering at once (a crash
@@ -850,7 +948,14 @@ TypeOK ==
     /\ IsABag(msgs)
     /\ \A m \in BagToSet(msgs) : m \in MessageT
     /\ ghostCommittedLog \in Seq(EntryT)
-    /\ \A a \in ghostAcked : a.opNumber \in Nat /\ a.entry \in EntryT /\ a.result \in STRING
+    /\ \A v \in DOMAIN ghostCommittedIn : v \in Nat /\ ghostCommittedIn[v] \in Nat
+    /\ \A k \in DOMAIN ghostCommittedReq : ghostCommittedReq[k].opNumber \in Nat
+    /\ ghostCommittedTwice \in BOOLEAN
+    /\ \A r \in Replica : ghostExecutedTwice[r] \in BOOLEAN
+    /\ \A v \in DOMAIN ghostAckedIn : v \in Nat /\ ghostAckedIn[v] \in Nat
+    /\ ghostAckUncommitted \in BOOLEAN
+    /\ \A k \in DOMAIN ghostPrepared : ghostPrepared[k] \in EntryT
+    /\ \A v \in DOMAIN ghostStartView : ghostStartView[v] \in Seq(EntryT)
     /\ \A x \in ghostViewStarts : x[1] \in Nat /\ x[2] \in Nat
 
 \* The op-number is the length of the log.
@@ -859,77 +964,134 @@ OpNumberIsLogLength == \A r \in Replica : opNumber[r] = Len(log[r])
 \* A replica never commits beyond its log.
 CommitNumberAtMostOpNumber == \A r \in Replica : commitNumber[r] <= opNumber[r]
 
+\* A normal replica's last-normal-view is its view-number.
+NormalStatusLastNormalView ==
+    \A r \in Replica : status[r] = "normal" => lastNormalView[r] = viewNumber[r]
+
 \* Committed prefixes agree between any two replicas, and with every prefix ever committed.
 NoLogDivergence ==
     \A r \in Replica : IsPrefixOf(Slice(log[r], 1, commitNumber[r]), ghostCommittedLog)
 
-\* An operation a client got a REPLY for (in view a.view, committed at op-number
-\* a.opNumber) is at that op-number in the log of every normal replica of a
-\* later view (a view change, state transfer or recovery gave it every committed
-\* operation) and of the normal primary of view a.view.  A normal backup of view
-\* a.view may lag behind (it has not received the PREPARE yet), but if its log
-\* reaches a.opNumber it holds the operation there.  Replicas in view-change keep
-\* whatever log they had, and crashed (recovering) replicas have lost theirs:
-\* neither is constrained here (AcknowledgedWritesExistOnMajority covers them).
-AcknowledgedWriteNotLost ==
-    \A a \in ghostAcked :
-       /\ a.opNumber > 0
-       /\ \A r \in Replica :
-             status[r] = "normal" /\ viewNumber[r] >= a.view =>
-                IF viewNumber[r] > a.view \/ Primary(a.view) = r
-                THEN HasAt(log[r], a.opNumber, a.entry)
-                ELSE Len(log[r]) >= a.opNumber => HasAt(log[r], a.opNumber, a.entry)
+\* lg holds the first k entries of the committed log.
+AgreesUpTo(lg, k) ==
+    k <= Len(lg) /\ k <= Len(ghostCommittedLog)
+    /\ SubSeq(lg, 1, k) = SubSeq(ghostCommittedLog, 1, k)
 
-\* An acknowledged operation is at its op-number in the logs of at least f+1
-\* replicas, counting a recovering replica (its recovery restores the log from
-\* the primary) but not a crashed replica that rejoined without it.
-AcknowledgedWritesExistOnMajority ==
-    \A a \in ghostAcked :
-       Cardinality({r \in Replica : \/ status[r] = "recovering"
-                                    \/ HasAt(log[r], a.opNumber, a.entry)}) >= F + 1
+\* The largest of the values of f (a ghost by view) at views v with v < w (strict)
+\* or v <= w; 0 if none.
+ByView(f, w, strict) ==
+    LET V == {v \in DOMAIN f : v < w \/ (~strict /\ v = w)}
+    IN IF V = {} THEN 0 ELSE MaxOf({f[v] : v \in V})
+
+\* How much of the committed log normal replica r must hold, if ghost g says
+\* how far it reached in each view: everything of the views before r's, and of
+\* r's own view everything if r is its primary, else as far as r's log reaches
+\* (a backup may lag behind its primary, but what it has must agree).
+MustHold(g, r) ==
+    LET w == viewNumber[r]
+    IN IF Primary(w) = r THEN ByView(g, w, FALSE)
+       ELSE MaxNat(ByView(g, w, TRUE), MinNat(ByView(g, w, FALSE), Len(log[r])))
+
+\* A committed operation is in the log of every normal replica of a later view
+\* (a view change, state transfer or recovery gave it every committed operation)
+\* and of the normal primary of its view; a normal backup of its view holds it if
+\* its log reaches that far.  Replicas in view-change keep whatever log they
+\* had, and recovering ones have lost theirs: neither is constrained here.
+CommittedWriteNotLost ==
+    \A r \in Replica : status[r] = "normal" => AgreesUpTo(log[r], MustHold(ghostCommittedIn, r))
+
+\* The same for the operations clients got a REPLY for, in the view of the REPLY
+\* (implied by CommittedWriteNotLost: an operation is committed in its REPLY's view
+\* or earlier), and every acknowledged request is in the committed log.
+AcknowledgedWriteNotLost ==
+    /\ ~ghostAckUncommitted
+    /\ \A r \in Replica : status[r] = "normal" => AgreesUpTo(log[r], MustHold(ghostAckedIn, r))
+
+\* Replicas that hold the first k entries of the committed log, counting a
+\* recovering replica (its recovery restores the log from the primary).
+Holders(k) == {r \in Replica : status[r] = "recovering" \/ AgreesUpTo(log[r], k)}
+
+\* The committed log is in the logs of at least f+1 replicas: so every committed
+\* operation is, acknowledged or not.
+CommittedWritesExistOnMajority == Cardinality(Holders(Len(ghostCommittedLog))) >= F + 1
+
+\* The same, up to the last operation a client got a REPLY for.
+AckedMax == MaxOf({0} \cup {ghostAckedIn[v] : v \in DOMAIN ghostAckedIn})
+AcknowledgedWritesExistOnMajority == Cardinality(Holders(AckedMax)) >= F + 1
+
+\* No request is at two op-numbers of the committed log.
+CommittedLogHasNoDuplicates == ~ghostCommittedTwice
 
 \* No two replicas act as normal primary of the same view: every view is started
-\* once (by one replica in one life; view 0 is started by Init), and PREPARE,
-\* COMMIT and STARTVIEW of view v come from primary(v).
-OnePrimaryPerView ==
-    /\ \A x, y \in ghostViewStarts : x[1] = y[1] => x = y
-    /\ \A m \in BagToSet(msgs) :
-          m.type \in {"PREPARE", "COMMIT", "STARTVIEW"} => m.from = Primary(m.view)
+\* once (by one replica in one life; view 0 is started by Init).  (That PREPARE,
+\* COMMIT and STARTVIEW of view v come from primary(v) holds by construction.)
+OnePrimaryPerView == \A x, y \in ghostViewStarts : x[1] = y[1] => x = y
+
+\* Within a view, a normal backup's log is a prefix of its normal primary's.
+BackupLogPrefixOfPrimary ==
+    \A r \in Replica :
+       LET p == Primary(viewNumber[r])
+       IN /\ status[r] = "normal" /\ p # r
+          /\ status[p] = "normal" /\ viewNumber[p] = viewNumber[r]
+          => IsPrefixOf(log[r], log[p])
+
+\* At most one entry per view and op-number across all PREPAREs: each PREPARE
+\* (checked while in flight, as every message is right after its send) carries
+\* the entry of the first PREPARE of its view and op-number.
+OneEntryPerViewOpNumber ==
+    \A m \in BagToSet(msgs) :
+       m.type = "PREPARE" =>
+          <<m.view, m.opNumber>> \in DOMAIN ghostPrepared
+          /\ ghostPrepared[<<m.view, m.opNumber>>] = m.entry
+
+\* Every STARTVIEW of a view carries a log extending the first STARTVIEW's of that view.
+StartViewExtendsFirst ==
+    \A m \in BagToSet(msgs) :
+       m.type = "STARTVIEW" =>
+          m.view \in DOMAIN ghostStartView /\ IsPrefixOf(ghostStartView[m.view], m.log)
+
+\* What messages promise: k <= n in every message with both; a DOVIEWCHANGE's
+\* last-normal-view is below its view; while its view-number is v (and it has not
+\* crashed: a crash takes it to view 0), the sender of a PREPAREOK(v, n) holds at
+\* least n entries.
+MessagePromises ==
+    \A m \in BagToSet(msgs) :
+       /\ m.type \in {"PREPARE", "DOVIEWCHANGE", "STARTVIEW", "RECOVERYRESPONSE", "NEWSTATE"}
+          => m.commitNumber <= m.opNumber
+       /\ m.type = "DOVIEWCHANGE" => m.lastNormalView < m.view
+       /\ m.type = "PREPAREOK" /\ viewNumber[m.from] = m.view /\ status[m.from] # "recovering"
+          => Len(log[m.from]) >= m.opNumber
 
 \* No client request is executed twice by a replica (in one life): each client's
-\* requests are executed in increasing request-number order.  (Per client, so that
-\* long traces cost time linear in the length of the execution.)
-ExactlyOnceExecution ==
-    \A r \in Replica, c \in ClientId :
-       LET OfClient(e) == e.client = c
-           s == SelectSeq(executed[r], OfClient)
-       IN \A i \in 1 .. (Len(s) - 1) : s[i].requestNumber < s[i + 1].requestNumber
+\* requests are executed in increasing request-number order.
+ExactlyOnceExecution == \A r \in Replica : ~ghostExecutedTwice[r]
 
-\* A REPLY for request s of client c carries x, the
-\* service's result of the request at the point of the committed log where it
-\* (first) is.
-ReplyMatchesCommitted(c, s, x) ==
-    LET I == {i \in 1 .. Len(ghostCommittedLog) :
-                 /\ ghostCommittedLog[i].client = c
-                 /\ ghostCommittedLog[i].requestNumber = s}
-    IN I # {} /\ x = ExecResult(ghostCommittedLog, MinOf(I))
-
-\* Every reply equals the service's result at that point of the committed log.
-\* A REPLY is checked while it is in flight: it is in the network in the state
-\* right after the step that sent it, and the committed log only grows, so a
-\* received REPLY needs no second check.
+\* Every REPLY carries the service's result of its request at the point of the
+\* committed log where it (first) is.  A REPLY is checked while it is in flight:
+\* it is in the network in the state right after the step that sent it, and the
+\* committed log only grows, so a received REPLY needs no second check.
 RepliesMatchService ==
     \A m \in BagToSet(msgs) :
-       m.type = "REPLY" => ReplyMatchesCommitted(m.client, m.requestNumber, m.result)
+       m.type = "REPLY" =>
+          LET k == <<m.client, m.requestNumber>>
+          IN k \in DOMAIN ghostCommittedReq /\ m.result = ghostCommittedReq[k].result
 
 \* All invariants, for configurations that check them at once.
 Safety ==
     /\ OpNumberIsLogLength
     /\ CommitNumberAtMostOpNumber
+    /\ NormalStatusLastNormalView
     /\ NoLogDivergence
+    /\ CommittedWriteNotLost
     /\ AcknowledgedWriteNotLost
+    /\ CommittedWritesExistOnMajority
     /\ AcknowledgedWritesExistOnMajority
+    /\ CommittedLogHasNoDuplicates
     /\ OnePrimaryPerView
+    /\ BackupLogPrefixOfPrimary
+    /\ OneEntryPerViewOpNumber
+    /\ StartViewExtendsFirst
+    /\ MessagePromises
     /\ ExactlyOnceExecution
     /\ RepliesMatchService
 
