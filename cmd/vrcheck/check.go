@@ -19,6 +19,7 @@ func cmdCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	htmlDir := fs.String("html", "", "write HTML reports into `dir`: index.html, the report with the failing trace excerpt, the run's timeline, porcupine's view of the client history")
 	timeout := fs.Duration("lin-timeout", checker.DefaultLinTimeout, "time limit of the linearizability check (a timeout is reported as unknown, not a pass)")
 	noLin := fs.Bool("no-lin", false, "skip the linearizability check")
+	noSteps := fs.Bool("no-step-validation", false, "judge the trace by the invariants and linearizability alone (which defects do the properties catch without step-by-step conformance?)")
 	maxMis := fs.Int("max-mismatches", checker.DefaultMaxMismatches, "list at most this many step mismatches (all are counted)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: vrcheck check [flags] FILE   (FILE "-" reads standard input)
@@ -78,7 +79,7 @@ Flags:
 		}
 		in = bytes.NewReader(data)
 	}
-	opts := checker.Options{LinTimeout: *timeout, SkipLinearizability: *noLin, Visualize: *htmlDir != "", MaxMismatches: *maxMis}
+	opts := checker.Options{LinTimeout: *timeout, SkipLinearizability: *noLin, SkipStepValidation: *noSteps, Visualize: *htmlDir != "", MaxMismatches: *maxMis}
 	if *timeout == 0 {
 		opts.LinTimeout = time.Duration(1<<63 - 1) // flag value 0: no limit
 	}

@@ -35,6 +35,10 @@ func TestCheckCommand(t *testing.T) {
 		{"stdin", []string{"-"}, good, 0, "OK", "", ""},
 		{"flags after file", []string{corpusDir + "good/sim-normal.ndjson", "--no-lin"}, nil, 0, "SKIPPED", "", ""},
 		{"violation", []string{corpusDir + "bad/fabricated-message.ndjson"}, nil, 1, "never sent", "", ""},
+		// Without step validation a fabricated message goes unseen; a seeded bug still
+		// breaks invariants.
+		{"no step validation", []string{"--no-step-validation", corpusDir + "bad/fabricated-message.ndjson"}, nil, 0, "StepValidation                     SKIPPED", "", "FAIL"},
+		{"no step validation, bug", []string{"--no-step-validation", corpusDir + "bad/sim-bug-prepare-gap.ndjson"}, nil, 1, "NoLogDivergence                    FAIL at line 26", "", ""},
 		{"malformed", []string{corpusDir + "bad/malformed-json.ndjson"}, nil, 2, "", "bad/malformed-json.ndjson:3:", ""},
 		{"truncated stdin", []string{"-"}, good[:len(good)-10], 2, "", "-:22: truncated", ""},
 	}
