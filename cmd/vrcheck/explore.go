@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
@@ -18,10 +19,7 @@ import (
 	"github.com/vrcheck/vrcheck/impl/vr"
 )
 
-const exploreUsage = `Usage: vrcheck explore [flags]
-       vrcheck explore --all-bugs [flags]
-
-Swarm testing: every seed draws its own fault mix (drops, duplicates, reordering, partitions,
+const exploreUsage = `Swarm testing: every seed draws its own fault mix (drops, duplicates, reordering, partitions,
 crashes, timeouts, clients and requests) from the seed, runs the simulator and checks the trace
 (step validation, VR.tla's invariants, linearizability); a run that does not complete is a
 liveness failure. The same seed always gives the same scenario and the same trace.
@@ -35,8 +33,16 @@ Exit status: 0 nothing found (--all-bugs: every bug found and the correct implem
 clean), 1 a failure found (--all-bugs: a bug not found or the correct implementation failing),
 2 bad usage or an error.`
 
-func cmdExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("explore", exploreUsage, stderr)
+func init() { register(newExploreCmd) }
+
+func newExploreCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "explore [flags]",
+		Short: "swarm testing: many seeds, each with its own fault mix; shrink and save the first failure",
+		Long:  exploreUsage,
+		Args:  noArgs,
+	}
+	fs := cmd.Flags()
 	seeds := fs.Int("seeds", 1000, "number of `seeds` to explore")
 	from := fs.Int64("from", 1, "first `seed`")
 	bugs := fs.String("bug", "", "comma-separated bug `switches` to turn on (see vrcheck bugs)")
@@ -50,103 +56,100 @@ func cmdExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "write the result as JSON")
 	noSteps := fs.Bool("no-step-validation", false, "judge runs by the invariants, linearizability, assertions and liveness alone (which bugs do the properties catch without step-by-step conformance?)")
 	linTimeout := fs.Duration("lin-timeout", checker.DefaultLinTimeout, "time limit of each linearizability check (a timeout is a failure, not a pass)")
-	if code := parseFlags(fs, args); code >= 0 {
-		return code
-	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "vrcheck explore: "+format+"\n", a...)
-		return 2
-	}
-	if *seeds < 1 {
-		return fail("--seeds %d: want at least 1", *seeds)
-	}
-	if *from < 0 || *from+int64(*seeds)-1 > 1<<31-1 {
-		return fail("seeds %d..%d: seeds must be in 0..2^31-1", *from, *from+int64(*seeds)-1)
-	}
-	if *workers < 1 {
-		return fail("--workers %d: want at least 1", *workers)
-	}
-	if *shrinkRuns < 1 {
-		return fail("--shrink-runs %d: want at least 1", *shrinkRuns)
-	}
-	if *linTimeout <= 0 {
-		return fail("--lin-timeout must be > 0")
-	}
-	var bugList []string
-	for _, b := range strings.Split(*bugs, ",") {
-		if b = strings.TrimSpace(b); b != "" {
-			bugList = append(bugList, b)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+		if *seeds < 1 {
+			return usageErrorf("--seeds %d: want at least 1", *seeds)
 		}
-	}
-	if _, err := vr.ParseBugs(bugList); err != nil {
-		return fail("%v", err)
-	}
-	if *allBugs && (len(bugList) > 0 || *keepGoing) {
-		return fail("--all-bugs hunts each switch in turn: it takes neither --bug nor --keep-going")
-	}
-	o := explore.HuntOptions{
-		Options: explore.Options{From: *from, Seeds: *seeds, Bugs: bugList, Workers: *workers,
-			KeepGoing: *keepGoing, LinTimeout: *linTimeout, IgnoreSteps: *noSteps},
-		NoShrink: *noShrink, ShrinkRuns: *shrinkRuns, Dir: *out,
-	}
-	pr := newProgress(stderr, *quiet)
-	start := time.Now()
-	var (
-		result interface{ OK() bool }
-		write  func() error
-	)
-	if *allBugs {
-		a, err := explore.HuntAll(o, func(label string) (func(int64, bool), func()) {
-			return pr.start(label, *seeds)
-		})
-		pr.wait()
-		if err != nil {
-			return fail("%v", err)
+		if *from < 0 || *from+int64(*seeds)-1 > 1<<31-1 {
+			return usageErrorf("seeds %d..%d: seeds must be in 0..2^31-1", *from, *from+int64(*seeds)-1)
 		}
-		result, write = a, func() error {
-			if *asJSON {
-				return writeJSON(stdout, a)
+		if *workers < 1 {
+			return usageErrorf("--workers %d: want at least 1", *workers)
+		}
+		if *shrinkRuns < 1 {
+			return usageErrorf("--shrink-runs %d: want at least 1", *shrinkRuns)
+		}
+		if *linTimeout <= 0 {
+			return usageErrorf("--lin-timeout must be > 0")
+		}
+		var bugList []string
+		for _, b := range strings.Split(*bugs, ",") {
+			if b = strings.TrimSpace(b); b != "" {
+				bugList = append(bugList, b)
 			}
-			if err := a.WriteTable(stdout); err != nil {
-				return err
+		}
+		if _, err := vr.ParseBugs(bugList); err != nil {
+			return usageErrorf("--bug: %v", err)
+		}
+		if *allBugs && (len(bugList) > 0 || *keepGoing) {
+			return usageErrorf("--all-bugs hunts each switch in turn: it takes neither --bug nor --keep-going")
+		}
+		o := explore.HuntOptions{
+			Options: explore.Options{From: *from, Seeds: *seeds, Bugs: bugList, Workers: *workers,
+				KeepGoing: *keepGoing, LinTimeout: *linTimeout, IgnoreSteps: *noSteps},
+			NoShrink: *noShrink, ShrinkRuns: *shrinkRuns, Dir: *out,
+		}
+		pr := newProgress(stderr, *quiet)
+		start := time.Now()
+		var (
+			result interface{ OK() bool }
+			write  func() error
+		)
+		if *allBugs {
+			a, err := explore.HuntAll(o, func(label string) (func(int64, bool), func()) {
+				return pr.start(label, *seeds)
+			})
+			pr.wait()
+			if err != nil {
+				return inputError(err)
 			}
-			if hasSaved(a) {
-				_, err := fmt.Fprintf(stdout, "failing traces, their scenarios and reproduce commands: %s/\n", *out)
-				return err
+			result, write = a, func() error {
+				if *asJSON {
+					return writeJSON(stdout, a)
+				}
+				if err := a.WriteTable(stdout); err != nil {
+					return err
+				}
+				if hasSaved(a) {
+					_, err := fmt.Fprintf(stdout, "failing traces, their scenarios and reproduce commands: %s/\n", *out)
+					return err
+				}
+				return nil
 			}
+		} else {
+			label := "correct"
+			if len(bugList) > 0 {
+				label = strings.Join(bugList, ",")
+			}
+			var end func()
+			o.OnSeed, end = pr.start(label, *seeds)
+			h, err := o.Run()
+			end()
+			pr.wait()
+			if err != nil {
+				return inputError(err)
+			}
+			result, write = hunt{h}, func() error {
+				if *asJSON {
+					return writeJSON(stdout, h)
+				}
+				return h.WriteText(stdout)
+			}
+		}
+		if err := write(); err != nil {
+			return inputError(err)
+		}
+		// Timing goes to stderr (after the bars, if any): stdout depends only on the flags.
+		el := time.Since(start)
+		fmt.Fprintf(stderr, "explore: %d seeds run (%d failing) in %.1fs, %.0f seeds/s, %d workers\n",
+			pr.done.Load(), pr.failed.Load(), el.Seconds(), float64(pr.done.Load())/el.Seconds(), *workers)
+		if result.OK() {
 			return nil
 		}
-	} else {
-		label := "correct"
-		if len(bugList) > 0 {
-			label = strings.Join(bugList, ",")
-		}
-		var end func()
-		o.OnSeed, end = pr.start(label, *seeds)
-		h, err := o.Run()
-		end()
-		pr.wait()
-		if err != nil {
-			return fail("%v", err)
-		}
-		result, write = hunt{h}, func() error {
-			if *asJSON {
-				return writeJSON(stdout, h)
-			}
-			return h.WriteText(stdout)
-		}
+		return exitCode(1)
 	}
-	if err := write(); err != nil {
-		return fail("%v", err)
-	}
-	// Timing goes to stderr (after the bars, if any): stdout depends only on the flags.
-	el := time.Since(start)
-	fmt.Fprintf(stderr, "explore: %d seeds run (%d failing) in %.1fs, %.0f seeds/s, %d workers\n",
-		pr.done.Load(), pr.failed.Load(), el.Seconds(), float64(pr.done.Load())/el.Seconds(), *workers)
-	if result.OK() {
-		return 0
-	}
-	return 1
+	return cmd
 }
 
 // hunt gives explore.Hunt the OK of a plain exploration: no failure.

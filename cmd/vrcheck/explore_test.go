@@ -43,7 +43,7 @@ func TestExploreUsageErrors(t *testing.T) {
 		{[]string{"--all-bugs", "--bug", "view-wrap"}, "neither --bug nor --keep-going"},
 		{[]string{"--workers", "0"}, "--workers 0"},
 		{[]string{"--from", "2147483647", "--seeds", "2"}, "2^31"},
-		{[]string{"--frobnicate"}, "flag provided but not defined"},
+		{[]string{"--frobnicate"}, "unknown flag: --frobnicate"},
 		{[]string{"stray"}, `unexpected argument "stray"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -1,16 +1,17 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/vrcheck/vrcheck/impl/sim"
 )
 
 // scenarioFlags registers the flags that describe a run. The result builds the scenario:
 // the defaults, then the --scenario file, then any flag given explicitly.
-func scenarioFlags(fs *flag.FlagSet) func() (sim.Scenario, error) {
+func scenarioFlags(fs *pflag.FlagSet) func() (sim.Scenario, error) {
 	d := sim.Default()
 	var (
 		file     = fs.String("scenario", "", "read the scenario from this YAML `file` (flags given as well override it)")
@@ -43,10 +44,8 @@ func scenarioFlags(fs *flag.FlagSet) func() (sim.Scenario, error) {
 				return sc, err
 			}
 		}
-		set := map[string]bool{}
-		fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 		apply := func(name string, fn func()) {
-			if set[name] || *file == "" {
+			if fs.Changed(name) || *file == "" {
 				fn()
 			}
 		}
@@ -68,7 +67,7 @@ func scenarioFlags(fs *flag.FlagSet) func() (sim.Scenario, error) {
 		apply("faults-until", func() { sc.Faults.StopAt = *stopAt })
 		apply("capacity", func() { sc.Capacity = *capacity })
 		apply("max-ticks", func() { sc.MaxTicks = *maxTicks })
-		if set["bug"] || (*file == "" && *bugs != "") {
+		if fs.Changed("bug") || (*file == "" && *bugs != "") {
 			sc.Bugs = nil
 			for _, b := range strings.Split(*bugs, ",") {
 				if b = strings.TrimSpace(b); b != "" {

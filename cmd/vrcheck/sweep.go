@@ -2,13 +2,13 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
@@ -16,9 +16,7 @@ import (
 	"github.com/vrcheck/vrcheck/sweep"
 )
 
-const sweepSynopsis = `Usage: vrcheck sweep [flags]
-
-Simulate and check a grid of scenarios in parallel, then write into --out:
+const sweepSynopsis = `Simulate and check a grid of scenarios in parallel, then write into --out:
   runs.csv      one row per run (columns below)
   latency.png   latency p50/p90/p99 against the x axis, one line per other swept value
   ticks.png     simulated time to complete every request against the x axis
@@ -44,15 +42,19 @@ CSV columns (simMs and checkMs are wall-clock costs; every other column is the s
 machine for the same grid):
 `
 
-func cmdSweep(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, sweepSynopsis)
-		sweep.WriteColumns(stderr)
-		fmt.Fprintln(stderr, "\nFlags:")
-		fs.PrintDefaults()
+func init() { register(newSweepCmd) }
+
+func newSweepCmd() *cobra.Command {
+	var long bytes.Buffer
+	long.WriteString(sweepSynopsis)
+	sweep.WriteColumns(&long)
+	cmd := &cobra.Command{
+		Use:   "sweep [flags]",
+		Short: "simulate and check a grid of scenarios in parallel; write a CSV, plots and a summary",
+		Long:  long.String(),
+		Args:  noArgs,
 	}
+	fs := cmd.Flags()
 	d := sweep.Default()
 	var (
 		gridFile  = fs.String("grid", "", "read the grid from this YAML `file` (flags given as well override it)")
@@ -73,127 +75,123 @@ func cmdSweep(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	for i, a := range sweep.Axes {
 		axes[i] = fs.String(a.Name, "", "`values` of "+a.Doc)
 	}
-	if code := parseFlags(fs, args); code >= 0 {
-		return code
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	bad := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "vrcheck sweep: "+format+"\n", a...)
-		return 2
-	}
-
-	g := sweep.Default()
-	if *gridFile != "" {
-		var err error
-		if g, err = sweep.LoadGrid(*gridFile); err != nil {
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+		set := fs.Changed
+		bad := usageErrorf
+		g := sweep.Default()
+		if *gridFile != "" {
+			var err error
+			if g, err = sweep.LoadGrid(*gridFile); err != nil {
+				return inputError(err)
+			}
+		}
+		if *scenario != "" {
+			sc, err := sim.Load(*scenario)
+			if err != nil {
+				return inputError(err)
+			}
+			g.Base = sc
+		}
+		if set("capacity") || (*scenario == "" && *gridFile == "") {
+			g.Base.Capacity = *capacity
+		}
+		if *noFaults {
+			g.Base.Faults = sim.NoFaults(g.Base.Faults)
+		}
+		if set("seeds") || *gridFile == "" {
+			g.Seeds = *seeds
+		}
+		if set("first-seed") || *gridFile == "" {
+			g.FirstSeed = *firstSeed
+		}
+		if set("x") {
+			g.X = *x
+		}
+		for i, a := range sweep.Axes {
+			if !set(a.Name) {
+				continue
+			}
+			vs, err := sweep.ParseValues(*axes[i])
+			if err != nil {
+				return bad("--%s: %v", a.Name, err)
+			}
+			_ = g.SetValues(a.Name, vs)
+		}
+		if err := g.Validate(); err != nil {
 			return bad("%v", err)
 		}
-	}
-	if *scenario != "" {
-		sc, err := sim.Load(*scenario)
-		if err != nil {
-			return bad("%v", err)
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return inputError(err)
 		}
-		g.Base = sc
-	}
-	if flagSet(fs, "capacity") || (*scenario == "" && *gridFile == "") {
-		g.Base.Capacity = *capacity
-	}
-	if *noFaults {
-		g.Base.Faults = sim.NoFaults(g.Base.Faults)
-	}
-	if set["seeds"] || *gridFile == "" {
-		g.Seeds = *seeds
-	}
-	if set["first-seed"] || *gridFile == "" {
-		g.FirstSeed = *firstSeed
-	}
-	if set["x"] {
-		g.X = *x
-	}
-	for i, a := range sweep.Axes {
-		if !set[a.Name] {
-			continue
+		failedDir := filepath.Join(*out, "failed")
+		// Old failing traces would be mistaken for this sweep's.
+		if err := os.RemoveAll(failedDir); err != nil {
+			return inputError(err)
 		}
-		vs, err := sweep.ParseValues(*axes[i])
-		if err != nil {
-			return bad("--%s: %v", a.Name, err)
-		}
-		_ = g.SetValues(a.Name, vs)
-	}
-	if err := g.Validate(); err != nil {
-		return bad("%v", err)
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return bad("%v", err)
-	}
-	failedDir := filepath.Join(*out, "failed")
-	// Old failing traces would be mistaken for this sweep's.
-	if err := os.RemoveAll(failedDir); err != nil {
-		return bad("%v", err)
-	}
 
-	pts := g.Points()
-	total := len(pts) * g.Seeds
-	opts := sweep.Options{Workers: *workers, NoCheck: *noCheck, FailedDir: failedDir}
-	opts.Checker.LinTimeout = *linTO
-	if *keep <= 0 {
-		opts.FailedDir = ""
-	}
-	fmt.Fprintf(stdout, "sweep: %d points x %d seeds = %d runs, into %s/\n", len(pts), g.Seeds, total, *out)
-	bar := newSweepProgress(stderr, !*noBar && isTerminal(stderr), len(pts), total, g.Seeds)
-	opts.OnRun = bar.done
-	start := time.Now()
-	pts, runs, err := sweep.Execute(&g, opts)
-	bar.wait()
-	if err != nil {
-		return bad("%v", err)
-	}
-	elapsed := time.Since(start)
-	if err := sweep.Prune(runs, *keep); err != nil {
-		fmt.Fprintf(stderr, "vrcheck sweep: %v\n", err)
-	}
-	writeFailedTimelines(runs, stderr)
-	_ = os.Remove(failedDir) // only succeeds when empty: no failing run, no directory
+		pts := g.Points()
+		total := len(pts) * g.Seeds
+		opts := sweep.Options{Workers: *workers, NoCheck: *noCheck, FailedDir: failedDir}
+		opts.Checker.LinTimeout = *linTO
+		if *keep <= 0 {
+			opts.FailedDir = ""
+		}
+		fmt.Fprintf(stdout, "sweep: %d points x %d seeds = %d runs, into %s/\n", len(pts), g.Seeds, total, *out)
+		bar := newSweepProgress(stderr, !*noBar && isTerminal(stderr), len(pts), total, g.Seeds)
+		opts.OnRun = bar.done
+		start := time.Now()
+		pts, runs, err := sweep.Execute(&g, opts)
+		bar.wait()
+		if err != nil {
+			return inputError(err)
+		}
+		elapsed := time.Since(start)
+		if err := sweep.Prune(runs, *keep); err != nil {
+			fmt.Fprintf(stderr, "vrcheck sweep: %v\n", err)
+		}
+		writeFailedTimelines(runs, stderr)
+		_ = os.Remove(failedDir) // only succeeds when empty: no failing run, no directory
 
-	var csvBuf bytes.Buffer
-	if err := sweep.WriteCSV(&csvBuf, pts, runs); err != nil {
-		return bad("%v", err)
-	}
-	csvPath := filepath.Join(*out, "runs.csv")
-	if err := os.WriteFile(csvPath, csvBuf.Bytes(), 0o644); err != nil {
-		return bad("%v", err)
-	}
-	sums := sweep.Summarize(pts, runs)
-	files, err := sweep.Render(*out, sweep.Figures(&g, sums, !*noCheck))
-	if err != nil {
-		return bad("plots: %v", err)
-	}
-	fmt.Fprintln(stdout)
-	if err := sweep.WriteTable(stdout, sums, !*noCheck); err != nil {
-		return bad("%v", err)
-	}
-	code, failed, saved := 0, 0, 0
-	for i := range runs {
-		if runs[i].Failed() {
-			failed++
-			code = 1
+		var csvBuf bytes.Buffer
+		if err := sweep.WriteCSV(&csvBuf, pts, runs); err != nil {
+			return inputError(err)
 		}
-		if runs[i].TraceFile != "" {
-			saved++
+		csvPath := filepath.Join(*out, "runs.csv")
+		if err := os.WriteFile(csvPath, csvBuf.Bytes(), 0o644); err != nil {
+			return inputError(err)
 		}
+		sums := sweep.Summarize(pts, runs)
+		files, err := sweep.Render(*out, sweep.Figures(&g, sums, !*noCheck))
+		if err != nil {
+			return inputError(fmt.Errorf("plots: %w", err))
+		}
+		fmt.Fprintln(stdout)
+		if err := sweep.WriteTable(stdout, sums, !*noCheck); err != nil {
+			return inputError(err)
+		}
+		code, failed, saved := 0, 0, 0
+		for i := range runs {
+			if runs[i].Failed() {
+				failed++
+				code = 1
+			}
+			if runs[i].TraceFile != "" {
+				saved++
+			}
+		}
+		fmt.Fprintf(stdout, "\n%d runs in %.1fs (%.1f runs/s); %d failed", total, elapsed.Seconds(), float64(total)/elapsed.Seconds(), failed)
+		if saved > 0 {
+			fmt.Fprintf(stdout, ", traces of %d saved in %s/", saved, failedDir)
+		}
+		fmt.Fprintf(stdout, "\nwrote %s", csvPath)
+		for _, f := range files {
+			fmt.Fprintf(stdout, ", %s", f)
+		}
+		fmt.Fprintln(stdout)
+		return exitCode(code)
 	}
-	fmt.Fprintf(stdout, "\n%d runs in %.1fs (%.1f runs/s); %d failed", total, elapsed.Seconds(), float64(total)/elapsed.Seconds(), failed)
-	if saved > 0 {
-		fmt.Fprintf(stdout, ", traces of %d saved in %s/", saved, failedDir)
-	}
-	fmt.Fprintf(stdout, "\nwrote %s", csvPath)
-	for _, f := range files {
-		fmt.Fprintf(stdout, ", %s", f)
-	}
-	fmt.Fprintln(stdout)
-	return code
+	return cmd
 }
 
 // sweepProgress shows two bars: points completed and runs completed (with runs/s).
@@ -245,11 +243,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// flagSet says whether the flag name was given on the command line.
-func flagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }

@@ -84,7 +84,7 @@ func TestShiVizAndTimelineCommands(t *testing.T) {
 
 	code, _, errs = vrcheck(t, "timeline", "--out", out)
 	assert.Equal(t, 2, code, "a trace is required")
-	assert.Contains(t, errs, "Usage")
+	assert.Equal(t, "vrcheck timeline: want exactly one trace file (or - for standard input), got 0\nRun 'vrcheck timeline --help' for usage.\n", errs)
 	code, _, errs = vrcheck(t, "shiviz", filepath.Join(dir, "missing.ndjson"))
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, "missing.ndjson")
