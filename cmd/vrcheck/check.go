@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -27,12 +26,15 @@ Exit status: 0 every check passed, 1 a violation was found, 2 bad input or usage
 	fs := cmd.Flags()
 	asJSON := fs.Bool("json", false, "write the report as JSON")
 	htmlDir := fs.String("html", "", "write HTML reports into `dir`: index.html, the report with the failing trace excerpt, the run's timeline, porcupine's view of the client history")
-	timeout := fs.Duration("lin-timeout", checker.DefaultLinTimeout, "time limit of the linearizability check (a timeout is reported as unknown, not a pass)")
-	noLin := fs.Bool("no-lin", false, "skip the linearizability check")
+	lin := addLinFlags(fs)
 	maxMis := fs.Int("max-mismatches", checker.DefaultMaxMismatches, "list at most this many step mismatches (all are counted)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if *maxMis < 1 || *timeout < 0 {
-			return usageErrorf("--max-mismatches must be >= 1 and --lin-timeout >= 0")
+		if *maxMis < 1 {
+			return usageErrorf("--max-mismatches %d: want at least 1", *maxMis)
+		}
+		opts, err := lin.options()
+		if err != nil {
+			return err
 		}
 		name := args[0]
 		in := cmd.InOrStdin()
@@ -53,10 +55,7 @@ Exit status: 0 every check passed, 1 a violation was found, 2 bad input or usage
 			}
 			in = bytes.NewReader(data)
 		}
-		opts := checker.Options{LinTimeout: *timeout, SkipLinearizability: *noLin, Visualize: *htmlDir != "", MaxMismatches: *maxMis}
-		if *timeout == 0 {
-			opts.LinTimeout = time.Duration(1<<63 - 1) // flag value 0: no limit
-		}
+		opts.Visualize, opts.MaxMismatches = *htmlDir != "", *maxMis
 		rep, err := checker.Check(in, name, opts)
 		if err != nil {
 			return inputError(err)

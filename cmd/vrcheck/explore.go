@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -14,9 +13,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
-	"github.com/vrcheck/vrcheck/checker"
 	"github.com/vrcheck/vrcheck/explore"
-	"github.com/vrcheck/vrcheck/impl/vr"
 )
 
 const exploreUsage = `Swarm testing: every seed draws its own fault mix (drops, duplicates, reordering, partitions,
@@ -43,54 +40,60 @@ func newExploreCmd() *cobra.Command {
 		Args:  noArgs,
 	}
 	fs := cmd.Flags()
-	seeds := fs.Int("seeds", 1000, "number of `seeds` to explore")
-	from := fs.Int64("from", 1, "first `seed`")
-	bugs := fs.String("bug", "", "comma-separated bug `switches` to turn on (see vrcheck bugs)")
-	workers := fs.Int("workers", runtime.NumCPU(), "seeds run in parallel")
+	seeds := addSeedFlags(fs, 1000, "")
+	bugs := addBugFlag(fs)
+	nWorkers := addWorkersFlag(fs, "seeds")
 	keepGoing := fs.Bool("keep-going", false, "run every seed instead of stopping at the first failure")
 	out := fs.String("out", "vrcheck-explore", "write failing traces and scenarios into this `dir`")
-	quiet := fs.Bool("quiet", false, "no progress bar")
+	noProgress := addNoProgressFlag(fs)
 	noShrink := fs.Bool("no-shrink", false, "keep the first failure as found")
 	shrinkRuns := fs.Int("shrink-runs", explore.DefaultShrinkRuns, "at most this many runs to shrink a failure")
 	allBugs := fs.Bool("all-bugs", false, "hunt every bug switch, then run the correct implementation")
 	asJSON := fs.Bool("json", false, "write the result as JSON")
 	noSteps := fs.Bool("no-step-validation", false, "judge runs by the invariants, linearizability, assertions and liveness alone (which bugs do the properties catch without step-by-step conformance?)")
-	linTimeout := fs.Duration("lin-timeout", checker.DefaultLinTimeout, "time limit of each linearizability check (a timeout is a failure, not a pass)")
+	lin := addLinFlags(fs)
+	// The names before the flags were made one per idea across commands. (Not pflag's
+	// MarkDeprecated: cobra would print its notice on standard output.)
+	old := [][2]string{{"from", "first-seed"}, {"quiet", "no-progress"}}
+	fs.Int64Var(&seeds.first, "from", 1, "first seed")
+	fs.BoolVar(noProgress, "quiet", false, "no progress bar")
+	for _, o := range old {
+		fs.Lookup(o[0]).Hidden = true
+	}
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-		if *seeds < 1 {
-			return usageErrorf("--seeds %d: want at least 1", *seeds)
+		for _, o := range old {
+			if fs.Changed(o[0]) {
+				fmt.Fprintf(stderr, "vrcheck explore: --%s is now --%s\n", o[0], o[1])
+			}
 		}
-		if *from < 0 || *from+int64(*seeds)-1 > 1<<31-1 {
-			return usageErrorf("seeds %d..%d: seeds must be in 0..2^31-1", *from, *from+int64(*seeds)-1)
+		if err := seeds.validate(); err != nil {
+			return err
 		}
-		if *workers < 1 {
-			return usageErrorf("--workers %d: want at least 1", *workers)
+		workers, err := workers(*nWorkers)
+		if err != nil {
+			return err
 		}
 		if *shrinkRuns < 1 {
 			return usageErrorf("--shrink-runs %d: want at least 1", *shrinkRuns)
 		}
-		if *linTimeout <= 0 {
-			return usageErrorf("--lin-timeout must be > 0")
+		linOpts, err := lin.options()
+		if err != nil {
+			return err
 		}
-		var bugList []string
-		for _, b := range strings.Split(*bugs, ",") {
-			if b = strings.TrimSpace(b); b != "" {
-				bugList = append(bugList, b)
-			}
-		}
-		if _, err := vr.ParseBugs(bugList); err != nil {
-			return usageErrorf("--bug: %v", err)
+		bugList, err := bugList(*bugs)
+		if err != nil {
+			return err
 		}
 		if *allBugs && (len(bugList) > 0 || *keepGoing) {
 			return usageErrorf("--all-bugs hunts each switch in turn: it takes neither --bug nor --keep-going")
 		}
 		o := explore.HuntOptions{
-			Options: explore.Options{From: *from, Seeds: *seeds, Bugs: bugList, Workers: *workers,
-				KeepGoing: *keepGoing, LinTimeout: *linTimeout, IgnoreSteps: *noSteps},
+			Options: explore.Options{FirstSeed: seeds.first, Seeds: seeds.n, Bugs: bugList, Workers: workers,
+				KeepGoing: *keepGoing, LinTimeout: linOpts.LinTimeout, NoLin: linOpts.SkipLinearizability, IgnoreSteps: *noSteps},
 			NoShrink: *noShrink, ShrinkRuns: *shrinkRuns, Dir: *out,
 		}
-		pr := newProgress(stderr, *quiet)
+		pr := newProgress(stderr, *noProgress)
 		start := time.Now()
 		var (
 			result interface{ OK() bool }
@@ -98,7 +101,7 @@ func newExploreCmd() *cobra.Command {
 		)
 		if *allBugs {
 			a, err := explore.HuntAll(o, func(label string) (func(int64, bool), func()) {
-				return pr.start(label, *seeds)
+				return pr.start(label, seeds.n)
 			})
 			pr.wait()
 			if err != nil {
@@ -123,7 +126,7 @@ func newExploreCmd() *cobra.Command {
 				label = strings.Join(bugList, ",")
 			}
 			var end func()
-			o.OnSeed, end = pr.start(label, *seeds)
+			o.OnSeed, end = pr.start(label, seeds.n)
 			h, err := o.Run()
 			end()
 			pr.wait()
@@ -143,7 +146,7 @@ func newExploreCmd() *cobra.Command {
 		// Timing goes to stderr (after the bars, if any): stdout depends only on the flags.
 		el := time.Since(start)
 		fmt.Fprintf(stderr, "explore: %d seeds run (%d failing) in %.1fs, %.0f seeds/s, %d workers\n",
-			pr.done.Load(), pr.failed.Load(), el.Seconds(), float64(pr.done.Load())/el.Seconds(), *workers)
+			pr.done.Load(), pr.failed.Load(), el.Seconds(), float64(pr.done.Load())/el.Seconds(), workers)
 		if result.OK() {
 			return nil
 		}
@@ -179,9 +182,9 @@ type progress struct {
 	done, failed atomic.Int64
 }
 
-func newProgress(stderr io.Writer, quiet bool) *progress {
+func newProgress(stderr io.Writer, noProgress bool) *progress {
 	pr := &progress{}
-	if !quiet && ttyOutput(stderr) {
+	if !noProgress && ttyOutput(stderr) {
 		pr.bars = true
 		pr.p = mpb.New(mpb.WithOutput(stderr), mpb.WithWidth(32), mpb.WithRefreshRate(150*time.Millisecond))
 	}

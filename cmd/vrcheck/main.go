@@ -113,6 +113,15 @@ func usageErrorf(format string, a ...any) error {
 // inputError is bad input (an unreadable file, a malformed trace or scenario): exit 2.
 func inputError(err error) error { return &exitError{code: 2, err: err} }
 
+// asInputError makes err an input error unless it already carries an exit status.
+func asInputError(err error) error {
+	var e *exitError
+	if errors.As(err, &e) {
+		return err
+	}
+	return inputError(err)
+}
+
 // exitCode ends a command that has printed its own report with status code.
 func exitCode(code int) error {
 	if code == 0 {

@@ -28,15 +28,20 @@ Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usa
 	out := fs.String("out", "vrcheck-trace.ndjson", "write the trace to this `file`")
 	htmlDir := fs.String("html", "", "also write HTML reports into `dir` (index.html: the check's report, the run's timeline, the client history)")
 	noCheck := fs.Bool("no-check", false, "only simulate and summarise; do not check the trace")
+	lin := addLinFlags(fs)
 	scenario := scenarioFlags(fs)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 		if *out == "-" {
 			return usageErrorf("--out must be a file (the trace is read back to be checked); use vrcheck sim --out - for standard output")
 		}
+		opts, err := lin.options()
+		if err != nil {
+			return err
+		}
 		sc, err := scenario()
 		if err != nil {
-			return inputError(err)
+			return asInputError(err)
 		}
 		res, err := simulate(sc, *out, stdout)
 		if res == nil {
@@ -59,7 +64,8 @@ Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usa
 			return exitCode(code)
 		}
 		fmt.Fprintln(stdout)
-		if c := checkFile(*out, *htmlDir, stdout, stderr); c > code {
+		opts.Visualize = *htmlDir != ""
+		if c := checkFile(*out, *htmlDir, opts, stdout, stderr); c > code {
 			code = c
 		}
 		return exitCode(code)
@@ -68,13 +74,13 @@ Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usa
 }
 
 // checkFile checks the trace at path and prints the report; it returns the exit code.
-func checkFile(path, htmlDir string, stdout, stderr io.Writer) int {
+func checkFile(path, htmlDir string, opts checker.Options, stdout, stderr io.Writer) int {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
 		return 2
 	}
-	rep, err := checker.Check(bytes.NewReader(data), path, checker.Options{Visualize: htmlDir != ""})
+	rep, err := checker.Check(bytes.NewReader(data), path, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
 		return 2

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -34,7 +33,7 @@ func scenarioFlags(fs *pflag.FlagSet) func() (sim.Scenario, error) {
 		noFaults = fs.Bool("no-faults", false, "turn every random fault off")
 		capacity = fs.Int("capacity", d.Capacity, "messages a replica handles per tick (0: no limit); the rest wait, so load shows in latency")
 		maxTicks = fs.Int("max-ticks", d.MaxTicks, "give up (and fail) if the run has not completed by this tick")
-		bugs     = fs.String("bug", "", "comma-separated bug `switches` to turn on (see impl/vr's catalog)")
+		bugs     = addBugFlag(fs)
 	)
 	return func() (sim.Scenario, error) {
 		sc := sim.Default()
@@ -68,11 +67,9 @@ func scenarioFlags(fs *pflag.FlagSet) func() (sim.Scenario, error) {
 		apply("capacity", func() { sc.Capacity = *capacity })
 		apply("max-ticks", func() { sc.MaxTicks = *maxTicks })
 		if fs.Changed("bug") || (*file == "" && *bugs != "") {
-			sc.Bugs = nil
-			for _, b := range strings.Split(*bugs, ",") {
-				if b = strings.TrimSpace(b); b != "" {
-					sc.Bugs = append(sc.Bugs, b)
-				}
+			var err error
+			if sc.Bugs, err = bugList(*bugs); err != nil {
+				return sc, err
 			}
 		}
 		if *noFaults {

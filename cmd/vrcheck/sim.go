@@ -29,7 +29,7 @@ func newSimCmd() *cobra.Command {
 		}
 		sc, err := scenario()
 		if err != nil {
-			return inputError(err)
+			return asInputError(err)
 		}
 		res, err := simulate(sc, *out, cmd.OutOrStdout())
 		if err != nil {

@@ -57,19 +57,19 @@ func newSweepCmd() *cobra.Command {
 	fs := cmd.Flags()
 	d := sweep.Default()
 	var (
-		gridFile  = fs.String("grid", "", "read the grid from this YAML `file` (flags given as well override it)")
-		scenario  = fs.String("scenario", "", "read the base scenario from this YAML `file` (as for vrcheck run)")
-		out       = fs.String("out", "vrcheck-sweep", "write the CSV, plots and failing traces into this `dir`")
-		seeds     = fs.Int("seeds", d.Seeds, "runs per point")
-		firstSeed = fs.Int64("first-seed", d.FirstSeed, "seed of each point's first run")
-		x         = fs.String("x", "", "`axis` on the plots' x axis (default: the first swept axis)")
-		workers   = fs.Int("workers", 0, "runs in parallel (default: the number of CPUs)")
-		noCheck   = fs.Bool("no-check", false, "only simulate: leave the verdict columns empty")
-		linTO     = fs.Duration("lin-timeout", 10*time.Second, "give up the linearizability check of one run after this long (verdict unknown)")
-		keep      = fs.Int("keep-failed", 20, "save the traces of at most this many failing runs (the first, in grid order)")
-		capacity  = fs.Int("capacity", sweep.DefaultCapacity, "messages a replica handles per tick (0: no limit), unless --scenario or --grid sets it")
-		noFaults  = fs.Bool("no-faults", false, "turn every random fault of the base scenario off (the fault axes still apply)")
-		noBar     = fs.Bool("no-progress", false, "no progress bar (it is shown only on a terminal anyway)")
+		gridFile = fs.String("grid", "", "read the grid from this YAML `file` (flags given as well override it)")
+		scenario = fs.String("scenario", "", "read the base scenario from this YAML `file` (as for vrcheck run)")
+		out      = fs.String("out", "vrcheck-sweep", "write the CSV, plots and failing traces into this `dir`")
+		seeds    = addSeedFlags(fs, d.Seeds, " per point (every point runs the same seeds)")
+		bugs     = addBugFlag(fs)
+		x        = fs.String("x", "", "`axis` on the plots' x axis (default: the first swept axis)")
+		nWorkers = addWorkersFlag(fs, "runs")
+		noCheck  = fs.Bool("no-check", false, "only simulate: leave the verdict columns empty")
+		lin      = addLinFlags(fs)
+		keep     = fs.Int("keep-failed", 20, "save the traces of at most this many failing runs (the first, in grid order)")
+		capacity = fs.Int("capacity", sweep.DefaultCapacity, "messages a replica handles per tick (0: no limit), unless --scenario or --grid sets it")
+		noFaults = fs.Bool("no-faults", false, "turn every random fault of the base scenario off (the fault axes still apply)")
+		noBar    = addNoProgressFlag(fs)
 	)
 	axes := make([]*string, len(sweep.Axes))
 	for i, a := range sweep.Axes {
@@ -99,11 +99,17 @@ func newSweepCmd() *cobra.Command {
 		if *noFaults {
 			g.Base.Faults = sim.NoFaults(g.Base.Faults)
 		}
+		if set("bug") {
+			var err error
+			if g.Base.Bugs, err = bugList(*bugs); err != nil {
+				return err
+			}
+		}
 		if set("seeds") || *gridFile == "" {
-			g.Seeds = *seeds
+			g.Seeds = seeds.n
 		}
 		if set("first-seed") || *gridFile == "" {
-			g.FirstSeed = *firstSeed
+			g.FirstSeed = seeds.first
 		}
 		if set("x") {
 			g.X = *x
@@ -121,6 +127,14 @@ func newSweepCmd() *cobra.Command {
 		if err := g.Validate(); err != nil {
 			return bad("%v", err)
 		}
+		workers, err := workers(*nWorkers)
+		if err != nil {
+			return err
+		}
+		checkOpts, err := lin.options()
+		if err != nil {
+			return err
+		}
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return inputError(err)
 		}
@@ -132,13 +146,12 @@ func newSweepCmd() *cobra.Command {
 
 		pts := g.Points()
 		total := len(pts) * g.Seeds
-		opts := sweep.Options{Workers: *workers, NoCheck: *noCheck, FailedDir: failedDir}
-		opts.Checker.LinTimeout = *linTO
+		opts := sweep.Options{Workers: workers, NoCheck: *noCheck, FailedDir: failedDir, Checker: checkOpts}
 		if *keep <= 0 {
 			opts.FailedDir = ""
 		}
 		fmt.Fprintf(stdout, "sweep: %d points x %d seeds = %d runs, into %s/\n", len(pts), g.Seeds, total, *out)
-		bar := newSweepProgress(stderr, !*noBar && isTerminal(stderr), len(pts), total, g.Seeds)
+		bar := newSweepProgress(stderr, !*noBar && ttyOutput(stderr), len(pts), total, g.Seeds)
 		opts.OnRun = bar.done
 		start := time.Now()
 		pts, runs, err := sweep.Execute(&g, opts)
@@ -234,13 +247,4 @@ func (sp *sweepProgress) wait() {
 	if sp.p != nil {
 		sp.p.Wait()
 	}
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
