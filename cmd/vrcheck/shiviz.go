@@ -46,7 +46,10 @@ DuplicateMessage have no host in the trace and are left out unless --net gives t
 			err = cerr
 		}
 		if err != nil {
-			return &exitError{code: 1, err: err}
+			if *out != "-" {
+				os.Remove(*out) // no half-written log
+			}
+			return inputError(err)
 		}
 		return nil
 	}

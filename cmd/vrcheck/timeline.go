@@ -24,7 +24,9 @@ func newTimelineCmd() *cobra.Command {
 		Short: "draw a trace as a space-time diagram (a self-contained HTML page)",
 		Long: `Draw a trace (- for standard input) as a space-time diagram in one self-contained HTML page:
 a lane per replica and client coloured by status, messages as arrows (dropped ones end in a
-cross), commits marked. --mark (or --check) highlights a failing event and scrolls to it.`,
+cross), commits marked. --mark (or --check) highlights a failing event and scrolls to it.
+Exit status: 0 the page was written (with --check: and every check passed), 1 --check marked
+a failed check (the page is still written), 2 bad usage or a trace that cannot be read.`,
 		Args: oneTrace,
 	}
 	fs := cmd.Flags()
@@ -52,7 +54,7 @@ cross), commits marked. --mark (or --check) highlights a failing event and scrol
 		} else if *check {
 			rep, err := checker.Check(bytes.NewReader(data), trace, checker.Options{})
 			if err != nil {
-				return &exitError{code: 1, err: err}
+				return inputError(err)
 			}
 			m = firstFailure(rep)
 			if m == nil {
@@ -60,10 +62,13 @@ cross), commits marked. --mark (or --check) highlights a failing event and scrol
 			}
 		}
 		if err := writeTimeline(data, trace, *out, m, cmd.OutOrStdout()); err != nil {
-			return &exitError{code: 1, err: err}
+			return inputError(err)
 		}
 		if *out != "-" {
 			fmt.Fprintf(stderr, "wrote %s\n", *out)
+		}
+		if *check && *mark == 0 && m != nil {
+			return exitCode(1) // a check failed, as vrcheck check would say
 		}
 		return nil
 	}
