@@ -12,6 +12,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/vrcheck/vrcheck/explore"
 	"github.com/vrcheck/vrcheck/impl/sim"
 	"github.com/vrcheck/vrcheck/sweep"
 )
@@ -23,12 +24,16 @@ const sweepSynopsis = `Simulate and check a grid of scenarios in parallel, then 
   checks.png    runs per point in which every check passed
   cost.png      wall-clock milliseconds to simulate and to check one run (this machine)
   failed/       the trace (and timeline) of each failing run, to replay or inspect
-and print a summary table per point. With no flags it sweeps the number of clients, 1 to 50,
-with f = 1 and the default scenario (faults on) but with replicas that handle 8 messages per
-tick (--capacity; without a cost per message, load cannot show), 3 seeds per point: 150 runs.
+and print a summary table per point. With no axis given it sweeps the number of clients, 1 to
+50, with f = 1 and the default scenario (faults on) but with replicas that handle 8 messages
+per tick (--capacity; without a cost per message, load cannot show), 3 seeds per point: 150
+runs. Giving any axis replaces that default (--drop 0..0.1/0.05 alone is 3 points at 5
+clients; add --clients to sweep both).
 
-An axis flag takes a list: "1,2,5", a range "1..50" (step 1) or "0..0.1/0.02". Every point
-runs the same seeds (--first-seed, +1, ...), so points are compared on the same random draws.
+An axis flag takes a list: "1,2,5", a range "1..50" (in steps of 1, so whole-number ends) or
+"0..0.1/0.02" (low..high/step). Every point runs the same seeds (--first-seed, +1, ...), so
+points are compared on the same random draws. The replay column of runs.csv is the vrcheck run
+command that replays a row byte for byte.
 A grid file (--grid) is YAML with the same names, e.g.
   base: {requests: 20, faults: {stopAt: 300}}   # a scenario, as for --scenario
   clients: 1..20
@@ -166,8 +171,20 @@ func newSweepCmd() *cobra.Command {
 		writeFailedTimelines(runs, stderr)
 		_ = os.Remove(failedDir) // only succeeds when empty: no failing run, no directory
 
+		// The replay commands need the base scenario in a file when run's flags cannot say it.
+		var replay sweep.Replay
+		if sweep.NeedsFile(g.Base) {
+			replay = sweep.Replay{File: filepath.Join(*out, "base.yaml"), Base: g.Base}
+			y, err := explore.ScenarioYAML(g.Base)
+			if err == nil {
+				err = os.WriteFile(replay.File, append([]byte("# the base scenario of this sweep, read by the replay commands of runs.csv\n"), y...), 0o644)
+			}
+			if err != nil {
+				return inputError(err)
+			}
+		}
 		var csvBuf bytes.Buffer
-		if err := sweep.WriteCSV(&csvBuf, pts, runs); err != nil {
+		if err := sweep.WriteCSV(&csvBuf, pts, runs, replay); err != nil {
 			return inputError(err)
 		}
 		csvPath := filepath.Join(*out, "runs.csv")
