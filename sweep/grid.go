@@ -3,10 +3,8 @@
 package sweep
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"strconv"
@@ -248,10 +246,9 @@ func LoadGrid(path string) (Grid, error) {
 func ParseGrid(data []byte, name string) (Grid, error) {
 	g := Default()
 	g.Clients = nil
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&g); err != nil && !errors.Is(err, io.EOF) {
-		return Grid{}, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	// The same reader as scenario files: unknown keys and wrong values named by line.
+	if _, err := sim.DecodeYAML(data, name, &g); err != nil {
+		return Grid{}, err
 	}
 	set := false
 	for i := range Axes {

@@ -105,7 +105,26 @@ func TestBadScenarioFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("clients: 3\nschedule:\n  - at: 10\n    crash: 7\n"), 0o644))
 	code, _, errs := vrcheck(t, "run", "--scenario", path)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errs, "bad.yaml: schedule[0]: crash replica 7: replicas are 0..2")
+	assert.Equal(t, "vrcheck run: "+path+":3: schedule[0]: crash replica 7: replicas are 0..2\n", errs)
+}
+
+// A typo in a scenario reads the same in run and sweep (and in a sweep's grid): the file, the
+// line, the valid keys.
+func TestScenarioTypoSameEverywhere(t *testing.T) {
+	dir := t.TempDir()
+	sc := filepath.Join(dir, "s.yaml")
+	require.NoError(t, os.WriteFile(sc, []byte("seed: 3\nclinets: 3\n"), 0o644))
+	keys := "the keys are seed, f, clients, requests, clientTimeout, replicaTimeout, workload, faults, schedule, capacity, maxTicks, bugs\n"
+	for _, cmd := range []string{"run", "sim", "sweep"} {
+		code, _, errs := vrcheck(t, cmd, "--scenario", sc, "--out", filepath.Join(dir, "out"))
+		assert.Equal(t, 2, code)
+		assert.Equal(t, "vrcheck "+cmd+": "+sc+`:2: unknown key "clinets"; `+keys, errs)
+	}
+	grid := filepath.Join(dir, "g.yaml")
+	require.NoError(t, os.WriteFile(grid, []byte("seeds: 2\nbase:\n  clinets: 3\n"), 0o644))
+	code, _, errs := vrcheck(t, "sweep", "--grid", grid, "--out", filepath.Join(dir, "out"))
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "vrcheck sweep: "+grid+`:3: unknown key "clinets" in base; `+keys, errs)
 }
 
 func TestRunHTMLReports(t *testing.T) {
