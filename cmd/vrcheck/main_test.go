@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -157,4 +158,16 @@ func TestTLAKeepsTLCFlags(t *testing.T) {
 	code, out, errs := vrcheck(t, "tla", "check", "-workers", "1", "-config", cfg, filepath.Join(dir, "M.tla"))
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, "3 distinct states")
+}
+
+// The README tour's bug-switch line fails as the tour says.
+func TestREADMETourBugLine(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	m := regexp.MustCompile(`(?m)^vrcheck (run --bug late-startview --seed \d+) `).FindSubmatch(readme)
+	require.NotNil(t, m, "the tour has a late-startview line")
+	args := append(strings.Fields(string(m[1])), "--out", filepath.Join(t.TempDir(), "t.ndjson"))
+	code, stdout, errs := vrcheck(t, args...)
+	assert.Equal(t, 1, code, errs)
+	assert.Regexp(t, `(?m)^  StepValidation +FAIL at line \d+ \(ReceiveStartView\)`, stdout)
 }
