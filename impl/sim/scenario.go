@@ -1,17 +1,13 @@
 package sim
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/vrcheck/vrcheck/impl/vr"
 )
@@ -111,133 +107,257 @@ func Load(path string) (Scenario, error) {
 	return Parse(data, path)
 }
 
-// Parse reads a YAML scenario; name is used in errors.
+// Parse reads a YAML scenario; name is used in errors, which name the line.
 func Parse(data []byte, name string) (Scenario, error) {
 	sc := Default()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&sc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return sc, nil // an empty file is the default scenario
-		}
-		return Scenario{}, fmt.Errorf("%s: %s", name, yamlMessage(err))
+	lines, err := DecodeYAML(data, name, &sc)
+	if err != nil {
+		return Scenario{}, err
 	}
 	if err := sc.Validate(); err != nil {
-		return Scenario{}, fmt.Errorf("%s: %w", name, err)
+		return Scenario{}, Position(err, name, lines, "")
 	}
 	return sc, nil
 }
 
-// yamlMessage turns yaml.v3's "yaml: line 3: ..." into "line 3: ...".
-func yamlMessage(err error) string {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		return strings.Join(te.Errors, "; ")
+// Problem is one thing wrong with a scenario. Key says where ("clients", "faults.drop",
+// "schedule[2]"), so a file's reader can name the line.
+type Problem struct{ Key, Msg string }
+
+// Problems is what Validate found wrong.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		msgs[i] = p.Msg
 	}
-	return strings.TrimPrefix(err.Error(), "yaml: ")
+	return strings.Join(msgs, "; ")
 }
 
-// Validate checks that the scenario can be run, and parses the schedule's partitions.
+// Position names the file and the line of each problem of err (a Problems) found in a file
+// whose keys are at lines; prefix is the scenario's own key in that file ("base." in a grid).
+// Any other error gets the file name alone.
+func Position(err error, name string, lines Lines, prefix string) error {
+	var ps Problems
+	if !errors.As(err, &ps) {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		key := prefix + p.Key
+		// The key itself, else the nearest enclosing one that the file has.
+		for key != "" && lines[key] == 0 {
+			if j := strings.LastIndexAny(key, ".["); j >= 0 {
+				key = key[:j]
+			} else {
+				key = ""
+			}
+		}
+		if l := lines[key]; l > 0 {
+			msgs[i] = fmt.Sprintf("%s:%d: %s", name, l, p.Msg)
+		} else {
+			msgs[i] = fmt.Sprintf("%s: %s", name, p.Msg)
+		}
+	}
+	return errors.New(strings.Join(msgs, "; "))
+}
+
+// Validate checks that the scenario can be run, and parses the schedule's partitions. Its
+// error is a Problems.
 func (sc *Scenario) Validate() error {
-	var errs []string
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	var errs Problems
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, Problem{key, fmt.Sprintf(format, args...)})
+	}
 	if sc.Seed < 0 || sc.Seed > 1<<31-1 {
-		bad("seed %d must be in 0..2^31-1", sc.Seed)
+		bad("seed", "seed %d must be in 0..2^31-1", sc.Seed)
 	}
 	if sc.F < 1 || sc.F > 7 {
-		bad("f = %d: must be 1..7", sc.F)
+		bad("f", "f = %d: must be 1..7", sc.F)
 	}
 	if sc.Clients < 1 || sc.Clients > 1000 {
-		bad("clients = %d: must be 1..1000", sc.Clients)
+		bad("clients", "clients = %d: must be 1..1000", sc.Clients)
 	}
 	if sc.Requests < 0 {
-		bad("requests = %d: must be >= 0", sc.Requests)
+		bad("requests", "requests = %d: must be >= 0", sc.Requests)
 	}
 	if sc.ClientTimeout < 1 {
-		bad("clientTimeout = %d: must be >= 1", sc.ClientTimeout)
+		bad("clientTimeout", "clientTimeout = %d: must be >= 1", sc.ClientTimeout)
 	}
 	if sc.ReplicaTimeout < 2 {
-		bad("replicaTimeout = %d: must be >= 2 (the primary's heartbeat is half of it)", sc.ReplicaTimeout)
+		bad("replicaTimeout", "replicaTimeout = %d: must be >= 2 (the primary's heartbeat is half of it)", sc.ReplicaTimeout)
 	}
 	w := sc.Workload
 	if w.Keys < 1 {
-		bad("workload.keys = %d: must be >= 1", w.Keys)
+		bad("workload.keys", "workload.keys = %d: must be >= 1", w.Keys)
 	}
 	if w.Get < 0 || w.Put < 0 || w.Append < 0 || w.Get+w.Put+w.Append == 0 {
-		bad("workload weights get/put/append must be >= 0 and not all 0")
+		bad("workload", "workload weights get/put/append must be >= 0 and not all 0")
 	}
 	f := sc.Faults
-	for name, p := range map[string]float64{"drop": f.Drop, "duplicate": f.Duplicate, "crash": f.Crash, "partition": f.Partition} {
-		if p < 0 || p > 1 {
-			bad("faults.%s = %v: must be a probability in [0, 1]", name, p)
+	for _, p := range []struct {
+		name string
+		p    float64
+	}{{"drop", f.Drop}, {"duplicate", f.Duplicate}, {"crash", f.Crash}, {"partition", f.Partition}} {
+		if !(p.p >= 0 && p.p <= 1) {
+			bad("faults."+p.name, "faults.%s = %v: must be a probability in [0, 1]", p.name, p.p)
 		}
 	}
-	if f.Drop >= 1 {
-		bad("faults.drop = 1 loses every message: nothing could complete")
+	if f.Drop == 1 {
+		bad("faults.drop", "faults.drop = 1 loses every message: nothing could complete")
 	}
 	if f.MinDelay < 1 || f.MaxDelay < f.MinDelay || f.MaxDelay > 1000 {
-		bad("faults.minDelay/maxDelay = %d/%d: need 1 <= minDelay <= maxDelay <= 1000", f.MinDelay, f.MaxDelay)
+		key := "faults.maxDelay"
+		if f.MinDelay < 1 {
+			key = "faults.minDelay"
+		}
+		bad(key, "faults.minDelay/maxDelay = %d/%d: need 1 <= minDelay <= maxDelay <= 1000", f.MinDelay, f.MaxDelay)
 	}
 	if f.RestartAfter < 1 {
-		bad("faults.restartAfter = %d: must be >= 1", f.RestartAfter)
+		bad("faults.restartAfter", "faults.restartAfter = %d: must be >= 1", f.RestartAfter)
 	}
 	if f.PartitionLength < 1 {
-		bad("faults.partitionLength = %d: must be >= 1", f.PartitionLength)
+		bad("faults.partitionLength", "faults.partitionLength = %d: must be >= 1", f.PartitionLength)
 	}
 	if sc.Capacity < 0 {
-		bad("capacity = %d: must be >= 0 (0: no limit)", sc.Capacity)
+		bad("capacity", "capacity = %d: must be >= 0 (0: no limit)", sc.Capacity)
 	}
 	if sc.MaxTicks < 1 {
-		bad("maxTicks = %d: must be >= 1", sc.MaxTicks)
+		bad("maxTicks", "maxTicks = %d: must be >= 1", sc.MaxTicks)
 	}
 	n := 2*sc.F + 1
+	scheduleOK := true
 	for i := range sc.Schedule {
 		ev := &sc.Schedule[i]
 		where := fmt.Sprintf("schedule[%d]", i)
+		n0 := len(errs)
 		kinds := 0
 		if ev.Crash != nil {
 			kinds++
 			if *ev.Crash < 0 || *ev.Crash >= n {
-				bad("%s: crash replica %d: replicas are 0..%d", where, *ev.Crash, n-1)
+				bad(where, "%s: crash replica %d: replicas are 0..%d", where, *ev.Crash, n-1)
 			}
 		}
 		if ev.Restart != nil {
 			kinds++
 			if *ev.Restart < 0 || *ev.Restart >= n {
-				bad("%s: restart replica %d: replicas are 0..%d", where, *ev.Restart, n-1)
+				bad(where, "%s: restart replica %d: replicas are 0..%d", where, *ev.Restart, n-1)
 			}
 		}
 		if ev.Partition != "" {
 			kinds++
 			cut, err := parsePartition(ev.Partition, n)
 			if err != nil {
-				bad("%s: %v", where, err)
+				bad(where, "%s: %v", where, err)
 			}
 			ev.cut = cut
 			if ev.To <= ev.From {
-				bad("%s: partition needs from < to (got from %d, to %d)", where, ev.From, ev.To)
+				bad(where, "%s: partition needs from < to (got from %d, to %d)", where, ev.From, ev.To)
 			}
 		} else if ev.From != 0 || ev.To != 0 {
-			bad("%s: from/to belong to a partition", where)
+			bad(where, "%s: from/to belong to a partition", where)
 		}
 		if kinds != 1 {
-			bad("%s: give exactly one of crash, restart or partition", where)
+			bad(where, "%s: give exactly one of crash, restart or partition", where)
+		}
+		if ev.At < 0 {
+			bad(where, "%s: at = %d: must be >= 0", where, ev.At)
+		}
+		scheduleOK = scheduleOK && len(errs) == n0
+	}
+	if scheduleOK && sc.F >= 1 && f.RestartAfter >= 1 {
+		for _, p := range sc.checkCrashes() {
+			bad(p.Key, "%s", p.Msg)
 		}
 	}
 	if _, err := vr.ParseBugs(sc.Bugs); err != nil {
-		bad("%v", err)
+		bad("bugs", "%v", err)
 	}
 	if _, err := vr.ParsePolicy(sc.Policy); err != nil {
-		bad("%v", err)
+		bad("policy", "%v", err)
 	}
 	if len(errs) > 0 {
-		return errors.New(strings.Join(errs, "; "))
+		return errs
 	}
 	if sc.Bugs == nil {
 		sc.Bugs = []string{}
 	}
 	sort.Strings(sc.Bugs)
 	return nil
+}
+
+// checkCrashes plays the schedule's crashes and restarts in the order the simulator applies
+// them (by tick, then as listed). A restart must find its replica crashed, a crash must find
+// it up, and never more than f replicas may be down at once: VR cannot recover from that (a
+// recovering replica needs f+1 replicas in normal status), so the run would only spin until
+// maxTicks. A crash without a later restart of the same replica restarts after
+// faults.restartAfter ticks, as the simulator does.
+func (sc *Scenario) checkCrashes() Problems {
+	type ev struct {
+		i, at, replica int
+		crash          bool
+	}
+	var evs []ev
+	for i, f := range sc.Schedule {
+		switch {
+		case f.Crash != nil:
+			evs = append(evs, ev{i, f.At, *f.Crash, true})
+		case f.Restart != nil:
+			evs = append(evs, ev{i, f.At, *f.Restart, false})
+		}
+	}
+	sort.SliceStable(evs, func(a, b int) bool { return evs[a].at < evs[b].at })
+	// down[r]: the schedule index of the crash that took replica r down, and until when
+	// (0: until a scheduled restart).
+	type downAt struct{ i, at, until int }
+	down := map[int]downAt{}
+	var ps Problems
+	for k, e := range evs {
+		where := fmt.Sprintf("schedule[%d]", e.i)
+		// Replicas whose automatic restart came before this tick are up again. (At the tick
+		// itself the schedule is applied first.)
+		for r, d := range down {
+			if d.until != 0 && d.until < e.at {
+				delete(down, r)
+			}
+		}
+		d, isDown := down[e.replica]
+		if !e.crash {
+			if !isDown {
+				ps = append(ps, Problem{where, fmt.Sprintf("%s: restart replica %d at tick %d: it is not crashed then (a restart needs an earlier crash of the same replica in the schedule)", where, e.replica, e.at)})
+				continue
+			}
+			delete(down, e.replica)
+			continue
+		}
+		if isDown {
+			ps = append(ps, Problem{where, fmt.Sprintf("%s: crash replica %d at tick %d: it is still down from schedule[%d] (tick %d)", where, e.replica, e.at, d.i, d.at)})
+			continue
+		}
+		until := e.at + sc.Faults.RestartAfter
+		for _, later := range evs[k+1:] {
+			if !later.crash && later.replica == e.replica {
+				until = 0
+				break
+			}
+		}
+		down[e.replica] = downAt{e.i, e.at, until}
+		if len(down) > sc.F {
+			var ids []int
+			for r := range down {
+				ids = append(ids, r)
+			}
+			sort.Ints(ids)
+			names := make([]string, len(ids))
+			for j, r := range ids {
+				names[j] = strconv.Itoa(r)
+			}
+			ps = append(ps, Problem{where, fmt.Sprintf("%s: crash replica %d at tick %d: replicas %s would be down at once, more than f = %d: VR can neither make progress nor recover with more than f replicas down, so the run could never complete", where, e.replica, e.at, strings.Join(names, ", "), sc.F)})
+			delete(down, e.replica)
+		}
+	}
+	return ps
 }
 
 var partitionRE = regexp.MustCompile(`^\s*\{([\d\s,]*)\}\s*(\||->)\s*\{([\d\s,]*)\}\s*$`)

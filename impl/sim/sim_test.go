@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,21 +58,40 @@ func TestScheduledFaults(t *testing.T) {
 	assert.GreaterOrEqual(t, res.Ticks, 90)
 }
 
+// A scenario file's errors name the file, the line and what was wrong, in the file's words.
 func TestScenarioErrors(t *testing.T) {
+	const keys = "seed, f, clients, requests, clientTimeout, replicaTimeout, workload, faults, schedule, capacity, maxTicks, bugs"
 	tests := []struct{ name, yaml, want string }{
-		{"unknown field", "seed: 1\nreplicas: 3\n", "x.yaml: line 2: field replicas not found"},
-		{"wrong type", "clients: many\n", "x.yaml: line 1: cannot unmarshal !!str `many` into int"},
-		{"bad partition", "schedule:\n  - partition: \"0 | 1\"\n    from: 1\n    to: 2\n", `schedule[0]: partition "0 | 1"`},
-		{"bad replica", "schedule:\n  - at: 3\n    crash: 9\n", "schedule[0]: crash replica 9: replicas are 0..2"},
-		{"two kinds", "schedule:\n  - at: 3\n    crash: 0\n    restart: 1\n", "give exactly one of"},
-		{"bad probability", "faults:\n  drop: 2\n", "faults.drop = 2"},
-		{"syntax", "seed: [\n", "x.yaml: "},
+		{"unknown key", "seed: 1\nclinets: 3\n", `x.yaml:2: unknown key "clinets"; the keys are ` + keys},
+		{"unknown nested key", "seed: 1\nfaults:\n  drop: 0.1\n  dorp: 0.2\n", `x.yaml:4: unknown key "dorp" in faults; the keys are drop, duplicate, minDelay, maxDelay, crash, restartAfter, partition, partitionLength, stopAt`},
+		{"unknown key in a schedule entry", "schedule:\n  - at: 3\n    crahs: 1\n", `x.yaml:3: unknown key "crahs" in schedule[0]; the keys are at, crash, restart, partition, from, to`},
+		{"wrong type", "clients: many\n", `x.yaml:1: clients: "many" is not an integer`},
+		{"wrong type nested", "faults:\n  drop: lots\n", `x.yaml:2: faults.drop: "lots" is not a number`},
+		{"not a list", "bugs: view-wrap\n", `x.yaml:1: bugs: want a list, not "view-wrap"`},
+		{"not a mapping", "faults: 3\n", `x.yaml:1: faults: want keys (drop, duplicate, minDelay, maxDelay, crash, restartAfter, partition, partitionLength, stopAt), not "3"`},
+		{"bad partition", "schedule:\n  - partition: \"0 | 1\"\n    from: 1\n    to: 2\n", `x.yaml:2: schedule[0]: partition "0 | 1": want`},
+		{"bad replica", "schedule:\n  - at: 3\n    crash: 9\n", "x.yaml:2: schedule[0]: crash replica 9: replicas are 0..2"},
+		{"two kinds", "schedule:\n  - at: 3\n    crash: 0\n    restart: 1\n", "x.yaml:2: schedule[0]: give exactly one of crash, restart or partition"},
+		{"bad probability", "seed: 2\nfaults:\n  drop: 2\n", "x.yaml:3: faults.drop = 2: must be a probability in [0, 1]"},
+		{"two problems", "clients: 0\nf: 0\n", "x.yaml:2: f = 0: must be 1..7; x.yaml:1: clients = 0: must be 1..1000"},
+		{"syntax", "seed: [\n", "x.yaml:1: did not find expected node content"},
+		{"restart never crashed", "faults: {crash: 0}\nschedule:\n  - {at: 10, crash: 1}\n  - {at: 20, restart: 1}\n  - {at: 30, restart: 0}\n",
+			"x.yaml:5: schedule[2]: restart replica 0 at tick 30: it is not crashed then (a restart needs an earlier crash of the same replica in the schedule)"},
+		{"restart before its crash", "schedule:\n  - {at: 50, crash: 1}\n  - {at: 20, restart: 1}\n",
+			"x.yaml:3: schedule[1]: restart replica 1 at tick 20: it is not crashed then"},
+		{"restart twice", "faults: {restartAfter: 5}\nschedule:\n  - {at: 10, crash: 1}\n  - {at: 12, restart: 1}\n  - {at: 30, restart: 1}\n",
+			"x.yaml:5: schedule[2]: restart replica 1 at tick 30: it is not crashed then"},
+		{"crash while down", "schedule:\n  - {at: 10, crash: 1}\n  - {at: 12, crash: 1}\n  - {at: 40, restart: 1}\n",
+			"x.yaml:3: schedule[1]: crash replica 1 at tick 12: it is still down from schedule[0] (tick 10)"},
+		{"more than f down", "schedule:\n  - {at: 10, crash: 0}\n  - {at: 15, crash: 2}\n  - {at: 80, restart: 0}\n",
+			"x.yaml:3: schedule[1]: crash replica 2 at tick 15: replicas 0, 2 would be down at once, more than f = 1: VR can neither make progress nor recover with more than f replicas down, so the run could never complete"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse([]byte(tt.yaml), "x.yaml")
 			require.Error(t, err)
-			assert.Contains(t, err.Error(), tt.want)
+			assert.True(t, strings.HasPrefix(err.Error(), tt.want), "got  %s\nwant %s", err, tt.want)
+			assert.NotRegexp(t, `sim\.|int64|float64|\[\]string`, err.Error(), "no Go type names")
 		})
 	}
 	sc, err := Parse([]byte(""), "empty.yaml")
