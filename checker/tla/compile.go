@@ -183,6 +183,11 @@ type compiler struct {
 	plain   map[string]*modScope
 	loading map[string]bool
 	defs    []*opDef // top-level definitions, whose cached values bind resets
+	// builtins maps native operators to this model's copies of them.
+	builtins map[*builtin]*symbol
+	// scopes lists every compiled scope of each module, for the
+	// configuration's Op <- [Module] Def.
+	scopes map[string][]*modScope
 	levels  map[node]int
 	// OnSemantic is called when a user module's semantic processing starts.
 	onSemantic func(name string)
@@ -267,7 +272,7 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 	ms := &modScope{name: m.Name, file: m.File, syms: map[string]*symbol{}, exports: map[string]*symbol{}, prefix: prefix}
 	if b, ok := builtinOps[name]; ok {
 		for _, op := range b {
-			s := &symbol{kind: symBuiltin, b: op, arity: op.arity}
+			s := cp.builtinSym(op)
 			ms.syms[op.name] = s
 			ms.exports[op.name] = s
 		}
@@ -320,7 +325,7 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 	}
 	recursive := map[string]*opDef{}
 	for _, r := range m.Recursive {
-		d := &opDef{name: r.Name, loc: loc{m.File, r.P}, mod: m.Name}
+		d := &opDef{name: r.Name, loc: loc{m.File, r.P}, mod: m.Name, recursive: true}
 		cp.defs = append(cp.defs, d)
 		d.params = make([]syntax.Param, r.Arity)
 		recursive[r.Name] = d
@@ -337,7 +342,16 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 			if d == nil {
 				d = &opDef{name: u.Name, loc: l, mod: m.Name}
 				cp.defs = append(cp.defs, d)
-				cp.addSym(ms, u.Name, &symbol{kind: symDef, def: d, arity: len(u.Params), base: base, user: !builtin, loc: l}, !u.Local, l)
+				sym := &symbol{kind: symDef, def: d, arity: len(u.Params), base: base, user: !builtin, loc: l}
+				if !u.IsFunc {
+					// as SANY: without RECURSIVE an operator is not in scope in its own body
+					d.params, d.defAST, d.loc = u.Params, u, l
+					cp.compileDef(ms, d, u, prefix)
+					ms.defs = append(ms.defs, d)
+					cp.addSym(ms, u.Name, sym, !u.Local, l)
+					continue
+				}
+				cp.addSym(ms, u.Name, sym, !u.Local, l)
 			} else {
 				if len(d.params) != len(u.Params) {
 					cp.errorf(l, "RECURSIVE declaration of %s has a different arity", u.Name)
@@ -363,7 +377,38 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 	if plain {
 		cp.plain[name] = ms
 	}
+	if cp.scopes == nil {
+		cp.scopes = map[string][]*modScope{}
+	}
+	cp.scopes[name] = append(cp.scopes[name], ms)
 	return ms
+}
+
+// konstRef is a constant of a standard module (Nat, Int, ...), read when
+// evaluated because the configuration may override it.
+type konstRef struct{ b *builtin }
+
+func (n *konstRef) eval(c *ctx, e *env) Value {
+	if v := n.b.konst; v != nil {
+		return v
+	}
+	return n.b.fn(c, nil, loc{})
+}
+
+// builtinSym is the model's own copy of a native operator, so that the
+// configuration can override it (Nat <- NatOverride) without touching
+// other models.
+func (cp *compiler) builtinSym(op *builtin) *symbol {
+	if s, ok := cp.builtins[op]; ok {
+		return s
+	}
+	b := *op
+	s := &symbol{kind: symBuiltin, b: &b, arity: op.arity}
+	if cp.builtins == nil {
+		cp.builtins = map[*builtin]*symbol{}
+	}
+	cp.builtins[op] = s
+	return s
 }
 
 func (cp *compiler) compileDef(ms *modScope, d *opDef, u *syntax.OpDef, prefix []scopeEntry) {
@@ -377,7 +422,7 @@ func (cp *compiler) compileDef(ms *modScope, d *opDef, u *syntax.OpDef, prefix [
 	if u.IsFunc {
 		fc := u.Body.(*syntax.FuncCons)
 		n, l := cp.expr(ms, sc, fc)
-		body, lvl = &recFunc{fc: n.(*funcCons)}, l
+		body, lvl = &recFunc{fc: n.(*funcCons), name: d.name}, l
 	} else {
 		body, lvl = cp.expr(ms, sc, u.Body)
 	}
@@ -689,7 +734,7 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 	case symBuiltin:
 		as, _, l := cp.args(ms, sc, seg.Args, s.b.params(), seg.Name, at)
 		if s.b.arity == 0 && s.b.konst != nil {
-			return &lit{v: s.b.konst}, 0
+			return &konstRef{b: s.b}, 0
 		}
 		return &builtinCall{b: s.b, args: as, loc: at}, maxLvl(l, s.b.level)
 	case symDef:
@@ -820,17 +865,27 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 	case *syntax.Let:
 		n := &letIn{}
 		lvl := 0
+		rec := map[string]bool{}
+		for _, r := range x.Recursive {
+			rec[r.Name] = true
+		}
 		for _, d := range x.Defs {
 			cp.checkShadow(ms, d.Name, loc{ms.file, d.P})
+			// the body's environment holds the definition itself at depth 0;
+			// without RECURSIVE its name is not in scope there (SANY)
+			self := sc.pushEntry(scopeEntry{name: "\x00" + d.Name})
+			if d.IsFunc || rec[d.Name] {
+				self = sc.pushEntry(scopeEntry{name: d.Name, arity: len(d.Params)})
+			}
 			sc = sc.pushEntry(scopeEntry{name: d.Name, arity: len(d.Params)})
-			od := &opDef{name: d.Name, params: d.Params, loc: loc{ms.file, d.P}, defAST: d}
-			inner := sc
+			od := &opDef{name: d.Name, params: d.Params, loc: loc{ms.file, d.P}, defAST: d, recursive: rec[d.Name]}
+			inner := self
 			for _, p := range d.Params {
 				inner = inner.pushEntry(scopeEntry{name: p.Name, arity: p.Arity})
 			}
 			if d.IsFunc {
 				b, l := cp.expr(ms, inner, d.Body)
-				od.body, od.level = &recFunc{fc: b.(*funcCons)}, l
+				od.body, od.level = &recFunc{fc: b.(*funcCons), name: d.Name}, l
 			} else {
 				od.body, od.level = cp.expr(ms, inner, d.Body)
 			}

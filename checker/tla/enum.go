@@ -88,6 +88,10 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 				ne = push(ne, a.eval(c, e))
 			}
 		}
+		if x.def.recursive {
+			enterRec(x.loc, x.def.name)
+			defer leaveRec()
+		}
 		if st.split {
 			saved := c.action
 			c.action = x.def

@@ -59,9 +59,10 @@ type (
 		Other Expr
 	}
 	Let struct {
-		P    Pos
-		Defs []*OpDef
-		Body Expr
+		P         Pos
+		Recursive []Param
+		Defs      []*OpDef
+		Body      Expr
 	}
 	Bound struct {
 		Names []string

@@ -624,7 +624,7 @@ func (p *parser) primary() Expr {
 			for !p.is("IN") {
 				if p.accept("RECURSIVE") {
 					for {
-						p.opDecl()
+						l.Recursive = append(l.Recursive, p.opDecl())
 						if !p.accept(",") {
 							break
 						}
