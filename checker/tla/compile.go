@@ -188,7 +188,7 @@ type compiler struct {
 	// scopes lists every compiled scope of each module, for the
 	// configuration's Op <- [Module] Def.
 	scopes map[string][]*modScope
-	levels  map[node]int
+	levels map[node]int
 	// OnSemantic is called when a user module's semantic processing starts.
 	onSemantic func(name string)
 }

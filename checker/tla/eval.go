@@ -177,19 +177,19 @@ type opDef struct {
 	body   node
 	level  int
 	loc
-	isFunc  bool
+	isFunc bool
 	// recursive: declared RECURSIVE (calls count towards maxRecDepth)
 	recursive bool
 	cached    bool      // constant level, zero arity, no instance parameters
 	saved     *savedDef // the compiled body while the configuration overrides it
-	mu      sync.Mutex
-	hasVal  bool
-	val     Value
-	fast    atomic.Pointer[Value]
-	busy    bool
-	mod     string
-	defAST  *syntax.OpDef
-	compile func() // compiles body on demand (set while pending)
+	mu        sync.Mutex
+	hasVal    bool
+	val       Value
+	fast      atomic.Pointer[Value]
+	busy      bool
+	mod       string
+	defAST    *syntax.OpDef
+	compile   func() // compiles body on demand (set while pending)
 }
 
 func (d *opDef) value(c *ctx, e *env) Value {
