@@ -1,11 +1,14 @@
 package tla
 
 import (
+	"archive/zip"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/vrcheck/vrcheck/checker/tla/syntax"
 )
@@ -131,37 +134,93 @@ func (s *scope) lookup(name string) (scopeEntry, int, bool) {
 	return scopeEntry{}, 0, false
 }
 
-// Loader finds module sources: built-in modules first, then the directory.
+// Loader finds module sources: the standard modules are built in; other
+// modules are looked up in the root module's directory, then among the
+// built-in community modules, then in the library directories.
 type Loader struct {
-	Dir    string
-	parsed map[string]*syntax.Module
+	Dir string
+	// Path lists library directories (TLA_PATH, LoadOptions.Path).
+	Path    []string
+	parsed  map[string]*syntax.Module
+	builtin map[string]bool
 	// OnParse is called for each module file parsed (for SANY-like output).
 	OnParse func(file string)
 }
 
 func NewLoader(dir string) *Loader {
-	return &Loader{Dir: dir, parsed: map[string]*syntax.Module{}}
+	l := &Loader{Dir: dir, parsed: map[string]*syntax.Module{}, builtin: map[string]bool{}}
+	if p := os.Getenv("TLA_PATH"); p != "" {
+		l.Path = filepath.SplitList(p)
+	}
+	return l
+}
+
+// readModule reads Name.tla from a directory, or from the top level of a
+// .jar or .zip archive (CommunityModules.jar can stand on TLA_PATH).
+func readModule(dir, name string) (string, []byte, error) {
+	if ext := filepath.Ext(dir); ext == ".jar" || ext == ".zip" {
+		z, err := zip.OpenReader(dir)
+		if err != nil {
+			return "", nil, err
+		}
+		defer z.Close()
+		f, err := z.Open(name + ".tla")
+		if err != nil {
+			return "", nil, err
+		}
+		defer f.Close()
+		data, err := io.ReadAll(f)
+		return dir + "!/" + name + ".tla", data, err
+	}
+	f := filepath.Join(dir, name+".tla")
+	data, err := os.ReadFile(f)
+	return f, data, err
+}
+
+// standardModules are always the built-in ones, whatever the directory holds.
+var standardModules = map[string]bool{
+	"Naturals": true, "Integers": true, "Reals": true, "Sequences": true, "FiniteSets": true,
+	"Bags": true, "TLC": true, "TLAPS": true, "Randomization": true, "RealTime": true,
 }
 
 func (l *Loader) load(name string) (*syntax.Module, bool, error) {
 	if m, ok := l.parsed[name]; ok {
-		_, b := builtinSources[name]
-		return m, b, nil
+		return m, l.builtin[name], nil
 	}
 	var file, src string
 	builtin := false
-	if s, ok := builtinSources[name]; ok {
-		file, src, builtin = "<builtin>/"+name+".tla", s, true
-	} else {
-		file = filepath.Join(l.Dir, name+".tla")
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return nil, false, fmt.Errorf("cannot find module %s: %w", name, err)
+	b, isBuiltin := builtinSources[name]
+	found := false
+	if isBuiltin && standardModules[name] {
+		file, src, builtin, found = "<builtin>/"+name+".tla", b, true, true
+	}
+	dirs := append([]string{l.Dir}, l.Path...)
+	for i := 0; !found && i < len(dirs); i++ {
+		if i == 1 && isBuiltin {
+			file, src, builtin, found = "<builtin>/"+name+".tla", b, true, true
+			break
 		}
-		src = string(b)
+		f, data, err := readModule(dirs[i], name)
+		if err != nil {
+			continue
+		}
+		file, src, found = f, string(data), true
 		if l.OnParse != nil {
 			l.OnParse(file)
 		}
+	}
+	if !found && isBuiltin {
+		file, src, builtin, found = "<builtin>/"+name+".tla", b, true, true
+	}
+	if !found {
+		where := "the directory " + l.Dir
+		if l.Dir == "" {
+			where = "the current directory"
+		}
+		if len(l.Path) > 0 {
+			where += " or TLA_PATH (" + strings.Join(l.Path, string(filepath.ListSeparator)) + ")"
+		}
+		return nil, false, fmt.Errorf("cannot find module %s: no file %s.tla in %s, and it is not a built-in module", name, name, where)
 	}
 	m, err := syntax.ParseModule(file, src)
 	if err != nil {
@@ -171,6 +230,7 @@ func (l *Loader) load(name string) (*syntax.Module, bool, error) {
 		return nil, false, &syntax.Error{File: file, Pos: m.P, Msg: fmt.Sprintf("file %s declares module %s", file, m.Name)}
 	}
 	l.parsed[name] = m
+	l.builtin[name] = builtin
 	return m, builtin, nil
 }
 
@@ -270,7 +330,7 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 		defer delete(cp.loading, name)
 	}
 	ms := &modScope{name: m.Name, file: m.File, syms: map[string]*symbol{}, exports: map[string]*symbol{}, prefix: prefix}
-	if b, ok := builtinOps[name]; ok {
+	if b, ok := builtinOps[name]; ok && builtin {
 		for _, op := range b {
 			s := cp.builtinSym(op)
 			ms.syms[op.name] = s
@@ -486,7 +546,13 @@ func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance,
 		cp.errorf(l, "not supported: nested parametrized INSTANCE")
 		return
 	}
-	im := cp.module(u.Module, subs, inner, l)
+	// the instantiated module sees the instance's context only through its
+	// substitutions: the entries keep their places, not their names
+	hidden := make([]scopeEntry, len(inner))
+	for i := range hidden {
+		hidden[i] = scopeEntry{name: "\x00" + inner[i].name, arity: inner[i].arity}
+	}
+	im := cp.module(u.Module, subs, hidden, l)
 	if im == nil {
 		return
 	}
@@ -527,7 +593,24 @@ func (cp *compiler) opArg(ms *modScope, sc *scope, e syntax.Expr, arity int) nod
 		d.body, d.level = cp.expr(ms, inner, x.Body)
 		return &lambda{def: d}
 	case *syntax.OpArg:
+		if ent, d, ok := sc.lookup(x.Name); ok {
+			if ent.arity != arity {
+				cp.errorf(at, "operator argument %s has arity %d, expected %d", x.Name, ent.arity, arity)
+			}
+			return &envRef{depth: d, name: x.Name}
+		}
 		s, ok := ms.syms[x.Name]
+		if !ok && arity == 2 && nativeInfix[x.Name] {
+			// a built-in infix operator (\cap, =, \in, ...) passed as an argument
+			a := &syntax.Ref{P: x.P, Path: []syntax.Seg{{Name: "\x00a"}}}
+			b := &syntax.Ref{P: x.P, Path: []syntax.Seg{{Name: "\x00b"}}}
+			var body syntax.Expr = &syntax.Binary{P: x.P, Op: x.Name, X: a, Y: b}
+			if x.Name == "/\\" || x.Name == "\\/" {
+				body = &syntax.Junction{P: x.P, Op: x.Name, Items: []syntax.Expr{a, b}}
+			}
+			lam := &syntax.Lambda{P: x.P, Params: []string{"\x00a", "\x00b"}, Body: body}
+			return cp.opArg(ms, sc, lam, arity)
+		}
 		if !ok {
 			cp.errorf(at, "Unknown operator: `%s'.", x.Name)
 			return &lit{v: false}
@@ -752,6 +835,9 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 
 // opCall resolves an infix or prefix operator symbol defined by a module.
 func (cp *compiler) opCall(ms *modScope, sc *scope, name string, args []syntax.Expr, at loc) (node, int) {
+	if _, _, ok := sc.lookup(name); ok { // an operator parameter such as _\prec_
+		return cp.ref(ms, sc, &syntax.Ref{P: at.pos, Path: []syntax.Seg{{Name: name, Args: args}}})
+	}
 	s, ok := ms.syms[name]
 	if !ok {
 		cp.exprs(ms, sc, args) // report errors in the operands too
@@ -869,8 +955,21 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 		for _, r := range x.Recursive {
 			rec[r.Name] = true
 		}
-		for _, d := range x.Defs {
-			cp.checkShadow(ms, d.Name, loc{ms.file, d.P})
+		outer := ms
+		for _, u := range x.Order {
+			if in, ok := u.(*syntax.Instance); ok {
+				// visible in the rest of the LET only: a scope of its own
+				child := *ms
+				child.syms, child.exports = map[string]*symbol{}, map[string]*symbol{}
+				for k, v := range ms.syms {
+					child.syms[k] = v
+				}
+				ms = &child
+				cp.instance(ms, &syntax.Module{File: ms.file}, in, sc.entries)
+				continue
+			}
+			d := u.(*syntax.OpDef)
+			cp.checkShadow(outer, d.Name, loc{ms.file, d.P})
 			// the body's environment holds the definition itself at depth 0;
 			// without RECURSIVE its name is not in scope there (SANY)
 			self := sc.pushEntry(scopeEntry{name: "\x00" + d.Name})
@@ -914,7 +1013,14 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 		el, l2 := cp.expr(ms, inner, x.Elem)
 		return &setMap{elem: el, bounds: bs, loc: at}, maxLvl(l1, l2)
 	case *syntax.FuncCons:
+		// the domain is one product: every bound's set is evaluated in the
+		// outer scope (funcCons.eval), so it is compiled there
 		bs, inner, l1 := cp.bounds(ms, sc, x.Bounds)
+		for i, b := range flatBounds(x.Bounds) {
+			if b.Set != nil {
+				bs[i].set, _ = cp.expr(ms, sc, b.Set)
+			}
+		}
 		for _, b := range bs {
 			if b.set == nil {
 				cp.errorf(at, "function constructor needs bounded variables")
@@ -1004,6 +1110,21 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 	}
 	cp.errorf(at, "not supported: expression %T", e)
 	return &lit{v: false}, 0
+}
+
+// flatBounds lists bounds as cp.bounds compiles them: x, y \in S is two.
+func flatBounds(bs []syntax.Bound) []syntax.Bound {
+	var out []syntax.Bound
+	for _, b := range bs {
+		if b.Tuple {
+			out = append(out, b)
+			continue
+		}
+		for range b.Names {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 func dupName(names []string) string {
@@ -1140,6 +1261,13 @@ func (cp *compiler) binary(ms *modScope, sc *scope, x *syntax.Binary, at loc) (n
 		}, loc: at}, l
 	}
 	return &temporal{op: x.Op, xs: []node{a, b}, loc: at}, lvlTemporal
+}
+
+// nativeInfix are the infix operators the compiler implements itself
+// rather than through a module's symbol table.
+var nativeInfix = map[string]bool{
+	"=": true, "#": true, "\\in": true, "\\notin": true, "=>": true, "<=>": true, "\\subseteq": true,
+	"\\cup": true, "\\cap": true, "\\": true, "/\\": true, "\\/": true,
 }
 
 func checkSet(v Value, at loc) {

@@ -62,7 +62,9 @@ type (
 		P         Pos
 		Recursive []Param
 		Defs      []*OpDef
-		Body      Expr
+		// Order lists Defs and INSTANCEs in source order.
+		Order []any
+		Body  Expr
 	}
 	Bound struct {
 		Names []string
