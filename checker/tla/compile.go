@@ -285,6 +285,13 @@ func (cp *compiler) declaredParams(name string, seen map[string]bool) ([]syntax.
 	return append(cs, m.Constants...), append(vs, m.Variables...), nil
 }
 
+// parameterless reports whether a module and those it extends declare no
+// constants or variables.
+func (cp *compiler) parameterless(name string) bool {
+	cs, vs, err := cp.declaredParams(name, map[string]bool{})
+	return err == nil && len(cs)+len(vs) == 0
+}
+
 func (cp *compiler) addSym(ms *modScope, name string, s *symbol, export bool, at loc) {
 	if old, ok := ms.syms[name]; ok && old != s && !sameSym(old, s) {
 		cp.errorf(at, "Multiple declarations or definitions for symbol %s.", name)
@@ -338,7 +345,11 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 		}
 	}
 	for i, e := range m.Extends {
-		ext := cp.module(e, subs, prefix, loc{m.File, m.ExtendsPos[i]})
+		esubs, eprefix := subs, prefix
+		if !plain && cp.parameterless(e) {
+			esubs, eprefix = nil, nil // the same in every context: share the plain one
+		}
+		ext := cp.module(e, esubs, eprefix, loc{m.File, m.ExtendsPos[i]})
 		if ext == nil {
 			continue
 		}
@@ -552,7 +563,12 @@ func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance,
 	for i := range hidden {
 		hidden[i] = scopeEntry{name: "\x00" + inner[i].name, arity: inner[i].arity}
 	}
-	im := cp.module(u.Module, subs, hidden, l)
+	var im *modScope
+	if len(u.Params) == 0 && len(cs)+len(vs) == 0 {
+		im = cp.module(u.Module, nil, nil, l) // the same in every context
+	} else {
+		im = cp.module(u.Module, subs, hidden, l)
+	}
 	if im == nil {
 		return
 	}

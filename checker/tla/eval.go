@@ -71,6 +71,14 @@ func (e *env) get(c *ctx, depth int) Value {
 
 func push(e *env, v Value) *env { return &env{v: v, up: e} }
 
+// raw is the value at depth without forcing a thunk.
+func (e *env) raw(depth int) Value {
+	for ; depth > 0; depth-- {
+		e = e.up
+	}
+	return e.v
+}
+
 // thunk is a lazily evaluated value (LET definitions, action-level
 // arguments). Only thunks without primes are memoised: an action's
 // branches assign primed variables differently.

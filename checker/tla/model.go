@@ -217,7 +217,7 @@ func (m *Model) bind(cfg *Config) error {
 		}
 		s, ok := m.root.syms[c.Name]
 		if !ok {
-			return fmt.Errorf("%s: %s is not declared in module %s", at, c.Name, m.Name)
+			continue // as TLC: an assignment to a name the spec does not declare is ignored
 		}
 		if c.Subst != "" {
 			t, ok := m.root.syms[c.Subst]
