@@ -546,9 +546,6 @@ func init() {
 		}
 		return seqOf(out)
 	})
-	def("SequencesExt", "Indices", 1, func(c *ctx, a []Value, at loc) Value {
-		return &Interval{lo: 1, hi: int64(len(asSeq(a[0], at)))}
-	})
 	def("SequencesExt", "BoundedSeq", 2, func(c *ctx, a []Value, at loc) Value {
 		es := elems(a[0], at)
 		n := asInt(a[1], at)

@@ -763,6 +763,11 @@ func (cp *compiler) args(ms *modScope, sc *scope, args []syntax.Expr, params []s
 func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 	at := loc{ms.file, r.P}
 	depth := len(sc.entries)
+	for i, seg := range r.Path {
+		if strings.HasPrefix(seg.Name, "!") {
+			return cp.selector(ms, sc, r, i)
+		}
+	}
 	if len(r.Path) > 1 {
 		s, instArgs, ok := cp.resolvePath(ms, sc, r)
 		if !ok {
@@ -802,6 +807,80 @@ func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 		return &lit{v: false}, 0
 	}
 	return cp.symRef(ms, sc, s, seg, at, depth)
+}
+
+// selector compiles Op(args)!1!2 ...: a subexpression of a definition's
+// body, selected by position (!n, !<, !>), with the definition's parameters
+// bound to args. Only definitions of the current module are supported.
+func (cp *compiler) selector(ms *modScope, sc *scope, r *syntax.Ref, first int) (node, int) {
+	at := loc{ms.file, r.P}
+	if first != 1 {
+		cp.errorf(at, "not supported: subexpression selector here")
+		return &lit{v: false}, 0
+	}
+	head := r.Path[0]
+	s, ok := ms.syms[head.Name]
+	if !ok || s.kind != symDef || s.def.defAST == nil || s.def.defAST.IsFunc {
+		cp.errorf(at, "not supported: subexpression selector on %s", head.Name)
+		return &lit{v: false}, 0
+	}
+	e := s.def.defAST.Body
+	for _, seg := range r.Path[1:] {
+		next := selectSub(e, seg.Name)
+		if next == nil {
+			cp.errorf(at, "%s: no subexpression %s", head.Name, seg.Name)
+			return &lit{v: false}, 0
+		}
+		e = next
+	}
+	// the definition's parameters are bound like a LET
+	if len(head.Args) != len(s.def.params) {
+		cp.errorf(at, "The operator %s requires %d arguments.", head.Name, len(s.def.params))
+		return &lit{v: false}, 0
+	}
+	d := &opDef{name: head.Name, params: s.def.params, loc: at}
+	inner := &scope{}
+	for _, p := range s.def.params {
+		inner = inner.pushEntry(scopeEntry{name: p.Name, arity: p.Arity})
+	}
+	d.body, d.level = cp.expr(ms, inner, e)
+	as, lazy, l := cp.args(ms, sc, head.Args, d.params, head.Name, at)
+	return &call{def: d, base: -1, args: as, lazy: lazy, loc: at}, maxLvl(l, d.level)
+}
+
+// selectSub is the subexpression of e that a positional selector names.
+func selectSub(e syntax.Expr, sel string) syntax.Expr {
+	n, err := strconv.Atoi(strings.TrimPrefix(sel, "!"))
+	switch x := e.(type) {
+	case *syntax.Junction:
+		if err == nil && n >= 1 && n <= len(x.Items) {
+			return x.Items[n-1]
+		}
+	case *syntax.Binary:
+		switch {
+		case sel == "!<" || err == nil && n == 1:
+			return x.X
+		case sel == "!>" || err == nil && n == 2:
+			return x.Y
+		}
+	case *syntax.If:
+		if err == nil && n >= 1 && n <= 3 {
+			return []syntax.Expr{x.C, x.T, x.Else}[n-1]
+		}
+	case *syntax.Unary:
+		if err == nil && n == 1 {
+			return x.X
+		}
+	case *syntax.Ref:
+		if last := x.Path[len(x.Path)-1]; err == nil && n >= 1 && n <= len(last.Args) {
+			return last.Args[n-1]
+		}
+	case *syntax.Tuple:
+		if err == nil && n >= 1 && n <= len(x.Elems) {
+			return x.Elems[n-1]
+		}
+	}
+	return nil
 }
 
 func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, at loc, depth int) (node, int) {

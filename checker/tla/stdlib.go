@@ -2,6 +2,7 @@ package tla
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -320,6 +321,67 @@ func init() {
 		}
 		return mkInt(n, at)
 	})
+	// Serialize(value, dest, options): format "TXT" writes a string as it is,
+	// "JSON" or "NDJSON" the value in JSON; openOptions containing "APPEND"
+	// appends. Deserialize reads them back.
+	def("IOUtils", "Serialize", 3, func(c *ctx, a []Value, at loc) Value {
+		opts := norm(a[2])
+		format := asStr(field(opts, "format", at), at)
+		var text string
+		switch strings.ToUpper(format) {
+		case "TXT":
+			text = asStr(a[0], at)
+		case "JSON":
+			text = toJSON(norm(a[0]), at) + "\n"
+		case "NDJSON":
+			var b strings.Builder
+			for _, e := range asSeq(norm(a[0]), at) {
+				b.WriteString(toJSON(e, at) + "\n")
+			}
+			text = b.String()
+		default:
+			at.failf("Serialize: unknown format %q (TXT, JSON or NDJSON)", format)
+		}
+		flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		if oo, ok := tryApply(opts, Str("openOptions")); ok {
+			for _, o := range asSeq(norm(oo), at) {
+				if asStr(o, at) == "APPEND" {
+					flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+				}
+			}
+		}
+		dest := asStr(a[1], at)
+		f, err := os.OpenFile(dest, flags, 0o644)
+		if err == nil {
+			_, err = f.WriteString(text)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		code, msg := 0, ""
+		if err != nil {
+			code, msg = 1, err.Error()
+		}
+		return mkRec([]string{"exitValue", "stderr", "stdout"}, []Value{Int(code), Str(msg), Str("")})
+	}).level = lvlState
+	def("IOUtils", "Deserialize", 2, func(c *ctx, a []Value, at loc) Value {
+		format := asStr(field(norm(a[1]), "format", at), at)
+		src := asStr(a[0], at)
+		switch strings.ToUpper(format) {
+		case "TXT":
+			data, err := os.ReadFile(src)
+			if err != nil {
+				at.failf("cannot read %s: %v", src, err)
+			}
+			return Str(data)
+		case "JSON":
+			return jsonFile(src, false, at)
+		case "NDJSON":
+			return jsonFile(src, true, at)
+		}
+		at.failf("Deserialize: unknown format %q (TXT, JSON or NDJSON)", format)
+		return nil
+	}).level = lvlState
 	def("IOUtils", "zeroPadN", 2, func(c *ctx, a []Value, at loc) Value {
 		return Str(fmt.Sprintf("%0*d", asInt(a[1], at), asInt(a[0], at)))
 	})
