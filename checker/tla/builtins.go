@@ -52,13 +52,13 @@ func konst(mod, name string, v Value) {
 // builtinSources are the standard modules; definitions written in TLA+
 // here are overridden by native operators of the same name.
 var builtinSources = map[string]string{
-	"Naturals":      "---- MODULE Naturals ----\n====",
-	"Integers":      "---- MODULE Integers ----\nEXTENDS Naturals\n====",
-	"Sequences":     "---- MODULE Sequences ----\n====",
-	"FiniteSets":    "---- MODULE FiniteSets ----\n====",
-	"Bags":          "---- MODULE Bags ----\n====",
-	"TLC":           "---- MODULE TLC ----\n====",
-	"TLCExt":        "---- MODULE TLCExt ----\n====",
+	"Naturals":   "---- MODULE Naturals ----\n====",
+	"Integers":   "---- MODULE Integers ----\nEXTENDS Naturals\n====",
+	"Sequences":  "---- MODULE Sequences ----\n====",
+	"FiniteSets": "---- MODULE FiniteSets ----\n====",
+	"Bags":       "---- MODULE Bags ----\n====",
+	"TLC":        "---- MODULE TLC ----\n====",
+	"TLCExt":     "---- MODULE TLCExt ----\n====",
 	// the community modules extend these (so they export them too)
 	"SequencesExt":  "---- MODULE SequencesExt ----\nEXTENDS Sequences, Naturals, FiniteSets, FiniteSetsExt, Folds, Functions, Bags, TLC\n====",
 	"FiniteSetsExt": "---- MODULE FiniteSetsExt ----\nEXTENDS Integers, FiniteSets, Folds, Functions\n====",
