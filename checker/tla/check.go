@@ -167,7 +167,7 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 			return nil, cfg.Errorf(name, "invariant %s: %w", name, err)
 		}
 		if d.level > lvlState {
-			return nil, cfg.Errorf(name, "invariant %s is not a state predicate", name)
+			return nil, cfg.Errorf(name, "The invariant %s is not a state predicate (one with no primes or temporal operators).", name)
 		}
 		ck.invs = append(ck.invs, named{name, d.body})
 	}

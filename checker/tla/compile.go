@@ -440,8 +440,11 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 			cp.instance(ms, m, u, prefix)
 		}
 	}
-	for _, a := range m.Assumes {
-		n, _ := cp.expr(ms, &scope{entries: prefix}, a)
+	for i, a := range m.Assumes {
+		n, lvl := cp.expr(ms, &scope{entries: prefix}, a)
+		if lvl > lvlConst && i < len(m.AssumePos) {
+			cp.errorf(loc{m.File, m.AssumePos[i]}, "Level error: assumptions must be level 0 (Constant), but this one has level %d.", lvl)
+		}
 		ms.assumes = append(ms.assumes, n)
 		ms.assumeLocs = append(ms.assumeLocs, loc{m.File, a.At()})
 	}

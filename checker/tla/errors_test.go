@@ -169,3 +169,26 @@ func TestOverrides(t *testing.T) {
 		}
 	}
 }
+
+// TestLevelAndArityErrors: SANY's semantic errors, at their positions.
+func TestLevelAndArityErrors(t *testing.T) {
+	src := "---- MODULE L ----\nEXTENDS Naturals\nVARIABLE x\nASSUME x' = 1\nASSUME x = 2\nF(a) == a\nG == F(1, 2)\nH == x''\n====\n"
+	_, err := LoadSource(t.TempDir(), "L", src)
+	want := "L.tla:7:6: The operator F requires 1 arguments.\nL.tla:8:8: prime applied to an action-level expression\n" +
+		"L.tla:4:1: Level error: assumptions must be level 0 (Constant), but this one has level 2.\n" +
+		"L.tla:5:1: Level error: assumptions must be level 0 (Constant), but this one has level 1."
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want\n%s", err, want)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "L2.tla"), []byte("---- MODULE L2 ----\nVARIABLE x\nInit == x = 0\nNext == x' = x\nInv == x' = x\n====\n"), 0o644)
+	m, err := Load(filepath.Join(dir, "L2.tla"), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := ParseConfig("l2.cfg", "INIT Init\nNEXT Next\nINVARIANT Inv\n")
+	_, err = Check(m, cfg, Options{Workers: 1})
+	if want := "l2.cfg:3:11: The invariant Inv is not a state predicate (one with no primes or temporal operators)."; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}

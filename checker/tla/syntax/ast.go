@@ -247,6 +247,7 @@ type Module struct {
 	Defs       []*OpDef
 	Instances  []*Instance
 	Assumes    []Expr
+	AssumePos  []Pos // of each ASSUME keyword
 	Recursive  []Param
 	// Order lists units in source order: *OpDef or *Instance.
 	Order []any

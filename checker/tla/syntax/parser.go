@@ -244,7 +244,7 @@ func (p *parser) unit(m *Module) {
 				}
 			}
 		case "ASSUME", "ASSUMPTION", "AXIOM":
-			p.next()
+			m.AssumePos = append(m.AssumePos, p.next().Pos)
 			var name Token
 			if p.peek().Kind == Ident && p.peekAt(1).Text == "==" {
 				name = p.next()
