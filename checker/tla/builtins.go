@@ -52,15 +52,16 @@ func konst(mod, name string, v Value) {
 // builtinSources are the standard modules; definitions written in TLA+
 // here are overridden by native operators of the same name.
 var builtinSources = map[string]string{
-	"Naturals":      "---- MODULE Naturals ----\n====",
-	"Integers":      "---- MODULE Integers ----\nEXTENDS Naturals\n====",
-	"Sequences":     "---- MODULE Sequences ----\n====",
-	"FiniteSets":    "---- MODULE FiniteSets ----\n====",
-	"Bags":          "---- MODULE Bags ----\n====",
-	"TLC":           "---- MODULE TLC ----\n====",
-	"TLCExt":        "---- MODULE TLCExt ----\n====",
-	"SequencesExt":  "---- MODULE SequencesExt ----\n====",
-	"FiniteSetsExt": "---- MODULE FiniteSetsExt ----\n====",
+	"Naturals":   "---- MODULE Naturals ----\n====",
+	"Integers":   "---- MODULE Integers ----\nEXTENDS Naturals\n====",
+	"Sequences":  "---- MODULE Sequences ----\n====",
+	"FiniteSets": "---- MODULE FiniteSets ----\n====",
+	"Bags":       "---- MODULE Bags ----\n====",
+	"TLC":        "---- MODULE TLC ----\n====",
+	"TLCExt":     "---- MODULE TLCExt ----\n====",
+	// the community modules extend these (so they export them too)
+	"SequencesExt":  "---- MODULE SequencesExt ----\nEXTENDS Sequences, Naturals, FiniteSets, FiniteSetsExt, Folds, Functions, Bags, TLC\n====",
+	"FiniteSetsExt": "---- MODULE FiniteSetsExt ----\nEXTENDS Integers, FiniteSets, Folds, Functions\n====",
 	"Functions":     "---- MODULE Functions ----\n====",
 	"Json":          "---- MODULE Json ----\n====",
 	"IOUtils":       "---- MODULE IOUtils ----\n====",
@@ -545,9 +546,6 @@ func init() {
 		}
 		return seqOf(out)
 	})
-	def("SequencesExt", "Indices", 1, func(c *ctx, a []Value, at loc) Value {
-		return &Interval{lo: 1, hi: int64(len(asSeq(a[0], at)))}
-	})
 	def("SequencesExt", "BoundedSeq", 2, func(c *ctx, a []Value, at loc) Value {
 		es := elems(a[0], at)
 		n := asInt(a[1], at)
@@ -591,7 +589,7 @@ func init() {
 		})
 		return ok
 	})
-	rangeOp := def("Functions", "Range", 1, func(c *ctx, a []Value, at loc) Value {
+	def("Functions", "Range", 1, func(c *ctx, a []Value, at loc) Value {
 		f := norm(a[0])
 		if kindName(f) != "function" {
 			at.failf("Range of the non-function %s", Format(f))
@@ -602,7 +600,6 @@ func init() {
 		}
 		return mkSet(out)
 	})
-	share("SequencesExt", rangeOp)
 
 	// FiniteSetsExt
 	def("FiniteSetsExt", "FoldSet", 3, func(c *ctx, a []Value, at loc) Value {
@@ -625,12 +622,12 @@ func init() {
 	}).ops = []int{2, 0, 0}
 	def("FiniteSetsExt", "Max", 1, func(c *ctx, a []Value, at loc) Value { return extremum(a[0], at, 1) })
 	def("FiniteSetsExt", "Min", 1, func(c *ctx, a []Value, at loc) Value { return extremum(a[0], at, -1) })
-	def("FiniteSetsExt", "Sum", 1, func(c *ctx, a []Value, at loc) Value {
+	def("FiniteSetsExt", "SumSet", 1, func(c *ctx, a []Value, at loc) Value {
 		var n int64
 		forEach(a[0], at, func(e Value) bool { n += asInt(e, at); mkInt(n, at); return false })
 		return Int(n)
 	})
-	def("FiniteSetsExt", "Product", 1, func(c *ctx, a []Value, at loc) Value {
+	def("FiniteSetsExt", "ProductSet", 1, func(c *ctx, a []Value, at loc) Value {
 		n := int64(1)
 		forEach(a[0], at, func(e Value) bool { n *= asInt(e, at); mkInt(n, at); return false })
 		return Int(n)

@@ -13,7 +13,10 @@ type CfgConst struct {
 	Name  string
 	Value Value  // for C = value
 	Subst string // for C <- Op
-	Pos   syntax.Pos
+	// Module is set for C <- [Module] Op: C is a definition of Module,
+	// replaced by Op of the root module.
+	Module string
+	Pos    syntax.Pos
 }
 
 // Config is a TLC model configuration (.cfg file).
@@ -28,6 +31,24 @@ type Config struct {
 	Symmetry, View    string
 	CheckDeadlock     *bool
 	Postconditions    []string
+	Alias             string
+	// names maps each name the configuration mentions to where it first
+	// does, for errors about it.
+	names map[string]syntax.Pos
+}
+
+// At is file:line:col of the first mention of name (the file alone if it
+// is not mentioned).
+func (c *Config) At(name string) string {
+	if p, ok := c.names[name]; ok {
+		return fmt.Sprintf("%s:%d:%d", c.File, p.Line, p.Col)
+	}
+	return c.File
+}
+
+// Errorf is an error about a name of the configuration, at its position.
+func (c *Config) Errorf(name, format string, args ...any) error {
+	return fmt.Errorf("%s: %w", c.At(name), fmt.Errorf(format, args...))
 }
 
 var cfgSections = map[string]bool{
@@ -47,13 +68,13 @@ func ReadConfig(path string) (*Config, error) {
 }
 
 // ParseConfig parses configuration text.
-func ParseConfig(file, src string) (*Config, error) {
+func ParseConfig(file, src string) (cfg *Config, err error) {
 	toks, err := syntax.LexAll(file, src)
 	if err != nil {
 		return nil, err
 	}
-	cfg := &Config{File: file}
-	p := &cfgParser{toks: toks, file: file}
+	cfg = &Config{File: file, names: map[string]syntax.Pos{}}
+	p := &cfgParser{toks: toks, file: file, cfg: cfg}
 	defer func() {
 		if r := recover(); r != nil {
 			if e, ok := r.(*syntax.Error); ok {
@@ -71,19 +92,26 @@ func ParseConfig(file, src string) (*Config, error) {
 		}
 		switch t.Text {
 		case "CONSTANT", "CONSTANTS":
-			for p.peek().Kind == syntax.Ident && !cfgSections[p.peek().Text] {
+			for p.constName() {
 				name := p.next()
+				p.note(name)
 				op := p.next()
 				switch op.Text {
 				case "=":
 					cfg.Consts = append(cfg.Consts, CfgConst{Name: name.Text, Value: p.value(), Pos: name.Pos})
 				case "<-":
+					c := CfgConst{Name: name.Text, Pos: name.Pos}
 					if p.peek().Text == "[" {
-						p.fail(p.peek(), "not supported: C <- [Module] Op substitution")
+						p.next()
+						c.Module = p.ident().Text
+						if t := p.next(); t.Text != "]" {
+							p.fail(t, "expected ] after [%s", c.Module)
+						}
 					}
-					cfg.Consts = append(cfg.Consts, CfgConst{Name: name.Text, Subst: p.ident().Text, Pos: name.Pos})
+					c.Subst = p.ident().Text
+					cfg.Consts = append(cfg.Consts, c)
 				default:
-					p.fail(op, "expected = or <- after %s", name.Text)
+					p.fail(op, "expected = or <- after %s but found %s", name.Text, op)
 				}
 			}
 		case "INIT":
@@ -114,7 +142,7 @@ func ParseConfig(file, src string) (*Config, error) {
 		case "POSTCONDITION":
 			cfg.Postconditions = append(cfg.Postconditions, p.idents()...)
 		case "ALIAS":
-			p.fail(t, "not supported: %s", t.Text)
+			cfg.Alias = p.ident().Text
 		}
 	}
 	return cfg, nil
@@ -124,6 +152,27 @@ type cfgParser struct {
 	toks []syntax.Token
 	i    int
 	file string
+	cfg  *Config
+}
+
+func (p *cfgParser) note(t syntax.Token) {
+	if _, ok := p.cfg.names[t.Text]; !ok {
+		p.cfg.names[t.Text] = t.Pos
+	}
+}
+
+// constName reports whether a CONSTANT entry starts here: a name (or an
+// operator symbol, for overriding an infix operator) that is not a section.
+func (p *cfgParser) constName() bool {
+	t := p.peek()
+	if t.Kind == syntax.Ident {
+		return !cfgSections[t.Text]
+	}
+	if t.Kind == syntax.Op && syntax.IsInfix(t.Text) {
+		n := p.toks[p.i+1]
+		return n.Text == "<-" || n.Text == "="
+	}
+	return false
 }
 
 func (p *cfgParser) peek() syntax.Token { return p.toks[p.i] }
@@ -142,16 +191,19 @@ func (p *cfgParser) fail(t syntax.Token, format string, args ...any) {
 
 func (p *cfgParser) ident() syntax.Token {
 	t := p.next()
-	if t.Kind != syntax.Ident {
+	if t.Kind != syntax.Ident || cfgSections[t.Text] {
 		p.fail(t, "expected a name but found %s", t)
 	}
+	p.note(t)
 	return t
 }
 
 func (p *cfgParser) idents() []string {
 	var out []string
 	for p.peek().Kind == syntax.Ident && !cfgSections[p.peek().Text] {
-		out = append(out, p.next().Text)
+		t := p.next()
+		p.note(t)
+		out = append(out, t.Text)
 	}
 	return out
 }

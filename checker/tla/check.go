@@ -164,17 +164,17 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 	for _, name := range cfg.Invariants {
 		d, err := m.lookupDef(name)
 		if err != nil {
-			return nil, fmt.Errorf("invariant: %w", err)
+			return nil, cfg.Errorf(name, "invariant %s: %w", name, err)
 		}
 		if d.level > lvlState {
-			return nil, fmt.Errorf("invariant %s is not a state predicate", name)
+			return nil, cfg.Errorf(name, "The invariant %s is not a state predicate (one with no primes or temporal operators).", name)
 		}
 		ck.invs = append(ck.invs, named{name, d.body})
 	}
 	for _, name := range cfg.Properties {
 		d, err := m.lookupDef(name)
 		if err != nil {
-			return nil, fmt.Errorf("property: %w", err)
+			return nil, cfg.Errorf(name, "property %s: %w", name, err)
 		}
 		if err := ck.property(name, d.body, nil); err != nil {
 			return nil, err
@@ -183,21 +183,21 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 	for _, name := range cfg.Constraints {
 		d, err := m.lookupDef(name)
 		if err != nil {
-			return nil, fmt.Errorf("constraint: %w", err)
+			return nil, cfg.Errorf(name, "constraint %s: %w", name, err)
 		}
 		ck.constraints = append(ck.constraints, d.body)
 	}
 	for _, name := range cfg.ActionConstraints {
 		d, err := m.lookupDef(name)
 		if err != nil {
-			return nil, fmt.Errorf("action constraint: %w", err)
+			return nil, cfg.Errorf(name, "action constraint %s: %w", name, err)
 		}
 		ck.actCons = append(ck.actCons, d.body)
 	}
 	if cfg.Symmetry != "" {
 		v, err := m.Eval(cfg.Symmetry)
 		if err != nil {
-			return nil, fmt.Errorf("symmetry: %w", err)
+			return nil, cfg.Errorf(cfg.Symmetry, "symmetry %s: %w", cfg.Symmetry, err)
 		}
 		var perr error
 		forEach(v, loc{}, func(f Value) bool {
@@ -221,78 +221,18 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 	for _, name := range cfg.Postconditions {
 		d, err := m.lookupDef(name)
 		if err != nil {
-			return nil, fmt.Errorf("postcondition: %w", err)
+			return nil, cfg.Errorf(name, "postcondition %s: %w", name, err)
 		}
 		ck.post = append(ck.post, named{name, d.body})
 	}
 	if cfg.View != "" {
 		d, err := m.lookupDef(cfg.View)
 		if err != nil {
-			return nil, fmt.Errorf("view: %w", err)
+			return nil, cfg.Errorf(cfg.View, "view %s: %w", cfg.View, err)
 		}
 		ck.view = d.body
 	}
 	return ck, nil
-}
-
-// bind assigns the configuration's constants.
-func (m *Model) bind(cfg *Config) error {
-	for _, d := range m.cp.defs {
-		d.mu.Lock()
-		d.hasVal, d.val = false, nil
-		d.fast.Store(nil)
-		d.mu.Unlock()
-	}
-	for _, c := range cfg.Consts {
-		s, ok := m.root.syms[c.Name]
-		if !ok {
-			return fmt.Errorf("%s:%d:%d: %s is not declared in module %s", cfg.File, c.Pos.Line, c.Pos.Col, c.Name, m.Name)
-		}
-		if c.Subst != "" {
-			t, ok := m.root.syms[c.Subst]
-			if !ok || t.kind != symDef && t.kind != symBuiltin {
-				return fmt.Errorf("%s:%d:%d: %s <- %s: %s is not a definition", cfg.File, c.Pos.Line, c.Pos.Col, c.Name, c.Subst, c.Subst)
-			}
-			if t.arity != s.arity {
-				return fmt.Errorf("%s:%d:%d: %s <- %s: arities differ", cfg.File, c.Pos.Line, c.Pos.Col, c.Name, c.Subst)
-			}
-			switch {
-			case s.kind == symConst && t.kind == symBuiltin:
-				s.k.val, s.k.set = &Closure{b: t.b}, true
-			case s.kind == symConst && s.arity == 0:
-				s.k.def, s.k.set = t.def, true
-			case s.kind == symConst:
-				s.k.val, s.k.set = &Closure{def: t.def}, true
-			case s.kind == symDef && t.kind == symDef:
-				s.def.body, s.def.level, s.def.cached, s.def.hasVal = t.def.body, t.def.level, t.def.cached, false
-				s.def.fast.Store(nil)
-			default:
-				return fmt.Errorf("%s:%d:%d: cannot substitute %s", cfg.File, c.Pos.Line, c.Pos.Col, c.Name)
-			}
-			continue
-		}
-		switch s.kind {
-		case symConst:
-			if s.arity != 0 {
-				return fmt.Errorf("%s:%d:%d: operator constant %s needs <- substitution", cfg.File, c.Pos.Line, c.Pos.Col, c.Name)
-			}
-			s.k.val, s.k.set, s.k.def = c.Value, true, nil
-		case symDef:
-			if s.arity != 0 {
-				return fmt.Errorf("%s:%d:%d: cannot assign a value to operator %s", cfg.File, c.Pos.Line, c.Pos.Col, c.Name)
-			}
-			s.def.body, s.def.level, s.def.cached, s.def.hasVal = &lit{v: c.Value}, 0, true, false
-			s.def.fast.Store(nil)
-		default:
-			return fmt.Errorf("%s:%d:%d: %s is not a constant", cfg.File, c.Pos.Line, c.Pos.Col, c.Name)
-		}
-	}
-	for _, k := range m.consts {
-		if !k.set {
-			return fmt.Errorf("%s:%d:%d: The constant parameter %s is not assigned a value by the configuration file.", k.file, k.pos.Line, k.pos.Col, k.name)
-		}
-	}
-	return nil
 }
 
 // conjuncts flattens a conjunction through zero-arity definitions.
@@ -317,7 +257,7 @@ func (ck *checker) behaviour(cfg *Config) error {
 	if cfg.Spec != "" {
 		d, err := ck.m.lookupDef(cfg.Spec)
 		if err != nil {
-			return fmt.Errorf("specification: %w", err)
+			return cfg.Errorf(cfg.Spec, "specification %s: %w", cfg.Spec, err)
 		}
 		var inits []node
 		for _, c := range conjuncts(d.body) {
@@ -347,21 +287,21 @@ func (ck *checker) behaviour(cfg *Config) error {
 			inits = append(inits, c)
 		}
 		if ck.next == nil {
-			return fmt.Errorf("specification %s has no [][Next]_vars conjunct", cfg.Spec)
+			return cfg.Errorf(cfg.Spec, "specification %s has no [][Next]_vars conjunct", cfg.Spec)
 		}
 		ck.init = &and{xs: inits}
 		return nil
 	}
 	if cfg.Init == "" || cfg.Next == "" {
-		return errors.New("the configuration needs INIT and NEXT, or SPECIFICATION")
+		return fmt.Errorf("%s: the configuration needs INIT and NEXT, or SPECIFICATION", cfg.File)
 	}
 	i, err := ck.m.lookupDef(cfg.Init)
 	if err != nil {
-		return fmt.Errorf("init: %w", err)
+		return cfg.Errorf(cfg.Init, "init %s: %w", cfg.Init, err)
 	}
 	n, err := ck.m.lookupDef(cfg.Next)
 	if err != nil {
-		return fmt.Errorf("next: %w", err)
+		return cfg.Errorf(cfg.Next, "next %s: %w", cfg.Next, err)
 	}
 	ck.init = i.body
 	ck.next = &call{def: n, base: -1}

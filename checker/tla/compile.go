@@ -1,11 +1,14 @@
 package tla
 
 import (
+	"archive/zip"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/vrcheck/vrcheck/checker/tla/syntax"
 )
@@ -131,37 +134,93 @@ func (s *scope) lookup(name string) (scopeEntry, int, bool) {
 	return scopeEntry{}, 0, false
 }
 
-// Loader finds module sources: built-in modules first, then the directory.
+// Loader finds module sources: the standard modules are built in; other
+// modules are looked up in the root module's directory, then among the
+// built-in community modules, then in the library directories.
 type Loader struct {
-	Dir    string
-	parsed map[string]*syntax.Module
+	Dir string
+	// Path lists library directories (TLA_PATH, LoadOptions.Path).
+	Path    []string
+	parsed  map[string]*syntax.Module
+	builtin map[string]bool
 	// OnParse is called for each module file parsed (for SANY-like output).
 	OnParse func(file string)
 }
 
 func NewLoader(dir string) *Loader {
-	return &Loader{Dir: dir, parsed: map[string]*syntax.Module{}}
+	l := &Loader{Dir: dir, parsed: map[string]*syntax.Module{}, builtin: map[string]bool{}}
+	if p := os.Getenv("TLA_PATH"); p != "" {
+		l.Path = filepath.SplitList(p)
+	}
+	return l
+}
+
+// readModule reads Name.tla from a directory, or from the top level of a
+// .jar or .zip archive (CommunityModules.jar can stand on TLA_PATH).
+func readModule(dir, name string) (string, []byte, error) {
+	if ext := filepath.Ext(dir); ext == ".jar" || ext == ".zip" {
+		z, err := zip.OpenReader(dir)
+		if err != nil {
+			return "", nil, err
+		}
+		defer z.Close()
+		f, err := z.Open(name + ".tla")
+		if err != nil {
+			return "", nil, err
+		}
+		defer f.Close()
+		data, err := io.ReadAll(f)
+		return dir + "!/" + name + ".tla", data, err
+	}
+	f := filepath.Join(dir, name+".tla")
+	data, err := os.ReadFile(f)
+	return f, data, err
+}
+
+// standardModules are always the built-in ones, whatever the directory holds.
+var standardModules = map[string]bool{
+	"Naturals": true, "Integers": true, "Reals": true, "Sequences": true, "FiniteSets": true,
+	"Bags": true, "TLC": true, "TLAPS": true, "Randomization": true, "RealTime": true,
 }
 
 func (l *Loader) load(name string) (*syntax.Module, bool, error) {
 	if m, ok := l.parsed[name]; ok {
-		_, b := builtinSources[name]
-		return m, b, nil
+		return m, l.builtin[name], nil
 	}
 	var file, src string
 	builtin := false
-	if s, ok := builtinSources[name]; ok {
-		file, src, builtin = "<builtin>/"+name+".tla", s, true
-	} else {
-		file = filepath.Join(l.Dir, name+".tla")
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return nil, false, fmt.Errorf("cannot find module %s: %w", name, err)
+	b, isBuiltin := builtinSources[name]
+	found := false
+	if isBuiltin && standardModules[name] {
+		file, src, builtin, found = "<builtin>/"+name+".tla", b, true, true
+	}
+	dirs := append([]string{l.Dir}, l.Path...)
+	for i := 0; !found && i < len(dirs); i++ {
+		if i == 1 && isBuiltin {
+			file, src, builtin, found = "<builtin>/"+name+".tla", b, true, true
+			break
 		}
-		src = string(b)
+		f, data, err := readModule(dirs[i], name)
+		if err != nil {
+			continue
+		}
+		file, src, found = f, string(data), true
 		if l.OnParse != nil {
 			l.OnParse(file)
 		}
+	}
+	if !found && isBuiltin {
+		file, src, builtin, found = "<builtin>/"+name+".tla", b, true, true
+	}
+	if !found {
+		where := "the directory " + l.Dir
+		if l.Dir == "" {
+			where = "the current directory"
+		}
+		if len(l.Path) > 0 {
+			where += " or TLA_PATH (" + strings.Join(l.Path, string(filepath.ListSeparator)) + ")"
+		}
+		return nil, false, fmt.Errorf("cannot find module %s: no file %s.tla in %s, and it is not a built-in module", name, name, where)
 	}
 	m, err := syntax.ParseModule(file, src)
 	if err != nil {
@@ -171,6 +230,7 @@ func (l *Loader) load(name string) (*syntax.Module, bool, error) {
 		return nil, false, &syntax.Error{File: file, Pos: m.P, Msg: fmt.Sprintf("file %s declares module %s", file, m.Name)}
 	}
 	l.parsed[name] = m
+	l.builtin[name] = builtin
 	return m, builtin, nil
 }
 
@@ -183,7 +243,12 @@ type compiler struct {
 	plain   map[string]*modScope
 	loading map[string]bool
 	defs    []*opDef // top-level definitions, whose cached values bind resets
-	levels  map[node]int
+	// builtins maps native operators to this model's copies of them.
+	builtins map[*builtin]*symbol
+	// scopes lists every compiled scope of each module, for the
+	// configuration's Op <- [Module] Def.
+	scopes map[string][]*modScope
+	levels map[node]int
 	// OnSemantic is called when a user module's semantic processing starts.
 	onSemantic func(name string)
 }
@@ -218,6 +283,13 @@ func (cp *compiler) declaredParams(name string, seen map[string]bool) ([]syntax.
 		cs, vs = append(cs, c2...), append(vs, v2...)
 	}
 	return append(cs, m.Constants...), append(vs, m.Variables...), nil
+}
+
+// parameterless reports whether a module and those it extends declare no
+// constants or variables.
+func (cp *compiler) parameterless(name string) bool {
+	cs, vs, err := cp.declaredParams(name, map[string]bool{})
+	return err == nil && len(cs)+len(vs) == 0
 }
 
 func (cp *compiler) addSym(ms *modScope, name string, s *symbol, export bool, at loc) {
@@ -265,15 +337,19 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 		defer delete(cp.loading, name)
 	}
 	ms := &modScope{name: m.Name, file: m.File, syms: map[string]*symbol{}, exports: map[string]*symbol{}, prefix: prefix}
-	if b, ok := builtinOps[name]; ok {
+	if b, ok := builtinOps[name]; ok && builtin {
 		for _, op := range b {
-			s := &symbol{kind: symBuiltin, b: op, arity: op.arity}
+			s := cp.builtinSym(op)
 			ms.syms[op.name] = s
 			ms.exports[op.name] = s
 		}
 	}
 	for i, e := range m.Extends {
-		ext := cp.module(e, subs, prefix, loc{m.File, m.ExtendsPos[i]})
+		esubs, eprefix := subs, prefix
+		if !plain && cp.parameterless(e) {
+			esubs, eprefix = nil, nil // the same in every context: share the plain one
+		}
+		ext := cp.module(e, esubs, eprefix, loc{m.File, m.ExtendsPos[i]})
 		if ext == nil {
 			continue
 		}
@@ -320,7 +396,7 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 	}
 	recursive := map[string]*opDef{}
 	for _, r := range m.Recursive {
-		d := &opDef{name: r.Name, loc: loc{m.File, r.P}, mod: m.Name}
+		d := &opDef{name: r.Name, loc: loc{m.File, r.P}, mod: m.Name, recursive: true}
 		cp.defs = append(cp.defs, d)
 		d.params = make([]syntax.Param, r.Arity)
 		recursive[r.Name] = d
@@ -337,7 +413,16 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 			if d == nil {
 				d = &opDef{name: u.Name, loc: l, mod: m.Name}
 				cp.defs = append(cp.defs, d)
-				cp.addSym(ms, u.Name, &symbol{kind: symDef, def: d, arity: len(u.Params), base: base, user: !builtin, loc: l}, !u.Local, l)
+				sym := &symbol{kind: symDef, def: d, arity: len(u.Params), base: base, user: !builtin, loc: l}
+				if !u.IsFunc {
+					// as SANY: without RECURSIVE an operator is not in scope in its own body
+					d.params, d.defAST, d.loc = u.Params, u, l
+					cp.compileDef(ms, d, u, prefix)
+					ms.defs = append(ms.defs, d)
+					cp.addSym(ms, u.Name, sym, !u.Local, l)
+					continue
+				}
+				cp.addSym(ms, u.Name, sym, !u.Local, l)
 			} else {
 				if len(d.params) != len(u.Params) {
 					cp.errorf(l, "RECURSIVE declaration of %s has a different arity", u.Name)
@@ -355,15 +440,49 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 			cp.instance(ms, m, u, prefix)
 		}
 	}
-	for _, a := range m.Assumes {
-		n, _ := cp.expr(ms, &scope{entries: prefix}, a)
+	for i, a := range m.Assumes {
+		n, lvl := cp.expr(ms, &scope{entries: prefix}, a)
+		if lvl > lvlConst && i < len(m.AssumePos) {
+			cp.errorf(loc{m.File, m.AssumePos[i]}, "Level error: assumptions must be level 0 (Constant), but this one has level %d.", lvl)
+		}
 		ms.assumes = append(ms.assumes, n)
 		ms.assumeLocs = append(ms.assumeLocs, loc{m.File, a.At()})
 	}
 	if plain {
 		cp.plain[name] = ms
 	}
+	if cp.scopes == nil {
+		cp.scopes = map[string][]*modScope{}
+	}
+	cp.scopes[name] = append(cp.scopes[name], ms)
 	return ms
+}
+
+// konstRef is a constant of a standard module (Nat, Int, ...), read when
+// evaluated because the configuration may override it.
+type konstRef struct{ b *builtin }
+
+func (n *konstRef) eval(c *ctx, e *env) Value {
+	if v := n.b.konst; v != nil {
+		return v
+	}
+	return n.b.fn(c, nil, loc{})
+}
+
+// builtinSym is the model's own copy of a native operator, so that the
+// configuration can override it (Nat <- NatOverride) without touching
+// other models.
+func (cp *compiler) builtinSym(op *builtin) *symbol {
+	if s, ok := cp.builtins[op]; ok {
+		return s
+	}
+	b := *op
+	s := &symbol{kind: symBuiltin, b: &b, arity: op.arity}
+	if cp.builtins == nil {
+		cp.builtins = map[*builtin]*symbol{}
+	}
+	cp.builtins[op] = s
+	return s
 }
 
 func (cp *compiler) compileDef(ms *modScope, d *opDef, u *syntax.OpDef, prefix []scopeEntry) {
@@ -377,7 +496,7 @@ func (cp *compiler) compileDef(ms *modScope, d *opDef, u *syntax.OpDef, prefix [
 	if u.IsFunc {
 		fc := u.Body.(*syntax.FuncCons)
 		n, l := cp.expr(ms, sc, fc)
-		body, lvl = &recFunc{fc: n.(*funcCons)}, l
+		body, lvl = &recFunc{fc: n.(*funcCons), name: d.name}, l
 	} else {
 		body, lvl = cp.expr(ms, sc, u.Body)
 	}
@@ -441,7 +560,18 @@ func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance,
 		cp.errorf(l, "not supported: nested parametrized INSTANCE")
 		return
 	}
-	im := cp.module(u.Module, subs, inner, l)
+	// the instantiated module sees the instance's context only through its
+	// substitutions: the entries keep their places, not their names
+	hidden := make([]scopeEntry, len(inner))
+	for i := range hidden {
+		hidden[i] = scopeEntry{name: "\x00" + inner[i].name, arity: inner[i].arity}
+	}
+	var im *modScope
+	if len(u.Params) == 0 && len(cs)+len(vs) == 0 {
+		im = cp.module(u.Module, nil, nil, l) // the same in every context
+	} else {
+		im = cp.module(u.Module, subs, hidden, l)
+	}
 	if im == nil {
 		return
 	}
@@ -482,7 +612,24 @@ func (cp *compiler) opArg(ms *modScope, sc *scope, e syntax.Expr, arity int) nod
 		d.body, d.level = cp.expr(ms, inner, x.Body)
 		return &lambda{def: d}
 	case *syntax.OpArg:
+		if ent, d, ok := sc.lookup(x.Name); ok {
+			if ent.arity != arity {
+				cp.errorf(at, "operator argument %s has arity %d, expected %d", x.Name, ent.arity, arity)
+			}
+			return &envRef{depth: d, name: x.Name}
+		}
 		s, ok := ms.syms[x.Name]
+		if !ok && arity == 2 && nativeInfix[x.Name] {
+			// a built-in infix operator (\cap, =, \in, ...) passed as an argument
+			a := &syntax.Ref{P: x.P, Path: []syntax.Seg{{Name: "\x00a"}}}
+			b := &syntax.Ref{P: x.P, Path: []syntax.Seg{{Name: "\x00b"}}}
+			var body syntax.Expr = &syntax.Binary{P: x.P, Op: x.Name, X: a, Y: b}
+			if x.Name == "/\\" || x.Name == "\\/" {
+				body = &syntax.Junction{P: x.P, Op: x.Name, Items: []syntax.Expr{a, b}}
+			}
+			lam := &syntax.Lambda{P: x.P, Params: []string{"\x00a", "\x00b"}, Body: body}
+			return cp.opArg(ms, sc, lam, arity)
+		}
 		if !ok {
 			cp.errorf(at, "Unknown operator: `%s'.", x.Name)
 			return &lit{v: false}
@@ -619,6 +766,11 @@ func (cp *compiler) args(ms *modScope, sc *scope, args []syntax.Expr, params []s
 func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 	at := loc{ms.file, r.P}
 	depth := len(sc.entries)
+	for i, seg := range r.Path {
+		if strings.HasPrefix(seg.Name, "!") {
+			return cp.selector(ms, sc, r, i)
+		}
+	}
 	if len(r.Path) > 1 {
 		s, instArgs, ok := cp.resolvePath(ms, sc, r)
 		if !ok {
@@ -660,6 +812,80 @@ func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 	return cp.symRef(ms, sc, s, seg, at, depth)
 }
 
+// selector compiles Op(args)!1!2 ...: a subexpression of a definition's
+// body, selected by position (!n, !<, !>), with the definition's parameters
+// bound to args. Only definitions of the current module are supported.
+func (cp *compiler) selector(ms *modScope, sc *scope, r *syntax.Ref, first int) (node, int) {
+	at := loc{ms.file, r.P}
+	if first != 1 {
+		cp.errorf(at, "not supported: subexpression selector here")
+		return &lit{v: false}, 0
+	}
+	head := r.Path[0]
+	s, ok := ms.syms[head.Name]
+	if !ok || s.kind != symDef || s.def.defAST == nil || s.def.defAST.IsFunc {
+		cp.errorf(at, "not supported: subexpression selector on %s", head.Name)
+		return &lit{v: false}, 0
+	}
+	e := s.def.defAST.Body
+	for _, seg := range r.Path[1:] {
+		next := selectSub(e, seg.Name)
+		if next == nil {
+			cp.errorf(at, "%s: no subexpression %s", head.Name, seg.Name)
+			return &lit{v: false}, 0
+		}
+		e = next
+	}
+	// the definition's parameters are bound like a LET
+	if len(head.Args) != len(s.def.params) {
+		cp.errorf(at, "The operator %s requires %d arguments.", head.Name, len(s.def.params))
+		return &lit{v: false}, 0
+	}
+	d := &opDef{name: head.Name, params: s.def.params, loc: at}
+	inner := &scope{}
+	for _, p := range s.def.params {
+		inner = inner.pushEntry(scopeEntry{name: p.Name, arity: p.Arity})
+	}
+	d.body, d.level = cp.expr(ms, inner, e)
+	as, lazy, l := cp.args(ms, sc, head.Args, d.params, head.Name, at)
+	return &call{def: d, base: -1, args: as, lazy: lazy, loc: at}, maxLvl(l, d.level)
+}
+
+// selectSub is the subexpression of e that a positional selector names.
+func selectSub(e syntax.Expr, sel string) syntax.Expr {
+	n, err := strconv.Atoi(strings.TrimPrefix(sel, "!"))
+	switch x := e.(type) {
+	case *syntax.Junction:
+		if err == nil && n >= 1 && n <= len(x.Items) {
+			return x.Items[n-1]
+		}
+	case *syntax.Binary:
+		switch {
+		case sel == "!<" || err == nil && n == 1:
+			return x.X
+		case sel == "!>" || err == nil && n == 2:
+			return x.Y
+		}
+	case *syntax.If:
+		if err == nil && n >= 1 && n <= 3 {
+			return []syntax.Expr{x.C, x.T, x.Else}[n-1]
+		}
+	case *syntax.Unary:
+		if err == nil && n == 1 {
+			return x.X
+		}
+	case *syntax.Ref:
+		if last := x.Path[len(x.Path)-1]; err == nil && n >= 1 && n <= len(last.Args) {
+			return last.Args[n-1]
+		}
+	case *syntax.Tuple:
+		if err == nil && n >= 1 && n <= len(x.Elems) {
+			return x.Elems[n-1]
+		}
+	}
+	return nil
+}
+
 func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, at loc, depth int) (node, int) {
 	if s.kind != symInst && s.arity >= 0 && len(seg.Args) != s.arity {
 		cp.errorf(at, "The operator %s requires %d arguments.", seg.Name, s.arity)
@@ -689,7 +915,7 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 	case symBuiltin:
 		as, _, l := cp.args(ms, sc, seg.Args, s.b.params(), seg.Name, at)
 		if s.b.arity == 0 && s.b.konst != nil {
-			return &lit{v: s.b.konst}, 0
+			return &konstRef{b: s.b}, 0
 		}
 		return &builtinCall{b: s.b, args: as, loc: at}, maxLvl(l, s.b.level)
 	case symDef:
@@ -707,6 +933,9 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 
 // opCall resolves an infix or prefix operator symbol defined by a module.
 func (cp *compiler) opCall(ms *modScope, sc *scope, name string, args []syntax.Expr, at loc) (node, int) {
+	if _, _, ok := sc.lookup(name); ok { // an operator parameter such as _\prec_
+		return cp.ref(ms, sc, &syntax.Ref{P: at.pos, Path: []syntax.Seg{{Name: name, Args: args}}})
+	}
 	s, ok := ms.syms[name]
 	if !ok {
 		cp.exprs(ms, sc, args) // report errors in the operands too
@@ -820,17 +1049,40 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 	case *syntax.Let:
 		n := &letIn{}
 		lvl := 0
-		for _, d := range x.Defs {
-			cp.checkShadow(ms, d.Name, loc{ms.file, d.P})
+		rec := map[string]bool{}
+		for _, r := range x.Recursive {
+			rec[r.Name] = true
+		}
+		outer := ms
+		for _, u := range x.Order {
+			if in, ok := u.(*syntax.Instance); ok {
+				// visible in the rest of the LET only: a scope of its own
+				child := *ms
+				child.syms, child.exports = map[string]*symbol{}, map[string]*symbol{}
+				for k, v := range ms.syms {
+					child.syms[k] = v
+				}
+				ms = &child
+				cp.instance(ms, &syntax.Module{File: ms.file}, in, sc.entries)
+				continue
+			}
+			d := u.(*syntax.OpDef)
+			cp.checkShadow(outer, d.Name, loc{ms.file, d.P})
+			// the body's environment holds the definition itself at depth 0;
+			// without RECURSIVE its name is not in scope there (SANY)
+			self := sc.pushEntry(scopeEntry{name: "\x00" + d.Name})
+			if d.IsFunc || rec[d.Name] {
+				self = sc.pushEntry(scopeEntry{name: d.Name, arity: len(d.Params)})
+			}
 			sc = sc.pushEntry(scopeEntry{name: d.Name, arity: len(d.Params)})
-			od := &opDef{name: d.Name, params: d.Params, loc: loc{ms.file, d.P}, defAST: d}
-			inner := sc
+			od := &opDef{name: d.Name, params: d.Params, loc: loc{ms.file, d.P}, defAST: d, recursive: rec[d.Name]}
+			inner := self
 			for _, p := range d.Params {
 				inner = inner.pushEntry(scopeEntry{name: p.Name, arity: p.Arity})
 			}
 			if d.IsFunc {
 				b, l := cp.expr(ms, inner, d.Body)
-				od.body, od.level = &recFunc{fc: b.(*funcCons)}, l
+				od.body, od.level = &recFunc{fc: b.(*funcCons), name: d.Name}, l
 			} else {
 				od.body, od.level = cp.expr(ms, inner, d.Body)
 			}
@@ -859,7 +1111,14 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 		el, l2 := cp.expr(ms, inner, x.Elem)
 		return &setMap{elem: el, bounds: bs, loc: at}, maxLvl(l1, l2)
 	case *syntax.FuncCons:
+		// the domain is one product: every bound's set is evaluated in the
+		// outer scope (funcCons.eval), so it is compiled there
 		bs, inner, l1 := cp.bounds(ms, sc, x.Bounds)
+		for i, b := range flatBounds(x.Bounds) {
+			if b.Set != nil {
+				bs[i].set, _ = cp.expr(ms, sc, b.Set)
+			}
+		}
 		for _, b := range bs {
 			if b.set == nil {
 				cp.errorf(at, "function constructor needs bounded variables")
@@ -949,6 +1208,21 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 	}
 	cp.errorf(at, "not supported: expression %T", e)
 	return &lit{v: false}, 0
+}
+
+// flatBounds lists bounds as cp.bounds compiles them: x, y \in S is two.
+func flatBounds(bs []syntax.Bound) []syntax.Bound {
+	var out []syntax.Bound
+	for _, b := range bs {
+		if b.Tuple {
+			out = append(out, b)
+			continue
+		}
+		for range b.Names {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 func dupName(names []string) string {
@@ -1085,6 +1359,13 @@ func (cp *compiler) binary(ms *modScope, sc *scope, x *syntax.Binary, at loc) (n
 		}, loc: at}, l
 	}
 	return &temporal{op: x.Op, xs: []node{a, b}, loc: at}, lvlTemporal
+}
+
+// nativeInfix are the infix operators the compiler implements itself
+// rather than through a module's symbol table.
+var nativeInfix = map[string]bool{
+	"=": true, "#": true, "\\in": true, "\\notin": true, "=>": true, "<=>": true, "\\subseteq": true,
+	"\\cup": true, "\\cap": true, "\\": true, "/\\": true, "\\/": true,
 }
 
 func checkSet(v Value, at loc) {

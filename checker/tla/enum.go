@@ -22,14 +22,30 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		return false
 	case *quant:
 		if x.all {
-			break
+			var envs []*env
+			eachBinding(c, e, x.bounds, x.loc, func(ne *env) bool {
+				envs = append(envs, ne)
+				return false
+			})
+			return enumAll(c, x.body, envs, st, k)
 		}
 		return eachBinding(c, e, x.bounds, x.loc, func(ne *env) bool {
 			return enum(c, x.body, ne, st, k)
 		})
+	case *implies:
+		// as TLC: the consequent is enumerated when the antecedent holds
+		if evalBool(c, x.x, e, x.loc) {
+			return enum(c, x.y, e, st, k)
+		}
+		return k()
+	case *envRef:
+		// an operator parameter bound to an action (A in PostStutter(A, ...))
+		if t, ok := e.raw(x.depth).(*thunk); ok && !t.primed {
+			return enum(c, t.n, t.e, st, k)
+		}
 	case *eq:
 		if !x.neg {
-			if v, ok := c.assignable(x.x); ok && c.next[v.idx] == nil {
+			if v, ok := c.assignable(x.x, e); ok && c.next[v.idx] == nil {
 				val := norm(x.y.eval(c, e))
 				c.next[v.idx] = val
 				stop := k()
@@ -39,7 +55,7 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		}
 	case *in:
 		if !x.neg {
-			if v, ok := c.assignable(x.x); ok && c.next[v.idx] == nil {
+			if v, ok := c.assignable(x.x, e); ok && c.next[v.idx] == nil {
 				s := x.s.eval(c, e)
 				stop := false
 				forEach(s, x.loc, func(val Value) bool {
@@ -87,6 +103,10 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 			} else {
 				ne = push(ne, a.eval(c, e))
 			}
+		}
+		if x.def.recursive {
+			enterRec(x.loc, x.def.name)
+			defer leaveRec()
 		}
 		if st.split {
 			saved := c.action
@@ -170,8 +190,20 @@ func enumAnd(c *ctx, xs []node, e *env, st *enumState, k func() bool) bool {
 	})
 }
 
-// assignable recognises x' for a state variable x (x itself in Init).
-func (c *ctx) assignable(n node) (*varRef, bool) {
+// assignable recognises x' for a state variable x (x itself in Init),
+// also through an operator parameter bound to x' (Send(m, x')), as TLC.
+func (c *ctx) assignable(n node, e *env) (*varRef, bool) {
+	for {
+		r, ok := n.(*envRef)
+		if !ok {
+			break
+		}
+		t, ok := e.raw(r.depth).(*thunk)
+		if !ok || t.primed {
+			return nil, false
+		}
+		n, e = t.n, t.e
+	}
 	if c.init {
 		v, ok := n.(*varRef)
 		return v, ok
@@ -182,6 +214,17 @@ func (c *ctx) assignable(n node) (*varRef, bool) {
 	}
 	v, ok := p.x.(*varRef)
 	return v, ok
+}
+
+// enumAll is \A as TLC enumerates it in an action: the conjunction of the
+// body's instances, one per binding.
+func enumAll(c *ctx, body node, envs []*env, st *enumState, k func() bool) bool {
+	if len(envs) == 0 {
+		return k()
+	}
+	return enum(c, body, envs[0], st, func() bool {
+		return enumAll(c, body, envs[1:], st, k)
+	})
 }
 
 // unchangedAssign handles UNCHANGED e for variables and tuples of them;
@@ -205,6 +248,16 @@ func unchangedAssign(c *ctx, n node, e *env, assigned *[]int, at loc) bool {
 	case *call:
 		if len(x.args) == 0 {
 			return unchangedAssign(c, x.def.body, x.baseEnv(e), assigned, at)
+		}
+	case *substRef: // an INSTANCE substitution, e.g. vars <- <<x, y>>
+		ne := e
+		for i := 0; i < x.skip; i++ {
+			ne = ne.up
+		}
+		return unchangedAssign(c, x.x, ne, assigned, at)
+	case *envRef:
+		if t, ok := e.raw(x.depth).(*thunk); ok && !t.primed {
+			return unchangedAssign(c, t.n, t.e, assigned, at)
 		}
 	case *lit:
 		return true

@@ -71,6 +71,14 @@ func (e *env) get(c *ctx, depth int) Value {
 
 func push(e *env, v Value) *env { return &env{v: v, up: e} }
 
+// raw is the value at depth without forcing a thunk.
+func (e *env) raw(depth int) Value {
+	for ; depth > 0; depth-- {
+		e = e.up
+	}
+	return e.v
+}
+
 // thunk is a lazily evaluated value (LET definitions, action-level
 // arguments). Only thunks without primes are memoised: an action's
 // branches assign primed variables differently.
@@ -158,6 +166,10 @@ func (c *ctx) apply(cl *Closure, args []Value, at loc) Value {
 	for _, a := range args {
 		e = push(e, a)
 	}
+	if cl.def.recursive {
+		enterRec(at, cl.def.name)
+		defer leaveRec()
+	}
 	return cl.def.body.eval(c, e)
 }
 
@@ -173,16 +185,19 @@ type opDef struct {
 	body   node
 	level  int
 	loc
-	isFunc  bool
-	cached  bool // constant level, zero arity, no instance parameters
-	mu      sync.Mutex
-	hasVal  bool
-	val     Value
-	fast    atomic.Pointer[Value]
-	busy    bool
-	mod     string
-	defAST  *syntax.OpDef
-	compile func() // compiles body on demand (set while pending)
+	isFunc bool
+	// recursive: declared RECURSIVE (calls count towards maxRecDepth)
+	recursive bool
+	cached    bool      // constant level, zero arity, no instance parameters
+	saved     *savedDef // the compiled body while the configuration overrides it
+	mu        sync.Mutex
+	hasVal    bool
+	val       Value
+	fast      atomic.Pointer[Value]
+	busy      bool
+	mod       string
+	defAST    *syntax.OpDef
+	compile   func() // compiles body on demand (set while pending)
 }
 
 func (d *opDef) value(c *ctx, e *env) Value {
@@ -292,6 +307,22 @@ func (n *substRef) eval(c *ctx, e *env) Value {
 	return n.x.eval(c, e)
 }
 
+// recDepth counts the frames of recursive operators and functions being
+// evaluated, over all workers: unbounded recursion must end in an error at
+// the call, not in a fatal Go stack overflow.
+var recDepth atomic.Int64
+
+const maxRecDepth = 1 << 15
+
+func enterRec(at loc, name string) {
+	if recDepth.Add(1) > maxRecDepth {
+		recDepth.Add(-1)
+		at.failf("recursion of %s is deeper than %d calls (infinite recursion?)", name, maxRecDepth)
+	}
+}
+
+func leaveRec() { recDepth.Add(-1) }
+
 type call struct {
 	def  *opDef
 	base int // env links to keep (instance parameters)
@@ -303,6 +334,10 @@ type call struct {
 func (n *call) eval(c *ctx, e *env) Value {
 	ne := n.baseEnv(e)
 	if len(n.args) == 0 {
+		if n.def.recursive {
+			enterRec(n.loc, n.def.name)
+			defer leaveRec()
+		}
 		return n.def.value(c, ne)
 	}
 	for i, a := range n.args {
@@ -311,6 +346,10 @@ func (n *call) eval(c *ctx, e *env) Value {
 		} else {
 			ne = push(ne, a.eval(c, e))
 		}
+	}
+	if n.def.recursive {
+		enterRec(n.loc, n.def.name)
+		defer leaveRec()
 	}
 	return n.def.body.eval(c, ne)
 }
@@ -729,7 +768,8 @@ func (n *funcCons) eval(c *ctx, e *env) Value {
 // recFunc is the body of a recursive function definition f[x \in S] == e:
 // its value is computed lazily and memoised.
 type recFunc struct {
-	fc *funcCons
+	fc   *funcCons
+	name string
 }
 
 func (n *recFunc) eval(c *ctx, e *env) Value {
@@ -758,6 +798,8 @@ func (n *recFunc) eval(c *ctx, e *env) Value {
 		if ok {
 			return v
 		}
+		enterRec(n.fc.loc, n.name)
+		defer leaveRec()
 		ne := e
 		if t, ok := x.(*Tuple); ok && (len(n.fc.bounds) > 1 || n.fc.bounds[0].tuple) {
 			for _, el := range t.elems {

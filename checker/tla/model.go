@@ -168,7 +168,188 @@ var errNoDef = errors.New("no such definition")
 func (m *Model) lookupDef(name string) (*opDef, error) {
 	s, ok := m.root.syms[name]
 	if !ok || s.kind != symDef {
-		return nil, fmt.Errorf("%w: %s", errNoDef, name)
+		return nil, fmt.Errorf("%w in module %s", errNoDef, m.Name)
 	}
 	return s.def, nil
+}
+
+// bind assigns the configuration's constants and applies its overrides.
+func (m *Model) bind(cfg *Config) error {
+	// undo the overrides of an earlier configuration
+	for orig, s := range m.cp.builtins {
+		*s.b = *orig
+	}
+	for _, d := range m.cp.defs {
+		if d.saved != nil {
+			d.body, d.level, d.cached, d.recursive = d.saved.body, d.saved.level, d.saved.cached, d.saved.recursive
+		}
+	}
+	for _, k := range m.consts {
+		k.set, k.val, k.def = false, nil, nil
+	}
+	for _, d := range m.cp.defs {
+		d.mu.Lock()
+		d.hasVal, d.val = false, nil
+		d.fast.Store(nil)
+		d.mu.Unlock()
+	}
+	for _, c := range cfg.Consts {
+		at := fmt.Sprintf("%s:%d:%d", cfg.File, c.Pos.Line, c.Pos.Col)
+		if c.Module != "" {
+			scopes := m.cp.scopes[c.Module]
+			if len(scopes) == 0 {
+				return fmt.Errorf("%s: %s <- [%s] %s: module %s is not used by %s", at, c.Name, c.Module, c.Subst, c.Module, m.Name)
+			}
+			t, ok := m.root.syms[c.Subst]
+			if !ok || t.kind != symDef && t.kind != symBuiltin {
+				return fmt.Errorf("%s: %s <- [%s] %s: %s is not a definition of %s", at, c.Name, c.Module, c.Subst, c.Subst, m.Name)
+			}
+			for _, ms := range scopes {
+				s, ok := ms.syms[c.Name]
+				if !ok {
+					return fmt.Errorf("%s: %s <- [%s] %s: %s is not defined in module %s", at, c.Name, c.Module, c.Subst, c.Name, c.Module)
+				}
+				if err := override(s, t, at, c); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		s, ok := m.root.syms[c.Name]
+		if !ok {
+			continue // as TLC: an assignment to a name the spec does not declare is ignored
+		}
+		if c.Subst != "" {
+			t, ok := m.root.syms[c.Subst]
+			if !ok || t.kind != symDef && t.kind != symBuiltin && t.kind != symConst {
+				return fmt.Errorf("%s: %s <- %s: %s is not a definition of %s", at, c.Name, c.Subst, c.Subst, m.Name)
+			}
+			if err := override(s, t, at, c); err != nil {
+				return err
+			}
+			continue
+		}
+		switch s.kind {
+		case symConst:
+			if s.arity != 0 {
+				return fmt.Errorf("%s: operator constant %s needs <- substitution", at, c.Name)
+			}
+			s.k.val, s.k.set, s.k.def = c.Value, true, nil
+		case symDef:
+			if s.arity != 0 {
+				return fmt.Errorf("%s: cannot assign a value to operator %s", at, c.Name)
+			}
+			s.def.save()
+			s.def.body, s.def.level, s.def.cached, s.def.hasVal = &lit{v: c.Value}, 0, true, false
+			s.def.fast.Store(nil)
+		case symBuiltin:
+			if s.arity != 0 {
+				return fmt.Errorf("%s: cannot assign a value to operator %s", at, c.Name)
+			}
+			v := c.Value
+			s.b.konst = v
+			s.b.fn = func(*ctx, []Value, loc) Value { return v }
+		default:
+			return fmt.Errorf("%s: %s is not a constant", at, c.Name)
+		}
+	}
+	for _, k := range m.consts {
+		if !k.set {
+			return fmt.Errorf("%s:%d:%d: The constant parameter %s is not assigned a value by the configuration file.", k.file, k.pos.Line, k.pos.Col, k.name)
+		}
+	}
+	return nil
+}
+
+// override makes s (a constant, definition or standard operator) stand for
+// t, a definition of the root module (C <- Op in the configuration).
+func override(s, t *symbol, at string, c CfgConst) error {
+	if t.arity != s.arity {
+		return fmt.Errorf("%s: %s <- %s: %s takes %d arguments but %s takes %d", at, c.Name, c.Subst, c.Name, s.arity, c.Subst, t.arity)
+	}
+	var fn func(c *ctx, args []Value, at loc) Value
+	switch t.kind {
+	case symBuiltin:
+		fn = t.b.fn
+	case symConst:
+		k := t.k
+		fn = func(c *ctx, args []Value, at loc) Value {
+			v := k.get(c, at)
+			if len(args) == 0 {
+				return v
+			}
+			return c.apply(asClosure(v, at), args, at)
+		}
+	default:
+		d := t.def
+		fn = func(c *ctx, args []Value, at loc) Value {
+			if len(args) == 0 {
+				return d.value(c, nil)
+			}
+			return c.apply(&Closure{def: d}, args, at)
+		}
+	}
+	switch s.kind {
+	case symConst:
+		switch {
+		case t.kind == symBuiltin:
+			s.k.val, s.k.set = &Closure{b: t.b}, true
+		case t.kind == symConst:
+			tk := t.k
+			if s.arity == 0 {
+				s.k.def, s.k.set = &opDef{name: c.Subst, body: &constRef{k: tk}}, true
+			} else {
+				if !tk.set {
+					return fmt.Errorf("%s: %s <- %s: %s has no value yet", at, c.Name, c.Subst, c.Subst)
+				}
+				s.k.val, s.k.set = tk.val, true
+			}
+		case s.arity == 0:
+			s.k.def, s.k.set = t.def, true
+		default:
+			s.k.val, s.k.set = &Closure{def: t.def}, true
+		}
+	case symDef:
+		s.def.save()
+		if t.kind == symDef {
+			d := t.def
+			s.def.body, s.def.level, s.def.cached, s.def.hasVal = d.body, d.level, d.cached, false
+			s.def.recursive = d.recursive
+			s.def.fast.Store(nil)
+			break
+		}
+		// a standard operator or constant: call it through a builtin
+		b := &builtin{name: c.Subst, arity: s.arity, fn: fn}
+		s.def.body, s.def.level, s.def.cached, s.def.hasVal = &builtinCall{b: b, args: paramRefs(s.arity)}, lvlConst, false, false
+		s.def.fast.Store(nil)
+	case symBuiltin:
+		s.b.konst = nil
+		s.b.fn = fn
+	default:
+		return fmt.Errorf("%s: cannot substitute %s", at, c.Name)
+	}
+	return nil
+}
+
+// paramRefs reads the n parameters of an operator body, in order.
+func paramRefs(n int) []node {
+	out := make([]node, n)
+	for i := range out {
+		out[i] = &envRef{depth: n - 1 - i}
+	}
+	return out
+}
+
+// savedDef is a definition as compiled, before the configuration replaced it.
+type savedDef struct {
+	body      node
+	level     int
+	cached    bool
+	recursive bool
+}
+
+func (d *opDef) save() {
+	if d.saved == nil {
+		d.saved = &savedDef{d.body, d.level, d.cached, d.recursive}
+	}
 }

@@ -19,24 +19,36 @@ import (
 )
 
 const usage = `usage:
-  tla parse FILE.tla...
+  vrcheck tla parse FILE.tla...
       Parse and semantically check each module and every module it EXTENDS or
       INSTANCEs from the same directory (like SANY).
-  tla check [-config FILE.cfg] [-workers N] [-deadlock] [-progress DUR] FILE.tla
-      Model-check FILE.tla (like TLC). The default configuration is FILE.cfg
-      beside FILE.tla. -deadlock disables deadlock checking, as in TLC.
+  vrcheck tla check [flags] FILE.tla
+      Model-check FILE.tla (like TLC); "vrcheck tla check --help" lists the flags.
 
-Standard modules (Naturals, Integers, Sequences, FiniteSets, Bags, TLC) and
-CommunityModules (SequencesExt, FiniteSetsExt, Functions, Json, IOUtils) are
-built in. Exit status: 0 no error, 1 invariant/property violation or deadlock,
-2 parse, semantic, usage or run-time error.
+Standard modules (Naturals, Integers, Reals without reals, Sequences,
+FiniteSets, Bags, TLC, TLAPS) and CommunityModules (SequencesExt,
+FiniteSetsExt, Functions, Folds, Relation, Graphs, UndirectedGraphs, TLCExt,
+Json, IOUtils, ...) are built in. Exit status: 0 no error, 1 invariant/property
+violation or deadlock, 2 parse, semantic, usage or run-time error.
+`
+
+const parseUsage = `usage: vrcheck tla parse FILE.tla...
+Parse and semantically check each module and every module it EXTENDS or
+INSTANCEs from the same directory (like SANY). Exit status 2 on any error.
+`
+
+const checkUsage = `usage: vrcheck tla check [flags] FILE.tla
+Model-check FILE.tla (like TLC); flags may also follow the file.
+Exit status: 0 no error, 1 violation or deadlock, 2 bad input or run-time error.
+
+Flags:
 `
 
 // Run executes a command; it never panics.
 func Run(args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "internal error: %v\n", r)
+			fmt.Fprintf(stderr, "vrcheck tla: internal error: %v\n", r)
 			code = 2
 		}
 	}()
@@ -53,20 +65,41 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 	case "check":
 		return check(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "unknown command %q\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "vrcheck tla: unknown command %q\n%s", args[0], usage)
 	return 2
+}
+
+// moduleFile checks that a command-line argument names a readable .tla file.
+func moduleFile(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s: cannot read module: %v", path, errors.Unwrap(err))
+	case st.IsDir():
+		return fmt.Errorf("%s: is a directory; give a module file (FILE.tla)", path)
+	case !strings.HasSuffix(path, ".tla"):
+		return fmt.Errorf("%s: not a module file: the name must end in .tla", path)
+	}
+	return nil
 }
 
 func parse(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, parseUsage)
 		return 2
+	}
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fmt.Fprint(stdout, parseUsage)
+			return 0
+		}
 	}
 	code := 0
 	for _, a := range args {
-		if a == "-h" || a == "--help" {
-			fmt.Fprint(stdout, usage)
-			return 0
+		if err := moduleFile(a); err != nil {
+			fmt.Fprintln(stderr, err)
+			code = 2
+			continue
 		}
 		_, err := tla.Load(a, tla.LoadOptions{
 			OnParse:    func(f string) { fmt.Fprintf(stdout, "Parsing file %s\n", f) },
@@ -108,14 +141,31 @@ func splitFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func check(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs := flag.NewFlagSet("vrcheck tla check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	cfgPath := fs.String("config", "", "configuration file (default FILE.cfg)")
-	workers := fs.Int("workers", runtime.NumCPU(), "number of worker goroutines")
+	help := false
+	fs.Usage = func() {
+		w := stderr
+		if help {
+			w = stdout
+		}
+		fmt.Fprint(w, checkUsage)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(stderr)
+	}
+	cfgPath := fs.String("config", "", "configuration `file` (default: FILE.cfg beside FILE.tla)")
+	workers := fs.Int("workers", runtime.NumCPU(), "number of worker goroutines (at least 1; default: the number of CPUs)")
 	noDeadlock := fs.Bool("deadlock", false, "do not check for deadlock")
 	progress := fs.Duration("progress", time.Minute, "interval between progress reports")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file")
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			help = true
+			fs.Usage()
+			return 0
+		}
+	}
 	pos, err := splitFlags(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -124,10 +174,19 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if len(pos) != 1 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprintf(stderr, "vrcheck tla check: want one FILE.tla, got %d arguments\n", len(pos))
+		fs.Usage()
+		return 2
+	}
+	if *workers < 1 {
+		fmt.Fprintf(stderr, "vrcheck tla check: -workers %d: the number of workers must be at least 1\n", *workers)
 		return 2
 	}
 	file := pos[0]
+	if err := moduleFile(file); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400) // states are long-lived; trade memory for less GC work
 	}

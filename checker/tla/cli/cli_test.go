@@ -105,3 +105,33 @@ func TestProjectSpecs(t *testing.T) {
 		t.Fatalf("parse: %d\n%s%s", code, out, errs)
 	}
 }
+
+func TestCommandLineErrors(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errs := run("parse", dir)
+	if code != 2 || errs != dir+": is a directory; give a module file (FILE.tla)\n" {
+		t.Errorf("parse DIR: %d %q", code, errs)
+	}
+	code, _, errs = run("check", dir)
+	if code != 2 || errs != dir+": is a directory; give a module file (FILE.tla)\n" {
+		t.Errorf("check DIR: %d %q", code, errs)
+	}
+	code, _, errs = run("check", "-workers", "0", "../testdata/Counter.tla")
+	if code != 2 || errs != "vrcheck tla check: -workers 0: the number of workers must be at least 1\n" {
+		t.Errorf("-workers 0: %d %q", code, errs)
+	}
+	code, out, _ := run("check", "--help")
+	if code != 0 || !strings.HasPrefix(out, "usage: vrcheck tla check [flags] FILE.tla\n") || !strings.Contains(out, "-progress duration\n    \tinterval between progress reports (default 1m0s)") {
+		t.Errorf("check --help: %d\n%s", code, out)
+	}
+	_, top, _ := run("--help")
+	if out == top || !strings.Contains(top, "vrcheck tla parse FILE.tla...") {
+		t.Errorf("tla --help:\n%s", top)
+	}
+	cfg := filepath.Join(dir, "Bad.cfg")
+	os.WriteFile(cfg, []byte("INIT Init\nINVARIANTT Inv\n"), 0o644)
+	code, _, errs = run("check", "-config", cfg, "../testdata/Counter.tla")
+	if code != 2 || errs != cfg+":2:1: unexpected INVARIANTT in configuration\n" {
+		t.Errorf("bad cfg: %d %q", code, errs)
+	}
+}

@@ -59,9 +59,12 @@ type (
 		Other Expr
 	}
 	Let struct {
-		P    Pos
-		Defs []*OpDef
-		Body Expr
+		P         Pos
+		Recursive []Param
+		Defs      []*OpDef
+		// Order lists Defs and INSTANCEs in source order.
+		Order []any
+		Body  Expr
 	}
 	Bound struct {
 		Names []string
@@ -244,6 +247,7 @@ type Module struct {
 	Defs       []*OpDef
 	Instances  []*Instance
 	Assumes    []Expr
+	AssumePos  []Pos // of each ASSUME keyword
 	Recursive  []Param
 	// Order lists units in source order: *OpDef or *Instance.
 	Order []any

@@ -247,6 +247,11 @@ func (lx *lexer) next() (Token, error) {
 		}
 		return mk(Op, w, n), nil
 	}
+	if c == '<' {
+		if n := stepLabel(rest); n > 0 && (lx.i == 0 || !isIdent(lx.src[lx.i-1]) && lx.src[lx.i-1] != ')' && lx.src[lx.i-1] != ']') {
+			return mk(Step, strings.TrimRight(rest[:n], "."), n), nil
+		}
+	}
 	for n := 4; n >= 1; n-- {
 		if n <= len(rest) && symOps[rest[:n]] {
 			w := rest[:n]
@@ -274,4 +279,34 @@ func LexAll(file, src string) ([]Token, error) {
 			return toks, nil
 		}
 	}
+}
+
+// stepLabel is the length of a proof step label at the start of s
+// (<1>, <1>2, <2>a., <*>, <+>), or 0.
+func stepLabel(s string) int {
+	if len(s) < 3 || s[0] != '<' {
+		return 0
+	}
+	n := 1
+	switch {
+	case s[1] == '*' || s[1] == '+':
+		n = 2
+	case isDigit(s[1]):
+		for n < len(s) && isDigit(s[n]) {
+			n++
+		}
+	default:
+		return 0
+	}
+	if n >= len(s) || s[n] != '>' {
+		return 0
+	}
+	n++
+	for n < len(s) && isIdent(s[n]) {
+		n++
+	}
+	for n < len(s) && s[n] == '.' && !(n+1 < len(s) && s[n+1] == '.') {
+		n++
+	}
+	return n
 }

@@ -244,23 +244,43 @@ func (p *parser) unit(m *Module) {
 				}
 			}
 		case "ASSUME", "ASSUMPTION", "AXIOM":
-			p.next()
+			m.AssumePos = append(m.AssumePos, p.next().Pos)
+			var name Token
 			if p.peek().Kind == Ident && p.peekAt(1).Text == "==" {
-				p.next()
+				name = p.next()
 				p.next()
 			}
-			m.Assumes = append(m.Assumes, p.expr(0))
+			start := p.peek().Pos
+			e := p.expr(0)
+			m.Assumes = append(m.Assumes, e)
+			if name.Text != "" { // a named assumption is also a definition
+				d := &OpDef{Name: name.Text, Body: e, P: name.Pos, BodyPos: start, End: p.toks[p.i-1].End}
+				m.Defs = append(m.Defs, d)
+				m.Order = append(m.Order, d)
+			}
 			return
 		case "THEOREM", "LEMMA", "PROPOSITION", "COROLLARY":
+			// parsed for syntax, then ignored: TLC does not check proofs
 			p.next()
+			var name Token
 			if p.peek().Kind == Ident && p.peekAt(1).Text == "==" {
-				p.next()
+				name = p.next()
 				p.next()
 			}
-			p.expr(0) // parsed, not checked
-			if n := p.peek(); n.Kind == Keyword && (n.Text == "PROOF" || n.Text == "BY" || n.Text == "OBVIOUS" || n.Text == "OMITTED") {
-				p.failf(n.Pos, "not supported: proofs")
+			start := p.peek().Pos
+			if e := p.assumeProve(); e != nil && name.Text != "" {
+				// a named theorem stands for its statement, as in SANY
+				d := &OpDef{Name: name.Text, Body: e, P: name.Pos, BodyPos: start, End: p.toks[p.i-1].End}
+				m.Defs = append(m.Defs, d)
+				m.Order = append(m.Order, d)
 			}
+			if p.proofStarts() {
+				p.proof()
+			}
+			return
+		case "USE", "HIDE":
+			p.next()
+			p.usable()
 			return
 		case "RECURSIVE":
 			p.next()
@@ -360,6 +380,28 @@ func (p *parser) definition() (*OpDef, *Instance) {
 	switch {
 	case p.accept("("):
 		for {
+			if p.is("_") { // an operator parameter written _ op _ or _ op
+				p.next()
+				op := p.next()
+				pr := Param{Name: op.Text, Arity: 1, P: op.Pos}
+				if p.accept("_") {
+					pr.Arity = 2
+				}
+				d.Params = append(d.Params, pr)
+				if !p.accept(",") {
+					break
+				}
+				continue
+			}
+			if t := p.peek(); t.Kind == Op && p.peekAt(1).Text == "_" { // op _
+				p.next()
+				p.next()
+				d.Params = append(d.Params, Param{Name: t.Text, Arity: 1, P: t.Pos})
+				if !p.accept(",") {
+					break
+				}
+				continue
+			}
 			n := p.ident()
 			pr := Param{Name: n.Text, P: n.Pos}
 			if p.accept("(") {
@@ -486,6 +528,7 @@ func (p *parser) expr(min int) Expr {
 }
 
 func (p *parser) prefixExpr() Expr {
+	p.skipLabel()
 	t := p.peek()
 	if t.Kind == Op || t.Kind == Keyword {
 		switch t.Text {
@@ -584,6 +627,9 @@ func (p *parser) primary() Expr {
 		return &Str{P: t.Pos, Val: t.Text}
 	case Ident:
 		return p.ref()
+	case Step: // a reference to a proof step (in BY, USE, HIDE)
+		p.next()
+		return &Ref{P: t.Pos, Path: []Seg{{Name: t.Text}}}
 	case EOF, End, Sep:
 		p.failf(t.Pos, "unexpected %s", t)
 	case Keyword:
@@ -624,18 +670,24 @@ func (p *parser) primary() Expr {
 			for !p.is("IN") {
 				if p.accept("RECURSIVE") {
 					for {
-						p.opDecl()
+						l.Recursive = append(l.Recursive, p.opDecl())
 						if !p.accept(",") {
 							break
 						}
 					}
 					continue
 				}
+				if p.is("INSTANCE") {
+					l.Order = append(l.Order, p.instance())
+					continue
+				}
 				d, in := p.definition()
 				if in != nil {
-					p.failf(in.P, "not supported: INSTANCE inside LET")
+					l.Order = append(l.Order, in)
+					continue
 				}
 				l.Defs = append(l.Defs, d)
+				l.Order = append(l.Order, d)
 			}
 			p.expect("IN")
 			l.Body = p.expr(0)
@@ -664,8 +716,15 @@ func (p *parser) primary() Expr {
 			p.next()
 			var v Expr
 			if n := p.peek(); n.Kind == Ident {
-				p.next()
-				v = &Ref{P: n.Pos, Path: []Seg{{Name: n.Text}}}
+				r := &Ref{P: n.Pos}
+				for {
+					r.Path = append(r.Path, Seg{Name: p.ident().Text})
+					if !p.is("!") || p.peekAt(1).Kind != Ident {
+						break
+					}
+					p.next()
+				}
+				v = r
 			} else {
 				v = p.primary()
 			}
@@ -743,6 +802,34 @@ func (p *parser) ref() Expr {
 		if p.is("!") && p.peekAt(1).Kind == Ident {
 			p.next()
 			continue
+		}
+		// subexpression selectors: Op!1, Op!<, Op!>, Op!:, Op!@, Op!(x)
+		for p.is("!") {
+			n := p.peekAt(1)
+			switch {
+			case n.Kind == Number, n.Kind == Op && (n.Text == "<" || n.Text == ">" || n.Text == ":" || n.Text == "@"):
+				p.next()
+				p.next()
+				r.Path = append(r.Path, Seg{Name: "!" + n.Text})
+			case n.Kind == Op && n.Text == "(":
+				p.next()
+				p.next()
+				sel := Seg{Name: "!()"}
+				if !p.accept(")") {
+					sel.Args = p.exprList(")")
+				}
+				r.Path = append(r.Path, sel)
+			case n.Kind == Ident:
+				p.next()
+				id := p.ident()
+				seg := Seg{Name: id.Text}
+				if p.accept("(") {
+					seg.Args = p.exprList(")")
+				}
+				r.Path = append(r.Path, seg)
+			default:
+				return r
+			}
 		}
 		return r
 	}
@@ -905,4 +992,206 @@ func (p *parser) bracket() Expr {
 	n := p.peek()
 	p.failf(n.Pos, "unexpected %s in [...]", n)
 	return nil
+}
+
+// ---- proofs: parsed so that modules with proofs load, then dropped ----
+
+// assumeProve parses ASSUME a, NEW x \in S, ... PROVE e (giving nil), or
+// an expression.
+func (p *parser) assumeProve() Expr {
+	if !p.accept("ASSUME") {
+		return p.expr(0)
+	}
+	for {
+		switch {
+		case p.is("NEW") || p.is("CONSTANT") || p.is("VARIABLE") || p.is("STATE") || p.is("ACTION") || p.is("TEMPORAL"):
+			p.accept("NEW")
+			for p.is("CONSTANT") || p.is("VARIABLE") || p.is("STATE") || p.is("ACTION") || p.is("TEMPORAL") {
+				p.next()
+			}
+			p.opDecl()
+			if p.accept("\\in") {
+				p.expr(0)
+			}
+		case p.is("ASSUME"):
+			p.assumeProve()
+		default:
+			if p.peek().Kind == Ident && p.peekAt(1).Text == "::" {
+				p.next()
+				p.next()
+			}
+			p.expr(0)
+		}
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.expect("PROVE")
+	p.expr(0)
+	return nil
+}
+
+// proofStarts reports whether a proof begins at the cursor.
+func (p *parser) proofStarts() bool {
+	t := p.peek()
+	return t.Kind == Step || t.Kind == Keyword && (t.Text == "PROOF" || t.Text == "BY" || t.Text == "OBVIOUS" || t.Text == "OMITTED")
+}
+
+// proof parses a terminal proof or a sequence of steps, each with its own
+// proof; nested levels are read as one flat sequence of steps.
+func (p *parser) proof() {
+	p.accept("PROOF")
+	if p.terminalProof() {
+		return
+	}
+	if p.peek().Kind != Step {
+		t := p.peek()
+		p.failf(t.Pos, "expected a proof step but found %s", t)
+	}
+	for p.peek().Kind == Step {
+		p.step()
+	}
+}
+
+func (p *parser) terminalProof() bool {
+	switch {
+	case p.accept("BY"):
+		p.accept("ONLY")
+		p.usable()
+		return true
+	case p.accept("OBVIOUS"), p.accept("OMITTED"):
+		return true
+	}
+	return false
+}
+
+// usable parses the facts and DEF names of BY, USE and HIDE.
+func (p *parser) usable() {
+	if !p.is("DEF") && !p.is("DEFS") {
+		for {
+			if p.accept("MODULE") {
+				p.ident()
+			} else {
+				p.expr(0)
+			}
+			if !p.accept(",") {
+				break
+			}
+		}
+	}
+	if p.accept("DEF") || p.accept("DEFS") {
+		for {
+			t := p.peek()
+			switch {
+			case p.accept("MODULE"):
+				p.ident()
+			case t.Kind == Op && (IsInfix(t.Text) || prefix[t.Text].hi > 0):
+				p.next()
+			default:
+				p.ref()
+			}
+			if !p.accept(",") {
+				break
+			}
+		}
+	}
+}
+
+// step parses one proof step: <n>l. assertion, or QED, DEFINE, HAVE, TAKE,
+// WITNESS, PICK, SUFFICES, CASE, USE, HIDE; then its proof, if any.
+func (p *parser) step() {
+	p.next() // the label
+	switch {
+	case p.accept("QED"):
+	case p.accept("DEFINE"):
+		p.definition()
+		for p.peek().Kind == Ident && p.defAhead() {
+			p.definition()
+		}
+	case p.accept("HAVE"), p.accept("CASE"):
+		p.expr(0)
+	case p.accept("TAKE"):
+		p.bounds(true)
+	case p.accept("WITNESS"):
+		for {
+			p.expr(0)
+			if !p.accept(",") {
+				break
+			}
+		}
+	case p.accept("PICK"):
+		p.bounds(true)
+		p.expect(":")
+		p.expr(0)
+	case p.accept("SUFFICES"):
+		p.assumeProve()
+	case p.accept("USE"), p.accept("HIDE"):
+		p.usable()
+		return
+	case p.peek().Kind == Ident && p.defAhead():
+		p.definition()
+		for p.peek().Kind == Ident && p.defAhead() {
+			p.definition()
+		}
+		return
+	default:
+		p.assumeProve()
+	}
+	if p.proofStarts() && p.peek().Kind != Step {
+		p.proof()
+	}
+}
+
+// defAhead reports whether an operator or function definition starts at
+// the cursor (Name ==, Name(...) ==, Name[...] ==, a + b ==).
+func (p *parser) defAhead() bool {
+	n := p.peekAt(1)
+	switch n.Text {
+	case "==":
+		return true
+	case "(", "[":
+		depth := 0
+		for k := 1; p.i+k < len(p.toks); k++ {
+			t := p.peekAt(k)
+			switch t.Text {
+			case "(", "[":
+				depth++
+			case ")", "]":
+				depth--
+				if depth == 0 {
+					return p.peekAt(k+1).Text == "=="
+				}
+			}
+			if t.Kind == EOF || t.Kind == End {
+				return false
+			}
+		}
+	}
+	return n.Kind == Op && IsInfix(n.Text) && p.peekAt(2).Kind == Ident && p.peekAt(3).Text == "=="
+}
+
+// skipLabel skips a label lbl:: or lbl(x, y):: before an expression; labels
+// only name subexpressions for proofs.
+func (p *parser) skipLabel() {
+	if p.peek().Kind != Ident {
+		return
+	}
+	k := 1
+	if p.peekAt(1).Text == "(" {
+		k = 2
+		for p.peekAt(k).Kind == Ident && (p.peekAt(k+1).Text == "," || p.peekAt(k+1).Text == ")") {
+			k += 2
+			if p.peekAt(k-1).Text == ")" {
+				break
+			}
+		}
+		if p.peekAt(k-1).Text != ")" {
+			return
+		}
+	}
+	if t := p.peekAt(k); t.Kind == Op && t.Text == "::" {
+		for ; k >= 0; k-- {
+			p.next()
+		}
+	}
 }

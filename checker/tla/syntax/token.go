@@ -22,6 +22,7 @@ const (
 	Keyword // reserved word
 	Sep     // ---- line
 	End     // ==== line
+	Step    // proof step label or reference: <1>, <2>a, <1>3., <*>, <+>
 )
 
 // Token is one lexeme.
@@ -51,6 +52,9 @@ var keywords = map[string]bool{
 	"WF_": true, "WITH": true, "LAMBDA": true, "RECURSIVE": true, "LEMMA": true,
 	"PROPOSITION": true, "COROLLARY": true, "TRUE": true, "FALSE": true, "BOOLEAN": true,
 	"STRING": true, "PROOF": true, "BY": true, "OBVIOUS": true, "OMITTED": true, "QED": true,
+	"ACTION": true, "DEF": true, "DEFINE": true, "DEFS": true, "HAVE": true, "HIDE": true,
+	"NEW": true, "ONLY": true, "PICK": true, "PROVE": true, "STATE": true, "SUFFICES": true,
+	"TAKE": true, "TEMPORAL": true, "USE": true, "WITNESS": true,
 }
 
 // aliases maps alternative spellings to a canonical one.

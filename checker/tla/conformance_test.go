@@ -1,0 +1,410 @@
+package tla
+
+// The conformance suite: the tlaplus/Examples models (../shared/tla/examples)
+// whose manifest records an exhaustive TLC search of at most a minute, each
+// run by the engine and compared with TLC's distinct states, total states and
+// verdict. Counts come from the manifest or, where it has none, from
+// testdata/conformance/tlc.json, TLC's own output recorded once.
+//
+//	go test ./checker/tla -run TestConformance                  # models TLC checks within 1 s
+//	VRCHECK_CONFORMANCE=all go test ./checker/tla -run TestConformance -timeout 60m
+//	VRCHECK_CONFORMANCE_OUT=table.md ...                        # also write the summary table
+//	VRCHECK_RECORD_TLC=1 go test ./checker/tla -run TestRecordTLC -timeout 60m  # refresh tlc.json (needs Java)
+//
+// Each model runs in a child process (this test binary), so that a model
+// that takes too long is stopped and a crash is reported as one.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+const examplesDir = "../../../shared/tla/examples"
+
+// libraryPath holds the modules TLC finds on its class path: the TLAPS
+// library (theorem modules such as NaturalsInduction) and CommunityModules'
+// own sources (FunctionTheorems, ...), as ../shared/tla/tlc has them.
+const libraryPath = "../../../shared/tla/tlaps:../../../shared/tla/CommunityModules.jar"
+
+// confModel is one model of the suite.
+type confModel struct {
+	Module  string        // .tla, relative to the examples folder
+	Config  string        // .cfg
+	Runtime time.Duration // TLC's, from the manifest
+	// TLC's figures; Distinct < 0 when unknown
+	Result          string // success, safety failure, deadlock failure, liveness failure
+	Distinct, Total int64
+	Violation       string // for failures: "invariant Name", "deadlock", ...
+	TraceLen        int    // states in TLC's counterexample (0: not compared)
+}
+
+// tlcRecord is what testdata/conformance/tlc.json keeps of one TLC run.
+type tlcRecord struct {
+	Result    string `json:"result"`
+	Distinct  int64  `json:"distinct"`
+	Total     int64  `json:"total"`
+	Violation string `json:"violation,omitempty"`
+	TraceLen  int    `json:"traceLength,omitempty"`
+	Output    string `json:"output,omitempty"` // TLC's message when it is not one of the above
+}
+
+const goldenFile = "testdata/conformance/tlc.json"
+
+func parseRuntime(s string) (time.Duration, bool) {
+	var h, m, sec int
+	if _, err := fmt.Sscanf(s, "%d:%d:%d", &h, &m, &sec); err != nil {
+		return 0, false
+	}
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second, true
+}
+
+// suiteModels reads the manifests: exhaustive searches of at most a minute.
+func suiteModels(t *testing.T) []confModel {
+	if _, err := os.Stat(examplesDir); err != nil {
+		t.Skipf("conformance suite skipped: %s not present (the tlaplus/Examples models live in ../shared beside the repository)", examplesDir)
+	}
+	files, _ := filepath.Glob(filepath.Join(examplesDir, "specifications", "*", "manifest.json"))
+	golden := map[string]tlcRecord{}
+	if b, err := os.ReadFile(goldenFile); err == nil {
+		if err := json.Unmarshal(b, &golden); err != nil {
+			t.Fatalf("%s: %v", goldenFile, err)
+		}
+	}
+	var out []confModel
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var man struct {
+			Modules []struct {
+				Path   string
+				Models []struct {
+					Path           string
+					Runtime        string
+					Mode           any
+					Result         string
+					DistinctStates *int64
+					TotalStates    *int64
+				}
+			}
+		}
+		if err := json.Unmarshal(b, &man); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, mod := range man.Modules {
+			for _, m := range mod.Models {
+				rt, ok := parseRuntime(m.Runtime)
+				if m.Mode != "exhaustive search" || !ok || rt > time.Minute {
+					continue
+				}
+				cm := confModel{Module: mod.Path, Config: m.Path, Runtime: rt, Result: m.Result, Distinct: -1, Total: -1}
+				if m.DistinctStates != nil && m.TotalStates != nil && m.Result == "success" {
+					cm.Distinct, cm.Total = *m.DistinctStates, *m.TotalStates
+				} else if g, ok := golden[m.Path]; ok {
+					cm.Result, cm.Distinct, cm.Total, cm.Violation, cm.TraceLen = g.Result, g.Distinct, g.Total, g.Violation, g.TraceLen
+				}
+				out = append(out, cm)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Config < out[j].Config })
+	return out
+}
+
+// engineRun is what the child process reports about one model.
+type engineRun struct {
+	Err       string // load, configuration or run-time error
+	Distinct  int64
+	Total     int64
+	Violation string
+	TraceLen  int
+	Seconds   float64
+}
+
+func violationName(v *Violation) string {
+	switch v.Kind {
+	case "deadlock":
+		return "deadlock"
+	case "error":
+		return "error"
+	}
+	return v.Kind + " " + v.Name
+}
+
+// TestConformanceModel runs one model; it is the child process of
+// TestConformance and does nothing on its own.
+func TestConformanceModel(t *testing.T) {
+	path := os.Getenv("VRCHECK_CONF_MODEL")
+	if path == "" {
+		t.Skip("runs only as a child of TestConformance")
+	}
+	var r engineRun
+	start := time.Now()
+	func() {
+		mod, cfgPath, _ := strings.Cut(path, "|")
+		m, err := Load(filepath.Join(examplesDir, mod), LoadOptions{})
+		if err != nil {
+			r.Err = err.Error()
+			return
+		}
+		m.Out = &bytes.Buffer{}
+		cfg, err := ReadConfig(filepath.Join(examplesDir, cfgPath))
+		if err != nil {
+			r.Err = err.Error()
+			return
+		}
+		res, err := Check(m, cfg, Options{Workers: 1})
+		if err != nil {
+			r.Err = err.Error()
+			return
+		}
+		r.Distinct, r.Total = res.Distinct, res.Generated
+		if v := res.Violation; v != nil {
+			r.Violation = violationName(v)
+			r.TraceLen = len(v.Trace)
+			if v.Kind == "error" {
+				r.Err = v.Err.Error()
+			}
+		}
+	}()
+	r.Seconds = time.Since(start).Seconds()
+	b, _ := json.Marshal(r)
+	fmt.Printf("\nCONFORMANCE-RESULT %s\n", b)
+}
+
+// cause classifies why the engine's result differs from TLC's.
+func (m confModel) cause(r engineRun) string {
+	if r.Err != "" {
+		msg := r.Err
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		return "error: " + msg
+	}
+	if m.Distinct < 0 && m.Result == "success" {
+		return "no TLC counts recorded"
+	}
+	switch {
+	case m.Result == "success" && r.Violation != "":
+		return fmt.Sprintf("verdict: %s, TLC: success", r.Violation)
+	case m.Result != "success" && r.Violation == "":
+		return fmt.Sprintf("verdict: success, TLC: %s (%s)", m.Result, m.Violation)
+	case m.Result != "success":
+		if m.Violation != "" && r.Violation != m.Violation {
+			return fmt.Sprintf("verdict: %s, TLC: %s", r.Violation, m.Violation)
+		}
+		if m.TraceLen > 0 && r.TraceLen != m.TraceLen {
+			return fmt.Sprintf("counterexample of %d states, TLC: %d", r.TraceLen, m.TraceLen)
+		}
+		return ""
+	}
+	if r.Distinct != m.Distinct || r.Total != m.Total {
+		return fmt.Sprintf("counts: %d distinct / %d total, TLC: %d / %d", r.Distinct, r.Total, m.Distinct, m.Total)
+	}
+	return ""
+}
+
+var resultLine = regexp.MustCompile(`(?m)^CONFORMANCE-RESULT (.*)$`)
+
+// TestConformance runs the suite and compares each model with TLC. Models
+// listed in testdata/conformance/exceptions.txt are expected to differ, for
+// the cause given there; a listed model that passes fails the test, so the
+// list stays exact.
+func TestConformance(t *testing.T) {
+	models := suiteModels(t)
+	all := os.Getenv("VRCHECK_CONFORMANCE") == "all"
+	if testing.Short() && !all {
+		t.Skip("conformance suite skipped in -short mode")
+	}
+	exceptions := readExceptions(t)
+	limit := 2 * time.Minute
+	var table []string
+	pass, total := 0, 0
+	for _, m := range models {
+		if !all && m.Runtime > time.Second {
+			continue
+		}
+		total++
+		ctx, cancel := context.WithTimeout(context.Background(), limit)
+		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestConformanceModel$", "-test.timeout=0")
+		cmd.Env = append(os.Environ(), "VRCHECK_CONF_MODEL="+m.Module+"|"+m.Config, "GOMAXPROCS=2", "TLA_PATH="+libraryPath)
+		out, err := cmd.CombinedOutput()
+		cancel()
+		var r engineRun
+		if sm := resultLine.FindSubmatch(out); sm != nil {
+			json.Unmarshal(sm[1], &r)
+		} else if ctx.Err() != nil {
+			r.Err = fmt.Sprintf("timeout: no result within %s", limit)
+		} else {
+			r.Err = "crash: " + lastLines(string(out), err)
+		}
+		cause := m.cause(r)
+		status := "pass"
+		if cause != "" {
+			status = "FAIL"
+		} else {
+			pass++
+		}
+		name := strings.TrimPrefix(m.Config, "specifications/")
+		table = append(table, fmt.Sprintf("| %s | %s | %.1fs | %s |", name, status, r.Seconds, cause))
+		want, listed := exceptions[m.Config]
+		switch {
+		case cause != "" && !listed:
+			t.Errorf("%s: %s", m.Config, cause)
+		case cause != "" && !strings.HasPrefix(cause, want):
+			t.Errorf("%s: %s (listed as: %s)", m.Config, cause, want)
+		case cause == "" && listed:
+			t.Errorf("%s passes now: remove it from the exceptions", m.Config)
+		}
+	}
+	summary := fmt.Sprintf("Conformance: %d of %d models give TLC's distinct states, total states and verdict.", pass, total)
+	report := "| model | result | engine time | cause |\n|---|---|---|---|\n" + strings.Join(table, "\n") + "\n\n" + summary + "\n"
+	t.Log("\n" + report)
+	if p := os.Getenv("VRCHECK_CONFORMANCE_OUT"); p != "" {
+		if err := os.WriteFile(p, []byte(report), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func lastLines(out string, err error) string {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		if strings.HasPrefix(l, "fatal error:") || strings.HasPrefix(l, "panic:") {
+			return l
+		}
+	}
+	if len(lines) > 0 {
+		return lines[len(lines)-1]
+	}
+	return fmt.Sprint(err)
+}
+
+// readExceptions reads "path<TAB>cause" lines.
+func readExceptions(t *testing.T) map[string]string {
+	out := map[string]string{}
+	f, err := os.Open("testdata/conformance/exceptions.txt")
+	if errors.Is(err, os.ErrNotExist) {
+		return out
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		path, cause, ok := strings.Cut(line, "\t")
+		if !ok {
+			t.Fatalf("exceptions.txt: want path<TAB>cause, got %q", line)
+		}
+		out[path] = cause
+	}
+	return out
+}
+
+// TestRecordTLC runs TLC on the suite's models that the manifests give no
+// counts for and writes testdata/conformance/tlc.json. It needs Java and
+// ../shared/tla/tlc, and runs only when VRCHECK_RECORD_TLC is set.
+func TestRecordTLC(t *testing.T) {
+	if os.Getenv("VRCHECK_RECORD_TLC") == "" {
+		t.Skip("set VRCHECK_RECORD_TLC=1 to run TLC and rewrite " + goldenFile)
+	}
+	tlc, err := filepath.Abs("../../../shared/tla/tlc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := map[string]tlcRecord{}
+	if b, err := os.ReadFile(goldenFile); err == nil {
+		json.Unmarshal(b, &golden)
+	}
+	for _, m := range suiteModels(t) {
+		if m.Distinct >= 0 && m.Result == "success" {
+			continue
+		}
+		if _, ok := golden[m.Config]; ok && os.Getenv("VRCHECK_RECORD_TLC") != "all" {
+			continue
+		}
+		dir := filepath.Join(examplesDir, filepath.Dir(m.Module))
+		meta := t.TempDir()
+		cfgRel, _ := filepath.Rel(filepath.Dir(m.Module), m.Config)
+		cmd := exec.Command(tlc, "-workers", "1", "-metadir", meta, "-config", cfgRel, filepath.Base(m.Module))
+		cmd.Dir = dir
+		out, _ := cmd.CombinedOutput()
+		rec := parseTLC(string(out))
+		t.Logf("%s: %+v", m.Config, rec)
+		golden[m.Config] = rec
+	}
+	b, _ := json.MarshalIndent(golden, "", "  ")
+	os.MkdirAll(filepath.Dir(goldenFile), 0o755)
+	if err := os.WriteFile(goldenFile, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var (
+	tlcCounts = regexp.MustCompile(`(?m)^([0-9,]+) states generated, ([0-9,]+) distinct states found`)
+	tlcState  = regexp.MustCompile(`(?m)^State ([0-9]+): `)
+	tlcInv    = regexp.MustCompile(`(?m)^Error: Invariant (\S+) is violated`)
+	tlcAct    = regexp.MustCompile(`(?m)^Error: Action property (\S+) is violated`)
+	tlcProp   = regexp.MustCompile(`(?m)^Error: Property (\S+) is violated`)
+)
+
+func atoi(s string) int64 {
+	n, _ := strconv.ParseInt(strings.ReplaceAll(s, ",", ""), 10, 64)
+	return n
+}
+
+// parseTLC reads TLC's verdict and figures from its output.
+func parseTLC(out string) tlcRecord {
+	var r tlcRecord
+	if m := tlcCounts.FindStringSubmatch(out); m != nil {
+		r.Total, r.Distinct = atoi(m[1]), atoi(m[2])
+	}
+	for _, m := range tlcState.FindAllStringSubmatch(out, -1) {
+		if n := int(atoi(m[1])); n > r.TraceLen {
+			r.TraceLen = n
+		}
+	}
+	switch {
+	case strings.Contains(out, "Model checking completed. No error has been found."):
+		r.Result, r.TraceLen = "success", 0
+	case tlcInv.MatchString(out):
+		r.Result, r.Violation = "safety failure", "invariant "+tlcInv.FindStringSubmatch(out)[1]
+	case tlcAct.MatchString(out):
+		r.Result, r.Violation = "safety failure", "action property "+tlcAct.FindStringSubmatch(out)[1]
+	case tlcProp.MatchString(out):
+		r.Result, r.Violation = "safety failure", "property "+tlcProp.FindStringSubmatch(out)[1]
+	case strings.Contains(out, "Error: Deadlock reached."):
+		r.Result, r.Violation = "deadlock failure", "deadlock"
+	case strings.Contains(out, "Temporal properties were violated"):
+		r.Result, r.Violation = "liveness failure", "temporal"
+	default:
+		r.Result = "error"
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		for _, l := range lines {
+			if strings.HasPrefix(l, "Error:") {
+				r.Output = l
+				break
+			}
+		}
+	}
+	return r
+}
