@@ -15,15 +15,17 @@ import (
 
 // Options say which seeds to explore and how.
 type Options struct {
-	From  int64    // first seed
-	Seeds int      // number of seeds: From .. From+Seeds-1
-	Bugs  []string // bug switches to turn on (vr.BugCatalog names)
+	FirstSeed int64    // first seed
+	Seeds     int      // number of seeds: FirstSeed .. FirstSeed+Seeds-1
+	Bugs      []string // bug switches to turn on (vr.BugCatalog names)
 	// Workers run seeds in parallel (0: runtime.NumCPU()).
 	Workers int
 	// KeepGoing runs every seed; otherwise exploration stops at the first failure.
 	KeepGoing bool
-	// LinTimeout bounds each run's linearizability check (0: the checker's default).
+	// LinTimeout bounds each run's linearizability check (0: the checker's default); NoLin
+	// skips it.
 	LinTimeout time.Duration
+	NoLin      bool
 	// IgnoreSteps judges runs without step validation: by the invariants, linearizability, the
 	// replicas' assertions and liveness alone, the properties that do not depend on following
 	// VR.tla step by step.
@@ -43,9 +45,9 @@ type Found struct {
 // their timing: without KeepGoing, Failures holds exactly the lowest failing seed in the range
 // and Seeds counts the seeds up to and including it, whatever seeds above it also ran.
 type Result struct {
-	From     int64
-	Seeds    int     // seeds the verdict covers
-	Failures []Found // by seed
+	FirstSeed int64
+	Seeds     int     // seeds the verdict covers
+	Failures  []Found // by seed
 }
 
 // First returns the lowest failing seed, or nil.
@@ -64,8 +66,8 @@ func Explore(opts Options) (*Result, error) {
 	if opts.Seeds < 0 {
 		return nil, fmt.Errorf("explore: %d seeds", opts.Seeds)
 	}
-	if opts.From < 0 || opts.From+int64(opts.Seeds)-1 > 1<<31-1 {
-		return nil, fmt.Errorf("explore: seeds %d..%d: seeds must be in 0..2^31-1", opts.From, opts.From+int64(opts.Seeds)-1)
+	if opts.FirstSeed < 0 || opts.FirstSeed+int64(opts.Seeds)-1 > 1<<31-1 {
+		return nil, fmt.Errorf("explore: seeds %d..%d: seeds must be in 0..2^31-1", opts.FirstSeed, opts.FirstSeed+int64(opts.Seeds)-1)
 	}
 	if _, err := vr.ParseBugs(opts.Bugs); err != nil {
 		return nil, err
@@ -87,13 +89,13 @@ func Explore(opts Options) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rn := Runner{LinTimeout: opts.LinTimeout, IgnoreSteps: opts.IgnoreSteps}
+			rn := Runner{LinTimeout: opts.LinTimeout, NoLin: opts.NoLin, IgnoreSteps: opts.IgnoreSteps}
 			for {
 				i := next.Add(1) - 1
 				if i >= bound.Load() {
 					return
 				}
-				seed := opts.From + i
+				seed := opts.FirstSeed + i
 				out, err := rn.Run(Swarm(seed, opts.Bugs), false)
 				if err != nil || out.Failure != nil {
 					mu.Lock()
@@ -127,10 +129,10 @@ func Explore(opts Options) (*Result, error) {
 			return nil, errs[seeds[0]]
 		}
 	}
-	res := &Result{From: opts.From, Seeds: opts.Seeds, Failures: found}
+	res := &Result{FirstSeed: opts.FirstSeed, Seeds: opts.Seeds, Failures: found}
 	if !opts.KeepGoing && len(found) > 0 {
 		res.Failures = found[:1]
-		res.Seeds = int(found[0].Seed-opts.From) + 1
+		res.Seeds = int(found[0].Seed-opts.FirstSeed) + 1
 	}
 	return res, nil
 }

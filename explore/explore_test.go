@@ -85,9 +85,9 @@ func TestClassify(t *testing.T) {
 		{"linearizability alone",
 			[]checker.Verdict{pass(checker.StepValidation), fail(checker.Linearizability, 0, "")},
 			nil, noQ, &Failure{Kind: Safety, Check: checker.Linearizability, Message: "Linearizability failed"}, false},
-		{"undecided linearizability is a failure",
+		{"undecided linearizability is a failure of its own kind",
 			[]checker.Verdict{pass(checker.StepValidation), {Check: checker.Linearizability, Status: checker.Unknown, Message: "timeout"}},
-			nil, nil, &Failure{Kind: Safety, Check: checker.Linearizability, Message: "undecided (not a pass): timeout"}, false},
+			nil, nil, &Failure{Kind: Undecided, Check: checker.Linearizability, Message: "timeout"}, false},
 		{"assertion before liveness",
 			[]checker.Verdict{pass(checker.StepValidation)}, []string{"tick 3, replica 1: boom"}, noQ,
 			&Failure{Kind: Assertion, Check: ReplicaAssertion, Message: "tick 3, replica 1: boom"}, false},
@@ -126,7 +126,7 @@ func TestLivenessFailureOfTheCorrectImplementation(t *testing.T) {
 func TestExploreErrors(t *testing.T) {
 	_, err := Explore(Options{Seeds: 1, Bugs: []string{"no-such-bug"}})
 	assert.ErrorContains(t, err, "no-such-bug")
-	_, err = Explore(Options{From: 1 << 31, Seeds: 1})
+	_, err = Explore(Options{FirstSeed: 1 << 31, Seeds: 1})
 	assert.ErrorContains(t, err, "2^31")
 	// An invalid scenario is an error of the run, not a failure of the protocol.
 	_, err = (&Runner{}).Run(sim.Scenario{}, false)
@@ -139,7 +139,7 @@ func TestExploreIsDeterministicAcrossWorkers(t *testing.T) {
 	for _, keepGoing := range []bool{false, true} {
 		var want *Result
 		for _, workers := range []int{1, 2, 5} {
-			res, err := Explore(Options{From: 1, Seeds: 40, Bugs: []string{"recovering-participates"}, Workers: workers, KeepGoing: keepGoing})
+			res, err := Explore(Options{FirstSeed: 1, Seeds: 40, Bugs: []string{"recovering-participates"}, Workers: workers, KeepGoing: keepGoing})
 			require.NoError(t, err)
 			require.NotEmpty(t, res.Failures)
 			if want == nil {
@@ -168,7 +168,7 @@ func TestEveryBugIsFound(t *testing.T) {
 			if testing.Short() {
 				runs = 40
 			}
-			h, err := HuntOptions{Options: Options{From: 1, Seeds: bugBound, Bugs: []string{b.Name}, Workers: 1},
+			h, err := HuntOptions{Options: Options{FirstSeed: 1, Seeds: bugBound, Bugs: []string{b.Name}, Workers: 1},
 				Dir: dir, Prefix: b.Name + "-", ShrinkRuns: runs}.Run()
 			require.NoError(t, err)
 			require.NotNil(t, h.First, "%s not found in %d seeds", b.Name, bugBound)
@@ -196,7 +196,7 @@ func TestCorrectImplementationRunsClean(t *testing.T) {
 	if testing.Short() {
 		seeds = 100
 	}
-	res, err := Explore(Options{From: 1, Seeds: seeds, KeepGoing: true})
+	res, err := Explore(Options{FirstSeed: 1, Seeds: seeds, KeepGoing: true})
 	require.NoError(t, err)
 	for _, f := range res.Failures {
 		t.Errorf("seed %d: %s: %s", f.Seed, f.Failure.Describe(), f.Failure.Message)
@@ -306,7 +306,7 @@ func TestShellQuote(t *testing.T) {
 
 func TestReportText(t *testing.T) {
 	live := Failure{Kind: Liveness, Check: NoQuiescence, Message: "seed 9: run did not complete every request within 2100 ticks (3 of 4 completed)"}
-	h := &Hunt{From: 1, Seeds: 20, Run: 9, Bugs: []string{}, Failures: []Found{{Seed: 9, Failure: live, Events: 5000}},
+	h := &Hunt{FirstSeed: 1, Seeds: 20, Run: 9, Bugs: []string{}, Failures: []Found{{Seed: 9, Failure: live, Events: 5000}},
 		First: &First{Seed: 9, Failure: live, Events: 5000, Shrunk: live, ShrunkEvents: 4000, ShrinkRuns: 3, Steps: []string{"clients 2 -> 1"},
 			Saved: &Saved{Trace: "d/seed-9.ndjson", Scenario: "d/seed-9.yaml", Command: ReproCommand("d/seed-9.yaml", "d/seed-9.ndjson")}}}
 	var b strings.Builder
@@ -321,12 +321,12 @@ seed 9: liveness failure (the run did not complete every request)
   scenario    d/seed-9.yaml
   reproduce   vrcheck run --scenario d/seed-9.yaml --out d/seed-9.ndjson
   check       vrcheck check d/seed-9.ndjson
-  found by    vrcheck explore --from 9 --seeds 1
+  found by    vrcheck explore --first-seed 9 --seeds 1
 `, b.String())
 
-	a := &AllBugs{From: 1, Seeds: 20, Bugs: []BugHunt{
-		{Bug: "a-bug", Found: false, Hunt: &Hunt{From: 1, Seeds: 20, Run: 20}},
-		{Bug: "b-bug", Found: true, Hunt: &Hunt{From: 1, Seeds: 20, Run: 3, First: &First{Seed: 3, Events: 100, ShrunkEvents: 10,
+	a := &AllBugs{FirstSeed: 1, Seeds: 20, Bugs: []BugHunt{
+		{Bug: "a-bug", Found: false, Hunt: &Hunt{FirstSeed: 1, Seeds: 20, Run: 20}},
+		{Bug: "b-bug", Found: true, Hunt: &Hunt{FirstSeed: 1, Seeds: 20, Run: 3, First: &First{Seed: 3, Events: 100, ShrunkEvents: 10,
 			Shrunk: Failure{Kind: Safety, Check: checker.StepValidation, Action: "ReceivePrepare", Line: 10}, Also: []string{checker.NoLogDivergence}}}},
 	}, Correct: h}
 	b.Reset()

@@ -3,6 +3,7 @@ package explore
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/vrcheck/vrcheck/checker"
 	"github.com/vrcheck/vrcheck/impl/vr"
@@ -26,11 +27,14 @@ type HuntOptions struct {
 type Hunt struct {
 	Bugs        []string `json:"bugs"`
 	IgnoreSteps bool     `json:"ignoreStepValidation"`
-	From        int64    `json:"from"`
-	Seeds       int      `json:"seeds"`    // seeds asked for
-	Run         int      `json:"run"`      // seeds the verdict covers (up to the first failure unless keep-going)
-	Failures    []Found  `json:"failures"` // by seed: the first only, unless keep-going
-	First       *First   `json:"first,omitempty"`
+	// NoLin and LinTimeout are the linearizability options the seeds ran with.
+	NoLin      bool          `json:"noLin,omitempty"`
+	LinTimeout time.Duration `json:"linTimeoutNs,omitempty"`
+	FirstSeed  int64         `json:"firstSeed"`
+	Seeds      int           `json:"seeds"`    // seeds asked for
+	Run        int           `json:"run"`      // seeds the verdict covers (up to the first failure unless keep-going)
+	Failures   []Found       `json:"failures"` // by seed: the first only, unless keep-going
+	First      *First        `json:"first,omitempty"`
 }
 
 // First is the lowest failing seed, shrunk.
@@ -57,7 +61,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hunt{Bugs: append([]string{}, o.Bugs...), IgnoreSteps: o.IgnoreSteps, From: o.From, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
+	h := &Hunt{Bugs: append([]string{}, o.Bugs...), IgnoreSteps: o.IgnoreSteps, NoLin: o.NoLin, LinTimeout: o.LinTimeout, FirstSeed: o.FirstSeed, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
 	if h.Failures == nil {
 		h.Failures = []Found{}
 	}
@@ -65,7 +69,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	if first == nil {
 		return h, nil
 	}
-	rn := &Runner{LinTimeout: o.LinTimeout, IgnoreSteps: o.IgnoreSteps}
+	rn := &Runner{LinTimeout: o.LinTimeout, NoLin: o.NoLin, IgnoreSteps: o.IgnoreSteps}
 	sc := Swarm(first.Seed, o.Bugs)
 	var orig, best *Outcome
 	f := &First{Seed: first.Seed, Failure: first.Failure, Events: first.Events, Steps: []string{}}
@@ -91,7 +95,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	h.First = f
 	if o.Dir != "" {
 		base := o.Prefix + fmt.Sprintf("seed-%d", first.Seed)
-		found := fmt.Sprintf("found by: %s: %s", ExploreCommand(first.Seed, o.Bugs, o.IgnoreSteps), first.Failure.Describe())
+		found := fmt.Sprintf("found by: %s: %s", ExploreCommand(first.Seed, o.Options), first.Failure.Describe())
 		if best != orig {
 			note := []string{found, fmt.Sprintf("shrunk from %d to %d events: %s", f.Events, f.ShrunkEvents, strings.Join(f.Steps, ", ")), best.Failure.Describe()}
 			if f.Saved, err = Save(o.Dir, base, best, note); err != nil {
@@ -108,13 +112,21 @@ func (o HuntOptions) Run() (*Hunt, error) {
 }
 
 // ExploreCommand is the command that explores seed alone, with the given bug switches.
-func ExploreCommand(seed int64, bugs []string, ignoreSteps bool) string {
-	cmd := fmt.Sprintf("vrcheck explore --from %d --seeds 1", seed)
-	if len(bugs) > 0 {
-		cmd += " --bug " + shellQuote(strings.Join(bugs, ","))
+func ExploreCommand(seed int64, o Options) string {
+	cmd := fmt.Sprintf("vrcheck explore --first-seed %d --seeds 1", seed)
+	if len(o.Bugs) > 0 {
+		cmd += " --bug " + shellQuote(strings.Join(o.Bugs, ","))
 	}
-	if ignoreSteps {
+	if o.IgnoreSteps {
 		cmd += " --no-step-validation"
+	}
+	switch {
+	case o.NoLin:
+		cmd += " --no-lin"
+	case o.LinTimeout == 1<<63-1: // no limit
+		cmd += " --lin-timeout 0"
+	case o.LinTimeout != 0 && o.LinTimeout != checker.DefaultLinTimeout:
+		cmd += " --lin-timeout " + o.LinTimeout.String()
 	}
 	return cmd
 }
@@ -141,7 +153,7 @@ type BugHunt struct {
 // AllBugs is the outcome of hunting every bug of the catalog and of running the correct
 // implementation over the same seeds.
 type AllBugs struct {
-	From        int64     `json:"from"`
+	FirstSeed   int64     `json:"firstSeed"`
 	Seeds       int       `json:"seeds"`
 	IgnoreSteps bool      `json:"ignoreStepValidation"`
 	Bugs        []BugHunt `json:"bugs"`
@@ -163,7 +175,7 @@ func (a *AllBugs) OK() bool {
 // hunt with its label (the bug, or "correct") and returns the hunt's OnSeed callback and a
 // function to call when the hunt ends.
 func HuntAll(o HuntOptions, progress func(label string) (onSeed func(int64, bool), done func())) (*AllBugs, error) {
-	a := &AllBugs{From: o.From, Seeds: o.Seeds, IgnoreSteps: o.IgnoreSteps, Bugs: []BugHunt{}}
+	a := &AllBugs{FirstSeed: o.FirstSeed, Seeds: o.Seeds, IgnoreSteps: o.IgnoreSteps, Bugs: []BugHunt{}}
 	for _, b := range vr.BugCatalog {
 		bo := o
 		bo.Bugs = []string{b.Name}

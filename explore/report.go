@@ -12,6 +12,7 @@ import (
 // kindText is how a failure kind reads in a sentence.
 var kindText = map[Kind]string{
 	Safety:    "safety violation",
+	Undecided: "undecided (a check gave no verdict within its time limit: not a pass)",
 	Assertion: "replica assertion failed",
 	Liveness:  "liveness failure (the run did not complete every request)",
 }
@@ -30,17 +31,17 @@ func (h *Hunt) WriteText(w io.Writer) error {
 	if h.IgnoreSteps {
 		bugs += " (step validation ignored)"
 	}
-	last := h.From + int64(h.Seeds) - 1
+	last := h.FirstSeed + int64(h.Seeds) - 1
 	if h.First == nil {
-		fmt.Fprintf(&b, "ok: seeds %d..%d, bug switches %s: no failure in %d seeds\n", h.From, last, bugs, h.Run)
+		fmt.Fprintf(&b, "ok: seeds %d..%d, bug switches %s: no failure in %d seeds\n", h.FirstSeed, last, bugs, h.Run)
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
 	f := h.First
 	if h.Run < h.Seeds && len(h.Failures) == 1 {
-		fmt.Fprintf(&b, "FAIL: seeds %d..%d, bug switches %s: seed %d fails (the first failure, after %d seeds)\n", h.From, last, bugs, f.Seed, h.Run)
+		fmt.Fprintf(&b, "FAIL: seeds %d..%d, bug switches %s: seed %d fails (the first failure, after %d seeds)\n", h.FirstSeed, last, bugs, f.Seed, h.Run)
 	} else {
-		fmt.Fprintf(&b, "FAIL: seeds %d..%d, bug switches %s: %d of %d seeds fail, the first is seed %d\n", h.From, last, bugs, len(h.Failures), h.Run, f.Seed)
+		fmt.Fprintf(&b, "FAIL: seeds %d..%d, bug switches %s: %d of %d seeds fail, the first is seed %d\n", h.FirstSeed, last, bugs, len(h.Failures), h.Run, f.Seed)
 	}
 	if len(h.Failures) > 1 {
 		for i, x := range h.Failures {
@@ -70,7 +71,7 @@ func (h *Hunt) WriteText(w io.Writer) error {
 	if s := f.Unshrunk; s != nil {
 		fmt.Fprintf(&b, "  unshrunk    %s (%s)\n", s.Trace, s.Scenario)
 	}
-	fmt.Fprintf(&b, "  found by    %s\n", ExploreCommand(f.Seed, h.Bugs, h.IgnoreSteps))
+	fmt.Fprintf(&b, "  found by    %s\n", ExploreCommand(f.Seed, Options{Bugs: h.Bugs, IgnoreSteps: h.IgnoreSteps, NoLin: h.NoLin, LinTimeout: h.LinTimeout}))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -115,7 +116,7 @@ func (a *AllBugs) WriteTable(w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(w, "\n%d of %d bug switches found within seeds %d..%d (seeds: until the first detection; events: of that trace, then after shrinking)\n",
-		found, len(a.Bugs), a.From, a.From+int64(a.Seeds)-1)
+		found, len(a.Bugs), a.FirstSeed, a.FirstSeed+int64(a.Seeds)-1)
 	if a.IgnoreSteps {
 		fmt.Fprintln(w, "step validation ignored: judged by the invariants, linearizability, assertions and liveness alone")
 	}

@@ -14,11 +14,14 @@ import (
 // Kind is the kind of a failure.
 type Kind string
 
-// Failure kinds. A safety violation is a failed checker verdict; an assertion is a replica's
-// own assertion (sim.Result.Faults) in a trace the checker passed; a liveness failure is a run
-// that did not complete every request (sim.ErrNoQuiescence) while every safety check passed.
+// Failure kinds. A safety violation is a failed checker verdict; undecided is a check that
+// gave no verdict (porcupine's time limit ran out: not a pass, as in vrcheck check); an
+// assertion is a replica's own assertion (sim.Result.Faults) in a trace the checker passed; a
+// liveness failure is a run that did not complete every request (sim.ErrNoQuiescence) while
+// every safety check passed.
 const (
 	Safety    Kind = "safety"
+	Undecided Kind = "undecided"
 	Assertion Kind = "assertion"
 	Liveness  Kind = "liveness"
 )
@@ -73,8 +76,10 @@ type Outcome struct {
 // Runner simulates and checks scenarios, reusing its trace buffer. It is not safe for
 // concurrent use: give each worker its own.
 type Runner struct {
-	// LinTimeout bounds the linearizability check of each run (0: the checker's default).
+	// LinTimeout bounds the linearizability check of each run (0: the checker's default);
+	// NoLin skips it.
 	LinTimeout time.Duration
+	NoLin      bool
 	// IgnoreSteps leaves step validation out of the verdict (see Options.IgnoreSteps).
 	IgnoreSteps bool
 	buf         bytes.Buffer
@@ -93,7 +98,7 @@ func (rn *Runner) Run(sc sim.Scenario, keep bool) (*Outcome, error) {
 		return nil, fmt.Errorf("seed %d: %w", sc.Seed, simErr)
 	}
 	name := fmt.Sprintf("seed-%d", sc.Seed)
-	rep, err := checker.Check(bytes.NewReader(rn.buf.Bytes()), name, checker.Options{LinTimeout: rn.LinTimeout})
+	rep, err := checker.Check(bytes.NewReader(rn.buf.Bytes()), name, checker.Options{LinTimeout: rn.LinTimeout, SkipLinearizability: rn.NoLin})
 	if err != nil {
 		return nil, fmt.Errorf("seed %d: the checker cannot read the simulator's trace: %w", sc.Seed, err)
 	}
@@ -122,11 +127,11 @@ func classify(res *sim.Result, rep *checker.Report, simErr error, ignoreSteps bo
 		}
 	}
 	if first != nil {
-		msg := first.Message
+		kind := Safety
 		if first.Status == checker.Unknown {
-			msg = "undecided (not a pass): " + msg
+			kind = Undecided
 		}
-		return &Failure{Kind: Safety, Check: first.Check, Action: first.Action, Line: first.Line, Message: msg}
+		return &Failure{Kind: kind, Check: first.Check, Action: first.Action, Line: first.Line, Message: first.Message}
 	}
 	if len(res.Faults) > 0 {
 		return &Failure{Kind: Assertion, Check: ReplicaAssertion, Message: res.Faults[0]}

@@ -22,7 +22,7 @@ func Columns() []Column {
 	}
 	cols = append(cols,
 		Column{"replicas", "number of replicas, 2f+1"},
-		Column{"seed", "simulator seed: `vrcheck run` with these parameters and this seed replays the run"},
+		Column{"seed", "simulator seed (the replay column holds the command that replays the run)"},
 		Column{"checksPassed", "true if the trace was checked and every check passed (unknown is not a pass)"},
 	)
 	for _, c := range Checks {
@@ -52,6 +52,7 @@ func Columns() []Column {
 		Column{"checkMs", "wall-clock milliseconds to check the trace"},
 		Column{"error", "the simulator's error (e.g. not every request completed by maxTicks) or the checker's (unreadable trace)"},
 		Column{"trace", "where the trace of a failing run was saved (empty if not saved)"},
+		Column{"replay", "the vrcheck run command that replays the run: the same trace, byte for byte, and its check"},
 	)
 	return cols
 }
@@ -63,8 +64,8 @@ func WriteColumns(w io.Writer) {
 	}
 }
 
-// WriteCSV writes one header row (Columns) and one row per run.
-func WriteCSV(w io.Writer, pts []Point, runs []Run) error {
+// WriteCSV writes one header row (Columns) and one row per run; replay makes the replay column.
+func WriteCSV(w io.Writer, pts []Point, runs []Run, replay Replay) error {
 	cw := csv.NewWriter(w)
 	var head []string
 	for _, c := range Columns() {
@@ -74,7 +75,7 @@ func WriteCSV(w io.Writer, pts []Point, runs []Run) error {
 		return err
 	}
 	for i := range runs {
-		if err := cw.Write(row(pts[runs[i].Point], &runs[i])); err != nil {
+		if err := cw.Write(row(pts[runs[i].Point], &runs[i], replay)); err != nil {
 			return err
 		}
 	}
@@ -82,7 +83,7 @@ func WriteCSV(w io.Writer, pts []Point, runs []Run) error {
 	return cw.Error()
 }
 
-func row(p Point, r *Run) []string {
+func row(p Point, r *Run, replay Replay) []string {
 	itoa := strconv.Itoa
 	rec := []string{itoa(p.Index)}
 	for i := range Axes {
@@ -127,6 +128,7 @@ func row(p Point, r *Run) []string {
 			errs = append(errs, "replica assertion: "+f)
 		}
 	}
-	rec = append(rec, ck, strings.Join(errs, "; "), r.TraceFile)
+	sc.Seed = r.Seed
+	rec = append(rec, ck, strings.Join(errs, "; "), r.TraceFile, replay.Command(sc))
 	return rec
 }

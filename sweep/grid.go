@@ -88,8 +88,10 @@ func (v *Values) UnmarshalYAML(n *yaml.Node) error {
 	return fmt.Errorf("line %d: want a list of numbers or a string like \"1..50\"", n.Line)
 }
 
-// ParseValues reads a comma-separated list whose items are numbers or ranges "a..b" (step 1)
-// or "a..b/step", e.g. "1,2,5..10" or "0..0.1/0.025".
+// ParseValues reads a comma-separated list whose items are numbers or ranges "a..b" (in
+// steps of 1: a and b must then be whole numbers) or "a..b/step" (b must be a whole number of
+// steps from a), e.g. "1,2,5..10" or "0..0.1/0.025". A range that would leave out values the
+// user wrote (0..0.1 in steps of 1 is only 0) is an error, not a silent surprise.
 func ParseValues(s string) (Values, error) {
 	var out Values
 	for _, item := range strings.Split(s, ",") {
@@ -106,20 +108,27 @@ func ParseValues(s string) (Values, error) {
 			out = append(out, x)
 			continue
 		}
-		step := 1.0
+		step, hasStep := 1.0, false
 		if h, st, ok := strings.Cut(hi, "/"); ok {
-			hi = h
+			hi, hasStep = h, true
 			var err error
-			if step, err = strconv.ParseFloat(strings.TrimSpace(st), 64); err != nil || !(step > 0) {
+			if step, err = strconv.ParseFloat(strings.TrimSpace(st), 64); err != nil || !(step > 0) || math.IsInf(step, 0) {
 				return nil, fmt.Errorf("range %q: step %q must be a positive number", item, st)
 			}
 		}
 		a, err1 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
 		b, err2 := strconv.ParseFloat(strings.TrimSpace(hi), 64)
-		if err1 != nil || err2 != nil || b < a {
+		if err1 != nil || err2 != nil || b < a || math.IsInf(a, 0) || math.IsInf(b, 0) {
 			return nil, fmt.Errorf("range %q: want \"low..high\" with low <= high", item)
 		}
-		n := int(math.Floor((b-a)/step+1e-9)) + 1
+		steps := (b - a) / step
+		n := int(math.Round(steps)) + 1
+		if math.Abs(steps-math.Round(steps)) > 1e-9*math.Max(1, steps) {
+			if !hasStep {
+				return nil, fmt.Errorf("range %q counts in steps of 1, which does not reach %s: give a step, e.g. %q", item, FormatValue(b), item+"/"+FormatValue(suggestStep(b-a)))
+			}
+			return nil, fmt.Errorf("range %q: %s is not a whole number of steps of %s from %s", item, FormatValue(b), FormatValue(step), FormatValue(a))
+		}
 		if n > 100000 {
 			return nil, fmt.Errorf("range %q has %d values: too many", item, n)
 		}
@@ -132,6 +141,20 @@ func ParseValues(s string) (Values, error) {
 		return nil, fmt.Errorf("%q: no values", s)
 	}
 	return out, nil
+}
+
+// suggestStep is a step that cuts a span into about five.
+func suggestStep(span float64) float64 {
+	if span <= 0 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(span/5)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if span/(m*p) <= 5.0001 && math.Abs(span/(m*p)-math.Round(span/(m*p))) < 1e-9 {
+			return math.Round(m*p*1e9) / 1e9
+		}
+	}
+	return math.Round(span/5*1e9) / 1e9
 }
 
 // Grid is a sweep: a base scenario, the values of each swept axis, and the seeds run at each
@@ -154,11 +177,15 @@ type Grid struct {
 	// X names the axis the plots put on the x-axis (default: the first axis with more than one
 	// value, else clients).
 	X string `yaml:"x"`
+
+	// defaultClients: Clients is Default()'s 1..50, which gives way to any axis set.
+	defaultClients bool
 }
 
 // Default is the default sweep, the original program's analysis: latency and simulated time
 // against the number of clients, 1 to 50, with f = 1 and the default scenario (faults on),
-// 3 seeds per point. Replicas handle DefaultCapacity messages per tick, as the original's
+// 3 seeds per point. The clients axis is swept only while no axis is set: setting another
+// (SetValues, or a grid file) leaves clients at the base scenario's value. Replicas handle DefaultCapacity messages per tick, as the original's
 // processes took time to handle each message: without a cost per message, load could not show.
 func Default() Grid {
 	clients := make(Values, 50)
@@ -167,7 +194,7 @@ func Default() Grid {
 	}
 	base := sim.Default()
 	base.Capacity = DefaultCapacity
-	return Grid{Base: base, Clients: clients, Seeds: 3, FirstSeed: 1}
+	return Grid{Base: base, Clients: clients, Seeds: 3, FirstSeed: 1, defaultClients: true}
 }
 
 // DefaultCapacity is the default sweep's messages per replica per tick.
@@ -194,18 +221,21 @@ func (g *Grid) values(i int) *Values {
 	panic("sweep: unknown axis " + Axes[i].Name)
 }
 
-// SetValues sets the values of the named axis.
+// SetValues sets the values of the named axis. The default clients sweep gives way.
 func (g *Grid) SetValues(axis string, v Values) error {
 	i := AxisIndex(axis)
 	if i < 0 {
 		return fmt.Errorf("unknown axis %q", axis)
+	}
+	if g.defaultClients {
+		g.Clients, g.defaultClients = nil, false
 	}
 	*g.values(i) = v
 	return nil
 }
 
 // LoadGrid reads a grid from a YAML file; what it leaves out keeps Default()'s values, except
-// that an axis it sets replaces the default clients list only if it is the clients axis.
+// that if it sets any axis, clients is swept only if it sets clients.
 func LoadGrid(path string) (Grid, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -217,10 +247,20 @@ func LoadGrid(path string) (Grid, error) {
 // ParseGrid reads a YAML grid; name is used in errors.
 func ParseGrid(data []byte, name string) (Grid, error) {
 	g := Default()
+	g.Clients = nil
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&g); err != nil && !errors.Is(err, io.EOF) {
 		return Grid{}, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	set := false
+	for i := range Axes {
+		set = set || *g.values(i) != nil
+	}
+	if !set {
+		g.Clients = Default().Clients
+	} else {
+		g.defaultClients = false
 	}
 	if err := g.Validate(); err != nil {
 		return Grid{}, fmt.Errorf("%s: %w", name, err)

@@ -33,6 +33,11 @@ func TestParseValues(t *testing.T) {
 		{in: "1..5/0", err: "positive"},
 		{in: "", err: "no values"},
 		{in: "1..1000000", err: "too many"},
+		{in: "0..1", want: Values{0, 1}},
+		{in: "0..0.1", err: `range "0..0.1" counts in steps of 1, which does not reach 0.1: give a step, e.g. "0..0.1/0.02"`},
+		{in: "1..2.5", err: `range "1..2.5" counts in steps of 1, which does not reach 2.5: give a step, e.g. "1..2.5/0.5"`},
+		{in: "0..0.1/0.03", err: `range "0..0.1/0.03": 0.1 is not a whole number of steps of 0.03 from 0`},
+		{in: "0..0.3/0.1", want: Values{0, 0.1, 0.2, 0.3}},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			got, err := ParseValues(tc.in)
@@ -82,6 +87,47 @@ func TestParseGrid(t *testing.T) {
 	}
 }
 
+// The default clients sweep gives way to any axis that is set, by flag or in a grid file.
+func TestDefaultClientsGiveWay(t *testing.T) {
+	g := Default()
+	assert.Len(t, g.Clients, 50, "nothing set: clients 1..50")
+	require.NoError(t, g.SetValues("drop", Values{0, 0.05, 0.1}))
+	assert.Nil(t, g.Clients)
+	assert.Len(t, g.Points(), 3)
+	g = Default()
+	require.NoError(t, g.SetValues("drop", Values{0, 0.1}))
+	require.NoError(t, g.SetValues("clients", Values{1, 2}))
+	assert.Len(t, g.Points(), 4, "both asked for")
+
+	g, err := ParseGrid([]byte("drop: [0, 0.1]\n"), "g.yaml")
+	require.NoError(t, err)
+	assert.Len(t, g.Points(), 2)
+	assert.Equal(t, 5, g.Points()[0].Scenario.Clients, "the base scenario's clients")
+	g, err = ParseGrid([]byte("seeds: 2\n"), "g.yaml")
+	require.NoError(t, err)
+	assert.Len(t, g.Points(), 50, "a grid file without axes: the default sweep")
+	require.NoError(t, g.SetValues("crash", Values{0}))
+	assert.Len(t, g.Points(), 1, "a flag then replaces it")
+}
+
+func TestReplayCommand(t *testing.T) {
+	g := Default()
+	require.NoError(t, g.SetValues("drop", Values{0.05}))
+	sc := g.Points()[0].Scenario
+	sc.Seed = 7
+	assert.Equal(t, "vrcheck run --seed 7 --drop 0.05 --capacity 8", Replay{}.Command(sc))
+	sc.Bugs = []string{"view-wrap", "prepare-gap"}
+	sc.Faults.MaxDelay = 9
+	assert.Equal(t, "vrcheck run --seed 7 --drop 0.05 --max-delay 9 --capacity 8 --bug view-wrap,prepare-gap", Replay{}.Command(sc))
+	// With a file, flags say only what differs from it.
+	base := sc
+	base.Faults.MaxDelay = 3
+	assert.Equal(t, "vrcheck run --scenario 'my dir/base.yaml' --seed 7 --max-delay 9", Replay{File: "my dir/base.yaml", Base: base}.Command(sc))
+	assert.False(t, NeedsFile(sc))
+	sc.Workload.Get = 0
+	assert.True(t, NeedsFile(sc), "no flag sets the workload's weights")
+}
+
 // small is a grid that runs quickly: 2 x 2 points, 2 seeds, few requests.
 func small() Grid {
 	g := Default()
@@ -112,8 +158,8 @@ func TestExecuteOrderAndDeterminism(t *testing.T) {
 	_, again, err := Execute(&g, Options{Workers: 1})
 	require.NoError(t, err)
 	var a, b bytes.Buffer
-	require.NoError(t, WriteCSV(&a, pts, stripTiming(runs)))
-	require.NoError(t, WriteCSV(&b, pts, stripTiming(again)))
+	require.NoError(t, WriteCSV(&a, pts, stripTiming(runs), Replay{}))
+	require.NoError(t, WriteCSV(&b, pts, stripTiming(again), Replay{}))
 	assert.Equal(t, a.String(), b.String())
 }
 
@@ -131,7 +177,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	pts, runs, err := Execute(&g, Options{})
 	require.NoError(t, err)
 	var buf bytes.Buffer
-	require.NoError(t, WriteCSV(&buf, pts, runs))
+	require.NoError(t, WriteCSV(&buf, pts, runs, Replay{}))
 	recs, err := csv.NewReader(&buf).ReadAll()
 	require.NoError(t, err, "every row has as many fields as the header")
 	require.Len(t, recs, 1+len(runs), "a header and one row per run")
@@ -286,7 +332,7 @@ func TestIncompleteAndUncheckedRuns(t *testing.T) {
 		pts, runs, err := Execute(&g, Options{NoCheck: noCheck})
 		require.NoError(t, err)
 		var buf bytes.Buffer
-		require.NoError(t, WriteCSV(&buf, pts, runs))
+		require.NoError(t, WriteCSV(&buf, pts, runs, Replay{}))
 		recs, err := csv.NewReader(&buf).ReadAll()
 		require.NoError(t, err)
 		col := map[string]int{}

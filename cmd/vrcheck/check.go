@@ -2,108 +2,82 @@ package main
 
 import (
 	"bytes"
-	"flag"
-	"fmt"
 	"io"
 	"os"
-	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/vrcheck/vrcheck/checker"
 )
 
-// cmdCheck is `vrcheck check FILE`: wiring only, the checks live in checker/.
-func cmdCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func init() { register(newCheckCmd) }
+
+// newCheckCmd is `vrcheck check FILE`: wiring only, the checks live in checker/.
+func newCheckCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "check [flags] FILE",
+		Short: "check a trace: every step against VR.tla's actions, the invariants, linearizability",
+		Long: `Replay a trace (traces/README.md; FILE "-" reads standard input) and check that every event
+is a legal step of the action of spec/VR.tla it names, that VR.tla's invariants hold after
+every event, and that the client history is linearizable (porcupine, key-value model).
+Exit status: 0 every check passed, 1 a violation was found, 2 bad input or usage.`,
+		Args: oneTrace,
+	}
+	fs := cmd.Flags()
 	asJSON := fs.Bool("json", false, "write the report as JSON")
 	htmlDir := fs.String("html", "", "write HTML reports into `dir`: index.html, the report with the failing trace excerpt, the run's timeline, porcupine's view of the client history")
-	timeout := fs.Duration("lin-timeout", checker.DefaultLinTimeout, "time limit of the linearizability check (a timeout is reported as unknown, not a pass)")
-	noLin := fs.Bool("no-lin", false, "skip the linearizability check")
+	lin := addLinFlags(fs)
 	maxMis := fs.Int("max-mismatches", checker.DefaultMaxMismatches, "list at most this many step mismatches (all are counted)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: vrcheck check [flags] FILE   (FILE "-" reads standard input)
-
-Replay a trace (traces/README.md) and check that every event is a legal step of the action
-of spec/VR.tla it names, that VR.tla's invariants hold after every event, and that the
-client history is linearizable (porcupine, key-value model).
-Exit status: 0 every check passed, 1 a violation was found, 2 bad input or usage.
-
-Flags:
-`)
-		fs.PrintDefaults()
-	}
-	// Accept flags after the file name too.
-	var files []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if err == flag.ErrHelp {
-				return 0
-			}
-			return 2
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if *maxMis < 1 {
+			return usageErrorf("--max-mismatches %d: want at least 1", *maxMis)
 		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
-	}
-	if len(files) != 1 {
-		fmt.Fprintf(stderr, "vrcheck check: want exactly one trace file (or - for standard input), got %d\n", len(files))
-		fs.Usage()
-		return 2
-	}
-	if *maxMis < 1 || *timeout < 0 {
-		fmt.Fprintln(stderr, "vrcheck check: --max-mismatches must be >= 1 and --lin-timeout >= 0")
-		return 2
-	}
-	name := files[0]
-	in := stdin
-	if name != "-" {
-		f, err := os.Open(name)
+		opts, err := lin.options()
 		if err != nil {
-			fmt.Fprintf(stderr, "vrcheck check: %v\n", err)
-			return 2
+			return err
 		}
-		defer f.Close()
-		in = f
-	}
-	// The HTML timeline needs the trace a second time; standard input can be read only once.
-	var data []byte
-	if *htmlDir != "" {
-		var err error
-		if data, err = io.ReadAll(in); err != nil {
-			fmt.Fprintf(stderr, "vrcheck check: %v\n", err)
-			return 2
+		name := args[0]
+		in := cmd.InOrStdin()
+		if name != "-" {
+			f, err := os.Open(name)
+			if err != nil {
+				return inputError(err)
+			}
+			defer f.Close()
+			in = f
 		}
-		in = bytes.NewReader(data)
-	}
-	opts := checker.Options{LinTimeout: *timeout, SkipLinearizability: *noLin, Visualize: *htmlDir != "", MaxMismatches: *maxMis}
-	if *timeout == 0 {
-		opts.LinTimeout = time.Duration(1<<63 - 1) // flag value 0: no limit
-	}
-	rep, err := checker.Check(in, name, opts)
-	if err != nil {
-		fmt.Fprintf(stderr, "vrcheck check: %v\n", err)
-		return 2
-	}
-	if *asJSON {
-		err = rep.WriteJSON(stdout)
-	} else {
-		err = rep.WriteText(stdout)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "vrcheck check: %v\n", err)
-		return 2
-	}
-	if *htmlDir != "" {
-		if err := writeHTMLReports(rep, data, name, *htmlDir); err != nil {
-			fmt.Fprintf(stderr, "vrcheck check: --html: %v\n", err)
-			return 2
+		// The HTML timeline needs the trace a second time; standard input can be read only once.
+		var data []byte
+		if *htmlDir != "" {
+			var err error
+			if data, err = io.ReadAll(in); err != nil {
+				return inputError(err)
+			}
+			in = bytes.NewReader(data)
 		}
+		opts.Visualize, opts.MaxMismatches = *htmlDir != "", *maxMis
+		rep, err := checker.Check(in, name, opts)
+		if err != nil {
+			return inputError(err)
+		}
+		stdout := cmd.OutOrStdout()
+		if *asJSON {
+			err = rep.WriteJSON(stdout)
+		} else {
+			err = rep.WriteText(stdout)
+		}
+		if err != nil {
+			return inputError(err)
+		}
+		if *htmlDir != "" {
+			if err := writeHTMLReports(rep, data, name, *htmlDir); err != nil {
+				return inputError(err)
+			}
+		}
+		if !rep.OK() {
+			return exitCode(1)
+		}
+		return nil
 	}
-	if !rep.OK() {
-		return 1
-	}
-	return 0
+	return cmd
 }

@@ -26,10 +26,10 @@ func TestCheckCommand(t *testing.T) {
 		stderr    string // substring
 		notStdout string
 	}{
-		{"help", []string{"--help"}, nil, 0, "", "Usage: vrcheck check", ""},
+		{"help", []string{"--help"}, nil, 0, "Usage:\n  vrcheck check [flags] FILE", "", ""},
 		{"no file", nil, nil, 2, "", "want exactly one trace file", ""},
 		{"two files", []string{"a", "b"}, nil, 2, "", "want exactly one trace file", ""},
-		{"unknown flag", []string{"--bogus", "x"}, nil, 2, "", "flag provided but not defined", ""},
+		{"unknown flag", []string{"--bogus", "x"}, nil, 2, "", "vrcheck check: unknown flag: --bogus\nRun 'vrcheck check --help' for usage.\n", ""},
 		{"missing file", []string{corpusDir + "nope.ndjson"}, nil, 2, "", "no such file", ""},
 		{"good", []string{corpusDir + "good/sim-faults.ndjson"}, nil, 0, "OK", "", "FAIL"},
 		{"stdin", []string{"-"}, good, 0, "OK", "", ""},
@@ -41,7 +41,7 @@ func TestCheckCommand(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			code := cmdCheck(tc.args, bytes.NewReader(tc.stdin), &out, &errOut)
+			code := dispatch(append([]string{"check"}, tc.args...), bytes.NewReader(tc.stdin), &out, &errOut)
 			assert.Equal(t, tc.code, code, "stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
 			assert.Contains(t, out.String(), tc.stdout)
 			assert.Contains(t, errOut.String(), tc.stderr)
@@ -54,7 +54,7 @@ func TestCheckCommand(t *testing.T) {
 
 func TestCheckJSON(t *testing.T) {
 	var out, errOut bytes.Buffer
-	code := cmdCheck([]string{"--json", corpusDir + "bad/skipped-op-number.ndjson"}, nil, &out, &errOut)
+	code := dispatch([]string{"check", "--json", corpusDir + "bad/skipped-op-number.ndjson"}, nil, &out, &errOut)
 	require.Equal(t, 1, code, errOut.String())
 	var rep struct {
 		Verdicts []struct {
@@ -82,7 +82,7 @@ func TestCheckJSON(t *testing.T) {
 func TestCheckHTML(t *testing.T) {
 	dir := t.TempDir()
 	var out, errOut bytes.Buffer
-	code := cmdCheck([]string{"--html", dir, corpusDir + "bad/non-linearizable-reply.ndjson"}, nil, &out, &errOut)
+	code := dispatch([]string{"check", "--html", dir, corpusDir + "bad/non-linearizable-reply.ndjson"}, nil, &out, &errOut)
 	require.Equal(t, 1, code, errOut.String())
 	vis, err := os.ReadFile(filepath.Join(dir, "linearizability.html"))
 	require.NoError(t, err)

@@ -5,23 +5,18 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
-	"github.com/vrcheck/vrcheck/checker"
 	"github.com/vrcheck/vrcheck/explore"
-	"github.com/vrcheck/vrcheck/impl/vr"
 )
 
-const exploreUsage = `Usage: vrcheck explore [flags]
-       vrcheck explore --all-bugs [flags]
-
-Swarm testing: every seed draws its own fault mix (drops, duplicates, reordering, partitions,
+const exploreUsage = `Swarm testing: every seed draws its own fault mix (drops, duplicates, reordering, partitions,
 crashes, timeouts, clients and requests) from the seed, runs the simulator and checks the trace
 (step validation, VR.tla's invariants, linearizability); a run that does not complete is a
 liveness failure. The same seed always gives the same scenario and the same trace.
@@ -35,118 +30,129 @@ Exit status: 0 nothing found (--all-bugs: every bug found and the correct implem
 clean), 1 a failure found (--all-bugs: a bug not found or the correct implementation failing),
 2 bad usage or an error.`
 
-func cmdExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("explore", exploreUsage, stderr)
-	seeds := fs.Int("seeds", 1000, "number of `seeds` to explore")
-	from := fs.Int64("from", 1, "first `seed`")
-	bugs := fs.String("bug", "", "comma-separated bug `switches` to turn on (see vrcheck bugs)")
-	workers := fs.Int("workers", runtime.NumCPU(), "seeds run in parallel")
+func init() { register(newExploreCmd) }
+
+func newExploreCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "explore [flags]",
+		Short: "swarm testing: many seeds, each with its own fault mix; shrink and save the first failure",
+		Long:  exploreUsage,
+		Args:  noArgs,
+	}
+	fs := cmd.Flags()
+	seeds := addSeedFlags(fs, 1000, "")
+	bugs := addBugFlag(fs)
+	nWorkers := addWorkersFlag(fs, "seeds")
 	keepGoing := fs.Bool("keep-going", false, "run every seed instead of stopping at the first failure")
 	out := fs.String("out", "vrcheck-explore", "write failing traces and scenarios into this `dir`")
-	quiet := fs.Bool("quiet", false, "no progress bar")
+	noProgress := addNoProgressFlag(fs)
 	noShrink := fs.Bool("no-shrink", false, "keep the first failure as found")
 	shrinkRuns := fs.Int("shrink-runs", explore.DefaultShrinkRuns, "at most this many runs to shrink a failure")
 	allBugs := fs.Bool("all-bugs", false, "hunt every bug switch, then run the correct implementation")
 	asJSON := fs.Bool("json", false, "write the result as JSON")
 	noSteps := fs.Bool("no-step-validation", false, "judge runs by the invariants, linearizability, assertions and liveness alone (which bugs do the properties catch without step-by-step conformance?)")
-	linTimeout := fs.Duration("lin-timeout", checker.DefaultLinTimeout, "time limit of each linearizability check (a timeout is a failure, not a pass)")
-	if code := parseFlags(fs, args); code >= 0 {
-		return code
+	lin := addLinFlags(fs)
+	// The names before the flags were made one per idea across commands. (Not pflag's
+	// MarkDeprecated: cobra would print its notice on standard output.)
+	old := [][2]string{{"from", "first-seed"}, {"quiet", "no-progress"}}
+	fs.Int64Var(&seeds.first, "from", 1, "first seed")
+	fs.BoolVar(noProgress, "quiet", false, "no progress bar")
+	for _, o := range old {
+		fs.Lookup(o[0]).Hidden = true
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "vrcheck explore: "+format+"\n", a...)
-		return 2
-	}
-	if *seeds < 1 {
-		return fail("--seeds %d: want at least 1", *seeds)
-	}
-	if *from < 0 || *from+int64(*seeds)-1 > 1<<31-1 {
-		return fail("seeds %d..%d: seeds must be in 0..2^31-1", *from, *from+int64(*seeds)-1)
-	}
-	if *workers < 1 {
-		return fail("--workers %d: want at least 1", *workers)
-	}
-	if *shrinkRuns < 1 {
-		return fail("--shrink-runs %d: want at least 1", *shrinkRuns)
-	}
-	if *linTimeout <= 0 {
-		return fail("--lin-timeout must be > 0")
-	}
-	var bugList []string
-	for _, b := range strings.Split(*bugs, ",") {
-		if b = strings.TrimSpace(b); b != "" {
-			bugList = append(bugList, b)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+		for _, o := range old {
+			if fs.Changed(o[0]) {
+				fmt.Fprintf(stderr, "vrcheck explore: --%s is now --%s\n", o[0], o[1])
+			}
 		}
-	}
-	if _, err := vr.ParseBugs(bugList); err != nil {
-		return fail("%v", err)
-	}
-	if *allBugs && (len(bugList) > 0 || *keepGoing) {
-		return fail("--all-bugs hunts each switch in turn: it takes neither --bug nor --keep-going")
-	}
-	o := explore.HuntOptions{
-		Options: explore.Options{From: *from, Seeds: *seeds, Bugs: bugList, Workers: *workers,
-			KeepGoing: *keepGoing, LinTimeout: *linTimeout, IgnoreSteps: *noSteps},
-		NoShrink: *noShrink, ShrinkRuns: *shrinkRuns, Dir: *out,
-	}
-	pr := newProgress(stderr, *quiet)
-	start := time.Now()
-	var (
-		result interface{ OK() bool }
-		write  func() error
-	)
-	if *allBugs {
-		a, err := explore.HuntAll(o, func(label string) (func(int64, bool), func()) {
-			return pr.start(label, *seeds)
-		})
-		pr.wait()
+		if err := seeds.validate(); err != nil {
+			return err
+		}
+		workers, err := workers(*nWorkers)
 		if err != nil {
-			return fail("%v", err)
+			return err
 		}
-		result, write = a, func() error {
-			if *asJSON {
-				return writeJSON(stdout, a)
+		if *shrinkRuns < 1 {
+			return usageErrorf("--shrink-runs %d: want at least 1", *shrinkRuns)
+		}
+		linOpts, err := lin.options()
+		if err != nil {
+			return err
+		}
+		bugList, err := bugList(*bugs)
+		if err != nil {
+			return err
+		}
+		if *allBugs && (len(bugList) > 0 || *keepGoing) {
+			return usageErrorf("--all-bugs hunts each switch in turn: it takes neither --bug nor --keep-going")
+		}
+		o := explore.HuntOptions{
+			Options: explore.Options{FirstSeed: seeds.first, Seeds: seeds.n, Bugs: bugList, Workers: workers,
+				KeepGoing: *keepGoing, LinTimeout: linOpts.LinTimeout, NoLin: linOpts.SkipLinearizability, IgnoreSteps: *noSteps},
+			NoShrink: *noShrink, ShrinkRuns: *shrinkRuns, Dir: *out,
+		}
+		pr := newProgress(stderr, *noProgress)
+		start := time.Now()
+		var (
+			result interface{ OK() bool }
+			write  func() error
+		)
+		if *allBugs {
+			a, err := explore.HuntAll(o, func(label string) (func(int64, bool), func()) {
+				return pr.start(label, seeds.n)
+			})
+			pr.wait()
+			if err != nil {
+				return inputError(err)
 			}
-			if err := a.WriteTable(stdout); err != nil {
-				return err
+			result, write = a, func() error {
+				if *asJSON {
+					return writeJSON(stdout, a)
+				}
+				if err := a.WriteTable(stdout); err != nil {
+					return err
+				}
+				if hasSaved(a) {
+					_, err := fmt.Fprintf(stdout, "failing traces, their scenarios and reproduce commands: %s/\n", *out)
+					return err
+				}
+				return nil
 			}
-			if hasSaved(a) {
-				_, err := fmt.Fprintf(stdout, "failing traces, their scenarios and reproduce commands: %s/\n", *out)
-				return err
+		} else {
+			label := "correct"
+			if len(bugList) > 0 {
+				label = strings.Join(bugList, ",")
 			}
+			var end func()
+			o.OnSeed, end = pr.start(label, seeds.n)
+			h, err := o.Run()
+			end()
+			pr.wait()
+			if err != nil {
+				return inputError(err)
+			}
+			result, write = hunt{h}, func() error {
+				if *asJSON {
+					return writeJSON(stdout, h)
+				}
+				return h.WriteText(stdout)
+			}
+		}
+		if err := write(); err != nil {
+			return inputError(err)
+		}
+		// Timing goes to stderr (after the bars, if any): stdout depends only on the flags.
+		el := time.Since(start)
+		fmt.Fprintf(stderr, "explore: %d seeds run (%d failing) in %.1fs, %.0f seeds/s, %d workers\n",
+			pr.done.Load(), pr.failed.Load(), el.Seconds(), float64(pr.done.Load())/el.Seconds(), workers)
+		if result.OK() {
 			return nil
 		}
-	} else {
-		label := "correct"
-		if len(bugList) > 0 {
-			label = strings.Join(bugList, ",")
-		}
-		var end func()
-		o.OnSeed, end = pr.start(label, *seeds)
-		h, err := o.Run()
-		end()
-		pr.wait()
-		if err != nil {
-			return fail("%v", err)
-		}
-		result, write = hunt{h}, func() error {
-			if *asJSON {
-				return writeJSON(stdout, h)
-			}
-			return h.WriteText(stdout)
-		}
+		return exitCode(1)
 	}
-	if err := write(); err != nil {
-		return fail("%v", err)
-	}
-	// Timing goes to stderr (after the bars, if any): stdout depends only on the flags.
-	el := time.Since(start)
-	fmt.Fprintf(stderr, "explore: %d seeds run (%d failing) in %.1fs, %.0f seeds/s, %d workers\n",
-		pr.done.Load(), pr.failed.Load(), el.Seconds(), float64(pr.done.Load())/el.Seconds(), *workers)
-	if result.OK() {
-		return 0
-	}
-	return 1
+	return cmd
 }
 
 // hunt gives explore.Hunt the OK of a plain exploration: no failure.
@@ -176,9 +182,9 @@ type progress struct {
 	done, failed atomic.Int64
 }
 
-func newProgress(stderr io.Writer, quiet bool) *progress {
+func newProgress(stderr io.Writer, noProgress bool) *progress {
 	pr := &progress{}
-	if !quiet && ttyOutput(stderr) {
+	if !noProgress && ttyOutput(stderr) {
 		pr.bars = true
 		pr.p = mpb.New(mpb.WithOutput(stderr), mpb.WithWidth(32), mpb.WithRefreshRate(150*time.Millisecond))
 	}

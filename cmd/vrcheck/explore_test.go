@@ -41,13 +41,14 @@ func TestExploreUsageErrors(t *testing.T) {
 		{[]string{"--seeds", "0"}, "--seeds 0"},
 		{[]string{"--bug", "no-such-bug"}, `unknown bug switch "no-such-bug"`},
 		{[]string{"--all-bugs", "--bug", "view-wrap"}, "neither --bug nor --keep-going"},
-		{[]string{"--workers", "0"}, "--workers 0"},
-		{[]string{"--from", "2147483647", "--seeds", "2"}, "2^31"},
-		{[]string{"--frobnicate"}, "flag provided but not defined"},
+		{[]string{"--workers", "-1"}, "--workers -1: want 0 (one per CPU) or more"},
+		{[]string{"--first-seed", "2147483647", "--seeds", "2"}, "2^31"},
+		{[]string{"--lin-timeout", "-1s"}, "--lin-timeout -1s: want 0 (no limit) or more"},
+		{[]string{"--frobnicate"}, "unknown flag: --frobnicate"},
 		{[]string{"stray"}, `unexpected argument "stray"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			code, _, errs := runCmd(append([]string{"explore", "--quiet"}, tc.args...)...)
+			code, _, errs := runCmd(append([]string{"explore", "--no-progress"}, tc.args...)...)
 			assert.Equal(t, 2, code)
 			assert.Contains(t, errs, tc.want)
 		})
@@ -72,7 +73,7 @@ func TestExploreFailureIsReproducible(t *testing.T) {
 	var first string
 	for _, workers := range []string{"1", "2", "4"} {
 		dir := t.TempDir()
-		code, out, errs := runCmd("explore", "--bug", "late-startview", "--seeds", "100", "--workers", workers, "--out", dir, "--quiet")
+		code, out, errs := runCmd("explore", "--bug", "late-startview", "--seeds", "100", "--workers", workers, "--out", dir, "--no-progress")
 		require.Equal(t, 1, code, errs)
 		if first == "" {
 			first = strings.ReplaceAll(out, dir, "DIR")
@@ -106,11 +107,11 @@ func TestExploreFailureIsReproducible(t *testing.T) {
 	}
 	assert.Contains(t, first, "FAIL: seeds 1..100, bug switches late-startview: seed ")
 	assert.Contains(t, first, "safety violation")
-	assert.Contains(t, first, "found by    vrcheck explore --from ")
+	assert.Contains(t, first, "found by    vrcheck explore --first-seed ")
 }
 
 func TestExploreKeepGoingListsEveryFailure(t *testing.T) {
-	code, out, errs := runCmd("explore", "--bug", "reply-before-commit", "--seeds", "6", "--keep-going", "--out", t.TempDir(), "--quiet", "--no-shrink")
+	code, out, errs := runCmd("explore", "--bug", "reply-before-commit", "--seeds", "6", "--keep-going", "--out", t.TempDir(), "--no-progress", "--no-shrink")
 	require.Equal(t, 1, code, errs)
 	assert.Contains(t, out, "6 of 6 seeds fail, the first is seed 1")
 	for s := 1; s <= 6; s++ {
@@ -137,7 +138,7 @@ func TestExploreAllBugs(t *testing.T) {
 	assert.Empty(t, a.Correct.Failures)
 
 	// Too few seeds: bugs not found are reported as such, and the exit status says so.
-	code, out, errs = runCmd("explore", "--all-bugs", "--seeds", "1", "--out", t.TempDir(), "--quiet", "--no-shrink")
+	code, out, errs = runCmd("explore", "--all-bugs", "--seeds", "1", "--out", t.TempDir(), "--no-progress", "--no-shrink")
 	require.Equal(t, 1, code, errs)
 	assert.Regexp(t, `(?m)^statetransfer-truncate +NO +- +>1 `, out)
 	assert.Regexp(t, `(?m)^reply-before-commit +yes +StepValidation \(ReceiveRequest\) +1 `, out)

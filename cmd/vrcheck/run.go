@@ -7,68 +7,80 @@ import (
 	"io"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"github.com/vrcheck/vrcheck/checker"
 	"github.com/vrcheck/vrcheck/impl/sim"
 )
 
-func cmdRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("run", `Usage: vrcheck run [flags]
+func init() { register(newRunCmd) }
 
-The main job: simulate a run with faults, write its trace, print a summary, then check the
+func newRunCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "run [flags]",
+		Short: "simulate a run with faults, write its trace, print a summary, and check it",
+		Long: `The main job: simulate a run with faults, write its trace, print a summary, then check the
 trace (every step against VR.tla's actions, the invariants, linearizability).
-Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usage.`, stderr)
+Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usage.`,
+		Args: noArgs,
+	}
+	fs := cmd.Flags()
 	out := fs.String("out", "vrcheck-trace.ndjson", "write the trace to this `file`")
 	htmlDir := fs.String("html", "", "also write HTML reports into `dir` (index.html: the check's report, the run's timeline, the client history)")
 	noCheck := fs.Bool("no-check", false, "only simulate and summarise; do not check the trace")
+	lin := addLinFlags(fs)
 	scenario := scenarioFlags(fs)
-	if code := parseFlags(fs, args); code >= 0 {
-		return code
-	}
-	if *out == "-" {
-		fmt.Fprintln(stderr, "vrcheck run: --out must be a file (the trace is read back to be checked); use vrcheck sim --out - for standard output")
-		return 2
-	}
-	sc, err := scenario()
-	if err != nil {
-		fmt.Fprintf(stderr, "vrcheck run: %v\n", err)
-		return 2
-	}
-	res, err := simulate(sc, *out, stdout)
-	if res == nil {
-		fmt.Fprintf(stderr, "vrcheck run: %v\n", err)
-		return 2
-	}
-	res.WriteSummary(stdout)
-	fmt.Fprintf(stdout, "  trace               %s\n", *out)
-	code := 0
-	if err != nil {
-		fmt.Fprintf(stderr, "vrcheck run: %v\n", err)
-		if !errors.Is(err, sim.ErrNoQuiescence) {
-			return 2
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+		if *out == "-" {
+			return usageErrorf("--out must be a file (the trace is read back to be checked); use vrcheck sim --out - for standard output")
 		}
-		code = 1
+		opts, err := lin.options()
+		if err != nil {
+			return err
+		}
+		sc, err := scenario()
+		if err != nil {
+			return asInputError(err)
+		}
+		res, err := simulate(sc, *out, stdout)
+		if res == nil {
+			return inputError(err)
+		}
+		res.WriteSummary(stdout)
+		fmt.Fprintf(stdout, "  trace               %s\n", *out)
+		code := 0
+		if err != nil {
+			fmt.Fprintf(stderr, "vrcheck run: %v\n", err)
+			if !errors.Is(err, sim.ErrNoQuiescence) {
+				return exitCode(2)
+			}
+			code = 1
+		}
+		if len(res.Faults) > 0 {
+			code = 1
+		}
+		if *noCheck {
+			return exitCode(code)
+		}
+		fmt.Fprintln(stdout)
+		opts.Visualize = *htmlDir != ""
+		if c := checkFile(*out, *htmlDir, opts, stdout, stderr); c > code {
+			code = c
+		}
+		return exitCode(code)
 	}
-	if len(res.Faults) > 0 {
-		code = 1
-	}
-	if *noCheck {
-		return code
-	}
-	fmt.Fprintln(stdout)
-	if c := checkFile(*out, *htmlDir, stdout, stderr); c > code {
-		code = c
-	}
-	return code
+	return cmd
 }
 
 // checkFile checks the trace at path and prints the report; it returns the exit code.
-func checkFile(path, htmlDir string, stdout, stderr io.Writer) int {
+func checkFile(path, htmlDir string, opts checker.Options, stdout, stderr io.Writer) int {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
 		return 2
 	}
-	rep, err := checker.Check(bytes.NewReader(data), path, checker.Options{Visualize: htmlDir != ""})
+	rep, err := checker.Check(bytes.NewReader(data), path, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
 		return 2

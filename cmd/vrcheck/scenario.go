@@ -1,16 +1,16 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/vrcheck/vrcheck/impl/sim"
 )
 
 // scenarioFlags registers the flags that describe a run. The result builds the scenario:
 // the defaults, then the --scenario file, then any flag given explicitly.
-func scenarioFlags(fs *flag.FlagSet) func() (sim.Scenario, error) {
+func scenarioFlags(fs *pflag.FlagSet) func() (sim.Scenario, error) {
 	d := sim.Default()
 	var (
 		file     = fs.String("scenario", "", "read the scenario from this YAML `file` (flags given as well override it)")
@@ -33,7 +33,7 @@ func scenarioFlags(fs *flag.FlagSet) func() (sim.Scenario, error) {
 		noFaults = fs.Bool("no-faults", false, "turn every random fault off")
 		capacity = fs.Int("capacity", d.Capacity, "messages a replica handles per tick (0: no limit); the rest wait, so load shows in latency")
 		maxTicks = fs.Int("max-ticks", d.MaxTicks, "give up (and fail) if the run has not completed by this tick")
-		bugs     = fs.String("bug", "", "comma-separated bug `switches` to turn on (see impl/vr's catalog)")
+		bugs     = addBugFlag(fs)
 	)
 	return func() (sim.Scenario, error) {
 		sc := sim.Default()
@@ -43,10 +43,8 @@ func scenarioFlags(fs *flag.FlagSet) func() (sim.Scenario, error) {
 				return sc, err
 			}
 		}
-		set := map[string]bool{}
-		fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 		apply := func(name string, fn func()) {
-			if set[name] || *file == "" {
+			if fs.Changed(name) || *file == "" {
 				fn()
 			}
 		}
@@ -68,12 +66,10 @@ func scenarioFlags(fs *flag.FlagSet) func() (sim.Scenario, error) {
 		apply("faults-until", func() { sc.Faults.StopAt = *stopAt })
 		apply("capacity", func() { sc.Capacity = *capacity })
 		apply("max-ticks", func() { sc.MaxTicks = *maxTicks })
-		if set["bug"] || (*file == "" && *bugs != "") {
-			sc.Bugs = nil
-			for _, b := range strings.Split(*bugs, ",") {
-				if b = strings.TrimSpace(b); b != "" {
-					sc.Bugs = append(sc.Bugs, b)
-				}
+		if fs.Changed("bug") || (*file == "" && *bugs != "") {
+			var err error
+			if sc.Bugs, err = bugList(*bugs); err != nil {
+				return sc, err
 			}
 		}
 		if *noFaults {
