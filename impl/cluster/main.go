@@ -20,6 +20,7 @@ func ReplicaMain(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.ID, "id", -1, "the replica id")
 	fs.IntVar(&o.Incarnation, "incarnation", 1, "which start of this replica (2 and later recover)")
 	fs.IntVar(&o.ListenFD, "listen-fd", 0, "an inherited listening socket")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile here")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -28,6 +29,8 @@ type ReplicaOptions struct {
 	// ListenFD, if > 0, is an inherited listening socket (so a restart keeps the address);
 	// else the replica listens on its Addr.
 	ListenFD int
+	// CPUProfile, if set, is where the process writes its CPU profile when it stops.
+	CPUProfile string
 }
 
 // ReplicaStats is what a replica reports when it stops (the "stats" line).
@@ -47,6 +50,17 @@ func Replica(ctx context.Context, o ReplicaOptions, out io.Writer) error {
 	cfg, err := ReadConfig(o.ClusterFile)
 	if err != nil {
 		return err
+	}
+	if o.CPUProfile != "" {
+		pf, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if o.ID < 0 || o.ID >= cfg.Replicas || o.Incarnation < 1 || o.Incarnation > cfg.MaxIncarnations {
 		return fmt.Errorf("replica %d incarnation %d: not in the cluster (%d replicas, at most %d incarnations)", o.ID, o.Incarnation, cfg.Replicas, cfg.MaxIncarnations)

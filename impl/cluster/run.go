@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,6 +65,9 @@ type Options struct {
 	// Command makes the command that runs `vrcheck replica` with args.
 	Command func(args []string) *exec.Cmd
 	Log     io.Writer // progress lines; nil: none
+	// ProfileDir, if set, gets CPU profiles: replica-ID.INC.pprof of each replica process and
+	// cluster.pprof of this one (the clients and proxies).
+	ProfileDir string
 }
 
 // DefaultSchedule alternates the kinds given (crash, partition) every `every` operations,
@@ -92,13 +96,15 @@ func DefaultSchedule(kinds []string, every, ops int) []Fault {
 
 // Result of a run.
 type Result struct {
-	Ops        int
-	Elapsed    time.Duration
-	Latencies  []time.Duration // per completed operation
-	Crashes    int
-	Partitions int
-	Recovered  int   // restarted replicas that completed recovery
-	Dropped    int64 // frames the proxies dropped
+	ReplicaCount, Clients int
+	Views                 int // the largest view-number any replica reported
+	Ops                   int
+	Elapsed               time.Duration
+	Latencies             []time.Duration // per completed operation
+	Crashes               int
+	Partitions            int
+	Recovered             int   // restarted replicas that completed recovery
+	Dropped               int64 // frames the proxies dropped
 	// Garbage counts garbage connections sent and waited for (to each replica's own port,
 	// after it starts and after each recovery); GarbageCounted the drops the replicas reported
 	// for them; GarbageBackground the connections sent, unwaited, to every port all run long.
@@ -176,6 +182,20 @@ func Run(o Options) (*Result, error) {
 	}
 	r := &run{o: o}
 	defer r.cleanup()
+	if o.ProfileDir != "" {
+		if err := os.MkdirAll(o.ProfileDir, 0o755); err != nil {
+			return nil, err
+		}
+		pf, err := os.Create(filepath.Join(o.ProfileDir, "cluster.pprof"))
+		if err != nil {
+			return nil, err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := r.setup(); err != nil {
 		return nil, err
 	}
@@ -297,6 +317,9 @@ func (r *run) start(id int) error {
 		return fmt.Errorf("cluster: replica %d: more than %d incarnations", id, r.cfg.MaxIncarnations)
 	}
 	args := []string{"--cluster", r.cfgPath, "--id", strconv.Itoa(id), "--incarnation", strconv.Itoa(inc), "--listen-fd", "3"}
+	if r.o.ProfileDir != "" {
+		args = append(args, "--cpuprofile", filepath.Join(r.o.ProfileDir, fmt.Sprintf("replica-%d.%d.pprof", id, inc)))
+	}
 	cmd := r.o.Command(args)
 	cmd.ExtraFiles = []*os.File{r.lns[id]}
 	errf, err := os.Create(r.stderrPath(id, inc))
@@ -496,6 +519,11 @@ func (r *run) supervise() error {
 	close(stop)
 	wg.Wait()
 	r.res.Elapsed = time.Since(start)
+	r.res.ReplicaCount, r.res.Clients = len(r.procs), o.Clients
+	for _, p := range r.procs {
+		_, v := p.state()
+		r.res.Views = max(r.res.Views, v)
+	}
 	r.res.Ops = int(r.progress.Load())
 	for _, cl := range clients {
 		r.res.Latencies = append(r.res.Latencies, cl.lat...)
@@ -594,6 +622,7 @@ func (r *run) merge() error {
 		return err
 	}
 	r.res.Merged, r.res.Merge = path, st
+	r.res.Views = max(r.res.Views, st.Views)
 	return nil
 }
 
