@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -99,6 +100,55 @@ func TestClusterMergedTracePassesTheChecker(t *testing.T) {
 		require.Contains(t, out.String(), "StepValidation")
 		require.Contains(t, out.String(), "line "+strconv.Itoa(i+1))
 	})
+}
+
+// TestClusterRemovedSendIsRejected: in a run's node traces, drop the PREPARE from the sent
+// list of the primary's first ReceiveRequest: merge refuses (a receive with no send, named by
+// file and line), and the checker rejects the merged trace with the send removed as well.
+func TestClusterRemovedSendIsRejected(t *testing.T) {
+	dir := t.TempDir()
+	res, err := cluster.Run(cluster.Options{F: 1, Clients: 2, Dir: dir, Ops: 100, Duration: time.Minute,
+		Trace: true, Seed: 2, Command: replicaCommand})
+	require.NoError(t, err)
+
+	// The merged trace, with the first PREPARE's send taken out of its sent list.
+	data, err := os.ReadFile(res.Merged)
+	require.NoError(t, err)
+	lines := strings.Split(string(data), "\n")
+	i := indexOf(lines, `"action":"ReceiveRequest"`)
+	require.Positive(t, i)
+	j := strings.Index(lines[i], `,{"id":`)
+	k := strings.Index(lines[i], `"sent":[`)
+	require.Positive(t, j, "the primary sent two PREPAREs")
+	// Remove the second message of the list: from ",{" to the end of that object.
+	rest := lines[i][j+1:]
+	end := strings.Index(rest, `}}`) + 2 // a PREPARE ends with its entry's }}
+	lines[i] = lines[i][:j] + rest[end:]
+	require.Contains(t, lines[i][k:], `"sent":[{`)
+	rep, err := checker.Check(strings.NewReader(strings.Join(lines, "\n")), "removed.ndjson", checker.Options{SkipLinearizability: true})
+	require.NoError(t, err, lines[i])
+	require.False(t, rep.OK())
+	var out bytes.Buffer
+	require.NoError(t, rep.WriteText(&out))
+	require.Contains(t, out.String(), "StepValidation")
+
+	// The same in the primary's node trace: merge names the receive that has no send.
+	node := cluster.ReplicaTrace(dir, 0, 1)
+	data, err = os.ReadFile(node)
+	require.NoError(t, err)
+	nl := strings.Split(string(data), "\n")
+	i = indexOf(nl, `"action":"ReceiveRequest"`)
+	j = strings.Index(nl[i], `,{"id":`)
+	require.Positive(t, j)
+	removed := nl[i][j+1:]
+	id := removed[len(`{"id":`):strings.Index(removed, ",")]
+	end = strings.Index(removed, `}}`) + 2
+	nl[i] = nl[i][:j] + removed[end:]
+	require.NoError(t, os.WriteFile(node, []byte(strings.Join(nl, "\n")), 0o644))
+	_, err = cluster.MergeDir(dir, io.Discard)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "receives message id "+id+", which no node's trace sends")
+	require.Contains(t, err.Error(), "replica-")
 }
 
 func indexOf(lines []string, sub string) int {

@@ -225,11 +225,12 @@ func Merge(inputs []Input, scenario map[string]any, out io.Writer) (*Stats, erro
 		for _, s := range waiting {
 			blocked = append(blocked, s.head)
 		}
+		// The earliest blocked receive is the cause; later ones wait on it.
 		sort.Slice(blocked, func(i, j int) bool {
-			if blocked[i].File != blocked[j].File {
-				return blocked[i].File < blocked[j].File
+			if blocked[i].Mono != blocked[j].Mono {
+				return blocked[i].Mono < blocked[j].Mono
 			}
-			return blocked[i].Line < blocked[j].Line
+			return blocked[i].File < blocked[j].File
 		})
 		b := blocked[0]
 		return nil, fmt.Errorf("merge: %s:%d: %s receives message id %d, which no node's trace sends (or which was received already; %d node(s) blocked so)", b.File, b.Line, b.Event.Action, b.Event.Msg.ID, len(blocked))
