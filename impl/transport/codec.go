@@ -129,6 +129,10 @@ func (d *decoder) uint(what string) int {
 		d.fail("%s: bad varint", what)
 		return 0
 	}
+	if n > 1 && d.b[d.i+n-1] == 0 {
+		d.fail("%s: overlong varint", what) // one encoding per number: what is logged is what was sent
+		return 0
+	}
 	if x > MaxInt {
 		d.fail("%s: %d out of range 0..2^31-1", what, x)
 		return 0
