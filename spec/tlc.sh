@@ -2,16 +2,24 @@
 # Checks spec/ with the TLA+ tools: SANY on every module, TLC on the small model MCVR.cfg and,
 # given a trace, trace validation with TraceVR.cfg.
 #
-#   TLA2TOOLS_JAR=/path/tla2tools.jar COMMUNITY_MODULES_JAR=/path/CommunityModules-deps.jar \
-#       bash spec/tlc.sh [TRACE.ndjson]
+#   TLA2TOOLS_JAR=/path/tla2tools.jar COMMUNITY_MODULES_JAR=/path/CommunityModules.jar \
+#       COMMUNITY_DEPS_JAR=/path/CommunityModules-deps.jar bash spec/tlc.sh [TRACE.ndjson]
+#
+# Without TLA2TOOLS_JAR it takes the three jars from ../shared/tla beside the repository, if there.
 #
 # TLC_MODEL picks another model (default MCVR.cfg), TLC_WORKERS the TLC workers (default 2).
 # Without TLA2TOOLS_JAR it says so and exits 0 (the tools cannot be installed everywhere);
 # with it, any SANY or TLC error, violation or deadlock makes it exit non-zero.
 set -euo pipefail
 
+shared=$(cd "$(dirname "$0")/../.." && pwd)/shared/tla
+if [ -z "${TLA2TOOLS_JAR:-}" ] && [ -f "$shared/tla2tools.jar" ]; then
+  TLA2TOOLS_JAR=$shared/tla2tools.jar
+  COMMUNITY_MODULES_JAR=${COMMUNITY_MODULES_JAR:-$shared/CommunityModules.jar}
+  COMMUNITY_DEPS_JAR=${COMMUNITY_DEPS_JAR:-$shared/CommunityModules-deps.jar}
+fi
 if [ -z "${TLA2TOOLS_JAR:-}" ]; then
-  echo "TLA2TOOLS_JAR is not set: skipped SANY and TLC"
+  echo "TLA2TOOLS_JAR is not set and ../shared/tla is absent: skipped SANY and TLC"
   exit 0
 fi
 if [ ! -f "$TLA2TOOLS_JAR" ]; then
@@ -19,7 +27,11 @@ if [ ! -f "$TLA2TOOLS_JAR" ]; then
   exit 2
 fi
 if [ -z "${COMMUNITY_MODULES_JAR:-}" ] || [ ! -f "$COMMUNITY_MODULES_JAR" ]; then
-  echo "COMMUNITY_MODULES_JAR is not set or not a file: TraceVR.tla needs its Json and IOUtils modules" >&2
+  echo "COMMUNITY_MODULES_JAR is not set or not a file: TraceVR.tla needs its Json and IOUtils modules (CommunityModules.jar)" >&2
+  exit 2
+fi
+if [ -z "${COMMUNITY_DEPS_JAR:-}" ] || [ ! -f "$COMMUNITY_DEPS_JAR" ]; then
+  echo "COMMUNITY_DEPS_JAR is not set or not a file: the Json overrides need CommunityModules-deps.jar" >&2
   exit 2
 fi
 
@@ -37,7 +49,7 @@ if [ $# -eq 1 ]; then
 fi
 
 cd "$(dirname "$0")"
-cp="$TLA2TOOLS_JAR:$COMMUNITY_MODULES_JAR"
+cp="$TLA2TOOLS_JAR:$COMMUNITY_MODULES_JAR:$COMMUNITY_DEPS_JAR"
 model=${TLC_MODEL:-MCVR.cfg}
 workers=${TLC_WORKERS:-2}
 meta=$(mktemp -d)
