@@ -20,6 +20,9 @@ type mutation struct {
 	name   string // also the corpus file name under bad/
 	file   string
 	mutate func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string)
+	// alone: with step validation off, exactly the invariants listed (besides StepValidation)
+	// fail: the mutation is one that only they catch.
+	alone bool
 }
 
 // committing finds a primary's ReceivePrepareOk that commits (sends a REPLY).
@@ -36,14 +39,14 @@ var mutations = []mutation{
 		i := find(t, evs, 0, committing)
 		evs[i].State.CommitNumber = evs[i].State.OpNumber + 1
 		return evs, map[string]int{StepValidation: lineOf(i), CommitNumberAtMostOpNumber: lineOf(i)}, "state.commitNumber"
-	}},
+	}, false},
 	{"deleted-client-request", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, is(traces.ClientRequest))
 		id := evs[i].Sent[0].ID
 		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Msg != nil && e.Msg.ID == id })
 		evs = append(evs[:i:i], evs[i+1:]...)
 		return evs, map[string]int{StepValidation: lineOf(j - 1)}, "never sent"
-	}},
+	}, false},
 	{"receive-before-send", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, is(traces.ClientRequest))
 		id := evs[i].Sent[0].ID
@@ -51,18 +54,18 @@ var mutations = []mutation{
 		evs[i], evs[j] = evs[j], evs[i]
 		evs[i].Tick = evs[j].Tick // keep ticks ordered: only the order of the two events is wrong
 		return evs, map[string]int{StepValidation: lineOf(i)}, "never sent"
-	}},
+	}, false},
 	{"duplicated-commit", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, committing)
 		dup := clone(evs[i : i+1])[0]
 		evs = append(evs[:i+1:i+1], append([]*traces.Event{dup}, evs[i+1:]...)...)
 		return evs, map[string]int{StepValidation: lineOf(i + 1)}, "already received"
-	}},
+	}, false},
 	{"reply-altered-in-flight", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, is(traces.ClientReceiveReply))
 		evs[i].Msg.Result = "never-written"
 		return evs, map[string]int{StepValidation: lineOf(i), Linearizability: lineOf(i)}, "altered in flight"
-	}},
+	}, false},
 	{"non-linearizable-reply", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, committing)
 		id := evs[i].Sent[0].ID
@@ -70,12 +73,12 @@ var mutations = []mutation{
 		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Msg != nil && e.Msg.ID == id })
 		evs[j].Msg.Result = "never-written"
 		return evs, map[string]int{StepValidation: lineOf(i), RepliesMatchService: lineOf(i), Linearizability: lineOf(j)}, "result"
-	}},
+	}, false},
 	{"fabricated-message", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, is(traces.ReceivePrepare))
 		evs[i].Msg.ID = 999999
 		return evs, map[string]int{StepValidation: lineOf(i)}, "never sent (a fabricated message)"
-	}},
+	}, false},
 	{"skipped-op-number", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, appending)
 		evs[i].State.OpNumber++
@@ -83,12 +86,12 @@ var mutations = []mutation{
 			evs[i].Sent[k].OpNumber++
 		}
 		return evs, map[string]int{StepValidation: lineOf(i), OpNumberIsLogLength: lineOf(i)}, "state.opNumber"
-	}},
+	}, false},
 	{"commit-without-quorum", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, appending)
 		evs[i].State.CommitNumber = evs[i].State.OpNumber
 		return evs, map[string]int{StepValidation: lineOf(i)}, "state.commitNumber"
-	}},
+	}, false},
 	{"lost-acknowledged-write", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, is(traces.ClientReceiveReply))
 		acked := evs[i].Msg
@@ -108,7 +111,7 @@ var mutations = []mutation{
 		}
 		evs[j].State.LogKeep, evs[j].State.LogAdd = 0, log
 		return evs, map[string]int{StepValidation: lineOf(j), AcknowledgedWriteNotLost: lineOf(j)}, "state.log"
-	}},
+	}, false},
 	{"divergent-backup-entry", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, func(e *traces.Event) bool {
 			return e.Action == traces.ReceivePrepare && len(e.State.LogAdd) == 1 && e.State.CommitNumber < e.State.OpNumber
@@ -117,7 +120,7 @@ var mutations = []mutation{
 		evs[i].State.LogAdd[0].Value = "diverged"
 		j := find(t, evs, i+1, func(e *traces.Event) bool { return e.Replica == r && e.State != nil && e.State.CommitNumber >= p })
 		return evs, map[string]int{StepValidation: lineOf(i), NoLogDivergence: lineOf(j)}, "state.log"
-	}},
+	}, false},
 	{"backup-acts-as-primary", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		// A backup, on a PREPARE, also sends PREPAREs of its own for the same view. Only step
 		// validation sees it: that PREPARE, COMMIT and STARTVIEW of view v come from primary(v)
@@ -127,7 +130,7 @@ var mutations = []mutation{
 		m.ID, m.From, m.To = 999999, 1, 2
 		evs[i].Sent = append(evs[i].Sent, m)
 		return evs, map[string]int{StepValidation: lineOf(i)}, "sent[1]"
-	}},
+	}, false},
 	{"view-number-falls", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 0, func(e *traces.Event) bool {
 			return e.State != nil && e.State.ViewNumber > 0 && e.Action != traces.Crash && e.State.Status == traces.StatusNormal
@@ -136,7 +139,7 @@ var mutations = []mutation{
 		evs[j].State.ViewNumber = 0
 		evs[j].State.LastNormalView = 0
 		return evs, map[string]int{StepValidation: lineOf(j), ViewNumberMonotonic: lineOf(j)}, "state.viewNumber"
-	}},
+	}, false},
 	{"crash-keeps-log", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		// Replica 1 crashes at the end, but logs that it kept its log.
 		n := 0
@@ -150,19 +153,19 @@ var mutations = []mutation{
 		evs = append(evs, &traces.Event{Tick: last.Tick, Action: traces.Crash, Replica: 1, Client: -1, Sent: []traces.Message{},
 			State: &traces.ReplicaState{Status: traces.StatusRecovering, Nonce: 1, LogKeep: n, LogAdd: []traces.Entry{}}})
 		return evs, map[string]int{StepValidation: lineOf(len(evs) - 1), OpNumberIsLogLength: lineOf(len(evs) - 1)}, "state.log"
-	}},
+	}, false},
 	{"tick-goes-back", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		i := find(t, evs, 1, func(e *traces.Event) bool { return e.Tick > 0 })
 		evs[i].Tick = 0
 		evs[i-1].Tick = max(evs[i-1].Tick, 1)
 		return evs, map[string]int{StepValidation: lineOf(i)}, "tick"
-	}},
+	}, false},
 	{"timer-not-enabled", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		// A backup claims to send COMMITs: SendCommit is enabled only at the normal primary.
 		i := find(t, evs, 0, func(e *traces.Event) bool { return e.Action == traces.SendCommit })
 		evs[i].Replica = (evs[i].Replica + 1) % 3
 		return evs, map[string]int{StepValidation: lineOf(i)}, "enabled"
-	}},
+	}, false},
 	{"view-change-wrong-log", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		// The new primary starts the view with an entry no DOVIEWCHANGE holds.
 		i := find(t, evs, 0, func(e *traces.Event) bool {
@@ -171,7 +174,7 @@ var mutations = []mutation{
 		s := evs[i].State
 		s.LogAdd = append(s.LogAdd, traces.Entry{Client: 0, RequestNumber: 99, Op: traces.OpPut, Key: "k0", Value: "invented"})
 		return evs, map[string]int{StepValidation: lineOf(i), OpNumberIsLogLength: lineOf(i)}, "state.log"
-	}},
+	}, false},
 	// Version 2's freedoms, bounded as VR.tla bounds them.
 	{"resend-committed-prepare", "good/sim-alt.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		// ResendPrepare may resend any uncommitted op, not a committed one.
@@ -180,7 +183,7 @@ var mutations = []mutation{
 			evs[i].Sent[k].OpNumber = evs[i].State.CommitNumber
 		}
 		return evs, map[string]int{StepValidation: lineOf(i)}, "sent[0].opNumber"
-	}},
+	}, false},
 	{"resend-doviewchange-when-normal", "good/sim-alt.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		// A normal replica (the primary, heartbeating) claims to resend a DOVIEWCHANGE.
 		i := find(t, evs, 0, is(traces.SendCommit))
@@ -192,13 +195,69 @@ var mutations = []mutation{
 		e.State.LogKeep, e.State.LogAdd = e.State.OpNumber, []traces.Entry{}
 		evs = append(evs[:i+1:i+1], append([]*traces.Event{e}, evs[i+1:]...)...)
 		return evs, map[string]int{StepValidation: lineOf(i + 1)}, "enabled"
-	}},
+	}, false},
 	{"getstate-to-itself", "good/sim-alt.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
 		// GETSTATE may go to any replica but the asker.
 		i := find(t, evs, 0, func(e *traces.Event) bool { return len(e.Sent) > 0 && e.Sent[0].Type == traces.GetState })
 		evs[i].Sent[0].To = evs[i].Replica
 		return evs, map[string]int{StepValidation: lineOf(i)}, "sent[0]"
-	}},
+	}, false},
+	// The invariants of issue 10, each with a mutation that, without step validation, only it
+	// catches (where one can be made).
+	{"normal-with-old-last-normal-view", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, func(e *traces.Event) bool { return e.Action == traces.ReceiveStartView && e.State.ViewNumber > 0 })
+		evs[i].State.LastNormalView = evs[i].State.ViewNumber - 1
+		return evs[:i+1], map[string]int{StepValidation: lineOf(i), NormalStatusLastNormalView: lineOf(i)}, "state.lastNormalView"
+	}, true},
+	{"backup-log-not-prefix", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		// A backup appends another entry than the PREPARE's, and the trace ends before it is
+		// committed: its log is no prefix of its primary's.
+		i := find(t, evs, 0, func(e *traces.Event) bool {
+			return e.Action == traces.ReceivePrepare && len(e.State.LogAdd) == 1 && e.State.CommitNumber < e.State.OpNumber
+		})
+		evs[i].State.LogAdd[0].Value = "other"
+		return evs[:i+1], map[string]int{StepValidation: lineOf(i), BackupLogPrefixOfPrimary: lineOf(i)}, "state.log"
+	}, true},
+	{"startview-resent-with-other-log", "good/sim-alt.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, func(e *traces.Event) bool { return e.Action == traces.ResendStartView && len(e.Sent[0].Log) > 0 })
+		evs[i].Sent[0].Log[0].Value = "other"
+		return evs[:i+1], map[string]int{StepValidation: lineOf(i), StartViewExtendsFirst: lineOf(i)}, "sent[0]"
+	}, true},
+	{"prepare-resent-with-other-entry", "good/sim-alt.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, is(traces.ResendPrepare))
+		for k := range evs[i].Sent {
+			evs[i].Sent[k].Entry.Value = "other"
+		}
+		return evs[:i+1], map[string]int{StepValidation: lineOf(i), OneEntryPerViewOpNumber: lineOf(i)}, "sent[0]"
+	}, true},
+	{"doviewchange-last-normal-view-not-below", "good/sim-faults.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		i := find(t, evs, 0, func(e *traces.Event) bool { return len(e.Sent) > 0 && e.Sent[0].Type == traces.DoViewChange })
+		evs[i].Sent[0].LastNormalView = evs[i].Sent[0].View
+		return evs[:i+1], map[string]int{StepValidation: lineOf(i), MessagePromises: lineOf(i)}, "sent[0]"
+	}, true},
+	{"prepareok-beyond-log", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		// A backup acknowledges an op-number it does not hold.
+		i := find(t, evs, 0, func(e *traces.Event) bool { return len(e.Sent) > 0 && e.Sent[0].Type == traces.PrepareOk })
+		evs[i].Sent[0].OpNumber = evs[i].State.OpNumber + 1
+		return evs[:i+1], map[string]int{StepValidation: lineOf(i), MessagePromises: lineOf(i)}, "sent[0]"
+	}, true},
+	{"committed-write-lost-by-backup", "good/sim-alt.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		// A backup joins a later view by STARTVIEW but logs that it dropped the last committed
+		// entry (and lowered its commit-number, which CommitNumberMonotonic sees too).
+		i := find(t, evs, 0, func(e *traces.Event) bool {
+			return e.Action == traces.ReceiveStartView && e.State.ViewNumber > 0 && e.Msg.CommitNumber > 0
+		})
+		s, k := evs[i].State, evs[i].Msg.CommitNumber
+		s.LogKeep, s.LogAdd = 0, append([]traces.Entry{}, evs[i].Msg.Log[:k-1]...)
+		s.OpNumber, s.CommitNumber = k-1, k-1
+		return evs[:i+1], map[string]int{StepValidation: lineOf(i), CommittedWriteNotLost: lineOf(i)}, "state"
+	}, false},
+	{"committed-on-one-replica", "good/sim-normal.ndjson", func(t *testing.T, evs []*traces.Event) ([]*traces.Event, map[string]int, string) {
+		// The primary commits a request as it appends it: only its log holds it.
+		i := find(t, evs, 0, func(e *traces.Event) bool { return e.Action == traces.ReceiveRequest && len(e.State.LogAdd) == 1 })
+		evs[i].State.CommitNumber = evs[i].State.OpNumber
+		return evs[:i+1], map[string]int{StepValidation: lineOf(i), CommittedWritesExistOnMajority: lineOf(i)}, "state.commitNumber"
+	}, true},
 }
 
 func TestMutationsAreRejected(t *testing.T) {
@@ -226,6 +285,20 @@ func TestMutationsAreRejected(t *testing.T) {
 				all := fmt.Sprint(first.Diffs)
 				assert.Contains(t, all, mention, txt.String())
 				assert.Equal(t, evs[first.Line-2].Action, first.Action)
+			}
+			if m.alone {
+				rep, err := Check(bytes.NewReader(b), m.name, Options{SkipStepValidation: true})
+				require.NoError(t, err)
+				var txt strings.Builder
+				require.NoError(t, rep.WriteText(&txt))
+				for _, v := range rep.Verdicts {
+					if line, listed := want[v.Check]; listed && v.Check != StepValidation {
+						assert.Equal(t, Fail, v.Status, "without step validation, %s must fail\n%s", v.Check, txt.String())
+						assert.Equal(t, line, v.Line, "%s: line\n%s", v.Check, txt.String())
+					} else if v.Status != Skipped {
+						assert.Equal(t, Pass, v.Status, "without step validation, only %v may fail\n%s", want, txt.String())
+					}
+				}
 			}
 			if os.Getenv("VRCHECK_WRITE_CORPUS") != "" {
 				require.NoError(t, os.WriteFile(filepath.Join(corpus, "bad", m.name+".ndjson"), b, 0o644))
