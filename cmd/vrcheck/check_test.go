@@ -78,7 +78,7 @@ func TestCheckJSON(t *testing.T) {
 			failed[v.Check] = v.Line
 		}
 	}
-	assert.Equal(t, map[string]int{"StepValidation": 4, "OpNumberIsLogLength": 4}, failed)
+	assert.Equal(t, map[string]int{"StepValidation": 4, "OpNumberIsLogLength": 4, "OneEntryPerViewOpNumber": 5}, failed)
 	require.NotEmpty(t, rep.Mismatches)
 	assert.Equal(t, "ReceiveRequest", rep.Mismatches[0].Action)
 }
