@@ -84,13 +84,21 @@ type RecentEvent struct {
 
 // Mismatch is an event that is not a legal instance of the action it names.
 type Mismatch struct {
-	Line    int           `json:"line"`
-	Seq     int           `json:"seq"`
-	Action  string        `json:"action"`
-	Replica *int          `json:"replica,omitempty"`
-	Client  *int          `json:"client,omitempty"`
-	Diffs   []Diff        `json:"diffs"`
-	Recent  []RecentEvent `json:"recent"`
+	Line    int    `json:"line"`
+	Seq     int    `json:"seq"`
+	Action  string `json:"action"`
+	Replica *int   `json:"replica,omitempty"`
+	Client  *int   `json:"client,omitempty"`
+	Diffs   []Diff `json:"diffs"`
+	// Rule is the paper's rule that decides the step; Inputs what the action weighed (the
+	// state before, the message, the quorum recorded); Decision, where the rule makes a
+	// choice, what the spec chose and where the trace departs from it.
+	Rule     Rule    `json:"rule"`
+	Inputs   []Input `json:"inputs"`
+	Decision string  `json:"decision,omitempty"`
+	// Timeline is the command that draws the trace, scrolled to this line.
+	Timeline string        `json:"timeline"`
+	Recent   []RecentEvent `json:"recent"`
 }
 
 // Report is the result of checking one trace.
@@ -151,6 +159,15 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	if rep.Excerpt == nil {
 		rep.Excerpt = []ExcerptLine{}
 	}
+	rep.Mismatches = append([]Mismatch{}, rep.Mismatches...)
+	for i := range rep.Mismatches {
+		if rep.Mismatches[i].Inputs == nil {
+			rep.Mismatches[i].Inputs = []Input{}
+		}
+		if rep.Mismatches[i].Recent == nil {
+			rep.Mismatches[i].Recent = []RecentEvent{}
+		}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(&rep)
@@ -188,8 +205,27 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	for _, m := range r.Mismatches {
 		fmt.Fprintf(&b, "\nline %d (seq %d): %s%s is not a legal step:\n", m.Line, m.Seq, m.Action, nodeStr(m.Replica, m.Client))
+		if m.Rule.Section != "" {
+			fmt.Fprintf(&b, "    rule %s: %s\n", m.Rule.Section, m.Rule.Text)
+		}
+		for _, in := range m.Inputs {
+			if len(in.Items) == 1 {
+				fmt.Fprintf(&b, "    %s: %s\n", in.What, in.Items[0])
+				continue
+			}
+			fmt.Fprintf(&b, "    %s:\n", in.What)
+			for _, it := range in.Items {
+				fmt.Fprintf(&b, "      %s\n", it)
+			}
+		}
+		if m.Decision != "" {
+			fmt.Fprintf(&b, "    spec vs trace: %s\n", m.Decision)
+		}
 		for _, d := range m.Diffs {
 			fmt.Fprintf(&b, "    %-16s expected %s\n    %-16s actual   %s\n", d.Field, d.Expected, "", d.Actual)
+		}
+		if m.Timeline != "" {
+			fmt.Fprintf(&b, "    timeline: %s\n", m.Timeline)
 		}
 		if len(m.Recent) > 0 {
 			b.WriteString("    recent events of" + nodeStr(m.Replica, m.Client) + ":")
