@@ -256,8 +256,9 @@ func nodeStr(r, c *int) string {
 
 // WriteHTML writes into dir: linearizability.html (porcupine's visualization of the client
 // history, when the history was checked with Options.Visualize) and trace.html (the verdicts
-// and the trace excerpt up to the first failure).
-func (r *Report) WriteHTML(dir string) error {
+// and the trace excerpt up to the first failure). If timeline names the trace's timeline page
+// (relative to dir; "" for none), each failed step links to it at its line.
+func (r *Report) WriteHTML(dir, timeline string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -276,6 +277,14 @@ func (r *Report) WriteHTML(dir string) error {
 	b.WriteString("</pre>\n")
 	if r.lin != nil && r.lin.CanVisualize() {
 		b.WriteString("<p><a href=\"linearizability.html\">client history (porcupine)</a></p>\n")
+	}
+	if timeline != "" && len(r.Mismatches) > 0 {
+		b.WriteString("<h2>Failed steps on the timeline</h2>\n<ul>\n")
+		for _, m := range r.Mismatches {
+			fmt.Fprintf(&b, "<li><a href=\"%s#line=%d\">line %d</a>: %s%s</li>\n", html.EscapeString(timeline), m.Line, m.Line,
+				html.EscapeString(m.Action), html.EscapeString(nodeStr(m.Replica, m.Client)))
+		}
+		b.WriteString("</ul>\n")
 	}
 	if len(r.Excerpt) > 0 {
 		b.WriteString("<h2>Trace up to the first failure</h2>\n<pre>")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -61,4 +62,16 @@ func TestDoViewChangeBugReportExplains(t *testing.T) {
 	trace1 := filepath.Join(dir, "") // the saved trace's directory
 	assert.Regexp(t, `(?m)^    timeline: vrcheck timeline `+regexp.QuoteMeta(trace1)+`\S+\.ndjson --mark `+line+` --out \S+\.html$`, report)
 	assert.Regexp(t, `StepValidation +FAIL at line `+line+` \(ReceiveDoViewChange\) replicas \[\d+\]: state\.opNumber: expected \d+, actual \d+ \(rule: §4\.2 step 3\)`, out)
+}
+
+// The HTML report links each failed step to the timeline, scrolled to its line.
+func TestHTMLReportLinksFailedStepsToTimeline(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errs := runCmd("check", "--html", dir, corpusDir+"bad/sim-bug-no-client-table.ndjson")
+	require.Equal(t, 1, code, errs)
+	page, err := os.ReadFile(filepath.Join(dir, "trace.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), `<li><a href="timeline.html#line=41">line 41</a>: ReceiveRequest replica 0</li>`)
+	assert.Contains(t, string(page), "rule §4.1 steps 2-3: The primary compares the request-number s with the client-table")
+	assert.FileExists(t, filepath.Join(dir, "timeline.html"))
 }
