@@ -271,7 +271,9 @@ func ParseGrid(data []byte, name string) (Grid, error) {
 // "base.requests"), so ParseGrid can name the line.
 func (g *Grid) Validate() error {
 	var errs sim.Problems
-	bad := func(key, format string, a ...any) { errs = append(errs, sim.Problem{Key: key, Msg: fmt.Sprintf(format, a...)}) }
+	bad := func(key, format string, a ...any) {
+		errs = append(errs, sim.Problem{Key: key, Msg: fmt.Sprintf(format, a...)})
+	}
 	for i, a := range Axes {
 		for _, v := range *g.values(i) {
 			if a.Int && v != math.Trunc(v) {
