@@ -411,8 +411,15 @@ func decideRequest(x *explainCtx) string {
 	rn, pos := r.clientTable(m.Client)
 	switch {
 	case m.RequestNumber > rn:
-		return fmt.Sprintf("request-number %d is bigger than the client-table's %d: a new request, so the spec appends it at op-number %d and sends PREPARE to the %d other replicas",
+		s := fmt.Sprintf("request-number %d is bigger than the client-table's %d: a new request, so the spec appends it at op-number %d and sends PREPARE to the %d other replicas",
 			m.RequestNumber, rn, r.opNumber+1, x.c.n-1)
+		for i := range x.e.Sent {
+			if rp := &x.e.Sent[i]; rp.Type == traces.Reply && rp.Client == m.Client && rp.RequestNumber == m.RequestNumber {
+				s += "; the trace also sends the REPLY at once, before the request is committed (§4.1 step 5: only after f PREPAREOKs)"
+				break
+			}
+		}
+		return s
 	case m.RequestNumber == rn && pos <= r.commit:
 		return fmt.Sprintf("request %d of client %d is the client's most recent, already at op-number %d and executed: the spec appends nothing and re-sends its REPLY",
 			m.RequestNumber, m.Client, pos) + x.appendedAgain(pos)

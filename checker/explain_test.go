@@ -154,3 +154,16 @@ func TestDoViewChangeReportNamesTheChoice(t *testing.T) {
 	assert.Contains(t, m.Decision, "the spec starts view")
 	assert.Contains(t, m.Decision, "is none of the DOVIEWCHANGEs' logs")
 }
+
+// The text report states a rule's words once; later failed steps under it name it only.
+func TestReportStatesEachRuleOnce(t *testing.T) {
+	_, rep, err := checkFile(t, "bad/sim-bug-reply-before-commit.ndjson")
+	require.NoError(t, err)
+	require.Greater(t, len(rep.Mismatches), 1)
+	var txt strings.Builder
+	require.NoError(t, rep.WriteText(&txt))
+	r := rules[traces.ReceiveRequest].Rule
+	assert.Equal(t, 1, strings.Count(txt.String(), r.Text), txt.String())
+	assert.Contains(t, txt.String(), "    rule "+r.Section+" (as above)\n")
+	assert.Contains(t, txt.String(), "the trace also sends the REPLY at once, before the request is committed")
+}

@@ -203,9 +203,15 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
+	shown := map[Rule]bool{} // a rule's words once; later steps under it name it only
 	for _, m := range r.Mismatches {
 		fmt.Fprintf(&b, "\nline %d (seq %d): %s%s is not a legal step:\n", m.Line, m.Seq, m.Action, nodeStr(m.Replica, m.Client))
-		if m.Rule.Section != "" {
+		switch {
+		case m.Rule.Section == "":
+		case shown[m.Rule]:
+			fmt.Fprintf(&b, "    rule %s (as above)\n", m.Rule.Section)
+		default:
+			shown[m.Rule] = true
 			fmt.Fprintf(&b, "    rule %s: %s\n", m.Rule.Section, m.Rule.Text)
 		}
 		for _, in := range m.Inputs {
