@@ -239,6 +239,7 @@ func (s *sim) deliver(m *traces.Message) error {
 	}
 	if s.down[m.To] != 0 {
 		s.res.Dropped++
+		s.res.DroppedCrashed++
 		return s.network(traces.DropMessage, m)
 	}
 	s.replicas[m.To].Receive(m, &s.rout)
@@ -300,8 +301,13 @@ func (s *sim) send(msgs []traces.Message) error {
 	for i := range msgs {
 		m := &msgs[i]
 		s.res.Sent++
-		if s.blocked(m) || (s.faulty() && s.sc.Faults.Drop > 0 && s.rng.Float64() < s.sc.Faults.Drop) {
+		if cut := s.blocked(m); cut || (s.faulty() && s.sc.Faults.Drop > 0 && s.rng.Float64() < s.sc.Faults.Drop) {
 			s.res.Dropped++
+			if cut {
+				s.res.DroppedPartition++
+			} else {
+				s.res.DroppedLoss++
+			}
 			if err := s.network(traces.DropMessage, m); err != nil {
 				return err
 			}
