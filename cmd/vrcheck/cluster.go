@@ -29,6 +29,7 @@ prints a summary. Only loopback addresses are used.
 Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usage.`,
 		Args: noArgs,
 	}
+	cmd.AddCommand(newClusterBenchCmd())
 	fs := cmd.Flags()
 	d := cluster.DefaultScenario()
 	var (
