@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/vrcheck/vrcheck/impl/vr"
 	"github.com/vrcheck/vrcheck/traces"
@@ -216,19 +215,7 @@ func (s *sim) step() error {
 }
 
 func (s *sim) nextOp(c int) (op, key, value string) {
-	w := s.sc.Workload
-	x := s.rng.IntN(w.Get + w.Put + w.Append)
-	key = "k" + strconv.Itoa(s.rng.IntN(w.Keys))
-	switch {
-	case x < w.Get:
-		return traces.OpGet, key, ""
-	case x < w.Get+w.Put:
-		op = traces.OpPut
-	default:
-		op = traces.OpAppend
-	}
-	// Unique values make every write's effect visible to the linearizability check.
-	return op, key, "c" + strconv.Itoa(c) + "." + strconv.Itoa(s.done[c]+1) + ";"
+	return s.sc.Workload.Next(s.rng, c, s.done[c]+1)
 }
 
 func (s *sim) deliver(m *traces.Message) error {
