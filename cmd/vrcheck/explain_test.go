@@ -22,6 +22,9 @@ func TestDoViewChangeBugReportExplains(t *testing.T) {
 	require.Equal(t, 1, code, errs)
 	m := regexp.MustCompile(`(?m)^  check +vrcheck (check \S+)$`).FindStringSubmatch(out)
 	require.NotNil(t, m, out)
+	// explore's own report says why, and how to see it on the timeline.
+	assert.Regexp(t, `(?m)^  why         the spec starts view \d+ with the log of replica \d+'s DOVIEWCHANGE \((the largest last-normal-view, \d+|among the \d+ with the largest last-normal-view \d+, the largest op-number)\): .*; the trace took replica \d+'s log instead`, out)
+	assert.Regexp(t, `(?m)^  timeline    vrcheck timeline \S+\.ndjson --mark \d+ --out \S+\.html$`, out)
 	code, out, errs = runCmd(strings.Fields(m[1])...)
 	require.Equal(t, 1, code, errs)
 
