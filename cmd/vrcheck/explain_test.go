@@ -94,3 +94,27 @@ func TestRunCutShortAfterViolation(t *testing.T) {
 	assert.Equal(t, "vrcheck run: seed 1: run did not complete every request within 30 ticks (7 of 50 completed)\n", errs)
 	assert.NotContains(t, stdout, "note:")
 }
+
+// The README's example of an explained failure is what explore and check print (a line
+// ending in "..." is a prefix).
+func TestREADMEExplainedFailure(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	m := regexp.MustCompile("(?s)From\n`vrcheck explore --bug dvc-largest-n-only` \\(seed (\\d+), shrunk; then `vrcheck check` on its trace\\):\n\n```\n(.*?)```").FindSubmatch(readme)
+	require.NotNil(t, m, "the README shows an explained failure")
+	dir := filepath.Join(t.TempDir(), "vrcheck-explore")
+	code, out, errs := runCmd("explore", "--bug", "dvc-largest-n-only", "--first-seed", string(m[1]), "--seeds", "1", "--out", dir, "--no-progress")
+	require.Equal(t, 1, code, errs)
+	trace := filepath.Join(dir, "seed-"+string(m[1])+".ndjson")
+	require.FileExists(t, trace, out)
+	code, out, errs = runCmd("check", trace)
+	require.Equal(t, 1, code, errs)
+	out = strings.ReplaceAll(out, dir, "vrcheck-explore")
+	for _, line := range strings.Split(strings.TrimSuffix(string(m[2]), "\n"), "\n") {
+		if p, ok := strings.CutSuffix(line, " ..."); ok {
+			assert.Contains(t, out, p+" ", "README line %q", line)
+			continue
+		}
+		assert.Contains(t, out, line+"\n", "README line %q", line)
+	}
+}
