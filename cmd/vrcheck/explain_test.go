@@ -118,3 +118,13 @@ func TestREADMEExplainedFailure(t *testing.T) {
 		assert.Contains(t, out, line+"\n", "README line %q", line)
 	}
 }
+
+// timeline --check's mark carries the failed step's explanation.
+func TestTimelineMarkExplains(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "t.html")
+	code, _, errs := runCmd("timeline", "--check", corpusDir+"bad/sim-bug-no-client-table.ndjson", "--out", out)
+	require.Equal(t, 1, code, errs)
+	page, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(page), `"mark":{"line":41,"message":"StepValidation fail: state.opNumber: expected 3, actual 4 (rule: §4.1 steps 2-3)\nrequest 1 of client 1 is the client's most recent, already at op-number 1 and executed: the spec appends nothing and re-sends its REPLY; the trace appends it again at op-number 4, so request 1 of client 1 (op-number 1) would be executed a second time"}`)
+}
