@@ -577,6 +577,15 @@ func decideDoViewChange(x *explainCtx) string {
 	why := fmt.Sprintf("the largest last-normal-view, %d", maxLNV)
 	if ties > 1 {
 		why = fmt.Sprintf("among the %d with the largest last-normal-view %d, the largest op-number", ties, maxLNV)
+		same := 0
+		for _, d := range w.dvc {
+			if d != nil && d.LastNormalView == maxLNV && d.OpNumber == best.OpNumber {
+				same++
+			}
+		}
+		if same > 1 {
+			why += fmt.Sprintf(" (%d), then the lowest replica id", best.OpNumber)
+		}
 	}
 	s := fmt.Sprintf("the spec starts view %d with the log of replica %d's DOVIEWCHANGE (%s): last-normal-view %d, op-number %d",
 		x.c.weighedView(x), w.best, why, best.LastNormalView, best.OpNumber)
