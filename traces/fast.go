@@ -22,6 +22,7 @@ type fastDecoder struct {
 	// canon: the header's version has every replica-state field.
 	canon bool
 	strs  strCache
+	sent  sentCache
 	msgs  []Message // scratch: a list being read, copied out at its end
 	ents  []Entry
 }
@@ -98,7 +99,7 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 			return nil, false
 		}
 		e.Msg = &blk.m
-		if !f.message(e.Msg) {
+		if !f.sent.reuse(f, e.Msg) && !f.message(e.Msg) {
 			return nil, false
 		}
 		if kind == ReplicaReceive && ReceiveAction(e.Msg.Type) != action || action == ClientReceiveReply && e.Msg.Type != Reply {
@@ -153,9 +154,12 @@ func (f *fastDecoder) messages() ([]Message, bool) {
 	f.msgs = f.msgs[:0]
 	for {
 		f.msgs = append(f.msgs, Message{})
-		if !f.message(&f.msgs[len(f.msgs)-1]) {
+		start := f.i
+		m := &f.msgs[len(f.msgs)-1]
+		if !f.message(m) {
 			return nil, false
 		}
+		f.sent.add(f.b[start:f.i], m)
 		if f.lit("]") {
 			break
 		}
@@ -424,6 +428,59 @@ func (f *fastDecoder) op() (string, bool) {
 		return OpAppend, true
 	}
 	return "", false
+}
+
+// sentCache remembers the messages recently sent, with their bytes: a trace writes each
+// message twice, when it is sent and when it is received (or dropped or duplicated), and a
+// message whose bytes equal those of one already decoded decodes to the same Message. It
+// does not depend on the sender's event having been read without error: a message's decoding
+// depends only on its bytes and the header.
+type sentCache struct {
+	arena []byte // copies of the bytes of the messages in slots
+	slots [4096]sentSlot
+}
+
+type sentSlot struct {
+	raw []byte // nil: empty
+	m   Message
+}
+
+const sentArena = 1 << 20
+
+func (c *sentCache) add(raw []byte, m *Message) {
+	if len(c.arena)+len(raw) > cap(c.arena) {
+		if len(raw) > sentArena/4 {
+			return
+		}
+		if c.arena == nil {
+			c.arena = make([]byte, 0, sentArena)
+		}
+		c.arena = c.arena[:0]
+		clear(c.slots[:])
+	}
+	n := len(c.arena)
+	c.arena = append(c.arena, raw...)
+	c.slots[m.ID%len(c.slots)] = sentSlot{raw: c.arena[n:len(c.arena):len(c.arena)], m: *m}
+}
+
+// reuse reads the message at f's position if it is one in the cache, byte for byte.
+func (c *sentCache) reuse(f *fastDecoder, m *Message) bool {
+	start := f.i
+	if !f.lit(`{"id":`) {
+		return false
+	}
+	id, ok := f.int()
+	f.i = start
+	if !ok {
+		return false
+	}
+	s := &c.slots[id%len(c.slots)]
+	if s.raw == nil || s.m.ID != id || len(f.b)-start < len(s.raw) || string(f.b[start:start+len(s.raw)]) != string(s.raw) {
+		return false
+	}
+	*m = s.m
+	f.i = start + len(s.raw)
+	return true
 }
 
 // strCache shares one copy of each short string recently seen (traces repeat keys, values

@@ -203,3 +203,47 @@ func FuzzFastMatchesGeneral(f *testing.F) {
 		sameAsGeneral(t, data, "fuzz")
 	})
 }
+
+// BenchmarkDecode reads 200,000 events of a simulator trace (corpus/good/sim-faults.ndjson,
+// repeated, renumbered) with the general decoder alone (the reader before the fast path), the
+// fast path, and the fast path on 2 workers.
+func BenchmarkDecode(b *testing.B) {
+	src, err := os.ReadFile("corpus/good/sim-faults.ndjson")
+	require.NoError(b, err)
+	h, es, err := ReadAll(bytes.NewReader(src), "sim-faults")
+	require.NoError(b, err)
+	var many []*Event
+	for len(many) < 200_000 {
+		for _, e := range es {
+			c := *e
+			c.Seq = len(many) + 1
+			many = append(many, &c)
+		}
+	}
+	data := writeTrace(b, h, many)
+	for _, bc := range []struct {
+		name    string
+		workers int
+		general bool
+	}{{"general", 1, true}, {"fast", 1, false}, {"fast-2-workers", 2, false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				rd, err := NewParallelReader(bytes.NewReader(data), "b", bc.workers)
+				require.NoError(b, err)
+				rd.d.noFast = bc.general
+				n := 0
+				for {
+					if _, err := rd.Next(); err != nil {
+						require.ErrorIs(b, err, io.EOF)
+						break
+					}
+					n++
+				}
+				require.Equal(b, len(many), n)
+			}
+			b.ReportMetric(float64(b.N*len(many))/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
