@@ -372,17 +372,7 @@ func init() {
 		return mkFcn([]Value{norm(a[0])}, []Value{norm(a[1])})
 	})
 	def("TLC", "@@", 2, func(c *ctx, a []Value, at loc) Value {
-		f, g := norm(a[0]), norm(a[1])
-		var d, r []Value
-		for i := 0; i < fnLen(f); i++ {
-			d, r = append(d, fnDom(f, i)), append(r, fnRng(f, i))
-		}
-		for i := 0; i < fnLen(g); i++ {
-			if _, ok := tryApply(f, fnDom(g, i)); !ok {
-				d, r = append(d, fnDom(g, i)), append(r, fnRng(g, i))
-			}
-		}
-		return mkFcnUnsorted(d, r)
+		return fcnMerge(norm(a[0]), norm(a[1]))
 	})
 	def("TLC", "Permutations", 1, func(c *ctx, a []Value, at loc) Value {
 		return mkSet(permutations(elems(a[0], at)))
