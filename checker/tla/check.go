@@ -662,25 +662,35 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 	if workers > nchunks {
 		workers = nchunks
 	}
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, ec := ck.newCtx(), ck.newCtx()
-			c.level, ec.level = res.Depth, res.Depth
-			for {
-				k := int(nextChunk.Add(1) - 1)
-				if k >= nchunks {
-					return
-				}
-				lo, hi := k*chunk, min((k+1)*chunk, len(level))
-				ck.expand(c, ec, level, lo, hi, &results[k])
-				ck.expanded.Add(int64(hi - lo))
-				ck.generated.Add(results[k].generated)
+	work := func() {
+		c, ec := ck.newCtx(), ck.newCtx()
+		c.level, ec.level = res.Depth, res.Depth
+		for {
+			k := int(nextChunk.Add(1) - 1)
+			if k >= nchunks {
+				return
 			}
-		}()
+			lo, hi := k*chunk, min((k+1)*chunk, len(level))
+			ck.expand(c, ec, level, lo, hi, &results[k])
+			ck.expanded.Add(int64(hi - lo))
+			ck.generated.Add(results[k].generated)
+		}
 	}
-	wg.Wait()
+	if workers <= 1 {
+		// on this goroutine, whose stack has already grown to the evaluator's
+		// depth: a fresh goroutine per level (a trace has one state per level)
+		// would spend its time copying stacks
+		work()
+	} else {
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				work()
+			}()
+		}
+		wg.Wait()
+	}
 	// merge in order: deterministic parents and next-level order
 	var next []cand
 	var viol *violCand
