@@ -62,6 +62,7 @@ type Fcn struct {
 	dom []Value
 	rng []Value
 	h   atomic.Uint64
+	hs  atomic.Uint64 // the sum of pair hashes h is made of, valid when h != 0
 }
 
 // Lazy sets, kept symbolic like TLC so membership tests stay cheap.
@@ -335,7 +336,7 @@ func fcnMerge(f, g Value) Value {
 		if found {
 			rng := append([]Value(nil), gf.rng...)
 			rng[i] = v
-			return &Fcn{dom: gf.dom, rng: rng}
+			return rehashed(&Fcn{dom: gf.dom, rng: rng}, gf, k, gf.rng[i], v)
 		}
 		if _, isInt := k.(Int); !isInt {
 			if _, isStr := k.(Str); !isStr {
@@ -344,7 +345,7 @@ func fcnMerge(f, g Value) Value {
 				dom = append(append(append(dom, gf.dom[:i]...), k), gf.dom[i:]...)
 				rng := make([]Value, 0, len(gf.rng)+1)
 				rng = append(append(append(rng, gf.rng[:i]...), v), gf.rng[i:]...)
-				return &Fcn{dom: dom, rng: rng}
+				return rehashed(&Fcn{dom: dom, rng: rng}, gf, k, nil, v)
 			}
 		}
 	}
