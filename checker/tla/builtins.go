@@ -796,25 +796,7 @@ func extremum(s Value, at loc, sign int64) Value {
 }
 
 func bagCombine(x, y Value, sign int64, at loc) Value {
-	f, g := norm(x), norm(y)
-	var d, r []Value
-	for i := 0; i < fnLen(f); i++ {
-		n := asInt(fnRng(f, i), at)
-		if v, ok := tryApply(g, fnDom(f, i)); ok {
-			n += sign * asInt(v, at)
-		}
-		if n > 0 {
-			d, r = append(d, fnDom(f, i)), append(r, mkInt(n, at))
-		}
-	}
-	if sign > 0 {
-		for i := 0; i < fnLen(g); i++ {
-			if _, ok := tryApply(f, fnDom(g, i)); !ok {
-				d, r = append(d, fnDom(g, i)), append(r, fnRng(g, i))
-			}
-		}
-	}
-	return mkFcnUnsorted(d, r)
+	return bagMerge(norm(x), norm(y), sign, at)
 }
 
 func permutations(es []Value) []Value {

@@ -382,6 +382,43 @@ func fcnMerge(f, g Value) Value {
 	return mkFcn(dom, rng)
 }
 
+// bagMerge is f (+) g (sign 1) or f (-) g (sign -1) by a merge of the
+// sorted domains; a count that drops to 0 or below removes the element.
+func bagMerge(f, g Value, sign int64, at loc) Value {
+	nf, ng := fnLen(f), fnLen(g)
+	dom := make([]Value, 0, nf+ng)
+	rng := make([]Value, 0, nf+ng)
+	j := 0
+	for i := 0; i < nf; i++ {
+		x := fnDom(f, i)
+		n := asInt(fnRng(f, i), at)
+		for j < ng {
+			c := cmp(fnDom(g, j), x)
+			if c > 0 {
+				break
+			}
+			if c == 0 {
+				n += sign * asInt(fnRng(g, j), at)
+			} else if sign > 0 {
+				dom, rng = append(dom, fnDom(g, j)), append(rng, fnRng(g, j))
+			}
+			j++
+		}
+		if n > 0 {
+			dom, rng = append(dom, x), append(rng, mkInt(n, at))
+		}
+	}
+	if sign > 0 {
+		for ; j < ng; j++ {
+			dom, rng = append(dom, fnDom(g, j)), append(rng, fnRng(g, j))
+		}
+	}
+	if len(dom) == 0 {
+		return emptyTup
+	}
+	return mkFcn(dom, rng)
+}
+
 // mkFcnUnsorted sorts pairs by domain first.
 func mkFcnUnsorted(dom, rng []Value) Value {
 	sorted := true
