@@ -372,17 +372,7 @@ func init() {
 		return mkFcn([]Value{norm(a[0])}, []Value{norm(a[1])})
 	})
 	def("TLC", "@@", 2, func(c *ctx, a []Value, at loc) Value {
-		f, g := norm(a[0]), norm(a[1])
-		var d, r []Value
-		for i := 0; i < fnLen(f); i++ {
-			d, r = append(d, fnDom(f, i)), append(r, fnRng(f, i))
-		}
-		for i := 0; i < fnLen(g); i++ {
-			if _, ok := tryApply(f, fnDom(g, i)); !ok {
-				d, r = append(d, fnDom(g, i)), append(r, fnRng(g, i))
-			}
-		}
-		return mkFcnUnsorted(d, r)
+		return fcnMerge(norm(a[0]), norm(a[1]))
 	})
 	def("TLC", "Permutations", 1, func(c *ctx, a []Value, at loc) Value {
 		return mkSet(permutations(elems(a[0], at)))
@@ -806,25 +796,7 @@ func extremum(s Value, at loc, sign int64) Value {
 }
 
 func bagCombine(x, y Value, sign int64, at loc) Value {
-	f, g := norm(x), norm(y)
-	var d, r []Value
-	for i := 0; i < fnLen(f); i++ {
-		n := asInt(fnRng(f, i), at)
-		if v, ok := tryApply(g, fnDom(f, i)); ok {
-			n += sign * asInt(v, at)
-		}
-		if n > 0 {
-			d, r = append(d, fnDom(f, i)), append(r, mkInt(n, at))
-		}
-	}
-	if sign > 0 {
-		for i := 0; i < fnLen(g); i++ {
-			if _, ok := tryApply(f, fnDom(g, i)); !ok {
-				d, r = append(d, fnDom(g, i)), append(r, fnRng(g, i))
-			}
-		}
-	}
-	return mkFcnUnsorted(d, r)
+	return bagMerge(norm(x), norm(y), sign, at)
 }
 
 func permutations(es []Value) []Value {

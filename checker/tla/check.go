@@ -93,12 +93,16 @@ type checker struct {
 }
 
 type cand struct {
-	enc    []byte // the state, encoded by codec; or
-	vals   []Value
-	vh     []uint64 // vals' per-variable hashes (plain fingerprints only)
-	fp     uint64
-	parent uint64
-	i, j   int32
+	enc  []byte // the state, encoded by codec; or
+	live *liveState
+	fp   uint64
+	i, j int32 // the earliest discovery: successor j of state i of the level before
+}
+
+// liveState is a queued state kept as values.
+type liveState struct {
+	vals []Value
+	vh   []uint64 // per-variable hashes (plain fingerprints only)
 }
 
 // smallLevel is the frontier size up to which successors are queued as
@@ -107,8 +111,8 @@ type cand struct {
 const smallLevel = 256
 
 func (ck *checker) stateOf(cd *cand) []Value {
-	if cd.vals != nil {
-		return cd.vals
+	if cd.live != nil {
+		return cd.live.vals
 	}
 	return ck.codec.decode(cd.enc, ck.nvars)
 }
@@ -526,7 +530,7 @@ func (ck *checker) run() (*Result, error) {
 				}
 				return true
 			}
-			level = append(level, cand{vals: vals, fp: fp})
+			level = append(level, cand{live: &liveState{vals: vals}, fp: fp})
 			return false
 		})
 	}()
@@ -662,25 +666,35 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 	if workers > nchunks {
 		workers = nchunks
 	}
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, ec := ck.newCtx(), ck.newCtx()
-			c.level, ec.level = res.Depth, res.Depth
-			for {
-				k := int(nextChunk.Add(1) - 1)
-				if k >= nchunks {
-					return
-				}
-				lo, hi := k*chunk, min((k+1)*chunk, len(level))
-				ck.expand(c, ec, level, lo, hi, &results[k])
-				ck.expanded.Add(int64(hi - lo))
-				ck.generated.Add(results[k].generated)
+	work := func() {
+		c, ec := ck.newCtx(), ck.newCtx()
+		c.level, ec.level = res.Depth, res.Depth
+		for {
+			k := int(nextChunk.Add(1) - 1)
+			if k >= nchunks {
+				return
 			}
-		}()
+			lo, hi := k*chunk, min((k+1)*chunk, len(level))
+			ck.expand(c, ec, level, lo, hi, &results[k])
+			ck.expanded.Add(int64(hi - lo))
+			ck.generated.Add(results[k].generated)
+		}
 	}
-	wg.Wait()
+	if workers <= 1 {
+		// on this goroutine, whose stack has already grown to the evaluator's
+		// depth: a fresh goroutine per level (a trace has one state per level)
+		// would spend its time copying stacks
+		work()
+	} else {
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				work()
+			}()
+		}
+		wg.Wait()
+	}
 	// merge in order: deterministic parents and next-level order
 	var next []cand
 	var viol *violCand
@@ -721,12 +735,14 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 		sv := ck.stateOf(&s)
 		var svh []uint64
 		if ck.plainFP() {
-			svh = s.vh
+			if s.live != nil {
+				svh = s.live.vh
+			}
 			if svh == nil {
 				svh = varHashes(sv, nil, nil)
 			}
 		}
-		states[i].vals, states[i].vh = nil, nil // let the level's values go as it is expanded
+		states[i].live = nil // let the level's values go as it is expanded
 		if r.viol != nil && r.viol.i < int32(i) {
 			return
 		}
@@ -781,9 +797,9 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 					return false
 				}
 				if len(states) <= smallLevel {
-					r.cands = append(r.cands, cand{vals: t, vh: vh, fp: fp, parent: s.fp, i: int32(i), j: j})
+					r.cands = append(r.cands, cand{live: &liveState{vals: t, vh: vh}, fp: fp, i: int32(i), j: j})
 				} else {
-					r.cands = append(r.cands, cand{enc: ck.codec.encode(nil, t), fp: fp, parent: s.fp, i: int32(i), j: j})
+					r.cands = append(r.cands, cand{enc: ck.codec.encode(nil, t), fp: fp, i: int32(i), j: j})
 				}
 				if ck.view == nil && len(ck.invs) > 0 {
 					// checked here, while the state is at hand; the violation's
