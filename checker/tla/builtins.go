@@ -398,7 +398,7 @@ func init() {
 		rngMu.Lock()
 		defer rngMu.Unlock()
 		return es[rng.Intn(len(es))]
-	}).level = lvlState
+	}) // constant level, as TLC: a zero-arity definition using it is evaluated once
 	def("TLCExt", "AssertEq", 2, func(c *ctx, a []Value, at loc) Value {
 		if !valEq(a[0], a[1], at) {
 			c.print(Format(a[0]) + " # " + Format(a[1]))
