@@ -66,7 +66,7 @@ func (v *Violation) Error() string {
 	case "property":
 		return fmt.Sprintf("Property %s is violated by the initial state.", v.Name)
 	case "temporal":
-		return "Temporal properties were violated."
+		return fmt.Sprintf("Temporal property %s was violated.", v.Name)
 	case "postcondition":
 		return fmt.Sprintf("The postcondition %s is violated.", v.Name)
 	}

@@ -239,6 +239,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		}
 		switch {
 		case v.Kind == "temporal":
+			fmt.Fprintln(stdout)
 			fmt.Fprintln(stdout, "Error: The following behavior constitutes a counter-example:")
 			fmt.Fprintln(stdout)
 			tla.FormatLasso(stdout, v)
