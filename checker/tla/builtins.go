@@ -343,6 +343,13 @@ func init() {
 				}
 				return map[Str]Value{"diameter": Int(st.depth.Load()), "distinct": Int(st.distinct()),
 					"generated": Int(st.generated.Load()), "queue": Int(st.queue())}[s]
+			case "config":
+				// the fields of TLC's breadth-first mode that a spec can rely on
+				w := 1
+				if st != nil {
+					w = st.opts.Workers
+				}
+				return mkRec([]string{"depth", "mode", "worker"}, []Value{Int(-1), Str("bfs"), Int(w)})
 			}
 			at.failf("not supported: TLCGet(%s)", Format(a[0]))
 		}
