@@ -348,6 +348,13 @@ func init() {
 				}
 				return map[Str]Value{"diameter": Int(st.depth.Load()), "distinct": Int(st.distinct()),
 					"generated": Int(st.generated.Load()), "queue": Int(st.queue())}[s]
+			case "config":
+				// the fields of TLC's breadth-first mode that a spec can rely on
+				w := 1
+				if st != nil {
+					w = st.opts.Workers
+				}
+				return mkRec([]string{"depth", "mode", "worker"}, []Value{Int(-1), Str("bfs"), Int(w)})
 			}
 			at.failf("not supported: TLCGet(%s)", Format(a[0]))
 		}
@@ -393,7 +400,7 @@ func init() {
 		rngMu.Lock()
 		defer rngMu.Unlock()
 		return es[rng.Intn(len(es))]
-	}).level = lvlState
+	}) // constant level, as TLC: a zero-arity definition using it is evaluated once
 	def("TLCExt", "AssertEq", 2, func(c *ctx, a []Value, at loc) Value {
 		if !valEq(a[0], a[1], at) {
 			c.print(Format(a[0]) + " # " + Format(a[1]))

@@ -47,6 +47,12 @@ type Violation struct {
 	Name  string
 	Err   error
 	Trace []TraceStep
+	// a liveness counterexample is a lasso: after the last state the
+	// behaviour goes back to state LoopTo (1-based) by LoopAction, or
+	// stutters for ever (Stuttering)
+	LoopTo     int
+	LoopAction string
+	Stuttering bool
 }
 
 func (v *Violation) Error() string {
@@ -59,6 +65,8 @@ func (v *Violation) Error() string {
 		return fmt.Sprintf("Action property %s is violated.", v.Name)
 	case "property":
 		return fmt.Sprintf("Property %s is violated by the initial state.", v.Name)
+	case "temporal":
+		return fmt.Sprintf("Temporal property %s was violated.", v.Name)
 	case "postcondition":
 		return fmt.Sprintf("The postcondition %s is violated.", v.Name)
 	}
@@ -84,6 +92,9 @@ type checker struct {
 	view        node
 	deadlock    bool
 	post        []named
+	fairness    []node  // WF/SF conjuncts of the specification
+	liveProps   []named // temporal properties, checked by liveness.go
+	liveInits   []int32
 	seen        *fpSet
 	outCache    *lossySet // states outside the constraints whose invariants held
 	codec       *codec
@@ -293,13 +304,15 @@ func (ck *checker) behaviour(cfg *Config) error {
 					ck.nextName = actionName(s.a)
 				default:
 					if isFairness(t) {
-						continue // fairness only matters for liveness, which is not checked
+						ck.fairness = append(ck.fairness, t)
+						continue
 					}
 					return fmt.Errorf("%s:%d:%d: not supported: %s in the specification", t.file, t.pos.Line, t.pos.Col, t.op)
 				}
 				continue
 			}
 			if isFairness(c) {
+				ck.fairness = append(ck.fairness, c)
 				continue
 			}
 			inits = append(inits, c)
@@ -372,7 +385,7 @@ func (ck *checker) property(name string, n node, _ *env) error {
 			ck.initProps = append(ck.initProps, named{name, c})
 			continue
 		}
-		return fmt.Errorf("not supported: property %s is a liveness or general temporal property (only [][A]_v, []P and state predicates are checked)", name)
+		ck.liveProps = append(ck.liveProps, named{name, c})
 	}
 	return nil
 }
@@ -592,6 +605,14 @@ func (ck *checker) run() (*Result, error) {
 				return res, nil
 			}
 		}
+	}
+	if viol == nil && len(ck.liveProps) > 0 {
+		ck.printf("Checking temporal properties for the complete state space with %d total distinct states\n", res.Distinct)
+		v, err := ck.checkLiveness()
+		if err != nil {
+			return nil, fmt.Errorf("checking temporal properties: %w", err)
+		}
+		res.Violation = v
 	}
 	if viol != nil {
 		v, err := ck.violation(viol)
