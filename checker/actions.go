@@ -114,6 +114,7 @@ func (c *Checker) stepReplica(e *traces.Event) {
 	}
 	c.compareReplica(r, &eff, e.State)
 	c.compareSent(e)
+	c.explain(r, nil)
 	c.applyReplica(r, e)
 	r.recent.add(c.curLine, e.Action)
 }
@@ -372,7 +373,7 @@ func (c *Checker) receiveStartViewChange(r *replica, m *traces.Message, eff *eff
 	}
 	// The primary records its own DOVIEWCHANGE, as if received (see ReceiveDoViewChange).
 	dvc.From, dvc.To = r.id, r.id
-	r.dvc[r.id] = &dvc
+	r.dvc[r.id], r.dvcLine[r.id] = &dvc, c.curLine
 	c.tryStartView(r, eff)
 }
 
@@ -387,7 +388,7 @@ func (c *Checker) receiveDoViewChange(r *replica, m *traces.Message, eff *effect
 	if m.View != s.view || s.status != traces.StatusViewChange || c.primary(s.view) != r.id || m.Replica < 0 || m.Replica >= c.n {
 		return
 	}
-	r.dvc[m.Replica] = m
+	r.dvc[m.Replica], r.dvcLine[m.Replica] = m, c.curLine
 	c.tryStartView(r, eff)
 }
 
@@ -410,6 +411,7 @@ func (c *Checker) tryStartView(r *replica, eff *effect) {
 	if count < c.f+1 {
 		return
 	}
+	c.keepWeighed(r, best)
 	old := s.commit
 	eff.logKeep, eff.logAdd = 0, best.Log
 	s.opNumber, s.commit, s.status, s.lastNormalView = len(best.Log), commit, traces.StatusNormal, s.view
@@ -423,7 +425,7 @@ func (c *Checker) receiveRecoveryResponse(r *replica, m *traces.Message, eff *ef
 	if s.status != traces.StatusRecovering || m.Nonce != s.nonce || m.Replica < 0 || m.Replica >= c.n {
 		return
 	}
-	r.recResp[m.Replica] = m
+	r.recResp[m.Replica], r.recLine[m.Replica] = m, c.curLine
 	count, v := 0, -1
 	for _, x := range r.recResp {
 		if x != nil {

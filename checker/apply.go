@@ -297,6 +297,7 @@ func (c *Checker) stepClient(e *traces.Event) {
 		c.diff("clientState.pending", fmt.Sprint(want.Pending), fmt.Sprint(st.Pending))
 	}
 	c.compareSent(e)
+	c.explain(nil, cl)
 
 	// Adopt the logged state; the history is the one the trace tells.
 	if e.Action == traces.ClientRequest && len(e.Sent) > 0 && e.Sent[0].Type == traces.Request {

@@ -96,6 +96,7 @@ type Checker struct {
 	cur         *traces.Event
 	curLine     int
 	curMismatch *Mismatch
+	weighed     weighed // the DOVIEWCHANGEs the current step started a view with
 }
 
 // client is a client's state in the spec.
@@ -156,6 +157,7 @@ func (c *Checker) Step(line int, e *traces.Event) error {
 	}
 	c.events++
 	c.cur, c.curLine, c.curMismatch = e, line, nil
+	c.weighed.valid = false
 	c.ring[c.events%excerptLen], c.ringLine[c.events%excerptLen] = e, line
 	if e.Tick < c.lastTick {
 		c.diff("tick", fmt.Sprintf(">= %d (ticks never decrease)", c.lastTick), fmt.Sprint(e.Tick))
@@ -170,6 +172,7 @@ func (c *Checker) Step(line int, e *traces.Event) error {
 		c.stepClient(e)
 	case traces.NetworkAction:
 		c.stepNetwork(e)
+		c.explain(nil, nil)
 	}
 	c.finishMismatch()
 	return nil
@@ -302,6 +305,9 @@ func (c *Checker) finishMismatch() {
 		}
 		d := m.Diffs[0]
 		v.Message = fmt.Sprintf("%s: expected %s, actual %s", d.Field, d.Expected, d.Actual)
+		if m.Rule.Section != "" {
+			v.Message += " (rule: " + m.Rule.Section + ")"
+		}
 		c.captureExcerpt()
 	}
 	v.Violations++

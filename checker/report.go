@@ -84,13 +84,21 @@ type RecentEvent struct {
 
 // Mismatch is an event that is not a legal instance of the action it names.
 type Mismatch struct {
-	Line    int           `json:"line"`
-	Seq     int           `json:"seq"`
-	Action  string        `json:"action"`
-	Replica *int          `json:"replica,omitempty"`
-	Client  *int          `json:"client,omitempty"`
-	Diffs   []Diff        `json:"diffs"`
-	Recent  []RecentEvent `json:"recent"`
+	Line    int    `json:"line"`
+	Seq     int    `json:"seq"`
+	Action  string `json:"action"`
+	Replica *int   `json:"replica,omitempty"`
+	Client  *int   `json:"client,omitempty"`
+	Diffs   []Diff `json:"diffs"`
+	// Rule is the paper's rule that decides the step; Inputs what the action weighed (the
+	// state before, the message, the quorum recorded); Decision, where the rule makes a
+	// choice, what the spec chose and where the trace departs from it.
+	Rule     Rule    `json:"rule"`
+	Inputs   []Input `json:"inputs"`
+	Decision string  `json:"decision,omitempty"`
+	// Timeline is the command that draws the trace, scrolled to this line.
+	Timeline string        `json:"timeline"`
+	Recent   []RecentEvent `json:"recent"`
 }
 
 // Report is the result of checking one trace.
@@ -151,6 +159,15 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	if rep.Excerpt == nil {
 		rep.Excerpt = []ExcerptLine{}
 	}
+	rep.Mismatches = append([]Mismatch{}, rep.Mismatches...)
+	for i := range rep.Mismatches {
+		if rep.Mismatches[i].Inputs == nil {
+			rep.Mismatches[i].Inputs = []Input{}
+		}
+		if rep.Mismatches[i].Recent == nil {
+			rep.Mismatches[i].Recent = []RecentEvent{}
+		}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(&rep)
@@ -186,10 +203,35 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
+	shown := map[Rule]bool{} // a rule's words once; later steps under it name it only
 	for _, m := range r.Mismatches {
 		fmt.Fprintf(&b, "\nline %d (seq %d): %s%s is not a legal step:\n", m.Line, m.Seq, m.Action, nodeStr(m.Replica, m.Client))
+		switch {
+		case m.Rule.Section == "":
+		case shown[m.Rule]:
+			fmt.Fprintf(&b, "    rule %s (as above)\n", m.Rule.Section)
+		default:
+			shown[m.Rule] = true
+			fmt.Fprintf(&b, "    rule %s: %s\n", m.Rule.Section, m.Rule.Text)
+		}
+		for _, in := range m.Inputs {
+			if len(in.Items) == 1 {
+				fmt.Fprintf(&b, "    %s: %s\n", in.What, in.Items[0])
+				continue
+			}
+			fmt.Fprintf(&b, "    %s:\n", in.What)
+			for _, it := range in.Items {
+				fmt.Fprintf(&b, "      %s\n", it)
+			}
+		}
+		if m.Decision != "" {
+			fmt.Fprintf(&b, "    spec vs trace: %s\n", m.Decision)
+		}
 		for _, d := range m.Diffs {
 			fmt.Fprintf(&b, "    %-16s expected %s\n    %-16s actual   %s\n", d.Field, d.Expected, "", d.Actual)
+		}
+		if m.Timeline != "" {
+			fmt.Fprintf(&b, "    timeline: %s\n", m.Timeline)
 		}
 		if len(m.Recent) > 0 {
 			b.WriteString("    recent events of" + nodeStr(m.Replica, m.Client) + ":")
@@ -220,8 +262,9 @@ func nodeStr(r, c *int) string {
 
 // WriteHTML writes into dir: linearizability.html (porcupine's visualization of the client
 // history, when the history was checked with Options.Visualize) and trace.html (the verdicts
-// and the trace excerpt up to the first failure).
-func (r *Report) WriteHTML(dir string) error {
+// and the trace excerpt up to the first failure). If timeline names the trace's timeline page
+// (relative to dir; "" for none), each failed step links to it at its line.
+func (r *Report) WriteHTML(dir, timeline string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -240,6 +283,14 @@ func (r *Report) WriteHTML(dir string) error {
 	b.WriteString("</pre>\n")
 	if r.lin != nil && r.lin.CanVisualize() {
 		b.WriteString("<p><a href=\"linearizability.html\">client history (porcupine)</a></p>\n")
+	}
+	if timeline != "" && len(r.Mismatches) > 0 {
+		b.WriteString("<h2>Failed steps on the timeline</h2>\n<ul>\n")
+		for _, m := range r.Mismatches {
+			fmt.Fprintf(&b, "<li><a href=\"%s#line=%d\">line %d</a>: %s%s</li>\n", html.EscapeString(timeline), m.Line, m.Line,
+				html.EscapeString(m.Action), html.EscapeString(nodeStr(m.Replica, m.Client)))
+		}
+		b.WriteString("</ul>\n")
 	}
 	if len(r.Excerpt) > 0 {
 		b.WriteString("<h2>Trace up to the first failure</h2>\n<pre>")

@@ -62,8 +62,10 @@ type replica struct {
 	// Per-view bookkeeping, rebuilt by replay.
 	svcFrom  []bool            // STARTVIEWCHANGE senders for the current view
 	dvc      []*traces.Message // recorded DOVIEWCHANGEs, one per sender
+	dvcLine  []int             // the line at which each was recorded, for reports
 	prepOK   []int             // highest PREPAREOK op-number per replica, -1 for none
 	recResp  []*traces.Message // recorded RECOVERYRESPONSEs, one per sender
+	recLine  []int             // the line at which each was recorded, for reports
 	nonces   map[int]bool      // nonces this replica has used, so a Crash's must be fresh
 	verified int               // log[:verified] has been compared with the committed ghost
 	diverged int               // the first op-number in log[:verified] that differs from it (0: none)
@@ -79,8 +81,10 @@ func newReplica(id, n int) *replica {
 	r.ctLast = map[int]int{}
 	r.svcFrom = make([]bool, n)
 	r.dvc = make([]*traces.Message, n)
+	r.dvcLine = make([]int, n)
 	r.prepOK = make([]int, n)
 	r.recResp = make([]*traces.Message, n)
+	r.recLine = make([]int, n)
 	r.clearViewBookkeeping()
 	return r
 }

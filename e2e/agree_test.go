@@ -223,3 +223,22 @@ func TestCheckersAgreeOnExplore(t *testing.T) {
 	}
 	t.Logf("%d traces (%d rejected by both) in %v", n, rejected, time.Since(start).Round(time.Millisecond))
 }
+
+// TestTraceVRNamesItsVariable: without VRCHECK_TRACE, TraceVR stops with an error that names
+// the variable (it used to fall back to trace.ndjson and say only that it cannot read it).
+func TestTraceVRNamesItsVariable(t *testing.T) {
+	for _, val := range []string{"", "unset"} {
+		if val == "unset" {
+			t.Setenv("VRCHECK_TRACE", "x") // restored after the test
+			require.NoError(t, os.Unsetenv("VRCHECK_TRACE"))
+		} else {
+			t.Setenv("VRCHECK_TRACE", val)
+		}
+		var out, errb bytes.Buffer
+		code := cli.Run([]string{"check", "-workers", "1", "-config", "../spec/TraceVR.cfg", "../spec/TraceVR.tla"}, &out, &errb)
+		text := out.String() + errb.String()
+		assert.NotEqual(t, 0, code, "VRCHECK_TRACE %s: %s", val, text)
+		assert.Contains(t, text, "VRCHECK_TRACE is not set", "VRCHECK_TRACE %s", val)
+		assert.NotContains(t, text, "cannot read trace.ndjson", "VRCHECK_TRACE %s", val)
+	}
+}

@@ -25,9 +25,12 @@
 (***************************************************************************)
 EXTENDS VR, Json, IOUtils
 
-\* The trace: the file named by the environment variable VRCHECK_TRACE.
+\* The trace: the file named by the environment variable VRCHECK_TRACE.  There
+\* is no default file: without the variable, the error names it.
 TraceFile ==
-    IF "VRCHECK_TRACE" \in DOMAIN IOEnv THEN IOEnv.VRCHECK_TRACE ELSE "trace.ndjson"
+    IF "VRCHECK_TRACE" \in DOMAIN IOEnv /\ IOEnv.VRCHECK_TRACE # ""
+    THEN IOEnv.VRCHECK_TRACE
+    ELSE Assert(FALSE, "TraceVR: the environment variable VRCHECK_TRACE is not set; set it to the trace file, e.g. VRCHECK_TRACE=/tmp/t.ndjson")
 
 TraceLines == ndJsonDeserialize(TraceFile)
 TraceHeader == TraceLines[1]

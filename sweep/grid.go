@@ -247,7 +247,8 @@ func ParseGrid(data []byte, name string) (Grid, error) {
 	g := Default()
 	g.Clients = nil
 	// The same reader as scenario files: unknown keys and wrong values named by line.
-	if _, err := sim.DecodeYAML(data, name, &g); err != nil {
+	lines, err := sim.DecodeYAML(data, name, &g)
+	if err != nil {
 		return Grid{}, err
 	}
 	set := false
@@ -260,45 +261,72 @@ func ParseGrid(data []byte, name string) (Grid, error) {
 		g.defaultClients = false
 	}
 	if err := g.Validate(); err != nil {
-		return Grid{}, fmt.Errorf("%s: %w", name, err)
+		return Grid{}, sim.Position(err, name, lines, "")
 	}
 	return g, nil
 }
 
 // Validate checks the grid: values of the right kind, a seed count, and that every point is a
-// valid scenario.
+// valid scenario. Its error is a sim.Problems keyed as in the grid file (an axis, "seeds",
+// "base.requests"), so ParseGrid can name the line.
 func (g *Grid) Validate() error {
-	var errs []string
+	var errs sim.Problems
+	bad := func(key, format string, a ...any) {
+		errs = append(errs, sim.Problem{Key: key, Msg: fmt.Sprintf(format, a...)})
+	}
 	for i, a := range Axes {
 		for _, v := range *g.values(i) {
 			if a.Int && v != math.Trunc(v) {
-				errs = append(errs, fmt.Sprintf("%s: %v is not an integer", a.Name, v))
+				bad(a.Name, "%s: %v is not an integer", a.Name, v)
 			}
 		}
 	}
 	if g.Seeds < 1 || g.Seeds > 100000 {
-		errs = append(errs, fmt.Sprintf("seeds = %d: must be 1..100000", g.Seeds))
+		bad("seeds", "seeds = %d: must be 1..100000", g.Seeds)
 	}
 	if g.FirstSeed < 0 || g.FirstSeed+int64(g.Seeds) > 1<<31 {
-		errs = append(errs, fmt.Sprintf("firstSeed = %d: seeds must stay in 0..2^31-1", g.FirstSeed))
+		bad("firstSeed", "firstSeed = %d: seeds must stay in 0..2^31-1", g.FirstSeed)
 	}
 	if g.X != "" && AxisIndex(g.X) < 0 {
-		errs = append(errs, fmt.Sprintf("x = %q: not an axis (%s)", g.X, axisNames()))
+		bad("x", "x = %q: not an axis (%s)", g.X, axisNames())
 	}
 	if len(errs) > 0 {
-		return errors.New(strings.Join(errs, "; "))
+		return errs
 	}
 	pts := g.Points()
 	if len(pts)*g.Seeds > 1000000 {
-		return fmt.Errorf("%d points x %d seeds is too many runs", len(pts), g.Seeds)
+		bad("seeds", "%d points x %d seeds is too many runs", len(pts), g.Seeds)
+		return errs
 	}
 	for _, p := range pts {
 		sc := p.Scenario
-		if err := sc.Validate(); err != nil {
+		err := sc.Validate()
+		if err == nil {
+			continue
+		}
+		var ps sim.Problems
+		if !errors.As(err, &ps) {
 			return fmt.Errorf("point %s: %w", p.Label(), err)
 		}
+		for _, q := range ps {
+			// A swept parameter's problem is the axis's; any other is the base scenario's.
+			key := "base." + q.Key
+			for i, a := range Axes {
+				if *g.values(i) != nil && scenarioKey[a.Name] == q.Key {
+					key = a.Name
+				}
+			}
+			bad(key, "point %s: %s", p.Label(), q.Msg)
+		}
+		return errs
 	}
 	return nil
+}
+
+// scenarioKey is each axis's key in a scenario file.
+var scenarioKey = map[string]string{
+	"clients": "clients", "f": "f", "requests": "requests",
+	"drop": "faults.drop", "duplicate": "faults.duplicate", "crash": "faults.crash", "partition": "faults.partition",
 }
 
 func axisNames() string {

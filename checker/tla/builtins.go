@@ -148,14 +148,16 @@ func init() {
 			}
 		}
 		x, y := asSeq(a[0], at), asSeq(a[1], at)
-		if len(x)+len(y) == 0 {
-			return emptyTup
-		}
-		return &Tuple{elems: append(append(make([]Value, 0, len(x)+len(y)), x...), y...)}
+		xt, _ := a[0].(*Tuple)
+		return seqConcat(x, y, xt)
 	})
 	def("Sequences", "Append", 2, func(c *ctx, a []Value, at loc) Value {
 		x := asSeq(a[0], at)
-		return &Tuple{elems: append(append(make([]Value, 0, len(x)+1), x...), norm(a[1]))}
+		xt, ok := a[0].(*Tuple)
+		if !ok {
+			xt = &Tuple{elems: x}
+		}
+		return seqAppend(xt, norm(a[1]))
 	})
 	def("Sequences", "Head", 1, func(c *ctx, a []Value, at loc) Value {
 		x := asSeq(a[0], at)
@@ -188,6 +190,9 @@ func init() {
 		}
 		if m < 1 || n > int64(len(x)) {
 			at.failf("The second argument of SubSeq must be in the domain of its first argument:\n%s\nbut instead it is\n%d", Format(a[0]), m)
+		}
+		if t, ok := a[0].(*Tuple); ok {
+			return seqSub(t, int(m), int(n))
 		}
 		return seqOf(x[m-1 : n])
 	})

@@ -93,10 +93,24 @@ type checker struct {
 }
 
 type cand struct {
-	enc    []byte // the state, encoded by codec
+	enc    []byte // the state, encoded by codec; or
+	vals   []Value
+	vh     []uint64 // vals' per-variable hashes (plain fingerprints only)
 	fp     uint64
 	parent uint64
 	i, j   int32
+}
+
+// smallLevel is the frontier size up to which successors are queued as
+// values rather than encoded: a trace spec has one state per level, and
+// keeping its values keeps their shared structure and cached hashes.
+const smallLevel = 256
+
+func (ck *checker) stateOf(cd *cand) []Value {
+	if cd.vals != nil {
+		return cd.vals
+	}
+	return ck.codec.decode(cd.enc, ck.nvars)
 }
 
 type violCand struct {
@@ -512,7 +526,7 @@ func (ck *checker) run() (*Result, error) {
 				}
 				return true
 			}
-			level = append(level, cand{enc: ck.codec.encode(nil, vals), fp: fp})
+			level = append(level, cand{vals: vals, fp: fp})
 			return false
 		})
 	}()
@@ -704,11 +718,15 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 	level := int32(c.level + 1)
 	for i := lo; i < hi; i++ {
 		s := states[i]
-		sv := ck.codec.decode(s.enc, ck.nvars)
+		sv := ck.stateOf(&s)
 		var svh []uint64
 		if ck.plainFP() {
-			svh = varHashes(sv, nil, nil)
+			svh = s.vh
+			if svh == nil {
+				svh = varHashes(sv, nil, nil)
+			}
 		}
+		states[i].vals, states[i].vh = nil, nil // let the level's values go as it is expanded
 		if r.viol != nil && r.viol.i < int32(i) {
 			return
 		}
@@ -762,7 +780,11 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				if !ck.seen.offer(fp, fpEntry{parent: s.fp, key: orderKey(int32(i), j), level: level}) {
 					return false
 				}
-				r.cands = append(r.cands, cand{enc: ck.codec.encode(nil, t), fp: fp, parent: s.fp, i: int32(i), j: j})
+				if len(states) <= smallLevel {
+					r.cands = append(r.cands, cand{vals: t, vh: vh, fp: fp, parent: s.fp, i: int32(i), j: j})
+				} else {
+					r.cands = append(r.cands, cand{enc: ck.codec.encode(nil, t), fp: fp, parent: s.fp, i: int32(i), j: j})
+				}
 				if ck.view == nil && len(ck.invs) > 0 {
 					// checked here, while the state is at hand; the violation's
 					// order is fixed after the merge (an earlier discovery may win)
@@ -814,7 +836,7 @@ func (ck *checker) checkLevel(next []cand) *violCand {
 				}
 				for i := k * chunk; i < min((k+1)*chunk, len(next)); i++ {
 					cd := next[i]
-					name, err := ck.checkInvs(c, ck.codec.decode(cd.enc, ck.nvars), ck.invs)
+					name, err := ck.checkInvs(c, ck.stateOf(&cd), ck.invs)
 					if name != "" || err != nil {
 						v := &violCand{i: cd.i, j: cd.j, kind: "invariant", name: name, err: err, fp: cd.fp}
 						if err != nil {

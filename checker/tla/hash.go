@@ -27,52 +27,108 @@ func (h *hasher) str(s string) {
 	h.word(w)
 }
 
-func (h *hasher) value(v Value) {
+// hashOf is a value's hash: computed once per composite value and cached
+// (a composite hashes its elements' hashes), so re-fingerprinting a state
+// whose variables share most of their structure with its parent is cheap.
+func hashOf(v Value) uint64 {
 	switch x := v.(type) {
 	case bool:
 		if x {
-			h.word(0x11)
-		} else {
-			h.word(0x10)
+			return 0x5bd1e9955bd1e995
 		}
+		return 0x27d4eb2f165667c5
 	case Int:
-		h.word(0x20)
+		h := hasher{h: 0x20}
 		h.word(uint64(x))
+		return h.sum()
 	case Str:
-		h.word(0x30)
+		h := hasher{h: 0x30}
 		h.str(string(x))
+		return h.sum()
 	case *ModelVal:
-		h.word(0x40)
+		h := hasher{h: 0x40}
 		h.str(x.Name)
+		return h.sum()
 	case *Set:
-		h.word(0x50)
+		if c := x.h.Load(); c != 0 {
+			return c
+		}
+		h := hasher{h: 0x50}
 		h.word(uint64(len(x.elems)))
 		for _, e := range x.elems {
-			h.value(e)
+			h.word(hashOf(e))
 		}
+		c := h.sum()
+		x.h.Store(c)
+		return c
 	case *Tuple:
-		h.word(0x60)
-		h.word(uint64(len(x.elems)))
-		for _, e := range x.elems {
-			h.value(e)
+		if c := x.h.Load(); c != 0 {
+			return c
 		}
+		var r uint64
+		if x.back != nil {
+			r = x.back.prefixHash(len(x.elems))
+		} else {
+			r = tupleSeed
+			for _, e := range x.elems {
+				r = roll(r, hashOf(e))
+			}
+		}
+		h := hasher{h: r}
+		h.word(uint64(len(x.elems)))
+		c := h.sum()
+		x.h.Store(c)
+		return c
 	case *Rec:
-		h.word(0x70)
+		if c := x.h.Load(); c != 0 {
+			return c
+		}
+		h := hasher{h: 0x70}
 		h.word(uint64(len(x.names)))
 		for i, n := range x.names {
 			h.str(n)
-			h.value(x.vals[i])
+			h.word(hashOf(x.vals[i]))
 		}
+		c := h.sum()
+		x.h.Store(c)
+		return c
 	case *Fcn:
-		h.word(0x80)
+		if c := x.h.Load(); c != 0 {
+			return c
+		}
+		h := hasher{h: 0x80}
 		h.word(uint64(len(x.dom)))
 		for i, d := range x.dom {
-			h.value(d)
-			h.value(x.rng[i])
+			h.word(hashOf(d))
+			h.word(hashOf(x.rng[i]))
 		}
-	default:
-		h.value(norm(v))
+		c := h.sum()
+		x.h.Store(c)
+		return c
 	}
+	return hashOf(norm(v))
+}
+
+const tupleSeed = 0x60
+
+// roll adds one element's hash to a tuple's rolling hash.
+func roll(r, x uint64) uint64 { return (&hasher{h: r}).next(x) }
+
+func (h *hasher) next(x uint64) uint64 { h.word(x); return h.h }
+
+// cachedHash is a composite value's hash if already computed, else 0.
+func cachedHash(v Value) uint64 {
+	switch x := v.(type) {
+	case *Set:
+		return x.h.Load()
+	case *Tuple:
+		return x.h.Load()
+	case *Rec:
+		return x.h.Load()
+	case *Fcn:
+		return x.h.Load()
+	}
+	return 0
 }
 
 func (h *hasher) sum() uint64 {
@@ -83,23 +139,19 @@ func (h *hasher) sum() uint64 {
 	x *= 0xc4ceb9fe1a85ec53
 	x ^= x >> 33
 	if x == 0 {
-		x = 1 // 0 marks "no parent"
+		x = 1 // 0 marks "no parent" (and "not computed" in a value's cache)
 	}
 	return x
 }
 
-func valueHash(v Value) uint64 {
-	h := hasher{h: 0x9876543}
-	h.value(v)
-	return h.h
-}
+func valueHash(v Value) uint64 { return hashOf(v) }
 
 // fingerprint hashes a state as a combination of per-variable hashes, so
 // a successor can reuse the hashes of the variables an action left alone.
 func fingerprint(vals []Value) uint64 {
 	h := hasher{h: 0x1234567}
 	for _, v := range vals {
-		h.word(valueHash(v))
+		h.word(hashOf(v))
 	}
 	return h.sum()
 }
@@ -112,7 +164,7 @@ func varHashes(vals, parent []Value, phash []uint64) []uint64 {
 		if phash != nil && v == parent[i] {
 			out[i] = phash[i]
 		} else {
-			out[i] = valueHash(v)
+			out[i] = hashOf(v)
 		}
 	}
 	return out

@@ -118,6 +118,9 @@ func valEq(a, b Value, at loc) bool {
 			return x.name == y.name
 		}
 	}
+	if ha, hb := cachedHash(a), cachedHash(b); ha != 0 && hb != 0 && ha != hb {
+		return false // cached hashes differ: no need to compare
+	}
 	return cmp(norm(a), norm(b)) == 0
 }
 

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Value is a TLA+ value. Concrete types: bool, int64 (as Int), string (as
@@ -31,22 +32,36 @@ type (
 // ModelVal is a TLC model value.
 type ModelVal struct{ Name string }
 
-// Set is a finite set, elements sorted by cmp without duplicates.
-type Set struct{ elems []Value }
+// Composite values cache their hash (h, 0 until computed): a state's
+// fingerprint then costs only what changed since the values were built.
 
-// Tuple is a function with domain 1..n (a sequence).
-type Tuple struct{ elems []Value }
+// Set is a finite set, elements sorted by cmp without duplicates.
+type Set struct {
+	elems []Value
+	h     atomic.Uint64
+}
+
+// Tuple is a function with domain 1..n (a sequence). A tuple made by Append,
+// \o or SubSeq(s, 1, k) is a prefix of a shared growable array (back), so a
+// step that appends to a long log neither copies nor re-hashes it (seq.go).
+type Tuple struct {
+	elems []Value // when back != nil: back's array[:len:len]
+	back  *seqBack
+	h     atomic.Uint64
+}
 
 // Rec is a function whose domain is a non-empty set of strings (a record).
 type Rec struct {
 	names []string // sorted
 	vals  []Value
+	h     atomic.Uint64
 }
 
 // Fcn is any other function; dom sorted, not of the 1..n or all-strings shape.
 type Fcn struct {
 	dom []Value
 	rng []Value
+	h   atomic.Uint64
 }
 
 // Lazy sets, kept symbolic like TLC so membership tests stay cheap.
@@ -143,16 +158,23 @@ func cmp(a, b Value) int {
 	case *ModelVal:
 		return strings.Compare(x.Name, b.(*ModelVal).Name)
 	case *Set:
-		return cmpElems(x.elems, b.(*Set).elems)
+		y := b.(*Set)
+		if x == y {
+			return 0
+		}
+		return cmpElems(x.elems, y.elems)
 	}
 	// functions
 	if x, ok := a.(*Tuple); ok {
 		if y, ok := b.(*Tuple); ok {
-			return cmpElems(x.elems, y.elems)
+			return cmpTuples(x, y)
 		}
 	}
 	if x, ok := a.(*Rec); ok {
 		if y, ok := b.(*Rec); ok {
+			if x == y {
+				return 0
+			}
 			if len(x.names) != len(y.names) {
 				return len(x.names) - len(y.names)
 			}
@@ -518,6 +540,9 @@ func formatValue(b *strings.Builder, v Value) {
 func cmpElems(xs, ys []Value) int {
 	if len(xs) != len(ys) {
 		return len(xs) - len(ys)
+	}
+	if len(xs) == 0 || &xs[0] == &ys[0] {
+		return 0 // the same array
 	}
 	for i := range xs {
 		if c := cmp(xs[i], ys[i]); c != 0 {

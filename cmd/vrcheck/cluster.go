@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -28,6 +29,7 @@ prints a summary. Only loopback addresses are used.
 Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usage.`,
 		Args: noArgs,
 	}
+	cmd.AddCommand(newClusterBenchCmd())
 	fs := cmd.Flags()
 	d := cluster.DefaultScenario()
 	var (
@@ -35,7 +37,7 @@ Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usa
 		out      = fs.String("out", "", "the run's `directory` (created): cluster.json, the key, node traces, merged.ndjson")
 		f        = fs.Int("f", d.F, "failures tolerated; the cluster has 2f+1 replica processes")
 		clients  = fs.Int("clients", d.Clients, "number of clients (closed loop: one request at a time each)")
-		duration = fs.Duration("duration", d.Duration, "how long the workload runs")
+		duration = fs.Duration("duration", time.Duration(d.Duration), "how long the workload runs")
 		ops      = fs.Int("ops", d.Ops, "stop after this many completed operations (0: run for --duration)")
 		faults   = fs.String("faults", strings.Join(d.Faults, ","), "comma-separated fault `kinds`: crash (kill -9 and restart of the primary), partition (the primary cut off from the other replicas), drop (frame loss); \"\" for none")
 		every    = fs.Int("fault-every", d.FaultEvery, "operations between faults; each lasts half as many")
@@ -48,7 +50,7 @@ Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usa
 		ct       = fs.Int("client-timeout", d.ClientTimeout, "client timeout in `ticks`")
 		keys     = fs.Int("keys", d.Keys, "number of keys the clients use")
 		seed     = fs.Uint64("seed", d.Seed, "seed of the clients' workload")
-		maxWait  = fs.Duration("max-wait", d.MaxWait, "after the end, how long to wait for restarted replicas to recover before failing")
+		maxWait  = fs.Duration("max-wait", time.Duration(d.MaxWait), "after the end, how long to wait for restarted replicas to recover before failing")
 		noCheck  = fs.Bool("no-check", false, "do not check the merged trace")
 		profile  = fs.String("cpuprofile", "", "write CPU profiles into `dir`: one per replica process and one of the supervisor and clients")
 	)
@@ -75,7 +77,7 @@ Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usa
 		}
 		apply("f", func() { sc.F = *f })
 		apply("clients", func() { sc.Clients = *clients })
-		apply("duration", func() { sc.Duration = *duration })
+		apply("duration", func() { sc.Duration = cluster.Span(*duration) })
 		apply("ops", func() { sc.Ops = *ops })
 		apply("faults", func() {
 			sc.Faults = nil
@@ -95,7 +97,7 @@ Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usa
 		apply("client-timeout", func() { sc.ClientTimeout = *ct })
 		apply("keys", func() { sc.Keys = *keys })
 		apply("seed", func() { sc.Seed = *seed })
-		apply("max-wait", func() { sc.MaxWait = *maxWait })
+		apply("max-wait", func() { sc.MaxWait = cluster.Span(*maxWait) })
 		if err := sc.Validate(); err != nil {
 			return usageErrorf("%v", strings.ReplaceAll(err.Error(), "\n", "; "))
 		}

@@ -13,7 +13,7 @@ import (
 // report (trace.html, and porcupine's linearizability.html when it has one), the run's
 // timeline (timeline.html, scrolled to the first failure), and index.html linking them.
 func writeHTMLReports(rep *checker.Report, data []byte, name, dir string) error {
-	if err := rep.WriteHTML(dir); err != nil {
+	if err := rep.WriteHTML(dir, "timeline.html"); err != nil {
 		return err
 	}
 	if err := writeTimeline(data, name, filepath.Join(dir, "timeline.html"), firstFailure(rep), nil); err != nil {

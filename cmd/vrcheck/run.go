@@ -50,23 +50,35 @@ Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usa
 		res.WriteSummary(stdout)
 		fmt.Fprintf(stdout, "  trace               %s\n", *out)
 		code := 0
-		if err != nil {
+		if err != nil && !errors.Is(err, sim.ErrNoQuiescence) {
 			fmt.Fprintf(stderr, "vrcheck run: %v\n", err)
-			if !errors.Is(err, sim.ErrNoQuiescence) {
-				return exitCode(2)
-			}
-			code = 1
+			return exitCode(2)
 		}
 		if len(res.Faults) > 0 {
 			code = 1
 		}
 		if *noCheck {
+			if err != nil {
+				fmt.Fprintf(stderr, "vrcheck run: %v\n", err)
+				code = 1
+			}
 			return exitCode(code)
 		}
 		fmt.Fprintln(stdout)
 		opts.Visualize = *htmlDir != ""
-		if c := checkFile(*out, *htmlDir, opts, stdout, stderr); c > code {
-			code = c
+		checked := checkFile(*out, *htmlDir, opts, stdout, stderr)
+		code = max(code, checked)
+		if err != nil {
+			// A run that stops before every request completed fails liveness; but after a
+			// safety failure (a shrunk scenario stops right after its violation) it is no
+			// second failure, and reading it as one misleads.
+			if checked == 1 {
+				fmt.Fprintf(stdout, "note: the run stopped at maxTicks = %d with %d of %d requests completed: not judged, since a check failed above (a shrunk scenario stops right after its violation)\n",
+					sc.MaxTicks, res.Completed, res.Requests)
+			} else {
+				fmt.Fprintf(stderr, "vrcheck run: %v\n", err)
+				code = max(code, 1)
+			}
 		}
 		return exitCode(code)
 	}

@@ -3,21 +3,18 @@ package cluster
 import (
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"sync/atomic"
 	"time"
 
+	"github.com/vrcheck/vrcheck/impl/sim"
 	"github.com/vrcheck/vrcheck/impl/transport"
 	"github.com/vrcheck/vrcheck/impl/vr"
 	"github.com/vrcheck/vrcheck/traces"
 	"github.com/vrcheck/vrcheck/traces/merge"
 )
 
-// Workload is the clients' mix of operations, as the simulator's.
-type Workload struct {
-	Keys             int
-	Get, Put, Append int
-}
+// Workload is the clients' mix of operations: the simulator's.
+type Workload = sim.Workload
 
 // client is one closed-loop client: one request at a time, the next as soon as the last
 // returned, through its own transport node.
@@ -126,17 +123,5 @@ func (c *client) close() error {
 }
 
 func (c *client) nextOp() (op, key, value string) {
-	w := c.w
-	x := c.rng.IntN(w.Get + w.Put + w.Append)
-	key = "k" + strconv.Itoa(c.rng.IntN(w.Keys))
-	switch {
-	case x < w.Get:
-		return traces.OpGet, key, ""
-	case x < w.Get+w.Put:
-		op = traces.OpPut
-	default:
-		op = traces.OpAppend
-	}
-	// Unique values make every write's effect visible to the linearizability check.
-	return op, key, "c" + strconv.Itoa(c.id) + "." + strconv.Itoa(c.c.RequestNumber()+1) + ";"
+	return c.w.Next(c.rng, c.id, c.c.RequestNumber()+1)
 }

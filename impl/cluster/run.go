@@ -55,8 +55,10 @@ type Options struct {
 	Drop     float64 // frame loss per proxied link (the drop fault)
 	Proxy    bool    // a fault-injecting proxy on every link (needed for partitions and loss)
 	Trace    bool
-	Garbage  bool // keep sending garbage, oversize and wrong-HMAC frames to every replica port
-	TickMs   int
+	// SkipMerge leaves the node traces unmerged (a benchmark measures the run, not the merge).
+	SkipMerge bool
+	Garbage   bool // keep sending garbage, oversize and wrong-HMAC frames to every replica port
+	TickMs    int
 	// ReplicaTimeout and ClientTimeout are in ticks, as vr.Config.
 	ReplicaTimeout, ClientTimeout int
 	MaxFrame                      int
@@ -72,7 +74,7 @@ type Options struct {
 
 // DefaultSchedule alternates the kinds given (crash, partition) every `every` operations,
 // each fault on the current primary and lasting every/2 operations, for as many as fit in ops
-// (or 1000 faults, when the run is bounded by time).
+// (or MaxDefaultFaults, when the run is bounded by time).
 func DefaultSchedule(kinds []string, every, ops int) []Fault {
 	var ks []string
 	for _, k := range kinds {
@@ -84,7 +86,7 @@ func DefaultSchedule(kinds []string, every, ops int) []Fault {
 		return nil
 	}
 	var out []Fault
-	for i := 0; i < 1000; i++ {
+	for i := 0; i < MaxDefaultFaults; i++ {
 		at := (i + 1) * every
 		if ops > 0 && at+every/2 > ops {
 			break
@@ -93,6 +95,10 @@ func DefaultSchedule(kinds []string, every, ops int) []Fault {
 	}
 	return out
 }
+
+// MaxDefaultFaults bounds a time-bounded run's default schedule: message ids leave room for
+// one incarnation of each replica per crash (traces/README.md, "Real runs").
+const MaxDefaultFaults = 400
 
 // Result of a run.
 type Result struct {
@@ -233,7 +239,14 @@ func (r *run) setup() error {
 		return fmt.Errorf("cluster: key: %w", err)
 	}
 	abs, _ := filepath.Abs(keyFile)
-	maxInc := 16
+	// Every crash may hit one replica (a fault on "the primary" picks it at run time), so each
+	// replica may need one incarnation per crash in the schedule, and one to start.
+	maxInc := 1
+	for _, f := range o.Schedule {
+		if f.Kind == FaultCrash {
+			maxInc++
+		}
+	}
 	cfg := &Config{F: o.F, Replicas: n, Clients: o.Clients, KeyFile: abs, EpochNs: Mono(), TickMs: o.TickMs,
 		ReplicaTimeout: o.ReplicaTimeout, ClientTimeout: o.ClientTimeout, MaxFrame: o.MaxFrame,
 		MaxIncarnations: maxInc, IDStride: n*maxInc + o.Clients}
@@ -551,7 +564,7 @@ func (r *run) supervise() error {
 	if runErr != nil {
 		return runErr
 	}
-	if o.Trace {
+	if o.Trace && !o.SkipMerge {
 		return r.merge()
 	}
 	return nil

@@ -1,106 +1,159 @@
 package cluster
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/vrcheck/vrcheck/impl/sim"
 )
 
 // Scenario is a cluster run as a YAML file (the flags of `vrcheck cluster`, by the same
 // names). Faults are either kinds, scheduled every FaultEvery operations, or a Schedule.
 type Scenario struct {
-	F              int           `yaml:"f"`
-	Clients        int           `yaml:"clients"`
-	Duration       time.Duration `yaml:"duration"`
-	Ops            int           `yaml:"ops"`
-	Faults         []string      `yaml:"faults"`
-	FaultEvery     int           `yaml:"faultEvery"`
-	Schedule       []Fault       `yaml:"schedule"`
-	Drop           float64       `yaml:"drop"`
-	Proxy          bool          `yaml:"proxy"`
-	Trace          bool          `yaml:"trace"`
-	Garbage        bool          `yaml:"garbage"`
-	TickMs         int           `yaml:"tickMs"`
-	ReplicaTimeout int           `yaml:"replicaTimeout"`
-	ClientTimeout  int           `yaml:"clientTimeout"`
-	Keys           int           `yaml:"keys"`
-	Seed           uint64        `yaml:"seed"`
-	MaxWait        time.Duration `yaml:"maxWait"`
+	F              int      `yaml:"f"`
+	Clients        int      `yaml:"clients"`
+	Duration       Span     `yaml:"duration"`
+	Ops            int      `yaml:"ops"`
+	Faults         []string `yaml:"faults"`
+	FaultEvery     int      `yaml:"faultEvery"`
+	Schedule       []Fault  `yaml:"schedule"`
+	Drop           float64  `yaml:"drop"`
+	Proxy          bool     `yaml:"proxy"`
+	Trace          bool     `yaml:"trace"`
+	Garbage        bool     `yaml:"garbage"`
+	TickMs         int      `yaml:"tickMs"`
+	ReplicaTimeout int      `yaml:"replicaTimeout"`
+	ClientTimeout  int      `yaml:"clientTimeout"`
+	Keys           int      `yaml:"keys"`
+	Seed           uint64   `yaml:"seed"`
+	MaxWait        Span     `yaml:"maxWait"`
+}
+
+// Span is a duration written as Go writes one ("30s", "2m", "1m30s").
+type Span time.Duration
+
+func (d Span) String() string { return time.Duration(d).String() }
+
+// UnmarshalYAML reads "30s"; a plain number is not a duration (seconds? ticks?).
+func (d *Span) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || n.Tag != "!!str" {
+		return fmt.Errorf("%q is not a duration (write it as 30s, 2m or 1m30s)", n.Value)
+	}
+	*d = Span(v)
+	return nil
 }
 
 // DefaultScenario is `vrcheck cluster` without flags.
 func DefaultScenario() Scenario {
-	return Scenario{F: 1, Clients: 8, Duration: 30 * time.Second, Faults: []string{FaultCrash, FaultPartition},
+	return Scenario{F: 1, Clients: 8, Duration: Span(30 * time.Second), Faults: []string{FaultCrash, FaultPartition},
 		FaultEvery: 2000, Drop: 0.01, Proxy: true, Trace: true, TickMs: 10, ReplicaTimeout: 10, ClientTimeout: 20,
-		Keys: 100, Seed: 1, MaxWait: 30 * time.Second}
+		Keys: 100, Seed: 1, MaxWait: Span(30 * time.Second)}
 }
 
-// LoadScenario reads a YAML scenario over the defaults; unknown keys are errors.
+// LoadScenario reads a YAML scenario over the defaults.
 func LoadScenario(path string) (Scenario, error) {
-	sc := DefaultScenario()
 	data, err := os.ReadFile(path)
+	if err != nil {
+		return DefaultScenario(), err
+	}
+	return ParseScenario(data, path)
+}
+
+// ParseScenario reads a YAML scenario; name is used in errors, which name the line (of the
+// key, or of the schedule entry): an unknown key, a value of the wrong kind, a value out of
+// range.
+func ParseScenario(data []byte, name string) (Scenario, error) {
+	sc := DefaultScenario()
+	lines, err := sim.DecodeYAML(data, name, &sc)
 	if err != nil {
 		return sc, err
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&sc); err != nil && !errors.Is(err, io.EOF) {
-		return sc, fmt.Errorf("%s: %v", path, err)
-	}
 	if err := sc.Validate(); err != nil {
-		return sc, fmt.Errorf("%s: %w", path, err)
+		return sc, sim.Position(err, name, lines, "")
 	}
 	return sc, nil
 }
 
-// Validate reports what is wrong with sc.
+// Validate reports what is wrong with sc, as a sim.Problems (each names its key).
 func (sc Scenario) Validate() error {
-	var errs []error
+	var errs sim.Problems
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, sim.Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
+	}
 	if sc.F < 1 || sc.F > 7 {
-		errs = append(errs, fmt.Errorf("f = %d, want 1..7", sc.F))
+		bad("f", "f = %d, want 1..7", sc.F)
 	}
 	if sc.Clients < 1 || sc.Clients > 1024 {
-		errs = append(errs, fmt.Errorf("clients = %d, want 1..1024", sc.Clients))
+		bad("clients", "clients = %d, want 1..1024", sc.Clients)
 	}
-	if sc.Duration <= 0 || sc.Duration > 30*time.Minute {
-		errs = append(errs, fmt.Errorf("duration = %v, want more than 0 and at most 30m (traces count milliseconds)", sc.Duration))
+	if sc.Duration <= 0 || sc.Duration > Span(30*time.Minute) {
+		bad("duration", "duration = %v, want more than 0 and at most 30m (traces count milliseconds)", sc.Duration)
 	}
-	for _, k := range sc.Faults {
+	if sc.Ops < 0 {
+		bad("ops", "ops = %d, want 0 (no limit) or more", sc.Ops)
+	}
+	for i, k := range sc.Faults {
 		if !slices.Contains([]string{FaultCrash, FaultPartition, FaultDrop}, k) {
-			errs = append(errs, fmt.Errorf("fault %q: want crash, partition or drop", k))
+			bad(fmt.Sprintf("faults[%d]", i), "fault %q: want crash, partition or drop", k)
 		}
 	}
 	if len(sc.Schedule) == 0 && (slices.Contains(sc.Faults, FaultCrash) || slices.Contains(sc.Faults, FaultPartition)) && sc.FaultEvery < 2 {
-		errs = append(errs, fmt.Errorf("faultEvery = %d operations, want at least 2", sc.FaultEvery))
+		bad("faultEvery", "faultEvery = %d operations, want at least 2", sc.FaultEvery)
 	}
 	if sc.Drop < 0 || sc.Drop > 0.5 {
-		errs = append(errs, fmt.Errorf("drop = %v, want 0..0.5", sc.Drop))
+		bad("drop", "drop = %v, want 0..0.5", sc.Drop)
 	}
-	if !sc.Proxy && (slices.Contains(sc.Faults, FaultPartition) || slices.Contains(sc.Faults, FaultDrop)) {
-		errs = append(errs, fmt.Errorf("partitions and loss need the proxy"))
+	if !sc.Proxy && slices.Contains(sc.Faults, FaultDrop) {
+		bad("proxy", "frame loss (fault drop) needs the proxy")
 	}
 	for i, f := range sc.Schedule {
-		if (f.Kind != FaultCrash && f.Kind != FaultPartition) || f.Length < 1 || f.Replica < -1 || f.Replica > 2*sc.F || f.After < 0 {
-			errs = append(errs, fmt.Errorf("schedule[%d]: want kind crash or partition, replica -1 (the primary) .. %d, after >= 0, length >= 1", i, 2*sc.F))
+		key := fmt.Sprintf("schedule[%d]", i)
+		switch {
+		case f.Kind != FaultCrash && f.Kind != FaultPartition:
+			bad(key, "schedule[%d]: kind %q, want crash or partition", i, f.Kind)
+		case f.Kind == FaultPartition && !sc.Proxy:
+			bad(key, "schedule[%d]: a partition needs the proxy", i)
+		}
+		if f.Replica < -1 || f.Replica > 2*sc.F {
+			bad(key, "schedule[%d]: replica %d, want -1 (the primary) .. %d", i, f.Replica, 2*sc.F)
+		}
+		if f.After < 0 || f.Length < 1 {
+			bad(key, "schedule[%d]: after %d, length %d: want after >= 0, length >= 1 (operations)", i, f.After, f.Length)
+		}
+		if i > 0 && f.After < sc.Schedule[i-1].After {
+			bad(key, "schedule[%d]: after %d comes before the previous fault's %d (faults run one at a time, in order)", i, f.After, sc.Schedule[i-1].After)
 		}
 	}
-	if sc.TickMs < 1 || sc.ReplicaTimeout < 1 || sc.ClientTimeout < 1 || sc.Keys < 1 {
-		errs = append(errs, fmt.Errorf("tickMs, replicaTimeout, clientTimeout and keys must be at least 1"))
+	if len(sc.Schedule) == 0 && !sc.Proxy && slices.Contains(sc.Faults, FaultPartition) {
+		bad("proxy", "partitions need the proxy")
 	}
-	return errors.Join(errs...)
+	for _, v := range []struct {
+		key string
+		n   int
+	}{{"tickMs", sc.TickMs}, {"replicaTimeout", sc.ReplicaTimeout}, {"clientTimeout", sc.ClientTimeout}, {"keys", sc.Keys}} {
+		if v.n < 1 {
+			bad(v.key, "%s = %d, want at least 1", v.key, v.n)
+		}
+	}
+	if sc.MaxWait <= 0 {
+		bad("maxWait", "maxWait = %v, want more than 0", sc.MaxWait)
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
 }
 
 // Options turns sc into a run's options (Dir, Command and Log are the caller's).
 func (sc Scenario) Options() Options {
-	o := Options{F: sc.F, Clients: sc.Clients, Duration: sc.Duration, Ops: sc.Ops, Schedule: sc.Schedule,
+	o := Options{F: sc.F, Clients: sc.Clients, Duration: time.Duration(sc.Duration), Ops: sc.Ops, Schedule: sc.Schedule,
 		Proxy: sc.Proxy, Trace: sc.Trace, Garbage: sc.Garbage, TickMs: sc.TickMs,
-		ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Seed: sc.Seed, MaxWait: sc.MaxWait,
+		ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Seed: sc.Seed, MaxWait: time.Duration(sc.MaxWait),
 		Workload: Workload{Keys: sc.Keys, Get: 40, Put: 40, Append: 20}}
 	if len(o.Schedule) == 0 {
 		o.Schedule = DefaultSchedule(sc.Faults, sc.FaultEvery, sc.Ops)

@@ -23,8 +23,11 @@ type Result struct {
 	StateTransfers int // NEWSTATEs that moved a replica forward
 	Partitions     int
 	Sent           int
-	Dropped        int
-	Duplicated     int
+	Dropped        int // every message lost: DroppedLoss + DroppedPartition + DroppedCrashed
+	// Dropped, by cause: the random loss (faults.drop), a partition, or a destination that
+	// was crashed when the message arrived.
+	DroppedLoss, DroppedPartition, DroppedCrashed int
+	Duplicated                                    int
 	// Faults are the replicas' own assertion failures (see impl/vr): each is a bug report.
 	Faults []string
 }
@@ -51,7 +54,8 @@ func (r *Result) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "  crashes             %d crashed, %d recovered\n", r.Crashes, r.Recoveries)
 	fmt.Fprintf(w, "  state transfers     %d\n", r.StateTransfers)
 	fmt.Fprintf(w, "  partitions          %d\n", r.Partitions)
-	fmt.Fprintf(w, "  messages            %d sent, %d dropped, %d duplicated\n", r.Sent, r.Dropped, r.Duplicated)
+	fmt.Fprintf(w, "  messages            %d sent, %d dropped (%d lost at random, %d by partitions, %d to crashed replicas), %d duplicated\n",
+		r.Sent, r.Dropped, r.DroppedLoss, r.DroppedPartition, r.DroppedCrashed, r.Duplicated)
 	if len(sc.Bugs) > 0 {
 		fmt.Fprintf(w, "  bug switches on     %v\n", sc.Bugs)
 	}

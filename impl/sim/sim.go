@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/vrcheck/vrcheck/impl/vr"
 	"github.com/vrcheck/vrcheck/traces"
@@ -216,19 +215,7 @@ func (s *sim) step() error {
 }
 
 func (s *sim) nextOp(c int) (op, key, value string) {
-	w := s.sc.Workload
-	x := s.rng.IntN(w.Get + w.Put + w.Append)
-	key = "k" + strconv.Itoa(s.rng.IntN(w.Keys))
-	switch {
-	case x < w.Get:
-		return traces.OpGet, key, ""
-	case x < w.Get+w.Put:
-		op = traces.OpPut
-	default:
-		op = traces.OpAppend
-	}
-	// Unique values make every write's effect visible to the linearizability check.
-	return op, key, "c" + strconv.Itoa(c) + "." + strconv.Itoa(s.done[c]+1) + ";"
+	return s.sc.Workload.Next(s.rng, c, s.done[c]+1)
 }
 
 func (s *sim) deliver(m *traces.Message) error {
@@ -239,6 +226,7 @@ func (s *sim) deliver(m *traces.Message) error {
 	}
 	if s.down[m.To] != 0 {
 		s.res.Dropped++
+		s.res.DroppedCrashed++
 		return s.network(traces.DropMessage, m)
 	}
 	s.replicas[m.To].Receive(m, &s.rout)
@@ -300,8 +288,13 @@ func (s *sim) send(msgs []traces.Message) error {
 	for i := range msgs {
 		m := &msgs[i]
 		s.res.Sent++
-		if s.blocked(m) || (s.faulty() && s.sc.Faults.Drop > 0 && s.rng.Float64() < s.sc.Faults.Drop) {
+		if cut := s.blocked(m); cut || (s.faulty() && s.sc.Faults.Drop > 0 && s.rng.Float64() < s.sc.Faults.Drop) {
 			s.res.Dropped++
+			if cut {
+				s.res.DroppedPartition++
+			} else {
+				s.res.DroppedLoss++
+			}
 			if err := s.network(traces.DropMessage, m); err != nil {
 				return err
 			}

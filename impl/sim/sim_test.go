@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -147,4 +148,37 @@ func TestCapacityMakesLoadVisible(t *testing.T) {
 	}
 	assert.Greater(t, p50(30, 8), 2*p50(1, 8))
 	assert.Greater(t, p50(30, 8), p50(30, 0))
+}
+
+// The summary's drops are split by cause, and the causes add up to the DropMessage events.
+func TestDropsByCause(t *testing.T) {
+	zero := 0
+	for _, tc := range []struct {
+		name              string
+		schedule          []Fault
+		drop              float64
+		loss, part, crash bool
+	}{
+		{"loss only", nil, 0.05, true, false, false},
+		{"partition only", []Fault{{Partition: "{1} | {0,2}", From: 10, To: 60}}, 0, false, true, false},
+		{"crash only", []Fault{{At: 5, Crash: &zero}, {At: 40, Restart: &zero}}, 0, false, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := Default()
+			sc.Faults = NoFaults(sc.Faults)
+			sc.Faults.Drop = tc.drop
+			sc.Schedule = tc.schedule
+			require.NoError(t, sc.Validate())
+			data, res := runTrace(t, sc)
+			assert.Equal(t, strings.Count(string(data), `"action":"DropMessage"`), res.Dropped)
+			assert.Equal(t, res.Dropped, res.DroppedLoss+res.DroppedPartition+res.DroppedCrashed)
+			assert.Equal(t, tc.loss, res.DroppedLoss > 0, "lost at random: %d", res.DroppedLoss)
+			assert.Equal(t, tc.part, res.DroppedPartition > 0, "by partitions: %d", res.DroppedPartition)
+			assert.Equal(t, tc.crash, res.DroppedCrashed > 0, "to crashed replicas: %d", res.DroppedCrashed)
+			var b strings.Builder
+			res.WriteSummary(&b)
+			assert.Contains(t, b.String(), fmt.Sprintf("  messages            %d sent, %d dropped (%d lost at random, %d by partitions, %d to crashed replicas), %d duplicated\n",
+				res.Sent, res.Dropped, res.DroppedLoss, res.DroppedPartition, res.DroppedCrashed, res.Duplicated))
+		})
+	}
 }

@@ -95,7 +95,42 @@
   // traffic is between replicas.
   const laneWeight = LANES.map((_, l) => (l < NL - nClients && nClients > 4 ? 2 : 1));
   const totalWeight = laneWeight.reduce((a, b) => a + b, 0);
-  const laneOff = new Float64Array(NL), laneWid = new Float64Array(NL);
+  const laneOff = new Float64Array(NL), laneWid = new Float64Array(NL), laneDot = new Float64Array(NL);
+  // An event's label: its full action name (as in VR.tla and the README), then for a replica
+  // v view-number, n op-number, k commit-number and ★ if it is the normal primary; for a
+  // client # its request-number.
+  const isReplica = (l) => l < NL - nClients;
+  function label(e) {
+    let s = ACT[e[F_ACT]];
+    if (isReplica(e[F_LANE])) {
+      s += "  v" + e[F_VIEW] + " n" + e[F_OP] + " k" + e[F_COMMIT];
+      if (e[F_FLAGS] & FLAG_PRIMARY) s += " ★";
+    } else {
+      s += "  #" + e[F_OP];
+    }
+    return s;
+  }
+  // The widest label of each lane, so a lane is wide enough for its labels and the right-most
+  // lane's labels are inside the page, not cut off at its edge.
+  const LABEL_FONT = "11px system-ui, sans-serif", DOT = 12;
+  const labelW = new Float64Array(NL);
+  (function measureLabels() {
+    const widest = LANES.map(() => ({ act: new Set(), v: 0, n: 0, k: 0 }));
+    for (let i = 0; i < N; i++) {
+      const e = EV[i];
+      if (isNet(e[F_ACT])) continue;
+      const w = widest[e[F_LANE]];
+      w.act.add(e[F_ACT]);
+      w.v = Math.max(w.v, e[F_VIEW]); w.n = Math.max(w.n, e[F_OP]); w.k = Math.max(w.k, e[F_COMMIT]);
+    }
+    ctx.font = LABEL_FONT;
+    widest.forEach((w, l) => {
+      let act = 0;
+      for (const a of w.act) act = Math.max(act, ctx.measureText(ACT[a]).width);
+      const rest = isReplica(l) ? "  v" + w.v + " n" + w.n + " k" + w.k + " ★" : "  #" + w.n;
+      labelW[l] = w.act.size ? act + ctx.measureText(rest).width : 0;
+    });
+  })();
 
   function buildLegend() {
     const lg = $("legend");
@@ -121,8 +156,13 @@
       lg.append(lab);
     });
     const more = document.createElement("label");
-    more.textContent = "✕ dropped · ◆ duplicated · ▮ commit · ★ primary";
+    more.textContent = "✕ dropped · ◆ duplicated · ▮ commit";
     lg.append(more);
+    const key = document.createElement("span");
+    key.id = "labelKey";
+    key.textContent = "labels: a replica's \"ReceivePrepare  v0 n32 k28 ★\" is the action, then its state after it: " +
+      "v view-number, n op-number, k commit-number, ★ normal primary; a client's \"ClientRequest  #3\": # request-number";
+    lg.append(key);
   }
 
   function layout() {
@@ -132,9 +172,15 @@
     const r = scroller.getBoundingClientRect();
     viewW = scroller.clientWidth;
     laneW = Math.max(56, Math.floor((viewW - GUTTER - 16) / Math.max(totalWeight, 1)));
+    // With labels shown, a lane holds the dot, then its widest label; a lane wider than that
+    // centres the two.
+    const labels = rowH >= 13;
     let off = 0;
     for (let l = 0; l < NL; l++) {
-      laneOff[l] = off; laneWid[l] = laneW * laneWeight[l]; off += laneWid[l];
+      const need = labels ? DOT + 9 + labelW[l] + 10 : 0;
+      laneOff[l] = off; laneWid[l] = Math.max(laneW * laneWeight[l], need);
+      laneDot[l] = labels ? (laneWid[l] - need) / 2 + DOT : laneWid[l] / 2;
+      off += laneWid[l];
     }
     spacer.style.width = GUTTER + off + 16 + "px";
     viewH = scroller.clientHeight;
@@ -144,7 +190,8 @@
     placeNote();
   }
 
-  const laneX = (l) => GUTTER + laneOff[l] + laneWid[l] / 2 - scroller.scrollLeft;
+  const laneLeft = (l) => GUTTER + laneOff[l] - scroller.scrollLeft;
+  const laneX = (l) => laneLeft(l) + laneDot[l];
   const rowY = (i) => HEAD + (i + 0.5) * rowH - scroller.scrollTop;
 
   function statusAt(l, row) {
@@ -163,11 +210,11 @@
     const top = scroller.scrollTop;
     const first = Math.max(0, Math.floor((top - HEAD) / rowH) - 1);
     const last = Math.min(N - 1, Math.ceil((top + viewH - HEAD) / rowH) + 1);
-    ctx.font = "11px system-ui, sans-serif";
+    ctx.font = LABEL_FONT;
     ctx.textBaseline = "middle";
     // Lane backgrounds, coloured by status.
     for (let l = 0; l < NL; l++) {
-      const x = laneX(l) - laneWid[l] / 2;
+      const x = laneLeft(l);
       if (x > viewW || x + laneWid[l] < GUTTER) continue;
       const rows = segRow[l], sts = segSt[l];
       // A status holds from the row of the event that set it to the row of the next change.
@@ -269,15 +316,8 @@
         ctx.fillRect(x - r - 8, y - Math.min(6, rowH / 2 - 1), 4, Math.min(12, rowH - 2));
       }
       if (rowH >= 13) {
-        let label = shortName(ACT[a]);
-        if (e[F_LANE] < NL - nClients) {
-          label += "  v" + e[F_VIEW] + " n" + e[F_OP] + " k" + e[F_COMMIT];
-          if (e[F_FLAGS] & FLAG_PRIMARY) label += " ★";
-        } else {
-          label += "  #" + e[F_OP];
-        }
         ctx.fillStyle = "#222";
-        ctx.fillText(label, x + r + 4, y);
+        ctx.fillText(label(e), x + r + 4, y);
       }
     }
     // Lane names, drawn last so they stay on top.
@@ -301,9 +341,6 @@
     if (a.startsWith("Client")) return "#2e7d32";
     if (a.startsWith("Receive")) return "#1f4e96";
     return "#d06000"; // timers
-  }
-  function shortName(a) {
-    return a.replace(/^Receive/, "").replace(/^Client/, "");
   }
 
   // --- Describe an event for the tooltip ---------------------------------------------------
@@ -397,7 +434,7 @@
     if (D.markRow < 0) return;
     const e = EV[D.markRow];
     note.style.top = HEAD + D.markRow * rowH + rowH + 2 + "px";
-    note.style.left = GUTTER + laneOff[e[F_LANE]] + laneWid[e[F_LANE]] / 2 + 18 + "px";
+    note.style.left = GUTTER + laneOff[e[F_LANE]] + laneDot[e[F_LANE]] + 18 + "px";
   }
   if (D.mark) {
     const v = $("violation");
