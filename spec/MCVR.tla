@@ -21,12 +21,92 @@ CONSTANTS
 
 CrashCount == Cardinality(UNION {{<<r, x>> : x \in usedNonces[r]} : r \in Replica})
 
+MsgTypes == {"REQUEST", "PREPARE", "PREPAREOK", "REPLY", "COMMIT", "STARTVIEWCHANGE",
+             "DOVIEWCHANGE", "STARTVIEW", "RECOVERY", "RECOVERYRESPONSE", "GETSTATE",
+             "NEWSTATE"}
+
+\* The messages of type t in flight (counting copies).
+InFlight(t) ==
+    LET B == [m \in {x \in DOMAIN msgs : x.type = t} |-> msgs[m]] IN BagCardinality(B)
+
+\* Per-type bounds on messages in flight, beside MaxMsgs: a model names one of
+\* the tables below (TypeBounds <- ...) to spend its message budget where it
+\* matters; a type a table does not name is bounded by MaxMsgs alone.
+TypeBounds == EmptyFunction
+TypeBound(t) == IF t \in DOMAIN TypeBounds THEN TypeBounds[t] ELSE MaxMsgs
+
+\* No state transfer and no COMMIT timer: backups learn the commit-number from
+\* the next PREPARE.
+BoundsNoTransfer == [COMMIT |-> 0, GETSTATE |-> 0, NEWSTATE |-> 0, REPLY |-> 1]
+
+\* A step that only sends: nothing is received and no replica or client changes.
+\* These are the timers (SendCommit, ResendPrepare, ResendStartViewChange,
+\* ResendDoViewChange, ResendStartView, StartRecovery), ClientTimeout and
+\* DuplicateMessage.
+OnlySends ==
+    /\ UNCHANGED <<serverVars, clientVars>>
+    /\ BagCardinality(msgs') > BagCardinality(msgs)
+
+\* The messages a step adds (new ones, or more copies of one in flight).
+Added == {m \in DOMAIN msgs' : m \notin DOMAIN msgs \/ msgs'[m] > msgs[m]}
+
+\* ACTION_CONSTRAINT: a timer sends a kind of message to a node only once the
+\* one it sent there before has left the network (arrived or was lost), as if
+\* timeouts were longer than delivery.  This also rules out DuplicateMessage.
+QuietResends ==
+    OnlySends =>
+        \A m \in Added : ~\E x \in DOMAIN msgs : x.type = m.type /\ x.from = m.from /\ x.to = m.to
+
+\* A step that consumes nothing and sends: a timer of a replica (SendCommit,
+\* ResendPrepare, TimeoutStartViewChange, ResendStartViewChange,
+\* ResendDoViewChange, ResendStartView, StartRecovery), ClientTimeout or
+\* DuplicateMessage; ClientRequest (which changes the client) is not one.
+TimerStep ==
+    /\ UNCHANGED clientVars
+    /\ \A m \in DOMAIN msgs : m \in DOMAIN msgs' /\ msgs'[m] >= msgs[m]
+    /\ msgs' # msgs
+
+\* ACTION_CONSTRAINT: a node's timer fires only while the node is idle, with no
+\* message from it or to it in flight: timeouts are longer than delivery.  As
+\* QuietResends, it rules out DuplicateMessage.
+QuietTimers ==
+    TimerStep =>
+        \A m \in Added : ~\E x \in DOMAIN msgs : x.from = m.from \/ x.to = m.from
+
 MCConstraint ==
     /\ \A r \in Replica : viewNumber[r] <= MaxView
     /\ \A c \in ClientId : clientRequestNumber[c] <= MaxRequests
     /\ CrashCount <= MaxCrashes
     /\ BagCardinality(msgs) <= MaxMsgs
     /\ \A m \in BagToSet(msgs) : msgs[m] <= MaxCopies
+    /\ \A m \in DOMAIN msgs : InFlight(m.type) <= TypeBound(m.type)
+
+-----------------------------------------------------------------------------
+(* The hard cases a model must reach (issue 10).  Each witness configuration *)
+(* checks the model's invariant Witness<Situation> == ~<Situation>: TLC      *)
+(* reporting it violated shows the situation is reachable in the model.      *)
+
+\* A view change where last-normal-view decides against op-number: the new
+\* primary r has recorded DOVIEWCHANGE d, and the one m in flight to it would
+\* complete its quorum, with the larger last-normal-view and the smaller op-number.
+DecisiveLastNormalView ==
+    \E r \in Replica : \E d \in doViewChangeMsgs[r] : \E m \in DOMAIN msgs :
+        /\ m.type = "DOVIEWCHANGE" /\ m.to = r /\ m.replica # d.replica
+        /\ status[r] = "view-change" /\ m.view = viewNumber[r] /\ d.view = m.view
+        /\ \/ m.lastNormalView > d.lastNormalView /\ m.opNumber < d.opNumber
+           \/ d.lastNormalView > m.lastNormalView /\ d.opNumber < m.opNumber
+
+\* Two operations of two different clients are committed.
+TwoClientsCommitted ==
+    \E i, j \in 1 .. Len(ghostCommittedLog) :
+        ghostCommittedLog[i].client # ghostCommittedLog[j].client
+
+\* A replica is normal in view 2 or later.
+LaterViewStarted == \E r \in Replica : status[r] = "normal" /\ viewNumber[r] >= 2
+
+WitnessDecisiveLastNormalView == ~DecisiveLastNormalView
+WitnessTwoClientsCommitted == ~TwoClientsCommitted
+WitnessLaterViewStarted == ~LaterViewStarted
 
 -----------------------------------------------------------------------------
 (* The liveness model (MCVR_live.cfg): no faults at all (so "once faults   *)

@@ -3,13 +3,13 @@
 #
 #   bash spec/ci.sh [--full] VRCHECK_BINARY
 #
-# With the TLA+ tools in ../shared/tla (or $TLA_TOOLS): SANY on every module; TLC on MCVR.cfg,
-# MCVR_live.cfg, every bug model and every witness; TraceVR under TLC on a fresh trace. The Go
-# engine (vrcheck tla) checks the same safety models, and where both finish, their distinct-state
-# counts must be equal; on a violation, the invariant and the counterexample's length must be.
-# Without TLC it says what it skipped and runs the engine's checks only. --full adds the long
-# runs: the other safety models under both checkers, each bug model with Bugs = {} (must run
-# clean), and the safe-but-not-live variant's lasso.
+# With the TLA+ tools in ../shared/tla beside the repository (or $TLA_TOOLS): SANY on every
+# module; TLC on the safety models, every bug model and every witness; TraceVR under TLC on a
+# fresh trace. The Go engine (vrcheck tla check) checks the models marked "both" too: where both
+# finish clean, their distinct-state counts must be equal; on a violation, the invariant and the
+# counterexample's length must be. Without TLC it says what it skipped and runs the engine's
+# checks only. --full adds the long runs: each bug model with Bugs = {} (must run clean) and
+# the models marked "full" below.
 set -euo pipefail
 
 full=0
@@ -25,7 +25,11 @@ export TLA_JAVA_OPTS=${TLA_JAVA_OPTS:--Xmx6g}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" MCVR_nobug_$$.cfg' EXIT
 # Heavy runs share the machine: the lock keeps them one at a time (absent flock: run anyway).
-lock() { if command -v flock >/dev/null; then flock /tmp/vrcheck-heavy.lock "$@"; else "$@"; fi; }
+# VRCHECK_HEAVY_LOCK= (empty) turns it off, for a caller that already holds it.
+heavy_lock=${VRCHECK_HEAVY_LOCK-/tmp/vrcheck-heavy.lock}
+lock() {
+  if [ -n "$heavy_lock" ] && command -v flock >/dev/null; then flock "$heavy_lock" "$@"; else "$@"; fi
+}
 
 have_tlc=0
 if [ -x "$tools/tlc" ] && [ -x "$tools/sany" ] && command -v java >/dev/null; then have_tlc=1; fi
@@ -33,6 +37,28 @@ skipped=()
 
 step() { printf '\n== %s\n' "$*"; t0=$SECONDS; }
 took() { echo "($((SECONDS - t0)) s)"; }
+
+# The checks. when: default (every run) or full (--full only). checkers: tlc, engine or both
+# (engine alone runs even without TLC; tlc alone is skipped, and said so, without it). want:
+# clean, or the invariant or action property that must be reported violated. limit: seconds.
+# A witness names its model: it must be that model with only its INVARIANT changed.
+checks() {
+  cat <<'EOF'
+# when    checkers cfg                                       want                              limit model
+default   both     MCVR.cfg                                  clean                             900
+default   both     MCVR_recovery.cfg                         clean                             900
+default   tlc      MCVR_witness_decisive-lnv.cfg             WitnessDecisiveLastNormalView     600   MCVR.cfg
+default   tlc      MCVR_witness_two-clients.cfg              WitnessTwoClientsCommitted        600   MCVR.cfg
+default   tlc      MCVR_witness_view2.cfg                    WitnessLaterViewStarted           600   MCVR.cfg
+default   both     MCVR_bug_recovery-without-primary.cfg     OnePrimaryPerView                 300
+default   both     MCVR_bug_recovering-participates.cfg      AcknowledgedWritesExistOnMajority 600
+default   both     MCVR_bug_commit-regress.cfg               CommitNumberMonotonic             600
+default   both     MCVR_bug_statetransfer-truncate.cfg       AcknowledgedWriteNotLost          600
+default   tlc      MCVR_bug_late-startview.cfg               CommitNumberAtMostOpNumber        600
+default   tlc      MCVR_bug_dvc-largest-n-only.cfg           CommittedWriteNotLost             600
+default   tlc      MCVR_bug_dvc-mixed-views.cfg              CommittedWriteNotLost             600
+EOF
+}
 
 # run CHECKER NAME CFG TLA [TIMEOUT]: runs TLC or the engine, output in $tmp/NAME.CHECKER.
 run() {
@@ -42,13 +68,13 @@ run() {
     lock timeout "$limit" "$tools/tlc" -workers 2 -metadir "$(mktemp -d -p "$tmp")" \
       -config "$cfg" "$spec" >"$tmp/$name.$checker" 2>&1
   else
-    lock timeout "$limit" "$vrcheck" tla check -workers 2 -config "$cfg" "$spec" \
+    lock timeout "$limit" "$vrcheck" tla check -workers 2 -progress 10m -config "$cfg" "$spec" \
       >"$tmp/$name.$checker" 2>&1
   fi
   rc=$?
   set -e
   if [ $rc -eq 124 ]; then
-    echo "$checker on $cfg: no verdict within ${limit}s" >&2
+    echo "FAIL: $checker on $cfg: no verdict within ${limit}s" >&2
     tail -5 "$tmp/$name.$checker" >&2
     exit 1
   fi
@@ -57,11 +83,11 @@ run() {
 # The figures of one run, as "verdict|distinct|generated|depth|length".
 figures() {
   local f=$1 verdict distinct generated depth length
-  verdict=$(grep -Eo '^Error: (Invariant|Action property|Temporal properties were) [A-Za-z_~]* ?(is )?violated' "$f" | head -1 || true)
-  if grep -q 'Model checking completed. No error has been found.' "$f"; then verdict=clean; fi
+  verdict=$(grep -Eo '^Error: (Invariant|Action property) [A-Za-z_]+ is violated|^Error: Temporal properties were violated' "$f" | head -1 || true)
+  if grep -q 'No error has been found' "$f"; then verdict=clean; fi
   if [ -z "$verdict" ]; then verdict=error; fi
-  distinct=$(grep -Eo '[0-9,]+ distinct states found, [0-9,]+ states left' "$f" | tail -1 | cut -d' ' -f1 | tr -d ,)
-  generated=$(grep -Eo '^[0-9,]+ states generated' "$f" | tail -1 | cut -d' ' -f1 | tr -d ,)
+  distinct=$(grep -Eo '[0-9,]+ distinct states found' "$f" | tail -1 | cut -d' ' -f1 | tr -d , || true)
+  generated=$(grep -Eo '^[0-9,]+ states generated' "$f" | tail -1 | cut -d' ' -f1 | tr -d , || true)
   depth=$(grep -Eo 'complete state graph search is [0-9]+' "$f" | grep -Eo '[0-9]+$' || true)
   length=$(grep -Ec '^State [0-9]+:' "$f" || true)
   echo "$verdict|${distinct:-?}|${generated:-?}|${depth:-}|$length"
@@ -73,7 +99,7 @@ show() { # CHECKER NAME
   v="$1 $2: $verdict; $distinct distinct states, $generated generated"
   if [ -n "$depth" ]; then v="$v, depth $depth"; fi
   if [ "$verdict" != clean ]; then v="$v; counterexample of $length states"; fi
-  echo "$v; $(grep -Eo 'Finished in .*' "$tmp/$2.$1" | head -1 || true)"
+  echo "$v; $(grep -Eo 'Finished in [^(]*' "$tmp/$2.$1" | head -1 || true)"
 }
 
 fail() { echo "FAIL: $*" >&2; tail -30 "$last" >&2; exit 1; }
@@ -96,28 +122,29 @@ expect() {
   fi
 }
 
-# both NAME CFG WANT [TIMEOUT]: TLC (if present) and the engine; their verdicts must agree.
-both() {
-  local name=$1 cfg=$2 want=$3 limit=${4:-900} a b
-  if [ $have_tlc -eq 1 ]; then expect tlc "$name" "$cfg" MCVR.tla "$want" "$limit"; fi
-  expect engine "$name" "$cfg" MCVR.tla "$want" "$limit"
-  if [ $have_tlc -eq 1 ]; then
-    IFS='|' read -r va da _ _ la <<<"$(figures "$tmp/$name.tlc")"
-    IFS='|' read -r vb db _ _ lb <<<"$(figures "$tmp/$name.engine")"
-    if [ "$want" = clean ]; then
-      [ "$da" = "$db" ] || { last=$tmp/$name.engine; fail "$cfg: TLC found $da distinct states, the engine $db"; }
-      echo "TLC and the engine agree: $da distinct states"
-    else
-      [ "$va" = "$vb" ] && [ "$la" = "$lb" ] ||
-        { last=$tmp/$name.engine; fail "$cfg: TLC says '$va' in $la states, the engine '$vb' in $lb"; }
-      echo "TLC and the engine agree: $want, counterexample of $la states"
-    fi
+# compare NAME CFG WANT: TLC's and the engine's figures of the same model must agree.
+compare() {
+  local name=$1 cfg=$2 want=$3
+  IFS='|' read -r va da _ _ la <<<"$(figures "$tmp/$name.tlc")"
+  IFS='|' read -r vb db _ _ lb <<<"$(figures "$tmp/$name.engine")"
+  last=$tmp/$name.engine
+  if [ "$want" = clean ]; then
+    [ "$da" = "$db" ] || fail "$cfg: TLC found $da distinct states, the engine $db"
+    echo "TLC and the engine agree: $da distinct states"
+  else
+    [ "$va" = "$vb" ] && [ "$la" = "$lb" ] ||
+      fail "$cfg: TLC says '$va' in $la states, the engine '$vb' in $lb"
+    echo "TLC and the engine agree: $want, counterexample of $la states"
   fi
 }
 
-# tlc_only NAME CFG TLA WANT [TIMEOUT]: a check only TLC can do (liveness, or too long for the engine).
-tlc_only() {
-  if [ $have_tlc -eq 1 ]; then expect tlc "$@"; else skipped+=("TLC on $2 (expects ${4})"); fi
+# A witness is its model with only the invariants changed: everything before INVARIANT(S)
+# (constants, specification, constraints), comments and blank lines aside, must be equal.
+head_of() { sed -n '1,/^INVARIANT/p' "$1" | grep -v '^INVARIANT' | grep -Ev '^[[:space:]]*(\\\*.*)?$'; }
+same_model() {
+  if ! diff <(head_of "$2") <(head_of "$1") >"$tmp/diff"; then
+    cat "$tmp/diff"; echo "FAIL: witness $1 is not model $2 with another invariant" >&2; exit 1
+  fi
 }
 
 # A copy of a bug model with Bugs = {} (beside MCVR.tla, which TLC looks for in the cfg's folder).
@@ -146,34 +173,22 @@ fi
 echo "vrcheck tla parse: ${mods[*]} ok"
 took
 
-step "MCVR.cfg, the main safety model: TLC and the engine, equal state counts"
-both main MCVR.cfg clean
-took
-
-step "Bug models: each violates its invariant (TLC and the engine agree on it and the length)"
-while read -r name want; do
-  both "bug_$name" "MCVR_bug_$name.cfg" "$want"
-done <<'EOF'
-recovery-without-primary OnePrimaryPerView
-recovering-participates AcknowledgedWritesExistOnMajority
-commit-regress CommitNumberMonotonic
-statetransfer-truncate AcknowledgedWriteNotLost
-late-startview CommitNumberAtMostOpNumber
-dvc-largest-n-only AcknowledgedWriteNotLost
-dvc-mixed-views AcknowledgedWriteNotLost
-EOF
-took
-
-step "Witnesses: the models reach the hard cases (each ~Situation is violated)"
-while read -r cfg want; do
-  tlc_only "witness_${cfg%.cfg}" "$cfg" MCVR.tla "$want"
-done <<'EOF'
-EOF
-took
-
-step "MCVR_live.cfg: liveness under TLC"
-tlc_only live MCVR_live.cfg MCVR.tla clean
-took
+while read -r when checkers cfg want limit model; do
+  case "$when" in '#'* | '') continue ;; esac
+  if [ "$when" = full ] && [ $full -eq 0 ]; then
+    skipped+=("$cfg (--full only)"); continue
+  fi
+  name=${cfg%.cfg}
+  step "$cfg: $( [ "$want" = clean ] && echo "no error" || echo "$want violated")"
+  if [ -n "$model" ]; then same_model "$cfg" "$model"; fi
+  if [ "$checkers" != engine ]; then
+    if [ $have_tlc -eq 1 ]; then expect tlc "$name" "$cfg" MCVR.tla "$want" "$limit"
+    else skipped+=("TLC on $cfg (expects $want)"); fi
+  fi
+  if [ "$checkers" != tlc ]; then expect engine "$name" "$cfg" MCVR.tla "$want" "$limit"; fi
+  if [ "$checkers" = both ] && [ $have_tlc -eq 1 ]; then compare "$name" "$cfg" "$want"; fi
+  took
+done < <(checks)
 
 step "TraceVR under TLC on a fresh trace (vrcheck sim --seed 11)"
 "$vrcheck" sim --seed 11 --out "$tmp/trace.ndjson" >/dev/null
@@ -183,7 +198,7 @@ if [ $have_tlc -eq 1 ]; then
   perl -pe 'if (!$d && s/("state":\{[^}]*"commitNumber":)([0-9]+)/$1.($2+7)/e) { $d = 1 }' \
     "$tmp/trace.ndjson" >"$tmp/bad.ndjson"
   cmp -s "$tmp/trace.ndjson" "$tmp/bad.ndjson" && { echo "FAIL: could not alter the trace" >&2; exit 1; }
-  run tlc trace_bad TraceVR.cfg TraceVR.tla 300
+  VRCHECK_TRACE=$tmp/bad.ndjson run tlc trace_bad TraceVR.cfg TraceVR.tla 300
   grep -q 'Deadlock reached' "$tmp/trace_bad.tlc" ||
     { last=$tmp/trace_bad.tlc; fail "TraceVR accepted a trace with a commit-number altered"; }
   echo "tlc trace_bad: rejected (deadlock), as expected"
@@ -196,15 +211,16 @@ if [ $full -eq 1 ]; then
   step "--full: each bug model with Bugs = {} runs clean (TLC, else the engine)"
   for cfg in MCVR_bug_*.cfg; do
     nb=$(clean_copy "$cfg")
-    if [ $have_tlc -eq 1 ]; then expect tlc "nobug_$cfg" "$nb" MCVR.tla clean 1800
-    else expect engine "nobug_$cfg" "$nb" MCVR.tla clean 1800; fi
+    if [ $have_tlc -eq 1 ]; then expect tlc "nobug_${cfg%.cfg}" "$nb" MCVR.tla clean 1800
+    else expect engine "nobug_${cfg%.cfg}" "$nb" MCVR.tla clean 1800; fi
     rm -f "$nb"
   done
   took
 fi
 
 if [ ${#skipped[@]} -gt 0 ]; then
-  printf '\nspec/ci.sh: TLA+ tools not found in %s (set TLA_TOOLS): skipped\n' "$tools"
+  printf '\nspec/ci.sh skipped:\n'
+  if [ $have_tlc -eq 0 ]; then printf '  (TLA+ tools not found in %s; set TLA_TOOLS)\n' "$tools"; fi
   printf '  - %s\n' "${skipped[@]}"
 fi
 echo "spec/ci.sh passed"
