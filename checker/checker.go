@@ -1,7 +1,8 @@
 // Package checker replays a vrcheck trace (traces/README.md) against the actions of
 // spec/VR.tla: it validates every step, checks VR.tla's invariants after every event, and
-// checks the client history for linearizability (package lin). It imports traces/ only, so it
-// checks traces from any implementation.
+// checks the client history for linearizability (package lin). A failed step explains itself
+// (explain.go: per action, the paper's rule and the inputs it weighed). It imports traces/
+// only, so it checks traces from any implementation.
 package checker
 
 import (

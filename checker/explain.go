@@ -100,7 +100,7 @@ var rules = map[string]actionRule{
 
 	traces.TimeoutStartViewChange: {Rule{viewChangeSec + " step 1",
 		"A replica that notices the need for a view change (a backup whose primary is silent, or a replica whose view change stalls) advances its view-number, sets its status to view-change, and sends ⟨STARTVIEWCHANGE v, i⟩ to all other replicas."},
-		[]inputFn{stateBefore}, nil},
+		[]inputFn{stateBefore}, decideTimeoutStartViewChange},
 	traces.ReceiveStartViewChange: {Rule{viewChangeSec + " steps 1-2 (and 3 at the new primary)",
 		"A STARTVIEWCHANGE for a later view starts that view change. When a replica has STARTVIEWCHANGEs for its view-number from f other replicas, it sends ⟨DOVIEWCHANGE v, l, v', n, k, i⟩ (v' its last-normal-view) to the view's primary."},
 		[]inputFn{stateBefore, received, startViewChanges, doViewChanges}, decideStartViewChange},
@@ -563,6 +563,9 @@ func decideStartViewChange(x *explainCtx) string {
 		enter = fmt.Sprintf("view %d is later than the replica's %d, so the spec enters it (status view-change, STARTVIEWCHANGE to all); ", v, s.view)
 	}
 	switch {
+	case count == x.c.f && x.c.primary(v) == r.id:
+		return enter + fmt.Sprintf("with this one it has STARTVIEWCHANGEs from f = %d other replicas for view %d, whose primary it is: the spec records its own DOVIEWCHANGE (last-normal-view %d, op-number %d) and starts the view once f+1 = %d are recorded",
+			x.c.f, v, s.lastNormalView, s.opNumber, x.c.f+1)
 	case count == x.c.f:
 		return enter + fmt.Sprintf("with this one it has STARTVIEWCHANGEs from f = %d other replicas for view %d: the spec sends DOVIEWCHANGE (last-normal-view %d, op-number %d) to replica %d, the view's primary",
 			x.c.f, v, s.lastNormalView, s.opNumber, x.c.primary(v))
@@ -762,4 +765,17 @@ func outstanding(cl *client) string {
 		return "none"
 	}
 	return fmt.Sprint(cl.requestNumber)
+}
+
+func decideTimeoutStartViewChange(x *explainCtx) string {
+	r := x.r
+	if r.status == traces.StatusNormal && x.c.primary(r.view) != r.id || r.status == traces.StatusViewChange {
+		return fmt.Sprintf("the replica is %s in view %d: the spec's timer moves it to view-number %d + 1 = %d, status view-change, and sends STARTVIEWCHANGE for view %d to the %d other replicas",
+			r.status, r.view, r.view, r.view+1, r.view+1, x.c.n-1)
+	}
+	role := "the primary"
+	if r.status == traces.StatusRecovering {
+		role = "recovering"
+	}
+	return fmt.Sprintf("the replica is %s (status %s in view %d): the spec's view-change timer is not enabled", role, r.status, r.view)
 }
