@@ -11,14 +11,15 @@
 (*     there are no duplications and no crashes;                           *)
 (*   - views: a replica times out only below MaxView;                      *)
 (*   - requests: each client issues at most MaxRequests;                   *)
-(*   - timers: a timer sends again only when none of what it sent last     *)
-(*     is still in flight (an implementation whose timeout is longer than  *)
-(*     the network's delay does the same), and a client times out only    *)
-(*     when no REPLY to it is in flight.  Each timer's guard depends on    *)
-(*     its own messages only, so no timer can starve another (a global     *)
-(*     bound on the messages in flight would let one timer's messages      *)
-(*     disable another's timer forever, with weak fairness unable to say   *)
-(*     anything about it).                                                 *)
+(*   - the environment acts only while fewer than MaxMsgs messages are in *)
+(*     flight (MaxMsgs = 1: only when the network is quiet): the client's  *)
+(*     request, TimeoutStartViewChange (only while all replicas are in    *)
+(*     one view), and every resend timer; a timer also waits until none of *)
+(*     messages it would send is still in flight, and a client times out   *)
+(*     only when no REPLY to it is in flight.  Protocol messages sent in   *)
+(*     reaction to a message are not bounded: they are finitely many.     *)
+(*     With a message lost, a timeout still finds the protocol halfway     *)
+(*     (an entry prepared but not committed, a view change half done).     *)
 (* LiveFairness is VR.tla's Fairness on these guarded actions, except     *)
 (* that the timers get strong fairness: a real timer fires periodically    *)
 (* whatever else happens, but here its guard turns it off and on as other  *)
@@ -42,8 +43,8 @@ liveVars == <<vars, lost>>
 Room == BagCardinality(msgs) < MaxMsgs
 NoneInFlight(S) == Room /\ \A m \in S : ~BagIn(m, msgs)
 
-\* The timers of Next, each guarded as above.  The sets are those the
-\* actions send (see VR.tla).
+\* The timers of Next, each guarded as above (the sets are those the actions
+\* send, see VR.tla), and the client's request.
 CommitTimer(r) ==
     /\ NoneInFlight({CommitMsg(r, j, viewNumber[r], commitNumber[r]) : j \in Others(r)})
     /\ SendCommit(r)
