@@ -5,9 +5,11 @@
 // parallel breadth-first search over 64-bit fingerprints.
 //
 // Layout: compile.go (names, arities, levels), eval.go and ops.go (values
-// and operators), enum.go (successor generation), builtins.go (standard and
-// community modules), cfg.go (.cfg files), check.go (the search), codec.go
-// and fpset.go (state storage).
+// and operators), value.go and seq.go (values; persistent sequences),
+// hash.go (cached, incremental value hashes), enum.go (successor
+// generation), builtins.go (standard and community modules), json.go and
+// jsonfast.go (the Json module), cfg.go (.cfg files), check.go (the
+// search), codec.go and fpset.go (state storage).
 package tla
 
 import (
