@@ -849,10 +849,41 @@ func (p *pgraph) lassoOf(comp []int32, parent []int32) *lasso {
 			cur = seg[len(seg)-1]
 		}
 	}
+	// visit what the cycle so far does not already cover, so that the
+	// lasso stays short
+	onCycle := func(ok func(int32) bool) bool {
+		if ok(x) {
+			return true
+		}
+		for _, v := range cycle {
+			if ok(v) {
+				return true
+			}
+		}
+		return false
+	}
+	stepOK := func(f fairness) bool {
+		prev := x
+		for _, w := range cycle {
+			for e := p.off[prev]; e < p.off[prev+1]; e++ {
+				if p.edges[e].to == w && (p.ev.edge[f.act][p.edges[e].k] || !f.strong && !p.ev.state[f.en][p.nodes[prev].s]) {
+					return true
+				}
+			}
+			prev = w
+		}
+		return false
+	}
 	for _, acc := range p.t.acc {
-		walk(func(v int32) bool { return acc[p.nodes[v].q] })
+		goal := func(v int32) bool { return acc[p.nodes[v].q] }
+		if !onCycle(goal) {
+			walk(goal)
+		}
 	}
 	for _, f := range p.fair {
+		if stepOK(f) {
+			continue
+		}
 		if e := p.findEdge(comp, in, f, !f.strong); e >= 0 {
 			src := p.edgeSource(e)
 			walk(func(v int32) bool { return v == src })
@@ -860,8 +891,13 @@ func (p *pgraph) lassoOf(comp []int32, parent []int32) *lasso {
 			cur = p.edges[e].to
 		}
 	}
-	back := p.path(in, cur, false, func(v int32) bool { return v == x })
-	cycle = append(cycle, back...)
+	if len(cycle) > 0 && cur == x {
+		cur = -1 // closed already
+	}
+	if cur >= 0 {
+		back := p.path(in, cur, false, func(v int32) bool { return v == x })
+		cycle = append(cycle, back...)
+	}
 	// project on states, dropping stuttering steps
 	var states []int32
 	push := func(s int32) {

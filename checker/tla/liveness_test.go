@@ -3,9 +3,11 @@ package tla
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -65,6 +67,10 @@ func TestLivenessAgainstTLC(t *testing.T) {
 				if v.Kind == "temporal" {
 					got = "liveness failure"
 					checkLasso(t, m, cfg, v)
+					// on these small models TLC's lasso is the shortest one, and so is ours
+					if shape, tlc := lassoShape(lassoText(v)), lassoShape(string(b)); shape != tlc {
+						t.Errorf("lasso %s, TLC: %s", shape, tlc)
+					}
 				}
 			}
 			if got != want.Result {
@@ -151,4 +157,23 @@ func TestLivenessUnsupported(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "Inline.tla:6:") || !strings.Contains(err.Error(), "not supported") {
 		t.Errorf("want a positioned refusal of -+->, got %v", err)
 	}
+}
+
+func lassoText(v *Violation) string {
+	var out bytes.Buffer
+	FormatLasso(&out, v)
+	return out.String()
+}
+
+var lassoLine = regexp.MustCompile(`(?m)^(State \d+: Stuttering|Back to state \d+)`)
+
+// lassoShape is the number of states and how the loop closes.
+func lassoShape(out string) string {
+	n := 0
+	for _, m := range tlcState.FindAllStringSubmatch(out, -1) {
+		if k := int(atoi(m[1])); k > n {
+			n = k
+		}
+	}
+	return fmt.Sprintf("%d states, %s", n, lassoLine.FindString(out))
 }
