@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/vrcheck/vrcheck/checker/lin"
@@ -43,10 +44,11 @@ const (
 // Check reads a whole trace from r and checks it. An error means the input is not a readable
 // trace (it names the file and line); every protocol problem is in the Report instead.
 func Check(r io.Reader, name string, opts Options) (*Report, error) {
-	rd, err := traces.NewReader(r, name)
+	rd, err := traces.NewParallelReader(r, name, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return nil, err
 	}
+	defer rd.Close()
 	c, err := New(rd.Header(), name, opts)
 	if err != nil {
 		return nil, err

@@ -71,13 +71,13 @@ const (
 var rules = map[string]actionRule{
 	traces.ClientRequest: {Rule{"§4 (clients), §4.1 step 1",
 		"A client has at most one outstanding request; it sends ⟨REQUEST op, c, s⟩ to the primary of the latest view it knows, with the next request-number s."},
-		[]inputFn{clientBefore}, nil},
+		[]inputFn{clientBefore}, decideClientRequest},
 	traces.ClientTimeout: {Rule{"§4 (clients)",
 		"If a client does not receive a timely response to its request, it re-sends the request to all replicas."},
-		[]inputFn{clientBefore}, nil},
+		[]inputFn{clientBefore}, decideClientTimeout},
 	traces.ClientReceiveReply: {Rule{"§4 (clients), §4.1 step 5",
 		"The reply to the outstanding request (its request-number) returns it; the client learns the view-number from the REPLY to track the primary."},
-		[]inputFn{received, clientBefore}, nil},
+		[]inputFn{received, clientBefore}, decideClientReply},
 
 	traces.ReceiveRequest: {Rule{"§4.1 steps 2-3",
 		"The primary compares the request-number s with the client-table: if s is not bigger it drops the request, but re-sends the reply if the request is the client's most recent and already executed; otherwise it advances op-number, appends the request to its log and sends ⟨PREPARE v, m, n, k⟩ to the other replicas."},
@@ -96,7 +96,7 @@ var rules = map[string]actionRule{
 		[]inputFn{stateBefore}, nil},
 	traces.ResendPrepare: {Rule{"§4.1 (messages can be lost; traces/README.md: ResendPrepare)",
 		"The normal primary re-sends the PREPARE of an uncommitted op-number, with the entry its log holds there, to the other replicas."},
-		[]inputFn{stateBefore}, nil},
+		[]inputFn{stateBefore, resentEntry}, nil},
 
 	traces.TimeoutStartViewChange: {Rule{viewChangeSec + " step 1",
 		"A replica that notices the need for a view change (a backup whose primary is silent, or a replica whose view change stalls) advances its view-number, sets its status to view-change, and sends ⟨STARTVIEWCHANGE v, i⟩ to all other replicas."},
@@ -199,7 +199,22 @@ func (c *Checker) explain(r *replica, cl *client) {
 	if name == "" || name == "-" {
 		name = "TRACE"
 	}
-	m.Timeline = fmt.Sprintf("vrcheck timeline %s --mark %d --out %s", name, m.Line, strings.TrimSuffix(name, ".ndjson")+".html")
+	m.Timeline = fmt.Sprintf("vrcheck timeline %s --mark %d --out %s", shellQuote(name), m.Line, shellQuote(strings.TrimSuffix(name, ".ndjson")+".html"))
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it, so the command runs as printed.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:+,@%", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Inputs.
@@ -401,6 +416,19 @@ func sameLog(a, b []traces.Entry) bool {
 	return true
 }
 
+// resentEntry is the log's entry at the op-number a ResendPrepare names.
+func resentEntry(x *explainCtx) (Input, bool) {
+	if x.r == nil || len(x.e.Sent) == 0 {
+		return Input{}, false
+	}
+	n := x.e.Sent[0].OpNumber
+	s := fmt.Sprintf("op-number %d: beyond the log", n)
+	if n >= 1 && n <= x.r.log.len() {
+		s = fmt.Sprintf("op-number %d: %s", n, entryStr(x.r.log.at(n-1)))
+	}
+	return Input{What: fmt.Sprintf("replica %d's log at the op-number resent", x.r.id), Items: []string{s}}, true
+}
+
 // Decisions. Each restates the spec's case for the inputs above, from the state before.
 
 func decideRequest(x *explainCtx) string {
@@ -577,6 +605,15 @@ func decideDoViewChange(x *explainCtx) string {
 	why := fmt.Sprintf("the largest last-normal-view, %d", maxLNV)
 	if ties > 1 {
 		why = fmt.Sprintf("among the %d with the largest last-normal-view %d, the largest op-number", ties, maxLNV)
+		same := 0
+		for _, d := range w.dvc {
+			if d != nil && d.LastNormalView == maxLNV && d.OpNumber == best.OpNumber {
+				same++
+			}
+		}
+		if same > 1 {
+			why += fmt.Sprintf(" (%d), then the lowest replica id", best.OpNumber)
+		}
 	}
 	s := fmt.Sprintf("the spec starts view %d with the log of replica %d's DOVIEWCHANGE (%s): last-normal-view %d, op-number %d",
 		x.c.weighedView(x), w.best, why, best.LastNormalView, best.OpNumber)
@@ -692,4 +729,37 @@ func decideNewState(x *explainCtx) string {
 	}
 	return fmt.Sprintf("the replica is %s in view %d with op-number %d and commit-number %d; the NEWSTATE is of view %d from op-number %d: the spec ignores it (it would drop entries or go back)",
 		s.status, s.view, s.opNumber, s.commit, m.View, m.FromOpNumber)
+}
+
+func decideClientRequest(x *explainCtx) string {
+	cl := x.cl
+	if cl.pending {
+		return fmt.Sprintf("request %d is still outstanding: the spec lets the client send no new request", cl.requestNumber)
+	}
+	return fmt.Sprintf("no request is outstanding: the spec's client sends request %d to replica %d, the primary of view %d, and waits for it",
+		cl.requestNumber+1, x.c.primary(cl.view), cl.view)
+}
+
+func decideClientTimeout(x *explainCtx) string {
+	cl := x.cl
+	if !cl.pending {
+		return "no request is outstanding: the spec's client has nothing to re-send"
+	}
+	return fmt.Sprintf("request %d is outstanding: the spec's client re-sends the same REQUEST to all %d replicas", cl.requestNumber, x.c.n)
+}
+
+func decideClientReply(x *explainCtx) string {
+	cl, m := x.cl, x.e.Msg
+	if cl.pending && m.RequestNumber == cl.requestNumber {
+		return fmt.Sprintf("the REPLY answers the outstanding request %d: the spec returns it (result %q) and the client's view becomes max(%d, %d) = %d",
+			cl.requestNumber, m.Result, cl.view, m.View, max(cl.view, m.View))
+	}
+	return fmt.Sprintf("the REPLY is for request %d, but the outstanding one is %s: the spec's client ignores it", m.RequestNumber, outstanding(cl))
+}
+
+func outstanding(cl *client) string {
+	if !cl.pending {
+		return "none"
+	}
+	return fmt.Sprint(cl.requestNumber)
 }

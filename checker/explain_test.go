@@ -167,3 +167,22 @@ func TestReportStatesEachRuleOnce(t *testing.T) {
 	assert.Contains(t, txt.String(), "    rule "+r.Section+" (as above)\n")
 	assert.Contains(t, txt.String(), "the trace also sends the REPLY at once, before the request is committed")
 }
+
+// When last-normal-view and op-number tie, the decision says the lowest replica id breaks it.
+func TestDoViewChangeTieNamesTheTieBreak(t *testing.T) {
+	_, rep, err := checkFile(t, "bad/view-change-wrong-log.ndjson")
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Mismatches)
+	assert.Equal(t, "the spec starts view 2 with the log of replica 1's DOVIEWCHANGE (among the 2 with the largest last-normal-view 0, the largest op-number (0), then the lowest replica id): last-normal-view 0, op-number 0; the trace's log (1 entry) is none of the DOVIEWCHANGEs' logs",
+		rep.Mismatches[0].Decision)
+}
+
+// The timeline command runs as printed, whatever the trace's name.
+func TestTimelineCommandIsQuoted(t *testing.T) {
+	h, evs := load(t, "good/sim-normal.ndjson")
+	breakStep(evs[0])
+	rep, err := Check(bytes.NewReader(encode(t, h, evs)), "my runs/it's.ndjson", Options{SkipLinearizability: true})
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Mismatches)
+	assert.Equal(t, `vrcheck timeline 'my runs/it'\''s.ndjson' --mark 2 --out 'my runs/it'\''s.html'`, rep.Mismatches[0].Timeline)
+}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vrcheck/vrcheck/checker"
+	"github.com/vrcheck/vrcheck/checker/tla/cli"
 	"github.com/vrcheck/vrcheck/impl/cluster"
 )
 
@@ -165,4 +167,28 @@ type testLog struct{ t *testing.T }
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// TestClusterTraceVR: TraceVR.tla, run by the Go TLA+ engine, accepts a short real run's
+// merged trace (a kill -9 and recovery, a partition) event for event: the spec side of trace
+// validation on a real cluster, as the checker's step validation is the Go side.
+func TestClusterTraceVR(t *testing.T) {
+	dir := t.TempDir()
+	res, err := cluster.Run(cluster.Options{
+		F: 1, Clients: 2, Dir: dir, Ops: 80, Duration: time.Minute,
+		Schedule: []cluster.Fault{
+			{Kind: cluster.FaultCrash, Replica: -1, After: 20, Length: 20},
+			{Kind: cluster.FaultPartition, Replica: -1, After: 50, Length: 15},
+		},
+		Proxy: true, Trace: true, Seed: 3, Command: replicaCommand, Log: testLog{t},
+	})
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Merge.Recoveries, "the merged trace holds a recovery after the kill -9")
+	t.Setenv("VRCHECK_TRACE", res.Merged)
+	var out, errb bytes.Buffer
+	code := cli.Run([]string{"check", "-workers", "1", "-config", "../spec/TraceVR.cfg", "../spec/TraceVR.tla"}, &out, &errb)
+	require.Equal(t, 0, code, out.String()+errb.String())
+	// One distinct state per event, plus the initial one: every line was matched.
+	require.Contains(t, out.String(), fmt.Sprintf("%d distinct states found", res.Merge.Events+1), out.String())
+	t.Logf("TraceVR accepted %d events", res.Merge.Events)
 }

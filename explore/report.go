@@ -54,6 +54,7 @@ func (h *Hunt) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "\nseed %d: %s\n", f.Seed, kindText[f.Failure.Kind])
 	fmt.Fprintf(&b, "  as found    %s, %d events: %s\n", f.Failure.Describe(), f.Events, f.Failure.Message)
+	saved := &f.Failure // the failure of the saved trace
 	if f.ShrinkRuns > 0 {
 		steps := "no smaller scenario fails the same way"
 		if len(f.Steps) > 0 {
@@ -61,12 +62,19 @@ func (h *Hunt) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "  shrunk      %s, %d events (%d runs: %s)\n", f.Shrunk.Describe(), f.ShrunkEvents, f.ShrinkRuns, steps)
 		fmt.Fprintf(&b, "              %s\n", f.Shrunk.Message)
+		saved = &f.Shrunk
+	}
+	if saved.Why != "" {
+		fmt.Fprintf(&b, "  why         %s\n", saved.Why)
 	}
 	if len(f.Also) > 0 {
 		fmt.Fprintf(&b, "  also fails  %s (as found)\n", strings.Join(f.Also, ", "))
 	}
 	if s := f.Saved; s != nil {
 		fmt.Fprintf(&b, "  trace       %s\n  scenario    %s\n  reproduce   %s\n  check       vrcheck check %s\n", s.Trace, s.Scenario, s.Command, shellQuote(s.Trace))
+		if saved.Line > 0 {
+			fmt.Fprintf(&b, "  timeline    vrcheck timeline %s --mark %d --out %s\n", shellQuote(s.Trace), saved.Line, shellQuote(strings.TrimSuffix(s.Trace, ".ndjson")+".html"))
+		}
 	}
 	if s := f.Unshrunk; s != nil {
 		fmt.Fprintf(&b, "  unshrunk    %s (%s)\n", s.Trace, s.Scenario)

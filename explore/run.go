@@ -43,6 +43,9 @@ type Failure struct {
 	Action  string `json:"action,omitempty"`
 	Line    int    `json:"line,omitempty"`
 	Message string `json:"message"`
+	// Why is, for a failed step, what the spec's rule decided and where the trace departs
+	// (the checker's explanation; vrcheck check prints the rest: the rule and its inputs).
+	Why string `json:"why,omitempty"`
 }
 
 // Same reports whether g fails the same check as f: what shrinking must preserve.
@@ -131,7 +134,11 @@ func classify(res *sim.Result, rep *checker.Report, simErr error, ignoreSteps bo
 		if first.Status == checker.Unknown {
 			kind = Undecided
 		}
-		return &Failure{Kind: kind, Check: first.Check, Action: first.Action, Line: first.Line, Message: first.Message}
+		f := &Failure{Kind: kind, Check: first.Check, Action: first.Action, Line: first.Line, Message: first.Message}
+		if first.Check == checker.StepValidation && len(rep.Mismatches) > 0 && rep.Mismatches[0].Line == first.Line {
+			f.Why = rep.Mismatches[0].Decision
+		}
+		return f
 	}
 	if len(res.Faults) > 0 {
 		return &Failure{Kind: Assertion, Check: ReplicaAssertion, Message: res.Faults[0]}

@@ -1108,19 +1108,29 @@ CommitNumberMonotonic ==
     [][\A r \in Replica : nonce'[r] = nonce[r] => commitNumber'[r] >= commitNumber[r]]_vars
 
 -----------------------------------------------------------------------------
-(* Liveness.  Faults (Crash, DropMessage, DuplicateMessage) get no         *)
-(* fairness: once they stop, every other action that stays enabled is      *)
-(* eventually taken.  Liveness is checked only in the dedicated small      *)
-(* fault-free model MCVR_live.cfg (see README.md), if at all; weak         *)
-(* fairness per (replica, message type) does not prevent one message from  *)
-(* being starved by others of the same type, so a counterexample found     *)
-(* there must be inspected for that.                                       *)
+(* Liveness.  The paper states no fairness; this is the one assumed.       *)
+(*                                                                         *)
+(* Weak fairness per replica (or client) and kind of action: every         *)
+(* receive (one kind per message type) and every timer that resends is     *)
+(* taken if it stays enabled.  Faults (Crash, DropMessage,                 *)
+(* DuplicateMessage), a client's choice to issue a request, and            *)
+(* TimeoutStartViewChange get none: a timeout is a suspicion of failure,   *)
+(* and weak fairness on it would force view changes forever (a backup's    *)
+(* timeout is always enabled), under which no request need ever complete. *)
+(* So LiveSpec alone does not imply the properties: they also need faults  *)
+(* and timeouts to stop, with no replica down from then on (the paper's    *)
+(* "the network eventually delivers, at most f fail").  MCVR_live.tla      *)
+(* makes those finite with guards (MaxDrops, MaxView, no crash) and checks *)
+(* the properties under this fairness on the guarded actions.             *)
+(*                                                                         *)
+(* An implementation provides it: each receive kind is a handler its event *)
+(* loop runs for every delivered message, and each resend is a periodic    *)
+(* timer that fires while its condition (status, role) holds.             *)
 
 Fairness ==
     /\ \A r \in Replica :
           /\ WF_vars(SendCommit(r))
           /\ WF_vars(\E n \in 1 .. opNumber[r] : ResendPrepare(r, n))
-          /\ WF_vars(TimeoutStartViewChange(r))
           /\ WF_vars(ResendStartViewChange(r))
           /\ WF_vars(ResendDoViewChange(r))
           /\ \A j \in Others(r) : WF_vars(ResendStartView(r, j))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -28,13 +29,13 @@ const MaxLine = 64 << 20
 // Reader reads a trace line by line. It checks the syntax and the types of every field, that
 // every field an action needs is present and that no other is; it does not check the protocol.
 type Reader struct {
-	r      *bufio.Reader
+	lr     lineReader
 	name   string
 	line   int
 	header *Header
 	err    error
-	long   []byte
-	d      decoder
+	d      lineDecoder
+	par    *parallel // nil: decode on the caller's goroutine
 }
 
 // NewReader reads the header from r and returns a Reader positioned at the first event. name
@@ -44,8 +45,8 @@ func NewReader(r io.Reader, name string) (*Reader, error) {
 }
 
 func newReader(r io.Reader, name string, vt *versionTable) (*Reader, error) {
-	rd := &Reader{r: bufio.NewReaderSize(r, 1<<16), name: name}
-	b, err := rd.readLine()
+	rd := &Reader{lr: lineReader{r: bufio.NewReaderSize(r, 1<<16), name: name}, name: name}
+	b, err := rd.lr.readLine()
 	if err == io.EOF {
 		return nil, &Error{name, 1, "empty trace: no header line"}
 	}
@@ -57,7 +58,7 @@ func newReader(r io.Reader, name string, vt *versionTable) (*Reader, error) {
 		return nil, &Error{name, 1, err.Error()}
 	}
 	rd.header = h
-	rd.d.schema = vt.schemas[h.Version]
+	rd.d.init(h, vt.schemas[h.Version])
 	return rd, nil
 }
 
@@ -73,26 +74,71 @@ func (r *Reader) Next() (*Event, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	b, err := r.readLine()
+	if r.par != nil {
+		e, line, err := r.par.next()
+		r.line = line
+		if err != nil {
+			r.err = err
+			r.par.stop()
+		}
+		return e, err
+	}
+	b, err := r.lr.readLine()
+	r.line = r.lr.line
 	if err != nil {
 		r.err = err
 		return nil, err
 	}
-	e := new(Event)
-	r.d.reset(b)
-	if err := r.d.event(e, r.header); err != nil {
-		r.err = &Error{r.name, r.line, fmt.Sprintf("column %d: %v", r.d.i+1, err)}
-		return nil, r.err
-	}
-	if want := r.line - 1; e.Seq != want {
-		r.err = &Error{r.name, r.line, fmt.Sprintf("seq is %d, want %d (seq counts events from 1 on line 2)", e.Seq, want)}
-		return nil, r.err
+	e, err := r.d.decode(b, r.line, r.name)
+	if err != nil {
+		r.err = err
+		return nil, err
 	}
 	return e, nil
 }
 
+// lineDecoder decodes event lines: the fast path for the Writer's canonical form first, the
+// general decoder when the fast path declines a line, so every error is the general one's.
+type lineDecoder struct {
+	h      *Header
+	d      decoder
+	f      fastDecoder
+	noFast bool // tests: the general decoder only
+}
+
+func (ld *lineDecoder) init(h *Header, s *schema) {
+	ld.h, ld.d.schema = h, s
+	ld.f.init(h, s)
+}
+
+func (ld *lineDecoder) decode(b []byte, line int, name string) (*Event, error) {
+	e, ok := (*Event)(nil), false
+	if !ld.noFast {
+		e, ok = ld.f.event(b)
+	}
+	if !ok {
+		e = new(Event)
+		ld.d.reset(b)
+		if err := ld.d.event(e, ld.h); err != nil {
+			return nil, &Error{name, line, fmt.Sprintf("column %d: %v", ld.d.i+1, err)}
+		}
+	}
+	if want := line - 1; e.Seq != want {
+		return nil, &Error{name, line, fmt.Sprintf("seq is %d, want %d (seq counts events from 1 on line 2)", e.Seq, want)}
+	}
+	return e, nil
+}
+
+// lineReader splits a trace into lines and counts them.
+type lineReader struct {
+	r    *bufio.Reader
+	name string
+	line int // the number of the line last read
+	long []byte
+}
+
 // readLine returns the next line without its newline. The slice is valid until the next call.
-func (r *Reader) readLine() ([]byte, error) {
+func (r *lineReader) readLine() ([]byte, error) {
 	b, err := r.r.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
 		r.long = append(r.long[:0], b...)
@@ -1026,12 +1072,13 @@ func checkNode(what string, id int, client bool, h *Header) error {
 	return nil
 }
 
-// ReadAll reads a whole trace; for tests and small tools.
+// ReadAll reads a whole trace, decoding on every core; for tests and small tools.
 func ReadAll(r io.Reader, name string) (*Header, []*Event, error) {
-	rd, err := NewReader(r, name)
+	rd, err := NewParallelReader(r, name, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return nil, nil, err
 	}
+	defer rd.Close()
 	var es []*Event
 	for {
 		e, err := rd.Next()

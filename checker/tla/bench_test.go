@@ -3,14 +3,45 @@ package tla
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
 
+// Benchmarks: run with
+//
+//	go test -run '^$' -bench . -benchtime 1x ./checker/tla
+//
+// (checker/tla/README lists the figures and how the traces are made).
+
+type benchRun struct {
+	distinct, generated int64
+	elapsed             time.Duration
+}
+
+func (r *benchRun) report(b *testing.B) {
+	b.ReportMetric(float64(r.distinct)/float64(b.N), "states")
+	b.ReportMetric(float64(r.distinct)/r.elapsed.Minutes(), "distinct/min")
+}
+
+func runCheck(b *testing.B, m *Model, cfg *Config, workers int, r *benchRun) {
+	b.Helper()
+	start := time.Now()
+	res, err := Check(m, cfg, Options{Workers: workers})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Violation != nil {
+		b.Fatal(res.Violation)
+	}
+	r.elapsed += time.Since(start)
+	r.distinct += res.Distinct
+	r.generated += res.Generated
+}
+
 func benchCheck(b *testing.B, tlaPath, cfgText string, workers int) {
 	b.Helper()
-	var distinct int64
-	var elapsed time.Duration
+	var r benchRun
 	for i := 0; i < b.N; i++ {
 		m, err := Load(tlaPath, LoadOptions{})
 		if err != nil {
@@ -20,19 +51,29 @@ func benchCheck(b *testing.B, tlaPath, cfgText string, workers int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		start := time.Now()
-		res, err := Check(m, cfg, Options{Workers: workers})
+		runCheck(b, m, cfg, workers, &r)
+	}
+	r.report(b)
+}
+
+func benchCheckFiles(b *testing.B, tlaPath, cfgPath string, workers int) {
+	b.Helper()
+	if _, err := os.Stat(tlaPath); err != nil {
+		b.Skipf("%s not present", tlaPath)
+	}
+	var r benchRun
+	for i := 0; i < b.N; i++ {
+		m, err := Load(tlaPath, LoadOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if res.Violation != nil {
-			b.Fatal(res.Violation)
+		cfg, err := ReadConfig(cfgPath)
+		if err != nil {
+			b.Fatal(err)
 		}
-		elapsed += time.Since(start)
-		distinct += res.Distinct
+		runCheck(b, m, cfg, workers, &r)
 	}
-	b.ReportMetric(float64(distinct)/elapsed.Minutes(), "distinct/min")
-	b.ReportMetric(float64(distinct)/float64(b.N), "states")
+	r.report(b)
 }
 
 // BenchmarkTwoPhase6 checks two-phase commit with six resource managers.
@@ -54,4 +95,61 @@ CONSTRAINT MCConstraint
 INVARIANTS TypeOK Safety
 CHECK_DEADLOCK FALSE
 `, 2)
+}
+
+// BenchmarkMCVRci checks spec/MCVR_ci.cfg with 2 workers (minutes: run it alone).
+func BenchmarkMCVRci(b *testing.B) {
+	dir := filepath.Join("..", "..", "spec")
+	benchCheckFiles(b, filepath.Join(dir, "MCVR.tla"), filepath.Join(dir, "MCVR_ci.cfg"), 2)
+}
+
+// BenchmarkExamples checks tlaplus/Examples models from ../shared with 2 workers.
+func BenchmarkExamples(b *testing.B) {
+	if _, err := os.Stat(examplesDir); err != nil {
+		b.Skipf("%s not present (the tlaplus/Examples models live in ../shared beside the repository)", examplesDir)
+	}
+	for _, ex := range []struct{ name, module, cfg string }{
+		{"SimpleRegular", "TeachingConcurrency/SimpleRegular.tla", "TeachingConcurrency/SimpleRegular.cfg"},
+		{"btree", "btree/btree.tla", "btree/btree.cfg"},
+		{"SlushSmall", "SlushProtocol/Slush.tla", "SlushProtocol/SlushSmall.cfg"},
+	} {
+		b.Run(ex.name, func(b *testing.B) {
+			dir := filepath.Join(examplesDir, "specifications")
+			benchCheckFiles(b, filepath.Join(dir, ex.module), filepath.Join(dir, ex.cfg), 2)
+		})
+	}
+}
+
+// BenchmarkTraceVR validates traces with spec/TraceVR.tla and all its
+// invariants: VRCHECK_BENCH_TRACES names the NDJSON files, comma-separated
+// (checker/tla/README gives the vrcheck sim commands that make them).
+func BenchmarkTraceVR(b *testing.B) {
+	list := os.Getenv("VRCHECK_BENCH_TRACES")
+	if list == "" {
+		b.Skip("VRCHECK_BENCH_TRACES is not set: make traces with `vrcheck sim --seed 3 --clients 5 --requests 40 --out small.ndjson` (and --clients 20 --requests 100) and list them there")
+	}
+	dir := filepath.Join("..", "..", "spec")
+	for _, path := range strings.Split(list, ",") {
+		b.Run(filepath.Base(path), func(b *testing.B) {
+			b.Setenv("VRCHECK_TRACE", path)
+			var r benchRun
+			for i := 0; i < b.N; i++ {
+				// count loading too; the trace itself is read by Check (when
+				// the configuration binds N from its header)
+				start := time.Now()
+				m, err := Load(filepath.Join(dir, "TraceVR.tla"), LoadOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				cfg, err := ReadConfig(filepath.Join(dir, "TraceVR.cfg"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				r.elapsed += time.Since(start)
+				runCheck(b, m, cfg, 1, &r)
+			}
+			b.ReportMetric(float64(r.distinct-int64(b.N))/r.elapsed.Seconds(), "events/s")
+			b.ReportMetric(r.elapsed.Seconds()*1e6/float64(r.distinct-int64(b.N)), "µs/event")
+		})
+	}
 }

@@ -348,6 +348,13 @@ func init() {
 				}
 				return map[Str]Value{"diameter": Int(st.depth.Load()), "distinct": Int(st.distinct()),
 					"generated": Int(st.generated.Load()), "queue": Int(st.queue())}[s]
+			case "config":
+				// the fields of TLC's breadth-first mode that a spec can rely on
+				w := 1
+				if st != nil {
+					w = st.opts.Workers
+				}
+				return mkRec([]string{"depth", "mode", "worker"}, []Value{Int(-1), Str("bfs"), Int(w)})
 			}
 			at.failf("not supported: TLCGet(%s)", Format(a[0]))
 		}
@@ -372,17 +379,7 @@ func init() {
 		return mkFcn([]Value{norm(a[0])}, []Value{norm(a[1])})
 	})
 	def("TLC", "@@", 2, func(c *ctx, a []Value, at loc) Value {
-		f, g := norm(a[0]), norm(a[1])
-		var d, r []Value
-		for i := 0; i < fnLen(f); i++ {
-			d, r = append(d, fnDom(f, i)), append(r, fnRng(f, i))
-		}
-		for i := 0; i < fnLen(g); i++ {
-			if _, ok := tryApply(f, fnDom(g, i)); !ok {
-				d, r = append(d, fnDom(g, i)), append(r, fnRng(g, i))
-			}
-		}
-		return mkFcnUnsorted(d, r)
+		return fcnMerge(norm(a[0]), norm(a[1]))
 	})
 	def("TLC", "Permutations", 1, func(c *ctx, a []Value, at loc) Value {
 		return mkSet(permutations(elems(a[0], at)))
@@ -403,7 +400,7 @@ func init() {
 		rngMu.Lock()
 		defer rngMu.Unlock()
 		return es[rng.Intn(len(es))]
-	}).level = lvlState
+	}) // constant level, as TLC: a zero-arity definition using it is evaluated once
 	def("TLCExt", "AssertEq", 2, func(c *ctx, a []Value, at loc) Value {
 		if !valEq(a[0], a[1], at) {
 			c.print(Format(a[0]) + " # " + Format(a[1]))
@@ -806,25 +803,7 @@ func extremum(s Value, at loc, sign int64) Value {
 }
 
 func bagCombine(x, y Value, sign int64, at loc) Value {
-	f, g := norm(x), norm(y)
-	var d, r []Value
-	for i := 0; i < fnLen(f); i++ {
-		n := asInt(fnRng(f, i), at)
-		if v, ok := tryApply(g, fnDom(f, i)); ok {
-			n += sign * asInt(v, at)
-		}
-		if n > 0 {
-			d, r = append(d, fnDom(f, i)), append(r, mkInt(n, at))
-		}
-	}
-	if sign > 0 {
-		for i := 0; i < fnLen(g); i++ {
-			if _, ok := tryApply(f, fnDom(g, i)); !ok {
-				d, r = append(d, fnDom(g, i)), append(r, fnRng(g, i))
-			}
-		}
-	}
-	return mkFcnUnsorted(d, r)
+	return bagMerge(norm(x), norm(y), sign, at)
 }
 
 func permutations(es []Value) []Value {

@@ -47,6 +47,12 @@ type Violation struct {
 	Name  string
 	Err   error
 	Trace []TraceStep
+	// a liveness counterexample is a lasso: after the last state the
+	// behaviour goes back to state LoopTo (1-based) by LoopAction, or
+	// stutters for ever (Stuttering)
+	LoopTo     int
+	LoopAction string
+	Stuttering bool
 }
 
 func (v *Violation) Error() string {
@@ -59,6 +65,8 @@ func (v *Violation) Error() string {
 		return fmt.Sprintf("Action property %s is violated.", v.Name)
 	case "property":
 		return fmt.Sprintf("Property %s is violated by the initial state.", v.Name)
+	case "temporal":
+		return fmt.Sprintf("Temporal property %s was violated.", v.Name)
 	case "postcondition":
 		return fmt.Sprintf("The postcondition %s is violated.", v.Name)
 	}
@@ -84,6 +92,9 @@ type checker struct {
 	view        node
 	deadlock    bool
 	post        []named
+	fairness    []node  // WF/SF conjuncts of the specification
+	liveProps   []named // temporal properties, checked by liveness.go
+	liveInits   []int32
 	seen        *fpSet
 	outCache    *lossySet // states outside the constraints whose invariants held
 	codec       *codec
@@ -93,12 +104,16 @@ type checker struct {
 }
 
 type cand struct {
-	enc    []byte // the state, encoded by codec; or
-	vals   []Value
-	vh     []uint64 // vals' per-variable hashes (plain fingerprints only)
-	fp     uint64
-	parent uint64
-	i, j   int32
+	enc  []byte // the state, encoded by codec; or
+	live *liveState
+	fp   uint64
+	i, j int32 // the earliest discovery: successor j of state i of the level before
+}
+
+// liveState is a queued state kept as values.
+type liveState struct {
+	vals []Value
+	vh   []uint64 // per-variable hashes (plain fingerprints only)
 }
 
 // smallLevel is the frontier size up to which successors are queued as
@@ -107,8 +122,8 @@ type cand struct {
 const smallLevel = 256
 
 func (ck *checker) stateOf(cd *cand) []Value {
-	if cd.vals != nil {
-		return cd.vals
+	if cd.live != nil {
+		return cd.live.vals
 	}
 	return ck.codec.decode(cd.enc, ck.nvars)
 }
@@ -289,13 +304,15 @@ func (ck *checker) behaviour(cfg *Config) error {
 					ck.nextName = actionName(s.a)
 				default:
 					if isFairness(t) {
-						continue // fairness only matters for liveness, which is not checked
+						ck.fairness = append(ck.fairness, t)
+						continue
 					}
 					return fmt.Errorf("%s:%d:%d: not supported: %s in the specification", t.file, t.pos.Line, t.pos.Col, t.op)
 				}
 				continue
 			}
 			if isFairness(c) {
+				ck.fairness = append(ck.fairness, c)
 				continue
 			}
 			inits = append(inits, c)
@@ -368,7 +385,7 @@ func (ck *checker) property(name string, n node, _ *env) error {
 			ck.initProps = append(ck.initProps, named{name, c})
 			continue
 		}
-		return fmt.Errorf("not supported: property %s is a liveness or general temporal property (only [][A]_v, []P and state predicates are checked)", name)
+		ck.liveProps = append(ck.liveProps, named{name, c})
 	}
 	return nil
 }
@@ -526,7 +543,7 @@ func (ck *checker) run() (*Result, error) {
 				}
 				return true
 			}
-			level = append(level, cand{vals: vals, fp: fp})
+			level = append(level, cand{live: &liveState{vals: vals}, fp: fp})
 			return false
 		})
 	}()
@@ -588,6 +605,14 @@ func (ck *checker) run() (*Result, error) {
 				return res, nil
 			}
 		}
+	}
+	if viol == nil && len(ck.liveProps) > 0 {
+		ck.printf("Checking temporal properties for the complete state space with %d total distinct states\n", res.Distinct)
+		v, err := ck.checkLiveness()
+		if err != nil {
+			return nil, fmt.Errorf("checking temporal properties: %w", err)
+		}
+		res.Violation = v
 	}
 	if viol != nil {
 		v, err := ck.violation(viol)
@@ -662,25 +687,35 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 	if workers > nchunks {
 		workers = nchunks
 	}
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, ec := ck.newCtx(), ck.newCtx()
-			c.level, ec.level = res.Depth, res.Depth
-			for {
-				k := int(nextChunk.Add(1) - 1)
-				if k >= nchunks {
-					return
-				}
-				lo, hi := k*chunk, min((k+1)*chunk, len(level))
-				ck.expand(c, ec, level, lo, hi, &results[k])
-				ck.expanded.Add(int64(hi - lo))
-				ck.generated.Add(results[k].generated)
+	work := func() {
+		c, ec := ck.newCtx(), ck.newCtx()
+		c.level, ec.level = res.Depth, res.Depth
+		for {
+			k := int(nextChunk.Add(1) - 1)
+			if k >= nchunks {
+				return
 			}
-		}()
+			lo, hi := k*chunk, min((k+1)*chunk, len(level))
+			ck.expand(c, ec, level, lo, hi, &results[k])
+			ck.expanded.Add(int64(hi - lo))
+			ck.generated.Add(results[k].generated)
+		}
 	}
-	wg.Wait()
+	if workers <= 1 {
+		// on this goroutine, whose stack has already grown to the evaluator's
+		// depth: a fresh goroutine per level (a trace has one state per level)
+		// would spend its time copying stacks
+		work()
+	} else {
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				work()
+			}()
+		}
+		wg.Wait()
+	}
 	// merge in order: deterministic parents and next-level order
 	var next []cand
 	var viol *violCand
@@ -721,12 +756,14 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 		sv := ck.stateOf(&s)
 		var svh []uint64
 		if ck.plainFP() {
-			svh = s.vh
+			if s.live != nil {
+				svh = s.live.vh
+			}
 			if svh == nil {
 				svh = varHashes(sv, nil, nil)
 			}
 		}
-		states[i].vals, states[i].vh = nil, nil // let the level's values go as it is expanded
+		states[i].live = nil // let the level's values go as it is expanded
 		if r.viol != nil && r.viol.i < int32(i) {
 			return
 		}
@@ -781,9 +818,9 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 					return false
 				}
 				if len(states) <= smallLevel {
-					r.cands = append(r.cands, cand{vals: t, vh: vh, fp: fp, parent: s.fp, i: int32(i), j: j})
+					r.cands = append(r.cands, cand{live: &liveState{vals: t, vh: vh}, fp: fp, i: int32(i), j: j})
 				} else {
-					r.cands = append(r.cands, cand{enc: ck.codec.encode(nil, t), fp: fp, parent: s.fp, i: int32(i), j: j})
+					r.cands = append(r.cands, cand{enc: ck.codec.encode(nil, t), fp: fp, i: int32(i), j: j})
 				}
 				if ck.view == nil && len(ck.invs) > 0 {
 					// checked here, while the state is at hand; the violation's

@@ -538,13 +538,3 @@ Step == [][x' = x + 1 /\ x' < 3]_x
 	}
 	expectFigures(t, res, figures{4, 3, 3})
 }
-
-func TestLivenessNotSupported(t *testing.T) {
-	for _, prop := range []string{"[]<>(x = 1)", "\\A i \\in {1} : (x = 0 ~> x = i)", "<>(x = 1)"} {
-		_, err := checkSource(t, "---- MODULE Inline ----\nEXTENDS Naturals\nVARIABLE x\nInit == x = 0\nNext == x' = 1 - x\nLive == "+prop+"\n====",
-			"INIT Init\nNEXT Next\nPROPERTY Live\n")
-		if err == nil || !strings.Contains(err.Error(), "not supported: property Live") {
-			t.Errorf("%s: got %v", prop, err)
-		}
-	}
-}

@@ -236,13 +236,16 @@ func (l *Loader) load(name string) (*syntax.Module, bool, error) {
 
 // compiler resolves names and builds executable nodes.
 type compiler struct {
-	ld      *Loader
-	errs    []error
-	vars    []*varDecl
-	consts  []*constDecl
-	plain   map[string]*modScope
-	loading map[string]bool
-	defs    []*opDef // top-level definitions, whose cached values bind resets
+	// sanyLevel: levels as SANY computes them (an ASSUME is compiled once,
+	// so no caching depends on it)
+	sanyLevel bool
+	ld        *Loader
+	errs      []error
+	vars      []*varDecl
+	consts    []*constDecl
+	plain     map[string]*modScope
+	loading   map[string]bool
+	defs      []*opDef // top-level definitions, whose cached values bind resets
 	// builtins maps native operators to this model's copies of them.
 	builtins map[*builtin]*symbol
 	// scopes lists every compiled scope of each module, for the
@@ -441,7 +444,9 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 		}
 	}
 	for i, a := range m.Assumes {
+		cp.sanyLevel = true
 		n, lvl := cp.expr(ms, &scope{entries: prefix}, a)
+		cp.sanyLevel = false
 		if lvl > lvlConst && i < len(m.AssumePos) {
 			cp.errorf(loc{m.File, m.AssumePos[i]}, "Level error: assumptions must be level 0 (Constant), but this one has level %d.", lvl)
 		}
@@ -917,7 +922,11 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		if s.b.arity == 0 && s.b.konst != nil {
 			return &konstRef{b: s.b}, 0
 		}
-		return &builtinCall{b: s.b, args: as, loc: at}, maxLvl(l, s.b.level)
+		bl := s.b.level
+		if cp.sanyLevel {
+			bl = lvlConst // builtins are constant in SANY; lvlState only stops caching
+		}
+		return &builtinCall{b: s.b, args: as, loc: at}, maxLvl(l, bl)
 	case symDef:
 		as, lazy, l := cp.args(ms, sc, seg.Args, s.def.params, seg.Name, at)
 		b := -1

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -655,14 +656,28 @@ func (n *choose) eval(c *ctx, e *env) Value {
 	return res
 }
 
-type setEnum struct{ xs []node }
+type setEnum struct {
+	xs    []node
+	konst atomic.Pointer[Set] // the set, when every element is a literal
+}
 
 func (n *setEnum) eval(c *ctx, e *env) Value {
+	if k := n.konst.Load(); k != nil {
+		return k
+	}
 	vs := make([]Value, len(n.xs))
+	allLit := true
 	for i, x := range n.xs {
+		if _, ok := x.(*lit); !ok {
+			allLit = false
+		}
 		vs[i] = norm(x.eval(c, e))
 	}
-	return mkSet(vs)
+	s := mkSet(vs)
+	if allLit {
+		n.konst.Store(s)
+	}
+	return s
 }
 
 type setFilter struct {
@@ -825,14 +840,47 @@ func (n *funcSet) eval(c *ctx, e *env) Value {
 type record struct {
 	names []string
 	vals  []node
+	shape atomic.Pointer[recShape] // names sorted, computed on first use
 }
 
 func (n *record) eval(c *ctx, e *env) Value {
+	sh := n.shape.Load()
+	if sh == nil {
+		sh = recordShape(n.names)
+		n.shape.Store(sh)
+	}
+	if sh.dup || len(n.names) == 0 {
+		vs := make([]Value, len(n.vals))
+		for i, x := range n.vals {
+			vs[i] = norm(x.eval(c, e))
+		}
+		return mkRec(n.names, vs)
+	}
 	vs := make([]Value, len(n.vals))
 	for i, x := range n.vals {
-		vs[i] = norm(x.eval(c, e))
+		vs[sh.to[i]] = norm(x.eval(c, e))
 	}
-	return mkRec(n.names, vs)
+	return &Rec{names: sh.names, vals: vs}
+}
+
+// recordShape sorts a record constructor's field names once.
+func recordShape(names []string) *recShape {
+	from := make([]int, len(names))
+	for i := range from {
+		from[i] = i
+	}
+	sort.SliceStable(from, func(a, b int) bool { return names[from[a]] < names[from[b]] })
+	sh := &recShape{names: make([]string, len(names)), from: from, to: make([]int, len(names))}
+	for k, i := range from {
+		sh.names[k] = names[i]
+		sh.to[i] = k
+	}
+	for k := 1; k < len(sh.names); k++ {
+		if sh.names[k] == sh.names[k-1] {
+			sh.dup = true
+		}
+	}
+	return sh
 }
 
 type recordSet struct {

@@ -161,6 +161,7 @@ func TestEval(t *testing.T) {
 		{"Assert(TRUE, \"msg\")", "TRUE"},
 		{"PrintT(\"hello\")", "TRUE"},
 		{"RandomElement({7})", "7"},
+		{`TLCGet("config").mode`, `"bfs"`},
 		{"TLCEval(3)", "3"},
 		// SequencesExt
 		{"ToSet(<<1, 2, 1>>)", "{1, 2}"},

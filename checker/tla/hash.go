@@ -96,17 +96,49 @@ func hashOf(v Value) uint64 {
 		if c := x.h.Load(); c != 0 {
 			return c
 		}
-		h := hasher{h: 0x80}
-		h.word(uint64(len(x.dom)))
+		var sum uint64
 		for i, d := range x.dom {
-			h.word(hashOf(d))
-			h.word(hashOf(x.rng[i]))
+			sum += pairTerm(hashOf(d), hashOf(x.rng[i]))
 		}
-		c := h.sum()
-		x.h.Store(c)
-		return c
+		return x.setHash(sum)
 	}
 	return hashOf(norm(v))
+}
+
+// A function hashes as the sum of its pairs' hashes, so that a function made
+// from another by changing or adding one pair (EXCEPT, @@) gets its hash from
+// the other's in constant time.
+func pairTerm(d, r uint64) uint64 {
+	t := d*hk1 + bits.RotateLeft64(r, 31)
+	t ^= t >> 29
+	t *= hk2
+	t ^= t >> 32
+	return t
+}
+
+func (x *Fcn) setHash(sum uint64) uint64 {
+	h := hasher{h: 0x80}
+	h.word(uint64(len(x.dom)))
+	h.word(sum)
+	c := h.sum()
+	x.hs.Store(sum)
+	x.h.Store(c)
+	return c
+}
+
+// rehashed gives nf, made from f by mapping d to nv instead of ov (nil: d
+// was not in f's domain), its hash if f's is known.
+func rehashed(nf, f *Fcn, d, ov, nv Value) *Fcn {
+	if f.h.Load() == 0 {
+		return nf
+	}
+	hd := hashOf(d)
+	sum := f.hs.Load() + pairTerm(hd, hashOf(nv))
+	if ov != nil {
+		sum -= pairTerm(hd, hashOf(ov))
+	}
+	nf.setHash(sum)
+	return nf
 }
 
 const tupleSeed = 0x60

@@ -18,7 +18,11 @@ func jsonFile(path string, nd bool, at loc) Value {
 	if err != nil {
 		at.failf("cannot read %s: %v", path, err)
 	}
+	fast := newJSONParser() // jsonfast.go; jsonValue when it gives up
 	if !nd {
+		if v, ok := fast.parse(data); ok {
+			return v
+		}
 		return jsonValue(json.NewDecoder(bytes.NewReader(data)), path, at)
 	}
 	var out []Value
@@ -27,7 +31,11 @@ func jsonFile(path string, nd bool, at loc) Value {
 	line := 0
 	for sc.Scan() {
 		line++
-		if strings.TrimSpace(sc.Text()) == "" {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		if v, ok := fast.parse(sc.Bytes()); ok {
+			out = append(out, v)
 			continue
 		}
 		out = append(out, jsonValue(json.NewDecoder(strings.NewReader(sc.Text())), path+":"+strconv.Itoa(line), at))

@@ -485,7 +485,7 @@ func updateFcn(f, k, v Value) Value {
 		i, _ := setIndex(g.dom, norm(k))
 		rs := append([]Value(nil), g.rng...)
 		rs[i] = v
-		return &Fcn{dom: g.dom, rng: rs}
+		return rehashed(&Fcn{dom: g.dom, rng: rs}, g, g.dom[i], g.rng[i], v)
 	}
 	return f
 }

@@ -190,3 +190,17 @@ func (b *seqBack) prefixHash(k int) uint64 {
 	b.mu.Unlock()
 	return h
 }
+
+// newSeq makes a tuple of es (which it takes over); a long one gets an
+// array of its own, so comparisons with it are remembered too.
+func newSeq(es []Value) Value {
+	n := len(es)
+	if n == 0 {
+		return emptyTup
+	}
+	es = es[:n:n]
+	if n < 8 {
+		return &Tuple{elems: es}
+	}
+	return &Tuple{elems: es, back: &seqBack{arr: es, id: seqIDs.Add(1)}}
+}

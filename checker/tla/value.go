@@ -62,6 +62,7 @@ type Fcn struct {
 	dom []Value
 	rng []Value
 	h   atomic.Uint64
+	hs  atomic.Uint64 // the sum of pair hashes h is made of, valid when h != 0
 }
 
 // Lazy sets, kept symbolic like TLC so membership tests stay cheap.
@@ -190,6 +191,11 @@ func cmp(a, b Value) int {
 			return 0
 		}
 	}
+	if x, ok := a.(*Fcn); ok {
+		if y, ok := b.(*Fcn); ok {
+			return cmpFcns(x, y)
+		}
+	}
 	na, nb := fnLen(a), fnLen(b)
 	if na != nb {
 		return na - nb
@@ -293,8 +299,138 @@ func mkFcn(dom, rng []Value) Value {
 	return &Rec{names: names, vals: rng}
 }
 
+// cmpFcns is cmp on two *Fcn, skipping what they share: an EXCEPT keeps
+// its function's domain, so a function and its update often share it.
+func cmpFcns(x, y *Fcn) int {
+	if x == y {
+		return 0
+	}
+	if len(x.dom) != len(y.dom) {
+		return len(x.dom) - len(y.dom)
+	}
+	sameDom := len(x.dom) == 0 || &x.dom[0] == &y.dom[0]
+	sameRng := len(x.rng) == 0 || &x.rng[0] == &y.rng[0]
+	if sameDom && sameRng {
+		return 0
+	}
+	for i := range x.dom {
+		if !sameDom {
+			if c := cmp(x.dom[i], y.dom[i]); c != 0 {
+				return c
+			}
+		}
+		if c := cmp(x.rng[i], y.rng[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// fcnMerge is f @@ g for normalised functions: f's pairs, and g's pairs
+// whose argument is not in DOMAIN f, by a merge of the sorted domains (a
+// one-pair f, the common case, is a binary search and one copy).
+func fcnMerge(f, g Value) Value {
+	if gf, ok := g.(*Fcn); ok && fnLen(f) == 1 {
+		k, v := fnDom(f, 0), fnRng(f, 0)
+		i, found := setIndex(gf.dom, k)
+		if found {
+			rng := append([]Value(nil), gf.rng...)
+			rng[i] = v
+			return rehashed(&Fcn{dom: gf.dom, rng: rng}, gf, k, gf.rng[i], v)
+		}
+		if _, isInt := k.(Int); !isInt {
+			if _, isStr := k.(Str); !isStr {
+				// the result is again of the general shape: insert
+				dom := make([]Value, 0, len(gf.dom)+1)
+				dom = append(append(append(dom, gf.dom[:i]...), k), gf.dom[i:]...)
+				rng := make([]Value, 0, len(gf.rng)+1)
+				rng = append(append(append(rng, gf.rng[:i]...), v), gf.rng[i:]...)
+				return rehashed(&Fcn{dom: dom, rng: rng}, gf, k, nil, v)
+			}
+		}
+	}
+	nf, ng := fnLen(f), fnLen(g)
+	if ng == 0 {
+		return f
+	}
+	if nf == 0 {
+		return g
+	}
+	dom := make([]Value, 0, nf+ng)
+	rng := make([]Value, 0, nf+ng)
+	i, j := 0, 0
+	for i < nf || j < ng {
+		c := -1
+		if i == nf {
+			c = 1
+		} else if j < ng {
+			c = cmp(fnDom(f, i), fnDom(g, j))
+		}
+		switch {
+		case c < 0:
+			dom, rng = append(dom, fnDom(f, i)), append(rng, fnRng(f, i))
+			i++
+		case c > 0:
+			dom, rng = append(dom, fnDom(g, j)), append(rng, fnRng(g, j))
+			j++
+		default:
+			dom, rng = append(dom, fnDom(f, i)), append(rng, fnRng(f, i))
+			i++
+			j++
+		}
+	}
+	return mkFcn(dom, rng)
+}
+
+// bagMerge is f (+) g (sign 1) or f (-) g (sign -1) by a merge of the
+// sorted domains; a count that drops to 0 or below removes the element.
+func bagMerge(f, g Value, sign int64, at loc) Value {
+	nf, ng := fnLen(f), fnLen(g)
+	dom := make([]Value, 0, nf+ng)
+	rng := make([]Value, 0, nf+ng)
+	j := 0
+	for i := 0; i < nf; i++ {
+		x := fnDom(f, i)
+		n := asInt(fnRng(f, i), at)
+		for j < ng {
+			c := cmp(fnDom(g, j), x)
+			if c > 0 {
+				break
+			}
+			if c == 0 {
+				n += sign * asInt(fnRng(g, j), at)
+			} else if sign > 0 {
+				dom, rng = append(dom, fnDom(g, j)), append(rng, fnRng(g, j))
+			}
+			j++
+		}
+		if n > 0 {
+			dom, rng = append(dom, x), append(rng, mkInt(n, at))
+		}
+	}
+	if sign > 0 {
+		for ; j < ng; j++ {
+			dom, rng = append(dom, fnDom(g, j)), append(rng, fnRng(g, j))
+		}
+	}
+	if len(dom) == 0 {
+		return emptyTup
+	}
+	return mkFcn(dom, rng)
+}
+
 // mkFcnUnsorted sorts pairs by domain first.
 func mkFcnUnsorted(dom, rng []Value) Value {
+	sorted := true
+	for i := 1; i < len(dom); i++ {
+		if cmp(dom[i-1], dom[i]) >= 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return mkFcn(dom, rng)
+	}
 	idx := make([]int, len(dom))
 	for i := range idx {
 		idx[i] = i

@@ -36,6 +36,7 @@ type benchRow struct {
 	clients, ops  int
 	elapsed       time.Duration
 	p50, p90, p99 time.Duration
+	cpuPerOp      time.Duration // CPU time of all the run's processes per operation
 }
 
 func (b benchRow) opsPerSec() float64 { return float64(b.ops) / b.elapsed.Seconds() }
@@ -48,8 +49,9 @@ func newClusterBenchCmd() *cobra.Command {
 traces and the fault-injecting proxy (as vrcheck cluster runs), with traces and direct links,
 without traces through the proxy, and without either. Nothing is merged or checked: the runs
 measure the cluster. Writes DIR/bench.csv, DIR/bench.md (a table) and the plots
-DIR/throughput.png and DIR/latency.png (through the sweep's plotting code). Throughput and
-latency depend on the machine and on whatever else runs on it.`,
+DIR/throughput.png, DIR/latency.png and DIR/cpu.png (through the sweep's plotting code).
+Throughput and latency depend on the machine and on whatever else runs on it; CPU time per
+operation (of the replicas, the clients and the proxies) much less.`,
 		Args: noArgs,
 	}
 	fs := cmd.Flags()
@@ -98,9 +100,9 @@ latency depend on the machine and on whatever else runs on it.`,
 				if err != nil {
 					return fmt.Errorf("%s, %d clients: %w", bc.name, c, err)
 				}
-				row := benchRow{config: bc, clients: c, ops: res.Ops, elapsed: res.Elapsed, p50: res.Latency(50), p90: res.Latency(90), p99: res.Latency(99)}
+				row := benchRow{config: bc, clients: c, ops: res.Ops, elapsed: res.Elapsed, p50: res.Latency(50), p90: res.Latency(90), p99: res.Latency(99), cpuPerOp: res.CPUPerOp()}
 				rows = append(rows, row)
-				fmt.Fprintf(stdout, "%-20s %3d clients  %8.0f ops/s  p50 %s  p90 %s  p99 %s ms\n", bc.name, c, row.opsPerSec(), msStr(row.p50), msStr(row.p90), msStr(row.p99))
+				fmt.Fprintf(stdout, "%-20s %3d clients  %8.0f ops/s  p50 %s  p90 %s  p99 %s ms  %4.0f µs CPU/op\n", bc.name, c, row.opsPerSec(), msStr(row.p50), msStr(row.p90), msStr(row.p99), us(row.cpuPerOp))
 			}
 		}
 		if err := writeBench(*out, rows, cs, configs); err != nil {
@@ -132,6 +134,8 @@ func pickConfigs(only string) ([]benchConfig, error) {
 	return out, nil
 }
 
+func us(d time.Duration) float64 { return float64(d) / 1e3 }
+
 func msStr(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/1e6) }
 
 // writeBench writes bench.csv (one row per run) and bench.md (ops/s and p99 per clients and
@@ -142,11 +146,11 @@ func writeBench(dir string, rows []benchRow, cs []int, configs []benchConfig) er
 		return err
 	}
 	w := csv.NewWriter(f)
-	w.Write([]string{"trace", "proxy", "clients", "ops", "seconds", "opsPerSec", "p50ms", "p90ms", "p99ms"})
+	w.Write([]string{"trace", "proxy", "clients", "ops", "seconds", "opsPerSec", "p50ms", "p90ms", "p99ms", "cpuUsPerOp"})
 	for _, r := range rows {
 		w.Write([]string{strconv.FormatBool(r.config.trace), strconv.FormatBool(r.config.proxy), strconv.Itoa(r.clients),
 			strconv.Itoa(r.ops), fmt.Sprintf("%.3f", r.elapsed.Seconds()), fmt.Sprintf("%.0f", r.opsPerSec()),
-			msStr(r.p50), msStr(r.p90), msStr(r.p99)})
+			msStr(r.p50), msStr(r.p90), msStr(r.p99), fmt.Sprintf("%.0f", us(r.cpuPerOp))})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
@@ -167,7 +171,7 @@ func writeBench(dir string, rows []benchRow, cs []int, configs []benchConfig) er
 func writeBenchTable(w io.Writer, rows []benchRow, cs []int, configs []benchConfig) {
 	fmt.Fprint(w, "| clients |")
 	for _, bc := range configs {
-		fmt.Fprintf(w, " %s: ops/s (p99 ms) |", bc.name)
+		fmt.Fprintf(w, " %s: ops/s (p99 ms; CPU µs/op) |", bc.name)
 	}
 	fmt.Fprint(w, "\n|---|")
 	for range configs {
@@ -179,7 +183,7 @@ func writeBenchTable(w io.Writer, rows []benchRow, cs []int, configs []benchConf
 		for _, bc := range configs {
 			for _, r := range rows {
 				if r.clients == c && r.config == bc {
-					fmt.Fprintf(w, " %s (%.2f) |", thousands(r.opsPerSec()), float64(r.p99)/1e6)
+					fmt.Fprintf(w, " %s (%.2f; %.0f) |", thousands(r.opsPerSec()), float64(r.p99)/1e6, us(r.cpuPerOp))
 				}
 			}
 		}
@@ -206,8 +210,11 @@ func benchFigures(rows []benchRow, configs []benchConfig, d time.Duration) []swe
 		XLabel: "clients (closed loop)", YLabel: "operations per second", Groups: names, XInt: true}
 	lat := sweep.Figure{File: "latency.png", Title: "Latency against clients (" + title + ")",
 		XLabel: "clients (closed loop)", YLabel: "latency (ms, request to reply)", Groups: names, XInt: true}
+	cpu := sweep.Figure{File: "cpu.png", Title: "CPU time per operation, all processes (" + title + ")",
+		XLabel: "clients (closed loop)", YLabel: "CPU µs per operation (replicas, clients, proxies)", Groups: names, XInt: true}
 	for gi, bc := range configs {
 		t := sweep.Series{Name: bc.name, Group: gi}
+		u := sweep.Series{Name: bc.name, Group: gi}
 		p50 := sweep.Series{Name: "p50 " + bc.name, Group: gi}
 		p99 := sweep.Series{Name: "p99 " + bc.name, Group: gi, Kind: 1}
 		for _, r := range rows {
@@ -218,9 +225,11 @@ func benchFigures(rows []benchRow, configs []benchConfig, d time.Duration) []swe
 			t.X, t.Y = append(t.X, x), append(t.Y, r.opsPerSec())
 			p50.X, p50.Y = append(p50.X, x), append(p50.Y, float64(r.p50)/1e6)
 			p99.X, p99.Y = append(p99.X, x), append(p99.Y, float64(r.p99)/1e6)
+			u.X, u.Y = append(u.X, x), append(u.Y, us(r.cpuPerOp))
 		}
 		thr.Series = append(thr.Series, t)
+		cpu.Series = append(cpu.Series, u)
 		lat.Series = append(lat.Series, p50, p99)
 	}
-	return []sweep.Figure{thr, lat}
+	return []sweep.Figure{thr, lat, cpu}
 }

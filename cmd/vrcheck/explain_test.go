@@ -22,6 +22,9 @@ func TestDoViewChangeBugReportExplains(t *testing.T) {
 	require.Equal(t, 1, code, errs)
 	m := regexp.MustCompile(`(?m)^  check +vrcheck (check \S+)$`).FindStringSubmatch(out)
 	require.NotNil(t, m, out)
+	// explore's own report says why, and how to see it on the timeline.
+	assert.Regexp(t, `(?m)^  why         the spec starts view \d+ with the log of replica \d+'s DOVIEWCHANGE \((the largest last-normal-view, \d+|among the \d+ with the largest last-normal-view \d+, the largest op-number)\): .*; the trace took replica \d+'s log instead`, out)
+	assert.Regexp(t, `(?m)^  timeline    vrcheck timeline \S+\.ndjson --mark \d+ --out \S+\.html$`, out)
 	code, out, errs = runCmd(strings.Fields(m[1])...)
 	require.Equal(t, 1, code, errs)
 
@@ -90,4 +93,38 @@ func TestRunCutShortAfterViolation(t *testing.T) {
 	assert.True(t, strings.HasSuffix(stdout, "\nOK\n"), stdout)
 	assert.Equal(t, "vrcheck run: seed 1: run did not complete every request within 30 ticks (7 of 50 completed)\n", errs)
 	assert.NotContains(t, stdout, "note:")
+}
+
+// The README's example of an explained failure is what explore and check print (a line
+// ending in "..." is a prefix).
+func TestREADMEExplainedFailure(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	m := regexp.MustCompile("(?s)From\n`vrcheck explore --bug dvc-largest-n-only` \\(seed (\\d+), shrunk; then `vrcheck check` on its trace\\):\n\n```\n(.*?)```").FindSubmatch(readme)
+	require.NotNil(t, m, "the README shows an explained failure")
+	dir := filepath.Join(t.TempDir(), "vrcheck-explore")
+	code, out, errs := runCmd("explore", "--bug", "dvc-largest-n-only", "--first-seed", string(m[1]), "--seeds", "1", "--out", dir, "--no-progress")
+	require.Equal(t, 1, code, errs)
+	trace := filepath.Join(dir, "seed-"+string(m[1])+".ndjson")
+	require.FileExists(t, trace, out)
+	code, out, errs = runCmd("check", trace)
+	require.Equal(t, 1, code, errs)
+	out = strings.ReplaceAll(out, dir, "vrcheck-explore")
+	for _, line := range strings.Split(strings.TrimSuffix(string(m[2]), "\n"), "\n") {
+		if p, ok := strings.CutSuffix(line, " ..."); ok {
+			assert.Contains(t, out, p+" ", "README line %q", line)
+			continue
+		}
+		assert.Contains(t, out, line+"\n", "README line %q", line)
+	}
+}
+
+// timeline --check's mark carries the failed step's explanation.
+func TestTimelineMarkExplains(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "t.html")
+	code, _, errs := runCmd("timeline", "--check", corpusDir+"bad/sim-bug-no-client-table.ndjson", "--out", out)
+	require.Equal(t, 1, code, errs)
+	page, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(page), `"mark":{"line":41,"message":"StepValidation fail: state.opNumber: expected 3, actual 4 (rule: §4.1 steps 2-3)\nrequest 1 of client 1 is the client's most recent, already at op-number 1 and executed: the spec appends nothing and re-sends its REPLY; the trace appends it again at op-number 4, so request 1 of client 1 (op-number 1) would be executed a second time"}`)
 }

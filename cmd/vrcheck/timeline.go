@@ -92,7 +92,12 @@ func firstFailure(rep *checker.Report) *timeline.Mark {
 		return li > 0 && (lj == 0 || li < lj)
 	})
 	v := fails[0]
-	return &timeline.Mark{Line: v.Line, Message: strings.TrimSpace(v.Check + " " + v.Status + ": " + v.Message)}
+	msg := strings.TrimSpace(v.Check + " " + v.Status + ": " + v.Message)
+	// A failed step's explanation: what the rule decided and where the trace departs.
+	if v.Check == checker.StepValidation && len(rep.Mismatches) > 0 && rep.Mismatches[0].Line == v.Line && rep.Mismatches[0].Decision != "" {
+		msg += "\n" + rep.Mismatches[0].Decision
+	}
+	return &timeline.Mark{Line: v.Line, Message: msg}
 }
 
 // writeTimeline reads a whole trace and writes its timeline page to path ("-": stdout).

@@ -26,6 +26,15 @@ func (r *Result) Throughput() float64 {
 	return float64(r.Ops) / r.Elapsed.Seconds()
 }
 
+// CPUPerOp is the CPU time of every process of the run (replicas, clients, proxies) per
+// completed operation.
+func (r *Result) CPUPerOp() time.Duration {
+	if r.Ops == 0 {
+		return 0
+	}
+	return (r.ReplicaCPU + r.SupervisorCPU) / time.Duration(r.Ops)
+}
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/1e6) }
 
 // WriteSummary prints the run's figures.
@@ -33,6 +42,10 @@ func (r *Result) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "cluster run: %d replicas, %d clients, %s\n", r.ReplicaCount, r.Clients, r.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(w, "  operations          %d completed, %.0f ops/s\n", r.Ops, r.Throughput())
 	fmt.Fprintf(w, "  latency (ms)        p50 %s  p90 %s  p99 %s  max %s\n", ms(r.Latency(50)), ms(r.Latency(90)), ms(r.Latency(99)), ms(r.Latency(100)))
+	if r.Ops > 0 && r.ReplicaCPU > 0 {
+		fmt.Fprintf(w, "  CPU time            %.1f s replicas + %.1f s clients and proxies: %.0f µs per operation\n",
+			r.ReplicaCPU.Seconds(), r.SupervisorCPU.Seconds(), r.CPUPerOp().Seconds()*1e6)
+	}
 	fmt.Fprintf(w, "  faults              %d kill -9, %d partitions, %d frames dropped by the proxies\n", r.Crashes, r.Partitions, r.Dropped)
 	fmt.Fprintf(w, "  recoveries          %d of %d restarted replicas\n", r.Recovered, r.Crashes)
 	fmt.Fprintf(w, "  views               %d (largest view-number)\n", r.Views)

@@ -12,7 +12,8 @@ import (
 )
 
 // Scenario is a cluster run as a YAML file (the flags of `vrcheck cluster`, by the same
-// names). Faults are either kinds, scheduled every FaultEvery operations, or a Schedule.
+// names). Faults are either kinds, scheduled by DefaultSchedule from FaultEvery and
+// FaultGrowth, or a Schedule.
 type Scenario struct {
 	F              int      `yaml:"f"`
 	Clients        int      `yaml:"clients"`
@@ -20,6 +21,7 @@ type Scenario struct {
 	Ops            int      `yaml:"ops"`
 	Faults         []string `yaml:"faults"`
 	FaultEvery     int      `yaml:"faultEvery"`
+	FaultGrowth    float64  `yaml:"faultGrowth"`
 	Schedule       []Fault  `yaml:"schedule"`
 	Drop           float64  `yaml:"drop"`
 	Proxy          bool     `yaml:"proxy"`
@@ -51,7 +53,7 @@ func (d *Span) UnmarshalYAML(n *yaml.Node) error {
 // DefaultScenario is `vrcheck cluster` without flags.
 func DefaultScenario() Scenario {
 	return Scenario{F: 1, Clients: 8, Duration: Span(30 * time.Second), Faults: []string{FaultCrash, FaultPartition},
-		FaultEvery: 2000, Drop: 0.01, Proxy: true, Trace: true, TickMs: 10, ReplicaTimeout: 10, ClientTimeout: 20,
+		FaultEvery: 2000, FaultGrowth: 1.25, Drop: 0.01, Proxy: true, Trace: true, Garbage: true, TickMs: 10, ReplicaTimeout: 10, ClientTimeout: 20,
 		Keys: 100, Seed: 1, MaxWait: Span(30 * time.Second)}
 }
 
@@ -105,6 +107,9 @@ func (sc Scenario) Validate() error {
 	if len(sc.Schedule) == 0 && (slices.Contains(sc.Faults, FaultCrash) || slices.Contains(sc.Faults, FaultPartition)) && sc.FaultEvery < 2 {
 		bad("faultEvery", "faultEvery = %d operations, want at least 2", sc.FaultEvery)
 	}
+	if sc.FaultGrowth < 1 || sc.FaultGrowth > 4 {
+		bad("faultGrowth", "faultGrowth = %v, want 1 (a fault every faultEvery operations) .. 4", sc.FaultGrowth)
+	}
 	if sc.Drop < 0 || sc.Drop > 0.5 {
 		bad("drop", "drop = %v, want 0..0.5", sc.Drop)
 	}
@@ -156,7 +161,7 @@ func (sc Scenario) Options() Options {
 		ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Seed: sc.Seed, MaxWait: time.Duration(sc.MaxWait),
 		Workload: Workload{Keys: sc.Keys, Get: 40, Put: 40, Append: 20}}
 	if len(o.Schedule) == 0 {
-		o.Schedule = DefaultSchedule(sc.Faults, sc.FaultEvery, sc.Ops)
+		o.Schedule = DefaultSchedule(sc.Faults, sc.FaultEvery, sc.Ops, sc.FaultGrowth)
 	}
 	if slices.Contains(sc.Faults, FaultDrop) {
 		o.Drop = sc.Drop

@@ -24,7 +24,7 @@ func TestExampleScenarioLoads(t *testing.T) {
 }
 
 func TestScenarioDefaultScheduleFollowsProgress(t *testing.T) {
-	sc, err := ParseScenario([]byte("ops: 5000\nfaultEvery: 1000\nfaults: [crash, partition]\n"), "x.yaml")
+	sc, err := ParseScenario([]byte("ops: 5000\nfaultEvery: 1000\nfaultGrowth: 1\nfaults: [crash, partition]\n"), "x.yaml")
 	require.NoError(t, err)
 	require.Equal(t, []Fault{
 		{Kind: FaultCrash, Replica: -1, After: 1000, Length: 500},
@@ -33,6 +33,20 @@ func TestScenarioDefaultScheduleFollowsProgress(t *testing.T) {
 		{Kind: FaultPartition, Replica: -1, After: 4000, Length: 500},
 	}, sc.Options().Schedule)
 	require.Zero(t, sc.Options().Drop, "drop applies only with the drop fault")
+}
+
+// Past every/(growth-1) operations, faults are spaced in proportion to the run so far, so
+// their count grows with the logarithm of the run's operations.
+func TestDefaultScheduleGrows(t *testing.T) {
+	var at []int
+	for _, f := range DefaultSchedule([]string{FaultCrash, FaultPartition}, 2000, 40000, 1.25) {
+		at = append(at, f.After)
+		require.Equal(t, 1000, f.Length)
+	}
+	require.Equal(t, []int{2000, 4000, 6000, 8000, 10000, 12500, 15625, 19531, 24413, 30516, 38145}, at)
+	require.Len(t, DefaultSchedule([]string{FaultCrash}, 2000, 0, 1.25), 56, "time-bounded: up to 2^30 operations")
+	require.Len(t, DefaultSchedule([]string{FaultCrash}, 2000, 0, 1), MaxDefaultFaults)
+	require.Empty(t, DefaultSchedule([]string{FaultDrop}, 2000, 0, 1.25), "loss is not scheduled")
 }
 
 func TestScenarioErrorsNameFileAndLine(t *testing.T) {
@@ -49,6 +63,7 @@ func TestScenarioErrorsNameFileAndLine(t *testing.T) {
 		{"partition without proxy", "proxy: false\nfaults: [partition]\n", "x.yaml:1: partitions need the proxy"},
 		{"schedule key typo", "schedule:\n  - {kind: crash, afterr: 10, length: 5}\n", "x.yaml:2: unknown key \"afterr\" in schedule[0]"},
 		{"syntax", "f: [1\n", "x.yaml:"},
+		{"growth below 1", "faultGrowth: 0.5\n", "x.yaml:1: faultGrowth = 0.5, want 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseScenario([]byte(tc.yaml), "x.yaml")

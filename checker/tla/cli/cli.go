@@ -237,7 +237,13 @@ func check(args []string, stdout, stderr io.Writer) int {
 		} else {
 			fmt.Fprintf(stdout, "Error: %s\n", v.Error())
 		}
-		if len(v.Trace) > 0 {
+		switch {
+		case v.Kind == "temporal":
+			fmt.Fprintln(stdout)
+			fmt.Fprintln(stdout, "Error: The following behavior constitutes a counter-example:")
+			fmt.Fprintln(stdout)
+			tla.FormatLasso(stdout, v)
+		case len(v.Trace) > 0:
 			fmt.Fprintln(stdout, "Error: The behavior up to this point is:")
 			tla.FormatTrace(stdout, v.Trace)
 		}

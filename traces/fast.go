@@ -1,0 +1,650 @@
+package traces
+
+import (
+	"hash/maphash"
+	"math"
+	"unicode/utf8"
+)
+
+// fastDecoder reads an event line in the Writer's canonical form: the documented field order,
+// no whitespace, no escapes in strings. On anything else it reports false and the general
+// decoder (decoder) reads the line, so every error, and every line in another form, is the
+// general decoder's. It accepts only lines the general decoder accepts, into equal Events
+// (TestFastMatchesGeneral and FuzzFastMatchesGeneral compare the two).
+type fastDecoder struct {
+	b      []byte
+	i      int
+	h      *Header
+	schema *schema
+	// full[t]: the header's version has every field of message type t (else the general
+	// decoder reads the line, and names what is missing or too new).
+	full [numMsgTypes]bool
+	// canon: the header's version has every replica-state field.
+	canon bool
+	strs  strCache
+	sent  sentCache
+	msgs  []Message // scratch: a list being read, copied out at its end
+	ents  []Entry
+}
+
+func (f *fastDecoder) init(h *Header, s *schema) {
+	f.h, f.schema = h, s
+	var all uint32
+	for i := range ReplicaStateFields {
+		all |= 1 << i
+	}
+	f.canon = s.stateMask == all
+	for t, i := range msgTypeIndex {
+		mask, ok := s.fieldMask[t]
+		want := uint32(0xf)
+		for _, fl := range Fields[t] {
+			want |= payloadBit(fl)
+		}
+		f.full[i] = ok && mask == want && s.t.typeSince(t) <= s.version
+	}
+	f.strs.seed = maphash.MakeSeed()
+}
+
+// eventBlock holds an event and the message and state it points to: one allocation.
+type eventBlock struct {
+	e  Event
+	m  Message
+	s  ReplicaState
+	cs ClientState
+}
+
+// event decodes b, or reports false.
+func (f *fastDecoder) event(b []byte) (*Event, bool) {
+	f.b, f.i = b, 0
+	if !f.lit(`{"seq":`) {
+		return nil, false
+	}
+	seq, ok := f.int()
+	if !ok || !f.lit(`,"tick":`) {
+		return nil, false
+	}
+	tick, ok := f.int()
+	if !ok || !f.lit(`,"action":`) {
+		return nil, false
+	}
+	raw, ok := f.raw()
+	if !ok {
+		return nil, false
+	}
+	action, kind := actionOf(raw)
+	if kind == 0 || f.schema.t.actionSince(action) > f.schema.version {
+		return nil, false
+	}
+	blk := new(eventBlock)
+	e := &blk.e
+	e.Seq, e.Tick, e.Action, e.Replica, e.Client = seq, tick, action, -1, -1
+	switch kind {
+	case ReplicaReceive, ReplicaTimer:
+		if !f.lit(`,"replica":`) {
+			return nil, false
+		}
+		if e.Replica, ok = f.int(); !ok || e.Replica >= f.h.Replicas {
+			return nil, false
+		}
+	case ClientAction:
+		if !f.lit(`,"client":`) {
+			return nil, false
+		}
+		if e.Client, ok = f.int(); !ok || e.Client >= f.h.Clients {
+			return nil, false
+		}
+	}
+	if kind == ReplicaReceive || kind == NetworkAction || action == ClientReceiveReply {
+		if !f.lit(`,"msg":`) {
+			return nil, false
+		}
+		e.Msg = &blk.m
+		if !f.sent.reuse(f, e.Msg) && !f.message(e.Msg) {
+			return nil, false
+		}
+		if kind == ReplicaReceive && ReceiveAction(e.Msg.Type) != action || action == ClientReceiveReply && e.Msg.Type != Reply {
+			return nil, false
+		}
+	}
+	if kind != NetworkAction {
+		if !f.lit(`,"sent":[`) {
+			return nil, false
+		}
+		if e.Sent, ok = f.messages(); !ok {
+			return nil, false
+		}
+	}
+	switch kind {
+	case ReplicaReceive, ReplicaTimer:
+		e.State = &blk.s
+		if !f.replicaState(e.State) {
+			return nil, false
+		}
+	case ClientAction:
+		e.ClientState = &blk.cs
+		s := e.ClientState
+		if !f.lit(`,"clientState":{"view":`) {
+			return nil, false
+		}
+		if s.View, ok = f.int(); !ok || !f.lit(`,"requestNumber":`) {
+			return nil, false
+		}
+		if s.RequestNumber, ok = f.int(); !ok || !f.lit(`,"pending":`) {
+			return nil, false
+		}
+		switch {
+		case f.lit("true}"):
+			s.Pending = true
+		case f.lit("false}"):
+		default:
+			return nil, false
+		}
+	}
+	if !f.lit("}") || f.i != len(f.b) {
+		return nil, false
+	}
+	return e, true
+}
+
+// messages reads the rest of a list of messages, after its '['.
+func (f *fastDecoder) messages() ([]Message, bool) {
+	if f.lit("]") {
+		return []Message{}, true
+	}
+	f.msgs = f.msgs[:0]
+	for {
+		f.msgs = append(f.msgs, Message{})
+		start := f.i
+		m := &f.msgs[len(f.msgs)-1]
+		if !f.message(m) {
+			return nil, false
+		}
+		f.sent.add(f.b[start:f.i], m)
+		if f.lit("]") {
+			break
+		}
+		if !f.lit(",") {
+			return nil, false
+		}
+	}
+	out := make([]Message, len(f.msgs))
+	copy(out, f.msgs)
+	clear(f.msgs) // the scratch must not keep logs alive
+	return out, true
+}
+
+func (f *fastDecoder) message(m *Message) bool {
+	if !f.lit(`{"id":`) {
+		return false
+	}
+	var ok bool
+	if m.ID, ok = f.int(); !ok || m.ID == 0 || !f.lit(`,"type":`) {
+		return false
+	}
+	raw, ok := f.raw()
+	if !ok {
+		return false
+	}
+	ti, ok := msgTypeOf(raw)
+	if !ok || !f.full[ti] {
+		return false
+	}
+	m.Type = msgTypes[ti]
+	if !f.lit(`,"from":`) {
+		return false
+	}
+	if m.From, ok = f.int(); !ok || !f.lit(`,"to":`) {
+		return false
+	}
+	if m.To, ok = f.int(); !ok {
+		return false
+	}
+	for _, fl := range msgFields[ti] {
+		if !f.lit(fieldKey(fl)) {
+			return false
+		}
+		switch fl {
+		case FView:
+			m.View, ok = f.int()
+		case FOpNumber:
+			m.OpNumber, ok = f.int()
+		case FCommitNumber:
+			m.CommitNumber, ok = f.int()
+		case FLastNormalView:
+			m.LastNormalView, ok = f.int()
+		case FFromOpNumber:
+			m.FromOpNumber, ok = f.int()
+		case FReplica:
+			m.Replica, ok = f.int()
+		case FNonce:
+			m.Nonce, ok = f.int()
+		case FClient:
+			m.Client, ok = f.int()
+		case FRequestNumber:
+			m.RequestNumber, ok = f.int()
+		case FOp:
+			m.Op, ok = f.op()
+		case FKey:
+			m.Key, ok = f.str()
+		case FValue:
+			m.Value, ok = f.str()
+		case FResult:
+			m.Result, ok = f.str()
+		case FEntry:
+			m.Entry = new(Entry)
+			ok = f.entry(m.Entry)
+		case FLog:
+			m.Log, ok = f.entries()
+		}
+		if !ok {
+			return false
+		}
+	}
+	if !f.lit("}") {
+		return false
+	}
+	from, to := f.h.Replicas, f.h.Replicas
+	switch m.Type {
+	case Request:
+		from = f.h.Clients
+	case Reply:
+		to = f.h.Clients
+	}
+	return m.From < from && m.To < to
+}
+
+func (f *fastDecoder) replicaState(s *ReplicaState) bool {
+	if !f.canon || !f.lit(`,"state":{"viewNumber":`) {
+		return false
+	}
+	var ok bool
+	if s.ViewNumber, ok = f.int(); !ok || !f.lit(`,"status":`) {
+		return false
+	}
+	raw, ok := f.raw()
+	switch {
+	case !ok:
+		return false
+	case string(raw) == StatusNormal:
+		s.Status = StatusNormal
+	case string(raw) == StatusViewChange:
+		s.Status = StatusViewChange
+	case string(raw) == StatusRecovering:
+		s.Status = StatusRecovering
+	default:
+		return false
+	}
+	if !f.lit(`,"opNumber":`) {
+		return false
+	}
+	if s.OpNumber, ok = f.int(); !ok || !f.lit(`,"commitNumber":`) {
+		return false
+	}
+	if s.CommitNumber, ok = f.int(); !ok || !f.lit(`,"lastNormalView":`) {
+		return false
+	}
+	if s.LastNormalView, ok = f.int(); !ok || !f.lit(`,"nonce":`) {
+		return false
+	}
+	if s.Nonce, ok = f.int(); !ok || !f.lit(`,"logKeep":`) {
+		return false
+	}
+	if s.LogKeep, ok = f.int(); !ok || !f.lit(`,"logAdd":`) {
+		return false
+	}
+	if s.LogAdd, ok = f.entries(); !ok {
+		return false
+	}
+	return f.lit("}")
+}
+
+func (f *fastDecoder) entries() ([]Entry, bool) {
+	if !f.lit("[") {
+		return nil, false
+	}
+	if f.lit("]") {
+		return []Entry{}, true
+	}
+	f.ents = f.ents[:0]
+	for {
+		f.ents = append(f.ents, Entry{})
+		if !f.entry(&f.ents[len(f.ents)-1]) {
+			return nil, false
+		}
+		if f.lit("]") {
+			break
+		}
+		if !f.lit(",") {
+			return nil, false
+		}
+	}
+	out := make([]Entry, len(f.ents))
+	copy(out, f.ents)
+	return out, true
+}
+
+func (f *fastDecoder) entry(e *Entry) bool {
+	if !f.lit(`{"client":`) {
+		return false
+	}
+	var ok bool
+	if e.Client, ok = f.int(); !ok || !f.lit(`,"requestNumber":`) {
+		return false
+	}
+	if e.RequestNumber, ok = f.int(); !ok || !f.lit(`,"op":`) {
+		return false
+	}
+	if e.Op, ok = f.op(); !ok || !f.lit(`,"key":`) {
+		return false
+	}
+	if e.Key, ok = f.str(); !ok || !f.lit(`,"value":`) {
+		return false
+	}
+	if e.Value, ok = f.str(); !ok {
+		return false
+	}
+	return f.lit("}")
+}
+
+// lit consumes s if the input continues with it.
+func (f *fastDecoder) lit(s string) bool {
+	if len(f.b)-f.i >= len(s) && string(f.b[f.i:f.i+len(s)]) == s {
+		f.i += len(s)
+		return true
+	}
+	return false
+}
+
+// int reads an integer in 0..2^31-1 without a leading zero. What follows is checked by the
+// next literal, which a '.', an 'e' or another digit never matches.
+func (f *fastDecoder) int() (int, bool) {
+	b, i := f.b, f.i
+	if i >= len(b) || b[i] < '0' || b[i] > '9' {
+		return 0, false
+	}
+	if b[i] == '0' {
+		f.i++
+		return 0, true
+	}
+	v := 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		if i-f.i == 10 {
+			return 0, false
+		}
+		v = v*10 + int(b[i]-'0')
+	}
+	if v > math.MaxInt32 {
+		return 0, false
+	}
+	f.i = i
+	return v, true
+}
+
+// raw reads a string without escapes or control characters and returns its bytes.
+func (f *fastDecoder) raw() ([]byte, bool) {
+	b, i := f.b, f.i
+	if i >= len(b) || b[i] != '"' {
+		return nil, false
+	}
+	i++
+	start, ascii := i, true
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == '"':
+			s := b[start:i]
+			if !ascii && !utf8.Valid(s) {
+				return nil, false
+			}
+			f.i = i + 1
+			return s, true
+		case c == '\\' || c < 0x20:
+			return nil, false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return nil, false
+}
+
+func (f *fastDecoder) str() (string, bool) {
+	b, ok := f.raw()
+	if !ok {
+		return "", false
+	}
+	return f.strs.get(b), true
+}
+
+func (f *fastDecoder) op() (string, bool) {
+	b, ok := f.raw()
+	switch {
+	case !ok:
+		return "", false
+	case string(b) == OpGet:
+		return OpGet, true
+	case string(b) == OpPut:
+		return OpPut, true
+	case string(b) == OpAppend:
+		return OpAppend, true
+	}
+	return "", false
+}
+
+// sentCache remembers the messages recently sent, with their bytes: a trace writes each
+// message twice, when it is sent and when it is received (or dropped or duplicated), and a
+// message whose bytes equal those of one already decoded decodes to the same Message. It
+// does not depend on the sender's event having been read without error: a message's decoding
+// depends only on its bytes and the header.
+type sentCache struct {
+	arena []byte // copies of the bytes of the messages in slots
+	slots [4096]sentSlot
+}
+
+type sentSlot struct {
+	raw []byte // nil: empty
+	m   Message
+}
+
+const sentArena = 1 << 20
+
+func (c *sentCache) add(raw []byte, m *Message) {
+	if len(c.arena)+len(raw) > cap(c.arena) {
+		if len(raw) > sentArena/4 {
+			return
+		}
+		if c.arena == nil {
+			c.arena = make([]byte, 0, sentArena)
+		}
+		c.arena = c.arena[:0]
+		clear(c.slots[:])
+	}
+	n := len(c.arena)
+	c.arena = append(c.arena, raw...)
+	c.slots[m.ID%len(c.slots)] = sentSlot{raw: c.arena[n:len(c.arena):len(c.arena)], m: *m}
+}
+
+// reuse reads the message at f's position if it is one in the cache, byte for byte.
+func (c *sentCache) reuse(f *fastDecoder, m *Message) bool {
+	start := f.i
+	if !f.lit(`{"id":`) {
+		return false
+	}
+	id, ok := f.int()
+	f.i = start
+	if !ok {
+		return false
+	}
+	s := &c.slots[id%len(c.slots)]
+	if s.raw == nil || s.m.ID != id || len(f.b)-start < len(s.raw) || string(f.b[start:start+len(s.raw)]) != string(s.raw) {
+		return false
+	}
+	*m = s.m
+	f.i = start + len(s.raw)
+	return true
+}
+
+// strCache shares one copy of each short string recently seen (traces repeat keys, values
+// and results on every line): a direct-mapped table, cheaper than a map.
+type strCache struct {
+	seed  maphash.Seed
+	slots [1024]string
+}
+
+func (c *strCache) get(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > 64 {
+		return string(b)
+	}
+	slot := &c.slots[maphash.Bytes(c.seed, b)%uint64(len(c.slots))]
+	if *slot == string(b) {
+		return *slot
+	}
+	s := string(b)
+	*slot = s
+	return s
+}
+
+// actionOf returns the action named b and its kind (0 if b names none), without allocating.
+func actionOf(b []byte) (string, ActionKind) {
+	switch string(b) {
+	case ReceiveRequest:
+		return ReceiveRequest, ReplicaReceive
+	case ReceivePrepare:
+		return ReceivePrepare, ReplicaReceive
+	case ReceivePrepareOk:
+		return ReceivePrepareOk, ReplicaReceive
+	case ReceiveCommit:
+		return ReceiveCommit, ReplicaReceive
+	case ReceiveStartViewChange:
+		return ReceiveStartViewChange, ReplicaReceive
+	case ReceiveDoViewChange:
+		return ReceiveDoViewChange, ReplicaReceive
+	case ReceiveStartView:
+		return ReceiveStartView, ReplicaReceive
+	case ReceiveRecovery:
+		return ReceiveRecovery, ReplicaReceive
+	case ReceiveRecoveryResponse:
+		return ReceiveRecoveryResponse, ReplicaReceive
+	case ReceiveGetState:
+		return ReceiveGetState, ReplicaReceive
+	case ReceiveNewState:
+		return ReceiveNewState, ReplicaReceive
+	case SendCommit:
+		return SendCommit, ReplicaTimer
+	case ResendPrepare:
+		return ResendPrepare, ReplicaTimer
+	case TimeoutStartViewChange:
+		return TimeoutStartViewChange, ReplicaTimer
+	case Crash:
+		return Crash, ReplicaTimer
+	case StartRecovery:
+		return StartRecovery, ReplicaTimer
+	case ResendStartViewChange:
+		return ResendStartViewChange, ReplicaTimer
+	case ResendDoViewChange:
+		return ResendDoViewChange, ReplicaTimer
+	case ResendStartView:
+		return ResendStartView, ReplicaTimer
+	case ClientRequest:
+		return ClientRequest, ClientAction
+	case ClientReceiveReply:
+		return ClientReceiveReply, ClientAction
+	case ClientTimeout:
+		return ClientTimeout, ClientAction
+	case DropMessage:
+		return DropMessage, NetworkAction
+	case DuplicateMessage:
+		return DuplicateMessage, NetworkAction
+	}
+	return "", 0
+}
+
+// The message types by index, their fields, and the index of each.
+const numMsgTypes = 12
+
+var msgTypes = [numMsgTypes]MsgType{Request, Prepare, PrepareOk, Reply, Commit, StartViewChange,
+	DoViewChange, StartView, Recovery, RecoveryResponse, GetState, NewState}
+
+var msgTypeIndex = func() map[MsgType]int {
+	m := map[MsgType]int{}
+	for i, t := range msgTypes {
+		m[t] = i
+	}
+	return m
+}()
+
+var msgFields = func() (fs [numMsgTypes][]Field) {
+	for i, t := range msgTypes {
+		fs[i] = Fields[t]
+	}
+	return fs
+}()
+
+func msgTypeOf(b []byte) (int, bool) {
+	switch string(b) {
+	case string(Request):
+		return 0, true
+	case string(Prepare):
+		return 1, true
+	case string(PrepareOk):
+		return 2, true
+	case string(Reply):
+		return 3, true
+	case string(Commit):
+		return 4, true
+	case string(StartViewChange):
+		return 5, true
+	case string(DoViewChange):
+		return 6, true
+	case string(StartView):
+		return 7, true
+	case string(Recovery):
+		return 8, true
+	case string(RecoveryResponse):
+		return 9, true
+	case string(GetState):
+		return 10, true
+	case string(NewState):
+		return 11, true
+	}
+	return 0, false
+}
+
+// fieldKey is `,"f":` for payload field f, as a constant.
+func fieldKey(f Field) string {
+	switch f {
+	case FView:
+		return `,"view":`
+	case FOpNumber:
+		return `,"opNumber":`
+	case FCommitNumber:
+		return `,"commitNumber":`
+	case FLastNormalView:
+		return `,"lastNormalView":`
+	case FFromOpNumber:
+		return `,"fromOpNumber":`
+	case FReplica:
+		return `,"replica":`
+	case FNonce:
+		return `,"nonce":`
+	case FClient:
+		return `,"client":`
+	case FRequestNumber:
+		return `,"requestNumber":`
+	case FOp:
+		return `,"op":`
+	case FKey:
+		return `,"key":`
+	case FValue:
+		return `,"value":`
+	case FResult:
+		return `,"result":`
+	case FEntry:
+		return `,"entry":`
+	case FLog:
+		return `,"log":`
+	}
+	return "\x00" // matches no trace (a line never holds NUL outside a string)
+}

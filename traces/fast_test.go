@@ -1,0 +1,249 @@
+package traces
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// readResult is everything a caller of a Reader sees: the header error, the events with the
+// Line after each, and the error that ends the trace with the Line then.
+type readResult struct {
+	headerErr string
+	events    []*Event
+	lines     []int
+	err       string
+	errLine   int
+}
+
+// Reading modes: the general decoder alone (the reader before the fast path), the fast path
+// with the general one behind it, and that on two workers in chunks of three lines.
+const (
+	modeGeneral = iota
+	modeFast
+	modeParallel
+)
+
+func readMode(t testing.TB, data []byte, mode int) readResult {
+	var rd *Reader
+	var err error
+	if mode == modeParallel {
+		defer func(b, l int) { chunkBytes, chunkLines = b, l }(chunkBytes, chunkLines)
+		chunkBytes, chunkLines = 1<<10, 3
+		rd, err = NewParallelReader(bytes.NewReader(data), "t.ndjson", 2)
+	} else {
+		rd, err = NewReader(bytes.NewReader(data), "t.ndjson")
+	}
+	if err != nil {
+		return readResult{headerErr: err.Error()}
+	}
+	defer rd.Close()
+	rd.d.noFast = mode == modeGeneral
+	var res readResult
+	for {
+		e, err := rd.Next()
+		if err != nil {
+			res.err, res.errLine = err.Error(), rd.Line()
+			if !errors.Is(err, io.EOF) {
+				var te *Error
+				require.ErrorAs(t, err, &te, "every reading error is an *Error")
+			}
+			return res
+		}
+		res.events = append(res.events, e)
+		res.lines = append(res.lines, rd.Line())
+	}
+}
+
+// sameAsGeneral asserts that the fast path, sequential and parallel, reads data exactly as the
+// general decoder does, and returns what it read.
+func sameAsGeneral(t testing.TB, data []byte, msg string) readResult {
+	want := readMode(t, data, modeGeneral)
+	for _, mode := range []int{modeFast, modeParallel} {
+		got := readMode(t, data, mode)
+		if !assert.Equal(t, want, got, "%s (mode %d)", msg, mode) {
+			t.FailNow()
+		}
+	}
+	return want
+}
+
+func corpusFiles(t *testing.T) map[string][]byte {
+	files, err := filepath.Glob("corpus/*/*.ndjson")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	out := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		out[f] = b
+	}
+	return out
+}
+
+func TestFastMatchesGeneralOnCorpus(t *testing.T) {
+	fast := 0
+	for name, data := range corpusFiles(t) {
+		res := sameAsGeneral(t, data, name)
+		fast += len(res.events)
+	}
+	// The simulator's traces are canonical: the fast path, not the fallback, reads every line.
+	for _, name := range []string{"corpus/good/sim-normal.ndjson", "corpus/good/sim-faults.ndjson"} {
+		data, err := os.ReadFile(name)
+		require.NoError(t, err)
+		rd, err := NewReader(bytes.NewReader(data), name)
+		require.NoError(t, err)
+		for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")[1:] {
+			_, ok := rd.d.f.event([]byte(line))
+			require.True(t, ok, "the fast path reads %s line %s", name, line)
+		}
+	}
+	assert.Greater(t, fast, 100)
+}
+
+// mutants returns variants of a trace with one event line damaged at every byte: deleted,
+// replaced, or with text inserted.
+func mutants(data []byte) [][]byte {
+	lines := strings.SplitAfter(string(data), "\n")
+	var out [][]byte
+	for li := 1; li < len(lines); li++ {
+		l := lines[li]
+		for i := 0; i < len(l); i++ {
+			vs := []string{l[:i] + l[i+1:], l[:i] + "9" + l[i+1:]}
+			if i%4 == li%4 {
+				vs = append(vs,
+					l[:i]+`"`+l[i+1:],
+					l[:i]+" "+l[i:],
+					l[:i]+`\`+l[i+1:],
+					l[:i]+"0"+l[i:],
+					l[:i]+`,"x":1`+l[i:],
+					l[:i]+"\u00e9"+l[i+1:],
+					l[:i]+"\xff"+l[i+1:])
+			}
+			for _, v := range vs {
+				out = append(out, []byte(strings.Join(lines[:li], "")+v+strings.Join(lines[li+1:], "")))
+			}
+		}
+	}
+	return out
+}
+
+func TestFastMatchesGeneralOnMalformedLines(t *testing.T) {
+	events := append(sampleEvents(),
+		&Event{Seq: 5, Tick: 4, Action: ResendStartView, Replica: 1, Client: -1,
+			Sent:  []Message{{ID: 10, Type: StartView, From: 1, To: 0, View: 1, Log: []Entry{{Client: 0, RequestNumber: 2, Op: OpAppend, Key: "k", Value: "x"}}, OpNumber: 1}},
+			State: &ReplicaState{ViewNumber: 1, Status: StatusNormal, OpNumber: 1, LogKeep: 1, LogAdd: []Entry{}}},
+		&Event{Seq: 6, Tick: 5, Action: ClientReceiveReply, Replica: -1, Client: 1,
+			Msg:         &Message{ID: 11, Type: Reply, From: 1, To: 1, View: 1, Client: 1, RequestNumber: 1, Result: "é"},
+			Sent:        []Message{},
+			ClientState: &ClientState{View: 1, RequestNumber: 1}})
+	v2 := writeTrace(t, sampleHeader(), events)
+	v1 := []byte(strings.Replace(string(v2), `"version":2`, `"version":1`, 1))
+	require.Contains(t, sameAsGeneral(t, v1, "v1").err, `action "ResendStartView" is in trace format version 2 and later`)
+	require.Equal(t, "EOF", sameAsGeneral(t, v2, "v2").err)
+	errs := map[string]bool{}
+	ms := mutants(v2)
+	for _, m := range ms {
+		errs[sameAsGeneral(t, m, fmt.Sprintf("%q", m)).err] = true
+	}
+	t.Logf("%d mutants, %d distinct errors", len(ms), len(errs))
+	// The mutants reach many different errors, each of them the general decoder's.
+	assert.Greater(t, len(errs), 100)
+}
+
+// TestFastDeclinesNonCanonical: lines in another form than the Writer's are still read, by
+// the general decoder.
+func TestFastDeclinesNonCanonical(t *testing.T) {
+	data := writeTrace(t, sampleHeader(), sampleEvents())
+	lines := strings.SplitAfter(string(data), "\n")
+	lines[2] = strings.Replace(lines[2], `{"seq":2,"tick":1,`, `{ "tick" : 1, "seq":2,`, 1)
+	res := sameAsGeneral(t, []byte(strings.Join(lines, "")), "reordered")
+	assert.Equal(t, "EOF", res.err)
+	assert.Len(t, res.events, 4)
+}
+
+func TestFieldKeyCoversFields(t *testing.T) {
+	for _, fs := range Fields {
+		for _, f := range fs {
+			assert.Equal(t, `,"`+string(f)+`":`, fieldKey(f))
+		}
+	}
+	for i, ty := range msgTypes {
+		j, ok := msgTypeOf([]byte(ty))
+		assert.True(t, ok)
+		assert.Equal(t, i, j)
+	}
+	assert.Len(t, msgTypes, len(Fields))
+	for a, k := range Actions {
+		n, kind := actionOf([]byte(a))
+		assert.Equal(t, a, n)
+		assert.Equal(t, k, kind)
+	}
+}
+
+// FuzzFastMatchesGeneral: whatever the input, the fast path (sequential and parallel) reads
+// exactly what the general decoder reads, or fails with exactly its error.
+func FuzzFastMatchesGeneral(f *testing.F) {
+	f.Add(writeTrace(f, sampleHeader(), sampleEvents()))
+	files, _ := filepath.Glob("corpus/*/*.ndjson")
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil && len(b) < 64<<10 {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sameAsGeneral(t, data, "fuzz")
+	})
+}
+
+// BenchmarkDecode reads 200,000 events of a simulator trace (corpus/good/sim-faults.ndjson,
+// repeated, renumbered) with the general decoder alone (the reader before the fast path), the
+// fast path, and the fast path on 2 workers.
+func BenchmarkDecode(b *testing.B) {
+	src, err := os.ReadFile("corpus/good/sim-faults.ndjson")
+	require.NoError(b, err)
+	h, es, err := ReadAll(bytes.NewReader(src), "sim-faults")
+	require.NoError(b, err)
+	var many []*Event
+	for len(many) < 200_000 {
+		for _, e := range es {
+			c := *e
+			c.Seq = len(many) + 1
+			many = append(many, &c)
+		}
+	}
+	data := writeTrace(b, h, many)
+	for _, bc := range []struct {
+		name    string
+		workers int
+		general bool
+	}{{"general", 1, true}, {"fast", 1, false}, {"fast-2-workers", 2, false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				rd, err := NewParallelReader(bytes.NewReader(data), "b", bc.workers)
+				require.NoError(b, err)
+				rd.d.noFast = bc.general
+				n := 0
+				for {
+					if _, err := rd.Next(); err != nil {
+						require.ErrorIs(b, err, io.EOF)
+						break
+					}
+					n++
+				}
+				require.Equal(b, len(many), n)
+			}
+			b.ReportMetric(float64(b.N*len(many))/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
