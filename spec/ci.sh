@@ -45,18 +45,19 @@ took() { echo "($((SECONDS - t0)) s)"; }
 checks() {
   cat <<'EOF'
 # when    checkers cfg                                       want                              limit model
-default   both     MCVR.cfg                                  clean                             900
-default   both     MCVR_recovery.cfg                         clean                             900
-default   tlc      MCVR_witness_decisive-lnv.cfg             WitnessDecisiveLastNormalView     600   MCVR.cfg
-default   tlc      MCVR_witness_two-clients.cfg              WitnessTwoClientsCommitted        600   MCVR.cfg
-default   tlc      MCVR_witness_view2.cfg                    WitnessLaterViewStarted           600   MCVR.cfg
-default   both     MCVR_bug_recovery-without-primary.cfg     OnePrimaryPerView                 300
-default   both     MCVR_bug_recovering-participates.cfg      AcknowledgedWritesExistOnMajority 600
-default   both     MCVR_bug_commit-regress.cfg               CommitNumberMonotonic             600
-default   both     MCVR_bug_statetransfer-truncate.cfg       AcknowledgedWriteNotLost          600
-default   tlc      MCVR_bug_late-startview.cfg               CommitNumberAtMostOpNumber        600
-default   tlc      MCVR_bug_dvc-largest-n-only.cfg           CommittedWriteNotLost             600
-default   tlc      MCVR_bug_dvc-mixed-views.cfg              CommittedWriteNotLost             600
+default   tlc      MCVR_witness_decisive-lnv.cfg             WitnessDecisiveLastNormalView     300   MCVR.cfg
+default   tlc      MCVR_witness_two-clients.cfg              WitnessTwoClientsCommitted        120   MCVR.cfg
+default   tlc      MCVR_witness_view2.cfg                    WitnessLaterViewStarted           120   MCVR.cfg
+default   both     MCVR_bug_recovery-without-primary.cfg     OnePrimaryPerView                 120
+default   both     MCVR_bug_recovering-participates.cfg      CommittedWritesExistOnMajority    180
+default   tlc      MCVR_bug_commit-regress.cfg               CommitNumberMonotonic             300
+default   tlc      MCVR_bug_late-startview.cfg               MessagePromises                   600
+# Not yet within the default budget (README.md, Models and Bug variants: measured so far).
+full      tlc      MCVR.cfg                                  clean                             3600
+full      tlc      MCVR_recovery.cfg                         clean                             3600
+full      tlc      MCVR_bug_statetransfer-truncate.cfg       AcknowledgedWriteNotLost          3600
+full      tlc      MCVR_bug_dvc-largest-n-only.cfg           CommittedWriteNotLost             3600
+full      tlc      MCVR_bug_dvc-mixed-views.cfg              CommittedWriteNotLost             3600
 EOF
 }
 
@@ -65,7 +66,7 @@ run() {
   local checker=$1 name=$2 cfg=$3 spec=$4 limit=${5:-900} rc
   set +e
   if [ "$checker" = tlc ]; then
-    lock timeout "$limit" "$tools/tlc" -workers 2 -metadir "$(mktemp -d -p "$tmp")" \
+    lock timeout "$limit" "$tools/tlc" -workers 2 -noGenerateSpecTE -metadir "$(mktemp -d -p "$tmp")" \
       -config "$cfg" "$spec" >"$tmp/$name.$checker" 2>&1
   else
     lock timeout "$limit" "$vrcheck" tla check -workers 2 -progress 10m -config "$cfg" "$spec" \
