@@ -108,44 +108,4 @@ WitnessDecisiveLastNormalView == ~DecisiveLastNormalView
 WitnessTwoClientsCommitted == ~TwoClientsCommitted
 WitnessLaterViewStarted == ~LaterViewStarted
 
------------------------------------------------------------------------------
-(* The liveness model (MCVR_live.cfg): no faults at all (so "once faults   *)
-(* stop" holds from the start), and the bounds are guards of the actions   *)
-(* rather than a CONSTRAINT, because TLC's liveness checking is not sound  *)
-(* under state constraints.  Timers and clients only act while fewer than  *)
-(* MaxMsgs messages are in flight, so the state space is finite.           *)
-
-Room == BagCardinality(msgs) < MaxMsgs
-
-LiveNext ==
-    \/ \E m \in BagToSet(msgs) : ReceiveMessage(m)
-    \/ \E r \in Replica :
-          \/ Room /\ SendCommit(r)
-          \/ Room /\ ResendPrepare(r, opNumber[r])
-          \/ Room /\ viewNumber[r] < MaxView /\ TimeoutStartViewChange(r)
-    \/ \E c \in ClientId :
-          \/ Room /\ ClientTimeout(c)
-          \/ /\ clientRequestNumber[c] < MaxRequests
-             /\ \E op \in Ops : \E k \in Keys : \E x \in OpValues(op) : ClientRequest(c, op, k, x)
-
-LiveFairness ==
-    /\ \A r \in Replica :
-          /\ WF_vars(Room /\ SendCommit(r))
-          /\ WF_vars(Room /\ ResendPrepare(r, opNumber[r]))
-          /\ WF_vars(Room /\ viewNumber[r] < MaxView /\ TimeoutStartViewChange(r))
-          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveRequest(r, m))
-          /\ WF_vars(\E m \in BagToSet(msgs) : ReceivePrepare(r, m))
-          /\ WF_vars(\E m \in BagToSet(msgs) : ReceivePrepareOk(r, m))
-          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveCommit(r, m))
-          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveStartViewChange(r, m))
-          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveDoViewChange(r, m))
-          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveStartView(r, m))
-          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveGetState(r, m))
-          /\ WF_vars(\E m \in BagToSet(msgs) : ReceiveNewState(r, m))
-    /\ \A c \in ClientId :
-          /\ WF_vars(Room /\ ClientTimeout(c))
-          /\ WF_vars(\E m \in BagToSet(msgs) : ClientReceiveReply(c, m))
-
-LiveModelSpec == Init /\ [][LiveNext]_vars /\ LiveFairness
-
 =============================================================================
