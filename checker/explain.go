@@ -199,11 +199,11 @@ func (c *Checker) explain(r *replica, cl *client) {
 	if name == "" || name == "-" {
 		name = "TRACE"
 	}
-	m.Timeline = fmt.Sprintf("vrcheck timeline %s --mark %d --out %s", shellQuote(name), m.Line, shellQuote(strings.TrimSuffix(name, ".ndjson")+".html"))
+	m.Timeline = fmt.Sprintf("vrcheck timeline %s --mark %d --out %s", ShellQuote(name), m.Line, ShellQuote(strings.TrimSuffix(name, ".ndjson")+".html"))
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it, so the command runs as printed.
-func shellQuote(s string) string {
+// ShellQuote quotes s for a POSIX shell when it needs it, so a printed command runs as printed.
+func ShellQuote(s string) string {
 	safe := s != ""
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:+,@%", r)) {

@@ -300,7 +300,7 @@ func TestShellQuote(t *testing.T) {
 		"it's":                        `'it'\''s'`,
 		"":                            "''",
 	} {
-		assert.Equal(t, want, shellQuote(in), in)
+		assert.Equal(t, want, checker.ShellQuote(in), in)
 	}
 }
 

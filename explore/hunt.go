@@ -116,13 +116,13 @@ func (o HuntOptions) Run() (*Hunt, error) {
 func ExploreCommand(seed int64, o Options) string {
 	cmd := fmt.Sprintf("vrcheck explore --first-seed %d --seeds 1", seed)
 	if len(o.Bugs) > 0 {
-		cmd += " --bug " + shellQuote(strings.Join(o.Bugs, ","))
+		cmd += " --bug " + checker.ShellQuote(strings.Join(o.Bugs, ","))
 	}
 	if o.IgnoreSteps {
 		cmd += " --no-step-validation"
 	}
 	if o.Policy != "" && o.Policy != "default" {
-		cmd += " --policy " + shellQuote(o.Policy)
+		cmd += " --policy " + checker.ShellQuote(o.Policy)
 	}
 	switch {
 	case o.NoLin:

@@ -71,9 +71,9 @@ func (h *Hunt) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "  also fails  %s (as found)\n", strings.Join(f.Also, ", "))
 	}
 	if s := f.Saved; s != nil {
-		fmt.Fprintf(&b, "  trace       %s\n  scenario    %s\n  reproduce   %s\n  check       vrcheck check %s\n", s.Trace, s.Scenario, s.Command, shellQuote(s.Trace))
+		fmt.Fprintf(&b, "  trace       %s\n  scenario    %s\n  reproduce   %s\n  check       vrcheck check %s\n", s.Trace, s.Scenario, s.Command, checker.ShellQuote(s.Trace))
 		if saved.Line > 0 {
-			fmt.Fprintf(&b, "  timeline    vrcheck timeline %s --mark %d --out %s\n", shellQuote(s.Trace), saved.Line, shellQuote(strings.TrimSuffix(s.Trace, ".ndjson")+".html"))
+			fmt.Fprintf(&b, "  timeline    vrcheck timeline %s --mark %d --out %s\n", checker.ShellQuote(s.Trace), saved.Line, checker.ShellQuote(strings.TrimSuffix(s.Trace, ".ndjson")+".html"))
 		}
 	}
 	if s := f.Unshrunk; s != nil {

@@ -3,9 +3,9 @@ package explore
 import (
 	"bytes"
 	"fmt"
+	"github.com/vrcheck/vrcheck/checker"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -73,20 +73,5 @@ func ScenarioYAML(sc sim.Scenario) ([]byte, error) {
 
 // ReproCommand is the vrcheck command line that re-runs a scenario file into a trace file.
 func ReproCommand(scenario, trace string) string {
-	return "vrcheck run --scenario " + shellQuote(scenario) + " --out " + shellQuote(trace)
-}
-
-// shellQuote quotes s for a POSIX shell when it holds anything but safe characters.
-func shellQuote(s string) string {
-	safe := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:+,@%", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return "vrcheck run --scenario " + checker.ShellQuote(scenario) + " --out " + checker.ShellQuote(trace)
 }

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"github.com/vrcheck/vrcheck/checker"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,7 +33,7 @@ func (r Replay) Command(sc sim.Scenario) string {
 	args := []string{"vrcheck", "run"}
 	if r.File != "" {
 		ref = r.Base
-		args = append(args, "--scenario", shellQuote(r.File))
+		args = append(args, "--scenario", checker.ShellQuote(r.File))
 	}
 	args = append(args, "--seed", strconv.FormatInt(sc.Seed, 10))
 	num := func(name string, v, was int) {
@@ -65,22 +66,7 @@ func (r Replay) Command(sc sim.Scenario) string {
 	num("capacity", sc.Capacity, ref.Capacity)
 	num("max-ticks", sc.MaxTicks, ref.MaxTicks)
 	if !slices.Equal(sc.Bugs, ref.Bugs) {
-		args = append(args, "--bug", shellQuote(strings.Join(sc.Bugs, ",")))
+		args = append(args, "--bug", checker.ShellQuote(strings.Join(sc.Bugs, ",")))
 	}
 	return strings.Join(args, " ")
-}
-
-// shellQuote quotes s for a POSIX shell when it holds anything but safe characters.
-func shellQuote(s string) string {
-	safe := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:+,@%", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
