@@ -94,44 +94,30 @@ func (b *lbuilder) atom(n node, e *env, action, neg bool) *lf {
 	return b.mk(lAtom, id, neg)
 }
 
-func (b *lbuilder) and(xs ...*lf) *lf {
-	var out []*lf
-	for _, x := range xs {
-		switch x.k {
-		case lTrue:
-			continue
-		case lFalse:
-			return b.mk(lFalse, 0, false)
-		}
-		out = append(out, x)
-	}
-	switch len(out) {
-	case 0:
-		return b.mk(lTrue, 0, false)
-	case 1:
-		return out[0]
-	}
-	return b.mk(lAnd, 0, false, out...)
-}
+func (b *lbuilder) and(xs ...*lf) *lf { return b.junction(lAnd, lTrue, lFalse, xs) }
 
-func (b *lbuilder) or(xs ...*lf) *lf {
+func (b *lbuilder) or(xs ...*lf) *lf { return b.junction(lOr, lFalse, lTrue, xs) }
+
+// junction builds op(xs) with its unit dropped and its zero absorbing, so
+// the tableau sees no trivial conjuncts or disjuncts.
+func (b *lbuilder) junction(op, unit, zero lkind, xs []*lf) *lf {
 	var out []*lf
 	for _, x := range xs {
 		switch x.k {
-		case lFalse:
+		case unit:
 			continue
-		case lTrue:
-			return b.mk(lTrue, 0, false)
+		case zero:
+			return b.mk(zero, 0, false)
 		}
 		out = append(out, x)
 	}
 	switch len(out) {
 	case 0:
-		return b.mk(lFalse, 0, false)
+		return b.mk(unit, 0, false)
 	case 1:
 		return out[0]
 	}
-	return b.mk(lOr, 0, false, out...)
+	return b.mk(op, 0, false, out...)
 }
 
 func (b *lbuilder) junct(conj bool, xs ...*lf) *lf {
