@@ -40,24 +40,25 @@ took() { echo "($((SECONDS - t0)) s)"; }
 
 # The checks. when: default (every run) or full (--full only). checkers: tlc, engine or both
 # (engine alone runs even without TLC; tlc alone is skipped, and said so, without it). want:
-# clean, or the invariant or action property that must be reported violated. limit: seconds.
+# clean, or the invariant or action property that must be reported violated (temporal: TLC's
+# "Temporal properties were violated"). limit: seconds. module: the spec the cfg checks.
 # A witness names its model: it must be that model with only its INVARIANT changed.
 checks() {
   cat <<'EOF'
-# when    checkers cfg                                       want                              limit model
-default   tlc      MCVR_witness_decisive-lnv.cfg             WitnessDecisiveLastNormalView     300   MCVR.cfg
-default   tlc      MCVR_witness_two-clients.cfg              WitnessTwoClientsCommitted        120   MCVR.cfg
-default   tlc      MCVR_witness_view2.cfg                    WitnessLaterViewStarted           120   MCVR.cfg
-default   both     MCVR_bug_recovery-without-primary.cfg     OnePrimaryPerView                 120
-default   both     MCVR_bug_recovering-participates.cfg      CommittedWritesExistOnMajority    180
-default   tlc      MCVR_bug_commit-regress.cfg               CommitNumberMonotonic             300
-default   tlc      MCVR_bug_late-startview.cfg               MessagePromises                   600
+# when    checkers cfg                                       want                              limit module      model
+default   tlc      MCVR_witness_decisive-lnv.cfg              WitnessDecisiveLastNormalView     300   MCVR.tla    MCVR.cfg
+default   tlc      MCVR_witness_two-clients.cfg               WitnessTwoClientsCommitted        120   MCVR.tla    MCVR.cfg
+default   tlc      MCVR_witness_view2.cfg                     WitnessLaterViewStarted           120   MCVR.tla    MCVR.cfg
+default   both     MCVR_bug_recovery-without-primary.cfg      OnePrimaryPerView                 120   MCVR.tla
+default   both     MCVR_bug_recovering-participates.cfg       CommittedWritesExistOnMajority    180   MCVR.tla
+default   tlc      MCVR_bug_commit-regress.cfg                CommitNumberMonotonic             300   MCVR.tla
+default   tlc      MCVR_bug_late-startview.cfg                MessagePromises                   600   MCVR.tla
 # Not yet within the default budget (README.md, Models and Bug variants: measured so far).
-full      tlc      MCVR.cfg                                  clean                             3600
-full      tlc      MCVR_recovery.cfg                         clean                             3600
-full      tlc      MCVR_bug_statetransfer-truncate.cfg       AcknowledgedWriteNotLost          3600
-full      tlc      MCVR_bug_dvc-largest-n-only.cfg           CommittedWriteNotLost             3600
-full      tlc      MCVR_bug_dvc-mixed-views.cfg              CommittedWriteNotLost             3600
+full      tlc      MCVR.cfg                                   clean                             3600  MCVR.tla
+full      tlc      MCVR_recovery.cfg                          clean                             3600  MCVR.tla
+full      tlc      MCVR_bug_statetransfer-truncate.cfg        AcknowledgedWriteNotLost          3600  MCVR.tla
+full      tlc      MCVR_bug_dvc-largest-n-only.cfg            CommittedWriteNotLost             3600  MCVR.tla
+full      tlc      MCVR_bug_dvc-mixed-views.cfg               CommittedWriteNotLost             3600  MCVR.tla
 EOF
 }
 
@@ -174,7 +175,7 @@ fi
 echo "vrcheck tla parse: ${mods[*]} ok"
 took
 
-while read -r when checkers cfg want limit model; do
+while read -r when checkers cfg want limit module model; do
   case "$when" in '#'* | '') continue ;; esac
   if [ "$when" = full ] && [ $full -eq 0 ]; then
     skipped+=("$cfg (--full only)"); continue
@@ -183,10 +184,10 @@ while read -r when checkers cfg want limit model; do
   step "$cfg: $( [ "$want" = clean ] && echo "no error" || echo "$want violated")"
   if [ -n "$model" ]; then same_model "$cfg" "$model"; fi
   if [ "$checkers" != engine ]; then
-    if [ $have_tlc -eq 1 ]; then expect tlc "$name" "$cfg" MCVR.tla "$want" "$limit"
+    if [ $have_tlc -eq 1 ]; then expect tlc "$name" "$cfg" "$module" "$want" "$limit"
     else skipped+=("TLC on $cfg (expects $want)"); fi
   fi
-  if [ "$checkers" != tlc ]; then expect engine "$name" "$cfg" MCVR.tla "$want" "$limit"; fi
+  if [ "$checkers" != tlc ]; then expect engine "$name" "$cfg" "$module" "$want" "$limit"; fi
   if [ "$checkers" = both ] && [ $have_tlc -eq 1 ]; then compare "$name" "$cfg" "$want"; fi
   took
 done < <(checks)
