@@ -2,7 +2,6 @@ package checker
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/vrcheck/vrcheck/traces"
 )
@@ -69,44 +68,21 @@ func (n *network) duplicate(id int) {
 	}
 }
 
-// idSet is a set of ints stored as sorted disjoint ranges: a writer that numbers messages
-// consecutively needs one range, so memory does not grow with the trace.
+// idSet is a set of message ids as a sparse bitmap, 64 ids per word: writers number messages
+// consecutively (one writer) or in interleaved runs (a merged cluster trace), and both cost
+// O(1) per id and well under a byte per id. (Sorted ranges were O(1) memory for one writer but
+// quadratic on interleaved runs.)
 type idSet struct {
-	r [][2]int // [lo, hi] inclusive, sorted, non-adjacent
+	w map[int]uint64 // id>>6 -> bit id&63
 }
 
-func (s *idSet) has(id int) bool {
-	i := sort.Search(len(s.r), func(i int) bool { return s.r[i][1] >= id })
-	return i < len(s.r) && s.r[i][0] <= id
-}
+func (s *idSet) has(id int) bool { return s.w[id>>6]&(1<<(uint(id)&63)) != 0 }
 
 func (s *idSet) add(id int) {
-	if n := len(s.r); n > 0 && s.r[n-1][1] < id { // the common case: a new largest id
-		if s.r[n-1][1] == id-1 {
-			s.r[n-1][1] = id
-		} else {
-			s.r = append(s.r, [2]int{id, id})
-		}
-		return
+	if s.w == nil {
+		s.w = make(map[int]uint64)
 	}
-	i := sort.Search(len(s.r), func(i int) bool { return s.r[i][1] >= id-1 })
-	if i < len(s.r) && s.r[i][0] <= id+1 {
-		// id touches or lies in range i: widen it and merge with range i+1 if they meet.
-		if id < s.r[i][0] {
-			s.r[i][0] = id
-		}
-		if id > s.r[i][1] {
-			s.r[i][1] = id
-		}
-		if i+1 < len(s.r) && s.r[i+1][0] <= s.r[i][1]+1 {
-			s.r[i][1] = s.r[i+1][1]
-			s.r = append(s.r[:i+1], s.r[i+2:]...)
-		}
-		return
-	}
-	s.r = append(s.r, [2]int{})
-	copy(s.r[i+1:], s.r[i:])
-	s.r[i] = [2]int{id, id}
+	s.w[id>>6] |= 1 << (uint(id) & 63)
 }
 
 // sameMsg is msgDiff(a, b, false) == "" without building strings.
