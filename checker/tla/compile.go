@@ -355,7 +355,11 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 		defer delete(cp.loading, name)
 	}
 	ms := &modScope{name: m.Name, file: m.File, syms: map[string]*symbol{}, exports: map[string]*symbol{}, prefix: prefix}
-	if b, ok := builtinOps[name]; ok && builtin {
+	// native operators override the TLA+ definitions of the same module, also
+	// of a module read from the library path (VectorClocks), as in TLC
+	natives := false
+	if b, ok := builtinOps[name]; ok {
+		natives = true
 		for _, op := range b {
 			s := cp.builtinSym(op)
 			ms.syms[op.name] = s
@@ -423,7 +427,7 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 	for _, u := range m.Order {
 		switch u := u.(type) {
 		case *syntax.OpDef:
-			if old, ok := ms.syms[u.Name]; ok && old.kind == symBuiltin && builtin {
+			if old, ok := ms.syms[u.Name]; ok && old.kind == symBuiltin && natives {
 				continue // a native implementation overrides the TLA+ definition
 			}
 			d := recursive[u.Name]
