@@ -35,6 +35,15 @@ func Simulate(m *Model, cfg *Config, opts SimOptions) (res *SimResult, err error
 	if err != nil {
 		return nil, err
 	}
+	alias, err := ck.aliasOf(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err == nil && res != nil && res.Violation != nil {
+			err = ck.applyAlias(alias, res.Violation)
+		}
+	}()
 	rnd := rand.New(rand.NewSource(opts.Seed))
 	c := ck.newCtx()
 	var inits [][]Value
