@@ -8,6 +8,7 @@ package tla
 //
 //	go test ./checker/tla -run TestConformance                  # models TLC checks within 1 s
 //	VRCHECK_CONFORMANCE=all go test ./checker/tla -run TestConformance -timeout 60m
+//	VRCHECK_CONFORMANCE=slow ...                                # only the models the default run leaves out
 //	VRCHECK_CONFORMANCE_OUT=table.md ...                        # also write the summary table
 //	VRCHECK_CONFORMANCE_SHARD=2/8 ...                           # only models 2, 10, 18, ... of the selection (to run it in parts)
 //	VRCHECK_RECORD_TLC=1 go test ./checker/tla -run TestRecordTLC     # record tlc.json for the default models (needs Java)
@@ -238,7 +239,8 @@ var resultLine = regexp.MustCompile(`(?m)^CONFORMANCE-RESULT (.*)$`)
 // list stays exact.
 func TestConformance(t *testing.T) {
 	models := suiteModels(t)
-	all := os.Getenv("VRCHECK_CONFORMANCE") == "all"
+	mode := os.Getenv("VRCHECK_CONFORMANCE")
+	all := mode == "all" || mode == "slow"
 	if testing.Short() && !all {
 		t.Skip("conformance suite skipped in -short mode")
 	}
@@ -253,7 +255,7 @@ func TestConformance(t *testing.T) {
 	var table []string
 	pass, total, selected := 0, 0, 0
 	for _, m := range models {
-		if !all && m.Runtime > time.Second {
+		if !all && m.Runtime > time.Second || mode == "slow" && m.Runtime <= time.Second {
 			continue
 		}
 		selected++
