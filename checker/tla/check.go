@@ -160,7 +160,17 @@ func Check(m *Model, cfg *Config, opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return ck.run()
+	alias, err := ck.aliasOf(cfg)
+	if err != nil {
+		return nil, err
+	}
+	res, err = ck.run()
+	if err == nil && res.Violation != nil {
+		if err := ck.applyAlias(alias, res.Violation); err != nil {
+			return nil, err
+		}
+	}
+	return res, err
 }
 
 func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {

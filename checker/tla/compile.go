@@ -63,6 +63,7 @@ type subst struct {
 	level  int
 	nscope int
 	arity  int
+	isVar  bool // substitutes a VARIABLE of the instantiated module
 }
 
 type instSyms struct {
@@ -98,6 +99,20 @@ type modScope struct {
 	assumes    []node
 	assumeLocs []loc
 	defs       []*opDef // in order, for listing
+}
+
+// varSubsts lists the substitutions for the variables of the instantiated
+// module ms is (none for a plain module). ENABLED written in ms quantifies
+// over these variables' primed values, as TLC does: (ENABLED A)[v <- e] is
+// \E v' : A[v <- e], not ENABLED of A[v <- e] (Specifying Systems, 17.8).
+func (ms *modScope) varSubsts() []*subst {
+	var out []*subst
+	for _, s := range ms.syms {
+		if s.kind == symSubst && s.sub.isVar {
+			out = append(out, s.sub)
+		}
+	}
+	return out
 }
 
 type scopeEntry struct {
@@ -340,7 +355,11 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 		defer delete(cp.loading, name)
 	}
 	ms := &modScope{name: m.Name, file: m.File, syms: map[string]*symbol{}, exports: map[string]*symbol{}, prefix: prefix}
-	if b, ok := builtinOps[name]; ok && builtin {
+	// native operators override the TLA+ definitions of the same module, also
+	// of a module read from the library path (VectorClocks), as in TLC
+	natives := false
+	if b, ok := builtinOps[name]; ok {
+		natives = true
 		for _, op := range b {
 			s := cp.builtinSym(op)
 			ms.syms[op.name] = s
@@ -408,7 +427,7 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 	for _, u := range m.Order {
 		switch u := u.(type) {
 		case *syntax.OpDef:
-			if old, ok := ms.syms[u.Name]; ok && old.kind == symBuiltin && builtin {
+			if old, ok := ms.syms[u.Name]; ok && old.kind == symBuiltin && natives {
 				continue // a native implementation overrides the TLA+ definition
 			}
 			d := recursive[u.Name]
@@ -532,7 +551,7 @@ func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance,
 	for _, s := range u.Subst {
 		explicit[s.Name] = s
 	}
-	for _, p := range append(append([]syntax.Param(nil), cs...), vs...) {
+	for i, p := range append(append([]syntax.Param(nil), cs...), vs...) {
 		var n node
 		var lvl int
 		if s, ok := explicit[p.Name]; ok {
@@ -556,7 +575,7 @@ func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance,
 				n, lvl = cp.expr(ms, sc, ref)
 			}
 		}
-		subs[p.Name] = &symbol{kind: symSubst, sub: &subst{x: n, level: lvl, nscope: len(inner), arity: p.Arity}, arity: p.Arity, base: len(inner)}
+		subs[p.Name] = &symbol{kind: symSubst, sub: &subst{x: n, level: lvl, nscope: len(inner), arity: p.Arity, isVar: i >= len(cs)}, arity: p.Arity, base: len(inner)}
 	}
 	for name, s := range explicit {
 		cp.errorf(loc{m.File, s.P}, "INSTANCE %s: %s is not a constant or variable of the module", u.Module, name)
@@ -688,7 +707,7 @@ func (cp *compiler) symOpValue(s *symbol, name string, arity, depth int, at loc)
 	case symConst:
 		return &constRef{k: s.k, loc: at}
 	case symSubst:
-		return &substRef{skip: depth - s.sub.nscope, x: s.sub.x}
+		return &substRef{skip: depth - s.sub.nscope, x: s.sub.x, sub: s.sub}
 	}
 	cp.errorf(at, "%s is not an operator", name)
 	return &lit{v: false}
@@ -906,7 +925,7 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		as, _, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
 		return &callValue{fn: &constRef{k: s.k, loc: at}, args: as, loc: at}, l
 	case symSubst:
-		var x node = &substRef{skip: depth - s.sub.nscope, x: s.sub.x}
+		var x node = &substRef{skip: depth - s.sub.nscope, x: s.sub.x, sub: s.sub}
 		if v, ok := s.sub.x.(*varRef); ok {
 			x = v
 		} else if l, ok := s.sub.x.(*lit); ok {
@@ -1201,7 +1220,7 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 	case *syntax.Fair:
 		v, _ := cp.expr(ms, sc, x.V)
 		a, _ := cp.expr(ms, sc, x.A)
-		return &temporal{op: x.Op, xs: []node{v, a}, loc: at}, lvlTemporal
+		return &temporal{op: x.Op, xs: []node{v, a}, outer: ms.varSubsts(), loc: at}, lvlTemporal
 	case *syntax.AtSign:
 		if _, d, ok := sc.lookup("@"); ok {
 			return &envRef{depth: d, name: "@"}, 0
@@ -1270,7 +1289,7 @@ func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (nod
 	case "UNCHANGED":
 		return &unchanged{x: a, loc: at}, lvlAction
 	case "ENABLED":
-		return &enabled{x: a, loc: at}, lvlState
+		return &enabled{x: a, outer: ms.varSubsts(), loc: at}, lvlState
 	case "SUBSET":
 		return &unaryFn{x: a, fn: func(v Value, at loc) Value {
 			if !isSetLike(v) {

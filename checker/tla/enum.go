@@ -45,6 +45,12 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		}
 	case *eq:
 		if !x.neg {
+			if sb, ok := c.subAssignable(x.x); ok {
+				c.subNext[sb] = norm(x.y.eval(c, e))
+				stop := k()
+				c.subNext[sb] = nil
+				return stop
+			}
 			if v, ok := c.assignable(x.x, e); ok && c.next[v.idx] == nil {
 				val := norm(x.y.eval(c, e))
 				c.next[v.idx] = val
@@ -55,6 +61,16 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		}
 	case *in:
 		if !x.neg {
+			if sb, ok := c.subAssignable(x.x); ok {
+				stop := false
+				forEach(x.s.eval(c, e), x.loc, func(val Value) bool {
+					c.subNext[sb] = val
+					stop = k()
+					return stop
+				})
+				c.subNext[sb] = nil
+				return stop
+			}
 			if v, ok := c.assignable(x.x, e); ok && c.next[v.idx] == nil {
 				s := x.s.eval(c, e)
 				stop := false
@@ -69,6 +85,14 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		}
 	case *unchanged:
 		var assigned []int
+		var subs []*subst
+		if c.subNext != nil {
+			for s, v := range c.subNext {
+				if v == nil {
+					subs = append(subs, s)
+				}
+			}
+		}
 		ok := unchangedAssign(c, x.x, e, &assigned, x.loc)
 		stop := false
 		if ok {
@@ -76,6 +100,9 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		}
 		for _, i := range assigned {
 			c.next[i] = nil
+		}
+		for _, s := range subs {
+			c.subNext[s] = nil
 		}
 		return stop
 	case *ifte:
@@ -216,6 +243,24 @@ func (c *ctx) assignable(n node, e *env) (*varRef, bool) {
 	return v, ok
 }
 
+// subAssignable recognises v' inside ENABLED for a substituted variable v
+// of the instantiated module the ENABLED is written in, not yet assigned.
+func (c *ctx) subAssignable(n node) (*subst, bool) {
+	if c.subNext == nil {
+		return nil, false
+	}
+	p, ok := n.(*prime)
+	if !ok {
+		return nil, false
+	}
+	r, ok := p.x.(*substRef)
+	if !ok {
+		return nil, false
+	}
+	v, ok := c.subNext[r.sub]
+	return r.sub, ok && v == nil
+}
+
 // enumAll is \A as TLC enumerates it in an action: the conjunction of the
 // body's instances, one per binding.
 func enumAll(c *ctx, body node, envs []*env, st *enumState, k func() bool) bool {
@@ -250,6 +295,16 @@ func unchangedAssign(c *ctx, n node, e *env, assigned *[]int, at loc) bool {
 			return unchangedAssign(c, x.def.body, x.baseEnv(e), assigned, at)
 		}
 	case *substRef: // an INSTANCE substitution, e.g. vars <- <<x, y>>
+		if c.subNext != nil {
+			if v, ok := c.subNext[x.sub]; ok {
+				cur := x.eval(c, e)
+				if v == nil {
+					c.subNext[x.sub] = cur
+					return true
+				}
+				return valEq(v, cur, at)
+			}
+		}
 		ne := e
 		for i := 0; i < x.skip; i++ {
 			ne = ne.up

@@ -192,3 +192,18 @@ func TestLevelAndArityErrors(t *testing.T) {
 		t.Errorf("got %v, want %s", err, want)
 	}
 }
+
+// TestTemporalQuantifiers: \EE and \AA, which TLC does not check either, are
+// refused with their position, not misparsed.
+func TestTemporalQuantifiers(t *testing.T) {
+	for _, tc := range []struct{ op, want string }{
+		{`\EE`, `Q.tla:3:6: not supported: temporal quantifier \EE`},
+		{`\AA`, `Q.tla:3:6: not supported: temporal quantifier \AA`},
+	} {
+		src := "---- MODULE Q ----\nVARIABLE x\nF == " + tc.op + " y : y = x\n====\n"
+		_, err := LoadSource(t.TempDir(), "Q", src)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.op, err, tc.want)
+		}
+	}
+}

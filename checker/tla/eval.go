@@ -141,6 +141,9 @@ type ctx struct {
 	init   bool   // evaluating Init: unprimed variables are being assigned
 	action *opDef // action being expanded, for trace labels
 	stack  []Value
+	// subNext holds, inside ENABLED written in an instantiated module, the
+	// primed values of that module's substituted variables (nil: unassigned)
+	subNext map[*subst]Value
 }
 
 // snapshot returns a factory of fresh contexts seeing the same states: lazy
@@ -272,6 +275,11 @@ func (n *prime) eval(c *ctx, e *env) Value {
 	if c.primed {
 		n.failf("double prime")
 	}
+	if r, ok := n.x.(*substRef); ok && c.subNext != nil {
+		if v, ok := c.subNext[r.sub]; ok && v == nil {
+			n.failf("in ENABLED: a variable of the instantiated module is used primed before it is assigned a value")
+		}
+	}
 	c.primed = true
 	v := n.x.eval(c, e)
 	c.primed = false
@@ -299,9 +307,15 @@ func (n *constRef) eval(c *ctx, e *env) Value {
 type substRef struct {
 	skip int
 	x    node
+	sub  *subst
 }
 
 func (n *substRef) eval(c *ctx, e *env) Value {
+	if c.primed && c.subNext != nil {
+		if v := c.subNext[n.sub]; v != nil {
+			return v
+		}
+	}
 	for i := 0; i < n.skip; i++ {
 		e = e.up
 	}
@@ -1037,12 +1051,19 @@ func (n *sub) eval(c *ctx, e *env) Value {
 }
 
 type enabled struct {
-	x node
+	x     node
+	outer []*subst // see modScope.varSubsts
 	loc
 }
 
 func (n *enabled) eval(c *ctx, e *env) Value {
 	c2 := &ctx{m: c.m, cur: c.cur, next: make([]Value, len(c.cur)), out: c.out}
+	if len(n.outer) > 0 {
+		c2.subNext = make(map[*subst]Value, len(n.outer))
+		for _, s := range n.outer {
+			c2.subNext[s] = nil
+		}
+	}
 	found := false
 	enum(c2, n.x, e, &enumState{}, func() bool {
 		found = true
@@ -1053,8 +1074,9 @@ func (n *enabled) eval(c *ctx, e *env) Value {
 
 // temporal marks operators the evaluator cannot compute.
 type temporal struct {
-	op string
-	xs []node
+	op    string
+	xs    []node
+	outer []*subst // WF_/SF_: for their ENABLED, see modScope.varSubsts
 	loc
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"sort"
@@ -164,4 +165,39 @@ func writeJSON(b *strings.Builder, v Value, at loc) {
 	default:
 		at.failf("cannot convert %s to JSON", Format(v))
 	}
+}
+
+// WriteTraceJSON writes a counterexample as JSON (TLC's -dumpTrace json):
+// {"violation": ..., "states": [{"action": ..., "state": {var: value}}],
+// "loop": N} with loop the 1-based state a lasso goes back to (0: none, -1:
+// stuttering). Values are written as JsonSerialize writes them.
+func WriteTraceJSON(w io.Writer, v *Violation) (err error) {
+	defer catch(&err)
+	var b strings.Builder
+	msg, _ := json.Marshal(v.Error())
+	fmt.Fprintf(&b, "{\"violation\":%s,\"states\":[", msg)
+	for i, s := range v.Trace {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		act, _ := json.Marshal(s.Action)
+		fmt.Fprintf(&b, "\n{\"action\":%s,\"state\":{", act)
+		for k, name := range s.Vars {
+			if k > 0 {
+				b.WriteString(",")
+			}
+			n, _ := json.Marshal(name)
+			b.Write(n)
+			b.WriteString(":")
+			writeJSON(&b, s.Vals[k], loc{})
+		}
+		b.WriteString("}}")
+	}
+	loop := v.LoopTo
+	if v.Stuttering {
+		loop = -1
+	}
+	fmt.Fprintf(&b, "],\n\"loop\":%d}\n", loop)
+	_, err = io.WriteString(w, b.String())
+	return err
 }

@@ -310,7 +310,7 @@ func (b *lbuilder) temporal(x *temporal, e *env, neg bool) *lf {
 func (b *lbuilder) fairAtoms(x *temporal, e *env) (en, act int) {
 	s := &sub{box: false, a: x.xs[1], v: x.xs[0], loc: x.loc}
 	act = b.atom(s, e, true, false).a
-	en = b.atom(&enabled{x: s, loc: x.loc}, e, false, false).a
+	en = b.atom(&enabled{x: s, outer: x.outer, loc: x.loc}, e, false, false).a
 	return
 }
 

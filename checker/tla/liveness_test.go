@@ -22,6 +22,9 @@ var liveModels = []struct{ cfg, module string }{
 	{"StableBad", "Stable"},    // <>[] fails on a cycle: "Back to state"
 	{"StableOK", "Stable"},     // []<> and ~> hold
 	{"NoFair", "NoFair"},       // no fairness: stuttering for ever
+	// ENABLED of an instance quantifies over its own substituted variables
+	{"InstEnabledOK", "InstEnabled"},  // no s' satisfies Inc: WF holds
+	{"InstEnabledBad", "InstEnabled"}, // some s' does: stuttering violates WF
 }
 
 func TestLivenessAgainstTLC(t *testing.T) {

@@ -124,6 +124,68 @@ func printErr(w io.Writer, err error) {
 	fmt.Fprintln(w, err)
 }
 
+// joinDumpTrace turns TLC's two-word "-dumpTrace json FILE" into one flag
+// value, "json FILE".
+func joinDumpTrace(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if (a == "-dumpTrace" || a == "--dumpTrace") && i+2 < len(args) && !strings.HasPrefix(args[i+2], "-") {
+			out = append(out, a+"="+args[i+1]+" "+args[i+2])
+			i += 2
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func dumpJSON(path string, v *tla.Violation, stderr io.Writer) bool {
+	f, err := os.Create(path)
+	if err == nil {
+		err = tla.WriteTraceJSON(f, v)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "vrcheck tla check: -dumpTrace: %v\n", err)
+		return false
+	}
+	return true
+}
+
+// simulateRun is -simulate: random behaviours, TLC's messages.
+func simulateRun(m *tla.Model, cfg *tla.Config, opts tla.SimOptions, dumpFile string, start time.Time, stdout, stderr io.Writer) int {
+	fmt.Fprintf(stdout, "Running Random Simulation with seed %d: %d behaviours of at most %d states.\n", opts.Seed, opts.Traces, opts.Depth)
+	res, err := tla.Simulate(m, cfg, opts)
+	if err != nil {
+		fmt.Fprintf(stdout, "Error: %v\n", err)
+		return 2
+	}
+	code := 0
+	if v := res.Violation; v != nil {
+		code = 1
+		if v.Kind == "error" {
+			code = 2
+			fmt.Fprintf(stdout, "Error: %v\n", v.Err)
+		} else {
+			fmt.Fprintf(stdout, "Error: %s\n", v.Error())
+		}
+		fmt.Fprintln(stdout, "Error: The behavior up to this point is:")
+		tla.FormatTrace(stdout, v.Trace)
+		if dumpFile != "" && !dumpJSON(dumpFile, v, stderr) {
+			return 2
+		}
+	} else {
+		fmt.Fprintln(stdout, "No error has been found.")
+	}
+	fmt.Fprintf(stdout, "The number of states generated: %d\n", res.Generated)
+	fmt.Fprintf(stdout, "Simulation using seed %d generated %d behaviour%s.\n", opts.Seed, res.Traces, plural(res.Traces))
+	fmt.Fprintf(stdout, "Finished in %s.\n", time.Since(start).Round(time.Millisecond))
+	return code
+}
+
 // splitFlags lets flags follow the file name.
 func splitFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
@@ -159,6 +221,11 @@ func check(args []string, stdout, stderr io.Writer) int {
 	noDeadlock := fs.Bool("deadlock", false, "do not check for deadlock")
 	progress := fs.Duration("progress", time.Minute, "interval between progress reports")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file")
+	simulate := fs.Bool("simulate", false, "random simulation instead of exhaustive search (TLC's -simulate)")
+	depth := fs.Int("depth", 100, "with -simulate: states per behaviour")
+	seed := fs.Int64("seed", 0, "with -simulate: seed of the random choices (the same seed, the same behaviours)")
+	traces := fs.Int("traces", 1000, "with -simulate: number of behaviours (TLC's -simulate num=N; TLC's default is until stopped)")
+	dumpTrace := fs.String("dumpTrace", "", "write the counterexample to a file: `json FILE` (as TLC's -dumpTrace json FILE)")
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "-help" {
 			help = true
@@ -166,11 +233,28 @@ func check(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 	}
-	pos, err := splitFlags(fs, args)
+	pos, err := splitFlags(fs, joinDumpTrace(args))
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	var dumpFile string
+	if *dumpTrace != "" {
+		format, f, ok := strings.Cut(*dumpTrace, " ")
+		if !ok || format != "json" || f == "" {
+			fmt.Fprintf(stderr, "vrcheck tla check: -dumpTrace %q: want -dumpTrace json FILE (the only format supported)\n", *dumpTrace)
+			return 2
+		}
+		dumpFile = f
+	}
+	if *simulate && *depth < 1 {
+		fmt.Fprintf(stderr, "vrcheck tla check: -depth %d: a behaviour has at least 1 state\n", *depth)
+		return 2
+	}
+	if *simulate && *traces < 1 {
+		fmt.Fprintf(stderr, "vrcheck tla check: -traces %d: at least 1 behaviour\n", *traces)
 		return 2
 	}
 	if len(pos) != 1 {
@@ -222,6 +306,9 @@ func check(args []string, stdout, stderr io.Writer) int {
 		printErr(stderr, err)
 		return 2
 	}
+	if *simulate {
+		return simulateRun(m, cfg, tla.SimOptions{Depth: *depth, Traces: *traces, Seed: *seed, NoDeadlock: *noDeadlock}, dumpFile, start, stdout, stderr)
+	}
 	fmt.Fprintln(stdout, "Computing initial states...")
 	res, err := tla.Check(m, cfg, tla.Options{Workers: *workers, NoDeadlock: *noDeadlock, Out: stdout, Progress: stdout, ProgressEvery: *progress})
 	if err != nil {
@@ -246,6 +333,9 @@ func check(args []string, stdout, stderr io.Writer) int {
 		case len(v.Trace) > 0:
 			fmt.Fprintln(stdout, "Error: The behavior up to this point is:")
 			tla.FormatTrace(stdout, v.Trace)
+		}
+		if dumpFile != "" && !dumpJSON(dumpFile, v, stderr) {
+			return 2
 		}
 	} else {
 		fmt.Fprintln(stdout, "Model checking completed. No error has been found.")

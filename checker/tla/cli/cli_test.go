@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,5 +134,56 @@ func TestCommandLineErrors(t *testing.T) {
 	code, _, errs = run("check", "-config", cfg, "../testdata/Counter.tla")
 	if code != 2 || errs != cfg+":2:1: unexpected INVARIANTT in configuration\n" {
 		t.Errorf("bad cfg: %d %q", code, errs)
+	}
+}
+
+// -dumpTrace json FILE (TLC's two-word form) writes the counterexample.
+func TestDumpTraceJSON(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "trace.json")
+	code, out, errs := run("check", "-workers", "1", "-dumpTrace", "json", f, "../testdata/Violate.tla")
+	if code != 1 || !strings.Contains(out, "Invariant Small is violated") {
+		t.Fatalf("check: %d %s %s", code, out, errs)
+	}
+	b, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr struct {
+		Violation string
+		States    []struct {
+			Action string
+			State  map[string]int
+		}
+		Loop int
+	}
+	if err := json.Unmarshal(b, &tr); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	// BFS: the shortest counterexample, the first found: x 0 -> 1 -> 3 -> 5
+	if tr.Violation != "Invariant Small is violated." || len(tr.States) != 4 || tr.Loop != 0 {
+		t.Fatalf("trace %+v", tr)
+	}
+	if tr.States[0].Action != "<Initial predicate>" || tr.States[3].State["x"] != 5 || tr.States[3].State["y"] != 2 {
+		t.Errorf("states %+v", tr.States)
+	}
+	if code, _, errs := run("check", "-dumpTrace", "tla", f, "../testdata/Violate.tla"); code != 2 || !strings.Contains(errs, "want -dumpTrace json FILE") {
+		t.Errorf("-dumpTrace tla: %d %q", code, errs)
+	}
+}
+
+// -simulate with a seed prints the same behaviour every time.
+func TestSimulateFlag(t *testing.T) {
+	strip := func(s string) string { return s[:strings.LastIndex(s, "Finished in")] }
+	args := []string{"check", "-simulate", "-seed", "3", "-depth", "30", "-traces", "20", "../testdata/Violate.tla"}
+	code, a, errs := run(args...)
+	if code != 1 || !strings.Contains(a, "Invariant Small is violated") || !strings.Contains(a, "State 2: <Step") {
+		t.Fatalf("simulate: %d %s %s", code, a, errs)
+	}
+	_, b, _ := run(args...)
+	if strip(a) != strip(b) {
+		t.Errorf("same seed, different output:\n%s\n%s", a, b)
+	}
+	if code, _, errs := run("check", "-simulate", "-depth", "0", "../testdata/Violate.tla"); code != 2 || !strings.Contains(errs, "-depth 0") {
+		t.Errorf("-depth 0: %d %q", code, errs)
 	}
 }
