@@ -93,6 +93,8 @@ func (c *Checker) stepReplica(e *traces.Event) {
 		c.resendDoViewChange(r, s)
 	case traces.ResendStartView:
 		c.resendStartView(r, e, s)
+	case traces.SendPrepare:
+		c.sendPrepare(r, s)
 	case traces.TimeoutStartViewChange:
 		if s.status == traces.StatusNormal && c.primary(s.view) != r.id || s.status == traces.StatusViewChange {
 			c.enterView(r, s, s.view+1)
@@ -122,9 +124,9 @@ func (c *Checker) stepReplica(e *traces.Event) {
 // resendPrepare: the normal primary resends the PREPARE of an uncommitted op, the one the
 // trace names (the paper leaves the choice open).
 func (c *Checker) resendPrepare(r *replica, e *traces.Event, s *scalars) {
-	n := s.opNumber
+	n, batch := s.opNumber, 0
 	if len(e.Sent) > 0 {
-		n = e.Sent[0].OpNumber
+		n, batch = e.Sent[0].OpNumber, len(e.Sent[0].Log)
 	}
 	switch {
 	case !c.isNormalPrimary(r, s) || s.opNumber <= s.commit:
@@ -133,9 +135,12 @@ func (c *Checker) resendPrepare(r *replica, e *traces.Event, s *scalars) {
 		c.diff("sent[0].opNumber", fmt.Sprintf("an uncommitted op-number, %d..%d", s.commit+1, s.opNumber), fmt.Sprint(n))
 	case n > r.log.len():
 		c.diff("enabled", fmt.Sprintf("an entry at op-number %d", n), fmt.Sprintf("the log has %d entries", r.log.len()))
+	case batch > 0 && !c.batching() || n-batch < 1:
+		c.diff("sent[0].log", fmt.Sprintf("a batch of entries before op-number %d (with batching on)", n), fmt.Sprintf("%d entries, batch %d", batch, c.h.Batch))
 	default:
+		// Under batching the PREPARE may carry entries before n (traces/README.md).
 		ent := *r.log.at(n - 1)
-		c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: n, CommitNumber: s.commit, Entry: &ent})
+		c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: n, CommitNumber: s.commit, Entry: &ent, Log: c.batchLog(r, n-1-batch, n)})
 	}
 }
 
@@ -235,6 +240,10 @@ func (c *Checker) receiveRequest(r *replica, m *traces.Message, eff *effect) {
 		// Scratch, not allocated: the expected effect lives only until the event is compared.
 		c.scratch[0] = traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: m.Op, Key: m.Key, Value: m.Value}
 		eff.logAdd = c.scratch[:1]
+		if c.batching() {
+			c.gather(r, s, &c.scratch[0])
+			return
+		}
 		c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: s.opNumber, CommitNumber: s.commit, Entry: &c.scratch[0]})
 	case m.RequestNumber == rn && pos <= s.commit:
 		if res, ok := r.result(pos); ok {
@@ -249,6 +258,8 @@ func (c *Checker) receivePrepare(r *replica, m *traces.Message, eff *effect) {
 	case m.View > s.view && (s.status == traces.StatusNormal || s.status == traces.StatusViewChange):
 		c.askState(r, m.View, s.commit)
 	case s.status != traces.StatusNormal || c.primary(s.view) == r.id || m.View != s.view:
+	case coversNext(m, s.opNumber):
+		c.receiveBatch(r, m, eff)
 	case m.OpNumber == s.opNumber+1:
 		c.scratch[0] = *m.Entry
 		eff.logAdd = c.scratch[:1]

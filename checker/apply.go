@@ -63,6 +63,7 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 	}
 	r.scalars = scalars{view: st.ViewNumber, status: st.Status, opNumber: st.OpNumber, commit: st.CommitNumber,
 		lastNormalView: st.LastNormalView, nonce: st.Nonce}
+	r.notePrepared(pre)
 
 	// Execute up to the commit-number.
 	target := min(r.commit, r.log.len())

@@ -97,6 +97,9 @@ var rules = map[string]actionRule{
 	traces.ResendPrepare: {Rule{"§4.1 (messages can be lost; traces/README.md: ResendPrepare)",
 		"The normal primary re-sends the PREPARE of an uncommitted op-number, with the entry its log holds there, to the other replicas."},
 		[]inputFn{stateBefore, resentEntry}, nil},
+	traces.SendPrepare: {Rule{"§6.1 (batching)",
+		"With batching the primary appends each new request but runs the protocol for a batch: when B requests are gathered (ReceiveRequest) or they have waited long enough, it sends one ⟨PREPARE v, m, n, k⟩ whose log carries the batch's entries before op-number n."},
+		[]inputFn{stateBefore}, nil},
 
 	traces.TimeoutStartViewChange: {Rule{viewChangeSec + " step 1",
 		"A replica that notices the need for a view change (a backup whose primary is silent, or a replica whose view change stalls) advances its view-number, sets its status to view-change, and sends ⟨STARTVIEWCHANGE v, i⟩ to all other replicas."},

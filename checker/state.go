@@ -71,6 +71,7 @@ type replica struct {
 	diverged int               // the first op-number in log[:verified] that differs from it (0: none)
 	match    int               // the length of the common prefix of log and the committed ghost
 	okSent   []int             // ids of the PREPAREOKs it sent that may be in flight (MessagePromises)
+	prepared int               // batching: the highest op-number it sent in a PREPARE as primary (batch.go)
 	recent   recent
 }
 

@@ -21,6 +21,8 @@ type Options struct {
 	Bugs      []string // bug switches to turn on (vr.BugCatalog names)
 	// Policy is the replicas' policy (vr.Policies; "" is the default).
 	Policy string
+	// Batch and BatchWait are the primary's batching (§6.1; sim.Scenario's), fixed for every seed.
+	Batch, BatchWait int
 	// Workers run seeds in parallel (0: runtime.NumCPU()).
 	Workers int
 	// KeepGoing runs every seed; otherwise exploration stops at the first failure.
@@ -144,5 +146,6 @@ func Explore(opts Options) (*Result, error) {
 func (o Options) scenario(seed int64) sim.Scenario {
 	sc := Swarm(seed, o.Bugs)
 	sc.Policy = o.Policy
+	sc.Batch, sc.BatchWait = o.Batch, o.BatchWait
 	return sc
 }

@@ -27,6 +27,8 @@ type HuntOptions struct {
 type Hunt struct {
 	Bugs        []string `json:"bugs"`
 	Policy      string   `json:"policy,omitempty"`
+	Batch       int      `json:"batch,omitempty"`
+	BatchWait   int      `json:"batchWait,omitempty"`
 	IgnoreSteps bool     `json:"ignoreStepValidation"`
 	// NoLin and LinTimeout are the linearizability options the seeds ran with.
 	NoLin      bool          `json:"noLin,omitempty"`
@@ -62,7 +64,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hunt{Bugs: append([]string{}, o.Bugs...), Policy: o.Policy, IgnoreSteps: o.IgnoreSteps, NoLin: o.NoLin, LinTimeout: o.LinTimeout, FirstSeed: o.FirstSeed, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
+	h := &Hunt{Bugs: append([]string{}, o.Bugs...), Policy: o.Policy, Batch: o.Batch, BatchWait: o.BatchWait, IgnoreSteps: o.IgnoreSteps, NoLin: o.NoLin, LinTimeout: o.LinTimeout, FirstSeed: o.FirstSeed, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
 	if h.Failures == nil {
 		h.Failures = []Found{}
 	}
@@ -123,6 +125,12 @@ func ExploreCommand(seed int64, o Options) string {
 	}
 	if o.Policy != "" && o.Policy != "default" {
 		cmd += " --policy " + checker.ShellQuote(o.Policy)
+	}
+	if o.Batch > 1 {
+		cmd += fmt.Sprintf(" --batch %d", o.Batch)
+		if o.BatchWait > 0 {
+			cmd += fmt.Sprintf(" --batch-wait %d", o.BatchWait)
+		}
 	}
 	switch {
 	case o.NoLin:

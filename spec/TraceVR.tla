@@ -43,7 +43,9 @@ TraceBugs == {TraceHeader.bugs[i] : i \in DOMAIN TraceHeader.bugs}
 
 ASSUME TraceHeader.format = "vrcheck-trace"
 \* Version 2 adds the resend actions; a version 1 trace is a version 2 trace without them.
-ASSUME TraceHeader.version \in {1, 2}
+\* Version 3 adds batching (SendPrepare, a PREPARE's log), which VR.tla does not model yet:
+\* a version 3 trace without them is a version 2 trace.
+ASSUME TraceHeader.version \in {1, 2, 3}
 ASSUME TraceHeader.replicas = 2 * TraceHeader.f + 1
 
 VARIABLE l   \* the index in TraceEvents of the next event to match

@@ -49,6 +49,9 @@ var Axes = []Axis{
 	{"partition", "probability per tick that a replica is cut off", "partition probability per tick (partition)", false,
 		func(s *sim.Scenario) float64 { return s.Faults.Partition },
 		func(s *sim.Scenario, v float64) { s.Faults.Partition = v }},
+	{"batch", "requests the primary gathers into one PREPARE (§6.1; 0 or 1: none)", "batch size B (batch)", true,
+		func(s *sim.Scenario) float64 { return float64(s.Batch) },
+		func(s *sim.Scenario, v float64) { s.Batch = int(v) }},
 }
 
 // AxisIndex returns the index in Axes of the named axis, or -1.
@@ -168,6 +171,7 @@ type Grid struct {
 	Duplicate Values `yaml:"duplicate"`
 	Crash     Values `yaml:"crash"`
 	Partition Values `yaml:"partition"`
+	Batch     Values `yaml:"batch"`
 	// Seeds is the number of runs per point, with seeds FirstSeed, FirstSeed+1, ...: every point
 	// runs the same seeds, so points are compared on the same random draws.
 	Seeds     int   `yaml:"seeds"`
@@ -215,6 +219,8 @@ func (g *Grid) values(i int) *Values {
 		return &g.Crash
 	case "partition":
 		return &g.Partition
+	case "batch":
+		return &g.Batch
 	}
 	panic("sweep: unknown axis " + Axes[i].Name)
 }

@@ -65,6 +65,8 @@ func (r Replay) Command(sc sim.Scenario) string {
 	num("faults-until", f.StopAt, rf.StopAt)
 	num("capacity", sc.Capacity, ref.Capacity)
 	num("max-ticks", sc.MaxTicks, ref.MaxTicks)
+	num("batch", sc.Batch, ref.Batch)
+	num("batch-wait", sc.BatchWait, ref.BatchWait)
 	if !slices.Equal(sc.Bugs, ref.Bugs) {
 		args = append(args, "--bug", checker.ShellQuote(strings.Join(sc.Bugs, ",")))
 	}

@@ -547,6 +547,8 @@ func actionOf(b []byte) (string, ActionKind) {
 		return ResendDoViewChange, ReplicaTimer
 	case ResendStartView:
 		return ResendStartView, ReplicaTimer
+	case SendPrepare:
+		return SendPrepare, ReplicaTimer
 	case ClientRequest:
 		return ClientRequest, ClientAction
 	case ClientReceiveReply:

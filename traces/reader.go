@@ -183,10 +183,13 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 	}{
 		{"format", &h.Format}, {"version", &h.Version}, {"seed", &h.Seed},
 		{"replicas", &h.Replicas}, {"f", &h.F}, {"clients", &h.Clients},
-		{"bugs", &h.Bugs}, {"scenario", &h.Scenario},
+		{"bugs", &h.Bugs}, {"scenario", &h.Scenario}, {"batch", &h.Batch},
 	}
 	for _, f := range fields {
 		v, ok := raw[f.name]
+		if !ok && f.name == "batch" { // version 3, written only when batching
+			continue
+		}
 		if !ok {
 			if f.name == "format" {
 				return nil, fmt.Errorf("missing header: line 1 has no \"format\" field (a vrcheck trace starts with a header line)")
@@ -218,6 +221,9 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 	}
 	if h.Clients < 0 || h.Clients > math.MaxInt32 {
 		return nil, fmt.Errorf("header: clients is %d, want 0..2^31-1", h.Clients)
+	}
+	if h.Batch != 0 && (h.Version < 3 || h.Batch < 2 || h.Batch > math.MaxInt32) {
+		return nil, fmt.Errorf("header: batch is %d, want 2..2^31-1 in a version 3 trace (or no batch field)", h.Batch)
 	}
 	if h.Seed < 0 || h.Seed > math.MaxInt32 {
 		return nil, fmt.Errorf("header: seed is %d, want 0..2^31-1", h.Seed)
@@ -984,7 +990,7 @@ func (d *decoder) message(what string, m *Message, h *Header) error {
 		return fmt.Errorf("%s: missing field \"type\"", what)
 	}
 	want := d.schema.fieldMask[m.Type]
-	if have != want {
+	if have&^d.schema.optMask[m.Type] != want {
 		for _, f := range Fields[m.Type] {
 			if b := payloadBit(f); have&b != 0 && want&b == 0 {
 				return fmt.Errorf("%s: field %q of a %s message: %w", what, f, m.Type, versionError("it", d.schema.t.fieldSince(m.Type, f), d.schema.version))

@@ -6,7 +6,7 @@ package traces
 // Format and Version identify the trace format in the header line.
 const (
 	Format  = "vrcheck-trace"
-	Version = 2
+	Version = 3
 )
 
 // Action names, exactly as the actions of spec/VR.tla and the methods of impl/vr.
@@ -33,6 +33,8 @@ const (
 	ResendStartViewChange = "ResendStartViewChange"
 	ResendDoViewChange    = "ResendDoViewChange"
 	ResendStartView       = "ResendStartView"
+	// Batching (version 3): the primary sends the PREPARE of the requests it gathered.
+	SendPrepare = "SendPrepare"
 	// Client actions.
 	ClientRequest      = "ClientRequest"
 	ClientReceiveReply = "ClientReceiveReply"
@@ -73,6 +75,7 @@ var Actions = map[string]ActionKind{
 	ResendStartViewChange:   ReplicaTimer,
 	ResendDoViewChange:      ReplicaTimer,
 	ResendStartView:         ReplicaTimer,
+	SendPrepare:             ReplicaTimer,
 	ClientRequest:           ClientAction,
 	ClientReceiveReply:      ClientAction,
 	ClientTimeout:           ClientAction,
@@ -215,6 +218,14 @@ var Fields = map[MsgType][]Field{
 	NewState:         {FView, FFromOpNumber, FLog, FOpNumber, FCommitNumber, FReplica},
 }
 
+// Optional lists, per message type, payload fields written after those of Fields and only
+// when not empty; a reader takes a message without them as having them empty. A batched
+// PREPARE (version 3) carries in log the batch's entries before its entry: it covers
+// op-numbers opNumber-len(log) .. opNumber.
+var Optional = map[MsgType][]Field{
+	Prepare: {FLog},
+}
+
 // ReplicaState is a replica's state after an action. The log is given as a change:
 // the log after the action is the first LogKeep entries of the log before it, then LogAdd.
 type ReplicaState struct {
@@ -260,6 +271,9 @@ type Header struct {
 	Clients  int    `json:"clients"`
 	// Bugs lists the implementation's bug switches that were on (never null: [] when none).
 	Bugs []string `json:"bugs"`
+	// Batch is the primary's batch size B (version 3; 0, written only when above 1, is no
+	// batching): what the checker needs to know of the configuration to validate a step.
+	Batch int `json:"batch"`
 	// Scenario is the writer's full configuration as a JSON object, for reproduction; the
 	// checker does not interpret it.
 	Scenario map[string]any `json:"scenario"`

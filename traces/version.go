@@ -17,6 +17,7 @@ type Change struct {
 	MsgTypes    []MsgType           // new message types (also listed in Fields)
 	Fields      map[MsgType][]Field // new fields of message types (also listed in Fields)
 	StateFields []string            // new replica-state fields (also in ReplicaStateFields)
+	Optional    map[MsgType][]Field // new optional fields of message types (also listed in Optional)
 }
 
 // Changes holds, for every version after 1, what it added. To add version N: set Version to
@@ -26,6 +27,9 @@ var Changes = map[int]Change{
 	// The resends the paper allows (issue 10); version 2 also lets ResendPrepare resend any
 	// uncommitted op and GETSTATE go to any replica, which needs no new names.
 	2: {Actions: []string{ResendStartViewChange, ResendDoViewChange, ResendStartView}},
+	// Batching (issue 14, §6.1): SendPrepare, a PREPARE carrying a batch in log, and the
+	// header's batch.
+	3: {Actions: []string{SendPrepare}, Optional: map[MsgType][]Field{Prepare: {FLog}}},
 }
 
 // ReplicaStateFields lists the fields of a replica's state, in the order they are written.
@@ -47,6 +51,7 @@ type versionTable struct {
 	action  map[string]int
 	typ     map[MsgType]int
 	field   map[MsgType]map[Field]int
+	opt     map[MsgType]map[Field]int
 	state   map[string]int
 	schemas []*schema // index: version
 }
@@ -56,6 +61,7 @@ type schema struct {
 	version   int
 	t         *versionTable
 	fieldMask map[MsgType]uint32 // the fields (id, type, from, to and payload) each type must have
+	optMask   map[MsgType]uint32 // the Optional fields each type may have
 	stateMask uint32             // bit i: ReplicaStateFields[i]
 }
 
@@ -63,7 +69,7 @@ type schema struct {
 // name what the current schema has.
 func newVersionTable(changes map[int]Change, current int) (*versionTable, error) {
 	t := &versionTable{current: current, action: map[string]int{}, typ: map[MsgType]int{},
-		field: map[MsgType]map[Field]int{}, state: map[string]int{}}
+		field: map[MsgType]map[Field]int{}, opt: map[MsgType]map[Field]int{}, state: map[string]int{}}
 	for v, c := range changes {
 		if v <= MinVersion || v > current {
 			return nil, fmt.Errorf("Changes has version %d, outside %d..%d", v, MinVersion+1, current)
@@ -91,6 +97,17 @@ func newVersionTable(changes map[int]Change, current int) (*versionTable, error)
 				t.field[m][f] = v
 			}
 		}
+		for m, fs := range c.Optional {
+			for _, f := range fs {
+				if !slices.Contains(Optional[m], f) {
+					return nil, fmt.Errorf("version %d adds optional field %q to %s, which Optional does not list", v, f, m)
+				}
+				if t.opt[m] == nil {
+					t.opt[m] = map[Field]int{}
+				}
+				t.opt[m][f] = v
+			}
+		}
 		for _, f := range c.StateFields {
 			if !slices.Contains(ReplicaStateFields, f) {
 				return nil, fmt.Errorf("version %d adds state field %q, which ReplicaStateFields does not list", v, f)
@@ -103,7 +120,7 @@ func newVersionTable(changes map[int]Change, current int) (*versionTable, error)
 	}
 	t.schemas = make([]*schema, current+1)
 	for v := MinVersion; v <= current; v++ {
-		s := &schema{version: v, t: t, fieldMask: map[MsgType]uint32{}}
+		s := &schema{version: v, t: t, fieldMask: map[MsgType]uint32{}, optMask: map[MsgType]uint32{}}
 		for m, fs := range Fields {
 			if t.typeSince(m) > v {
 				continue
@@ -115,6 +132,11 @@ func newVersionTable(changes map[int]Change, current int) (*versionTable, error)
 				}
 			}
 			s.fieldMask[m] = mask
+			for _, f := range Optional[m] {
+				if t.optSince(f, m) <= v {
+					s.optMask[m] |= payloadBit(f)
+				}
+			}
 		}
 		for i, f := range ReplicaStateFields {
 			if t.stateSince(f) <= v {
@@ -130,6 +152,12 @@ func (t *versionTable) actionSince(a string) int          { return max(t.action[
 func (t *versionTable) typeSince(m MsgType) int           { return max(t.typ[m], 1) }
 func (t *versionTable) fieldSince(m MsgType, f Field) int { return max(t.field[m][f], 1) }
 func (t *versionTable) stateSince(f string) int           { return max(t.state[f], 1) }
+func (t *versionTable) optSince(f Field, m MsgType) int {
+	if v, ok := t.opt[m][f]; ok {
+		return v
+	}
+	return t.current + 1 // listed in Optional but in no version: never allowed
+}
 
 // supported names the range of versions for error messages.
 func (t *versionTable) supported() string {

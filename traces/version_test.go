@@ -1,6 +1,7 @@
 package traces
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -10,8 +11,10 @@ import (
 )
 
 func TestReaderVersions(t *testing.T) {
+	cur := fmt.Sprintf(`"version":%d`, Version)
 	good := string(writeTrace(t, sampleHeader(), sampleEvents()))
-	require.True(t, strings.HasPrefix(good, `{"format":"vrcheck-trace","version":2,`), "the writer writes the current version")
+	require.True(t, strings.HasPrefix(good, `{"format":"vrcheck-trace",`+cur+`,`), "the writer writes the current version")
+	good = strings.Replace(good, cur, `"version":2`, 1)
 
 	// The same events under a version 1 header read too (they use nothing of version 2).
 	_, es, err := ReadAll(strings.NewReader(good), "t")
@@ -21,11 +24,11 @@ func TestReaderVersions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, es, 4)
 
-	for _, v := range []string{"0", "-1", "3", "1000"} {
+	for _, v := range []string{"0", "-1", fmt.Sprint(Version + 1), "1000"} {
 		bad := strings.Replace(good, `"version":2`, `"version":`+v, 1)
 		_, _, err := ReadAll(strings.NewReader(bad), "t.ndjson")
 		require.Error(t, err, v)
-		assert.Equal(t, "t.ndjson:1: header: unsupported version "+v+" (this vrcheck reads trace format versions 1..2)", err.Error())
+		assert.Equal(t, fmt.Sprintf("t.ndjson:1: header: unsupported version %s (this vrcheck reads trace format versions 1..%d)", v, Version), err.Error())
 	}
 }
 
@@ -37,6 +40,7 @@ func TestVersion2Actions(t *testing.T) {
 		assert.Equal(t, 2, ActionSince(a), a)
 		ev := &Event{Seq: 1, Action: a, Replica: 1, Client: -1, Sent: []Message{}, State: st}
 		v2 := string(writeTrace(t, h, []*Event{ev}))
+		v2 = strings.Replace(v2, fmt.Sprintf(`"version":%d`, Version), `"version":2`, 1)
 		_, es, err := ReadAll(strings.NewReader(v2), "t")
 		require.NoError(t, err, a)
 		assert.Equal(t, a, es[0].Action)
@@ -80,6 +84,7 @@ func readWith(vt *versionTable, s string) ([]*Event, error) {
 func TestVersionMechanism(t *testing.T) {
 	vt := testVersions(t)
 	v2 := string(writeTrace(t, sampleHeader(), sampleEvents()))
+	v2 = strings.Replace(v2, fmt.Sprintf(`"version":%d`, Version), `"version":2`, 1)
 	good := strings.Replace(v2, `"version":2`, `"version":1`, 1)
 
 	// Version 2 has everything: the trace as written reads.
@@ -141,4 +146,38 @@ func TestVersionTableRejectsUnknownNames(t *testing.T) {
 	// The real table is consistent (it is built at init; this names the failure if not).
 	_, err := newVersionTable(Changes, Version)
 	assert.NoError(t, err)
+}
+
+// Version 3's batched PREPARE: log is optional (absent when empty), allowed from version 3,
+// and the header's batch is written only when batching.
+func TestVersion3BatchedPrepare(t *testing.T) {
+	h := sampleHeader()
+	h.Batch = 4
+	batch := []Entry{{Client: 0, RequestNumber: 1, Op: OpPut, Key: "k", Value: "a"}}
+	last := Entry{Client: 1, RequestNumber: 1, Op: OpGet, Key: "k"}
+	st := &ReplicaState{Status: StatusNormal, OpNumber: 2, LogAdd: append(append([]Entry{}, batch...), last)}
+	ev := &Event{Seq: 1, Action: SendPrepare, Replica: 0, Client: -1, State: st,
+		Sent: []Message{{ID: 1, Type: Prepare, From: 0, To: 1, OpNumber: 2, Entry: &last, Log: batch}}}
+	v3 := string(writeTrace(t, h, []*Event{ev}))
+	assert.Contains(t, v3, `"batch":4,`)
+	assert.Contains(t, v3, `"entry":{"client":1,"requestNumber":1,"op":"get","key":"k","value":""},"log":[{"client":0`)
+	rh, es, err := ReadAll(strings.NewReader(v3), "t")
+	require.NoError(t, err)
+	assert.Equal(t, 4, rh.Batch)
+	assert.Equal(t, batch, es[0].Sent[0].Log)
+	assert.Equal(t, 3, ActionSince(SendPrepare))
+
+	v2 := strings.Replace(v3, fmt.Sprintf(`"version":%d`, Version), `"version":2`, 1)
+	_, _, err = ReadAll(strings.NewReader(v2), "t")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "batch is 4, want 2..2^31-1 in a version 3 trace")
+	v2 = strings.Replace(v2, `"batch":4,`, ``, 1)
+	v2 = strings.Replace(v2, SendPrepare, ReceiveRequest, 1)
+	_, _, err = ReadAll(strings.NewReader(v2), "t")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `field "log" does not belong to a PREPARE message`)
+
+	// An unbatched PREPARE is written as before, without log.
+	ev.Sent[0].Log = nil
+	assert.NotContains(t, string(writeTrace(t, h, []*Event{ev})), `"log"`)
 }

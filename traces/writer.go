@@ -43,8 +43,9 @@ func (w *Writer) WriteHeader(h *Header) error {
 		F        int            `json:"f"`
 		Clients  int            `json:"clients"`
 		Bugs     []string       `json:"bugs"`
+		Batch    int            `json:"batch,omitempty"`
 		Scenario map[string]any `json:"scenario"`
-	}{Format, Version, h.Seed, h.Replicas, h.F, h.Clients, bugs, scenario})
+	}{Format, Version, h.Seed, h.Replicas, h.F, h.Clients, bugs, h.Batch, scenario})
 	if err != nil {
 		return fmt.Errorf("trace header: %w", err)
 	}
@@ -207,6 +208,12 @@ func AppendMessage(b []byte, m *Message) []byte {
 			}
 			b = appendEntry(b, &e)
 		case FLog:
+			b = appendEntries(b, m.Log)
+		}
+	}
+	for _, f := range Optional[m.Type] {
+		if f == FLog && len(m.Log) > 0 {
+			b = append(b, `,"log":`...)
 			b = appendEntries(b, m.Log)
 		}
 	}

@@ -109,3 +109,13 @@ func workers(n int) (int, error) {
 func addNoProgressFlag(fs *pflag.FlagSet) *bool {
 	return fs.Bool("no-progress", false, "no progress bar (there is one only when standard error is a terminal)")
 }
+
+// batchFlags are --batch and --batch-wait (run, sim, sweep, explore).
+type batchFlags struct{ size, wait int }
+
+func addBatchFlags(fs *pflag.FlagSet) *batchFlags {
+	b := &batchFlags{}
+	fs.IntVar(&b.size, "batch", 0, "the primary gathers up to `B` requests into one PREPARE (§6.1); 0 or 1: no batching")
+	fs.IntVar(&b.wait, "batch-wait", 0, "with --batch, the most `ticks` the first gathered request waits for the batch to fill (0 is 1)")
+	return b
+}

@@ -35,6 +35,7 @@ func scenarioFlags(fs *pflag.FlagSet) func() (sim.Scenario, error) {
 		maxTicks = fs.Int("max-ticks", d.MaxTicks, "give up (and fail) if the run has not completed by this tick")
 		bugs     = addBugFlag(fs)
 		policy   = fs.String("policy", "default", "how replicas make the choices the paper leaves open: default or alt (the other permitted choices)")
+		batch    = addBatchFlags(fs)
 	)
 	return func() (sim.Scenario, error) {
 		sc := sim.Default()
@@ -68,6 +69,8 @@ func scenarioFlags(fs *pflag.FlagSet) func() (sim.Scenario, error) {
 		apply("capacity", func() { sc.Capacity = *capacity })
 		apply("max-ticks", func() { sc.MaxTicks = *maxTicks })
 		apply("policy", func() { sc.Policy = *policy })
+		apply("batch", func() { sc.Batch = batch.size })
+		apply("batch-wait", func() { sc.BatchWait = batch.wait })
 		if fs.Changed("bug") || (*file == "" && *bugs != "") {
 			var err error
 			if sc.Bugs, err = bugList(*bugs); err != nil {

@@ -33,6 +33,10 @@ type Scenario struct {
 	// Policy is how replicas make the choices the paper leaves open: "default" (or empty)
 	// or "alt" (the other permitted choices; see impl/vr's package doc).
 	Policy string `yaml:"policy" json:"policy"`
+	// Batch > 1 makes the primary gather up to Batch requests into one PREPARE (§6.1),
+	// waiting at most BatchWait ticks (0 is 1) after the first; 0 is no batching.
+	Batch     int `yaml:"batch" json:"batch"`
+	BatchWait int `yaml:"batchWait" json:"batchWait"`
 }
 
 // Workload says what clients ask for.
@@ -222,6 +226,12 @@ func (sc *Scenario) Validate() error {
 	}
 	if sc.Capacity < 0 {
 		bad("capacity", "capacity = %d: must be >= 0 (0: no limit)", sc.Capacity)
+	}
+	if sc.Batch < 0 || sc.Batch > 1000 {
+		bad("batch", "batch = %d: must be 0..1000 (0 or 1: no batching)", sc.Batch)
+	}
+	if sc.BatchWait < 0 {
+		bad("batchWait", "batchWait = %d: must be >= 0 ticks", sc.BatchWait)
 	}
 	if sc.MaxTicks < 1 {
 		bad("maxTicks", "maxTicks = %d: must be >= 1", sc.MaxTicks)

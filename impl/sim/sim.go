@@ -78,9 +78,10 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 	}
 	n := 2*sc.F + 1
 	s := &sim{
-		sc:  sc,
-		n:   n,
-		cfg: vr.Config{Replicas: n, F: sc.F, ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Bugs: bugs, Policy: policy},
+		sc: sc,
+		n:  n,
+		cfg: vr.Config{Replicas: n, F: sc.F, ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Bugs: bugs, Policy: policy,
+			Batch: sc.Batch, BatchWait: sc.BatchWait},
 		// PCG seeded from the seed alone: the same seed gives the same run on any machine.
 		rng:     rand.New(rand.NewPCG(uint64(sc.Seed), 0x5652636865636b)),
 		nextID:  1,
@@ -118,8 +119,16 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 func (s *sim) header() *traces.Header {
 	return &traces.Header{
 		Seed: s.sc.Seed, Replicas: s.n, F: s.sc.F, Clients: s.sc.Clients,
-		Bugs: s.sc.Bugs, Scenario: s.sc.asMap(),
+		Bugs: s.sc.Bugs, Scenario: s.sc.asMap(), Batch: s.batch(),
 	}
+}
+
+// batch is the header's batch: B when batching, else 0 (not written).
+func (s *sim) batch() int {
+	if s.sc.Batch > 1 {
+		return s.sc.Batch
+	}
+	return 0
 }
 
 func (s *sim) run() (*Result, error) {
@@ -475,7 +484,7 @@ func (sc Scenario) asMap() map[string]any {
 	}
 	// Probabilities are written in parts per million: trace readers such as TLC truncate floats.
 	ppm := func(p float64) int { return int(p*1e6 + 0.5) }
-	return map[string]any{
+	m := map[string]any{
 		"seed": sc.Seed, "f": sc.F, "clients": sc.Clients, "requests": sc.Requests,
 		"clientTimeout": sc.ClientTimeout, "replicaTimeout": sc.ReplicaTimeout, "maxTicks": sc.MaxTicks,
 		"capacity": sc.Capacity,
@@ -491,6 +500,11 @@ func (sc Scenario) asMap() map[string]any {
 		"bugs":     append([]string{}, sc.Bugs...),
 		"policy":   policyName(sc.Policy),
 	}
+	// The options of issue 14 appear only when on, so a trace without them is as before.
+	if sc.Batch > 1 {
+		m["batch"], m["batchWait"] = sc.Batch, sc.BatchWait
+	}
+	return m
 }
 
 // policyName is the policy as the header records it ("" is "default").

@@ -16,6 +16,9 @@ type Config struct {
 	Bugs           Bugs // bug switches, all off by default
 	// Policy picks among the choices the paper leaves open (see the package doc).
 	Policy Policy
+	// Batch > 1 makes the primary gather up to Batch requests into one PREPARE, waiting at
+	// most BatchWait ticks (at least 1) after the first (batch.go); 0 or 1 is no batching.
+	Batch, BatchWait int
 }
 
 // Policy is a replica's way of making the choices the paper leaves to the implementation.
@@ -67,6 +70,9 @@ func (c Config) Validate() error {
 	}
 	if c.ClientTimeout < 1 {
 		errs = append(errs, fmt.Errorf("client timeout = %d ticks, want at least 1", c.ClientTimeout))
+	}
+	if c.Batch < 0 || c.BatchWait < 0 {
+		errs = append(errs, fmt.Errorf("batch = %d, batch wait = %d ticks, want both >= 0", c.Batch, c.BatchWait))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("vr config: %w", err)

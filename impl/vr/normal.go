@@ -20,6 +20,10 @@ func (r *Replica) receiveRequest(m *traces.Message) {
 	case m.RequestNumber > s || r.cfg.Bugs.NoClientTable:
 		r.appendEntry(traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: m.Op, Key: m.Key, Value: m.Value})
 		op := len(r.log)
+		if r.batching() {
+			r.gather()
+			break
+		}
 		r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: op, CommitNumber: r.commit, Entry: &r.log[op-1]})
 		r.timer = 0
 		if r.cfg.Bugs.ReplyBeforeCommit {
@@ -49,7 +53,15 @@ func (r *Replica) receivePrepare(m *traces.Message) {
 	r.timer = 0
 	op := len(r.log)
 	ack := traces.Message{Type: traces.PrepareOk, To: r.primary(r.view), View: r.view, Replica: r.id}
+	if first := m.OpNumber - len(m.Log); len(m.Log) > 0 && first < 1 {
+		r.faultf("PREPARE from %d covers op-numbers from %d", m.From, first)
+		return
+	}
 	switch {
+	case len(m.Log) > 0 && m.OpNumber > op && m.OpNumber-len(m.Log) <= op+1:
+		r.receiveBatch(m)
+		ack.OpNumber = len(r.log)
+		r.send(ack)
 	case m.OpNumber == op+1 || (m.OpNumber > op+1 && r.cfg.Bugs.PrepareGap):
 		r.appendEntry(*m.Entry)
 		ack.OpNumber = len(r.log)
@@ -167,7 +179,7 @@ func (r *Replica) ResendPrepare(out *Output) {
 
 func (r *Replica) resendPrepare() {
 	op := len(r.log)
-	if r.status != traces.StatusNormal || !r.IsPrimary() || op <= r.commit {
+	if r.status != traces.StatusNormal || !r.IsPrimary() || op <= r.commit || r.batching() && r.prepared <= r.commit {
 		return
 	}
 	r.out.Action = traces.ResendPrepare
@@ -176,7 +188,14 @@ func (r *Replica) resendPrepare() {
 		n = r.commit + 1 + r.rpNext%(op-r.commit)
 		r.rpNext++
 	}
-	r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: n, CommitNumber: r.commit, Entry: &r.log[n-1]})
+	var batch []traces.Entry
+	if r.batching() {
+		// The latest op sent, with every uncommitted op before it: one message brings a
+		// backup that missed part of a batch up to date.
+		n = min(n, r.prepared)
+		batch = r.batchLog(r.commit, n)
+	}
+	r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: n, CommitNumber: r.commit, Entry: &r.log[n-1], Log: batch})
 	r.timer = 0
 }
 

@@ -61,6 +61,9 @@ type Replica struct {
 	svOK   []bool
 	svLeft int
 	svAge  int // ticks since the primary started its view
+	// Batching (batch.go): the highest op-number sent in a PREPARE, and the ticks the
+	// gathered requests have waited.
+	prepared, batchAge int
 	// Rotations of the alternative policy (resend targets, GETSTATE destinations, ops).
 	svNext, gsNext, rpNext int
 
@@ -305,6 +308,7 @@ func (r *Replica) becomeNormal(v int) {
 	r.lastNormal = v
 	r.timer = 0
 	r.vcTries = 0
+	r.prepared = len(r.log)
 }
 
 func commonPrefix(a, b []traces.Entry) int {

@@ -15,11 +15,14 @@ func (r *Replica) Tick(out *Output) {
 			// One tick after each heartbeat, once a backup that missed STARTVIEW would have
 			// started to wait for its view change (T ticks), a resend of STARTVIEW if one is due.
 			r.svAge++
-			if r.timer == 1 && r.svLeft > 0 && r.svAge > t {
+			if r.batchDue() {
+				r.sendPrepare()
+			}
+			if r.out.Action == "" && r.timer == 1 && r.svLeft > 0 && r.svAge > t {
 				r.resendStartView()
 			}
 			if r.out.Action == "" && r.timer >= max(1, t/2) {
-				if len(r.log) > r.commit {
+				if len(r.log) > r.commit && (!r.batching() || r.prepared > r.commit) {
 					r.resendPrepare()
 				} else {
 					r.sendCommit()
