@@ -17,7 +17,7 @@ func TestIDSetMatchesAMap(t *testing.T) {
 		m := map[int]bool{}
 		for i := 0; i < 300; i++ {
 			id := rng.Intn(400) - 64 // negative ids and word boundaries too
-			if rng.Intn(3) == 0 { // mostly increasing, as writers number messages
+			if rng.Intn(3) == 0 {    // mostly increasing, as writers number messages
 				id = len(m) + 1
 			}
 			s.add(id)
