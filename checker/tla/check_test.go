@@ -538,3 +538,20 @@ Step == [][x' = x + 1 /\ x' < 3]_x
 	}
 	expectFigures(t, res, figures{4, 3, 3})
 }
+
+// A function built lazily in Init reads the variables Init assigned before
+// it (EWD998ChanID: inbox = [n \in Node |-> ... clock[n] ...]).
+func TestLazyValueInInit(t *testing.T) {
+	res, err := checkSource(t, `---- MODULE Inline ----
+EXTENDS Naturals
+CONSTANT Node
+VARIABLES a, b
+Init == /\ a = [n \in Node |-> 1]
+        /\ b = [n \in Node |-> IF n = CHOOSE m \in Node : TRUE THEN <<a[n]>> ELSE <<>>]
+Next == UNCHANGED <<a, b>>
+Inv == \A n \in Node : b[n] \in {<<>>, <<1>>}
+====`, "CONSTANT Node = {n1, n2, n3}\nINIT Init\nNEXT Next\nINVARIANT Inv\n")
+	if err != nil || res.Violation != nil || res.Distinct != 1 {
+		t.Fatalf("got %+v, %v; want 1 state, no violation", res, err)
+	}
+}

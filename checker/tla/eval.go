@@ -149,11 +149,14 @@ type ctx struct {
 // snapshot returns a factory of fresh contexts seeing the same states: lazy
 // values may be forced later, by any worker.
 func (c *ctx) snapshot() func() *ctx {
-	m, out, cur, next, primed, level := c.m, c.out, c.cur, c.next, c.primed, c.level
+	m, out, cur, next, primed, level, init := c.m, c.out, c.cur, c.next, c.primed, c.level, c.init
 	if next != nil {
 		next = append([]Value(nil), next...)
 	}
-	return func() *ctx { return &ctx{m: m, out: out, cur: cur, next: next, primed: primed, level: level} }
+	// init: a lazy value made in Init reads the variables Init assigned so far
+	return func() *ctx {
+		return &ctx{m: m, out: out, cur: cur, next: next, primed: primed, level: level, init: init}
+	}
 }
 
 func (c *ctx) apply(cl *Closure, args []Value, at loc) Value {
