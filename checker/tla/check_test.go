@@ -555,3 +555,17 @@ Inv == \A n \in Node : b[n] \in {<<>>, <<1>>}
 		t.Fatalf("got %+v, %v; want 1 state, no violation", res, err)
 	}
 }
+
+// Without INIT, NEXT and SPECIFICATION TLC checks the assumptions only and
+// reports no states (MisraReachability's MCReachabilityTest models).
+func TestNoBehaviour(t *testing.T) {
+	src := "---- MODULE Inline ----\nEXTENDS Naturals\nCONSTANT N\nASSUME N > 1\n====\n"
+	res, err := checkSource(t, src, "CONSTANT N = 3\n")
+	if err != nil || res.Violation != nil || res.Distinct != 0 || res.Generated != 0 {
+		t.Fatalf("got %+v, %v; want 0 states, no error", res, err)
+	}
+	_, err = checkSource(t, src, "CONSTANT N = 0\n")
+	if err == nil || !strings.Contains(err.Error(), "Inline.tla:4:10: Assumption is false") {
+		t.Errorf("false assumption: %v", err)
+	}
+}
