@@ -569,3 +569,21 @@ func TestNoBehaviour(t *testing.T) {
 		t.Errorf("false assumption: %v", err)
 	}
 }
+
+// UNION of sets that cannot be enumerated is a set whose membership is
+// checked member by member (Disruptor's RingBuffer!TypeOk).
+func TestUnionOfInfiniteSets(t *testing.T) {
+	res, err := checkSource(t, `---- MODULE Inline ----
+EXTENDS Integers
+VARIABLE x
+Init == x = [i \in 0..1 |-> 0]
+Next == UNCHANGED x
+T1 == x \in UNION { [0..1 -> Int \union {"n"}] }
+T2 == [s |-> x] \in [s : UNION { [0..1 -> Int \union {"n"}], [0..1 -> {"m"}] }]
+T3 == LET S == {{1, 2}, {3}} IN UNION S = 1..3 /\ UNION {{1}, {2, 1}} = {1, 2} /\ UNION {} = {}
+T4 == x \notin UNION { [0..1 -> {"m"}], [0..2 -> Int] }
+====`, "INIT Init\nNEXT Next\nINVARIANT T1 T2 T3 T4\n")
+	if err != nil || res.Violation != nil || res.Distinct != 1 {
+		t.Fatalf("got %+v, %v; want 1 state, no violation", res, err)
+	}
+}

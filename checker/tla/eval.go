@@ -1075,6 +1075,42 @@ func (n *enabled) eval(c *ctx, e *env) Value {
 	return found
 }
 
+// unionEnum is UNION {A, B, ...}, evaluated as A \cup B \cup ...
+type unionEnum struct {
+	xs []node
+	loc
+}
+
+func (n *unionEnum) eval(c *ctx, e *env) Value {
+	parts := make([]Value, len(n.xs))
+	for i, x := range n.xs {
+		parts[i] = x.eval(c, e)
+	}
+	return unionOf(parts, n.loc)
+}
+
+// unionOf is the union of sets; as \cup, lazy when one is infinite (its
+// membership is then checked set by set, as TLC's UnionValue does).
+func unionOf(parts []Value, at loc) Value {
+	finite := true
+	for _, s := range parts {
+		checkSet(s, at)
+		finite = finite && isFinite(s)
+	}
+	if !finite {
+		out := parts[0]
+		for _, p := range parts[1:] {
+			out = &CupSet{a: out, b: p}
+		}
+		return out
+	}
+	out := emptySet
+	for _, s := range parts {
+		out = union(out, toSet(s, at))
+	}
+	return out
+}
+
 // temporal marks operators the evaluator cannot compute.
 type temporal struct {
 	op    string
