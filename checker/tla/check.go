@@ -333,6 +333,11 @@ func (ck *checker) behaviour(cfg *Config) error {
 		ck.init = &and{xs: inits}
 		return nil
 	}
+	if cfg.Init == "" && cfg.Next == "" {
+		// as TLC: no behaviour, only the assumptions are checked; no states
+		ck.init, ck.next, ck.nextName = &lit{v: false}, &lit{v: false}, "Next"
+		return nil
+	}
 	if cfg.Init == "" || cfg.Next == "" {
 		return fmt.Errorf("%s: the configuration needs INIT and NEXT, or SPECIFICATION", cfg.File)
 	}

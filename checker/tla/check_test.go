@@ -538,3 +538,52 @@ Step == [][x' = x + 1 /\ x' < 3]_x
 	}
 	expectFigures(t, res, figures{4, 3, 3})
 }
+
+// A function built lazily in Init reads the variables Init assigned before
+// it (EWD998ChanID: inbox = [n \in Node |-> ... clock[n] ...]).
+func TestLazyValueInInit(t *testing.T) {
+	res, err := checkSource(t, `---- MODULE Inline ----
+EXTENDS Naturals
+CONSTANT Node
+VARIABLES a, b
+Init == /\ a = [n \in Node |-> 1]
+        /\ b = [n \in Node |-> IF n = CHOOSE m \in Node : TRUE THEN <<a[n]>> ELSE <<>>]
+Next == UNCHANGED <<a, b>>
+Inv == \A n \in Node : b[n] \in {<<>>, <<1>>}
+====`, "CONSTANT Node = {n1, n2, n3}\nINIT Init\nNEXT Next\nINVARIANT Inv\n")
+	if err != nil || res.Violation != nil || res.Distinct != 1 {
+		t.Fatalf("got %+v, %v; want 1 state, no violation", res, err)
+	}
+}
+
+// Without INIT, NEXT and SPECIFICATION TLC checks the assumptions only and
+// reports no states (MisraReachability's MCReachabilityTest models).
+func TestNoBehaviour(t *testing.T) {
+	src := "---- MODULE Inline ----\nEXTENDS Naturals\nCONSTANT N\nASSUME N > 1\n====\n"
+	res, err := checkSource(t, src, "CONSTANT N = 3\n")
+	if err != nil || res.Violation != nil || res.Distinct != 0 || res.Generated != 0 {
+		t.Fatalf("got %+v, %v; want 0 states, no error", res, err)
+	}
+	_, err = checkSource(t, src, "CONSTANT N = 0\n")
+	if err == nil || !strings.Contains(err.Error(), "Inline.tla:4:10: Assumption is false") {
+		t.Errorf("false assumption: %v", err)
+	}
+}
+
+// UNION of sets that cannot be enumerated is a set whose membership is
+// checked member by member (Disruptor's RingBuffer!TypeOk).
+func TestUnionOfInfiniteSets(t *testing.T) {
+	res, err := checkSource(t, `---- MODULE Inline ----
+EXTENDS Integers
+VARIABLE x
+Init == x = [i \in 0..1 |-> 0]
+Next == UNCHANGED x
+T1 == x \in UNION { [0..1 -> Int \union {"n"}] }
+T2 == [s |-> x] \in [s : UNION { [0..1 -> Int \union {"n"}], [0..1 -> {"m"}] }]
+T3 == LET S == {{1, 2}, {3}} IN UNION S = 1..3 /\ UNION {{1}, {2, 1}} = {1, 2} /\ UNION {} = {}
+T4 == x \notin UNION { [0..1 -> {"m"}], [0..2 -> Int] }
+====`, "INIT Init\nNEXT Next\nINVARIANT T1 T2 T3 T4\n")
+	if err != nil || res.Violation != nil || res.Distinct != 1 {
+		t.Fatalf("got %+v, %v; want 1 state, no violation", res, err)
+	}
+}

@@ -1298,13 +1298,17 @@ func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (nod
 			return &SubsetSet{base: v}
 		}, loc: at}, l
 	case "UNION":
+		if se, ok := a.(*setEnum); ok && len(se.xs) > 0 {
+			// UNION {A, B} is A \cup B: the members need not be enumerable
+			return &unionEnum{xs: se.xs, loc: at}, l
+		}
 		return &unaryFn{x: a, fn: func(v Value, at loc) Value {
-			out := emptySet
+			var parts []Value
 			forEach(v, at, func(s Value) bool {
-				out = union(out, toSet(s, at))
+				parts = append(parts, s)
 				return false
 			})
-			return out
+			return unionOf(parts, at)
 		}, loc: at}, l
 	case "DOMAIN":
 		return &unaryFn{x: a, fn: domain, loc: at}, l

@@ -163,7 +163,13 @@ func TestConformanceModel(t *testing.T) {
 		mod, cfgPath, _ := strings.Cut(path, "|")
 		// from the examples' root, as the manifests were made: a trace spec
 		// reads its log by a path relative to it
-		if err := os.Chdir(examplesDir); err != nil {
+		root, err := rootLike(examplesDir)
+		if err != nil {
+			r.Err = err.Error()
+			return
+		}
+		defer os.RemoveAll(root)
+		if err := os.Chdir(root); err != nil {
 			r.Err = err.Error()
 			return
 		}
@@ -306,6 +312,22 @@ func TestConformance(t *testing.T) {
 	}
 }
 
+// rootLike makes a temporary directory that looks like the examples' root
+// (specifications links to the examples' own), so that a model reads its
+// files as from the root but writes what it writes (IOUtils!Serialize,
+// SVG frames of an ALIAS) into the temporary directory, never into ../shared.
+func rootLike(examples string) (string, error) {
+	abs, err := filepath.Abs(filepath.Join(examples, "specifications"))
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "vrcheck-conformance-")
+	if err != nil {
+		return "", err
+	}
+	return dir, os.Symlink(abs, filepath.Join(dir, "specifications"))
+}
+
 // absPath makes each entry of a list of paths absolute.
 func absPath(t *testing.T, list string) string {
 	parts := filepath.SplitList(list)
@@ -390,13 +412,18 @@ func TestRecordTLC(t *testing.T) {
 		// one worker: TLC's counterexamples are the shortest only then; bounded so
 		// that one model cannot hold the machine
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		// from the examples' root, as the manifests were made
+		// from (a copy of) the examples' root, as the manifests were made
+		root, err := rootLike(examplesDir)
+		if err != nil {
+			t.Fatal(err)
+		}
 		cmd := exec.CommandContext(ctx, tlc, "-workers", "1", "-metadir", meta, "-config", m.Config, m.Module)
-		cmd.Dir = examplesDir
+		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "TLA_JAVA_OPTS=-Xmx4g")
 		out, _ := cmd.CombinedOutput()
 		timedOut := ctx.Err() != nil
 		cancel()
+		os.RemoveAll(root)
 		if timedOut {
 			t.Logf("%s: TLC gave no result within 5 minutes; not recorded", m.Config)
 			continue

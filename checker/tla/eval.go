@@ -149,11 +149,14 @@ type ctx struct {
 // snapshot returns a factory of fresh contexts seeing the same states: lazy
 // values may be forced later, by any worker.
 func (c *ctx) snapshot() func() *ctx {
-	m, out, cur, next, primed, level := c.m, c.out, c.cur, c.next, c.primed, c.level
+	m, out, cur, next, primed, level, init := c.m, c.out, c.cur, c.next, c.primed, c.level, c.init
 	if next != nil {
 		next = append([]Value(nil), next...)
 	}
-	return func() *ctx { return &ctx{m: m, out: out, cur: cur, next: next, primed: primed, level: level} }
+	// init: a lazy value made in Init reads the variables Init assigned so far
+	return func() *ctx {
+		return &ctx{m: m, out: out, cur: cur, next: next, primed: primed, level: level, init: init}
+	}
 }
 
 func (c *ctx) apply(cl *Closure, args []Value, at loc) Value {
@@ -1070,6 +1073,42 @@ func (n *enabled) eval(c *ctx, e *env) Value {
 		return true
 	})
 	return found
+}
+
+// unionEnum is UNION {A, B, ...}, evaluated as A \cup B \cup ...
+type unionEnum struct {
+	xs []node
+	loc
+}
+
+func (n *unionEnum) eval(c *ctx, e *env) Value {
+	parts := make([]Value, len(n.xs))
+	for i, x := range n.xs {
+		parts[i] = x.eval(c, e)
+	}
+	return unionOf(parts, n.loc)
+}
+
+// unionOf is the union of sets; as \cup, lazy when one is infinite (its
+// membership is then checked set by set, as TLC's UnionValue does).
+func unionOf(parts []Value, at loc) Value {
+	finite := true
+	for _, s := range parts {
+		checkSet(s, at)
+		finite = finite && isFinite(s)
+	}
+	if !finite {
+		out := parts[0]
+		for _, p := range parts[1:] {
+			out = &CupSet{a: out, b: p}
+		}
+		return out
+	}
+	out := emptySet
+	for _, s := range parts {
+		out = union(out, toSet(s, at))
+	}
+	return out
 }
 
 // temporal marks operators the evaluator cannot compute.
