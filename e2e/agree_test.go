@@ -192,6 +192,11 @@ func TestCheckersAgreeOnExplore(t *testing.T) {
 	}
 	configs := [][]string{nil}
 	for _, b := range vr.BugCatalog {
+		if strings.HasPrefix(b.Name, "batch-") {
+			// Skipped: VR.tla does not model batching (issue 14) yet, so TraceVR stops at
+			// the first batched step of every such trace.
+			continue
+		}
 		configs = append(configs, []string{b.Name})
 	}
 	dir := t.TempDir()

@@ -146,6 +146,8 @@ func Explore(opts Options) (*Result, error) {
 func (o Options) scenario(seed int64) sim.Scenario {
 	sc := Swarm(seed, o.Bugs)
 	sc.Policy = o.Policy
-	sc.Batch, sc.BatchWait = o.Batch, o.BatchWait
+	if o.Batch > 0 { // else Swarm's choice (batching for a batch- switch)
+		sc.Batch, sc.BatchWait = o.Batch, o.BatchWait
+	}
 	return sc
 }

@@ -75,6 +75,11 @@ func Swarm(seed int64, bugs []string) sim.Scenario {
 	// that has not by then is stuck (a liveness failure), and a short bound keeps its trace short.
 	sc.MaxTicks = QuietAt(sc) + LivenessMargin
 	sc.Bugs = append([]string{}, bugs...)
+	for _, b := range bugs { // a batch- switch needs batching (§6.1): B = 2..4
+		if strings.HasPrefix(b, "batch-") {
+			sc.Batch, sc.BatchWait = 2+int(seed%3), int(seed/3%3)
+		}
+	}
 	return sc
 }
 

@@ -70,6 +70,13 @@ func (r *Replica) batchDue() bool {
 // appends the entries it lacks, through the PREPARE's op-number.
 func (r *Replica) receiveBatch(m *traces.Message) {
 	first := m.OpNumber - len(m.Log)
+	if first > len(r.log)+1 { // bug batch-gap: the batch's entries become the next ones
+		for i := range m.Log {
+			r.appendEntry(m.Log[i])
+		}
+		r.appendEntry(*m.Entry)
+		return
+	}
 	for p := len(r.log) + 1; p <= m.OpNumber; p++ {
 		if p < m.OpNumber {
 			r.appendEntry(m.Log[p-first])

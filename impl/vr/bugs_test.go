@@ -18,7 +18,7 @@ func TestBugCatalog(t *testing.T) {
 		assert.NotEmpty(t, b.Source, b.Name)
 	}
 	assert.True(t, sort.StringsAreSorted(names), "catalog sorted by name")
-	assert.Len(t, names, 12)
+	assert.Len(t, names, 14)
 	seen := map[string]bool{}
 	for _, name := range names {
 		b, err := ParseBugs([]string{name})
@@ -168,6 +168,28 @@ func TestBugSwitches(t *testing.T) {
 			}
 			return []any{r.CommitNumber(), replies}
 		}, []any{0, msgs(nil)}, []any{0, msgs{{Type: traces.Reply, From: 0, To: 6, View: 0, Client: 6, RequestNumber: 1, Result: "a"}}}},
+		{"batch-commit-gathered", func(t *testing.T, bugs Bugs) any {
+			cfg := cfgWith(1, bugs)
+			cfg.Batch = 2
+			r := NewReplica(0, cfg)
+			var out Output
+			for i, e := range []traces.Entry{a, c, b} { // a and c go out as one batch; b gathers
+				r.Receive(&traces.Message{Type: traces.Request, From: e.Client, Client: e.Client, RequestNumber: e.RequestNumber, Op: e.Op, Key: e.Key, Value: e.Value}, &out)
+				require.Equal(t, map[bool]int{true: 2, false: 0}[i == 1], len(out.Sent), "request %d", i)
+			}
+			r.Receive(&traces.Message{Type: traces.PrepareOk, From: 1, To: 0, View: 0, OpNumber: 2, Replica: 1}, &out)
+			return r.CommitNumber()
+		}, 2, 3},
+		{"batch-gap", func(t *testing.T, bugs Bugs) any {
+			cfg := cfgWith(1, bugs)
+			cfg.Batch = 2
+			r := NewReplica(1, cfg)
+			var out Output
+			// Ops 1..2 were lost; this batch is ops 3..4.
+			r.Receive(&traces.Message{Type: traces.Prepare, From: 0, To: 1, View: 0, OpNumber: 4, CommitNumber: 0, Entry: &b, Log: []traces.Entry{c}}, &out)
+			return out.Sent
+		}, msgs{{Type: traces.GetState, From: 1, To: 0, View: 0, OpNumber: 0, Replica: 1}},
+			msgs{{Type: traces.PrepareOk, From: 1, To: 0, View: 0, OpNumber: 4, Replica: 1}}},
 	}
 	require.Len(t, cases, len(BugCatalog), "one case per bug switch")
 	for _, tc := range cases {

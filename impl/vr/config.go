@@ -95,6 +95,8 @@ type Bugs struct {
 	NoClientTable          bool // no-client-table
 	PrepareGap             bool // prepare-gap
 	ReplyBeforeCommit      bool // reply-before-commit
+	BatchCommitGathered    bool // batch-commit-gathered (needs Config.Batch > 1)
+	BatchGap               bool // batch-gap (needs Config.Batch > 1)
 }
 
 // BugInfo describes one bug switch.
@@ -120,6 +122,14 @@ type bugEntry struct {
 
 // bugTable is sorted by name (checked by a test).
 var bugTable = []bugEntry{
+	{BugInfo{"batch-commit-gathered",
+		"with batching, the primary takes a PREPAREOK of the latest op it prepared as acknowledging every op it has appended, requests still gathering included, and commits them",
+		"seeded: breaks §6.1 with §4.1 step 5 (an op commits only once f backups have it)"},
+		func(b *Bugs) *bool { return &b.BatchCommitGathered }},
+	{BugInfo{"batch-gap",
+		"with batching, a backup takes a batched PREPARE that starts after its next op-number: it appends the batch's entries as its next ones and acknowledges the PREPARE's op-number",
+		"seeded: breaks §6.1 with §4.1 step 4 (a backup waits until it has all earlier entries)"},
+		func(b *Bugs) *bool { return &b.BatchGap }},
 	{BugInfo{"commit-regress",
 		"a replica receiving STARTVIEW with a lower commit-number lowers its own to it (and rolls its service state back)",
 		"seeded: breaks the paper's rule that a commit-number never decreases (§4.2, STARTVIEW)"},

@@ -58,9 +58,12 @@ func (r *Replica) receivePrepare(m *traces.Message) {
 		return
 	}
 	switch {
-	case len(m.Log) > 0 && m.OpNumber > op && m.OpNumber-len(m.Log) <= op+1:
+	case len(m.Log) > 0 && m.OpNumber > op && (m.OpNumber-len(m.Log) <= op+1 || r.cfg.Bugs.BatchGap):
 		r.receiveBatch(m)
 		ack.OpNumber = len(r.log)
+		if r.cfg.Bugs.BatchGap {
+			ack.OpNumber = m.OpNumber
+		}
 		r.send(ack)
 	case m.OpNumber == op+1 || (m.OpNumber > op+1 && r.cfg.Bugs.PrepareGap):
 		r.appendEntry(*m.Entry)
@@ -124,7 +127,7 @@ func (r *Replica) receivePrepareOk(m *traces.Message) {
 		r.prepOK[m.Replica] = m.OpNumber
 	}
 	k := r.quorumOp()
-	if r.cfg.Bugs.CommitWithoutQuorum {
+	if r.cfg.Bugs.CommitWithoutQuorum || r.cfg.Bugs.BatchCommitGathered && r.batching() && m.OpNumber >= r.prepared {
 		k = len(r.log)
 	}
 	r.commitTo(k, true)
