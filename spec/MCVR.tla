@@ -39,6 +39,11 @@ TypeBound(t) == IF t \in DOMAIN TypeBounds THEN TypeBounds[t] ELSE MaxMsgs
 \* the next PREPARE.
 BoundsNoTransfer == [COMMIT |-> 0, GETSTATE |-> 0, NEWSTATE |-> 0, REPLY |-> 1]
 
+\* For "statetransfer-truncate": the COMMIT timer and state transfer are the point,
+\* so they are on; one message each of the types a round needs only one of.
+BoundsTransfer == [GETSTATE |-> 1, NEWSTATE |-> 1, REPLY |-> 1, PREPAREOK |-> 1,
+                   DOVIEWCHANGE |-> 1]
+
 \* A step that only sends: nothing is received and no replica or client changes.
 \* These are the timers (SendCommit, ResendPrepare, ResendStartViewChange,
 \* ResendDoViewChange, ResendStartView, StartRecovery), ClientTimeout and

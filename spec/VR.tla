@@ -144,17 +144,25 @@ ExecResult(ex, p) == ValueAt(ex, p - 1, ex[p].key)
 
 \* The client-table, derived from the log: the position of the latest request
 \* of client c in lg (0 if none), and its request-number (0 if none).
-LatestIndex(lg, c) ==
-    LET I == {i \in 1 .. Len(lg) : lg[i].client = c}
-    IN IF I = {} THEN 0 ELSE MaxOf(I)
+\* (A scan back from the end: linear, where the maximum of the set of positions is
+\* quadratic in the log's length.)
+RECURSIVE LatestFrom(_, _, _)
+LatestFrom(lg, c, i) ==
+    IF i = 0 THEN 0 ELSE IF lg[i].client = c THEN i ELSE LatestFrom(lg, c, i - 1)
+LatestIndex(lg, c) == LatestFrom(lg, c, Len(lg))
 ClientTableRequestNumber(lg, c) ==
     LET i == LatestIndex(lg, c) IN IF i = 0 THEN 0 ELSE lg[i].requestNumber
 
 \* The result the service gave request <<c, s>> at replica r (its last execution).
+RECURSIVE LastExecution(_, _, _, _)
+LastExecution(ex, c, s, p) ==
+    IF p = 0 THEN 0
+    ELSE IF ex[p].client = c /\ ex[p].requestNumber = s THEN p
+    ELSE LastExecution(ex, c, s, p - 1)
 StoredResult(r, c, s) ==
     LET ex == executed[r]
-        P == {p \in 1 .. Len(ex) : ex[p].client = c /\ ex[p].requestNumber = s}
-    IN IF P = {} THEN "" ELSE ExecResult(ex, MaxOf(P))
+        p == LastExecution(ex, c, s, Len(ex))
+    IN IF p = 0 THEN "" ELSE ExecResult(ex, p)
 
 -----------------------------------------------------------------------------
 (* Messages: every field named as in traces/README.md, without the id.     *)
@@ -474,8 +482,11 @@ ReceivePrepareOk(r, m) ==
     /\ LET v == viewNumber[r]
        IN IF status[r] = "normal" /\ Primary(v) = r /\ m.view = v
           THEN LET po == [prepareOkOpNumber[r] EXCEPT ![m.replica] = MaxNat(@, m.opNumber)]
-                   q == MaxOf({n \in 0 .. opNumber[r] :
-                                  Cardinality({j \in Others(r) : po[j] >= n}) >= F})
+                   \* The largest n <= op-number that f backups have PREPAREOK'd: it is
+                   \* 0, the op-number or some backup's (clamped) value, so only those
+                   \* are candidates (linear in N, where 0 .. op-number grows with the log).
+                   cand == {0, opNumber[r]} \cup {MinNat(po[j], opNumber[r]) : j \in Others(r)}
+                   q == MaxOf({n \in cand : Cardinality({j \in Others(r) : po[j] >= n}) >= F})
                    old == commitNumber[r]
                    k == MaxNat(old, q)
                    ex == Executed(r, log[r], old, k)
