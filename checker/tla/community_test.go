@@ -3,6 +3,7 @@ package tla
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -152,5 +153,49 @@ func TestCausalOrderAgainstTLC(t *testing.T) {
 	}
 	if ok, err := m.EvalExpr("IsCausalOrder(Sorted, LAMBDA l : l.vc)"); err != nil || ok != true {
 		t.Errorf("IsCausalOrder(Sorted) = %v, %v", ok, err)
+	}
+}
+
+// TestSVGAgainstTLC: SVG's Java overrides, natively. TLC lists a record's
+// fields in the order it first met their names, the engine alphabetically:
+// the attributes of each tag are compared as a set.
+func TestSVGAgainstTLC(t *testing.T) {
+	jar := "../../../shared/tla/CommunityModules.jar"
+	if _, err := os.Stat(jar); err != nil {
+		t.Skipf("skipped: %s not present (SVG.tla comes from it)", jar)
+	}
+	dir := filepath.Join("testdata", "community")
+	out, err := os.ReadFile(filepath.Join(dir, "Svg.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TLA_PATH", jar)
+	m, err := Load(filepath.Join(dir, "Svg.tla"), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := regexp.MustCompile(`<(\w+)((?: [\w-]+='[^']*')*)>`)
+	sortAttrs := func(s string) string {
+		return tags.ReplaceAllStringFunc(s, func(tag string) string {
+			m := tags.FindStringSubmatch(tag)
+			attrs := strings.Fields(m[2])
+			sort.Strings(attrs)
+			return "<" + m[1] + " " + strings.Join(attrs, " ") + ">"
+		})
+	}
+	want := strings.SplitN(string(out), "\n", 2)
+	s, err := m.EvalExpr("SVGElemToString(E)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sortAttrs(Format(s)); got != sortAttrs(want[0]) {
+		t.Errorf("SVGElemToString: engine %s, TLC %s", got, want[0])
+	}
+	ring, err := m.EvalExpr("[n \\in 0..4 |-> NodeOfRingNetwork(10, 10, 5, n, 5)]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := squeeze(Format(ring)); got != squeeze(want[1]) {
+		t.Errorf("NodeOfRingNetwork: engine %s, TLC %s", got, want[1])
 	}
 }

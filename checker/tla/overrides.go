@@ -1,13 +1,61 @@
 package tla
 
-import "sort"
+// Operators of modules read from the library path (CommunityModules.jar)
+// that TLC overrides with Java: their TLA+ definitions are placeholders
+// (SVG!SVGElemToString == TRUE) or cannot be evaluated (CausalOrder's CHOOSE
+// over every permutation of the log).
 
-// VectorClocks!CausalOrder, natively as TLC overrides it: the module's own
-// definition is a CHOOSE over every function from 1..Len(log) to the log's
-// lines, far beyond any set TLC or the engine can enumerate.
+import (
+	"math"
+	"sort"
+	"strings"
+)
 
 func init() {
 	def("VectorClocks", "CausalOrder", 4, causalOrder).ops = []int{0, 1, 1, 1}
+	def("SVG", "SVGElemToString", 1, func(c *ctx, a []Value, at loc) Value {
+		var b strings.Builder
+		svgElem(&b, a[0], at)
+		return Str(b.String())
+	})
+	def("SVG", "NodeOfRingNetwork", 5, func(c *ctx, a []Value, at loc) Value {
+		cx, cy, r, n, m := asInt(a[0], at), asInt(a[1], at), asInt(a[2], at), asInt(a[3], at), asInt(a[4], at)
+		if m == 0 {
+			at.failf("NodeOfRingNetwork: a ring of 0 nodes")
+		}
+		angle := 2 * math.Pi / float64(m) * float64(n)
+		// truncated toward zero, as Java's (int) cast
+		x := int64(float64(cx) + float64(r)*math.Cos(angle))
+		y := int64(float64(cy) + float64(r)*math.Sin(angle))
+		return mkRec([]string{"x", "y"}, []Value{Int(x), Int(y)})
+	})
+}
+
+// svgElem writes an SVG element [name, attrs, children, innerText] as
+// TLC's SVGElemToString: attributes single-quoted, _ in their names as -,
+// << and >> of the inner text escaped.
+func svgElem(b *strings.Builder, e Value, at loc) {
+	r, ok := norm(e).(*Rec)
+	if !ok {
+		at.failf("SVGElemToString: an SVG element must be a record, got %s", Format(e))
+	}
+	name := asStr(field(r, "name", at), at)
+	b.WriteString("<" + name)
+	attrs := norm(field(r, "attrs", at))
+	if t, ok := attrs.(*Tuple); !ok || len(t.elems) > 0 {
+		for i, n := 0, fnLen(attrs); i < n; i++ {
+			k := asStr(fnDom(attrs, i), at)
+			b.WriteString(" " + strings.ReplaceAll(k, "_", "-") + "='" + asStr(fnRng(attrs, i), at) + "'")
+		}
+	}
+	b.WriteString(">")
+	inner := asStr(field(r, "innerText", at), at)
+	b.WriteString(strings.ReplaceAll(strings.ReplaceAll(inner, "<<", "&lt;&lt;"), ">>", "&gt;&gt;"))
+	kids := norm(field(r, "children", at))
+	for i, n := 0, fnLen(kids); i < n; i++ {
+		svgElem(b, fnRng(kids, i), at)
+	}
+	b.WriteString("</" + name + ">")
 }
 
 type causalNode struct {
