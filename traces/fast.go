@@ -29,18 +29,23 @@ type fastDecoder struct {
 
 func (f *fastDecoder) init(h *Header, s *schema) {
 	f.h, f.schema = h, s
+	// The fast path reads the state fields of versions 1..3, all required; reconfiguration's
+	// (version 4) are the general decoder's.
 	var all uint32
-	for i := range ReplicaStateFields {
-		all |= 1 << i
+	for i, name := range ReplicaStateFields {
+		if versions.stateSince(name) < ReconfigurationVersion {
+			all |= 1 << i
+		}
 	}
-	f.canon = s.stateMask == all
+	f.canon = s.stateMask == all && s.version < ReconfigurationVersion
 	for t, i := range msgTypeIndex {
 		mask, ok := s.fieldMask[t]
 		want := uint32(0xf)
 		for _, fl := range Fields[t] {
 			want |= payloadBit(fl)
 		}
-		f.full[i] = ok && mask == want && s.t.typeSince(t) <= s.version
+		// Reconfiguration's message types (version 4) are the general decoder's.
+		f.full[i] = ok && mask == want && s.t.typeSince(t) <= s.version && s.t.typeSince(t) < ReconfigurationVersion
 	}
 	f.strs.seed = maphash.MakeSeed()
 }
@@ -83,7 +88,7 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 		if !f.lit(`,"replica":`) {
 			return nil, false
 		}
-		if e.Replica, ok = f.int(); !ok || e.Replica >= f.h.Replicas {
+		if e.Replica, ok = f.int(); !ok || e.Replica >= f.h.Nodes() {
 			return nil, false
 		}
 	case ClientAction:
@@ -123,7 +128,7 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 	case ClientAction:
 		e.ClientState = &blk.cs
 		s := e.ClientState
-		if !f.lit(`,"clientState":{"view":`) {
+		if !f.canon || !f.lit(`,"clientState":{"view":`) {
 			return nil, false
 		}
 		if s.View, ok = f.int(); !ok || !f.lit(`,"requestNumber":`) {
@@ -243,7 +248,7 @@ func (f *fastDecoder) message(m *Message) bool {
 	if !f.lit("}") {
 		return false
 	}
-	from, to := f.h.Replicas, f.h.Replicas
+	from, to := f.h.Nodes(), f.h.Nodes()
 	switch m.Type {
 	case Request:
 		from = f.h.Clients
@@ -549,6 +554,20 @@ func actionOf(b []byte) (string, ActionKind) {
 		return ResendStartView, ReplicaTimer
 	case SendPrepare:
 		return SendPrepare, ReplicaTimer
+	case ReceiveReconfiguration:
+		return ReceiveReconfiguration, ReplicaReceive
+	case ReceiveStartEpoch:
+		return ReceiveStartEpoch, ReplicaReceive
+	case ReceiveEpochStarted:
+		return ReceiveEpochStarted, ReplicaReceive
+	case TimeoutStartEpoch:
+		return TimeoutStartEpoch, ReplicaTimer
+	case ResendStartEpoch:
+		return ResendStartEpoch, ReplicaTimer
+	case ClientReconfiguration:
+		return ClientReconfiguration, ClientAction
+	case ClientReceiveNewEpoch:
+		return ClientReceiveNewEpoch, ClientAction
 	case ClientRequest:
 		return ClientRequest, ClientAction
 	case ClientReceiveReply:
@@ -564,10 +583,11 @@ func actionOf(b []byte) (string, ActionKind) {
 }
 
 // The message types by index, their fields, and the index of each.
-const numMsgTypes = 12
+const numMsgTypes = 16
 
 var msgTypes = [numMsgTypes]MsgType{Request, Prepare, PrepareOk, Reply, Commit, StartViewChange,
-	DoViewChange, StartView, Recovery, RecoveryResponse, GetState, NewState}
+	DoViewChange, StartView, Recovery, RecoveryResponse, GetState, NewState,
+	Reconfiguration, StartEpoch, EpochStarted, NewEpoch}
 
 var msgTypeIndex = func() map[MsgType]int {
 	m := map[MsgType]int{}
@@ -610,6 +630,14 @@ func msgTypeOf(b []byte) (int, bool) {
 		return 10, true
 	case string(NewState):
 		return 11, true
+	case string(Reconfiguration):
+		return 12, true
+	case string(StartEpoch):
+		return 13, true
+	case string(EpochStarted):
+		return 14, true
+	case string(NewEpoch):
+		return 15, true
 	}
 	return 0, false
 }
@@ -647,6 +675,12 @@ func fieldKey(f Field) string {
 		return `,"entry":`
 	case FLog:
 		return `,"log":`
+	case FEpoch:
+		return `,"epoch":`
+	case FConfig:
+		return `,"config":`
+	case FOldConfig:
+		return `,"oldConfig":`
 	}
 	return "\x00" // matches no trace (a line never holds NUL outside a string)
 }

@@ -107,7 +107,7 @@ type lineDecoder struct {
 }
 
 func (ld *lineDecoder) init(h *Header, s *schema) {
-	ld.h, ld.d.schema = h, s
+	ld.h, ld.d.schema, ld.d.nodes = h, s, h.Nodes()
 	ld.f.init(h, s)
 }
 
@@ -183,11 +183,11 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 	}{
 		{"format", &h.Format}, {"version", &h.Version}, {"seed", &h.Seed},
 		{"replicas", &h.Replicas}, {"f", &h.F}, {"clients", &h.Clients},
-		{"bugs", &h.Bugs}, {"scenario", &h.Scenario}, {"batch", &h.Batch},
+		{"bugs", &h.Bugs}, {"scenario", &h.Scenario}, {"batch", &h.Batch}, {"universe", &h.Universe},
 	}
 	for _, f := range fields {
 		v, ok := raw[f.name]
-		if !ok && f.name == "batch" { // version 3, written only when batching
+		if !ok && (f.name == "batch" || f.name == "universe") { // written only when batching, reconfiguring
 			continue
 		}
 		if !ok {
@@ -225,6 +225,10 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 	if h.Batch != 0 && (h.Version < 3 || h.Batch < 2 || h.Batch > math.MaxInt32) {
 		return nil, fmt.Errorf("header: batch is %d, want 2..2^31-1 in a version 3 trace (or no batch field)", h.Batch)
 	}
+	if h.Universe != 0 && (h.Version < ReconfigurationVersion || h.Universe <= h.Replicas || h.Universe > math.MaxInt32) {
+		return nil, fmt.Errorf("header: universe is %d, want replicas+1..2^31-1 (%d..) in a version %d trace (or no universe field)",
+			h.Universe, h.Replicas+1, ReconfigurationVersion)
+	}
 	if h.Seed < 0 || h.Seed > math.MaxInt32 {
 		return nil, fmt.Errorf("header: seed is %d, want 0..2^31-1", h.Seed)
 	}
@@ -237,6 +241,7 @@ type decoder struct {
 	i      int
 	intern map[string]string
 	schema *schema // what the header's version allows
+	nodes  int     // the header's replica universe
 }
 
 func (d *decoder) reset(b []byte) { d.b, d.i = b, 0 }
@@ -659,8 +664,8 @@ func (d *decoder) event(e *Event, h *Header) error {
 		case "replica":
 			bit = hasReplica
 			e.Replica, err = d.integer("replica")
-			if err == nil && e.Replica >= h.Replicas {
-				err = fmt.Errorf("replica %d out of range 0..%d", e.Replica, h.Replicas-1)
+			if err == nil && e.Replica >= h.Nodes() {
+				err = fmt.Errorf("replica %d out of range 0..%d", e.Replica, h.Nodes()-1)
 			}
 		case "client":
 			bit = hasClient
@@ -718,7 +723,7 @@ func (d *decoder) event(e *Event, h *Header) error {
 		want |= hasReplica | hasSent | hasState
 	case ClientAction:
 		want |= hasClient | hasSent | hasClientState
-		if e.Action == ClientReceiveReply {
+		if e.Action == ClientReceiveReply || e.Action == ClientReceiveNewEpoch {
 			want |= hasMsg
 		}
 	case NetworkAction:
@@ -738,8 +743,8 @@ func (d *decoder) event(e *Event, h *Header) error {
 		if kind == ReplicaReceive && ReceiveAction(e.Msg.Type) != e.Action {
 			return fmt.Errorf("%s: msg is a %s, which %s does not receive", e.Action, e.Msg.Type, e.Action)
 		}
-		if e.Action == ClientReceiveReply && e.Msg.Type != Reply {
-			return fmt.Errorf("%s: msg is a %s, want a REPLY", e.Action, e.Msg.Type)
+		if kind == ClientAction && ClientReceiveAction(e.Msg.Type) != e.Action {
+			return fmt.Errorf("%s: msg is a %s, which %s does not receive", e.Action, e.Msg.Type, e.Action)
 		}
 	}
 	return nil
@@ -764,8 +769,8 @@ func (d *decoder) replicaState(s *ReplicaState) error {
 			s.ViewNumber, err = d.integer("state.viewNumber")
 		case "status":
 			s.Status, err = d.str("state.status")
-			if err == nil && s.Status != StatusNormal && s.Status != StatusViewChange && s.Status != StatusRecovering {
-				err = fmt.Errorf("state.status: %q is not normal, view-change or recovering", s.Status)
+			if err == nil {
+				err = d.status(s.Status)
 			}
 		case "opNumber":
 			s.OpNumber, err = d.integer("state.opNumber")
@@ -779,6 +784,12 @@ func (d *decoder) replicaState(s *ReplicaState) error {
 			s.LogKeep, err = d.integer("state.logKeep")
 		case "logAdd":
 			s.LogAdd, err = d.entries("state.logAdd")
+		case "epochNumber":
+			s.EpochNumber, err = d.integer("state.epochNumber")
+		case "config":
+			s.Config, err = d.config("state.config")
+		case "oldConfig":
+			s.OldConfig, err = d.config("state.oldConfig")
 		default:
 			return fmt.Errorf("state: unknown field %q", k)
 		}
@@ -799,9 +810,47 @@ func (d *decoder) replicaState(s *ReplicaState) error {
 	return nil
 }
 
+// status checks a replica status: reconfiguration's are in version 4 and later.
+func (d *decoder) status(s string) error {
+	for i, x := range Statuses {
+		if x != s {
+			continue
+		}
+		if i >= 3 && d.schema.version < ReconfigurationVersion {
+			return fmt.Errorf("state.status: %w", versionError(fmt.Sprintf("status %q", s), ReconfigurationVersion, d.schema.version))
+		}
+		return nil
+	}
+	return fmt.Errorf("state.status: %q is not normal, view-change, recovering, idle, transitioning or shut-down", s)
+}
+
+// config reads a configuration: replica ids in the universe, strictly increasing ([] reads
+// as nil).
+func (d *decoder) config(what string) ([]int, error) {
+	var ids []int
+	err := d.list(what, func() error {
+		id, err := d.integer(what)
+		if err != nil {
+			return err
+		}
+		if id >= d.nodes {
+			return fmt.Errorf("%s: replica %d out of range 0..%d", what, id, d.nodes-1)
+		}
+		if len(ids) > 0 && id <= ids[len(ids)-1] {
+			return fmt.Errorf("%s: replica ids must be strictly increasing (%d after %d)", what, id, ids[len(ids)-1])
+		}
+		ids = append(ids, id)
+		return nil
+	})
+	return ids, err
+}
+
 func (d *decoder) clientState(s *ClientState) error {
 	var have int
-	names := []string{"view", "requestNumber", "pending"}
+	names := []string{"view", "requestNumber", "pending", "epoch"}
+	if d.schema.version < ReconfigurationVersion {
+		names = names[:3]
+	}
 	err := d.object("clientState", func(k string) error {
 		var err error
 		var bit int
@@ -815,6 +864,12 @@ func (d *decoder) clientState(s *ClientState) error {
 		case "pending":
 			bit = 4
 			s.Pending, err = d.boolean("clientState.pending")
+		case "epoch":
+			if len(names) < 4 {
+				return fmt.Errorf("clientState: %w", versionError("field \"epoch\"", ReconfigurationVersion, d.schema.version))
+			}
+			bit = 8
+			s.Epoch, err = d.integer("clientState.epoch")
 		default:
 			return fmt.Errorf("clientState: unknown field %q", k)
 		}
@@ -861,7 +916,7 @@ func (d *decoder) entry(what string, e *Entry) error {
 			e.RequestNumber, err = d.integer(what + ".requestNumber")
 		case "op":
 			bit = 4
-			e.Op, err = d.op(what + ".op")
+			e.Op, err = d.op(what+".op", d.schema.version >= ReconfigurationVersion)
 		case "key":
 			bit = 8
 			e.Key, err = d.str(what + ".key")
@@ -888,9 +943,13 @@ func (d *decoder) entry(what string, e *Entry) error {
 	return nil
 }
 
-func (d *decoder) op(what string) (string, error) {
+// op reads an operation; reconf: a log entry of a version 4 trace may be a reconfiguration.
+func (d *decoder) op(what string, reconf bool) (string, error) {
 	s, err := d.str(what)
-	if err == nil && s != OpGet && s != OpPut && s != OpAppend {
+	if err == nil && s != OpGet && s != OpPut && s != OpAppend && (!reconf || s != OpReconfiguration) {
+		if reconf {
+			return "", fmt.Errorf("%s: %q is not get, put, append or reconfiguration", what, s)
+		}
 		return "", fmt.Errorf("%s: %q is not get, put or append", what, s)
 	}
 	return s, err
@@ -899,7 +958,7 @@ func (d *decoder) op(what string) (string, error) {
 var fieldBit = func() map[Field]uint32 {
 	m := map[Field]uint32{}
 	for i, f := range []Field{FView, FOpNumber, FCommitNumber, FLastNormalView, FFromOpNumber, FReplica,
-		FNonce, FClient, FRequestNumber, FOp, FKey, FValue, FResult, FEntry, FLog} {
+		FNonce, FClient, FRequestNumber, FOp, FKey, FValue, FResult, FEntry, FLog, FEpoch, FConfig, FOldConfig} {
 		m[f] = 1 << (i + 4)
 	}
 	return m
@@ -960,7 +1019,7 @@ func (d *decoder) message(what string, m *Message, h *Header) error {
 			case FRequestNumber:
 				m.RequestNumber, err = d.integer(p)
 			case FOp:
-				m.Op, err = d.op(p)
+				m.Op, err = d.op(p, false)
 			case FKey:
 				m.Key, err = d.str(p)
 			case FValue:
@@ -972,6 +1031,12 @@ func (d *decoder) message(what string, m *Message, h *Header) error {
 				err = d.entry("entry", m.Entry)
 			case FLog:
 				m.Log, err = d.entries("log")
+			case FEpoch:
+				m.Epoch, err = d.integer(p)
+			case FConfig:
+				m.Config, err = d.config(p)
+			case FOldConfig:
+				m.OldConfig, err = d.config(p)
 			}
 		}
 		if err != nil {
@@ -1007,7 +1072,7 @@ func (d *decoder) message(what string, m *Message, h *Header) error {
 			}
 		}
 	}
-	fromClient, toClient := m.Type == Request, m.Type == Reply
+	fromClient, toClient := FromClient(m.Type), ToClient(m.Type)
 	if err := checkNode(what+".from", m.From, fromClient, h); err != nil {
 		return err
 	}
@@ -1047,6 +1112,12 @@ func payloadBit(f Field) uint32 {
 		return 1 << 17
 	case FLog:
 		return 1 << 18
+	case FEpoch:
+		return 1 << 19
+	case FConfig:
+		return 1 << 20
+	case FOldConfig:
+		return 1 << 21
 	}
 	return 0
 }
@@ -1072,8 +1143,8 @@ func checkNode(what string, id int, client bool, h *Header) error {
 		}
 		return nil
 	}
-	if id >= h.Replicas {
-		return fmt.Errorf("%s: replica %d out of range 0..%d", what, id, h.Replicas-1)
+	if id >= h.Nodes() {
+		return fmt.Errorf("%s: replica %d out of range 0..%d", what, id, h.Nodes()-1)
 	}
 	return nil
 }

@@ -6,7 +6,7 @@ package traces
 // Format and Version identify the trace format in the header line.
 const (
 	Format  = "vrcheck-trace"
-	Version = 3
+	Version = 4
 )
 
 // Action names, exactly as the actions of spec/VR.tla and the methods of impl/vr.
@@ -35,10 +35,19 @@ const (
 	ResendStartView       = "ResendStartView"
 	// Batching (version 3): the primary sends the PREPARE of the requests it gathered.
 	SendPrepare = "SendPrepare"
+	// Reconfiguration (version 4, the paper's §7).
+	ReceiveReconfiguration = "ReceiveReconfiguration"
+	ReceiveStartEpoch      = "ReceiveStartEpoch"
+	ReceiveEpochStarted    = "ReceiveEpochStarted"
+	TimeoutStartEpoch      = "TimeoutStartEpoch"
+	ResendStartEpoch       = "ResendStartEpoch"
 	// Client actions.
 	ClientRequest      = "ClientRequest"
 	ClientReceiveReply = "ClientReceiveReply"
 	ClientTimeout      = "ClientTimeout"
+	// Client actions of reconfiguration (version 4).
+	ClientReconfiguration = "ClientReconfiguration"
+	ClientReceiveNewEpoch = "ClientReceiveNewEpoch"
 	// Network actions.
 	DropMessage      = "DropMessage"
 	DuplicateMessage = "DuplicateMessage"
@@ -76,9 +85,16 @@ var Actions = map[string]ActionKind{
 	ResendDoViewChange:      ReplicaTimer,
 	ResendStartView:         ReplicaTimer,
 	SendPrepare:             ReplicaTimer,
+	ReceiveReconfiguration:  ReplicaReceive,
+	ReceiveStartEpoch:       ReplicaReceive,
+	ReceiveEpochStarted:     ReplicaReceive,
+	TimeoutStartEpoch:       ReplicaTimer,
+	ResendStartEpoch:        ReplicaTimer,
 	ClientRequest:           ClientAction,
 	ClientReceiveReply:      ClientAction,
 	ClientTimeout:           ClientAction,
+	ClientReconfiguration:   ClientAction,
+	ClientReceiveNewEpoch:   ClientAction,
 	DropMessage:             NetworkAction,
 	DuplicateMessage:        NetworkAction,
 }
@@ -109,9 +125,33 @@ func ReceiveAction(t MsgType) string {
 		return ReceiveGetState
 	case NewState:
 		return ReceiveNewState
+	case Reconfiguration:
+		return ReceiveReconfiguration
+	case StartEpoch:
+		return ReceiveStartEpoch
+	case EpochStarted:
+		return ReceiveEpochStarted
 	}
 	return ""
 }
+
+// ClientReceiveAction names the client action that handles a message of type t ("" for the
+// types only replicas receive).
+func ClientReceiveAction(t MsgType) string {
+	switch t {
+	case Reply:
+		return ClientReceiveReply
+	case NewEpoch:
+		return ClientReceiveNewEpoch
+	}
+	return ""
+}
+
+// ToClient says whether messages of type t go to a client (their to is a client id).
+func ToClient(t MsgType) bool { return t == Reply || t == NewEpoch }
+
+// FromClient says whether messages of type t come from a client (their from is a client id).
+func FromClient(t MsgType) bool { return t == Request || t == Reconfiguration }
 
 // MsgType is a message's type, spelled as in the paper.
 type MsgType string
@@ -129,6 +169,11 @@ const (
 	RecoveryResponse MsgType = "RECOVERYRESPONSE"
 	GetState         MsgType = "GETSTATE"
 	NewState         MsgType = "NEWSTATE"
+	// Reconfiguration (version 4).
+	Reconfiguration MsgType = "RECONFIGURATION"
+	StartEpoch      MsgType = "STARTEPOCH"
+	EpochStarted    MsgType = "EPOCHSTARTED"
+	NewEpoch        MsgType = "NEWEPOCH"
 )
 
 // Status values of a replica.
@@ -136,13 +181,25 @@ const (
 	StatusNormal     = "normal"
 	StatusViewChange = "view-change"
 	StatusRecovering = "recovering"
+	// Reconfiguration (version 4): a replica of the universe in no configuration yet; one
+	// that learned of a new epoch and is catching up (a new replica) or waiting to be
+	// relieved (a replaced one); one that left the group for good.
+	StatusIdle          = "idle"
+	StatusTransitioning = "transitioning"
+	StatusShutDown      = "shut-down"
 )
+
+// Statuses lists every status, the version 1 ones first.
+var Statuses = []string{StatusNormal, StatusViewChange, StatusRecovering, StatusIdle, StatusTransitioning, StatusShutDown}
 
 // Operations of the key-value service. Every operation returns the key's value before it.
 const (
 	OpGet    = "get"
 	OpPut    = "put"
 	OpAppend = "append"
+	// OpReconfiguration (version 4) is a RECONFIGURATION request in the log: its value is the
+	// new configuration (FormatConfig), its key "". Executing it makes no up-call and returns "".
+	OpReconfiguration = "reconfiguration"
 )
 
 // Entry is one log entry: the client's request.
@@ -178,6 +235,11 @@ type Message struct {
 	Result         string  `json:"result"`
 	Entry          *Entry  `json:"entry"`
 	Log            []Entry `json:"log"`
+	// Reconfiguration (version 4): the sender's epoch-number (every type; optional: written
+	// when not 0), and the configurations a RECONFIGURATION, STARTEPOCH or NEWEPOCH carries.
+	Epoch     int   `json:"epoch"`
+	Config    []int `json:"config"`
+	OldConfig []int `json:"oldConfig"`
 }
 
 // Field names a Message payload field in JSON.
@@ -199,6 +261,9 @@ const (
 	FResult         Field = "result"
 	FEntry          Field = "entry"
 	FLog            Field = "log"
+	FEpoch          Field = "epoch"
+	FConfig         Field = "config"
+	FOldConfig      Field = "oldConfig"
 )
 
 // Fields lists, per message type, its payload fields in the order they are written (after
@@ -216,6 +281,10 @@ var Fields = map[MsgType][]Field{
 	RecoveryResponse: {FView, FNonce, FLog, FOpNumber, FCommitNumber, FReplica},
 	GetState:         {FView, FOpNumber, FReplica},
 	NewState:         {FView, FFromOpNumber, FLog, FOpNumber, FCommitNumber, FReplica},
+	Reconfiguration:  {FEpoch, FClient, FRequestNumber, FConfig},
+	StartEpoch:       {FEpoch, FOpNumber, FOldConfig, FConfig},
+	EpochStarted:     {FEpoch, FReplica},
+	NewEpoch:         {FEpoch, FView, FConfig},
 }
 
 // Optional lists, per message type, payload fields written after those of Fields and only
@@ -223,8 +292,23 @@ var Fields = map[MsgType][]Field{
 // PREPARE (version 3) carries in log the batch's entries before its entry: it covers
 // op-numbers opNumber-len(log) .. opNumber.
 var Optional = map[MsgType][]Field{
-	Prepare: {FLog},
+	Prepare:          {FLog, FEpoch},
+	Request:          {FEpoch},
+	PrepareOk:        {FEpoch},
+	Reply:            {FEpoch},
+	Commit:           {FEpoch},
+	StartViewChange:  {FEpoch},
+	DoViewChange:     {FEpoch},
+	StartView:        {FEpoch},
+	Recovery:         {FEpoch},
+	RecoveryResponse: {FEpoch},
+	GetState:         {FEpoch},
+	NewState:         {FEpoch},
 }
+
+// epochOptional lists the message types whose epoch is optional (the version 1 ones).
+var epochOptional = []MsgType{Request, Prepare, PrepareOk, Reply, Commit, StartViewChange, DoViewChange,
+	StartView, Recovery, RecoveryResponse, GetState, NewState}
 
 // ReplicaState is a replica's state after an action. The log is given as a change:
 // the log after the action is the first LogKeep entries of the log before it, then LogAdd.
@@ -237,6 +321,11 @@ type ReplicaState struct {
 	Nonce          int     `json:"nonce"`
 	LogKeep        int     `json:"logKeep"`
 	LogAdd         []Entry `json:"logAdd"`
+	// Reconfiguration (version 4): epoch-number, the epoch's configuration and the one
+	// before it (old-configuration; [] in epoch 0), each a sorted list of replica ids.
+	EpochNumber int   `json:"epochNumber"`
+	Config      []int `json:"config"`
+	OldConfig   []int `json:"oldConfig"`
 }
 
 // ClientState is a client's state after an action.
@@ -244,6 +333,8 @@ type ClientState struct {
 	View          int  `json:"view"`
 	RequestNumber int  `json:"requestNumber"`
 	Pending       bool `json:"pending"`
+	// Epoch (version 4) is the latest epoch the client knows of.
+	Epoch int `json:"epoch"`
 }
 
 // Event is one trace line after the header: one instance of a VR.tla action.
@@ -274,7 +365,19 @@ type Header struct {
 	// Batch is the primary's batch size B (version 3; 0, written only when above 1, is no
 	// batching): what the checker needs to know of the configuration to validate a step.
 	Batch int `json:"batch"`
+	// Universe (version 4; written only when above Replicas) is the number of replica ids,
+	// 0..Universe-1, of which the first configuration is 0..Replicas-1: the others start idle
+	// and join when a reconfiguration adds them. 0 reads as Replicas.
+	Universe int `json:"universe"`
 	// Scenario is the writer's full configuration as a JSON object, for reproduction; the
 	// checker does not interpret it.
 	Scenario map[string]any `json:"scenario"`
+}
+
+// Nodes is the number of replica ids in the trace: the universe.
+func (h *Header) Nodes() int {
+	if h.Universe > h.Replicas {
+		return h.Universe
+	}
+	return h.Replicas
 }

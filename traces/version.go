@@ -30,10 +30,36 @@ var Changes = map[int]Change{
 	// Batching (issue 14, §6.1): SendPrepare, a PREPARE carrying a batch in log, and the
 	// header's batch.
 	3: {Actions: []string{SendPrepare}, Optional: map[MsgType][]Field{Prepare: {FLog}}},
+	// Reconfiguration (issue 13, §7): its actions and messages, every message's optional
+	// epoch, the replica state's epoch and configurations; also (outside this table) the
+	// header's universe, the client state's epoch, the statuses idle, transitioning and
+	// shut-down, and the log entry op reconfiguration.
+	4: {
+		Actions: []string{ReceiveReconfiguration, ReceiveStartEpoch, ReceiveEpochStarted, TimeoutStartEpoch,
+			ResendStartEpoch, ClientReconfiguration, ClientReceiveNewEpoch},
+		MsgTypes:    []MsgType{Reconfiguration, StartEpoch, EpochStarted, NewEpoch},
+		StateFields: []string{"epochNumber", "config", "oldConfig"},
+		Optional:    optionalEpoch(),
+	},
 }
 
+// optionalEpoch is version 4's optional epoch of every version 1 message type.
+func optionalEpoch() map[MsgType][]Field {
+	m := map[MsgType][]Field{}
+	for _, t := range epochOptional {
+		m[t] = []Field{FEpoch}
+	}
+	return m
+}
+
+// ReconfigurationVersion is the version that added reconfiguration: the client state's
+// epoch, the statuses idle, transitioning and shut-down, and the op reconfiguration, which
+// Changes cannot express, are read from it on.
+const ReconfigurationVersion = 4
+
 // ReplicaStateFields lists the fields of a replica's state, in the order they are written.
-var ReplicaStateFields = []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd"}
+var ReplicaStateFields = []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd",
+	"epochNumber", "config", "oldConfig"}
 
 // versions is the table the reader uses: Changes applied to the current schema.
 var versions = func() *versionTable {

@@ -12,17 +12,35 @@ import (
 // Writer writes a trace as NDJSON. It encodes by hand, in the documented field order, because
 // the simulator writes millions of lines and encoding/json would dominate its profile.
 type Writer struct {
-	w   *bufio.Writer
-	buf []byte
+	w       *bufio.Writer
+	buf     []byte
+	version int // the header's
 }
 
 // NewWriter returns a Writer on w. Call Flush when done.
 func NewWriter(w io.Writer) *Writer {
-	return &Writer{w: bufio.NewWriterSize(w, 1<<16), buf: make([]byte, 0, 4096)}
+	return &Writer{w: bufio.NewWriterSize(w, 1<<16), buf: make([]byte, 0, 4096), version: Version}
 }
 
-// WriteHeader writes line 1.
+// WriteHeader writes line 1. The trace is in format version h.Version, or the newest if that
+// is 0: a writer may declare the oldest version that has everything its trace uses (the
+// simulator writes version 3 unless it reconfigures), and then writes only its fields.
 func (w *Writer) WriteHeader(h *Header) error {
+	version := h.Version
+	if version == 0 {
+		version = Version
+	}
+	if version < MinVersion || version > Version {
+		return fmt.Errorf("trace header: version %d, want %d..%d", version, MinVersion, Version)
+	}
+	w.version = version
+	universe := 0
+	if h.Universe > h.Replicas {
+		if version < ReconfigurationVersion {
+			return fmt.Errorf("trace header: a universe needs version %d", ReconfigurationVersion)
+		}
+		universe = h.Universe
+	}
 	bugs := h.Bugs
 	if bugs == nil {
 		bugs = []string{}
@@ -44,8 +62,9 @@ func (w *Writer) WriteHeader(h *Header) error {
 		Clients  int            `json:"clients"`
 		Bugs     []string       `json:"bugs"`
 		Batch    int            `json:"batch,omitempty"`
+		Universe int            `json:"universe,omitempty"`
 		Scenario map[string]any `json:"scenario"`
-	}{Format, Version, h.Seed, h.Replicas, h.F, h.Clients, bugs, h.Batch, scenario})
+	}{Format, version, h.Seed, h.Replicas, h.F, h.Clients, bugs, h.Batch, universe, scenario})
 	if err != nil {
 		return fmt.Errorf("trace header: %w", err)
 	}
@@ -95,7 +114,7 @@ func (w *Writer) WriteEvent(e *Event) error {
 		b = append(b, `,"client":`...)
 		b = strconv.AppendInt(b, int64(e.Client), 10)
 	}
-	if kind == ReplicaReceive || kind == NetworkAction || e.Action == ClientReceiveReply {
+	if kind == ReplicaReceive || kind == NetworkAction || e.Action == ClientReceiveReply || e.Action == ClientReceiveNewEpoch {
 		if e.Msg == nil {
 			return fmt.Errorf("trace event %d: %s needs msg", e.Seq, e.Action)
 		}
@@ -117,7 +136,7 @@ func (w *Writer) WriteEvent(e *Event) error {
 		if e.State == nil {
 			return fmt.Errorf("trace event %d: %s needs state", e.Seq, e.Action)
 		}
-		b = appendReplicaState(b, e.State)
+		b = appendReplicaState(b, e.State, w.version)
 	case ClientAction:
 		if e.ClientState == nil {
 			return fmt.Errorf("trace event %d: %s needs clientState", e.Seq, e.Action)
@@ -129,6 +148,10 @@ func (w *Writer) WriteEvent(e *Event) error {
 		b = strconv.AppendInt(b, int64(s.RequestNumber), 10)
 		b = append(b, `,"pending":`...)
 		b = strconv.AppendBool(b, s.Pending)
+		if w.version >= ReconfigurationVersion {
+			b = append(b, `,"epoch":`...)
+			b = strconv.AppendInt(b, int64(s.Epoch), 10)
+		}
 		b = append(b, '}')
 	}
 	b = append(b, "}\n"...)
@@ -140,7 +163,7 @@ func (w *Writer) WriteEvent(e *Event) error {
 // Flush writes any buffered data.
 func (w *Writer) Flush() error { return w.w.Flush() }
 
-func appendReplicaState(b []byte, s *ReplicaState) []byte {
+func appendReplicaState(b []byte, s *ReplicaState, version int) []byte {
 	b = append(b, `,"state":{"viewNumber":`...)
 	b = strconv.AppendInt(b, int64(s.ViewNumber), 10)
 	b = append(b, `,"status":`...)
@@ -157,7 +180,26 @@ func appendReplicaState(b []byte, s *ReplicaState) []byte {
 	b = strconv.AppendInt(b, int64(s.LogKeep), 10)
 	b = append(b, `,"logAdd":`...)
 	b = appendEntries(b, s.LogAdd)
+	if version >= ReconfigurationVersion {
+		b = append(b, `,"epochNumber":`...)
+		b = strconv.AppendInt(b, int64(s.EpochNumber), 10)
+		b = append(b, `,"config":`...)
+		b = appendInts(b, s.Config)
+		b = append(b, `,"oldConfig":`...)
+		b = appendInts(b, s.OldConfig)
+	}
 	return append(b, '}')
+}
+
+func appendInts(b []byte, xs []int) []byte {
+	b = append(b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(x), 10)
+	}
+	return append(b, ']')
 }
 
 // AppendMessage appends m as JSON: id, type, from, to, then the fields of its type.
@@ -209,12 +251,22 @@ func AppendMessage(b []byte, m *Message) []byte {
 			b = appendEntry(b, &e)
 		case FLog:
 			b = appendEntries(b, m.Log)
+		case FEpoch:
+			b = strconv.AppendInt(b, int64(m.Epoch), 10)
+		case FConfig:
+			b = appendInts(b, m.Config)
+		case FOldConfig:
+			b = appendInts(b, m.OldConfig)
 		}
 	}
 	for _, f := range Optional[m.Type] {
-		if f == FLog && len(m.Log) > 0 {
+		switch {
+		case f == FLog && len(m.Log) > 0:
 			b = append(b, `,"log":`...)
 			b = appendEntries(b, m.Log)
+		case f == FEpoch && m.Epoch != 0:
+			b = append(b, `,"epoch":`...)
+			b = strconv.AppendInt(b, int64(m.Epoch), 10)
 		}
 	}
 	return append(b, '}')
