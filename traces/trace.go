@@ -3,6 +3,12 @@
 // (which reads them); neither imports the other. README.md beside this file is the reference.
 package traces
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
 // Format and Version identify the trace format in the header line.
 const (
 	Format  = "vrcheck-trace"
@@ -380,4 +386,30 @@ func (h *Header) Nodes() int {
 		return h.Universe
 	}
 	return h.Replicas
+}
+
+// FormatConfig writes a configuration as a RECONFIGURATION entry's value: the ids, comma
+// separated ("1,2,3").
+func FormatConfig(ids []int) string {
+	b := make([]byte, 0, 4*len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(id), 10)
+	}
+	return string(b)
+}
+
+// ParseConfig reads FormatConfig's form; the ids must be strictly increasing and >= 0.
+func ParseConfig(s string) ([]int, error) {
+	var ids []int
+	for _, f := range strings.Split(s, ",") {
+		id, err := strconv.Atoi(f)
+		if err != nil || id < 0 || len(ids) > 0 && id <= ids[len(ids)-1] {
+			return nil, fmt.Errorf("configuration %q: want strictly increasing replica ids, comma separated", s)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }

@@ -18,7 +18,7 @@ func TestBugCatalog(t *testing.T) {
 		assert.NotEmpty(t, b.Source, b.Name)
 	}
 	assert.True(t, sort.StringsAreSorted(names), "catalog sorted by name")
-	assert.Len(t, names, 14)
+	assert.Len(t, names, 17)
 	seen := map[string]bool{}
 	for _, name := range names {
 		b, err := ParseBugs([]string{name})
@@ -190,6 +190,38 @@ func TestBugSwitches(t *testing.T) {
 			return out.Sent
 		}, msgs{{Type: traces.GetState, From: 1, To: 0, View: 0, OpNumber: 0, Replica: 1}},
 			msgs{{Type: traces.PrepareOk, From: 1, To: 0, View: 0, OpNumber: 4, Replica: 1}}},
+		{"epoch-accept-after-reconfiguration", func(t *testing.T, bugs Bugs) any {
+			cfg := cfgWith(1, bugs)
+			cfg.Universe = 4
+			r := NewReplica(0, cfg)
+			var out Output
+			r.Receive(&traces.Message{Type: traces.Reconfiguration, From: 5, Client: 5, RequestNumber: 1, Config: []int{1, 2, 3}}, &out)
+			r.Receive(&traces.Message{Type: traces.Request, From: a.Client, Client: a.Client, RequestNumber: a.RequestNumber, Op: a.Op, Key: a.Key, Value: a.Value}, &out)
+			return r.OpNumber()
+		}, 1, 2},
+		{"epoch-old-prepare", func(t *testing.T, bugs Bugs) any {
+			cfg := cfgWith(1, bugs)
+			cfg.Universe = 4
+			r := NewReplica(1, cfg)
+			var out Output
+			rc := traces.Entry{Client: 5, RequestNumber: 1, Op: traces.OpReconfiguration, Value: "0,1,3"}
+			r.Receive(&traces.Message{Type: traces.StartEpoch, From: 0, To: 1, Epoch: 1, OpNumber: 1, OldConfig: []int{0, 1, 2}, Config: []int{0, 1, 3}}, &out)
+			require.Equal(t, traces.StatusTransitioning, r.Status())
+			r.Receive(&traces.Message{Type: traces.NewState, From: 0, To: 1, Epoch: 1, Log: []traces.Entry{rc}, OpNumber: 1, CommitNumber: 1, Replica: 0}, &out)
+			require.Equal(t, traces.StatusNormal, r.Status())
+			r.Receive(&traces.Message{Type: traces.Prepare, From: 0, To: 1, View: 0, OpNumber: 2, CommitNumber: 1, Entry: &a}, &out)
+			return out.Sent[0].Type
+		}, traces.StartEpoch, traces.PrepareOk},
+		{"epoch-shutdown-early", func(t *testing.T, bugs Bugs) any {
+			cfg := cfgWith(1, bugs)
+			cfg.Universe = 4
+			r := NewReplica(0, cfg)
+			var out Output
+			r.Receive(&traces.Message{Type: traces.StartEpoch, From: 1, To: 0, Epoch: 1, OpNumber: 1, OldConfig: []int{0, 1, 2}, Config: []int{1, 2, 3}}, &out)
+			require.Equal(t, traces.StatusTransitioning, r.Status())
+			r.Receive(&traces.Message{Type: traces.EpochStarted, From: 1, To: 0, Epoch: 1, Replica: 1}, &out)
+			return r.Status()
+		}, traces.StatusTransitioning, traces.StatusShutDown},
 	}
 	require.Len(t, cases, len(BugCatalog), "one case per bug switch")
 	for _, tc := range cases {

@@ -24,8 +24,10 @@ func (o *ClientOutput) Reset() {
 // Client is a VR client: at most one outstanding request, sent to the primary of the latest
 // view it knows, and to every replica after a timeout.
 type Client struct {
-	id, n   int
+	id      int
 	timeout int
+	epoch   int
+	config  []int // the configuration of its epoch
 	view    int
 	reqNum  int
 	pending bool
@@ -35,8 +37,14 @@ type Client struct {
 
 // NewClient returns client id (a client id, separate from replica ids), idle in view 0.
 func NewClient(id int, cfg Config) *Client {
-	return &Client{id: id, n: cfg.Replicas, timeout: max(1, cfg.ClientTimeout)}
+	return &Client{id: id, config: firstConfig(cfg.Replicas), timeout: max(1, cfg.ClientTimeout)}
 }
+
+// Epoch returns the latest epoch the client knows of.
+func (c *Client) Epoch() int { return c.epoch }
+
+// primary is the primary of the client's view in its epoch.
+func (c *Client) primary() int { return c.config[c.view%len(c.config)] }
 
 func (c *Client) ID() int            { return c.id }
 func (c *Client) View() int          { return c.view }
@@ -49,7 +57,7 @@ func (c *Client) begin(out *ClientOutput, action string) {
 }
 
 func (c *Client) end(out *ClientOutput) {
-	out.State = traces.ClientState{View: c.view, RequestNumber: c.reqNum, Pending: c.pending}
+	out.State = traces.ClientState{View: c.view, RequestNumber: c.reqNum, Pending: c.pending, Epoch: c.epoch}
 }
 
 // ClientRequest issues a new request; only when !Pending() (else it is refused with a Fault).
@@ -70,10 +78,61 @@ func (c *Client) ClientRequest(op, key, value string, out *ClientOutput) {
 	c.reqNum++
 	c.pending = true
 	c.timer = 0
-	c.req = traces.Message{Type: traces.Request, From: c.id, Client: c.id, RequestNumber: c.reqNum, Op: op, Key: key, Value: value}
+	c.req = traces.Message{Type: traces.Request, From: c.id, Client: c.id, RequestNumber: c.reqNum, Op: op, Key: key, Value: value, Epoch: c.epoch}
 	m := c.req
-	m.To = c.view % c.n
+	m.To = c.primary()
 	out.Sent = append(out.Sent, m)
+}
+
+// ClientReconfiguration issues ⟨RECONFIGURATION e, c, s, config⟩ (the client acting as the
+// administrator, §7.1): as ClientRequest, to the primary of the epoch the client knows.
+func (c *Client) ClientReconfiguration(config []int, out *ClientOutput) {
+	c.begin(out, "")
+	defer c.end(out)
+	if c.pending {
+		out.Fault = fmt.Errorf("client %d: reconfiguration while request %d is pending", c.id, c.reqNum)
+		return
+	}
+	out.Action = traces.ClientReconfiguration
+	c.reqNum++
+	c.pending = true
+	c.timer = 0
+	c.req = traces.Message{Type: traces.Reconfiguration, From: c.id, Client: c.id, RequestNumber: c.reqNum, Config: append([]int{}, config...), Epoch: c.epoch}
+	m := c.req
+	m.To = c.primary()
+	out.Sent = append(out.Sent, m)
+}
+
+// ClientReceiveNewEpoch takes ⟨NEWEPOCH e, v, config⟩ from a replica of a later epoch: the
+// client moves to the epoch's view and configuration and sends its outstanding request there
+// (a REQUEST, with the new epoch). An outstanding RECONFIGURATION completes: the group has
+// moved on to epoch e, so its epoch's reconfiguration is over (the administrator reads the
+// new configuration in the client's state).
+func (c *Client) ClientReceiveNewEpoch(m *traces.Message, out *ClientOutput) {
+	c.begin(out, traces.ClientReceiveNewEpoch)
+	defer c.end(out)
+	if m.Type != traces.NewEpoch {
+		out.Action = ""
+		out.Fault = fmt.Errorf("client %d: cannot receive a message of type %q", c.id, m.Type)
+		return
+	}
+	if m.Epoch <= c.epoch || len(m.Config) == 0 {
+		return
+	}
+	c.epoch, c.view, c.config = m.Epoch, m.View, append([]int{}, m.Config...)
+	if !c.pending {
+		return
+	}
+	if c.req.Type == traces.Reconfiguration {
+		c.pending = false
+		out.Returned = true
+		return
+	}
+	c.req.Epoch = c.epoch
+	req := c.req
+	req.To = c.primary()
+	out.Sent = append(out.Sent, req)
+	c.timer = 0
 }
 
 // ClientReceiveReply takes a REPLY; the one for the outstanding request completes it.
@@ -87,7 +146,9 @@ func (c *Client) ClientReceiveReply(m *traces.Message, out *ClientOutput) {
 	}
 	if c.pending && m.RequestNumber == c.reqNum {
 		c.pending = false
-		c.view = max(c.view, m.View)
+		if m.Epoch == c.epoch {
+			c.view = max(c.view, m.View)
+		}
 		out.Returned = true
 		out.Result = m.Result
 	}
@@ -105,7 +166,7 @@ func (c *Client) clientTimeout(out *ClientOutput) {
 		return
 	}
 	out.Action = traces.ClientTimeout
-	for i := 0; i < c.n; i++ {
+	for _, i := range c.config {
 		m := c.req
 		m.To = i
 		out.Sent = append(out.Sent, m)

@@ -9,8 +9,12 @@ import (
 
 // Config is the cluster configuration shared by replicas and clients.
 type Config struct {
-	Replicas       int  // N = 2F+1
+	Replicas       int  // N = 2F+1: the first configuration is replicas 0..N-1
 	F              int  // failures tolerated
+	// Universe (reconfiguration, reconfig.go) is the number of replica ids, 0..Universe-1;
+	// those beyond the first configuration start idle and join when a reconfiguration adds
+	// them. 0 is Replicas.
+	Universe int
 	ReplicaTimeout int  // ticks without hearing from the primary before a backup starts a view change
 	ClientTimeout  int  // ticks before a client resends its request to all replicas
 	Bugs           Bugs // bug switches, all off by default
@@ -71,6 +75,9 @@ func (c Config) Validate() error {
 	if c.ClientTimeout < 1 {
 		errs = append(errs, fmt.Errorf("client timeout = %d ticks, want at least 1", c.ClientTimeout))
 	}
+	if c.Universe != 0 && c.Universe < c.Replicas {
+		errs = append(errs, fmt.Errorf("universe = %d, want 0 or at least replicas = %d", c.Universe, c.Replicas))
+	}
 	if c.Batch < 0 || c.BatchWait < 0 {
 		errs = append(errs, fmt.Errorf("batch = %d, batch wait = %d ticks, want both >= 0", c.Batch, c.BatchWait))
 	}
@@ -97,7 +104,14 @@ type Bugs struct {
 	ReplyBeforeCommit      bool // reply-before-commit
 	BatchCommitGathered    bool // batch-commit-gathered (needs Config.Batch > 1)
 	BatchGap               bool // batch-gap (needs Config.Batch > 1)
+	// Reconfiguration (reconfig.go).
+	EpochAcceptAfterReconfiguration bool // epoch-accept-after-reconfiguration
+	EpochShutdownEarly              bool // epoch-shutdown-early
+	EpochOldPrepare                 bool // epoch-old-prepare
 }
+
+// universe is the number of replica ids.
+func (c Config) universe() int { return max(c.Universe, c.Replicas) }
 
 // BugInfo describes one bug switch.
 type BugInfo struct {
@@ -146,6 +160,18 @@ var bugTable = []bugEntry{
 		"the new primary counts DOVIEWCHANGEs from earlier views toward the quorum of its current view",
 		"seeded: breaks the paper's §4.2 step 3 (f+1 DOVIEWCHANGE messages for the same view)"},
 		func(b *Bugs) *bool { return &b.DVCMixedViews }},
+	{BugInfo{"epoch-accept-after-reconfiguration",
+		"the primary does not check the top of its log: it keeps accepting client requests after a RECONFIGURATION is in its log, and they commit in the old epoch",
+		"seeded: breaks §7.1 (the primary stops accepting requests once the reconfiguration is in its log; a new primary after a view change checks the top of its log)"},
+		func(b *Bugs) *bool { return &b.EpochAcceptAfterReconfiguration }},
+	{BugInfo{"epoch-old-prepare",
+		"a replica of a new epoch accepts a PREPARE of an earlier epoch as if it were of its own",
+		"seeded: breaks §7.2 (no replica accepts normal-case messages of an earlier epoch)"},
+		func(b *Bugs) *bool { return &b.EpochOldPrepare }},
+	{BugInfo{"epoch-shutdown-early",
+		"a replaced replica shuts down after f' EPOCHSTARTEDs from the new group instead of f'+1",
+		"seeded: breaks §7.2 (a replaced replica waits for f'+1 replicas of the new group to be up to date; with f' of them, f' crashes lose the old group's state)"},
+		func(b *Bugs) *bool { return &b.EpochShutdownEarly }},
 	{BugInfo{"late-startview",
 		"a replica already normal in view v accepts a STARTVIEW for v and replaces its log with the message's",
 		"seeded: the paper's §4.2 step 5 applies STARTVIEW only to a replica still in the view change"},

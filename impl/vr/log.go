@@ -24,9 +24,12 @@ func (r *Replica) commitTo(k int, reply bool) {
 	}
 	for r.commit < k {
 		e := &r.log[r.commit]
-		res, err := r.store.Exec(e.Op, e.Key, e.Value)
-		if err != nil {
-			r.faultf("executing op %d: %v", r.commit+1, err)
+		var res string
+		if e.Op != traces.OpReconfiguration { // a RECONFIGURATION makes no up-call
+			var err error
+			if res, err = r.store.Exec(e.Op, e.Key, e.Value); err != nil {
+				r.faultf("executing op %d: %v", r.commit+1, err)
+			}
 		}
 		if len(r.results) == cap(r.results) {
 			l := make([]string, len(r.results), max(64, 2*len(r.results)))
@@ -38,12 +41,15 @@ func (r *Replica) commitTo(k int, reply bool) {
 		if reply {
 			r.sendReply(e, res)
 		}
+		if e.Op == traces.OpReconfiguration {
+			r.executeReconfiguration(e, r.commit, reply)
+		}
 	}
 }
 
 func (r *Replica) sendReply(e *traces.Entry, result string) {
 	r.out.Sent = append(r.out.Sent, traces.Message{
-		Type: traces.Reply, From: r.id, To: e.Client,
+		Type: traces.Reply, From: r.id, To: e.Client, Epoch: r.epoch,
 		View: r.view, Client: e.Client, RequestNumber: e.RequestNumber, Result: result,
 	})
 }

@@ -11,13 +11,19 @@ func (r *Replica) ReceiveRequest(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveRequest(m *traces.Message) {
-	if r.status != traces.StatusNormal || !r.IsPrimary() {
+	if m.Epoch < r.epoch && (r.status == traces.StatusNormal || r.status == traces.StatusTransitioning) {
+		r.newEpochToClient(m.Client) // the client locates the new group (§7)
+		return
+	}
+	if m.Epoch != r.epoch || r.status != traces.StatusNormal || !r.IsPrimary() {
 		return
 	}
 	ce, known := r.table[m.Client]
 	s := ce.requestNumber
+	// With its epoch's RECONFIGURATION at the top of the log the primary takes no new request.
+	accepts := !r.reconfiguring() || r.cfg.Bugs.EpochAcceptAfterReconfiguration
 	switch {
-	case m.RequestNumber > s || r.cfg.Bugs.NoClientTable:
+	case accepts && (m.RequestNumber > s || r.cfg.Bugs.NoClientTable):
 		r.appendEntry(traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: m.Op, Key: m.Key, Value: m.Value})
 		op := len(r.log)
 		if r.batching() {
@@ -102,7 +108,10 @@ func (r *Replica) askState(v, n int) {
 	to := r.primary(v)
 	if r.cfg.Policy == PolicyAlt {
 		r.gsNext = (r.gsNext + 1) % (r.n - 1)
-		to = (r.id + 1 + r.gsNext) % r.n
+		to = r.otherMember(1 + r.gsNext)
+	}
+	if to == r.id { // a transitioning new replica that is the view's primary
+		to = r.otherMember(1)
 	}
 	r.send(traces.Message{Type: traces.GetState, To: to, View: v, OpNumber: n, Replica: r.id})
 }
@@ -116,7 +125,7 @@ func (r *Replica) ReceivePrepareOk(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receivePrepareOk(m *traces.Message) {
-	if r.status != traces.StatusNormal || !r.IsPrimary() || m.View != r.view {
+	if !r.sameEpoch(m) || r.status != traces.StatusNormal || !r.IsPrimary() || m.View != r.view {
 		return
 	}
 	if !r.validReplica(m.Replica, "PREPAREOK") {
@@ -216,8 +225,9 @@ func (r *Replica) receiveCommit(m *traces.Message) {
 	}
 	r.timer = 0
 	op := len(r.log)
+	e := r.epoch
 	r.commitTo(min(m.CommitNumber, op), false)
-	if m.CommitNumber > op {
+	if m.CommitNumber > op && r.epoch == e {
 		r.askState(r.view, op)
 	}
 }
@@ -225,7 +235,14 @@ func (r *Replica) receiveCommit(m *traces.Message) {
 // asBackup applies what PREPARE and COMMIT share: a recovering replica ignores them, one of a
 // later view starts state transfer, and only a normal backup of the message's view goes on.
 func (r *Replica) asBackup(m *traces.Message) bool {
-	if r.status == traces.StatusRecovering {
+	if !r.sameEpoch(m) || r.status == traces.StatusRecovering {
+		return false
+	}
+	if r.status == traces.StatusTransitioning {
+		// A new replica catching up: news from the epoch's group, ask again.
+		if r.member() && m.View >= r.view {
+			r.askState(m.View, r.commit)
+		}
 		return false
 	}
 	if m.View > r.view {

@@ -24,6 +24,12 @@ func (r *Replica) Crash(nonce int, out *Output) {
 	r.svLeft = 0
 	r.timer = 0
 	r.vcTries = 0
+	// The epoch is lost too: the replica asks the first configuration, which tells it of
+	// later epochs (ReceiveStartEpoch).
+	r.epoch, r.epochStart, r.config, r.oldConfig = 0, 0, firstConfig(r.cfg.Replicas), nil
+	r.n, r.f = r.cfg.Replicas, r.cfg.F
+	clear(r.es)
+	r.esCount = 0
 	r.end()
 }
 
@@ -54,7 +60,7 @@ func (r *Replica) ReceiveRecovery(m *traces.Message, out *Output) {
 func (r *Replica) receiveRecovery(m *traces.Message) {
 	answers := r.status == traces.StatusNormal ||
 		(r.status == traces.StatusRecovering && r.cfg.Bugs.RecoveringParticipates)
-	if !answers || !r.validReplica(m.Replica, "RECOVERY") {
+	if !r.sameEpoch(m) || !answers || !r.validReplica(m.Replica, "RECOVERY") {
 		return
 	}
 	resp := traces.Message{Type: traces.RecoveryResponse, To: m.Replica, View: r.view, Nonce: m.Nonce, Log: emptyLog, Replica: r.id}
@@ -74,7 +80,7 @@ func (r *Replica) ReceiveRecoveryResponse(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveRecoveryResponse(m *traces.Message) {
-	if r.status != traces.StatusRecovering || m.Nonce != r.nonce ||
+	if !r.sameEpoch(m) || r.status != traces.StatusRecovering || m.Nonce != r.nonce ||
 		!r.validReplica(m.Replica, "RECOVERYRESPONSE") || !r.validLog(m, 0) {
 		return
 	}
@@ -87,7 +93,7 @@ func (r *Replica) receiveRecoveryResponse(m *traces.Message) {
 	}
 	// The log is copied: the caller owns the message and may reuse it once Receive returns.
 	r.rec[m.Replica] = recoveryRecord{ok: true, view: m.View, log: append([]traces.Entry{}, m.Log...), opNumber: m.OpNumber, commitNumber: m.CommitNumber}
-	if r.recCount < r.f+1 {
+	if r.recCount < r.f+1 || !r.member() { // a non-member waits to learn of its epoch
 		return
 	}
 	v := -1

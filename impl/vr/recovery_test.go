@@ -14,7 +14,7 @@ func TestCrashLosesState(t *testing.T) {
 	c.do(0, traces.OpPut, "x", "1")
 	c.crash(2, 42)
 	assert.Equal(t, traces.ReplicaState{ViewNumber: 0, Status: traces.StatusRecovering, OpNumber: 0, CommitNumber: 0,
-		LastNormalView: 0, Nonce: 42, LogKeep: 0, LogAdd: []traces.Entry{}}, c.out.State)
+		LastNormalView: 0, Nonce: 42, LogKeep: 0, LogAdd: []traces.Entry{}, Config: []int{0, 1, 2}}, c.out.State)
 	_, _, _, ok := c.reps[2].ClientTable(0)
 	assert.False(t, ok)
 }

@@ -2,6 +2,7 @@ package vr
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/vrcheck/vrcheck/impl/kv"
 	"github.com/vrcheck/vrcheck/traces"
@@ -34,8 +35,18 @@ var emptyLog = []traces.Entry{}
 
 // Replica is one VR replica.
 type Replica struct {
-	id, n, f int
+	id, n, f int // n and f: the current configuration's
+	u        int // the universe: replica ids are 0..u-1
 	cfg      Config
+
+	// Reconfiguration (reconfig.go): epoch-number, the epoch's configuration and the one
+	// before it (sorted ids; never written in place), and the op-number at which the epoch
+	// started (that of the RECONFIGURATION that started it).
+	epoch             int
+	config, oldConfig []int
+	epochStart        int
+	es                []bool // a replaced replica: the new replicas that sent EPOCHSTARTED
+	esCount           int
 
 	view       int
 	status     string
@@ -78,6 +89,7 @@ type Replica struct {
 	out       *Output
 	oldLog    []traces.Entry // the log at the start of the call
 	oldView   int
+	oldEpoch  int
 	oldCommit int
 	replaced  bool // the log was replaced (not only appended to) in this call
 }
@@ -101,22 +113,28 @@ type recoveryRecord struct {
 	opNumber, commitNumber int
 }
 
-// NewReplica returns replica id of a cluster with configuration cfg, normal in view 0 with an
-// empty log.
+// NewReplica returns replica id of a cluster with configuration cfg: normal in view 0 with an
+// empty log if id is in the first configuration (0..Replicas-1), else idle.
 func NewReplica(id int, cfg Config) *Replica {
-	n := cfg.Replicas
-	return &Replica{
-		id: id, n: n, f: cfg.F, cfg: cfg,
+	n, u := cfg.Replicas, cfg.universe()
+	r := &Replica{
+		id: id, n: n, f: cfg.F, u: u, cfg: cfg,
 		status:  traces.StatusNormal,
+		config:  firstConfig(n),
 		log:     emptyLog,
 		table:   make(map[int]clientEntry),
-		svc:     make([]bool, n),
-		dvc:     make([]dvcRecord, n),
-		prepOK:  make([]int, n),
-		rec:     make([]recoveryRecord, n),
-		svOK:    make([]bool, n),
-		scratch: make([]int, 0, n),
+		svc:     make([]bool, u),
+		dvc:     make([]dvcRecord, u),
+		prepOK:  make([]int, u),
+		rec:     make([]recoveryRecord, u),
+		svOK:    make([]bool, u),
+		es:      make([]bool, u),
+		scratch: make([]int, 0, u),
 	}
+	if id >= n {
+		r.status = traces.StatusIdle
+	}
+	return r
 }
 
 // Accessors (read-only).
@@ -128,6 +146,10 @@ func (r *Replica) OpNumber() int       { return len(r.log) }
 func (r *Replica) CommitNumber() int   { return r.commit }
 func (r *Replica) LastNormalView() int { return r.lastNormal }
 func (r *Replica) Nonce() int          { return r.nonce }
+func (r *Replica) EpochNumber() int    { return r.epoch }
+
+// Configuration returns the current epoch's configuration (a copy).
+func (r *Replica) Configuration() []int { return append([]int{}, r.config...) }
 
 // IsPrimary reports whether the replica is the primary of its current view (whatever its status).
 func (r *Replica) IsPrimary() bool { return r.primary(r.view) == r.id }
@@ -154,7 +176,9 @@ func (r *Replica) ClientTable(client int) (requestNumber int, executed bool, res
 	return e.requestNumber, false, "", true
 }
 
-func (r *Replica) primary(v int) int { return v % r.n }
+// primary is the primary of view v of the current epoch: a function of the epoch's
+// configuration and v.
+func (r *Replica) primary(v int) int { return r.config[v%len(r.config)] }
 
 // Receive delivers m to the replica: it takes the receive action for m's type.
 func (r *Replica) Receive(m *traces.Message, out *Output) {
@@ -181,6 +205,12 @@ func (r *Replica) Receive(m *traces.Message, out *Output) {
 		r.ReceiveGetState(m, out)
 	case traces.NewState:
 		r.ReceiveNewState(m, out)
+	case traces.Reconfiguration:
+		r.ReceiveReconfiguration(m, out)
+	case traces.StartEpoch:
+		r.ReceiveStartEpoch(m, out)
+	case traces.EpochStarted:
+		r.ReceiveEpochStarted(m, out)
 	default:
 		r.begin(out, "")
 		r.faultf("cannot receive a message of type %q", m.Type)
@@ -195,6 +225,7 @@ func (r *Replica) begin(out *Output, action string) {
 	r.out = out
 	r.oldLog = r.log
 	r.oldView = r.view
+	r.oldEpoch = r.epoch
 	r.oldCommit = r.commit
 	r.replaced = false
 }
@@ -211,8 +242,8 @@ func (r *Replica) end() {
 		if r.commit > n {
 			r.faultf("commit-number %d > op-number %d", r.commit, n)
 		}
-		if r.view < r.oldView {
-			r.faultf("view-number decreased from %d to %d", r.oldView, r.view)
+		if r.epoch < r.oldEpoch || r.epoch == r.oldEpoch && r.view < r.oldView {
+			r.faultf("(epoch, view) decreased from (%d, %d) to (%d, %d)", r.oldEpoch, r.oldView, r.epoch, r.view)
 		}
 		if r.commit < r.oldCommit {
 			r.faultf("commit-number decreased from %d to %d", r.oldCommit, r.commit)
@@ -237,6 +268,9 @@ func (r *Replica) end() {
 		Nonce:          r.nonce,
 		LogKeep:        keep,
 		LogAdd:         add,
+		EpochNumber:    r.epoch,
+		Config:         r.config,
+		OldConfig:      r.oldConfig,
 	}
 	r.out = nil
 	r.oldLog = nil
@@ -254,8 +288,8 @@ func (r *Replica) faultf(format string, args ...any) {
 
 // validReplica checks a replica id carried in a message from another replica.
 func (r *Replica) validReplica(i int, what string) bool {
-	if i < 0 || i >= r.n || i == r.id {
-		r.faultf("%s carries replica id %d (want another replica in 0..%d)", what, i, r.n-1)
+	if i < 0 || i >= r.u || i == r.id {
+		r.faultf("%s carries replica id %d (want another replica in 0..%d)", what, i, r.u-1)
 		return false
 	}
 	return true
@@ -270,14 +304,16 @@ func (r *Replica) validLog(m *traces.Message, from int) bool {
 	return true
 }
 
+// send sends m, stamped with the replica's epoch-number.
 func (r *Replica) send(m traces.Message) {
 	m.From = r.id
+	m.Epoch = r.epoch
 	r.out.Sent = append(r.out.Sent, m)
 }
 
-// broadcast sends m to every other replica, in id order.
+// broadcast sends m to every other replica of the configuration, in id order.
 func (r *Replica) broadcast(m traces.Message) {
-	for i := 0; i < r.n; i++ {
+	for _, i := range r.config {
 		if i != r.id {
 			m.To = i
 			r.send(m)
@@ -291,6 +327,16 @@ func (r *Replica) logSlice(from, to int) []traces.Entry {
 		return emptyLog
 	}
 	return r.log[from:to:to]
+}
+
+// otherMember is the k-th replica after r in the configuration (cyclically; k in 1..n-1). A
+// replica outside the configuration counts from the position it would have.
+func (r *Replica) otherMember(k int) int {
+	i, _ := slices.BinarySearch(r.config, r.id)
+	if i < len(r.config) && r.config[i] == r.id {
+		return r.config[(i+k)%len(r.config)]
+	}
+	return r.config[(i+k-1)%len(r.config)]
 }
 
 // setView moves to view v; PREPAREOK records belong to a view, so they go with it.

@@ -11,7 +11,9 @@ func (r *Replica) ReceiveGetState(m *traces.Message, out *Output) {
 
 func (r *Replica) receiveGetState(m *traces.Message) {
 	n := len(r.log)
-	if r.status != traces.StatusNormal || m.View != r.view || m.OpNumber > n {
+	// A replica being replaced answers too, once it has executed the old epoch (§7.2).
+	replaced := r.status == traces.StatusTransitioning && !r.member() && r.commit >= r.epochStart
+	if !r.sameEpoch(m) || r.status != traces.StatusNormal && !replaced || m.View != r.view || m.OpNumber > n {
 		return
 	}
 	if m.OpNumber < 0 {
@@ -36,7 +38,14 @@ func (r *Replica) ReceiveNewState(m *traces.Message, out *Output) {
 
 func (r *Replica) receiveNewState(m *traces.Message) {
 	from := m.FromOpNumber
-	if r.status == traces.StatusRecovering || from > len(r.log) || !r.validLog(m, from) {
+	if !r.sameEpoch(m) || r.status == traces.StatusRecovering || from > len(r.log) || !r.validLog(m, from) {
+		return
+	}
+	if r.status == traces.StatusTransitioning {
+		r.catchUp(m)
+		return
+	}
+	if r.status != traces.StatusNormal && r.status != traces.StatusViewChange {
 		return
 	}
 	sameView := m.View == r.view && r.status == traces.StatusNormal && m.OpNumber > len(r.log)
@@ -60,4 +69,21 @@ func (r *Replica) receiveNewState(m *traces.Message) {
 	r.replaceLog(l)
 	r.becomeNormal(m.View)
 	r.commitTo(m.CommitNumber, false)
+}
+
+// catchUp: a transitioning new replica takes a NEWSTATE of its epoch that brings it up to
+// date (entries and commit-number at least the epoch's start, after its committed prefix),
+// becomes normal in the message's view and sends EPOCHSTARTED (reconfig.go).
+func (r *Replica) catchUp(m *traces.Message) {
+	from := m.FromOpNumber
+	if !r.member() || from > r.commit || m.View < r.view || m.OpNumber < r.epochStart || m.CommitNumber < r.epochStart {
+		return
+	}
+	l := make([]traces.Entry, m.OpNumber, m.OpNumber+16)
+	copy(l, r.log[:from])
+	copy(l[from:], m.Log)
+	r.replaceLog(l)
+	r.setView(m.View)
+	r.commitTo(m.CommitNumber, false)
+	r.epochStarted()
 }

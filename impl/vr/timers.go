@@ -19,7 +19,11 @@ func (r *Replica) Tick(out *Output) {
 				r.sendPrepare()
 			}
 			if r.out.Action == "" && r.timer == 1 && r.svLeft > 0 && r.svAge > t {
-				r.resendStartView()
+				if r.view == 0 && r.epoch > 0 {
+					r.resendStartEpoch()
+				} else {
+					r.resendStartView()
+				}
 			}
 			if r.out.Action == "" && r.timer >= max(1, t/2) {
 				if len(r.log) > r.commit && (!r.batching() || r.prepared > r.commit) {
@@ -42,6 +46,10 @@ func (r *Replica) Tick(out *Output) {
 	case traces.StatusRecovering:
 		if r.timer >= t+r.id {
 			r.startRecovery()
+		}
+	case traces.StatusTransitioning:
+		if r.timer >= t+r.id && !r.member() {
+			r.timeoutStartEpoch()
 		}
 	}
 	r.end()

@@ -1,6 +1,10 @@
 package vr
 
-import "github.com/vrcheck/vrcheck/traces"
+import (
+	"slices"
+
+	"github.com/vrcheck/vrcheck/traces"
+)
 
 // enterView is the contract's "enter view v": view-change status with fresh bookkeeping.
 func (r *Replica) enterView(v int) {
@@ -17,7 +21,8 @@ func (r *Replica) enterView(v int) {
 }
 
 func (r *Replica) participates() bool {
-	return r.status != traces.StatusRecovering || r.cfg.Bugs.RecoveringParticipates
+	return r.status == traces.StatusNormal || r.status == traces.StatusViewChange ||
+		r.status == traces.StatusRecovering && r.cfg.Bugs.RecoveringParticipates
 }
 
 // TimeoutStartViewChange (timer): a backup that stopped hearing from its primary, or a replica
@@ -54,7 +59,7 @@ func (r *Replica) ReceiveStartViewChange(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveStartViewChange(m *traces.Message) {
-	if !r.participates() || !r.validReplica(m.Replica, "STARTVIEWCHANGE") {
+	if !r.sameEpoch(m) || !r.participates() || !r.validReplica(m.Replica, "STARTVIEWCHANGE") {
 		return
 	}
 	r.joinLaterView(m.View)
@@ -98,7 +103,7 @@ func (r *Replica) ReceiveDoViewChange(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveDoViewChange(m *traces.Message) {
-	if !r.participates() || !r.validReplica(m.Replica, "DOVIEWCHANGE") || !r.validLog(m, 0) {
+	if !r.sameEpoch(m) || !r.participates() || !r.validReplica(m.Replica, "DOVIEWCHANGE") || !r.validLog(m, 0) {
 		return
 	}
 	r.joinLaterView(m.View)
@@ -143,11 +148,13 @@ func (r *Replica) startView() {
 	}
 	r.becomeNormal(r.view)
 	r.broadcast(traces.Message{Type: traces.StartView, View: r.view, Log: r.logSlice(0, n), OpNumber: n, CommitNumber: k})
-	r.commitTo(k, true)
 	clear(r.svOK)
 	r.svOK[r.id] = true
 	r.svLeft = 2 * (r.n - 1)
 	r.svAge = 0
+	// If the RECONFIGURATION at the top of the log is committed, executing it starts the
+	// new epoch and sends the STARTEPOCHs (§7.3).
+	r.commitTo(k, true)
 }
 
 // betterDVC orders DOVIEWCHANGEs for log selection; ties on both keys keep the lower id,
@@ -168,7 +175,7 @@ func (r *Replica) ReceiveStartView(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveStartView(m *traces.Message) {
-	if r.status == traces.StatusRecovering || !r.validLog(m, 0) {
+	if !r.sameEpoch(m) || !r.participates() || r.status == traces.StatusRecovering || !r.validLog(m, 0) {
 		return
 	}
 	if m.View == r.view && r.status == traces.StatusNormal && m.From == r.primary(m.View) {
@@ -185,8 +192,9 @@ func (r *Replica) receiveStartView(m *traces.Message) {
 	if r.cfg.Bugs.CommitRegress && m.CommitNumber < r.commit {
 		r.reexecute(m.CommitNumber)
 	}
+	e := r.epoch
 	r.commitTo(m.CommitNumber, false)
-	if n := len(r.log); n > r.commit {
+	if n := len(r.log); n > r.commit && r.epoch == e {
 		r.send(traces.Message{Type: traces.PrepareOk, To: r.primary(r.view), View: r.view, OpNumber: n, Replica: r.id})
 	}
 }
@@ -239,8 +247,12 @@ func (r *Replica) resendStartView() {
 		return
 	}
 	to := -1
-	for i := 1; i < r.n && to < 0; i++ {
-		j := (r.svNext + i) % r.n
+	start, lo := slices.Index(r.config, r.svNext), 1
+	if start < 0 { // svNext is not a member (a new epoch): from the first
+		start, lo = 0, 0
+	}
+	for i := lo; i < r.n && to < 0; i++ {
+		j := r.config[(start+i)%r.n]
 		if j != r.id && (r.cfg.Policy == PolicyAlt || !r.svOK[j]) {
 			to = j
 		}

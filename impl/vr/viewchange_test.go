@@ -210,7 +210,7 @@ func TestStartViewMakesBackupAcknowledgeUncommitted(t *testing.T) {
 	assert.Equal(t, 1, r.CommitNumber())
 	assert.Equal(t, "a", r.ServiceValue("x"))
 	assert.Equal(t, traces.ReplicaState{ViewNumber: 1, Status: traces.StatusNormal, OpNumber: 2, CommitNumber: 1,
-		LastNormalView: 1, LogKeep: 0, LogAdd: []traces.Entry{a, b}}, out.State)
+		LastNormalView: 1, LogKeep: 0, LogAdd: []traces.Entry{a, b}, Config: []int{0, 1, 2}}, out.State)
 
 	// A STARTVIEW for the view it is already normal in is ignored.
 	r.Receive(sv, &out)

@@ -1,0 +1,338 @@
+package vr
+
+import (
+	"slices"
+
+	"github.com/vrcheck/vrcheck/traces"
+)
+
+// Reconfiguration (the paper's §7). A replica has an epoch-number (0 at first), the epoch's
+// configuration and the one before it; the primary of (epoch, view) is config[view mod
+// len(config)], and views restart at 0 in each epoch. Every message carries the sender's
+// epoch-number; no replica accepts a message of an earlier epoch (it answers with STARTEPOCH,
+// or NEWEPOCH to a client, so the sender learns of the new epoch), and one of a later epoch is
+// ignored until STARTEPOCH tells the replica of it.
+//
+// An administrator (a client) sends ⟨RECONFIGURATION e, c, s, new-config⟩. The primary of
+// epoch e appends it as a log entry (op reconfiguration, value the new configuration) and
+// runs it through PREPARE/PREPAREOK; from then on it accepts no request (it checks the top
+// of its log, as does a new primary after a view change). Executing that entry makes no
+// up-call: the replica records the new configuration, increments its epoch-number, sets view
+// 0 and the epoch's start to the entry's op-number n, and:
+//   - the primary that commits it sends ⟨STARTEPOCH e+1, n, old-config, new-config⟩ to the
+//     replicas being added;
+//   - a replica of the new group is up to date (it has executed 1..n): it is normal in view
+//     0 of the new epoch and sends ⟨EPOCHSTARTED e+1, i⟩ to the replicas being replaced;
+//   - a replica being replaced is transitioning: it answers state transfer (GETSTATE of the
+//     new epoch) and shuts down after f'+1 EPOCHSTARTEDs (f' the new group's threshold),
+//     resending STARTEPOCH to the new replicas that have not answered every T+i ticks
+//     (TimeoutStartEpoch).
+//
+// A replica of the new group that learns of the epoch by STARTEPOCH (an idle replica being
+// added, or one that missed the commit) records both configurations, the epoch and n, sets
+// view 0, is transitioning and fetches what it lacks by the usual state transfer: GETSTATE ⟨e+1,
+// view, commit-number⟩ (keeping its committed prefix), answered by a normal replica of the epoch
+// or a replaced one that has executed 1..n; NEWSTATE with entries up to at least n makes it
+// normal, it executes what it had not and sends EPOCHSTARTED. A duplicate STARTEPOCH to a
+// normal replica of the epoch is answered with EPOCHSTARTED. The new primary resends
+// STARTEPOCH, as ResendStartView does STARTVIEW, to members not known to have joined
+// (ResendStartEpoch). A recovering replica that learns of a later epoch by STARTEPOCH shuts
+// down if it is not in the new group, and otherwise recovers from it.
+
+// firstConfig is epoch 0's configuration, replicas 0..n-1.
+func firstConfig(n int) []int {
+	c := make([]int, n)
+	for i := range c {
+		c[i] = i
+	}
+	return c
+}
+
+// member says whether the replica is in the current configuration.
+func (r *Replica) member() bool { return slices.Contains(r.config, r.id) }
+
+// reconfiguring reports whether the top of the log is the current epoch's RECONFIGURATION:
+// then the primary accepts no more requests.
+func (r *Replica) reconfiguring() bool {
+	n := len(r.log)
+	return n > r.epochStart && r.log[n-1].Op == traces.OpReconfiguration
+}
+
+// sameEpoch is what every receive of a replica's message checks first: an idle replica takes
+// none (but STARTEPOCH), and one of another epoch is ignored, a normal or transitioning
+// replica telling the sender of an earlier epoch of its own by STARTEPOCH.
+func (r *Replica) sameEpoch(m *traces.Message) bool {
+	if r.status == traces.StatusIdle || r.status == traces.StatusShutDown {
+		return false
+	}
+	if m.Epoch == r.epoch {
+		return true
+	}
+	if m.Epoch < r.epoch && (r.status == traces.StatusNormal || r.status == traces.StatusTransitioning) {
+		if m.Type == traces.Prepare && r.cfg.Bugs.EpochOldPrepare {
+			return true
+		}
+		r.sendStartEpoch(m.From)
+	}
+	return false
+}
+
+func (r *Replica) sendStartEpoch(to int) {
+	r.send(traces.Message{Type: traces.StartEpoch, To: to, OpNumber: r.epochStart, OldConfig: r.oldConfig, Config: r.config})
+}
+
+// newEpochToClient answers a client of an earlier epoch.
+func (r *Replica) newEpochToClient(client int) {
+	r.send(traces.Message{Type: traces.NewEpoch, To: client, View: r.view, Config: r.config})
+}
+
+// validConfig checks a requested configuration: at least 3 replicas of the universe, an odd
+// number (2f'+1), sorted, and not the current one.
+func (r *Replica) validConfig(c []int) bool {
+	if len(c) < 3 || len(c)%2 == 0 || slices.Equal(c, r.config) {
+		return false
+	}
+	for i, id := range c {
+		if id < 0 || id >= r.u || i > 0 && id <= c[i-1] {
+			return false
+		}
+	}
+	return true
+}
+
+// ReceiveReconfiguration: the normal primary of the request's epoch appends a new
+// RECONFIGURATION (with a valid configuration) and sends its PREPARE; the latest executed
+// one of its client is answered again; a replica of a later epoch answers NEWEPOCH.
+func (r *Replica) ReceiveReconfiguration(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceiveReconfiguration)
+	r.receiveReconfiguration(m)
+	r.end()
+}
+
+func (r *Replica) receiveReconfiguration(m *traces.Message) {
+	if m.Epoch < r.epoch && (r.status == traces.StatusNormal || r.status == traces.StatusTransitioning) {
+		r.newEpochToClient(m.Client)
+		return
+	}
+	if m.Epoch != r.epoch || r.status != traces.StatusNormal || !r.IsPrimary() {
+		return
+	}
+	ce, known := r.table[m.Client]
+	switch {
+	case m.RequestNumber > ce.requestNumber && !r.reconfiguring() && r.validConfig(m.Config):
+		r.appendEntry(traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: traces.OpReconfiguration, Value: traces.FormatConfig(m.Config)})
+		op := len(r.log)
+		r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: op, CommitNumber: r.commit, Entry: &r.log[op-1]})
+		r.prepared = op
+		r.timer = 0
+	case known && m.RequestNumber == ce.requestNumber && ce.op <= r.commit:
+		r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: ce.requestNumber, Result: r.results[ce.op-1]})
+	}
+}
+
+// executeReconfiguration is the execution of the RECONFIGURATION at op-number p (no
+// up-call): a new epoch if p is after the current epoch's start (else the replica learned of
+// that epoch already). The primary (reply) sends STARTEPOCH to the replicas being added.
+func (r *Replica) executeReconfiguration(e *traces.Entry, p int, reply bool) {
+	if p <= r.epochStart {
+		return
+	}
+	c, err := traces.ParseConfig(e.Value)
+	if err != nil {
+		r.faultf("executing op %d: %v", p, err)
+		return
+	}
+	old := r.config
+	r.enterEpoch(r.epoch+1, p, old, c)
+	if reply {
+		for _, j := range c {
+			if !slices.Contains(old, j) {
+				r.sendStartEpoch(j)
+			}
+		}
+	}
+	if len(r.log) > p && !r.cfg.Bugs.EpochAcceptAfterReconfiguration {
+		r.faultf("the log has %d entries after the RECONFIGURATION at op %d", len(r.log)-p, p)
+	}
+	switch {
+	case r.member():
+		r.epochStarted()
+	default:
+		r.status = traces.StatusTransitioning
+	}
+}
+
+// enterEpoch: epoch-number e starting at op-number n, with its configurations; view 0 and
+// every per-view and per-epoch record cleared.
+func (r *Replica) enterEpoch(e, n int, old, c []int) {
+	r.epoch, r.epochStart, r.oldConfig, r.config = e, n, old, c
+	r.n, r.f = len(c), (len(c)-1)/2
+	r.view, r.lastNormal = 0, 0
+	clear(r.svc)
+	r.svcCount = 0
+	clear(r.dvc)
+	r.dvcCount = 0
+	clear(r.prepOK)
+	clear(r.rec)
+	r.recCount = 0
+	clear(r.svOK)
+	r.svLeft = 0
+	clear(r.es)
+	r.esCount = 0
+	r.timer = 0
+	r.vcTries = 0
+}
+
+// epochStarted: a replica of the new group that is up to date becomes normal in view 0 of
+// the epoch (the primary starts accepting requests, and resends STARTEPOCH to members not
+// known to have joined) and sends EPOCHSTARTED to the replicas being replaced.
+func (r *Replica) epochStarted() {
+	r.becomeNormal(r.view)
+	for _, j := range r.oldConfig {
+		if !slices.Contains(r.config, j) {
+			r.send(traces.Message{Type: traces.EpochStarted, To: j, Replica: r.id})
+		}
+	}
+	if r.IsPrimary() {
+		clear(r.svOK)
+		r.svOK[r.id] = true
+		for _, j := range r.oldConfig { // the old group's members committed the RECONFIGURATION
+			r.svOK[j] = true
+		}
+		r.svLeft = 2 * (r.n - 1)
+		r.svAge = 0
+	}
+}
+
+// ReceiveStartEpoch: a replica learns of a later epoch (see above); a normal replica of the
+// epoch answers a duplicate with EPOCHSTARTED, a transitioning one asks again for the state
+// it lacks; one of a later epoch tells the sender.
+func (r *Replica) ReceiveStartEpoch(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceiveStartEpoch)
+	r.receiveStartEpoch(m)
+	r.end()
+}
+
+func (r *Replica) receiveStartEpoch(m *traces.Message) {
+	if m.OpNumber < 0 || len(m.Config) == 0 {
+		r.faultf("STARTEPOCH from %d has op-number %d and configuration %v", m.From, m.OpNumber, m.Config)
+		return
+	}
+	isMember := slices.Contains(m.Config, r.id)
+	switch {
+	case r.status == traces.StatusShutDown:
+	case m.Epoch < r.epoch:
+		if r.status == traces.StatusNormal || r.status == traces.StatusTransitioning {
+			r.sendStartEpoch(m.From)
+		}
+	case m.Epoch == r.epoch:
+		switch {
+		case r.status == traces.StatusNormal && r.member():
+			r.send(traces.Message{Type: traces.EpochStarted, To: m.From, Replica: r.id})
+		case r.status == traces.StatusTransitioning && r.member():
+			r.askEpochState()
+		}
+	case r.status == traces.StatusRecovering:
+		if !isMember {
+			r.status = traces.StatusShutDown
+			return
+		}
+		nonce := r.nonce
+		r.enterEpoch(m.Epoch, m.OpNumber, m.OldConfig, m.Config)
+		r.nonce = nonce
+		r.startRecovery()
+		r.out.Action = traces.ReceiveStartEpoch
+	default:
+		r.enterEpoch(m.Epoch, m.OpNumber, m.OldConfig, m.Config)
+		r.status = traces.StatusTransitioning
+		if isMember {
+			r.askEpochState()
+		}
+	}
+}
+
+// askEpochState is a transitioning new replica's GETSTATE ⟨e, view, commit-number⟩: to the
+// epoch's primary of its view, or (if that is itself) to the next replica of the group.
+func (r *Replica) askEpochState() {
+	to := r.primary(r.view)
+	if to == r.id {
+		to = r.config[(r.view+1)%len(r.config)]
+	}
+	r.send(traces.Message{Type: traces.GetState, To: to, View: r.view, OpNumber: r.commit, Replica: r.id})
+}
+
+// ReceiveEpochStarted: a replaced replica records that a new replica is up to date, and
+// shuts down once f'+1 have said so.
+func (r *Replica) ReceiveEpochStarted(m *traces.Message, out *Output) {
+	r.begin(out, traces.ReceiveEpochStarted)
+	r.receiveEpochStarted(m)
+	r.end()
+}
+
+func (r *Replica) receiveEpochStarted(m *traces.Message) {
+	if r.status != traces.StatusTransitioning || r.member() || m.Epoch != r.epoch || !r.validReplica(m.Replica, "EPOCHSTARTED") {
+		return
+	}
+	if !slices.Contains(r.config, m.Replica) || r.es[m.Replica] {
+		return
+	}
+	r.es[m.Replica] = true
+	r.esCount++
+	need := r.f + 1
+	if r.cfg.Bugs.EpochShutdownEarly {
+		need = r.f
+	}
+	if r.esCount >= need {
+		r.status = traces.StatusShutDown
+	}
+}
+
+// TimeoutStartEpoch (timer): a replaced replica still waiting resends STARTEPOCH to the new
+// replicas that have not answered with EPOCHSTARTED.
+func (r *Replica) TimeoutStartEpoch(out *Output) {
+	r.begin(out, "")
+	r.timeoutStartEpoch()
+	r.end()
+}
+
+func (r *Replica) timeoutStartEpoch() {
+	if r.status != traces.StatusTransitioning || r.member() {
+		return
+	}
+	r.out.Action = traces.TimeoutStartEpoch
+	for _, j := range r.config {
+		if !r.es[j] {
+			r.sendStartEpoch(j)
+		}
+	}
+	r.timer = 0
+}
+
+// ResendStartEpoch (timer): the normal primary of view 0 of an epoch after 0 sends
+// STARTEPOCH to one member not known to have joined the epoch (a PREPAREOK or GETSTATE of it
+// arrived), 2(N'-1) times per epoch: it lets a new replica whose STARTEPOCH was lost join.
+func (r *Replica) ResendStartEpoch(out *Output) {
+	r.begin(out, "")
+	r.resendStartEpoch()
+	r.end()
+}
+
+func (r *Replica) resendStartEpoch() {
+	if r.status != traces.StatusNormal || !r.IsPrimary() || r.view != 0 || r.epoch == 0 || r.svLeft == 0 {
+		return
+	}
+	to := -1
+	start := max(slices.Index(r.config, r.svNext), 0)
+	for i := 0; i < len(r.config) && to < 0; i++ {
+		if j := r.config[(start+1+i)%len(r.config)]; j != r.id && !r.svOK[j] {
+			to = j
+		}
+	}
+	if to < 0 {
+		return
+	}
+	r.svNext = to
+	r.svLeft--
+	r.out.Action = traces.ResendStartEpoch
+	r.sendStartEpoch(to)
+}
