@@ -6,6 +6,7 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,9 @@ type Options struct {
 	Policy string
 	// Batch and BatchWait are the primary's batching (§6.1; sim.Scenario's), fixed for every seed.
 	Batch, BatchWait int
+	// Reconfig adds a random reconfiguration to each seed's scenario (sim.RandomReconfig;
+	// always on for an epoch- switch).
+	Reconfig bool
 	// Workers run seeds in parallel (0: runtime.NumCPU()).
 	Workers int
 	// KeepGoing runs every seed; otherwise exploration stops at the first failure.
@@ -148,6 +152,10 @@ func (o Options) scenario(seed int64) sim.Scenario {
 	sc.Policy = o.Policy
 	if o.Batch > 0 { // else Swarm's choice (batching for a batch- switch)
 		sc.Batch, sc.BatchWait = o.Batch, o.BatchWait
+	}
+	if (o.Reconfig || slices.ContainsFunc(o.Bugs, func(b string) bool { return strings.HasPrefix(b, "epoch-") })) && sc.Batch <= 1 {
+		sim.RandomReconfig(&sc)
+		sc.MaxTicks = max(sc.MaxTicks, sc.Reconfigure[len(sc.Reconfigure)-1].At+LivenessMargin)
 	}
 	return sc
 }

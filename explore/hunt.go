@@ -29,6 +29,7 @@ type Hunt struct {
 	Policy      string   `json:"policy,omitempty"`
 	Batch       int      `json:"batch,omitempty"`
 	BatchWait   int      `json:"batchWait,omitempty"`
+	Reconfig    bool     `json:"reconfig,omitempty"`
 	IgnoreSteps bool     `json:"ignoreStepValidation"`
 	// NoLin and LinTimeout are the linearizability options the seeds ran with.
 	NoLin      bool          `json:"noLin,omitempty"`
@@ -64,7 +65,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hunt{Bugs: append([]string{}, o.Bugs...), Policy: o.Policy, Batch: o.Batch, BatchWait: o.BatchWait, IgnoreSteps: o.IgnoreSteps, NoLin: o.NoLin, LinTimeout: o.LinTimeout, FirstSeed: o.FirstSeed, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
+	h := &Hunt{Bugs: append([]string{}, o.Bugs...), Policy: o.Policy, Batch: o.Batch, BatchWait: o.BatchWait, Reconfig: o.Reconfig, IgnoreSteps: o.IgnoreSteps, NoLin: o.NoLin, LinTimeout: o.LinTimeout, FirstSeed: o.FirstSeed, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
 	if h.Failures == nil {
 		h.Failures = []Found{}
 	}
@@ -131,6 +132,9 @@ func ExploreCommand(seed int64, o Options) string {
 		if o.BatchWait > 0 {
 			cmd += fmt.Sprintf(" --batch-wait %d", o.BatchWait)
 		}
+	}
+	if o.Reconfig {
+		cmd += " --reconfig"
 	}
 	switch {
 	case o.NoLin:

@@ -78,6 +78,8 @@ type Options struct {
 	// FailedDir, if set, receives the trace of every failing run (see Failed), named
 	// "<point label>-seed<seed>.ndjson"; Prune then keeps the first KeepFailed of them.
 	FailedDir string
+	// Reconfig adds a random reconfiguration drawn from each run's seed (sim.RandomReconfig).
+	Reconfig bool
 	// OnRun is called once per finished run, from one goroutine, in completion order (for
 	// a progress bar).
 	OnRun func(r *Run)
@@ -138,6 +140,9 @@ func Execute(g *Grid, opts Options) ([]Point, []Run, error) {
 func execute(r *Run, p Point, opts Options) {
 	sc := p.Scenario
 	sc.Seed = r.Seed
+	if opts.Reconfig {
+		sim.RandomReconfig(&sc)
+	}
 	var trace bytes.Buffer
 	start := time.Now()
 	res, err := sim.Run(sc, &trace)

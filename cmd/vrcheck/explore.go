@@ -55,6 +55,7 @@ func newExploreCmd() *cobra.Command {
 	lin := addLinFlags(fs)
 	policy := fs.String("policy", "default", "how replicas make the choices the paper leaves open: default or alt (the other permitted choices)")
 	batch := addBatchFlags(fs)
+	reconfig := addReconfigFlag(fs)
 	// The names before the flags were made one per idea across commands. (Not pflag's
 	// MarkDeprecated: cobra would print its notice on standard output.)
 	old := [][2]string{{"from", "first-seed"}, {"quiet", "no-progress"}}
@@ -97,7 +98,7 @@ func newExploreCmd() *cobra.Command {
 		o := explore.HuntOptions{
 			Options: explore.Options{FirstSeed: seeds.first, Seeds: seeds.n, Bugs: bugList, Workers: workers,
 				KeepGoing: *keepGoing, LinTimeout: linOpts.LinTimeout, NoLin: linOpts.SkipLinearizability, IgnoreSteps: *noSteps, Policy: *policy,
-				Batch: batch.size, BatchWait: batch.wait},
+				Batch: batch.size, BatchWait: batch.wait, Reconfig: *reconfig},
 			NoShrink: *noShrink, ShrinkRuns: *shrinkRuns, Dir: *out,
 		}
 		pr := newProgress(stderr, *noProgress)

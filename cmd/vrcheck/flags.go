@@ -110,6 +110,11 @@ func addNoProgressFlag(fs *pflag.FlagSet) *bool {
 	return fs.Bool("no-progress", false, "no progress bar (there is one only when standard error is a terminal)")
 }
 
+// addReconfigFlag is --reconfig (run, sim, sweep, explore).
+func addReconfigFlag(fs *pflag.FlagSet) *bool {
+	return fs.Bool("reconfig", false, "add to each seed's scenario a random reconfiguration drawn from the seed (§7): grow 3 -> 5 or shrink 5 -> 3 replicas, or replace one")
+}
+
 // batchFlags are --batch and --batch-wait (run, sim, sweep, explore).
 type batchFlags struct{ size, wait int }
 

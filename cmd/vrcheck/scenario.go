@@ -36,6 +36,7 @@ func scenarioFlags(fs *pflag.FlagSet) func() (sim.Scenario, error) {
 		bugs     = addBugFlag(fs)
 		policy   = fs.String("policy", "default", "how replicas make the choices the paper leaves open: default or alt (the other permitted choices)")
 		batch    = addBatchFlags(fs)
+		reconfig = addReconfigFlag(fs)
 	)
 	return func() (sim.Scenario, error) {
 		sc := sim.Default()
@@ -79,6 +80,9 @@ func scenarioFlags(fs *pflag.FlagSet) func() (sim.Scenario, error) {
 		}
 		if *noFaults {
 			sc.Faults = sim.NoFaults(sc.Faults)
+		}
+		if *reconfig {
+			sim.RandomReconfig(&sc)
 		}
 		if err := sc.Validate(); err != nil {
 			return sc, fmt.Errorf("scenario: %w", err)

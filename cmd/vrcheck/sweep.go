@@ -74,6 +74,7 @@ func newSweepCmd() *cobra.Command {
 		keep     = fs.Int("keep-failed", 20, "save the traces of at most this many failing runs (the first, in grid order)")
 		capacity = fs.Int("capacity", sweep.DefaultCapacity, "messages a replica handles per tick (0: no limit), unless --scenario or --grid sets it")
 		noFaults = fs.Bool("no-faults", false, "turn every random fault of the base scenario off (the fault axes still apply)")
+		reconfig = addReconfigFlag(fs)
 		noBar    = addNoProgressFlag(fs)
 	)
 	axes := make([]*string, len(sweep.Axes))
@@ -151,7 +152,7 @@ func newSweepCmd() *cobra.Command {
 
 		pts := g.Points()
 		total := len(pts) * g.Seeds
-		opts := sweep.Options{Workers: workers, NoCheck: *noCheck, FailedDir: failedDir, Checker: checkOpts}
+		opts := sweep.Options{Workers: workers, NoCheck: *noCheck, FailedDir: failedDir, Checker: checkOpts, Reconfig: *reconfig}
 		if *keep <= 0 {
 			opts.FailedDir = ""
 		}

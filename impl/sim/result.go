@@ -28,6 +28,11 @@ type Result struct {
 	// was crashed when the message arrived.
 	DroppedLoss, DroppedPartition, DroppedCrashed int
 	Duplicated                                    int
+	// Reconfiguration: the highest epoch-number reached, the reconfigurations completed (the
+	// administrator's request returned), the ticks each took from the request, and the
+	// replicas that shut down.
+	Epochs, Reconfigurations, ShutDowns int
+	ReconfigTicks                       []int
 	// Faults are the replicas' own assertion failures (see impl/vr): each is a bug report.
 	Faults []string
 }
@@ -54,6 +59,10 @@ func (r *Result) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "  crashes             %d crashed, %d recovered\n", r.Crashes, r.Recoveries)
 	fmt.Fprintf(w, "  state transfers     %d\n", r.StateTransfers)
 	fmt.Fprintf(w, "  partitions          %d\n", r.Partitions)
+	if len(sc.Reconfigure) > 0 {
+		fmt.Fprintf(w, "  reconfigurations    %d of %d, final epoch %d, ticks each %v, %d replicas shut down\n",
+			r.Reconfigurations, len(sc.Reconfigure), r.Epochs, r.ReconfigTicks, r.ShutDowns)
+	}
 	fmt.Fprintf(w, "  messages            %d sent, %d dropped (%d lost at random, %d by partitions, %d to crashed replicas), %d duplicated\n",
 		r.Sent, r.Dropped, r.DroppedLoss, r.DroppedPartition, r.DroppedCrashed, r.Duplicated)
 	if len(sc.Bugs) > 0 {

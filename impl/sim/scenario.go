@@ -3,8 +3,10 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +39,28 @@ type Scenario struct {
 	// waiting at most BatchWait ticks (0 is 1) after the first; 0 is no batching.
 	Batch     int `yaml:"batch" json:"batch"`
 	BatchWait int `yaml:"batchWait" json:"batchWait"`
+	// Reconfigure (§7) lists reconfigurations: at tick At an administrator (one more client,
+	// id Clients) asks the group to move to the replicas listed. The replica universe is
+	// 0..the largest id listed; replicas outside the first configuration start idle.
+	Reconfigure []Reconfig `yaml:"reconfigure,omitempty" json:"reconfigure,omitempty"`
+}
+
+// Reconfig is one scheduled reconfiguration: "at tick 200 move to replicas 1, 2, 3".
+type Reconfig struct {
+	At       int   `yaml:"at" json:"at"`
+	Replicas []int `yaml:"replicas" json:"replicas"`
+}
+
+// Universe is the number of replica ids the scenario uses: 2f+1, or more if a
+// reconfiguration names a larger id.
+func (sc *Scenario) Universe() int {
+	u := 2*sc.F + 1
+	for _, rc := range sc.Reconfigure {
+		for _, id := range rc.Replicas {
+			u = max(u, id+1)
+		}
+	}
+	return u
 }
 
 // Workload says what clients ask for.
@@ -236,7 +260,10 @@ func (sc *Scenario) Validate() error {
 	if sc.MaxTicks < 1 {
 		bad("maxTicks", "maxTicks = %d: must be >= 1", sc.MaxTicks)
 	}
-	n := 2*sc.F + 1
+	for _, p := range sc.checkReconfigure() {
+		bad(p.Key, "%s", p.Msg)
+	}
+	n := sc.Universe()
 	scheduleOK := true
 	for i := range sc.Schedule {
 		ev := &sc.Schedule[i]
@@ -417,4 +444,104 @@ func parsePartition(s string, n int) ([][2]int, error) {
 		}
 	}
 	return cut, nil
+}
+
+// checkReconfigure checks the reconfigurations: in tick order, each a new configuration of an
+// odd number (2f'+1) of at least 3 distinct replica ids, sorted, sharing a replica with the one
+// before it and with the first (a crashed replica asks the first configuration, and clients
+// learn of a new epoch from the old group), never bringing back a replica it replaced.
+func (sc *Scenario) checkReconfigure() Problems {
+	var ps Problems
+	if len(sc.Reconfigure) > 0 && sc.Batch > 1 {
+		ps = append(ps, Problem{"reconfigure", "reconfigure: not with batching (batch > 1)"})
+	}
+	first := make([]int, 2*sc.F+1)
+	for i := range first {
+		first[i] = i
+	}
+	prev, last, gone := first, -1, map[int]bool{}
+	for i, rc := range sc.Reconfigure {
+		where := fmt.Sprintf("reconfigure[%d]", i)
+		bad := func(format string, a ...any) {
+			ps = append(ps, Problem{where, where + ": " + fmt.Sprintf(format, a...)})
+		}
+		c := rc.Replicas
+		switch {
+		case rc.At < 1 || rc.At <= last:
+			bad("at = %d: must be >= 1 and after the reconfiguration before it", rc.At)
+		case len(c) < 3 || len(c)%2 == 0 || len(c) > 15:
+			bad("replicas %v: want an odd number of replicas, 3..15 (2f'+1)", c)
+		case !increasing(c):
+			bad("replicas %v: want distinct replica ids >= 0, sorted", c)
+		case slices.Equal(c, prev):
+			bad("replicas %v: the same configuration as before it", c)
+		case !overlaps(c, prev) || !overlaps(c, first):
+			bad("replicas %v: must share a replica with the configuration before it and with the first", c)
+		default:
+			for _, id := range c {
+				if gone[id] {
+					bad("replicas %v: replica %d was replaced (shut down) before", c, id)
+					break
+				}
+			}
+			for _, id := range prev {
+				if !slices.Contains(c, id) {
+					gone[id] = true
+				}
+			}
+			prev = c
+		}
+		last = rc.At
+	}
+	return ps
+}
+
+// increasing says whether c holds ids >= 0, strictly increasing.
+func increasing(c []int) bool {
+	for i, id := range c {
+		if id < 0 || i > 0 && id <= c[i-1] {
+			return false
+		}
+	}
+	return true
+}
+
+func overlaps(a, b []int) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// RandomReconfig adds to sc one reconfiguration drawn from its seed alone (--reconfig): with
+// f = 1 grow 3 -> 5 or replace one replica, with f = 2 shrink 5 -> 3 or replace one, else
+// replace one; at a tick in 50..349.
+func RandomReconfig(sc *Scenario) {
+	rng := rand.New(rand.NewPCG(uint64(sc.Seed), 0x7265636f6e666967))
+	n := 2*sc.F + 1
+	at := 50 + rng.IntN(300)
+	var c []int
+	kind := rng.IntN(2)
+	switch {
+	case sc.F == 1 && kind == 0: // grow
+		c = []int{0, 1, 2, 3, 4}
+	case sc.F == 2 && kind == 0: // shrink: drop two at random
+		drop := rng.Perm(n)[:2]
+		for i := 0; i < n; i++ {
+			if !slices.Contains(drop, i) {
+				c = append(c, i)
+			}
+		}
+	default: // replace one
+		drop := rng.IntN(n)
+		for i := 0; i < n; i++ {
+			if i != drop {
+				c = append(c, i)
+			}
+		}
+		c = append(c, n)
+	}
+	sc.Reconfigure = append(sc.Reconfigure, Reconfig{At: at, Replicas: c})
 }

@@ -59,12 +59,19 @@ type sim struct {
 	invoked  []int // tick of the outstanding request's invocation
 	finished int
 
-	rout    vr.Output
-	cout    vr.ClientOutput
-	ev      traces.Event
-	state   []string // status of each replica before the current action
-	handled []int    // messages each replica handled this tick (for Capacity)
-	res     Result
+	// Reconfiguration: the administrator client (id Clients), the next reconfiguration to
+	// ask for, and the replicas that shut down (down for good).
+	admin    *vr.Client
+	nextRc   int
+	rcAsked  int // tick the pending reconfiguration was asked
+	shutDown []bool
+	minF     int // the smallest f of any configuration: random crashes stay within it
+	rout     vr.Output
+	cout     vr.ClientOutput
+	ev       traces.Event
+	state    []string // status of each replica before the current action
+	handled  []int    // messages each replica handled this tick (for Capacity)
+	res      Result
 }
 
 func newSim(sc Scenario, w io.Writer) (*sim, error) {
@@ -76,23 +83,28 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
 	}
-	n := 2*sc.F + 1
+	n := sc.Universe()
 	s := &sim{
 		sc: sc,
 		n:  n,
-		cfg: vr.Config{Replicas: n, F: sc.F, ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Bugs: bugs, Policy: policy,
+		cfg: vr.Config{Replicas: 2*sc.F + 1, F: sc.F, Universe: n, ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Bugs: bugs, Policy: policy,
 			Batch: sc.Batch, BatchWait: sc.BatchWait},
 		// PCG seeded from the seed alone: the same seed gives the same run on any machine.
-		rng:     rand.New(rand.NewPCG(uint64(sc.Seed), 0x5652636865636b)),
-		nextID:  1,
-		down:    make([]int, n),
-		used:    make([]map[int]bool, n),
-		buckets: make([][]inflight, sc.Faults.MaxDelay+1),
-		cut:     map[[2]int]int{},
-		done:    make([]int, sc.Clients),
-		invoked: make([]int, sc.Clients),
-		state:   make([]string, n),
-		handled: make([]int, n),
+		rng:      rand.New(rand.NewPCG(uint64(sc.Seed), 0x5652636865636b)),
+		nextID:   1,
+		down:     make([]int, n),
+		used:     make([]map[int]bool, n),
+		buckets:  make([][]inflight, sc.Faults.MaxDelay+1),
+		cut:      map[[2]int]int{},
+		done:     make([]int, sc.Clients),
+		invoked:  make([]int, sc.Clients),
+		state:    make([]string, n),
+		handled:  make([]int, n),
+		shutDown: make([]bool, n),
+		minF:     sc.F,
+	}
+	for _, rc := range sc.Reconfigure {
+		s.minF = min(s.minF, (len(rc.Replicas)-1)/2)
 	}
 	if err := s.cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
@@ -100,10 +112,14 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 	for i := 0; i < n; i++ {
 		s.replicas = append(s.replicas, vr.NewReplica(i, s.cfg))
 		s.used[i] = map[int]bool{}
-		s.state[i] = traces.StatusNormal
+		s.state[i] = s.replicas[i].Status()
 	}
 	for c := 0; c < sc.Clients; c++ {
 		s.clients = append(s.clients, vr.NewClient(c, s.cfg))
+	}
+	if len(sc.Reconfigure) > 0 {
+		s.admin = vr.NewClient(sc.Clients, s.cfg)
+		s.clients = append(s.clients, s.admin)
 	}
 	s.res.Scenario = sc
 	s.res.Replicas = n
@@ -117,10 +133,17 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 }
 
 func (s *sim) header() *traces.Header {
-	return &traces.Header{
-		Seed: s.sc.Seed, Replicas: s.n, F: s.sc.F, Clients: s.sc.Clients,
+	h := &traces.Header{
+		Seed: s.sc.Seed, Replicas: s.cfg.Replicas, F: s.sc.F, Clients: len(s.clients),
 		Bugs: s.sc.Bugs, Scenario: s.sc.asMap(), Batch: s.batch(),
+		// Without reconfiguration the trace is in version 3 (it uses nothing newer), byte for
+		// byte what it was before version 4.
+		Version: 3,
 	}
+	if len(s.sc.Reconfigure) > 0 {
+		h.Version, h.Universe = traces.ReconfigurationVersion, s.n
+	}
+	return h
 }
 
 // batch is the header's batch: B when batching, else 0 (not written).
@@ -134,7 +157,7 @@ func (s *sim) batch() int {
 func (s *sim) run() (*Result, error) {
 	total := s.sc.Clients * s.sc.Requests
 	var err error
-	for s.finished < total || s.tick < s.lastScheduled() {
+	for s.finished < total || s.tick < s.lastScheduled() || !s.reconfigured() {
 		if s.tick >= s.sc.MaxTicks {
 			err = fmt.Errorf("seed %d: %w within %d ticks (%d of %d completed)", s.sc.Seed, ErrNoQuiescence, s.sc.MaxTicks, s.finished, total)
 			break
@@ -150,6 +173,7 @@ func (s *sim) run() (*Result, error) {
 	s.res.Events = s.seq
 	for _, r := range s.replicas {
 		s.res.Views = max(s.res.Views, r.ViewNumber())
+		s.res.Epochs = max(s.res.Epochs, r.EpochNumber())
 	}
 	if s.tw != nil {
 		if ferr := s.tw.Flush(); err == nil {
@@ -157,6 +181,23 @@ func (s *sim) run() (*Result, error) {
 		}
 	}
 	return &s.res, err
+}
+
+// reconfigured says whether every scheduled reconfiguration was asked for and completed
+// (its administrator's request returned) and no replica is still transitioning.
+func (s *sim) reconfigured() bool {
+	if s.admin == nil {
+		return true
+	}
+	if s.nextRc < len(s.sc.Reconfigure) || s.admin.Pending() {
+		return false
+	}
+	for i, r := range s.replicas {
+		if s.down[i] == 0 && r.Status() == traces.StatusTransitioning {
+			return false
+		}
+	}
+	return true
 }
 
 // lastScheduled is the tick of the last scheduled fault, so a run lasts at least that long.
@@ -200,7 +241,7 @@ func (s *sim) step() error {
 	clear(due) // drop references to delivered messages' logs
 	s.buckets[slot] = due[:0]
 	for i, r := range s.replicas {
-		if s.down[i] != 0 {
+		if s.down[i] != 0 || s.shutDown[i] {
 			continue
 		}
 		r.Tick(&s.rout)
@@ -209,6 +250,12 @@ func (s *sim) step() error {
 		}
 	}
 	for c, cl := range s.clients {
+		if cl == s.admin {
+			if err := s.administer(); err != nil {
+				return err
+			}
+			continue
+		}
 		if !cl.Pending() && s.done[c] < s.sc.Requests {
 			op, key, value := s.nextOp(c)
 			s.invoked[c] = s.tick
@@ -223,17 +270,34 @@ func (s *sim) step() error {
 	return nil
 }
 
+// administer is the administrator's tick: the next reconfiguration once its tick has come and
+// the one before it returned.
+func (s *sim) administer() error {
+	if s.nextRc < len(s.sc.Reconfigure) && !s.admin.Pending() && s.tick >= s.sc.Reconfigure[s.nextRc].At {
+		s.admin.ClientReconfiguration(s.sc.Reconfigure[s.nextRc].Replicas, &s.cout)
+		s.nextRc++
+		s.rcAsked = s.tick
+	} else {
+		s.admin.Tick(&s.cout)
+	}
+	return s.clientEvent(s.sc.Clients, nil)
+}
+
 func (s *sim) nextOp(c int) (op, key, value string) {
 	return s.sc.Workload.Next(s.rng, c, s.done[c]+1)
 }
 
 func (s *sim) deliver(m *traces.Message) error {
-	if m.Type == traces.Reply {
+	if traces.ToClient(m.Type) {
 		c := s.clients[m.To]
-		c.ClientReceiveReply(m, &s.cout)
+		if m.Type == traces.NewEpoch {
+			c.ClientReceiveNewEpoch(m, &s.cout)
+		} else {
+			c.ClientReceiveReply(m, &s.cout)
+		}
 		return s.clientEvent(m.To, m)
 	}
-	if s.down[m.To] != 0 {
+	if s.down[m.To] != 0 || s.shutDown[m.To] {
 		s.res.Dropped++
 		s.res.DroppedCrashed++
 		return s.network(traces.DropMessage, m)
@@ -264,7 +328,10 @@ func (s *sim) clientEvent(c int, received *traces.Message) error {
 	if out.Action == "" {
 		return nil
 	}
-	if out.Returned {
+	if out.Returned && c == s.sc.Clients { // the administrator's reconfiguration
+		s.res.Reconfigurations++
+		s.res.ReconfigTicks = append(s.res.ReconfigTicks, s.tick-s.rcAsked)
+	} else if out.Returned {
 		s.done[c]++
 		s.finished++
 		s.res.Latencies = append(s.res.Latencies, s.tick-s.invoked[c])
@@ -341,7 +408,7 @@ func (s *sim) queue(m *traces.Message) {
 
 // blocked says whether a partition cuts m's path. Clients are never partitioned.
 func (s *sim) blocked(m *traces.Message) bool {
-	if m.Type == traces.Request || m.Type == traces.Reply || len(s.cut) == 0 {
+	if traces.FromClient(m.Type) || traces.ToClient(m.Type) || len(s.cut) == 0 {
 		return false
 	}
 	end, ok := s.cut[[2]int{m.From, m.To}]
@@ -352,6 +419,10 @@ func (s *sim) blocked(m *traces.Message) bool {
 func (s *sim) count(i int, out *vr.Output) {
 	before, after := s.state[i], out.State.Status
 	s.state[i] = after
+	if after == traces.StatusShutDown && !s.shutDown[i] {
+		s.shutDown[i] = true
+		s.res.ShutDowns++
+	}
 	switch {
 	case out.Action == traces.ReceiveNewState && (before != after || len(out.State.LogAdd) > 0):
 		s.res.StateTransfers++
@@ -406,19 +477,22 @@ func (s *sim) faults() error {
 		i := s.rng.IntN(s.n)
 		failed := 0
 		for j, r := range s.replicas {
-			if s.down[j] != 0 || r.Status() == traces.StatusRecovering {
+			if s.down[j] != 0 || r.Status() == traces.StatusRecovering || r.Status() == traces.StatusTransitioning {
 				failed++
 			}
 		}
 		// A crashed or recovering replica counts against f; more would only stop progress.
-		if s.down[i] == 0 && s.replicas[i].Status() != traces.StatusRecovering && failed < s.sc.F {
+		// With reconfiguration: only replicas in a group crash, and never more than the
+		// smallest group's f, counting those catching up.
+		st := s.replicas[i].Status()
+		if s.down[i] == 0 && (st == traces.StatusNormal || st == traces.StatusViewChange) && failed < s.minF {
 			if err := s.crash(i, s.tick+f.RestartAfter); err != nil {
 				return err
 			}
 		}
 	}
 	if f.Partition > 0 && len(s.cut) == 0 && s.rng.Float64() < f.Partition {
-		i := s.rng.IntN(s.n)
+		i := s.rng.IntN(s.n) // (with reconfiguration, an idle or shut-down replica may be cut off: no effect)
 		oneWay := s.rng.IntN(2) == 0
 		end := s.tick + f.PartitionLength
 		for j := 0; j < s.n; j++ {
@@ -503,6 +577,17 @@ func (sc Scenario) asMap() map[string]any {
 	// The options of issue 14 appear only when on, so a trace without them is as before.
 	if sc.Batch > 1 {
 		m["batch"], m["batchWait"] = sc.Batch, sc.BatchWait
+	}
+	if len(sc.Reconfigure) > 0 { // issue 13
+		rcs := []any{}
+		for _, rc := range sc.Reconfigure {
+			ids := []any{}
+			for _, id := range rc.Replicas {
+				ids = append(ids, id)
+			}
+			rcs = append(rcs, map[string]any{"at": rc.At, "replicas": ids})
+		}
+		m["reconfigure"] = rcs
 	}
 	return m
 }

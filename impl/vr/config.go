@@ -9,12 +9,12 @@ import (
 
 // Config is the cluster configuration shared by replicas and clients.
 type Config struct {
-	Replicas       int  // N = 2F+1: the first configuration is replicas 0..N-1
-	F              int  // failures tolerated
+	Replicas int // N = 2F+1: the first configuration is replicas 0..N-1
+	F        int // failures tolerated
 	// Universe (reconfiguration, reconfig.go) is the number of replica ids, 0..Universe-1;
 	// those beyond the first configuration start idle and join when a reconfiguration adds
 	// them. 0 is Replicas.
-	Universe int
+	Universe       int
 	ReplicaTimeout int  // ticks without hearing from the primary before a backup starts a view change
 	ClientTimeout  int  // ticks before a client resends its request to all replicas
 	Bugs           Bugs // bug switches, all off by default

@@ -19,8 +19,8 @@ import (
 // of its log, as does a new primary after a view change). Executing that entry makes no
 // up-call: the replica records the new configuration, increments its epoch-number, sets view
 // 0 and the epoch's start to the entry's op-number n, and:
-//   - the primary that commits it sends ⟨STARTEPOCH e+1, n, old-config, new-config⟩ to the
-//     replicas being added;
+//   - the primary that commits it sends COMMIT ⟨e, v, n⟩ to the old group and ⟨STARTEPOCH
+//     e+1, n, old-config, new-config⟩ to the replicas being added;
 //   - a replica of the new group is up to date (it has executed 1..n): it is normal in view
 //     0 of the new epoch and sends ⟨EPOCHSTARTED e+1, i⟩ to the replicas being replaced;
 //   - a replica being replaced is transitioning: it answers state transfer (GETSTATE of the
@@ -143,6 +143,10 @@ func (r *Replica) executeReconfiguration(e *traces.Entry, p int, reply bool) {
 		return
 	}
 	old := r.config
+	if reply {
+		// The old group learns of the commit as of any other (§7.2): COMMIT of the old epoch.
+		r.broadcast(traces.Message{Type: traces.Commit, View: r.view, CommitNumber: p})
+	}
 	r.enterEpoch(r.epoch+1, p, old, c)
 	if reply {
 		for _, j := range c {
@@ -178,7 +182,7 @@ func (r *Replica) enterEpoch(e, n int, old, c []int) {
 	clear(r.svOK)
 	r.svLeft = 0
 	clear(r.es)
-	r.esCount = 0
+	r.esCount, r.esAsk = 0, 0
 	r.timer = 0
 	r.vcTries = 0
 }
@@ -251,13 +255,27 @@ func (r *Replica) receiveStartEpoch(m *traces.Message) {
 	}
 }
 
-// askEpochState is a transitioning new replica's GETSTATE ⟨e, view, commit-number⟩: to the
-// epoch's primary of its view, or (if that is itself) to the next replica of the group.
+// askEpochState is a transitioning new replica's GETSTATE ⟨e, view, commit-number⟩: first to
+// the epoch's primary of its view (unless that is itself), then, each time it asks again, to
+// the next replica of the old or new group in turn (a replaced replica answers once it has
+// executed the old epoch; new replicas once they are up to date).
 func (r *Replica) askEpochState() {
 	to := r.primary(r.view)
-	if to == r.id {
-		to = r.config[(r.view+1)%len(r.config)]
+	if r.esAsk > 0 || to == r.id {
+		var cands []int
+		for _, j := range r.config {
+			if j != r.id {
+				cands = append(cands, j)
+			}
+		}
+		for _, j := range r.oldConfig {
+			if j != r.id && !slices.Contains(r.config, j) {
+				cands = append(cands, j)
+			}
+		}
+		to = cands[r.esAsk%len(cands)]
 	}
+	r.esAsk++
 	r.send(traces.Message{Type: traces.GetState, To: to, View: r.view, OpNumber: r.commit, Replica: r.id})
 }
 

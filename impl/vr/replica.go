@@ -47,6 +47,7 @@ type Replica struct {
 	epochStart        int
 	es                []bool // a replaced replica: the new replicas that sent EPOCHSTARTED
 	esCount           int
+	esAsk             int // a new replica catching up: the GETSTATEs it sent in the epoch
 
 	view       int
 	status     string
