@@ -11,7 +11,7 @@ func (r *Replica) ReceiveRequest(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveRequest(m *traces.Message) {
-	if m.Epoch < r.epoch && (r.status == traces.StatusNormal || r.status == traces.StatusTransitioning) {
+	if m.Epoch < r.epoch && r.status != traces.StatusRecovering {
 		r.newEpochToClient(m.Client) // the client locates the new group (§7)
 		return
 	}

@@ -28,8 +28,12 @@ import (
 //     resending STARTEPOCH to the new replicas that have not answered every T+i ticks
 //     (TimeoutStartEpoch).
 //
-// A replica of the new group that learns of the epoch by STARTEPOCH (an idle replica being
-// added, or one that missed the commit) records both configurations, the epoch and n, sets
+// A replica of the old group that learns of the epoch by STARTEPOCH and has the
+// RECONFIGURATION at op n in its log takes STARTEPOCH as a COMMIT of n: executing it starts the
+// epoch as above. (Its log up to n is the committed one: the RECONFIGURATION entered every log
+// with the prefix of the primary that appended it.) Any other replica of the new group that
+// learns of the epoch by STARTEPOCH (an idle replica being added, or one that lacks the
+// entry) records both configurations, the epoch and n, sets
 // view 0, is transitioning and fetches what it lacks by the usual state transfer: GETSTATE ⟨e+1,
 // view, commit-number⟩ (keeping its committed prefix), answered by a normal replica of the epoch
 // or a replaced one that has executed 1..n; NEWSTATE with entries up to at least n makes it
@@ -60,7 +64,8 @@ func (r *Replica) reconfiguring() bool {
 
 // sameEpoch is what every receive of a replica's message checks first: an idle replica takes
 // none (but STARTEPOCH), and one of another epoch is ignored, a normal or transitioning
-// replica telling the sender of an earlier epoch of its own by STARTEPOCH.
+// replica (but a recovering one) telling the sender of an earlier epoch of its own by
+// STARTEPOCH.
 func (r *Replica) sameEpoch(m *traces.Message) bool {
 	if r.status == traces.StatusIdle || r.status == traces.StatusShutDown {
 		return false
@@ -68,7 +73,7 @@ func (r *Replica) sameEpoch(m *traces.Message) bool {
 	if m.Epoch == r.epoch {
 		return true
 	}
-	if m.Epoch < r.epoch && (r.status == traces.StatusNormal || r.status == traces.StatusTransitioning) {
+	if m.Epoch < r.epoch && r.status != traces.StatusRecovering {
 		if m.Type == traces.Prepare && r.cfg.Bugs.EpochOldPrepare {
 			return true
 		}
@@ -110,7 +115,7 @@ func (r *Replica) ReceiveReconfiguration(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveReconfiguration(m *traces.Message) {
-	if m.Epoch < r.epoch && (r.status == traces.StatusNormal || r.status == traces.StatusTransitioning) {
+	if m.Epoch < r.epoch && r.status != traces.StatusRecovering {
 		r.newEpochToClient(m.Client)
 		return
 	}
@@ -226,7 +231,7 @@ func (r *Replica) receiveStartEpoch(m *traces.Message) {
 	switch {
 	case r.status == traces.StatusShutDown:
 	case m.Epoch < r.epoch:
-		if r.status == traces.StatusNormal || r.status == traces.StatusTransitioning {
+		if r.status != traces.StatusRecovering {
 			r.sendStartEpoch(m.From)
 		}
 	case m.Epoch == r.epoch:
@@ -246,6 +251,10 @@ func (r *Replica) receiveStartEpoch(m *traces.Message) {
 		r.nonce = nonce
 		r.startRecovery()
 		r.out.Action = traces.ReceiveStartEpoch
+	case m.Epoch == r.epoch+1 && r.holdsReconfiguration(m):
+		// A replica of the old group with the RECONFIGURATION at op n in its log learns that
+		// it is committed: as a COMMIT of n, which executes it and starts the epoch.
+		r.commitTo(m.OpNumber, false)
 	default:
 		r.enterEpoch(m.Epoch, m.OpNumber, m.OldConfig, m.Config)
 		r.status = traces.StatusTransitioning
@@ -253,6 +262,18 @@ func (r *Replica) receiveStartEpoch(m *traces.Message) {
 			r.askEpochState()
 		}
 	}
+}
+
+// holdsReconfiguration says whether a normal or view-change replica of the epoch before
+// STARTEPOCH m's has m's RECONFIGURATION (to m's configuration) at op-number n, the epoch's
+// start, after the current epoch's start.
+func (r *Replica) holdsReconfiguration(m *traces.Message) bool {
+	n := m.OpNumber
+	if r.status != traces.StatusNormal && r.status != traces.StatusViewChange || n <= r.epochStart || n > len(r.log) {
+		return false
+	}
+	e := &r.log[n-1]
+	return e.Op == traces.OpReconfiguration && e.Value == traces.FormatConfig(m.Config)
 }
 
 // askEpochState is a transitioning new replica's GETSTATE ⟨e, view, commit-number⟩: first to
@@ -305,8 +326,9 @@ func (r *Replica) receiveEpochStarted(m *traces.Message) {
 	}
 }
 
-// TimeoutStartEpoch (timer): a replaced replica still waiting resends STARTEPOCH to the new
-// replicas that have not answered with EPOCHSTARTED.
+// TimeoutStartEpoch (timer): a transitioning replica that has waited T+i ticks: a replaced one
+// resends STARTEPOCH to the new replicas that have not answered with EPOCHSTARTED; a new one
+// asks again for the state it lacks (askEpochState, to the next replica in turn).
 func (r *Replica) TimeoutStartEpoch(out *Output) {
 	r.begin(out, "")
 	r.timeoutStartEpoch()
@@ -314,10 +336,15 @@ func (r *Replica) TimeoutStartEpoch(out *Output) {
 }
 
 func (r *Replica) timeoutStartEpoch() {
-	if r.status != traces.StatusTransitioning || r.member() {
+	if r.status != traces.StatusTransitioning {
 		return
 	}
 	r.out.Action = traces.TimeoutStartEpoch
+	r.timer = 0
+	if r.member() {
+		r.askEpochState()
+		return
+	}
 	for _, j := range r.config {
 		if !r.es[j] {
 			r.sendStartEpoch(j)
@@ -326,9 +353,10 @@ func (r *Replica) timeoutStartEpoch() {
 	r.timer = 0
 }
 
-// ResendStartEpoch (timer): the normal primary of view 0 of an epoch after 0 sends
-// STARTEPOCH to one member not known to have joined the epoch (a PREPAREOK or GETSTATE of it
-// arrived), 2(N'-1) times per epoch: it lets a new replica whose STARTEPOCH was lost join.
+// ResendStartEpoch (timer): the normal primary of an epoch after 0 sends STARTEPOCH to one
+// member not known to have joined its view (a PREPAREOK or GETSTATE of it arrived), sharing
+// ResendStartView's 2(N'-1) resends per view: it lets a new replica whose STARTEPOCH was lost
+// join.
 func (r *Replica) ResendStartEpoch(out *Output) {
 	r.begin(out, "")
 	r.resendStartEpoch()
@@ -336,7 +364,7 @@ func (r *Replica) ResendStartEpoch(out *Output) {
 }
 
 func (r *Replica) resendStartEpoch() {
-	if r.status != traces.StatusNormal || !r.IsPrimary() || r.view != 0 || r.epoch == 0 || r.svLeft == 0 {
+	if r.status != traces.StatusNormal || !r.IsPrimary() || r.epoch == 0 || r.svLeft == 0 {
 		return
 	}
 	to := -1

@@ -11,9 +11,14 @@ func (r *Replica) ReceiveGetState(m *traces.Message, out *Output) {
 
 func (r *Replica) receiveGetState(m *traces.Message) {
 	n := len(r.log)
-	// A replica being replaced answers too, once it has executed the old epoch (§7.2).
-	replaced := r.status == traces.StatusTransitioning && !r.member() && r.commit >= r.epochStart
-	if !r.sameEpoch(m) || r.status != traces.StatusNormal && !replaced || m.View != r.view || m.OpNumber > n {
+	if !r.sameEpoch(m) {
+		return
+	}
+	if r.status != traces.StatusNormal || m.View != r.view {
+		r.sendEpochState(m)
+		return
+	}
+	if m.OpNumber > n {
 		return
 	}
 	if m.OpNumber < 0 {
@@ -86,4 +91,21 @@ func (r *Replica) catchUp(m *traces.Message) {
 	r.setView(m.View)
 	r.commitTo(m.CommitNumber, false)
 	r.epochStarted()
+}
+
+// sendEpochState answers a GETSTATE of view 0 from a replica catching up on a new epoch
+// (§7.2) when the replica is not normal in view 0 itself: any replica of the epoch that has
+// executed the old epoch (a new one in any view or status but recovering, or one being
+// replaced) sends the epoch's initial state, entries up to the epoch's start, as a NEWSTATE
+// of view 0. Those entries are committed and never change.
+func (r *Replica) sendEpochState(m *traces.Message) {
+	k := r.epochStart
+	if m.View != 0 || r.epoch == 0 || r.commit < k || m.OpNumber > k || r.status == traces.StatusRecovering {
+		return
+	}
+	if !r.validReplica(m.Replica, "GETSTATE") {
+		return
+	}
+	r.send(traces.Message{Type: traces.NewState, To: m.Replica, View: 0, FromOpNumber: m.OpNumber,
+		Log: r.logSlice(m.OpNumber, k), OpNumber: k, CommitNumber: k, Replica: r.id})
 }

@@ -19,7 +19,9 @@ func (r *Replica) Tick(out *Output) {
 				r.sendPrepare()
 			}
 			if r.out.Action == "" && r.timer == 1 && r.svLeft > 0 && r.svAge > t {
-				if r.view == 0 && r.epoch > 0 {
+				// In an epoch after 0 the primary resends STARTEPOCH (a new replica may have
+				// missed it, and takes no STARTVIEW) and, after view 0, STARTVIEW, in turn.
+				if r.epoch > 0 && (r.view == 0 || r.svLeft%2 == 0) {
 					r.resendStartEpoch()
 				} else {
 					r.resendStartView()
@@ -48,7 +50,7 @@ func (r *Replica) Tick(out *Output) {
 			r.startRecovery()
 		}
 	case traces.StatusTransitioning:
-		if r.timer >= t+r.id && !r.member() {
+		if r.timer >= t+r.id {
 			r.timeoutStartEpoch()
 		}
 	}
