@@ -27,6 +27,11 @@ func swarm(seed int64) Scenario {
 	if seed%4 == 3 { // a quarter of the seeds batch (§6.1), B = 2..4
 		sc.Batch, sc.BatchWait = 2+int(seed/4%3), int(seed/12%3)
 	}
+	if seed%4 == 1 { // a quarter reconfigure (§7): f = 1 or 2, grow, shrink or replace one
+		sc.F = 1 + int(seed/4%2)
+		RandomReconfig(&sc)
+		sc.Requests = 12 // clients still busy when the group moves
+	}
 	return sc
 }
 
@@ -79,6 +84,7 @@ func choices(t *testing.T, policy string, seeds int) map[string]int {
 			seen[e.Action]++
 			for _, m := range e.Sent {
 				switch {
+				case m.Epoch > 0: // the primary is config[view mod N']; a new replica asks any
 				case m.Type == traces.GetState && m.To != int(m.View)%n:
 					seen["GETSTATE to a backup"]++
 				case m.Type == traces.NewState && m.From != int(m.View)%n:
