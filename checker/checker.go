@@ -74,7 +74,17 @@ type Checker struct {
 	h    *traces.Header
 	name string
 	opts Options
-	n, f int
+	// n, f and conf are the configuration of the step being replayed: of the replica's epoch
+	// (its pre-state, or the new one once the step starts an epoch), or the client's; epoch
+	// is the epoch-number the step's messages carry. primary(v) is conf[v mod n].
+	n, f  int
+	conf  []int
+	epoch int
+	u     int   // the replica universe: ids 0..u-1
+	first []int // the first configuration, 0..replicas-1
+	// epochs records each epoch's start (op-number) and configurations as the trace shows
+	// them (OneConfigurationPerEpoch), epoch 0 from the initial state.
+	epochs map[int]*epochInfo
 
 	replicas []*replica
 	clients  map[int]*client // created on first use: a header may declare 2^31-1 clients
@@ -118,8 +128,8 @@ func New(h *traces.Header, name string, opts Options) (*Checker, error) {
 	if h.F < 1 || h.Replicas != 2*h.F+1 || h.Clients < 0 {
 		return nil, &traces.Error{File: name, Line: 1, Msg: fmt.Sprintf("header: replicas = %d, f = %d, clients = %d: want f >= 1, replicas = 2f+1, clients >= 0", h.Replicas, h.F, h.Clients)}
 	}
-	if h.Replicas > MaxReplicas {
-		return nil, &traces.Error{File: name, Line: 1, Msg: fmt.Sprintf("header: %d replicas; the checker supports at most %d", h.Replicas, MaxReplicas)}
+	if h.Nodes() > MaxReplicas {
+		return nil, &traces.Error{File: name, Line: 1, Msg: fmt.Sprintf("header: %d replicas; the checker supports at most %d", h.Nodes(), MaxReplicas)}
 	}
 	if opts.LinTimeout == 0 {
 		opts.LinTimeout = DefaultLinTimeout
@@ -127,10 +137,16 @@ func New(h *traces.Header, name string, opts Options) (*Checker, error) {
 	if opts.MaxMismatches == 0 {
 		opts.MaxMismatches = DefaultMaxMismatches
 	}
-	c := &Checker{h: h, name: name, opts: opts, n: h.Replicas, f: h.F, net: newNetwork(),
+	c := &Checker{h: h, name: name, opts: opts, n: h.Replicas, f: h.F, u: h.Nodes(), net: newNetwork(),
 		clients: map[int]*client{}, started: map[int]int{0: 0}, hist: lin.NewHistory(), verdicts: map[string]*Verdict{}, lastLine: 1}
-	for i := 0; i < c.n; i++ {
-		c.replicas = append(c.replicas, newReplica(i, c.n))
+	c.first = make([]int, h.Replicas)
+	for i := range c.first {
+		c.first[i] = i
+	}
+	c.conf = c.first
+	c.epochs = map[int]*epochInfo{0: {config: c.first}}
+	for i := 0; i < c.u; i++ {
+		c.replicas = append(c.replicas, newReplica(i, c.first, c.u))
 	}
 	c.ghost.init()
 	return c, nil
@@ -148,7 +164,17 @@ func (c *Checker) client(id int) *client {
 	return cl
 }
 
-func (c *Checker) primary(v int) int { return v % c.n }
+// primary is the primary of view v in the step's configuration.
+func (c *Checker) primary(v int) int { return c.conf[v%len(c.conf)] }
+
+// primaryOf is the primary of view v in configuration conf.
+func primaryOf(conf []int, v int) int { return conf[v%len(conf)] }
+
+// setContext makes conf (of epoch e) the step's configuration.
+func (c *Checker) setContext(e int, conf []int) {
+	c.epoch, c.conf = e, conf
+	c.n, c.f = len(conf), (len(conf)-1)/2
+}
 
 // Step replays one event, read from the given line. An error means the event cannot be
 // replayed at all (bad input); a protocol violation is recorded for the report instead.
@@ -202,11 +228,11 @@ func (c *Checker) validShape(line int, e *traces.Event) error {
 		if !ok {
 			return bad("%s: unknown message type %q", e.Action, m.Type)
 		}
-		fromClient, toClient := m.Type == traces.Request, m.Type == traces.Reply
-		if m.From < 0 || (fromClient && m.From >= c.h.Clients) || (!fromClient && m.From >= c.n) {
+		fromClient, toClient := traces.FromClient(m.Type), traces.ToClient(m.Type)
+		if m.From < 0 || (fromClient && m.From >= c.h.Clients) || (!fromClient && m.From >= c.u) {
 			return bad("%s: message %d: from %d out of range", e.Action, m.ID, m.From)
 		}
-		if m.To < 0 || (toClient && m.To >= c.h.Clients) || (!toClient && m.To >= c.n) {
+		if m.To < 0 || (toClient && m.To >= c.h.Clients) || (!toClient && m.To >= c.u) {
 			return bad("%s: message %d: to %d out of range", e.Action, m.ID, m.To)
 		}
 		if m.ID <= 0 {
@@ -218,18 +244,30 @@ func (c *Checker) validShape(line int, e *traces.Event) error {
 			}
 		}
 		if m.View < 0 || m.OpNumber < 0 || m.CommitNumber < 0 || m.LastNormalView < 0 || m.FromOpNumber < 0 ||
-			m.Replica < 0 || m.Nonce < 0 || m.Client < 0 || m.RequestNumber < 0 {
+			m.Replica < 0 || m.Nonce < 0 || m.Client < 0 || m.RequestNumber < 0 || m.Epoch < 0 {
 			return bad("%s: message %d has a negative number", e.Action, m.ID)
+		}
+		for _, cf := range [][]int{m.Config, m.OldConfig} {
+			if !validConfig(cf, c.u, true) {
+				return bad("%s: message %d: configuration %v is not of increasing replica ids in 0..%d", e.Action, m.ID, cf, c.u-1)
+			}
+		}
+		if (m.Type == traces.StartEpoch || m.Type == traces.NewEpoch || m.Type == traces.Reconfiguration) && len(m.Config) == 0 {
+			return bad("%s: %s message %d has an empty configuration", e.Action, m.Type, m.ID)
 		}
 		return nil
 	}
 	switch kind {
 	case traces.ReplicaReceive, traces.ReplicaTimer:
-		if e.Replica < 0 || e.Replica >= c.n {
-			return bad("%s: replica %d out of range 0..%d", e.Action, e.Replica, c.n-1)
+		if e.Replica < 0 || e.Replica >= c.u {
+			return bad("%s: replica %d out of range 0..%d", e.Action, e.Replica, c.u-1)
 		}
 		if e.State == nil {
 			return bad("%s: missing state", e.Action)
+		}
+		if st := e.State; st.EpochNumber < 0 || !validConfig(st.Config, c.u, true) || !validConfig(st.OldConfig, c.u, true) ||
+			c.h.Version >= traces.ReconfigurationVersion && len(st.Config) == 0 {
+			return bad("%s: state: epochNumber %d, config %v, oldConfig %v: want a configuration of increasing replica ids in 0..%d", e.Action, st.EpochNumber, st.Config, st.OldConfig, c.u-1)
 		}
 		if st := e.State; st.LogKeep < 0 || st.OpNumber < 0 || st.CommitNumber < 0 || st.ViewNumber < 0 || st.LastNormalView < 0 || st.Nonce < 0 {
 			return bad("%s: negative number in state", e.Action)
@@ -242,7 +280,7 @@ func (c *Checker) validShape(line int, e *traces.Event) error {
 			return bad("%s: missing clientState", e.Action)
 		}
 	}
-	needMsg := kind == traces.ReplicaReceive || kind == traces.NetworkAction || e.Action == traces.ClientReceiveReply
+	needMsg := kind == traces.ReplicaReceive || kind == traces.NetworkAction || e.Action == traces.ClientReceiveReply || e.Action == traces.ClientReceiveNewEpoch
 	if needMsg {
 		if e.Msg == nil {
 			return bad("%s: missing msg", e.Action)
@@ -253,8 +291,8 @@ func (c *Checker) validShape(line int, e *traces.Event) error {
 		if kind == traces.ReplicaReceive && traces.ReceiveAction(e.Msg.Type) != e.Action {
 			return bad("%s: msg is a %s", e.Action, e.Msg.Type)
 		}
-		if e.Action == traces.ClientReceiveReply && e.Msg.Type != traces.Reply {
-			return bad("%s: msg is a %s, want a REPLY", e.Action, e.Msg.Type)
+		if kind == traces.ClientAction && traces.ClientReceiveAction(e.Msg.Type) != e.Action {
+			return bad("%s: msg is a %s", e.Action, e.Msg.Type)
 		}
 	}
 	for i := range e.Sent {
@@ -368,7 +406,7 @@ func (c *Checker) captureExcerpt() {
 
 // Finish checks the client history and returns the report.
 func (c *Checker) Finish() *Report {
-	r := &Report{File: c.name, Seed: c.h.Seed, Replicas: c.n, F: c.f, Clients: c.h.Clients, Bugs: c.h.Bugs,
+	r := &Report{File: c.name, Seed: c.h.Seed, Replicas: c.h.Replicas, F: c.h.F, Clients: c.h.Clients, Bugs: c.h.Bugs,
 		Events: c.events, Operations: c.ops, Mismatches: c.mismatches, Excerpt: c.excerpt}
 	sv := c.verdict(StepValidation)
 	switch {

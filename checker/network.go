@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/vrcheck/vrcheck/traces"
 )
@@ -91,7 +92,8 @@ func sameMsg(a, b *traces.Message) bool {
 		a.CommitNumber != b.CommitNumber || a.LastNormalView != b.LastNormalView || a.FromOpNumber != b.FromOpNumber ||
 		a.Replica != b.Replica || a.Nonce != b.Nonce || a.Client != b.Client || a.RequestNumber != b.RequestNumber ||
 		a.Op != b.Op || a.Key != b.Key || a.Value != b.Value || a.Result != b.Result ||
-		(a.Entry == nil) != (b.Entry == nil) || a.Entry != nil && *a.Entry != *b.Entry || len(a.Log) != len(b.Log) {
+		(a.Entry == nil) != (b.Entry == nil) || a.Entry != nil && *a.Entry != *b.Entry || len(a.Log) != len(b.Log) ||
+		a.Epoch != b.Epoch || !slices.Equal(a.Config, b.Config) || !slices.Equal(a.OldConfig, b.OldConfig) {
 		return false
 	}
 	for i := range a.Log {
@@ -145,6 +147,12 @@ func msgDiff(a, b *traces.Message, withID bool) string {
 		return d("entry", entryStr(a.Entry), entryStr(b.Entry))
 	case a.Entry != nil && *a.Entry != *b.Entry:
 		return d("entry", entryStr(a.Entry), entryStr(b.Entry))
+	case a.Epoch != b.Epoch:
+		return d("epoch", a.Epoch, b.Epoch)
+	case !slices.Equal(a.Config, b.Config):
+		return d("config", a.Config, b.Config)
+	case !slices.Equal(a.OldConfig, b.OldConfig):
+		return d("oldConfig", a.OldConfig, b.OldConfig)
 	}
 	if s := logDiff(a.Log, b.Log); s != "" {
 		return "log: " + s
@@ -183,7 +191,18 @@ func msgStr(m *traces.Message) string {
 		s += fmt.Sprintf("#%d", m.ID)
 	}
 	s += fmt.Sprintf(" %d->%d", m.From, m.To)
+	if m.Epoch != 0 {
+		s += fmt.Sprintf(" e%d", m.Epoch)
+	}
 	switch m.Type {
+	case traces.Reconfiguration:
+		s += fmt.Sprintf(" c%d#%d config %v", m.Client, m.RequestNumber, m.Config)
+	case traces.StartEpoch:
+		s += fmt.Sprintf(" op %d old %v config %v", m.OpNumber, m.OldConfig, m.Config)
+	case traces.EpochStarted:
+		s += fmt.Sprintf(" replica %d", m.Replica)
+	case traces.NewEpoch:
+		s += fmt.Sprintf(" v%d config %v", m.View, m.Config)
 	case traces.Request:
 		s += fmt.Sprintf(" c%d#%d %s %q %q", m.Client, m.RequestNumber, m.Op, m.Key, m.Value)
 	case traces.Reply:

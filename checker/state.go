@@ -34,6 +34,10 @@ func (r *recent) list() []RecentEvent {
 type scalars struct {
 	view, opNumber, commit, lastNormalView, nonce int
 	status                                        string
+	// Reconfiguration (version 4): epoch-number and the configurations (never written in
+	// place, so a copy of scalars may share them).
+	epoch             int
+	config, oldConfig []int
 }
 
 // replica is the spec's state of one replica, plus what is derived from it by replay: the
@@ -72,11 +76,24 @@ type replica struct {
 	match    int               // the length of the common prefix of log and the committed ghost
 	okSent   []int             // ids of the PREPAREOKs it sent that may be in flight (MessagePromises)
 	prepared int               // batching: the highest op-number it sent in a PREPARE as primary (batch.go)
+	// Reconfiguration: the new replicas a replaced one heard EPOCHSTARTED from in its epoch,
+	// and the epochs in which the replica was (at some point) up to date: normal with the
+	// epoch's start executed (ShutDownAfterNewGroupUpToDate).
+	es       []bool
+	upToDate map[int]bool
 	recent   recent
 }
 
-func newReplica(id, n int) *replica {
-	r := &replica{id: id, scalars: scalars{status: traces.StatusNormal}, nonces: map[int]bool{}}
+// newReplica returns replica id of a universe of u replica ids, first the initial state: a
+// member of the first configuration first (normal in view 0), else idle.
+func newReplica(id int, first []int, u int) *replica {
+	r := &replica{id: id, scalars: scalars{status: traces.StatusNormal, config: first}, nonces: map[int]bool{}}
+	if id >= len(first) {
+		r.status = traces.StatusIdle
+	}
+	n := u
+	r.es = make([]bool, u)
+	r.upToDate = map[int]bool{}
 	r.kv = map[string]string{}
 	r.execd = map[int]int32{}
 	r.ctLast = map[int]int{}
@@ -97,6 +114,7 @@ func (r *replica) crash() {
 	clear(r.execd)
 	r.clearViewBookkeeping()
 	clear(r.recResp)
+	clear(r.es)
 	r.verified, r.diverged = 0, 0
 }
 

@@ -1,0 +1,444 @@
+package checker
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/vrcheck/vrcheck/traces"
+)
+
+// Reconfiguration (the paper's §7, trace format version 4; traces/README.md): epochs, each
+// with a configuration; the primary of (epoch, view) is config[view mod len(config)] and views
+// restart at 0 in each epoch. The checker keeps each replica's epoch and configurations in its
+// scalars, and each epoch's start (the op-number of the RECONFIGURATION that began it) in
+// Checker.epochs, learned from the steps that start an epoch.
+
+// The invariants of reconfiguration (VR.tla's, by the same names). OnePrimaryPerView, keyed by
+// (epoch, view), is the fifth: at most one normal primary per (epoch, view).
+const (
+	OneConfigurationPerEpoch      = "OneConfigurationPerEpoch"
+	NoCommitAfterReconfiguration  = "NoCommitAfterReconfiguration"
+	LaterEpochHoldsCommitted      = "LaterEpochHoldsCommitted"
+	ShutDownAfterNewGroupUpToDate = "ShutDownAfterNewGroupUpToDate"
+)
+
+// EpochInvariants are reported for traces of version 4 and later.
+var EpochInvariants = []string{OneConfigurationPerEpoch, NoCommitAfterReconfiguration, LaterEpochHoldsCommitted, ShutDownAfterNewGroupUpToDate}
+
+// epochInfo is what the trace showed of one epoch.
+type epochInfo struct {
+	start         int // the op-number of its RECONFIGURATION (0 for epoch 0); -1: not yet known
+	config, old   []int
+	line          int // where it was first seen
+	known, hasOld bool
+}
+
+// ev orders (epoch, view) pairs as one key: views of a later epoch come after every view of
+// an earlier one.
+func ev(epoch, view int) int { return epoch<<32 | view }
+
+// validConfig says whether c is a configuration of increasing ids in 0..u-1 (empty allowed
+// if mayBeEmpty).
+func validConfig(c []int, u int, mayBeEmpty bool) bool {
+	if len(c) == 0 {
+		return mayBeEmpty
+	}
+	for i, id := range c {
+		if id < 0 || id >= u || i > 0 && id <= c[i-1] {
+			return false
+		}
+	}
+	return true
+}
+
+// epochStart is the start of epoch e (0 if unknown).
+func (c *Checker) epochStart(e int) int {
+	if x := c.epochs[e]; x != nil && x.start > 0 {
+		return x.start
+	}
+	return 0
+}
+
+// configOf is epoch e's configuration (the first if unknown).
+func (c *Checker) configOf(e int) []int {
+	if x := c.epochs[e]; x != nil && len(x.config) > 0 {
+		return x.config
+	}
+	return c.first
+}
+
+// noteEpoch records what a step shows of epoch e (start < 0: not shown; old nil: not shown)
+// and checks OneConfigurationPerEpoch against what earlier steps showed.
+func (c *Checker) noteEpoch(e, start int, old, config []int, who int) {
+	x := c.epochs[e]
+	if x == nil {
+		x = &epochInfo{start: -1, line: c.curLine}
+		c.epochs[e] = x
+	}
+	at := func() string {
+		if x.line == 0 {
+			return "the initial state"
+		}
+		return fmt.Sprintf("line %d", x.line)
+	}
+	switch {
+	case len(x.config) == 0:
+		x.config = config
+	case !slices.Equal(x.config, config):
+		c.violate(OneConfigurationPerEpoch, []int{who}, "epoch %d has configuration %v here but %v at %s", e, config, x.config, at())
+	}
+	if old != nil || e == 0 {
+		switch {
+		case !x.hasOld:
+			x.old, x.hasOld = old, true
+		case !slices.Equal(x.old, old):
+			c.violate(OneConfigurationPerEpoch, []int{who}, "epoch %d follows configuration %v here but %v at %s", e, old, x.old, at())
+		}
+	}
+	if start >= 0 {
+		switch {
+		case x.start < 0:
+			x.start = start
+		case x.start != start:
+			c.violate(OneConfigurationPerEpoch, []int{who}, "epoch %d starts at op-number %d here but at %d at %s", e, start, x.start, at())
+		}
+	}
+}
+
+// effLog is the log after the step's effect: r's log up to logKeep, then logAdd.
+type effLog struct {
+	r   *replica
+	eff *effect
+}
+
+func (l effLog) len() int { return l.eff.logKeep + len(l.eff.logAdd) }
+func (l effLog) at(i int) *traces.Entry {
+	if i < l.eff.logKeep {
+		return l.r.log.at(i)
+	}
+	return &l.eff.logAdd[i-l.eff.logKeep]
+}
+
+// commitTo is the spec's "commit to k" within a step: entries commit-number+1..k of the log
+// after the step execute in order; the primary (reply) sends each one's REPLY; executing the
+// RECONFIGURATION after the epoch's start starts the next epoch (startEpochAt).
+func (c *Checker) commitTo(r *replica, eff *effect, k int, reply bool) {
+	s := &eff.s
+	log := effLog{r, eff}
+	k = min(k, log.len())
+	if k <= s.commit {
+		return
+	}
+	var res []string
+	if reply {
+		// r's service has executed r.log[:r.exec]; in a correct run log agrees with it there.
+		res = r.preview(log, r.exec, k, c.results)
+		c.results = res
+	}
+	for p := s.commit + 1; p <= k; p++ {
+		e := log.at(p - 1)
+		if reply && p > r.exec {
+			c.send(r, e.Client, traces.Message{Type: traces.Reply, View: s.view, Client: e.Client, RequestNumber: e.RequestNumber, Result: res[p-1-r.exec]})
+		}
+		s.commit = p
+		if e.Op == traces.OpReconfiguration && p > c.epochStart(s.epoch) {
+			c.startEpochAt(r, eff, e, p, reply)
+		}
+	}
+}
+
+// startEpochAt: executing the RECONFIGURATION at op-number p (no up-call) starts the next
+// epoch: the primary (reply) sends COMMIT of p to the old group, then STARTEPOCH to the
+// replicas being added; a replica of the new group is up to date and normal in view 0 of the
+// epoch (epochStarted), one being replaced is transitioning.
+func (c *Checker) startEpochAt(r *replica, eff *effect, e *traces.Entry, p int, reply bool) {
+	s := &eff.s
+	cfg, err := traces.ParseConfig(e.Value)
+	if err != nil || !validConfig(cfg, c.u, false) {
+		return // the implementation reports a fault and stays in its epoch
+	}
+	old := s.config
+	if reply {
+		c.sendOthers(r, traces.Message{Type: traces.Commit, View: s.view, CommitNumber: p})
+	}
+	c.noteEpoch(s.epoch+1, p, old, cfg, r.id)
+	c.enterEpoch(r, s, s.epoch+1, old, cfg)
+	if reply {
+		for _, j := range cfg {
+			if !slices.Contains(old, j) {
+				c.sendStartEpoch(r, s, j)
+			}
+		}
+	}
+	if slices.Contains(cfg, r.id) {
+		c.epochStarted(r, s)
+	} else {
+		s.status = traces.StatusTransitioning
+	}
+}
+
+// enterEpoch: epoch-number e with its configurations, view 0, per-view and per-epoch
+// bookkeeping cleared; the step's messages from here on are of epoch e.
+func (c *Checker) enterEpoch(r *replica, s *scalars, e int, old, cfg []int) {
+	s.epoch, s.oldConfig, s.config = e, old, cfg
+	s.view, s.lastNormalView = 0, 0
+	r.clearViewBookkeeping()
+	clear(r.recResp)
+	clear(r.es)
+	c.setContext(e, cfg)
+}
+
+// epochStarted: an up-to-date replica of the new group is normal in its view and sends
+// EPOCHSTARTED to the replicas being replaced.
+func (c *Checker) epochStarted(r *replica, s *scalars) {
+	s.status, s.lastNormalView = traces.StatusNormal, s.view
+	for _, j := range s.oldConfig {
+		if !slices.Contains(s.config, j) {
+			c.send(r, j, traces.Message{Type: traces.EpochStarted, Replica: r.id})
+		}
+	}
+}
+
+func (c *Checker) sendStartEpoch(r *replica, s *scalars, to int) {
+	c.send(r, to, traces.Message{Type: traces.StartEpoch, OpNumber: c.epochStart(s.epoch), OldConfig: s.oldConfig, Config: s.config})
+}
+
+// epochGate applies what every receive checks first (§7): a message of another epoch is not
+// taken, and the sender of an earlier one is told of the replica's epoch (STARTEPOCH; a
+// client, NEWEPOCH); an idle or shut-down replica takes none. It reports whether the message
+// was stopped here.
+func (c *Checker) epochGate(r *replica, m *traces.Message, s *scalars) bool {
+	switch m.Type {
+	case traces.StartEpoch, traces.EpochStarted:
+		return false
+	case traces.Request, traces.Reconfiguration:
+		if m.Epoch < s.epoch && s.status != traces.StatusRecovering {
+			c.send(r, m.Client, traces.Message{Type: traces.NewEpoch, View: s.view, Config: s.config})
+			return true
+		}
+		return m.Epoch != s.epoch
+	}
+	if s.status == traces.StatusIdle || s.status == traces.StatusShutDown {
+		return true
+	}
+	if m.Epoch == s.epoch {
+		return false
+	}
+	if m.Epoch < s.epoch && s.status != traces.StatusRecovering {
+		c.sendStartEpoch(r, s, m.From)
+	}
+	return true
+}
+
+// reconfiguring says whether the top of r's log is its epoch's RECONFIGURATION: the primary
+// then accepts no request.
+func (c *Checker) reconfiguring(r *replica, s *scalars) bool {
+	n := r.log.len()
+	return n > c.epochStart(s.epoch) && r.log.at(n-1).Op == traces.OpReconfiguration
+}
+
+// receiveReconfiguration: the normal primary of the epoch appends a new RECONFIGURATION with
+// a valid configuration (at least 3, an odd number, of the universe, not the current one) and
+// sends its PREPARE, unless one is at the top of its log; a repeat of the latest executed one
+// is answered again.
+func (c *Checker) receiveReconfiguration(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	if !c.isNormalPrimary(r, s) {
+		return
+	}
+	rn, pos := r.clientTable(m.Client)
+	cf := m.Config
+	valid := len(cf) >= 3 && len(cf)%2 == 1 && validConfig(cf, c.u, false) && !slices.Equal(cf, s.config)
+	switch {
+	case m.RequestNumber > rn && !c.reconfiguring(r, s) && valid:
+		s.opNumber++
+		c.scratch[0] = traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: traces.OpReconfiguration, Value: traces.FormatConfig(cf)}
+		eff.logAdd = c.scratch[:1]
+		c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: s.opNumber, CommitNumber: s.commit, Entry: &c.scratch[0]})
+	case m.RequestNumber == rn && pos <= s.commit:
+		if res, ok := r.result(pos); ok {
+			c.send(r, m.Client, traces.Message{Type: traces.Reply, View: s.view, Client: m.Client, RequestNumber: rn, Result: res})
+		}
+	}
+}
+
+// receiveStartEpoch: see impl/vr's ReceiveStartEpoch and traces/README.md.
+func (c *Checker) receiveStartEpoch(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	isMember := slices.Contains(m.Config, r.id)
+	member := slices.Contains(s.config, r.id)
+	switch {
+	case s.status == traces.StatusShutDown:
+	case m.Epoch < s.epoch:
+		if s.status != traces.StatusRecovering {
+			c.sendStartEpoch(r, s, m.From)
+		}
+	case m.Epoch == s.epoch:
+		switch {
+		case s.status == traces.StatusNormal && member:
+			c.send(r, m.From, traces.Message{Type: traces.EpochStarted, Replica: r.id})
+		case s.status == traces.StatusTransitioning && member:
+			c.askState(r, s.view, s.commit)
+		}
+	case s.status == traces.StatusRecovering:
+		if !isMember {
+			s.status = traces.StatusShutDown
+			return
+		}
+		c.enterEpoch(r, s, m.Epoch, m.OldConfig, m.Config)
+		c.sendOthers(r, traces.Message{Type: traces.Recovery, Replica: r.id, Nonce: s.nonce})
+	case m.Epoch == s.epoch+1 && c.holdsReconfiguration(r, s, m):
+		c.commitTo(r, eff, m.OpNumber, false)
+	default:
+		c.enterEpoch(r, s, m.Epoch, m.OldConfig, m.Config)
+		s.status = traces.StatusTransitioning
+		if isMember {
+			c.askState(r, 0, s.commit)
+		}
+	}
+}
+
+// holdsReconfiguration: a normal or view-change replica with STARTEPOCH m's RECONFIGURATION
+// at op-number m.opNumber, after its epoch's start, takes m as that op's commit.
+func (c *Checker) holdsReconfiguration(r *replica, s *scalars, m *traces.Message) bool {
+	n := m.OpNumber
+	if s.status != traces.StatusNormal && s.status != traces.StatusViewChange || n <= c.epochStart(s.epoch) || n > r.log.len() {
+		return false
+	}
+	e := r.log.at(n - 1)
+	return e.Op == traces.OpReconfiguration && e.Value == traces.FormatConfig(m.Config)
+}
+
+// receiveEpochStarted: a replaced replica records a new replica's EPOCHSTARTED and shuts down
+// with f'+1 of them.
+func (c *Checker) receiveEpochStarted(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	if s.status != traces.StatusTransitioning || slices.Contains(s.config, r.id) || m.Epoch != s.epoch ||
+		m.Replica < 0 || m.Replica >= c.u || m.Replica == r.id || !slices.Contains(s.config, m.Replica) || r.es[m.Replica] {
+		return
+	}
+	r.es[m.Replica] = true
+	count := 0
+	for _, b := range r.es {
+		if b {
+			count++
+		}
+	}
+	if count >= c.f+1 {
+		s.status = traces.StatusShutDown
+	}
+}
+
+// timeoutStartEpoch: a transitioning replica: a replaced one resends STARTEPOCH to the new
+// replicas it has no EPOCHSTARTED from; a new one asks again for the state it lacks.
+func (c *Checker) timeoutStartEpoch(r *replica, s *scalars) {
+	if s.status != traces.StatusTransitioning {
+		c.diff("enabled", "replica is transitioning", c.describe(r))
+		return
+	}
+	if slices.Contains(s.config, r.id) {
+		c.askState(r, s.view, s.commit)
+		return
+	}
+	for _, j := range s.config {
+		if !r.es[j] {
+			c.sendStartEpoch(r, s, j)
+		}
+	}
+}
+
+// resendStartEpoch: the normal primary of an epoch after 0 sends STARTEPOCH to one other
+// replica, the writer's choice.
+func (c *Checker) resendStartEpoch(r *replica, e *traces.Event, s *scalars) {
+	if !c.isNormalPrimary(r, s) || s.epoch == 0 {
+		c.diff("enabled", "replica is the normal primary of an epoch after 0", c.describe(r))
+		return
+	}
+	c.sendStartEpoch(r, s, c.otherReplica(r, e, traces.StartEpoch))
+}
+
+// receiveGetStateOfEpoch answers a GETSTATE of view 0 from a replica catching up on the
+// epoch when r is not normal in view 0: any replica of the epoch (but a recovering one) that
+// has executed the epoch's start sends the entries up to it as a NEWSTATE of view 0.
+func (c *Checker) receiveGetStateOfEpoch(r *replica, m *traces.Message, s *scalars) {
+	k := c.epochStart(s.epoch)
+	if m.View != 0 || s.epoch == 0 || s.commit < k || m.OpNumber > k || s.status == traces.StatusRecovering ||
+		m.Replica < 0 || m.Replica >= c.u || m.Replica == r.id || k > r.log.len() {
+		return
+	}
+	c.send(r, m.Replica, traces.Message{Type: traces.NewState, View: 0, FromOpNumber: m.OpNumber, Log: r.log.slice(m.OpNumber, k),
+		OpNumber: k, CommitNumber: k, Replica: r.id})
+}
+
+// catchUp: a transitioning new replica takes a NEWSTATE of its epoch that brings it up to
+// date and becomes normal in its view (epochStarted).
+func (c *Checker) catchUp(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	k := c.epochStart(s.epoch)
+	if !slices.Contains(s.config, r.id) || m.FromOpNumber > s.commit || m.View < s.view || m.OpNumber < k || m.CommitNumber < k ||
+		m.FromOpNumber > s.opNumber || len(m.Log) != m.OpNumber-m.FromOpNumber {
+		return
+	}
+	if m.View != s.view {
+		r.clearViewBookkeeping()
+	}
+	eff.logKeep, eff.logAdd = m.FromOpNumber, m.Log
+	s.opNumber, s.view = m.OpNumber, m.View
+	c.commitTo(r, eff, m.CommitNumber, false)
+	c.epochStarted(r, s)
+}
+
+// checkEpochInvariants checks, after replica r's step, the reconfiguration invariants it can
+// break: OneConfigurationPerEpoch (its state), NoCommitAfterReconfiguration,
+// ShutDownAfterNewGroupUpToDate, and records whether it is up to date in its epoch.
+func (c *Checker) checkEpochInvariants(r *replica, pre scalars) {
+	if len(r.config) > 0 {
+		var old []int
+		if r.epoch > 0 {
+			old = r.oldConfig
+		}
+		if r.epoch > 0 || r.status != traces.StatusRecovering { // a crash leaves the first configuration
+			c.noteEpoch(r.epoch, -1, old, r.config, r.id)
+		}
+	}
+	// Within one step of epoch e the commit-number may reach e's RECONFIGURATION (which ends
+	// the epoch) but not pass it: what follows it is not of epoch e.
+	if r.commit > pre.commit && r.commit <= r.log.len() {
+		start := c.epochStart(pre.epoch)
+		for p := max(pre.commit+1, start+1); p < r.commit; p++ {
+			if r.log.at(p-1).Op == traces.OpReconfiguration {
+				c.violate(NoCommitAfterReconfiguration, []int{r.id}, "replica %d commits op-numbers %d..%d in one step of epoch %d, past the epoch's RECONFIGURATION at op-number %d",
+					r.id, p+1, r.commit, pre.epoch, p)
+				break
+			}
+		}
+	}
+	if r.status == traces.StatusNormal && r.commit >= c.epochStart(r.epoch) && slices.Contains(r.config, r.id) {
+		r.upToDate[r.epoch] = true
+	}
+	if r.status == traces.StatusShutDown && pre.status != traces.StatusShutDown {
+		need := (len(r.config)-1)/2 + 1
+		var up []int
+		for _, j := range r.config {
+			if c.replicas[j].upToDate[r.epoch] {
+				up = append(up, j)
+			}
+		}
+		if len(up) < need {
+			c.violate(ShutDownAfterNewGroupUpToDate, []int{r.id}, "replica %d, replaced in epoch %d, shuts down when %d replicas of the new group %v have been up to date (%v); want f'+1 = %d",
+				r.id, r.epoch, len(up), r.config, up, need)
+		}
+	}
+}
+
+// checkLaterEpochHolds checks LaterEpochHoldsCommitted for normal replica r: every operation
+// committed in an earlier epoch is in its log.
+func (c *Checker) checkLaterEpochHolds(r *replica) {
+	if r.status != traces.StatusNormal || r.epoch == 0 {
+		return
+	}
+	if k := c.ghost.committedIn.at(ev(r.epoch, 0), true); r.match < k {
+		c.violate(LaterEpochHoldsCommitted, []int{r.id}, "replica %d, normal in epoch %d, must hold the operations committed in earlier epochs, up to op-number %d, but agrees with the committed log only up to %d",
+			r.id, r.epoch, k, r.match)
+	}
+}
