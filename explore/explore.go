@@ -23,6 +23,9 @@ type Options struct {
 	Policy string
 	// Batch and BatchWait are the primary's batching (§6.1; sim.Scenario's), fixed for every seed.
 	Batch, BatchWait int
+	// CheckpointEvery is the replicas' checkpoint interval K (§5.1; sim.Scenario's), fixed for
+	// every seed; 0 is Swarm's choice (checkpoints for a checkpoint- or gc- switch).
+	CheckpointEvery int
 	// Workers run seeds in parallel (0: runtime.NumCPU()).
 	Workers int
 	// KeepGoing runs every seed; otherwise exploration stops at the first failure.
@@ -146,6 +149,9 @@ func Explore(opts Options) (*Result, error) {
 func (o Options) scenario(seed int64) sim.Scenario {
 	sc := Swarm(seed, o.Bugs)
 	sc.Policy = o.Policy
+	if o.CheckpointEvery > 0 {
+		sc.CheckpointEvery = o.CheckpointEvery
+	}
 	if o.Batch > 0 { // else Swarm's choice (batching for a batch- switch)
 		sc.Batch, sc.BatchWait = o.Batch, o.BatchWait
 	}

@@ -146,7 +146,7 @@ func TestFastMatchesGeneralOnMalformedLines(t *testing.T) {
 			Sent:        []Message{},
 			ClientState: &ClientState{View: 1, RequestNumber: 1}})
 	v2 := writeTrace(t, sampleHeader(), events)
-	v1 := []byte(strings.Replace(string(v2), fmt.Sprintf(`"version":%d`, Version), `"version":1`, 1))
+	v1 := []byte(strings.Replace(string(v2), fmt.Sprintf(`"version":%d`, WriteVersion(sampleHeader())), `"version":1`, 1))
 	require.Contains(t, sameAsGeneral(t, v1, "v1").err, `action "ResendStartView" is in trace format version 2 and later`)
 	require.Equal(t, "EOF", sameAsGeneral(t, v2, "v2").err)
 	errs := map[string]bool{}

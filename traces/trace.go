@@ -6,7 +6,7 @@ package traces
 // Format and Version identify the trace format in the header line.
 const (
 	Format  = "vrcheck-trace"
-	Version = 3
+	Version = 4
 )
 
 // Action names, exactly as the actions of spec/VR.tla and the methods of impl/vr.
@@ -35,6 +35,9 @@ const (
 	ResendStartView       = "ResendStartView"
 	// Batching (version 3): the primary sends the PREPARE of the requests it gathered.
 	SendPrepare = "SendPrepare"
+	// Checkpoints (version 4): a replica checkpoints its service state at its commit-number
+	// and discards the log entries up to it.
+	TakeCheckpoint = "TakeCheckpoint"
 	// Client actions.
 	ClientRequest      = "ClientRequest"
 	ClientReceiveReply = "ClientReceiveReply"
@@ -76,6 +79,7 @@ var Actions = map[string]ActionKind{
 	ResendDoViewChange:      ReplicaTimer,
 	ResendStartView:         ReplicaTimer,
 	SendPrepare:             ReplicaTimer,
+	TakeCheckpoint:          ReplicaTimer,
 	ClientRequest:           ClientAction,
 	ClientReceiveReply:      ClientAction,
 	ClientTimeout:           ClientAction,
@@ -178,6 +182,55 @@ type Message struct {
 	Result         string  `json:"result"`
 	Entry          *Entry  `json:"entry"`
 	Log            []Entry `json:"log"`
+	// Checkpoint (version 4, optional on DOVIEWCHANGE, STARTVIEW, RECOVERYRESPONSE and
+	// NEWSTATE): the sender's checkpoint, when its log no longer holds the entries up to it;
+	// the message's log then starts after Checkpoint.OpNumber.
+	Checkpoint *Checkpoint `json:"checkpoint"`
+}
+
+// Checkpoint is a replica's checkpoint (§5.1): the service state and the client-table after
+// executing log entries 1..OpNumber, all of them committed.
+type Checkpoint struct {
+	OpNumber int `json:"opNumber"`
+	// Store is the key-value state, sorted by key, keys never written left out.
+	Store []KeyValue `json:"store"`
+	// Table is the client-table, sorted by client: each client's latest request among entries
+	// 1..OpNumber and its result.
+	Table []TableRow `json:"table"`
+}
+
+// KeyValue is one key of a checkpoint's service state.
+type KeyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// TableRow is one client's row of a checkpoint's client-table.
+type TableRow struct {
+	Client        int    `json:"client"`
+	RequestNumber int    `json:"requestNumber"`
+	Result        string `json:"result"`
+}
+
+// Equal reports whether c and d are the same checkpoint (nil is no checkpoint).
+func (c *Checkpoint) Equal(d *Checkpoint) bool {
+	if c == nil || d == nil {
+		return c == d
+	}
+	if c.OpNumber != d.OpNumber || len(c.Store) != len(d.Store) || len(c.Table) != len(d.Table) {
+		return false
+	}
+	for i := range c.Store {
+		if c.Store[i] != d.Store[i] {
+			return false
+		}
+	}
+	for i := range c.Table {
+		if c.Table[i] != d.Table[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Field names a Message payload field in JSON.
@@ -199,6 +252,7 @@ const (
 	FResult         Field = "result"
 	FEntry          Field = "entry"
 	FLog            Field = "log"
+	FCheckpoint     Field = "checkpoint"
 )
 
 // Fields lists, per message type, its payload fields in the order they are written (after
@@ -222,8 +276,30 @@ var Fields = map[MsgType][]Field{
 // when not empty; a reader takes a message without them as having them empty. A batched
 // PREPARE (version 3) carries in log the batch's entries before its entry: it covers
 // op-numbers opNumber-len(log) .. opNumber.
+//
+// A DOVIEWCHANGE, STARTVIEW, RECOVERYRESPONSE or NEWSTATE with a checkpoint (version 4)
+// carries in log only the entries after checkpoint.opNumber (for NEWSTATE: after the larger
+// of fromOpNumber and checkpoint.opNumber).
 var Optional = map[MsgType][]Field{
-	Prepare: {FLog},
+	Prepare:          {FLog},
+	DoViewChange:     {FCheckpoint},
+	StartView:        {FCheckpoint},
+	RecoveryResponse: {FCheckpoint},
+	NewState:         {FCheckpoint},
+}
+
+// LogStart is the op-number after which m's log starts: its checkpoint's op-number if it
+// carries one, and for NEWSTATE at least fromOpNumber; 0 for a DOVIEWCHANGE, STARTVIEW or
+// RECOVERYRESPONSE without one.
+func (m *Message) LogStart() int {
+	s := 0
+	if m.Type == NewState {
+		s = m.FromOpNumber
+	}
+	if m.Checkpoint != nil {
+		s = max(s, m.Checkpoint.OpNumber)
+	}
+	return s
 }
 
 // ReplicaState is a replica's state after an action. The log is given as a change:
@@ -237,6 +313,11 @@ type ReplicaState struct {
 	Nonce          int     `json:"nonce"`
 	LogKeep        int     `json:"logKeep"`
 	LogAdd         []Entry `json:"logAdd"`
+	// Checkpoint (version 4) is the op-number of the replica's latest checkpoint: its log
+	// holds only entries Checkpoint+1..OpNumber. The log after the action is then the log
+	// before it up to op-number LogKeep, the entries up to Checkpoint (committed, covered by
+	// the checkpoint), and LogAdd from max(LogKeep, Checkpoint)+1 on.
+	Checkpoint int `json:"checkpoint"`
 }
 
 // ClientState is a client's state after an action.
@@ -274,6 +355,9 @@ type Header struct {
 	// Batch is the primary's batch size B (version 3; 0, written only when above 1, is no
 	// batching): what the checker needs to know of the configuration to validate a step.
 	Batch int `json:"batch"`
+	// CheckpointEvery is K (version 4; 0, written only when above 0, is no checkpoints): a
+	// replica takes a checkpoint once its commit-number is K past its latest one.
+	CheckpointEvery int `json:"checkpointEvery"`
 	// Scenario is the writer's full configuration as a JSON object, for reproduction; the
 	// checker does not interpret it.
 	Scenario map[string]any `json:"scenario"`

@@ -30,10 +30,26 @@ var Changes = map[int]Change{
 	// Batching (issue 14, §6.1): SendPrepare, a PREPARE carrying a batch in log, and the
 	// header's batch.
 	3: {Actions: []string{SendPrepare}, Optional: map[MsgType][]Field{Prepare: {FLog}}},
+	// Checkpoints and log compaction (issue 14, §5.1-5.2): TakeCheckpoint, the replica
+	// state's checkpoint, the optional checkpoint of the messages that carry a log, and the
+	// header's checkpointEvery.
+	4: {Actions: []string{TakeCheckpoint}, StateFields: []string{"checkpoint"},
+		Optional: map[MsgType][]Field{DoViewChange: {FCheckpoint}, StartView: {FCheckpoint}, RecoveryResponse: {FCheckpoint}, NewState: {FCheckpoint}}},
+}
+
+// WriteVersion is the version a Writer writes for a trace with header h: the oldest one that
+// has everything the configuration can use, and never below 3, so that a trace of a
+// configuration without the options of a later version stays byte for byte what it was:
+// 4 with checkpoints (checkpointEvery > 0), else 3.
+func WriteVersion(h *Header) int {
+	if h.CheckpointEvery > 0 {
+		return 4
+	}
+	return 3
 }
 
 // ReplicaStateFields lists the fields of a replica's state, in the order they are written.
-var ReplicaStateFields = []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd"}
+var ReplicaStateFields = []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd", "checkpoint"}
 
 // versions is the table the reader uses: Changes applied to the current schema.
 var versions = func() *versionTable {

@@ -11,9 +11,9 @@ import (
 )
 
 func TestReaderVersions(t *testing.T) {
-	cur := fmt.Sprintf(`"version":%d`, Version)
+	cur := fmt.Sprintf(`"version":%d`, WriteVersion(sampleHeader()))
 	good := string(writeTrace(t, sampleHeader(), sampleEvents()))
-	require.True(t, strings.HasPrefix(good, `{"format":"vrcheck-trace",`+cur+`,`), "the writer writes the current version")
+	require.True(t, strings.HasPrefix(good, `{"format":"vrcheck-trace",`+cur+`,`), "the writer writes WriteVersion: 3 without checkpoints")
 	good = strings.Replace(good, cur, `"version":2`, 1)
 
 	// The same events under a version 1 header read too (they use nothing of version 2).
@@ -40,7 +40,7 @@ func TestVersion2Actions(t *testing.T) {
 		assert.Equal(t, 2, ActionSince(a), a)
 		ev := &Event{Seq: 1, Action: a, Replica: 1, Client: -1, Sent: []Message{}, State: st}
 		v2 := string(writeTrace(t, h, []*Event{ev}))
-		v2 = strings.Replace(v2, fmt.Sprintf(`"version":%d`, Version), `"version":2`, 1)
+		v2 = strings.Replace(v2, fmt.Sprintf(`"version":%d`, WriteVersion(sampleHeader())), `"version":2`, 1)
 		_, es, err := ReadAll(strings.NewReader(v2), "t")
 		require.NoError(t, err, a)
 		assert.Equal(t, a, es[0].Action)
@@ -52,13 +52,17 @@ func TestVersion2Actions(t *testing.T) {
 }
 
 // testVersions is a made-up version 2 that adds an existing action, a message field and a
-// state field, to test the mechanism before a real version 2 exists.
+// state field, to test the mechanism before a real version 2 existed (and a version 3 with
+// the replica state's checkpoint).
 func testVersions(t *testing.T) *versionTable {
 	vt, err := newVersionTable(map[int]Change{2: {
 		Actions:     []string{ReceiveDoViewChange},
 		Fields:      map[MsgType][]Field{Prepare: {FCommitNumber}},
 		StateFields: []string{"nonce"},
-	}}, 2)
+	},
+		// The real version 4's state field, so that the made-up versions 1 and 2 lack it.
+		3: {StateFields: []string{"checkpoint"}},
+	}, 3)
 	require.NoError(t, err)
 	return vt
 }
@@ -84,7 +88,7 @@ func readWith(vt *versionTable, s string) ([]*Event, error) {
 func TestVersionMechanism(t *testing.T) {
 	vt := testVersions(t)
 	v2 := string(writeTrace(t, sampleHeader(), sampleEvents()))
-	v2 = strings.Replace(v2, fmt.Sprintf(`"version":%d`, Version), `"version":2`, 1)
+	v2 = strings.Replace(v2, fmt.Sprintf(`"version":%d`, WriteVersion(sampleHeader())), `"version":2`, 1)
 	good := strings.Replace(v2, `"version":2`, `"version":1`, 1)
 
 	// Version 2 has everything: the trace as written reads.
@@ -123,9 +127,9 @@ func TestVersionMechanism(t *testing.T) {
 	assert.Contains(t, err.Error(), `PREPARE message is missing field "commitNumber"`)
 
 	// Newer than the reader: the header names the supported range.
-	_, err = readWith(vt, strings.Replace(good, `"version":1`, `"version":3`, 1))
+	_, err = readWith(vt, strings.Replace(good, `"version":1`, `"version":4`, 1))
 	require.Error(t, err)
-	assert.Equal(t, "t:1: header: unsupported version 3 (this vrcheck reads trace format versions 1..2)", err.Error())
+	assert.Equal(t, "t:1: header: unsupported version 4 (this vrcheck reads trace format versions 1..3)", err.Error())
 }
 
 func TestVersionTableRejectsUnknownNames(t *testing.T) {
@@ -167,7 +171,7 @@ func TestVersion3BatchedPrepare(t *testing.T) {
 	assert.Equal(t, batch, es[0].Sent[0].Log)
 	assert.Equal(t, 3, ActionSince(SendPrepare))
 
-	v2 := strings.Replace(v3, fmt.Sprintf(`"version":%d`, Version), `"version":2`, 1)
+	v2 := strings.Replace(v3, fmt.Sprintf(`"version":%d`, WriteVersion(sampleHeader())), `"version":2`, 1)
 	_, _, err = ReadAll(strings.NewReader(v2), "t")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "batch is 4, want 2..2^31-1 in a version 3 trace")

@@ -12,13 +12,14 @@ import (
 // Writer writes a trace as NDJSON. It encodes by hand, in the documented field order, because
 // the simulator writes millions of lines and encoding/json would dominate its profile.
 type Writer struct {
-	w   *bufio.Writer
-	buf []byte
+	w       *bufio.Writer
+	buf     []byte
+	version int // the header's: what the events may use (WriteVersion)
 }
 
 // NewWriter returns a Writer on w. Call Flush when done.
 func NewWriter(w io.Writer) *Writer {
-	return &Writer{w: bufio.NewWriterSize(w, 1<<16), buf: make([]byte, 0, 4096)}
+	return &Writer{w: bufio.NewWriterSize(w, 1<<16), buf: make([]byte, 0, 4096), version: Version}
 }
 
 // WriteHeader writes line 1.
@@ -34,6 +35,7 @@ func (w *Writer) WriteHeader(h *Header) error {
 	if err := checkNoNull(scenario); err != nil {
 		return fmt.Errorf("trace header: scenario: %w", err)
 	}
+	w.version = WriteVersion(h)
 	// encoding/json sorts map keys, so the header is deterministic.
 	b, err := json.Marshal(struct {
 		Format   string         `json:"format"`
@@ -44,8 +46,9 @@ func (w *Writer) WriteHeader(h *Header) error {
 		Clients  int            `json:"clients"`
 		Bugs     []string       `json:"bugs"`
 		Batch    int            `json:"batch,omitempty"`
+		Every    int            `json:"checkpointEvery,omitempty"`
 		Scenario map[string]any `json:"scenario"`
-	}{Format, Version, h.Seed, h.Replicas, h.F, h.Clients, bugs, h.Batch, scenario})
+	}{Format, w.version, h.Seed, h.Replicas, h.F, h.Clients, bugs, h.Batch, h.CheckpointEvery, scenario})
 	if err != nil {
 		return fmt.Errorf("trace header: %w", err)
 	}
@@ -117,7 +120,7 @@ func (w *Writer) WriteEvent(e *Event) error {
 		if e.State == nil {
 			return fmt.Errorf("trace event %d: %s needs state", e.Seq, e.Action)
 		}
-		b = appendReplicaState(b, e.State)
+		b = appendReplicaState(b, e.State, w.version)
 	case ClientAction:
 		if e.ClientState == nil {
 			return fmt.Errorf("trace event %d: %s needs clientState", e.Seq, e.Action)
@@ -140,7 +143,7 @@ func (w *Writer) WriteEvent(e *Event) error {
 // Flush writes any buffered data.
 func (w *Writer) Flush() error { return w.w.Flush() }
 
-func appendReplicaState(b []byte, s *ReplicaState) []byte {
+func appendReplicaState(b []byte, s *ReplicaState, version int) []byte {
 	b = append(b, `,"state":{"viewNumber":`...)
 	b = strconv.AppendInt(b, int64(s.ViewNumber), 10)
 	b = append(b, `,"status":`...)
@@ -157,6 +160,10 @@ func appendReplicaState(b []byte, s *ReplicaState) []byte {
 	b = strconv.AppendInt(b, int64(s.LogKeep), 10)
 	b = append(b, `,"logAdd":`...)
 	b = appendEntries(b, s.LogAdd)
+	if version >= versions.state["checkpoint"] {
+		b = append(b, `,"checkpoint":`...)
+		b = strconv.AppendInt(b, int64(s.Checkpoint), 10)
+	}
 	return append(b, '}')
 }
 
@@ -212,12 +219,47 @@ func AppendMessage(b []byte, m *Message) []byte {
 		}
 	}
 	for _, f := range Optional[m.Type] {
-		if f == FLog && len(m.Log) > 0 {
+		switch {
+		case f == FLog && len(m.Log) > 0:
 			b = append(b, `,"log":`...)
 			b = appendEntries(b, m.Log)
+		case f == FCheckpoint && m.Checkpoint != nil:
+			b = append(b, `,"checkpoint":`...)
+			b = appendCheckpoint(b, m.Checkpoint)
 		}
 	}
 	return append(b, '}')
+}
+
+func appendCheckpoint(b []byte, c *Checkpoint) []byte {
+	b = append(b, `{"opNumber":`...)
+	b = strconv.AppendInt(b, int64(c.OpNumber), 10)
+	b = append(b, `,"store":[`...)
+	for i := range c.Store {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"key":`...)
+		b = appendString(b, c.Store[i].Key)
+		b = append(b, `,"value":`...)
+		b = appendString(b, c.Store[i].Value)
+		b = append(b, '}')
+	}
+	b = append(b, `],"table":[`...)
+	for i := range c.Table {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		t := &c.Table[i]
+		b = append(b, `{"client":`...)
+		b = strconv.AppendInt(b, int64(t.Client), 10)
+		b = append(b, `,"requestNumber":`...)
+		b = strconv.AppendInt(b, int64(t.RequestNumber), 10)
+		b = append(b, `,"result":`...)
+		b = appendString(b, t.Result)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
 }
 
 func appendEntries(b []byte, es []Entry) []byte {

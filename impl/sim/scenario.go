@@ -37,6 +37,9 @@ type Scenario struct {
 	// waiting at most BatchWait ticks (0 is 1) after the first; 0 is no batching.
 	Batch     int `yaml:"batch" json:"batch"`
 	BatchWait int `yaml:"batchWait" json:"batchWait"`
+	// CheckpointEvery = K > 0 makes each replica checkpoint its service state every K
+	// committed ops and discard the log up to the checkpoint (§5.1); 0 is no checkpoints.
+	CheckpointEvery int `yaml:"checkpointEvery" json:"checkpointEvery"`
 }
 
 // Workload says what clients ask for.
@@ -229,6 +232,9 @@ func (sc *Scenario) Validate() error {
 	}
 	if sc.Batch < 0 || sc.Batch > 1000 {
 		bad("batch", "batch = %d: must be 0..1000 (0 or 1: no batching)", sc.Batch)
+	}
+	if sc.CheckpointEvery < 0 || sc.CheckpointEvery > 1000000 {
+		bad("checkpointEvery", "checkpointEvery = %d: must be 0..1000000 ops (0: no checkpoints)", sc.CheckpointEvery)
 	}
 	if sc.BatchWait < 0 {
 		bad("batchWait", "batchWait = %d: must be >= 0 ticks", sc.BatchWait)

@@ -81,7 +81,7 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 		sc: sc,
 		n:  n,
 		cfg: vr.Config{Replicas: n, F: sc.F, ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Bugs: bugs, Policy: policy,
-			Batch: sc.Batch, BatchWait: sc.BatchWait},
+			Batch: sc.Batch, BatchWait: sc.BatchWait, CheckpointEvery: sc.CheckpointEvery},
 		// PCG seeded from the seed alone: the same seed gives the same run on any machine.
 		rng:     rand.New(rand.NewPCG(uint64(sc.Seed), 0x5652636865636b)),
 		nextID:  1,
@@ -119,7 +119,7 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 func (s *sim) header() *traces.Header {
 	return &traces.Header{
 		Seed: s.sc.Seed, Replicas: s.n, F: s.sc.F, Clients: s.sc.Clients,
-		Bugs: s.sc.Bugs, Scenario: s.sc.asMap(), Batch: s.batch(),
+		Bugs: s.sc.Bugs, Scenario: s.sc.asMap(), Batch: s.batch(), CheckpointEvery: s.sc.CheckpointEvery,
 	}
 }
 
@@ -503,6 +503,9 @@ func (sc Scenario) asMap() map[string]any {
 	// The options of issue 14 appear only when on, so a trace without them is as before.
 	if sc.Batch > 1 {
 		m["batch"], m["batchWait"] = sc.Batch, sc.BatchWait
+	}
+	if sc.CheckpointEvery > 0 {
+		m["checkpointEvery"] = sc.CheckpointEvery
 	}
 	return m
 }

@@ -19,6 +19,10 @@ type Config struct {
 	// Batch > 1 makes the primary gather up to Batch requests into one PREPARE, waiting at
 	// most BatchWait ticks (at least 1) after the first (batch.go); 0 or 1 is no batching.
 	Batch, BatchWait int
+	// CheckpointEvery = K > 0 makes a replica checkpoint its service state once its
+	// commit-number is K past its latest checkpoint, and discard the log up to it
+	// (checkpoint.go); 0 is no checkpoints.
+	CheckpointEvery int
 }
 
 // Policy is a replica's way of making the choices the paper leaves to the implementation.
@@ -71,6 +75,9 @@ func (c Config) Validate() error {
 	if c.ClientTimeout < 1 {
 		errs = append(errs, fmt.Errorf("client timeout = %d ticks, want at least 1", c.ClientTimeout))
 	}
+	if c.CheckpointEvery < 0 {
+		errs = append(errs, fmt.Errorf("checkpoint every = %d ops, want >= 0", c.CheckpointEvery))
+	}
 	if c.Batch < 0 || c.BatchWait < 0 {
 		errs = append(errs, fmt.Errorf("batch = %d, batch wait = %d ticks, want both >= 0", c.Batch, c.BatchWait))
 	}
@@ -97,6 +104,8 @@ type Bugs struct {
 	ReplyBeforeCommit      bool // reply-before-commit
 	BatchCommitGathered    bool // batch-commit-gathered (needs Config.Batch > 1)
 	BatchGap               bool // batch-gap (needs Config.Batch > 1)
+	CheckpointUncommitted  bool // checkpoint-uncommitted (needs Config.CheckpointEvery > 0)
+	GCNoCheckpoint         bool // gc-no-checkpoint (needs Config.CheckpointEvery > 0)
 }
 
 // BugInfo describes one bug switch.
@@ -130,6 +139,10 @@ var bugTable = []bugEntry{
 		"with batching, a backup takes a batched PREPARE that starts after its next op-number: it appends the batch's entries as its next ones and acknowledges the PREPARE's op-number",
 		"seeded: breaks §6.1 with §4.1 step 4 (a backup waits until it has all earlier entries)"},
 		func(b *Bugs) *bool { return &b.BatchGap }},
+	{BugInfo{"checkpoint-uncommitted",
+		"with checkpoints, TakeCheckpoint checkpoints the state of the whole log, its uncommitted entries executed, at the op-number, and discards the log up to it",
+		"seeded: breaks §5.1 (a checkpoint is of committed, executed state: the commit-number)"},
+		func(b *Bugs) *bool { return &b.CheckpointUncommitted }},
 	{BugInfo{"commit-regress",
 		"a replica receiving STARTVIEW with a lower commit-number lowers its own to it (and rolls its service state back)",
 		"seeded: breaks the paper's rule that a commit-number never decreases (§4.2, STARTVIEW)"},
@@ -146,6 +159,10 @@ var bugTable = []bugEntry{
 		"the new primary counts DOVIEWCHANGEs from earlier views toward the quorum of its current view",
 		"seeded: breaks the paper's §4.2 step 3 (f+1 DOVIEWCHANGE messages for the same view)"},
 		func(b *Bugs) *bool { return &b.DVCMixedViews }},
+	{BugInfo{"gc-no-checkpoint",
+		"with checkpoints, a GETSTATE asking for entries the replica discarded is answered with the entries it holds, as if they followed the requested op-number, without the checkpoint",
+		"seeded: breaks §5.2 (entries are discarded only once a replica that needs them can have them or the checkpoint)"},
+		func(b *Bugs) *bool { return &b.GCNoCheckpoint }},
 	{BugInfo{"late-startview",
 		"a replica already normal in view v accepts a STARTVIEW for v and replaces its log with the message's",
 		"seeded: the paper's §4.2 step 5 applies STARTVIEW only to a replica still in the view change"},

@@ -10,7 +10,7 @@ func (r *Replica) ReceiveGetState(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveGetState(m *traces.Message) {
-	n := len(r.log)
+	n := r.OpNumber()
 	if r.status != traces.StatusNormal || m.View != r.view || m.OpNumber > n {
 		return
 	}
@@ -22,8 +22,19 @@ func (r *Replica) receiveGetState(m *traces.Message) {
 		return
 	}
 	r.svOK[m.Replica] = true
-	r.send(traces.Message{Type: traces.NewState, To: m.Replica, View: r.view, FromOpNumber: m.OpNumber,
-		Log: r.logSlice(m.OpNumber, n), OpNumber: n, CommitNumber: r.commit, Replica: r.id})
+	ns := traces.Message{Type: traces.NewState, To: m.Replica, View: r.view, FromOpNumber: m.OpNumber,
+		OpNumber: n, CommitNumber: r.commit, Replica: r.id}
+	switch {
+	case m.OpNumber >= r.base:
+		ns.Log = r.logSlice(m.OpNumber, n)
+	case r.cfg.Bugs.GCNoCheckpoint:
+		// The entries asked for are gone: send what is held, as if it followed them.
+		ns.Log = r.logSlice(r.base, n)
+		ns.OpNumber = m.OpNumber + len(ns.Log)
+	default: // the entries asked for are gone: the checkpoint, then the entries after it
+		ns.Log, ns.Checkpoint = r.logSlice(r.base, n), r.ckpt
+	}
+	r.send(ns)
 }
 
 // ReceiveNewState: keep the first fromOpNumber entries, take the rest from the message and
@@ -36,15 +47,15 @@ func (r *Replica) ReceiveNewState(m *traces.Message, out *Output) {
 
 func (r *Replica) receiveNewState(m *traces.Message) {
 	from := m.FromOpNumber
-	if r.status == traces.StatusRecovering || from > len(r.log) || !r.validLog(m, from) {
+	if r.status == traces.StatusRecovering || from > r.OpNumber() || !r.validLog(m) {
 		return
 	}
-	sameView := m.View == r.view && r.status == traces.StatusNormal && m.OpNumber > len(r.log)
+	sameView := m.View == r.view && r.status == traces.StatusNormal && m.OpNumber > r.OpNumber()
 	laterView := m.View > r.view && from <= r.commit
 	if !sameView && !laterView {
 		return
 	}
-	if n := len(r.log); sameView && commonPrefix(r.log[from:], m.Log) == n-from {
+	if n := r.OpNumber(); sameView && m.Checkpoint == nil && from >= r.base && commonPrefix(r.log[from-r.base:], m.Log) == n-from {
 		// The usual case, a backup filling a gap in its view: its log is a prefix of the
 		// message's, so append the rest rather than copy the whole log.
 		for _, e := range m.Log[n-from:] {
@@ -54,10 +65,15 @@ func (r *Replica) receiveNewState(m *traces.Message) {
 		r.commitTo(m.CommitNumber, false)
 		return
 	}
-	l := make([]traces.Entry, m.OpNumber, m.OpNumber+16)
-	copy(l, r.log[:from])
-	copy(l[from:], m.Log)
-	r.replaceLog(l)
+	if r.checkpointing() {
+		// Keep the entries up to fromOpNumber, or take the checkpoint the message carries.
+		r.adopt(m.Checkpoint, m.LogStart(), m.Log)
+	} else {
+		l := make([]traces.Entry, m.OpNumber, m.OpNumber+16)
+		copy(l, r.log[:from])
+		copy(l[from:], m.Log)
+		r.replaceLog(0, l)
+	}
 	r.becomeNormal(m.View)
 	r.commitTo(m.CommitNumber, false)
 }
