@@ -34,6 +34,7 @@ func (r *recent) list() []RecentEvent {
 type scalars struct {
 	view, opNumber, commit, lastNormalView, nonce int
 	status                                        string
+	checkpoint                                    int // version 4: the latest checkpoint's op-number
 }
 
 // replica is the spec's state of one replica, plus what is derived from it by replay: the
@@ -72,6 +73,7 @@ type replica struct {
 	match    int               // the length of the common prefix of log and the committed ghost
 	okSent   []int             // ids of the PREPAREOKs it sent that may be in flight (MessagePromises)
 	prepared int               // batching: the highest op-number it sent in a PREPARE as primary (batch.go)
+	ckpt     *traces.Checkpoint // its latest checkpoint (checkpoint.go); nil while scalars.checkpoint is 0
 	recent   recent
 }
 
