@@ -61,18 +61,18 @@ type replica struct {
 	ctPrev []int32
 
 	// Per-view bookkeeping, rebuilt by replay.
-	svcFrom  []bool            // STARTVIEWCHANGE senders for the current view
-	dvc      []*traces.Message // recorded DOVIEWCHANGEs, one per sender
-	dvcLine  []int             // the line at which each was recorded, for reports
-	prepOK   []int             // highest PREPAREOK op-number per replica, -1 for none
-	recResp  []*traces.Message // recorded RECOVERYRESPONSEs, one per sender
-	recLine  []int             // the line at which each was recorded, for reports
-	nonces   map[int]bool      // nonces this replica has used, so a Crash's must be fresh
-	verified int               // log[:verified] has been compared with the committed ghost
-	diverged int               // the first op-number in log[:verified] that differs from it (0: none)
-	match    int               // the length of the common prefix of log and the committed ghost
-	okSent   []int             // ids of the PREPAREOKs it sent that may be in flight (MessagePromises)
-	prepared int               // batching: the highest op-number it sent in a PREPARE as primary (batch.go)
+	svcFrom  []bool             // STARTVIEWCHANGE senders for the current view
+	dvc      []*traces.Message  // recorded DOVIEWCHANGEs, one per sender
+	dvcLine  []int              // the line at which each was recorded, for reports
+	prepOK   []int              // highest PREPAREOK op-number per replica, -1 for none
+	recResp  []*traces.Message  // recorded RECOVERYRESPONSEs, one per sender
+	recLine  []int              // the line at which each was recorded, for reports
+	nonces   map[int]bool       // nonces this replica has used, so a Crash's must be fresh
+	verified int                // log[:verified] has been compared with the committed ghost
+	diverged int                // the first op-number in log[:verified] that differs from it (0: none)
+	match    int                // the length of the common prefix of log and the committed ghost
+	okSent   []int              // ids of the PREPAREOKs it sent that may be in flight (MessagePromises)
+	prepared int                // batching: the highest op-number it sent in a PREPARE as primary (batch.go)
 	ckpt     *traces.Checkpoint // its latest checkpoint (checkpoint.go); nil while scalars.checkpoint is 0
 	recent   recent
 }
