@@ -193,6 +193,9 @@ func (r *Replica) resendPrepare() {
 	if r.status != traces.StatusNormal || !r.IsPrimary() || op <= r.commit || r.batching() && r.prepared <= r.commit {
 		return
 	}
+	if r.commit < r.base { // bug checkpoint-uncommitted: the uncommitted entries are gone
+		return
+	}
 	r.out.Action = traces.ResendPrepare
 	n := op
 	if r.cfg.Policy == PolicyAlt {
