@@ -12,6 +12,10 @@ type effect struct {
 	s       scalars
 	logKeep int
 	logAdd  []traces.Entry
+	// fill > logKeep: the entries after logKeep up to fill are the committed log's (a
+	// checkpoint adopted), and logAdd follows them.
+	fill int
+	ckpt *traces.Checkpoint // the replica's new checkpoint, if it changes
 }
 
 // stepReplica validates and replays one replica action.
@@ -40,7 +44,7 @@ func (c *Checker) stepReplica(e *traces.Event) {
 	case traces.ReceiveStartView:
 		if s.status != traces.StatusRecovering && (m.View > s.view || m.View == s.view && s.status == traces.StatusViewChange) {
 			r.clearViewBookkeeping()
-			eff.logKeep, eff.logAdd = 0, m.Log
+			c.adopt(r, &eff, m.Checkpoint, m.LogStart(), m.Log)
 			s.opNumber, s.view, s.status, s.lastNormalView = m.OpNumber, m.View, traces.StatusNormal, m.View
 			s.commit = max(s.commit, m.CommitNumber)
 			if s.opNumber > s.commit {
@@ -51,7 +55,7 @@ func (c *Checker) stepReplica(e *traces.Event) {
 		if s.status == traces.StatusNormal {
 			resp := traces.Message{Type: traces.RecoveryResponse, View: s.view, Nonce: m.Nonce, Log: []traces.Entry{}, Replica: r.id}
 			if c.primary(s.view) == r.id {
-				resp.Log, resp.OpNumber, resp.CommitNumber = r.log.slice(0, r.log.len()), s.opNumber, s.commit
+				resp.Log, resp.OpNumber, resp.CommitNumber, resp.Checkpoint = r.heldLog(), s.opNumber, s.commit, r.sentCheckpoint()
 			}
 			c.send(r, m.Replica, resp)
 		}
@@ -60,8 +64,12 @@ func (c *Checker) stepReplica(e *traces.Event) {
 	case traces.ReceiveGetState:
 		if s.status == traces.StatusNormal && m.View == s.view && m.OpNumber <= s.opNumber {
 			from := min(m.OpNumber, r.log.len())
-			c.send(r, m.Replica, traces.Message{Type: traces.NewState, View: s.view, FromOpNumber: m.OpNumber, Log: r.log.slice(from, r.log.len()),
-				OpNumber: s.opNumber, CommitNumber: s.commit, Replica: r.id})
+			ns := traces.Message{Type: traces.NewState, View: s.view, FromOpNumber: m.OpNumber, Log: r.log.slice(from, r.log.len()),
+				OpNumber: s.opNumber, CommitNumber: s.commit, Replica: r.id}
+			if m.OpNumber < s.checkpoint { // the entries asked for are gone: the checkpoint, then the rest
+				ns.Log, ns.Checkpoint = r.heldLog(), r.ckpt
+			}
+			c.send(r, m.Replica, ns)
 		}
 	case traces.ReceiveNewState:
 		if s.status != traces.StatusRecovering && m.FromOpNumber <= s.opNumber &&
@@ -70,7 +78,7 @@ func (c *Checker) stepReplica(e *traces.Event) {
 			if m.View > s.view {
 				r.clearViewBookkeeping()
 			}
-			eff.logKeep, eff.logAdd = min(m.FromOpNumber, r.log.len()), m.Log
+			c.adopt(r, &eff, m.Checkpoint, m.LogStart(), m.Log)
 			s.opNumber, s.view, s.status, s.lastNormalView = m.OpNumber, m.View, traces.StatusNormal, m.View
 			s.commit = max(s.commit, m.CommitNumber)
 		}
@@ -95,6 +103,8 @@ func (c *Checker) stepReplica(e *traces.Event) {
 		c.resendStartView(r, e, s)
 	case traces.SendPrepare:
 		c.sendPrepare(r, s)
+	case traces.TakeCheckpoint:
+		c.takeCheckpoint(r, &eff)
 	case traces.TimeoutStartViewChange:
 		if s.status == traces.StatusNormal && c.primary(s.view) != r.id || s.status == traces.StatusViewChange {
 			c.enterView(r, s, s.view+1)
@@ -104,6 +114,7 @@ func (c *Checker) stepReplica(e *traces.Event) {
 	case traces.Crash:
 		eff.s = scalars{status: traces.StatusRecovering, nonce: e.State.Nonce}
 		eff.logKeep = 0
+		r.ckpt = nil
 		if n := e.State.Nonce; n <= 0 || r.nonces[n] {
 			c.diff("nonce", fmt.Sprintf("a fresh nonce (> 0, not used by replica %d before)", r.id), fmt.Sprint(n))
 		}
@@ -117,7 +128,11 @@ func (c *Checker) stepReplica(e *traces.Event) {
 	c.compareReplica(r, &eff, e.State)
 	c.compareSent(e)
 	c.explain(r, nil)
+	if eff.ckpt != nil {
+		r.ckpt = eff.ckpt
+	}
 	c.applyReplica(r, e)
+	c.checkCheckpoint(r)
 	r.recent.add(c.curLine, e.Action)
 }
 
@@ -158,8 +173,8 @@ func (c *Checker) resendDoViewChange(r *replica, s *scalars) {
 			fmt.Sprintf("%s, %d STARTVIEWCHANGEs", c.describe(r), count))
 		return
 	}
-	c.send(r, c.primary(s.view), traces.Message{Type: traces.DoViewChange, View: s.view, Log: r.log.slice(0, r.log.len()),
-		LastNormalView: s.lastNormalView, OpNumber: s.opNumber, CommitNumber: s.commit, Replica: r.id})
+	c.send(r, c.primary(s.view), traces.Message{Type: traces.DoViewChange, View: s.view, Log: r.heldLog(),
+		LastNormalView: s.lastNormalView, OpNumber: s.opNumber, CommitNumber: s.commit, Replica: r.id, Checkpoint: r.sentCheckpoint()})
 }
 
 // resendStartView: the normal primary of a view after 0 sends STARTVIEW, with its current
@@ -170,7 +185,7 @@ func (c *Checker) resendStartView(r *replica, e *traces.Event, s *scalars) {
 		return
 	}
 	to := c.otherReplica(r, e, traces.StartView)
-	c.send(r, to, traces.Message{Type: traces.StartView, View: s.view, Log: r.log.slice(0, r.log.len()), OpNumber: s.opNumber, CommitNumber: s.commit})
+	c.send(r, to, traces.Message{Type: traces.StartView, View: s.view, Log: r.heldLog(), OpNumber: s.opNumber, CommitNumber: s.commit, Checkpoint: r.sentCheckpoint()})
 }
 
 // otherReplica is the destination of the event's first sent message of type t, if that is
@@ -376,8 +391,8 @@ func (c *Checker) receiveStartViewChange(r *replica, m *traces.Message, eff *eff
 	if count != c.f {
 		return
 	}
-	dvc := traces.Message{Type: traces.DoViewChange, View: s.view, Log: r.log.slice(0, r.log.len()), LastNormalView: s.lastNormalView,
-		OpNumber: s.opNumber, CommitNumber: s.commit, Replica: r.id}
+	dvc := traces.Message{Type: traces.DoViewChange, View: s.view, Log: r.heldLog(), LastNormalView: s.lastNormalView,
+		OpNumber: s.opNumber, CommitNumber: s.commit, Replica: r.id, Checkpoint: r.sentCheckpoint()}
 	if c.primary(s.view) != r.id {
 		c.send(r, c.primary(s.view), dvc)
 		return
@@ -424,11 +439,33 @@ func (c *Checker) tryStartView(r *replica, eff *effect) {
 	}
 	c.keepWeighed(r, best)
 	old := s.commit
-	eff.logKeep, eff.logAdd = 0, best.Log
-	s.opNumber, s.commit, s.status, s.lastNormalView = len(best.Log), commit, traces.StatusNormal, s.view
+	var newLog entrySeq = entrySlice(best.Log)
+	sv := traces.Message{Type: traces.StartView, View: s.view, Log: best.Log, OpNumber: len(best.Log), CommitNumber: commit}
+	if c.checkpointing() {
+		c.adopt(r, eff, best.Checkpoint, best.LogStart(), best.Log)
+		old = s.commit // a checkpoint adopted past the commit-number is executed without replies
+		start := best.LogStart()
+		newLog = offsetSeq{&c.ghost.log, start, best.Log}
+		sv.OpNumber = start + len(best.Log)
+		// The new primary sends its held log: after its checkpoint, the later of its own and
+		// the chosen log's.
+		if s.checkpoint > 0 {
+			sv.Checkpoint = r.ckpt
+			if eff.ckpt != nil {
+				sv.Checkpoint = eff.ckpt
+			}
+		}
+		sv.Log = make([]traces.Entry, 0, max(0, sv.OpNumber-s.checkpoint))
+		for p := s.checkpoint; p < sv.OpNumber; p++ {
+			sv.Log = append(sv.Log, *newLog.at(p))
+		}
+	} else {
+		eff.logKeep, eff.logAdd = 0, best.Log
+	}
+	s.opNumber, s.commit, s.status, s.lastNormalView = sv.OpNumber, commit, traces.StatusNormal, s.view
 	r.clearViewBookkeeping()
-	c.sendOthers(r, traces.Message{Type: traces.StartView, View: s.view, Log: best.Log, OpNumber: s.opNumber, CommitNumber: s.commit})
-	c.replies(r, s.view, entrySlice(best.Log), old, s.commit)
+	c.sendOthers(r, sv)
+	c.replies(r, s.view, newLog, old, s.commit)
 }
 
 func (c *Checker) receiveRecoveryResponse(r *replica, m *traces.Message, eff *effect) {
@@ -451,7 +488,7 @@ func (c *Checker) receiveRecoveryResponse(r *replica, m *traces.Message, eff *ef
 	if p == nil || p.View != v {
 		return
 	}
-	eff.logKeep, eff.logAdd = 0, p.Log
+	c.adopt(r, eff, p.Checkpoint, p.LogStart(), p.Log)
 	s.opNumber, s.view, s.status, s.lastNormalView = p.OpNumber, v, traces.StatusNormal, v
 	s.commit = max(s.commit, p.CommitNumber)
 }
@@ -483,15 +520,18 @@ func (c *Checker) compareReplica(r *replica, eff *effect, st *traces.ReplicaStat
 	cmp("opNumber", s.opNumber, st.OpNumber)
 	cmp("commitNumber", s.commit, st.CommitNumber)
 	cmp("lastNormalView", s.lastNormalView, st.LastNormalView)
+	cmp("checkpoint", s.checkpoint, st.Checkpoint)
 	if c.cur.Action != traces.Crash {
 		cmp("nonce", s.nonce, st.Nonce)
 	}
 	if st.LogKeep > r.log.len() {
 		c.diff("state.logKeep", fmt.Sprintf("at most the log's length %d", r.log.len()), fmt.Sprint(st.LogKeep))
 	}
-	// Compare the resulting logs, not their encodings as keep+add.
+	// Compare the resulting logs, not their encodings as keep+add (and checkpoint).
 	kl := min(st.LogKeep, r.log.len())
-	lenE, lenL := eff.logKeep+len(eff.logAdd), kl+len(st.LogAdd)
+	effAdd, logAdd := c.wholeAdd(r, eff.logKeep, eff.fill, eff.logAdd), c.wholeAdd(r, kl, st.Checkpoint, st.LogAdd)
+	c.whole = logAdd
+	lenE, lenL := eff.logKeep+len(effAdd), kl+len(logAdd)
 	at := func(keep int, add []traces.Entry, p int) *traces.Entry {
 		if p < keep {
 			return r.log.at(p)
@@ -499,7 +539,7 @@ func (c *Checker) compareReplica(r *replica, eff *effect, st *traces.ReplicaStat
 		return &add[p-keep]
 	}
 	for p := min(eff.logKeep, kl); p < min(lenE, lenL); p++ {
-		if a, b := at(eff.logKeep, eff.logAdd, p), at(kl, st.LogAdd, p); *a != *b {
+		if a, b := at(eff.logKeep, effAdd, p), at(kl, logAdd, p); *a != *b {
 			c.diff("state.log", fmt.Sprintf("entry %d = %s", p+1, entryStr(a)), fmt.Sprintf("entry %d = %s", p+1, entryStr(b)))
 			break
 		}

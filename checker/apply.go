@@ -20,10 +20,12 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 	// entry differs, so a logKeep of 0 that rewrites an equal prefix costs nothing more.
 	oldLen := r.log.len()
 	k := min(st.LogKeep, oldLen)
-	newLen := k + len(st.LogAdd)
+	add := c.whole // the log change without a checkpoint (compareReplica's wholeAdd)
+	c.whole = nil
+	newLen := k + len(add)
 	fc := min(oldLen, newLen) + 1
 	for p := k + 1; p <= min(oldLen, newLen); p++ {
-		if *r.log.at(p - 1) != st.LogAdd[p-k-1] {
+		if *r.log.at(p - 1) != add[p-k-1] {
 			fc = p
 			break
 		}
@@ -42,8 +44,8 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 			r.rollback()
 		}
 		r.log.truncate(fc - 1)
-		for i := fc - k - 1; i < len(st.LogAdd); i++ {
-			r.log.push(&st.LogAdd[i])
+		for i := fc - k - 1; i < len(add); i++ {
+			r.log.push(&add[i])
 		}
 		r.ctPrev = r.ctPrev[:fc-1]
 		for p := fc; p <= newLen; p++ {
@@ -62,7 +64,7 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 		r.nonces[st.Nonce] = true
 	}
 	r.scalars = scalars{view: st.ViewNumber, status: st.Status, opNumber: st.OpNumber, commit: st.CommitNumber,
-		lastNormalView: st.LastNormalView, nonce: st.Nonce}
+		lastNormalView: st.LastNormalView, nonce: st.Nonce, checkpoint: st.Checkpoint}
 	r.notePrepared(pre)
 
 	// Execute up to the commit-number.
@@ -195,6 +197,7 @@ func (c *Checker) sendAll(e *traces.Event, from int) {
 	for i := range e.Sent {
 		m := &e.Sent[i]
 		c.net.send(m)
+		c.checkSentBound(m)
 		switch m.Type {
 		case traces.Reply:
 			c.ghost.checkReply(c, m)

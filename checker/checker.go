@@ -101,6 +101,7 @@ type Checker struct {
 	exp         []traces.Message // scratch: the messages the current action must send
 	scratch     [1]traces.Entry  // scratch: the entry the current action appends
 	results     []string         // scratch for replica.preview
+	whole       []traces.Entry   // the current replica event's log change, checkpoint filled in (compareReplica)
 	verdicts    map[string]*Verdict
 	mismatches  []Mismatch
 	ring        [excerptLen]*traces.Event
@@ -418,6 +419,11 @@ func (c *Checker) Finish() *Report {
 	r.Verdicts = append(r.Verdicts, *sv)
 	for _, name := range Invariants {
 		r.Verdicts = append(r.Verdicts, *c.verdict(name))
+	}
+	if c.checkpointing() {
+		for _, name := range CheckpointInvariants {
+			r.Verdicts = append(r.Verdicts, *c.verdict(name))
+		}
 	}
 	lv := Verdict{Check: Linearizability, Status: Skipped}
 	if !c.opts.SkipLinearizability {

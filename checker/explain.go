@@ -101,6 +101,10 @@ var rules = map[string]actionRule{
 		"With batching the primary appends each new request but runs the protocol for a batch: when B requests are gathered (ReceiveRequest) or they have waited long enough, it sends one ⟨PREPARE v, m, n, k⟩ whose log carries the batch's entries before op-number n."},
 		[]inputFn{stateBefore}, nil},
 
+	traces.TakeCheckpoint: {Rule{"§5.1 (checkpoints)",
+		"Every K committed operations a replica checkpoints its service state and client-table at its commit-number, and may discard the log entries up to the checkpoint."},
+		[]inputFn{stateBefore}, nil},
+
 	traces.TimeoutStartViewChange: {Rule{viewChangeSec + " step 1",
 		"A replica that notices the need for a view change (a backup whose primary is silent, or a replica whose view change stalls) advances its view-number, sets its status to view-change, and sends ⟨STARTVIEWCHANGE v, i⟩ to all other replicas."},
 		[]inputFn{stateBefore}, decideTimeoutStartViewChange},

@@ -22,6 +22,7 @@ type ghost struct {
 	ackedMax             int
 	prepared             map[[2]int]traces.Entry // (view, op-number) -> the first PREPARE's entry
 	startView            map[int][]traces.Entry  // view -> the log of its first STARTVIEW
+	startViewFrom        map[int]int             // view -> the op-number that log starts after (its checkpoint)
 }
 
 func (g *ghost) init() {
@@ -29,6 +30,7 @@ func (g *ghost) init() {
 	g.pos = map[uint64]int{}
 	g.prepared = map[[2]int]traces.Entry{}
 	g.startView = map[int][]traces.Entry{}
+	g.startViewFrom = map[int]int{}
 }
 
 func reqKey(client, requestNumber int) uint64 {
@@ -165,11 +167,14 @@ func (g *ghost) checkSent(c *Checker, m *traces.Message) {
 				m.From, m.View, m.OpNumber, entryStr(m.Entry), entryStr(&first))
 		}
 	case traces.StartView:
+		// With checkpoints a log starts after its checkpoint; the entries before it are
+		// committed, so the logs are compared where both hold entries.
 		if first, ok := g.startView[m.View]; !ok {
 			g.startView[m.View] = m.Log
-		} else if p := commonPrefix(first, m.Log); p < len(first) {
+			g.startViewFrom[m.View] = m.LogStart()
+		} else if p := extendsFrom(g.startViewFrom[m.View], first, m.LogStart(), m.Log); p >= 0 {
 			c.violate(StartViewExtendsFirst, []int{m.From}, "replica %d sends STARTVIEW of view %d with a log that does not extend the first STARTVIEW's (%d entries, they differ from op-number %d)",
-				m.From, m.View, len(first), p+1)
+				m.From, m.View, g.startViewFrom[m.View]+len(first), p+1)
 		}
 	}
 	switch m.Type {
@@ -269,4 +274,15 @@ func commonPrefix(a, b []traces.Entry) int {
 		}
 	}
 	return n
+}
+
+// extendsFrom returns -1 if log b (entries after op-number sb) extends log a (entries after
+// sa) where both hold entries, else the op-number before the first that differs or is missing.
+func extendsFrom(sa int, a []traces.Entry, sb int, b []traces.Entry) int {
+	for p := max(sa, sb); p < sa+len(a); p++ {
+		if p-sb >= len(b) || a[p-sa] != b[p-sb] {
+			return p
+		}
+	}
+	return -1
 }

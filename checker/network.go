@@ -93,6 +93,7 @@ func sameMsg(a, b *traces.Message) bool {
 		a.Replica != b.Replica || a.Nonce != b.Nonce || a.Client != b.Client || a.RequestNumber != b.RequestNumber ||
 		a.Op != b.Op || a.Key != b.Key || a.Value != b.Value || a.Result != b.Result ||
 		(a.Entry == nil) != (b.Entry == nil) || a.Entry != nil && *a.Entry != *b.Entry || len(a.Log) != len(b.Log) ||
+		!a.Checkpoint.Equal(b.Checkpoint) ||
 		a.Epoch != b.Epoch || !slices.Equal(a.Config, b.Config) || !slices.Equal(a.OldConfig, b.OldConfig) {
 		return false
 	}
@@ -157,7 +158,17 @@ func msgDiff(a, b *traces.Message, withID bool) string {
 	if s := logDiff(a.Log, b.Log); s != "" {
 		return "log: " + s
 	}
+	if !a.Checkpoint.Equal(b.Checkpoint) {
+		return d("checkpoint", ckptStr(a.Checkpoint), ckptStr(b.Checkpoint))
+	}
 	return ""
+}
+
+func ckptStr(c *traces.Checkpoint) string {
+	if c == nil {
+		return "none"
+	}
+	return fmt.Sprintf("{op %d, store %v, table %v}", c.OpNumber, c.Store, c.Table)
 }
 
 // logDiff describes how log b differs from the wanted log a ("" if equal).

@@ -34,7 +34,8 @@ func (r *recent) list() []RecentEvent {
 type scalars struct {
 	view, opNumber, commit, lastNormalView, nonce int
 	status                                        string
-	// Reconfiguration (version 4): epoch-number and the configurations (never written in
+	checkpoint                                    int // version 4: the latest checkpoint's op-number
+	// Reconfiguration (version 5): epoch-number and the configurations (never written in
 	// place, so a copy of scalars may share them).
 	epoch             int
 	config, oldConfig []int
@@ -64,18 +65,19 @@ type replica struct {
 	ctPrev []int32
 
 	// Per-view bookkeeping, rebuilt by replay.
-	svcFrom  []bool            // STARTVIEWCHANGE senders for the current view
-	dvc      []*traces.Message // recorded DOVIEWCHANGEs, one per sender
-	dvcLine  []int             // the line at which each was recorded, for reports
-	prepOK   []int             // highest PREPAREOK op-number per replica, -1 for none
-	recResp  []*traces.Message // recorded RECOVERYRESPONSEs, one per sender
-	recLine  []int             // the line at which each was recorded, for reports
-	nonces   map[int]bool      // nonces this replica has used, so a Crash's must be fresh
-	verified int               // log[:verified] has been compared with the committed ghost
-	diverged int               // the first op-number in log[:verified] that differs from it (0: none)
-	match    int               // the length of the common prefix of log and the committed ghost
-	okSent   []int             // ids of the PREPAREOKs it sent that may be in flight (MessagePromises)
-	prepared int               // batching: the highest op-number it sent in a PREPARE as primary (batch.go)
+	svcFrom  []bool             // STARTVIEWCHANGE senders for the current view
+	dvc      []*traces.Message  // recorded DOVIEWCHANGEs, one per sender
+	dvcLine  []int              // the line at which each was recorded, for reports
+	prepOK   []int              // highest PREPAREOK op-number per replica, -1 for none
+	recResp  []*traces.Message  // recorded RECOVERYRESPONSEs, one per sender
+	recLine  []int              // the line at which each was recorded, for reports
+	nonces   map[int]bool       // nonces this replica has used, so a Crash's must be fresh
+	verified int                // log[:verified] has been compared with the committed ghost
+	diverged int                // the first op-number in log[:verified] that differs from it (0: none)
+	match    int                // the length of the common prefix of log and the committed ghost
+	okSent   []int              // ids of the PREPAREOKs it sent that may be in flight (MessagePromises)
+	prepared int                // batching: the highest op-number it sent in a PREPARE as primary (batch.go)
+	ckpt     *traces.Checkpoint // its latest checkpoint (checkpoint.go); nil while scalars.checkpoint is 0
 	// Reconfiguration: the new replicas a replaced one heard EPOCHSTARTED from in its epoch,
 	// and the epochs in which the replica was (at some point) up to date: normal with the
 	// epoch's start executed (ShutDownAfterNewGroupUpToDate).

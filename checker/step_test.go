@@ -10,7 +10,7 @@ import (
 )
 
 func header() *traces.Header {
-	return &traces.Header{Format: traces.Format, Version: traces.Version, Replicas: 3, F: 1, Clients: 1, Bugs: []string{}}
+	return &traces.Header{Format: traces.Format, Version: traces.ReconfigurationVersion - 1 /* no epochs: the states carry no configuration */, Replicas: 3, F: 1, Clients: 1, Bugs: []string{}}
 }
 
 // Events built in Go (not read by traces.Reader) can hold what the reader rejects: a bad

@@ -181,8 +181,9 @@ func tail(s string) string {
 
 // TestCheckersAgreeOnExplore: the two checkers give the same verdict on explore's swarm
 // traces, for the correct implementation and with every bug switch, under both policies.
-// VRCHECK_AGREE_SEEDS sets the seeds per configuration (CI: 8, over 26 configurations);
-// the default keeps `go test ./...` short.
+// VRCHECK_AGREE_SEEDS sets the seeds per configuration (.ci/run: 10, over 26 configurations);
+// each configuration has its own seeds (the j-th runs seeds j*S+1 .. j*S+S), so S seeds per
+// configuration are 26*S distinct swarm scenarios. The default keeps `go test ./...` short.
 func TestCheckersAgreeOnExplore(t *testing.T) {
 	seeds := 1
 	if s := os.Getenv("VRCHECK_AGREE_SEEDS"); s != "" {
@@ -197,14 +198,21 @@ func TestCheckersAgreeOnExplore(t *testing.T) {
 			// the first batched step of every such trace.
 			continue
 		}
+		if b.Name == "checkpoint-uncommitted" || b.Name == "gc-no-checkpoint" {
+			// Skipped: VR.tla does not model checkpoints (issue 14) yet; their swarm
+			// scenarios take checkpoints, whose version 4 traces TraceVR refuses.
+			continue
+		}
 		configs = append(configs, []string{b.Name})
 	}
 	dir := t.TempDir()
 	start := time.Now()
-	n, rejected := 0, 0
+	n, rejected, j := 0, 0, 0
 	for _, policy := range vr.Policies {
 		for _, bugs := range configs {
-			for seed := int64(1); seed <= int64(seeds); seed++ {
+			first := int64(j*seeds) + 1
+			j++
+			for seed := first; seed < first+int64(seeds); seed++ {
 				sc := explore.Swarm(seed, bugs)
 				sc.Policy = policy
 				var buf bytes.Buffer
@@ -226,7 +234,7 @@ func TestCheckersAgreeOnExplore(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d traces (%d rejected by both) in %v", n, rejected, time.Since(start).Round(time.Millisecond))
+	t.Logf("%d traces, seeds 1..%d (%d rejected by both) in %v", n, j*seeds, rejected, time.Since(start).Round(time.Millisecond))
 }
 
 // TestTraceVRNamesItsVariable: without VRCHECK_TRACE, TraceVR stops with an error that names

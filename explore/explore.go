@@ -24,6 +24,9 @@ type Options struct {
 	Policy string
 	// Batch and BatchWait are the primary's batching (§6.1; sim.Scenario's), fixed for every seed.
 	Batch, BatchWait int
+	// CheckpointEvery is the replicas' checkpoint interval K (§5.1; sim.Scenario's), fixed for
+	// every seed; 0 is Swarm's choice (checkpoints for a checkpoint- or gc- switch).
+	CheckpointEvery int
 	// Reconfig adds a random reconfiguration to each seed's scenario (sim.RandomReconfig;
 	// always on for an epoch- switch).
 	Reconfig bool
@@ -150,6 +153,9 @@ func Explore(opts Options) (*Result, error) {
 func (o Options) scenario(seed int64) sim.Scenario {
 	sc := Swarm(seed, o.Bugs)
 	sc.Policy = o.Policy
+	if o.CheckpointEvery > 0 {
+		sc.CheckpointEvery = o.CheckpointEvery
+	}
 	if o.Batch > 0 { // else Swarm's choice (batching for a batch- switch)
 		sc.Batch, sc.BatchWait = o.Batch, o.BatchWait
 	}

@@ -25,12 +25,14 @@ type HuntOptions struct {
 // Hunt is the outcome of exploring one configuration: the seeds run and, for the lowest
 // failing seed, its failure before and after shrinking.
 type Hunt struct {
-	Bugs        []string `json:"bugs"`
-	Policy      string   `json:"policy,omitempty"`
-	Batch       int      `json:"batch,omitempty"`
-	BatchWait   int      `json:"batchWait,omitempty"`
-	Reconfig    bool     `json:"reconfig,omitempty"`
-	IgnoreSteps bool     `json:"ignoreStepValidation"`
+	Bugs      []string `json:"bugs"`
+	Policy    string   `json:"policy,omitempty"`
+	Batch     int      `json:"batch,omitempty"`
+	BatchWait int      `json:"batchWait,omitempty"`
+	// CheckpointEvery is K of --checkpoint-every (0: none given).
+	CheckpointEvery int  `json:"checkpointEvery,omitempty"`
+	Reconfig        bool `json:"reconfig,omitempty"`
+	IgnoreSteps     bool `json:"ignoreStepValidation"`
 	// NoLin and LinTimeout are the linearizability options the seeds ran with.
 	NoLin      bool          `json:"noLin,omitempty"`
 	LinTimeout time.Duration `json:"linTimeoutNs,omitempty"`
@@ -65,7 +67,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hunt{Bugs: append([]string{}, o.Bugs...), Policy: o.Policy, Batch: o.Batch, BatchWait: o.BatchWait, Reconfig: o.Reconfig, IgnoreSteps: o.IgnoreSteps, NoLin: o.NoLin, LinTimeout: o.LinTimeout, FirstSeed: o.FirstSeed, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
+	h := &Hunt{Bugs: append([]string{}, o.Bugs...), Policy: o.Policy, Batch: o.Batch, BatchWait: o.BatchWait, CheckpointEvery: o.CheckpointEvery, Reconfig: o.Reconfig, IgnoreSteps: o.IgnoreSteps, NoLin: o.NoLin, LinTimeout: o.LinTimeout, FirstSeed: o.FirstSeed, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
 	if h.Failures == nil {
 		h.Failures = []Found{}
 	}
@@ -126,6 +128,9 @@ func ExploreCommand(seed int64, o Options) string {
 	}
 	if o.Policy != "" && o.Policy != "default" {
 		cmd += " --policy " + checker.ShellQuote(o.Policy)
+	}
+	if o.CheckpointEvery > 0 {
+		cmd += fmt.Sprintf(" --checkpoint-every %d", o.CheckpointEvery)
 	}
 	if o.Batch > 1 {
 		cmd += fmt.Sprintf(" --batch %d", o.Batch)

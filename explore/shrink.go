@@ -154,7 +154,7 @@ func candidates(sc sim.Scenario) []candidate {
 		c.MaxTicks = max(1, QuietAt(c)+margin)
 		cs = append(cs, candidate{what, c})
 	}
-	if sc.F > 1 {
+	if sc.F > 1 && len(sc.Reconfigure) == 0 { // a reconfiguration names the replicas of its f
 		add(fmt.Sprintf("f %d -> %d", sc.F, sc.F-1), func(c *sim.Scenario) {
 			c.F--
 			// Cuts name replicas: drop those the smaller cluster does not have.

@@ -79,6 +79,11 @@ func Swarm(seed int64, bugs []string) sim.Scenario {
 		if strings.HasPrefix(b, "batch-") {
 			sc.Batch, sc.BatchWait = 2+int(seed%3), int(seed/3%3)
 		}
+		// A checkpoint- or gc- switch needs checkpoints (§5.1): K = 2..6, so that runs of a
+		// few dozen ops take several.
+		if strings.HasPrefix(b, "checkpoint-") || strings.HasPrefix(b, "gc-") {
+			sc.CheckpointEvery = 2 + int(seed/9%5)
+		}
 	}
 	return sc
 }

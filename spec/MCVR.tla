@@ -78,6 +78,18 @@ QuietTimers ==
     TimerStep =>
         \A m \in Added : ~\E x \in DOMAIN msgs : x.from = m.from \/ x.to = m.from
 
+\* A step that consumes nothing and sends: a timer, ClientTimeout, ClientRequest
+\* or DuplicateMessage.
+Initiates ==
+    /\ \A m \in DOMAIN msgs : m \in DOMAIN msgs' /\ msgs'[m] >= msgs[m]
+    /\ msgs' # msgs
+
+\* ACTION_CONSTRAINT: a timer fires, or a client issues a request, only while no
+\* message is in flight: one activity (a request, a view change, a resend) at a
+\* time, each running until its messages have arrived or are lost.  Stronger than
+\* QuietTimers; as it, it rules out DuplicateMessage.
+QuietNetwork == Initiates => BagCardinality(msgs) = 0
+
 MCConstraint ==
     /\ \A r \in Replica : viewNumber[r] <= MaxView
     /\ \A c \in ClientId : clientRequestNumber[c] <= MaxRequests

@@ -67,6 +67,7 @@ func (r Replay) Command(sc sim.Scenario) string {
 	num("max-ticks", sc.MaxTicks, ref.MaxTicks)
 	num("batch", sc.Batch, ref.Batch)
 	num("batch-wait", sc.BatchWait, ref.BatchWait)
+	num("checkpoint-every", sc.CheckpointEvery, ref.CheckpointEvery)
 	if !slices.Equal(sc.Bugs, ref.Bugs) {
 		args = append(args, "--bug", checker.ShellQuote(strings.Join(sc.Bugs, ",")))
 	}

@@ -3,6 +3,7 @@ package traces
 import (
 	"hash/maphash"
 	"math"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -19,12 +20,13 @@ type fastDecoder struct {
 	// full[t]: the header's version has every field of message type t (else the general
 	// decoder reads the line, and names what is missing or too new).
 	full [numMsgTypes]bool
-	// canon: the header's version has every replica-state field.
-	canon bool
-	strs  strCache
-	sent  sentCache
-	msgs  []Message // scratch: a list being read, copied out at its end
-	ents  []Entry
+	// canon: the header's version has every replica-state field of version 1; ckpt: and the
+	// checkpoint (version 4).
+	canon, ckpt bool
+	strs        strCache
+	sent        sentCache
+	msgs        []Message // scratch: a list being read, copied out at its end
+	ents        []Entry
 }
 
 func (f *fastDecoder) init(h *Header, s *schema) {
@@ -37,7 +39,9 @@ func (f *fastDecoder) init(h *Header, s *schema) {
 			all |= 1 << i
 		}
 	}
-	f.canon = s.stateMask == all && s.version < ReconfigurationVersion
+	ck := uint32(1) << slices.Index(ReplicaStateFields, "checkpoint")
+	f.canon = s.stateMask&^ck == all&^ck && s.version < ReconfigurationVersion
+	f.ckpt = s.stateMask&ck != 0
 	for t, i := range msgTypeIndex {
 		mask, ok := s.fieldMask[t]
 		want := uint32(0xf)
@@ -299,6 +303,14 @@ func (f *fastDecoder) replicaState(s *ReplicaState) bool {
 	}
 	if s.LogAdd, ok = f.entries(); !ok {
 		return false
+	}
+	if f.ckpt {
+		if !f.lit(`,"checkpoint":`) {
+			return false
+		}
+		if s.Checkpoint, ok = f.int(); !ok {
+			return false
+		}
 	}
 	return f.lit("}")
 }
@@ -568,6 +580,8 @@ func actionOf(b []byte) (string, ActionKind) {
 		return ClientReconfiguration, ClientAction
 	case ClientReceiveNewEpoch:
 		return ClientReceiveNewEpoch, ClientAction
+	case TakeCheckpoint:
+		return TakeCheckpoint, ReplicaTimer
 	case ClientRequest:
 		return ClientRequest, ClientAction
 	case ClientReceiveReply:

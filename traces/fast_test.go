@@ -145,10 +145,8 @@ func TestFastMatchesGeneralOnMalformedLines(t *testing.T) {
 			Msg:         &Message{ID: 11, Type: Reply, From: 1, To: 1, View: 1, Client: 1, RequestNumber: 1, Result: "é"},
 			Sent:        []Message{},
 			ClientState: &ClientState{View: 1, RequestNumber: 1}})
-	h := sampleHeader()
-	h.Version = 3 // the fields of versions 1..3: a version 4 trace is the general decoder's
-	v2 := writeTrace(t, h, events)
-	v1 := []byte(strings.Replace(string(v2), `"version":3`, `"version":1`, 1))
+	v2 := writeTrace(t, sampleHeader(), events)
+	v1 := []byte(strings.Replace(string(v2), fmt.Sprintf(`"version":%d`, WriteVersion(sampleHeader())), `"version":1`, 1))
 	require.Contains(t, sameAsGeneral(t, v1, "v1").err, `action "ResendStartView" is in trace format version 2 and later`)
 	require.Equal(t, "EOF", sameAsGeneral(t, v2, "v2").err)
 	errs := map[string]bool{}

@@ -183,11 +183,11 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 	}{
 		{"format", &h.Format}, {"version", &h.Version}, {"seed", &h.Seed},
 		{"replicas", &h.Replicas}, {"f", &h.F}, {"clients", &h.Clients},
-		{"bugs", &h.Bugs}, {"scenario", &h.Scenario}, {"batch", &h.Batch}, {"universe", &h.Universe},
+		{"bugs", &h.Bugs}, {"scenario", &h.Scenario}, {"batch", &h.Batch}, {"checkpointEvery", &h.CheckpointEvery}, {"universe", &h.Universe},
 	}
 	for _, f := range fields {
 		v, ok := raw[f.name]
-		if !ok && (f.name == "batch" || f.name == "universe") { // written only when batching, reconfiguring
+		if !ok && (f.name == "batch" || f.name == "checkpointEvery" || f.name == "universe") { // versions 3, 4 and 5, written only when on
 			continue
 		}
 		if !ok {
@@ -224,6 +224,9 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 	}
 	if h.Batch != 0 && (h.Version < 3 || h.Batch < 2 || h.Batch > math.MaxInt32) {
 		return nil, fmt.Errorf("header: batch is %d, want 2..2^31-1 in a version 3 trace (or no batch field)", h.Batch)
+	}
+	if h.CheckpointEvery != 0 && (h.Version < 4 || h.CheckpointEvery < 1 || h.CheckpointEvery > math.MaxInt32) {
+		return nil, fmt.Errorf("header: checkpointEvery is %d, want 1..2^31-1 in a version 4 trace (or no checkpointEvery field)", h.CheckpointEvery)
 	}
 	if h.Universe != 0 && (h.Version < ReconfigurationVersion || h.Universe <= h.Replicas || h.Universe > math.MaxInt32) {
 		return nil, fmt.Errorf("header: universe is %d, want replicas+1..2^31-1 (%d..) in a version %d trace (or no universe field)",
@@ -784,6 +787,8 @@ func (d *decoder) replicaState(s *ReplicaState) error {
 			s.LogKeep, err = d.integer("state.logKeep")
 		case "logAdd":
 			s.LogAdd, err = d.entries("state.logAdd")
+		case "checkpoint":
+			s.Checkpoint, err = d.integer("state.checkpoint")
 		case "epochNumber":
 			s.EpochNumber, err = d.integer("state.epochNumber")
 		case "config":
@@ -810,7 +815,7 @@ func (d *decoder) replicaState(s *ReplicaState) error {
 	return nil
 }
 
-// status checks a replica status: reconfiguration's are in version 4 and later.
+// status checks a replica status: reconfiguration's are in version 5 and later.
 func (d *decoder) status(s string) error {
 	for i, x := range Statuses {
 		if x != s {
@@ -943,7 +948,7 @@ func (d *decoder) entry(what string, e *Entry) error {
 	return nil
 }
 
-// op reads an operation; reconf: a log entry of a version 4 trace may be a reconfiguration.
+// op reads an operation; reconf: a log entry of a version 5 trace may be a reconfiguration.
 func (d *decoder) op(what string, reconf bool) (string, error) {
 	s, err := d.str(what)
 	if err == nil && s != OpGet && s != OpPut && s != OpAppend && (!reconf || s != OpReconfiguration) {
@@ -958,7 +963,7 @@ func (d *decoder) op(what string, reconf bool) (string, error) {
 var fieldBit = func() map[Field]uint32 {
 	m := map[Field]uint32{}
 	for i, f := range []Field{FView, FOpNumber, FCommitNumber, FLastNormalView, FFromOpNumber, FReplica,
-		FNonce, FClient, FRequestNumber, FOp, FKey, FValue, FResult, FEntry, FLog, FEpoch, FConfig, FOldConfig} {
+		FNonce, FClient, FRequestNumber, FOp, FKey, FValue, FResult, FEntry, FLog, FEpoch, FConfig, FOldConfig, FCheckpoint} {
 		m[f] = 1 << (i + 4)
 	}
 	return m
@@ -1037,6 +1042,9 @@ func (d *decoder) message(what string, m *Message, h *Header) error {
 				m.Config, err = d.config(p)
 			case FOldConfig:
 				m.OldConfig, err = d.config(p)
+			case FCheckpoint:
+				m.Checkpoint = new(Checkpoint)
+				err = d.checkpoint("checkpoint", m.Checkpoint)
 			}
 		}
 		if err != nil {
@@ -1118,8 +1126,97 @@ func payloadBit(f Field) uint32 {
 		return 1 << 20
 	case FOldConfig:
 		return 1 << 21
+	case FCheckpoint:
+		return 1 << 22
 	}
 	return 0
+}
+
+// checkpoint reads a message's checkpoint (version 4): its op-number, the store sorted by
+// key and the client-table sorted by client.
+func (d *decoder) checkpoint(what string, c *Checkpoint) error {
+	var have int
+	err := d.object(what, func(k string) error {
+		var err error
+		var bit int
+		switch k {
+		case "opNumber":
+			bit = 1
+			c.OpNumber, err = d.integer(what + ".opNumber")
+		case "store":
+			bit = 2
+			c.Store = []KeyValue{}
+			err = d.list(what+".store", func() error {
+				var kv KeyValue
+				var h int
+				err := d.object(what+".store", func(k string) error {
+					var err error
+					switch k {
+					case "key":
+						h |= 1
+						kv.Key, err = d.str(what + ".store.key")
+					case "value":
+						h |= 2
+						kv.Value, err = d.str(what + ".store.value")
+					default:
+						return fmt.Errorf("%s.store: unknown field %q", what, k)
+					}
+					return err
+				})
+				if err == nil && h != 3 {
+					err = fmt.Errorf("%s.store[%d]: want fields key and value", what, len(c.Store))
+				}
+				if err == nil && len(c.Store) > 0 && c.Store[len(c.Store)-1].Key >= kv.Key {
+					err = fmt.Errorf("%s.store[%d]: key %q is not after %q (the store is sorted by key, each key once)", what, len(c.Store), kv.Key, c.Store[len(c.Store)-1].Key)
+				}
+				c.Store = append(c.Store, kv)
+				return err
+			})
+		case "table":
+			bit = 4
+			c.Table = []TableRow{}
+			err = d.list(what+".table", func() error {
+				var t TableRow
+				var h int
+				err := d.object(what+".table", func(k string) error {
+					var err error
+					switch k {
+					case "client":
+						h |= 1
+						t.Client, err = d.integer(what + ".table.client")
+					case "requestNumber":
+						h |= 2
+						t.RequestNumber, err = d.integer(what + ".table.requestNumber")
+					case "result":
+						h |= 4
+						t.Result, err = d.str(what + ".table.result")
+					default:
+						return fmt.Errorf("%s.table: unknown field %q", what, k)
+					}
+					return err
+				})
+				if err == nil && h != 7 {
+					err = fmt.Errorf("%s.table[%d]: want fields client, requestNumber and result", what, len(c.Table))
+				}
+				if err == nil && len(c.Table) > 0 && c.Table[len(c.Table)-1].Client >= t.Client {
+					err = fmt.Errorf("%s.table[%d]: client %d is not after %d (the table is sorted by client, each client once)", what, len(c.Table), t.Client, c.Table[len(c.Table)-1].Client)
+				}
+				c.Table = append(c.Table, t)
+				return err
+			})
+		default:
+			return fmt.Errorf("%s: unknown field %q", what, k)
+		}
+		if have&bit != 0 {
+			return fmt.Errorf("%s: duplicate field %q", what, k)
+		}
+		have |= bit
+		return err
+	})
+	if err == nil && have != 7 {
+		err = fmt.Errorf("%s: want fields opNumber, store and table", what)
+	}
+	return err
 }
 
 func fieldBitAll(f Field) uint32 {

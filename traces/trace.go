@@ -12,7 +12,7 @@ import (
 // Format and Version identify the trace format in the header line.
 const (
 	Format  = "vrcheck-trace"
-	Version = 4
+	Version = 5
 )
 
 // Action names, exactly as the actions of spec/VR.tla and the methods of impl/vr.
@@ -41,17 +41,20 @@ const (
 	ResendStartView       = "ResendStartView"
 	// Batching (version 3): the primary sends the PREPARE of the requests it gathered.
 	SendPrepare = "SendPrepare"
-	// Reconfiguration (version 4, the paper's §7).
+	// Reconfiguration (version 5, the paper's §7).
 	ReceiveReconfiguration = "ReceiveReconfiguration"
 	ReceiveStartEpoch      = "ReceiveStartEpoch"
 	ReceiveEpochStarted    = "ReceiveEpochStarted"
 	TimeoutStartEpoch      = "TimeoutStartEpoch"
 	ResendStartEpoch       = "ResendStartEpoch"
+	// Checkpoints (version 4): a replica checkpoints its service state at its commit-number
+	// and discards the log entries up to it.
+	TakeCheckpoint = "TakeCheckpoint"
 	// Client actions.
 	ClientRequest      = "ClientRequest"
 	ClientReceiveReply = "ClientReceiveReply"
 	ClientTimeout      = "ClientTimeout"
-	// Client actions of reconfiguration (version 4).
+	// Client actions of reconfiguration (version 5).
 	ClientReconfiguration = "ClientReconfiguration"
 	ClientReceiveNewEpoch = "ClientReceiveNewEpoch"
 	// Network actions.
@@ -96,6 +99,7 @@ var Actions = map[string]ActionKind{
 	ReceiveEpochStarted:     ReplicaReceive,
 	TimeoutStartEpoch:       ReplicaTimer,
 	ResendStartEpoch:        ReplicaTimer,
+	TakeCheckpoint:          ReplicaTimer,
 	ClientRequest:           ClientAction,
 	ClientReceiveReply:      ClientAction,
 	ClientTimeout:           ClientAction,
@@ -175,7 +179,7 @@ const (
 	RecoveryResponse MsgType = "RECOVERYRESPONSE"
 	GetState         MsgType = "GETSTATE"
 	NewState         MsgType = "NEWSTATE"
-	// Reconfiguration (version 4).
+	// Reconfiguration (version 5).
 	Reconfiguration MsgType = "RECONFIGURATION"
 	StartEpoch      MsgType = "STARTEPOCH"
 	EpochStarted    MsgType = "EPOCHSTARTED"
@@ -187,7 +191,7 @@ const (
 	StatusNormal     = "normal"
 	StatusViewChange = "view-change"
 	StatusRecovering = "recovering"
-	// Reconfiguration (version 4): a replica of the universe in no configuration yet; one
+	// Reconfiguration (version 5): a replica of the universe in no configuration yet; one
 	// that learned of a new epoch and is catching up (a new replica) or waiting to be
 	// relieved (a replaced one); one that left the group for good.
 	StatusIdle          = "idle"
@@ -203,7 +207,7 @@ const (
 	OpGet    = "get"
 	OpPut    = "put"
 	OpAppend = "append"
-	// OpReconfiguration (version 4) is a RECONFIGURATION request in the log: its value is the
+	// OpReconfiguration (version 5) is a RECONFIGURATION request in the log: its value is the
 	// new configuration (FormatConfig), its key "". Executing it makes no up-call and returns "".
 	OpReconfiguration = "reconfiguration"
 )
@@ -241,11 +245,60 @@ type Message struct {
 	Result         string  `json:"result"`
 	Entry          *Entry  `json:"entry"`
 	Log            []Entry `json:"log"`
-	// Reconfiguration (version 4): the sender's epoch-number (every type; optional: written
+	// Reconfiguration (version 5): the sender's epoch-number (every type; optional: written
 	// when not 0), and the configurations a RECONFIGURATION, STARTEPOCH or NEWEPOCH carries.
 	Epoch     int   `json:"epoch"`
 	Config    []int `json:"config"`
 	OldConfig []int `json:"oldConfig"`
+	// Checkpoint (version 4, optional on DOVIEWCHANGE, STARTVIEW, RECOVERYRESPONSE and
+	// NEWSTATE): the sender's checkpoint, when its log no longer holds the entries up to it;
+	// the message's log then starts after Checkpoint.OpNumber.
+	Checkpoint *Checkpoint `json:"checkpoint"`
+}
+
+// Checkpoint is a replica's checkpoint (§5.1): the service state and the client-table after
+// executing log entries 1..OpNumber, all of them committed.
+type Checkpoint struct {
+	OpNumber int `json:"opNumber"`
+	// Store is the key-value state, sorted by key, keys never written left out.
+	Store []KeyValue `json:"store"`
+	// Table is the client-table, sorted by client: each client's latest request among entries
+	// 1..OpNumber and its result.
+	Table []TableRow `json:"table"`
+}
+
+// KeyValue is one key of a checkpoint's service state.
+type KeyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// TableRow is one client's row of a checkpoint's client-table.
+type TableRow struct {
+	Client        int    `json:"client"`
+	RequestNumber int    `json:"requestNumber"`
+	Result        string `json:"result"`
+}
+
+// Equal reports whether c and d are the same checkpoint (nil is no checkpoint).
+func (c *Checkpoint) Equal(d *Checkpoint) bool {
+	if c == nil || d == nil {
+		return c == d
+	}
+	if c.OpNumber != d.OpNumber || len(c.Store) != len(d.Store) || len(c.Table) != len(d.Table) {
+		return false
+	}
+	for i := range c.Store {
+		if c.Store[i] != d.Store[i] {
+			return false
+		}
+	}
+	for i := range c.Table {
+		if c.Table[i] != d.Table[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Field names a Message payload field in JSON.
@@ -270,6 +323,7 @@ const (
 	FEpoch          Field = "epoch"
 	FConfig         Field = "config"
 	FOldConfig      Field = "oldConfig"
+	FCheckpoint     Field = "checkpoint"
 )
 
 // Fields lists, per message type, its payload fields in the order they are written (after
@@ -297,6 +351,10 @@ var Fields = map[MsgType][]Field{
 // when not empty; a reader takes a message without them as having them empty. A batched
 // PREPARE (version 3) carries in log the batch's entries before its entry: it covers
 // op-numbers opNumber-len(log) .. opNumber.
+//
+// A DOVIEWCHANGE, STARTVIEW, RECOVERYRESPONSE or NEWSTATE with a checkpoint (version 4)
+// carries in log only the entries after checkpoint.opNumber (for NEWSTATE: after the larger
+// of fromOpNumber and checkpoint.opNumber).
 var Optional = map[MsgType][]Field{
 	Prepare:          {FLog, FEpoch},
 	Request:          {FEpoch},
@@ -304,12 +362,26 @@ var Optional = map[MsgType][]Field{
 	Reply:            {FEpoch},
 	Commit:           {FEpoch},
 	StartViewChange:  {FEpoch},
-	DoViewChange:     {FEpoch},
-	StartView:        {FEpoch},
+	DoViewChange:     {FCheckpoint, FEpoch},
+	StartView:        {FCheckpoint, FEpoch},
 	Recovery:         {FEpoch},
-	RecoveryResponse: {FEpoch},
+	RecoveryResponse: {FCheckpoint, FEpoch},
 	GetState:         {FEpoch},
-	NewState:         {FEpoch},
+	NewState:         {FCheckpoint, FEpoch},
+}
+
+// LogStart is the op-number after which m's log starts: its checkpoint's op-number if it
+// carries one, and for NEWSTATE at least fromOpNumber; 0 for a DOVIEWCHANGE, STARTVIEW or
+// RECOVERYRESPONSE without one.
+func (m *Message) LogStart() int {
+	s := 0
+	if m.Type == NewState {
+		s = m.FromOpNumber
+	}
+	if m.Checkpoint != nil {
+		s = max(s, m.Checkpoint.OpNumber)
+	}
+	return s
 }
 
 // epochOptional lists the message types whose epoch is optional (the version 1 ones).
@@ -327,7 +399,12 @@ type ReplicaState struct {
 	Nonce          int     `json:"nonce"`
 	LogKeep        int     `json:"logKeep"`
 	LogAdd         []Entry `json:"logAdd"`
-	// Reconfiguration (version 4): epoch-number, the epoch's configuration and the one
+	// Checkpoint (version 4) is the op-number of the replica's latest checkpoint: its log
+	// holds only entries Checkpoint+1..OpNumber. The log after the action is then the log
+	// before it up to op-number LogKeep, the entries up to Checkpoint (committed, covered by
+	// the checkpoint), and LogAdd from max(LogKeep, Checkpoint)+1 on.
+	Checkpoint int `json:"checkpoint"`
+	// Reconfiguration (version 5): epoch-number, the epoch's configuration and the one
 	// before it (old-configuration; [] in epoch 0), each a sorted list of replica ids.
 	EpochNumber int   `json:"epochNumber"`
 	Config      []int `json:"config"`
@@ -339,7 +416,7 @@ type ClientState struct {
 	View          int  `json:"view"`
 	RequestNumber int  `json:"requestNumber"`
 	Pending       bool `json:"pending"`
-	// Epoch (version 4) is the latest epoch the client knows of.
+	// Epoch (version 5) is the latest epoch the client knows of.
 	Epoch int `json:"epoch"`
 }
 
@@ -371,10 +448,13 @@ type Header struct {
 	// Batch is the primary's batch size B (version 3; 0, written only when above 1, is no
 	// batching): what the checker needs to know of the configuration to validate a step.
 	Batch int `json:"batch"`
-	// Universe (version 4; written only when above Replicas) is the number of replica ids,
+	// Universe (version 5; written only when above Replicas) is the number of replica ids,
 	// 0..Universe-1, of which the first configuration is 0..Replicas-1: the others start idle
 	// and join when a reconfiguration adds them. 0 reads as Replicas.
 	Universe int `json:"universe"`
+	// CheckpointEvery is K (version 4; 0, written only when above 0, is no checkpoints): a
+	// replica takes a checkpoint once its commit-number is K past its latest one.
+	CheckpointEvery int `json:"checkpointEvery"`
 	// Scenario is the writer's full configuration as a JSON object, for reproduction; the
 	// checker does not interpret it.
 	Scenario map[string]any `json:"scenario"`

@@ -80,7 +80,7 @@ func TestReaderErrors(t *testing.T) {
 	}{
 		{"empty", "", "t:1: empty trace"},
 		{"no header", ev1, "t:1: missing header"},
-		{"bad version", strings.Replace(header, fmt.Sprintf(`"version":%d`, Version), `"version":9`, 1), "unsupported version 9"},
+		{"bad version", strings.Replace(header, fmt.Sprintf(`"version":%d`, WriteVersion(sampleHeader())), `"version":9`, 1), "unsupported version 9"},
 		{"bad replicas", strings.Replace(header, `"replicas":3`, `"replicas":4`, 1), "replicas = 4"},
 		{"malformed json", header + "{\"seq\":1,\n", "t:2: column 10: event: key: expected a string, found end of line"},
 		{"truncated", header + strings.TrimSuffix(ev1, "\n"), "t:2: truncated"},

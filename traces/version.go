@@ -30,11 +30,16 @@ var Changes = map[int]Change{
 	// Batching (issue 14, §6.1): SendPrepare, a PREPARE carrying a batch in log, and the
 	// header's batch.
 	3: {Actions: []string{SendPrepare}, Optional: map[MsgType][]Field{Prepare: {FLog}}},
+	// Checkpoints and log compaction (issue 14, §5.1-5.2): TakeCheckpoint, the replica
+	// state's checkpoint, the optional checkpoint of the messages that carry a log, and the
+	// header's checkpointEvery.
+	4: {Actions: []string{TakeCheckpoint}, StateFields: []string{"checkpoint"},
+		Optional: map[MsgType][]Field{DoViewChange: {FCheckpoint}, StartView: {FCheckpoint}, RecoveryResponse: {FCheckpoint}, NewState: {FCheckpoint}}},
 	// Reconfiguration (issue 13, §7): its actions and messages, every message's optional
 	// epoch, the replica state's epoch and configurations; also (outside this table) the
 	// header's universe, the client state's epoch, the statuses idle, transitioning and
 	// shut-down, and the log entry op reconfiguration.
-	4: {
+	5: {
 		Actions: []string{ReceiveReconfiguration, ReceiveStartEpoch, ReceiveEpochStarted, TimeoutStartEpoch,
 			ResendStartEpoch, ClientReconfiguration, ClientReceiveNewEpoch},
 		MsgTypes:    []MsgType{Reconfiguration, StartEpoch, EpochStarted, NewEpoch},
@@ -43,7 +48,33 @@ var Changes = map[int]Change{
 	},
 }
 
-// optionalEpoch is version 4's optional epoch of every version 1 message type.
+// WriteVersion is the version a Writer writes for a trace with header h: h.Version if the
+// writer declares one (a run that reconfigures declares ReconfigurationVersion, 5, since
+// the header alone does not show it), else the oldest one that has everything the
+// configuration can use, and never below 3, so that a trace of a configuration without the
+// options of a later version stays byte for byte what it was: 5 with a universe larger than
+// the first configuration, 4 with checkpoints (checkpointEvery > 0), else 3.
+func WriteVersion(h *Header) int {
+	if h.Version != 0 {
+		return h.Version
+	}
+	return max(3, needVersion(h))
+}
+
+// needVersion is the oldest version that has the header's fields.
+func needVersion(h *Header) int {
+	switch {
+	case h.Universe > h.Replicas:
+		return ReconfigurationVersion
+	case h.CheckpointEvery > 0:
+		return 4
+	case h.Batch > 1:
+		return 3
+	}
+	return MinVersion
+}
+
+// optionalEpoch is version 5's optional epoch of every version 1 message type.
 func optionalEpoch() map[MsgType][]Field {
 	m := map[MsgType][]Field{}
 	for _, t := range epochOptional {
@@ -55,10 +86,10 @@ func optionalEpoch() map[MsgType][]Field {
 // ReconfigurationVersion is the version that added reconfiguration: the client state's
 // epoch, the statuses idle, transitioning and shut-down, and the op reconfiguration, which
 // Changes cannot express, are read from it on.
-const ReconfigurationVersion = 4
+const ReconfigurationVersion = 5
 
 // ReplicaStateFields lists the fields of a replica's state, in the order they are written.
-var ReplicaStateFields = []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd",
+var ReplicaStateFields = []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd", "checkpoint",
 	"epochNumber", "config", "oldConfig"}
 
 // versions is the table the reader uses: Changes applied to the current schema.

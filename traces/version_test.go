@@ -11,7 +11,7 @@ import (
 )
 
 func TestReaderVersions(t *testing.T) {
-	cur := fmt.Sprintf(`"version":%d`, Version)
+	cur := fmt.Sprintf(`"version":%d`, WriteVersion(sampleHeader()))
 	good := string(writeTrace(t, sampleHeader(), sampleEvents()))
 	require.True(t, strings.HasPrefix(good, `{"format":"vrcheck-trace",`+cur+`,`), "the writer writes the current version")
 	h2 := sampleHeader()
@@ -55,13 +55,18 @@ func TestVersion2Actions(t *testing.T) {
 }
 
 // testVersions is a made-up version 2 that adds an existing action, a message field and a
-// state field, to test the mechanism before a real version 2 exists.
+// state field, to test the mechanism before a real version 2 existed (and a version 3 with
+// the replica state's checkpoint).
 func testVersions(t *testing.T) *versionTable {
 	vt, err := newVersionTable(map[int]Change{2: {
 		Actions:     []string{ReceiveDoViewChange},
 		Fields:      map[MsgType][]Field{Prepare: {FCommitNumber}},
 		StateFields: []string{"nonce"},
-	}, 3: Changes[ReconfigurationVersion]}, 3) // 3: the real version 4's additions, newer than these tests' traces
+	},
+		// The real versions 4's and 5's additions (checkpoints, reconfiguration), newer than these
+		// tests' traces, so that the made-up versions 1 and 2 lack them.
+		3: mergeChanges(Changes[4], Changes[ReconfigurationVersion]),
+	}, 3)
 	require.NoError(t, err)
 	return vt
 }
@@ -171,7 +176,7 @@ func TestVersion3BatchedPrepare(t *testing.T) {
 	assert.Equal(t, batch, es[0].Sent[0].Log)
 	assert.Equal(t, 3, ActionSince(SendPrepare))
 
-	v2 := strings.Replace(v3, fmt.Sprintf(`"version":%d`, Version), `"version":2`, 1)
+	v2 := strings.Replace(v3, fmt.Sprintf(`"version":%d`, WriteVersion(sampleHeader())), `"version":2`, 1)
 	_, _, err = ReadAll(strings.NewReader(v2), "t")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "batch is 4, want 2..2^31-1 in a version 3 trace")
@@ -184,4 +189,21 @@ func TestVersion3BatchedPrepare(t *testing.T) {
 	// An unbatched PREPARE is written as before, without log.
 	ev.Sent[0].Log = nil
 	assert.NotContains(t, string(writeTrace(t, h, []*Event{ev})), `"log"`)
+}
+
+// mergeChanges is one version's Change that adds what a and b add.
+func mergeChanges(a, b Change) Change {
+	c := Change{Fields: map[MsgType][]Field{}, Optional: map[MsgType][]Field{}}
+	for _, x := range []Change{a, b} {
+		c.Actions = append(c.Actions, x.Actions...)
+		c.MsgTypes = append(c.MsgTypes, x.MsgTypes...)
+		c.StateFields = append(c.StateFields, x.StateFields...)
+		for m, fs := range x.Fields {
+			c.Fields[m] = append(c.Fields[m], fs...)
+		}
+		for m, fs := range x.Optional {
+			c.Optional[m] = append(c.Optional[m], fs...)
+		}
+	}
+	return c
 }

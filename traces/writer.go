@@ -14,7 +14,7 @@ import (
 type Writer struct {
 	w       *bufio.Writer
 	buf     []byte
-	version int // the header's
+	version int // the header's: what the events may use (WriteVersion)
 }
 
 // NewWriter returns a Writer on w. Call Flush when done.
@@ -22,23 +22,20 @@ func NewWriter(w io.Writer) *Writer {
 	return &Writer{w: bufio.NewWriterSize(w, 1<<16), buf: make([]byte, 0, 4096), version: Version}
 }
 
-// WriteHeader writes line 1. The trace is in format version h.Version, or the newest if that
-// is 0: a writer may declare the oldest version that has everything its trace uses (the
-// simulator writes version 3 unless it reconfigures), and then writes only its fields.
+// WriteHeader writes line 1. The trace is in format version WriteVersion(h): h.Version if
+// the writer declares one (it then writes only that version's fields), else the oldest one
+// the header's options need, never below 3.
 func (w *Writer) WriteHeader(h *Header) error {
-	version := h.Version
-	if version == 0 {
-		version = Version
-	}
+	version := WriteVersion(h)
 	if version < MinVersion || version > Version {
 		return fmt.Errorf("trace header: version %d, want %d..%d", version, MinVersion, Version)
+	}
+	if need := needVersion(h); version < need {
+		return fmt.Errorf("trace header: version %d, but the header's options (batch, checkpointEvery, universe) need version %d", version, need)
 	}
 	w.version = version
 	universe := 0
 	if h.Universe > h.Replicas {
-		if version < ReconfigurationVersion {
-			return fmt.Errorf("trace header: a universe needs version %d", ReconfigurationVersion)
-		}
 		universe = h.Universe
 	}
 	bugs := h.Bugs
@@ -62,9 +59,10 @@ func (w *Writer) WriteHeader(h *Header) error {
 		Clients  int            `json:"clients"`
 		Bugs     []string       `json:"bugs"`
 		Batch    int            `json:"batch,omitempty"`
+		Every    int            `json:"checkpointEvery,omitempty"`
 		Universe int            `json:"universe,omitempty"`
 		Scenario map[string]any `json:"scenario"`
-	}{Format, version, h.Seed, h.Replicas, h.F, h.Clients, bugs, h.Batch, universe, scenario})
+	}{Format, version, h.Seed, h.Replicas, h.F, h.Clients, bugs, h.Batch, h.CheckpointEvery, universe, scenario})
 	if err != nil {
 		return fmt.Errorf("trace header: %w", err)
 	}
@@ -180,6 +178,10 @@ func appendReplicaState(b []byte, s *ReplicaState, version int) []byte {
 	b = strconv.AppendInt(b, int64(s.LogKeep), 10)
 	b = append(b, `,"logAdd":`...)
 	b = appendEntries(b, s.LogAdd)
+	if version >= versions.state["checkpoint"] {
+		b = append(b, `,"checkpoint":`...)
+		b = strconv.AppendInt(b, int64(s.Checkpoint), 10)
+	}
 	if version >= ReconfigurationVersion {
 		b = append(b, `,"epochNumber":`...)
 		b = strconv.AppendInt(b, int64(s.EpochNumber), 10)
@@ -264,12 +266,46 @@ func AppendMessage(b []byte, m *Message) []byte {
 		case f == FLog && len(m.Log) > 0:
 			b = append(b, `,"log":`...)
 			b = appendEntries(b, m.Log)
+		case f == FCheckpoint && m.Checkpoint != nil:
+			b = append(b, `,"checkpoint":`...)
+			b = appendCheckpoint(b, m.Checkpoint)
 		case f == FEpoch && m.Epoch != 0:
 			b = append(b, `,"epoch":`...)
 			b = strconv.AppendInt(b, int64(m.Epoch), 10)
 		}
 	}
 	return append(b, '}')
+}
+
+func appendCheckpoint(b []byte, c *Checkpoint) []byte {
+	b = append(b, `{"opNumber":`...)
+	b = strconv.AppendInt(b, int64(c.OpNumber), 10)
+	b = append(b, `,"store":[`...)
+	for i := range c.Store {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"key":`...)
+		b = appendString(b, c.Store[i].Key)
+		b = append(b, `,"value":`...)
+		b = appendString(b, c.Store[i].Value)
+		b = append(b, '}')
+	}
+	b = append(b, `],"table":[`...)
+	for i := range c.Table {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		t := &c.Table[i]
+		b = append(b, `{"client":`...)
+		b = strconv.AppendInt(b, int64(t.Client), 10)
+		b = append(b, `,"requestNumber":`...)
+		b = strconv.AppendInt(b, int64(t.RequestNumber), 10)
+		b = append(b, `,"result":`...)
+		b = appendString(b, t.Result)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
 }
 
 func appendEntries(b []byte, es []Entry) []byte {

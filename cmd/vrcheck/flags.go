@@ -116,11 +116,13 @@ func addReconfigFlag(fs *pflag.FlagSet) *bool {
 }
 
 // batchFlags are --batch and --batch-wait (run, sim, sweep, explore).
-type batchFlags struct{ size, wait int }
+// They also carry --checkpoint-every: the options of issue 14 travel together.
+type batchFlags struct{ size, wait, checkpointEvery int }
 
 func addBatchFlags(fs *pflag.FlagSet) *batchFlags {
 	b := &batchFlags{}
 	fs.IntVar(&b.size, "batch", 0, "the primary gathers up to `B` requests into one PREPARE (§6.1); 0 or 1: no batching")
 	fs.IntVar(&b.wait, "batch-wait", 0, "with --batch, the most `ticks` the first gathered request waits for the batch to fill (0 is 1)")
+	fs.IntVar(&b.checkpointEvery, "checkpoint-every", 0, "each replica checkpoints its service state every `K` committed ops and discards the log up to it (§5.1); 0: no checkpoints")
 	return b
 }

@@ -72,6 +72,7 @@ func scenarioFlags(fs *pflag.FlagSet) func() (sim.Scenario, error) {
 		apply("policy", func() { sc.Policy = *policy })
 		apply("batch", func() { sc.Batch = batch.size })
 		apply("batch-wait", func() { sc.BatchWait = batch.wait })
+		apply("checkpoint-every", func() { sc.CheckpointEvery = batch.checkpointEvery })
 		if fs.Changed("bug") || (*file == "" && *bugs != "") {
 			var err error
 			if sc.Bugs, err = bugList(*bugs); err != nil {

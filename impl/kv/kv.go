@@ -5,6 +5,7 @@ package kv
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/vrcheck/vrcheck/traces"
 )
@@ -54,4 +55,23 @@ func (s *Store) set(key, value string) {
 		s.m = make(map[string]string)
 	}
 	s.m[key] = value
+}
+
+// Snapshot returns the state as a checkpoint holds it: every key ever written with its
+// value, sorted by key (never nil).
+func (s *Store) Snapshot() []traces.KeyValue {
+	out := make([]traces.KeyValue, 0, len(s.m))
+	for k, v := range s.m {
+		out = append(out, traces.KeyValue{Key: k, Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// Restore makes the state exactly kvs (a Snapshot).
+func (s *Store) Restore(kvs []traces.KeyValue) {
+	clear(s.m)
+	for _, kv := range kvs {
+		s.set(kv.Key, kv.Value)
+	}
 }

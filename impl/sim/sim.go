@@ -88,7 +88,7 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 		sc: sc,
 		n:  n,
 		cfg: vr.Config{Replicas: 2*sc.F + 1, F: sc.F, Universe: n, ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Bugs: bugs, Policy: policy,
-			Batch: sc.Batch, BatchWait: sc.BatchWait},
+			Batch: sc.Batch, BatchWait: sc.BatchWait, CheckpointEvery: sc.CheckpointEvery},
 		// PCG seeded from the seed alone: the same seed gives the same run on any machine.
 		rng:      rand.New(rand.NewPCG(uint64(sc.Seed), 0x5652636865636b)),
 		nextID:   1,
@@ -135,10 +135,7 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 func (s *sim) header() *traces.Header {
 	h := &traces.Header{
 		Seed: s.sc.Seed, Replicas: s.cfg.Replicas, F: s.sc.F, Clients: len(s.clients),
-		Bugs: s.sc.Bugs, Scenario: s.sc.asMap(), Batch: s.batch(),
-		// Without reconfiguration the trace is in version 3 (it uses nothing newer), byte for
-		// byte what it was before version 4.
-		Version: 3,
+		Bugs: s.sc.Bugs, Scenario: s.sc.asMap(), Batch: s.batch(), CheckpointEvery: s.sc.CheckpointEvery,
 	}
 	if len(s.sc.Reconfigure) > 0 {
 		h.Version, h.Universe = traces.ReconfigurationVersion, s.n
@@ -577,6 +574,9 @@ func (sc Scenario) asMap() map[string]any {
 	// The options of issue 14 appear only when on, so a trace without them is as before.
 	if sc.Batch > 1 {
 		m["batch"], m["batchWait"] = sc.Batch, sc.BatchWait
+	}
+	if sc.CheckpointEvery > 0 {
+		m["checkpointEvery"] = sc.CheckpointEvery
 	}
 	if len(sc.Reconfigure) > 0 { // issue 13
 		rcs := []any{}

@@ -14,19 +14,19 @@ func (r *Replica) batching() bool { return r.cfg.Batch > 1 }
 
 // gather is ReceiveRequest's send under batching: the PREPARE of the batch once it is full.
 func (r *Replica) gather() {
-	if len(r.log)-r.prepared == 1 {
+	if r.OpNumber()-r.prepared == 1 {
 		r.batchAge = 0
 	}
-	if len(r.log)-r.prepared >= r.cfg.Batch {
+	if r.OpNumber()-r.prepared >= r.cfg.Batch {
 		r.sendBatch()
 	}
 }
 
 // sendBatch broadcasts the PREPARE of entries prepared+1..op-number.
 func (r *Replica) sendBatch() {
-	n := len(r.log)
+	n := r.OpNumber()
 	r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: n, CommitNumber: r.commit,
-		Entry: &r.log[n-1], Log: r.batchLog(r.prepared, n)})
+		Entry: r.entry(n), Log: r.batchLog(r.prepared, n)})
 	r.prepared = n
 	r.timer = 0
 }
@@ -37,7 +37,7 @@ func (r *Replica) batchLog(from, n int) []traces.Entry {
 	if from >= n-1 {
 		return nil
 	}
-	return r.log[from : n-1 : n-1]
+	return r.logSlice(from, n-1)
 }
 
 // SendPrepare (timer, batching): the normal primary sends the PREPARE of the requests it has
@@ -49,7 +49,7 @@ func (r *Replica) SendPrepare(out *Output) {
 }
 
 func (r *Replica) sendPrepare() {
-	if r.status != traces.StatusNormal || !r.IsPrimary() || len(r.log) <= r.prepared {
+	if r.status != traces.StatusNormal || !r.IsPrimary() || r.OpNumber() <= r.prepared {
 		return
 	}
 	r.out.Action = traces.SendPrepare
@@ -59,7 +59,7 @@ func (r *Replica) sendPrepare() {
 // batchDue reports, once per tick of a normal primary, whether a gathered batch has waited
 // long enough.
 func (r *Replica) batchDue() bool {
-	if !r.batching() || len(r.log) <= r.prepared {
+	if !r.batching() || r.OpNumber() <= r.prepared {
 		return false
 	}
 	r.batchAge++
@@ -70,14 +70,14 @@ func (r *Replica) batchDue() bool {
 // appends the entries it lacks, through the PREPARE's op-number.
 func (r *Replica) receiveBatch(m *traces.Message) {
 	first := m.OpNumber - len(m.Log)
-	if first > len(r.log)+1 { // bug batch-gap: the batch's entries become the next ones
+	if first > r.OpNumber()+1 { // bug batch-gap: the batch's entries become the next ones
 		for i := range m.Log {
 			r.appendEntry(m.Log[i])
 		}
 		r.appendEntry(*m.Entry)
 		return
 	}
-	for p := len(r.log) + 1; p <= m.OpNumber; p++ {
+	for p := r.OpNumber() + 1; p <= m.OpNumber; p++ {
 		if p < m.OpNumber {
 			r.appendEntry(m.Log[p-first])
 		} else {

@@ -18,7 +18,7 @@ func TestBugCatalog(t *testing.T) {
 		assert.NotEmpty(t, b.Source, b.Name)
 	}
 	assert.True(t, sort.StringsAreSorted(names), "catalog sorted by name")
-	assert.Len(t, names, 17)
+	assert.Len(t, names, 19)
 	seen := map[string]bool{}
 	for _, name := range names {
 		b, err := ParseBugs([]string{name})
@@ -222,6 +222,18 @@ func TestBugSwitches(t *testing.T) {
 			r.Receive(&traces.Message{Type: traces.EpochStarted, From: 1, To: 0, Epoch: 1, Replica: 1}, &out)
 			return r.Status()
 		}, traces.StatusTransitioning, traces.StatusShutDown},
+		{"checkpoint-uncommitted", func(t *testing.T, bugs Bugs) any {
+			r := checkpointedPrimary(t, cfgWith(1, bugs), a, c)
+			return r.CheckpointNumber()
+		}, 1, 2},
+		{"gc-no-checkpoint", func(t *testing.T, bugs Bugs) any {
+			r := checkpointedPrimary(t, cfgWith(1, bugs), a, c)
+			var out Output
+			r.Receive(&traces.Message{Type: traces.GetState, From: 1, To: 0, View: 0, OpNumber: 0, Replica: 1}, &out)
+			require.Len(t, out.Sent, 1)
+			ns := out.Sent[0]
+			return []any{ns.Checkpoint != nil, ns.OpNumber, ns.Log}
+		}, []any{true, 2, []traces.Entry{c}}, []any{false, 1, []traces.Entry{c}}},
 	}
 	require.Len(t, cases, len(BugCatalog), "one case per bug switch")
 	for _, tc := range cases {
@@ -232,4 +244,22 @@ func TestBugSwitches(t *testing.T) {
 			assert.Equal(t, tc.on, tc.scenario(t, on), "switch on: the defect")
 		})
 	}
+}
+
+// checkpointedPrimary is primary 0 of 3 with checkpoints every op: committed has committed
+// and been checkpointed (one tick), then pending is appended, uncommitted.
+func checkpointedPrimary(t *testing.T, cfg Config, committed, pending traces.Entry) *Replica {
+	cfg.CheckpointEvery = 1
+	r := NewReplica(0, cfg)
+	var out Output
+	req := func(e traces.Entry) {
+		r.Receive(&traces.Message{Type: traces.Request, From: e.Client, Client: e.Client, RequestNumber: e.RequestNumber, Op: e.Op, Key: e.Key, Value: e.Value}, &out)
+	}
+	req(committed)
+	r.Receive(&traces.Message{Type: traces.PrepareOk, From: 1, To: 0, View: 0, OpNumber: 1, Replica: 1}, &out)
+	require.Equal(t, 1, r.CommitNumber())
+	req(pending)
+	r.Tick(&out)
+	require.Equal(t, traces.TakeCheckpoint, out.Action)
+	return r
 }

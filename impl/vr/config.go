@@ -23,6 +23,10 @@ type Config struct {
 	// Batch > 1 makes the primary gather up to Batch requests into one PREPARE, waiting at
 	// most BatchWait ticks (at least 1) after the first (batch.go); 0 or 1 is no batching.
 	Batch, BatchWait int
+	// CheckpointEvery = K > 0 makes a replica checkpoint its service state once its
+	// commit-number is K past its latest checkpoint, and discard the log up to it
+	// (checkpoint.go); 0 is no checkpoints.
+	CheckpointEvery int
 }
 
 // Policy is a replica's way of making the choices the paper leaves to the implementation.
@@ -78,6 +82,9 @@ func (c Config) Validate() error {
 	if c.Universe != 0 && c.Universe < c.Replicas {
 		errs = append(errs, fmt.Errorf("universe = %d, want 0 or at least replicas = %d", c.Universe, c.Replicas))
 	}
+	if c.CheckpointEvery < 0 {
+		errs = append(errs, fmt.Errorf("checkpoint every = %d ops, want >= 0", c.CheckpointEvery))
+	}
 	if c.Batch < 0 || c.BatchWait < 0 {
 		errs = append(errs, fmt.Errorf("batch = %d, batch wait = %d ticks, want both >= 0", c.Batch, c.BatchWait))
 	}
@@ -104,6 +111,8 @@ type Bugs struct {
 	ReplyBeforeCommit      bool // reply-before-commit
 	BatchCommitGathered    bool // batch-commit-gathered (needs Config.Batch > 1)
 	BatchGap               bool // batch-gap (needs Config.Batch > 1)
+	CheckpointUncommitted  bool // checkpoint-uncommitted (needs Config.CheckpointEvery > 0)
+	GCNoCheckpoint         bool // gc-no-checkpoint (needs Config.CheckpointEvery > 0)
 	// Reconfiguration (reconfig.go).
 	EpochAcceptAfterReconfiguration bool // epoch-accept-after-reconfiguration
 	EpochShutdownEarly              bool // epoch-shutdown-early
@@ -144,6 +153,10 @@ var bugTable = []bugEntry{
 		"with batching, a backup takes a batched PREPARE that starts after its next op-number: it appends the batch's entries as its next ones and acknowledges the PREPARE's op-number",
 		"seeded: breaks §6.1 with §4.1 step 4 (a backup waits until it has all earlier entries)"},
 		func(b *Bugs) *bool { return &b.BatchGap }},
+	{BugInfo{"checkpoint-uncommitted",
+		"with checkpoints, TakeCheckpoint checkpoints the state of the whole log, its uncommitted entries executed, at the op-number, and discards the log up to it",
+		"seeded: breaks §5.1 (a checkpoint is of committed, executed state: the commit-number)"},
+		func(b *Bugs) *bool { return &b.CheckpointUncommitted }},
 	{BugInfo{"commit-regress",
 		"a replica receiving STARTVIEW with a lower commit-number lowers its own to it (and rolls its service state back)",
 		"seeded: breaks the paper's rule that a commit-number never decreases (§4.2, STARTVIEW)"},
@@ -172,6 +185,10 @@ var bugTable = []bugEntry{
 		"a replaced replica shuts down after f' EPOCHSTARTEDs from the new group instead of f'+1",
 		"seeded: breaks §7.2 (a replaced replica waits for f'+1 replicas of the new group to be up to date; with f' of them, f' crashes lose the old group's state)"},
 		func(b *Bugs) *bool { return &b.EpochShutdownEarly }},
+	{BugInfo{"gc-no-checkpoint",
+		"with checkpoints, a GETSTATE asking for entries the replica discarded is answered with the entries it holds, as if they followed the requested op-number, without the checkpoint",
+		"seeded: breaks §5.2 (entries are discarded only once a replica that needs them can have them or the checkpoint)"},
+		func(b *Bugs) *bool { return &b.GCNoCheckpoint }},
 	{BugInfo{"late-startview",
 		"a replica already normal in view v accepts a STARTVIEW for v and replaces its log with the message's",
 		"seeded: the paper's §4.2 step 5 applies STARTVIEW only to a replica still in the view change"},

@@ -89,7 +89,7 @@ func FuzzReceiveSequence(f *testing.F) {
 				Op: traces.OpAppend, Key: "k", Value: "v", Entry: &e, Log: log}
 			r.Receive(m, &out)
 			st := out.State
-			if st.CommitNumber > st.OpNumber || st.OpNumber != len(r.log) || st.LogAdd == nil || len(r.results) != r.commit {
+			if st.CommitNumber > st.OpNumber || st.OpNumber != r.OpNumber() || st.LogAdd == nil || r.execd != r.commit {
 				t.Fatalf("insane post-state %+v after %+v", st, m)
 			}
 			if d[7]&0x80 != 0 {

@@ -20,23 +20,31 @@ func (r *Replica) receiveRequest(m *traces.Message) {
 	}
 	ce, known := r.table[m.Client]
 	s := ce.requestNumber
+	if !known {
+		s = r.done[m.Client].requestNumber
+	}
 	// With its epoch's RECONFIGURATION at the top of the log the primary takes no new request.
 	accepts := !r.reconfiguring() || r.cfg.Bugs.EpochAcceptAfterReconfiguration
 	switch {
 	case accepts && (m.RequestNumber > s || r.cfg.Bugs.NoClientTable):
 		r.appendEntry(traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: m.Op, Key: m.Key, Value: m.Value})
-		op := len(r.log)
+		op := r.OpNumber()
 		if r.batching() {
 			r.gather()
 			break
 		}
-		r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: op, CommitNumber: r.commit, Entry: &r.log[op-1]})
+		r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: op, CommitNumber: r.commit, Entry: r.entry(op)})
 		r.timer = 0
 		if r.cfg.Bugs.ReplyBeforeCommit {
-			r.sendReply(&r.log[op-1], r.speculate(op))
+			r.sendReply(r.entry(op), r.speculate(op))
 		}
 	case known && m.RequestNumber == s && ce.op <= r.commit:
-		r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: s, Result: r.results[ce.op-1]})
+		r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: s, Result: r.done[m.Client].result})
+	case !known:
+		// The client's latest request is only in the checkpoint: executed, with its result.
+		if d, ok := r.done[m.Client]; ok && m.RequestNumber == d.requestNumber {
+			r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: d.requestNumber, Result: d.result})
+		}
 	}
 }
 
@@ -57,7 +65,7 @@ func (r *Replica) receivePrepare(m *traces.Message) {
 		return
 	}
 	r.timer = 0
-	op := len(r.log)
+	op := r.OpNumber()
 	ack := traces.Message{Type: traces.PrepareOk, To: r.primary(r.view), View: r.view, Replica: r.id}
 	if first := m.OpNumber - len(m.Log); len(m.Log) > 0 && first < 1 {
 		r.faultf("PREPARE from %d covers op-numbers from %d", m.From, first)
@@ -66,14 +74,14 @@ func (r *Replica) receivePrepare(m *traces.Message) {
 	switch {
 	case len(m.Log) > 0 && m.OpNumber > op && (m.OpNumber-len(m.Log) <= op+1 || r.cfg.Bugs.BatchGap):
 		r.receiveBatch(m)
-		ack.OpNumber = len(r.log)
+		ack.OpNumber = r.OpNumber()
 		if r.cfg.Bugs.BatchGap {
 			ack.OpNumber = m.OpNumber
 		}
 		r.send(ack)
 	case m.OpNumber == op+1 || (m.OpNumber > op+1 && r.cfg.Bugs.PrepareGap):
 		r.appendEntry(*m.Entry)
-		ack.OpNumber = len(r.log)
+		ack.OpNumber = r.OpNumber()
 		if r.cfg.Bugs.PrepareGap {
 			ack.OpNumber = m.OpNumber
 		}
@@ -84,7 +92,7 @@ func (r *Replica) receivePrepare(m *traces.Message) {
 	default: // a gap: fetch what is missing
 		r.askState(r.view, op)
 	}
-	r.commitTo(min(m.CommitNumber, len(r.log)), false)
+	r.commitTo(min(m.CommitNumber, r.OpNumber()), false)
 }
 
 // learnLaterView is a PREPARE's or COMMIT's response to a later view: ask that view's primary
@@ -92,7 +100,7 @@ func (r *Replica) receivePrepare(m *traces.Message) {
 func (r *Replica) learnLaterView(v int) {
 	if r.cfg.Bugs.StateTransferTruncate {
 		// The paper's §5.2: drop the uncommitted suffix and join the view at once.
-		r.log = r.log[:r.commit:r.commit]
+		r.log = r.log[: r.commit-r.base : r.commit-r.base]
 		r.replaced = true
 		r.rebuildClientTable()
 		r.becomeNormal(v)
@@ -137,7 +145,7 @@ func (r *Replica) receivePrepareOk(m *traces.Message) {
 	}
 	k := r.quorumOp()
 	if r.cfg.Bugs.CommitWithoutQuorum || r.cfg.Bugs.BatchCommitGathered && r.batching() && m.OpNumber >= r.prepared {
-		k = len(r.log)
+		k = r.OpNumber()
 	}
 	r.commitTo(k, true)
 }
@@ -161,7 +169,7 @@ func (r *Replica) quorumOp() int {
 		s[i], s[m] = s[m], s[i]
 	}
 	r.scratch = s
-	return min(s[r.f-1], len(r.log))
+	return min(s[r.f-1], r.OpNumber())
 }
 
 // SendCommit (timer): an idle normal primary tells the backups its commit-number.
@@ -190,8 +198,11 @@ func (r *Replica) ResendPrepare(out *Output) {
 }
 
 func (r *Replica) resendPrepare() {
-	op := len(r.log)
+	op := r.OpNumber()
 	if r.status != traces.StatusNormal || !r.IsPrimary() || op <= r.commit || r.batching() && r.prepared <= r.commit {
+		return
+	}
+	if r.commit < r.base { // bug checkpoint-uncommitted: the uncommitted entries are gone
 		return
 	}
 	r.out.Action = traces.ResendPrepare
@@ -207,7 +218,7 @@ func (r *Replica) resendPrepare() {
 		n = min(n, r.prepared)
 		batch = r.batchLog(r.commit, n)
 	}
-	r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: n, CommitNumber: r.commit, Entry: &r.log[n-1], Log: batch})
+	r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: n, CommitNumber: r.commit, Entry: r.entry(n), Log: batch})
 	r.timer = 0
 }
 
@@ -224,7 +235,7 @@ func (r *Replica) receiveCommit(m *traces.Message) {
 		return
 	}
 	r.timer = 0
-	op := len(r.log)
+	op := r.OpNumber()
 	e := r.epoch
 	r.commitTo(min(m.CommitNumber, op), false)
 	if m.CommitNumber > op && r.epoch == e {

@@ -58,8 +58,9 @@ func (r *Replica) member() bool { return slices.Contains(r.config, r.id) }
 // reconfiguring reports whether the top of the log is the current epoch's RECONFIGURATION:
 // then the primary accepts no more requests.
 func (r *Replica) reconfiguring() bool {
-	n := len(r.log)
-	return n > r.epochStart && r.log[n-1].Op == traces.OpReconfiguration
+	n := r.OpNumber()
+	// An entry up to a checkpoint is executed: a RECONFIGURATION there started an epoch.
+	return n > r.epochStart && n > r.base && r.entry(n).Op == traces.OpReconfiguration
 }
 
 // sameEpoch is what every receive of a replica's message checks first: an idle replica takes
@@ -122,16 +123,16 @@ func (r *Replica) receiveReconfiguration(m *traces.Message) {
 	if m.Epoch != r.epoch || r.status != traces.StatusNormal || !r.IsPrimary() {
 		return
 	}
-	ce, known := r.table[m.Client]
+	s, executed, res, _ := r.ClientTable(m.Client)
 	switch {
-	case m.RequestNumber > ce.requestNumber && !r.reconfiguring() && r.validConfig(m.Config):
+	case m.RequestNumber > s && !r.reconfiguring() && r.validConfig(m.Config):
 		r.appendEntry(traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: traces.OpReconfiguration, Value: traces.FormatConfig(m.Config)})
-		op := len(r.log)
-		r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: op, CommitNumber: r.commit, Entry: &r.log[op-1]})
+		op := r.OpNumber()
+		r.broadcast(traces.Message{Type: traces.Prepare, View: r.view, OpNumber: op, CommitNumber: r.commit, Entry: r.entry(op)})
 		r.prepared = op
 		r.timer = 0
-	case known && m.RequestNumber == ce.requestNumber && ce.op <= r.commit:
-		r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: ce.requestNumber, Result: r.results[ce.op-1]})
+	case executed && m.RequestNumber == s:
+		r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: s, Result: res})
 	}
 }
 
@@ -160,8 +161,8 @@ func (r *Replica) executeReconfiguration(e *traces.Entry, p int, reply bool) {
 			}
 		}
 	}
-	if len(r.log) > p && !r.cfg.Bugs.EpochAcceptAfterReconfiguration {
-		r.faultf("the log has %d entries after the RECONFIGURATION at op %d", len(r.log)-p, p)
+	if r.OpNumber() > p && !r.cfg.Bugs.EpochAcceptAfterReconfiguration {
+		r.faultf("the log has %d entries after the RECONFIGURATION at op %d", r.OpNumber()-p, p)
 	}
 	switch {
 	case r.member():
@@ -269,10 +270,10 @@ func (r *Replica) receiveStartEpoch(m *traces.Message) {
 // start, after the current epoch's start.
 func (r *Replica) holdsReconfiguration(m *traces.Message) bool {
 	n := m.OpNumber
-	if r.status != traces.StatusNormal && r.status != traces.StatusViewChange || n <= r.epochStart || n > len(r.log) {
+	if r.status != traces.StatusNormal && r.status != traces.StatusViewChange || n <= r.epochStart || n <= r.base || n > r.OpNumber() {
 		return false
 	}
-	e := &r.log[n-1]
+	e := r.entry(n)
 	return e.Op == traces.OpReconfiguration && e.Value == traces.FormatConfig(m.Config)
 }
 

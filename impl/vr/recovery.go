@@ -9,9 +9,11 @@ func (r *Replica) Crash(nonce int, out *Output) {
 	r.status = traces.StatusRecovering
 	r.nonce = nonce
 	r.log = emptyLog
+	r.base, r.ckpt = 0, nil
 	r.replaced = true
 	r.store.Reset()
-	r.results = r.results[:0]
+	r.execd = 0
+	clear(r.done)
 	clear(r.table)
 	clear(r.svc)
 	r.svcCount = 0
@@ -65,8 +67,8 @@ func (r *Replica) receiveRecovery(m *traces.Message) {
 	}
 	resp := traces.Message{Type: traces.RecoveryResponse, To: m.Replica, View: r.view, Nonce: m.Nonce, Log: emptyLog, Replica: r.id}
 	if r.IsPrimary() {
-		n := len(r.log)
-		resp.Log, resp.OpNumber, resp.CommitNumber = r.logSlice(0, n), n, r.commit
+		n := r.OpNumber()
+		resp.Log, resp.OpNumber, resp.CommitNumber, resp.Checkpoint = r.logSlice(r.base, n), n, r.commit, r.sentCheckpoint()
 	}
 	r.send(resp)
 }
@@ -81,7 +83,7 @@ func (r *Replica) ReceiveRecoveryResponse(m *traces.Message, out *Output) {
 
 func (r *Replica) receiveRecoveryResponse(m *traces.Message) {
 	if !r.sameEpoch(m) || r.status != traces.StatusRecovering || m.Nonce != r.nonce ||
-		!r.validReplica(m.Replica, "RECOVERYRESPONSE") || !r.validLog(m, 0) {
+		!r.validReplica(m.Replica, "RECOVERYRESPONSE") || !r.validLog(m) {
 		return
 	}
 	if m.View < 0 {
@@ -92,7 +94,7 @@ func (r *Replica) receiveRecoveryResponse(m *traces.Message) {
 		r.recCount++
 	}
 	// The log is copied: the caller owns the message and may reuse it once Receive returns.
-	r.rec[m.Replica] = recoveryRecord{ok: true, view: m.View, log: append([]traces.Entry{}, m.Log...), opNumber: m.OpNumber, commitNumber: m.CommitNumber}
+	r.rec[m.Replica] = recoveryRecord{ok: true, view: m.View, ckpt: copyCheckpoint(m.Checkpoint), log: append([]traces.Entry{}, m.Log...), opNumber: m.OpNumber, commitNumber: m.CommitNumber}
 	if r.recCount < r.f+1 || !r.member() { // a non-member waits to learn of its epoch
 		return
 	}
@@ -116,7 +118,11 @@ func (r *Replica) receiveRecoveryResponse(m *traces.Message) {
 	if src == nil {
 		return
 	}
-	r.replaceLog(copyLog(src.log))
+	if r.checkpointing() {
+		r.adopt(src.ckpt, ckptOp(src.ckpt), src.log)
+	} else {
+		r.replaceLog(0, copyLog(src.log))
+	}
 	r.becomeNormal(v)
 	r.commitTo(src.commitNumber, false)
 }

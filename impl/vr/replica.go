@@ -51,14 +51,19 @@ type Replica struct {
 
 	view       int
 	status     string
-	log        []traces.Entry // op-number is len(log)
+	log        []traces.Entry // entries base+1..op-number: op-number is base+len(log)
 	commit     int
 	lastNormal int
 	nonce      int
+	// Checkpoints (checkpoint.go): base is the op-number of the latest checkpoint, ckpt the
+	// checkpoint itself (nil while base is 0). Entries 1..base are discarded.
+	base int
+	ckpt *traces.Checkpoint
 
-	store   kv.Store
-	results []string            // results[i] is what executing log entry i+1 returned; len = commit
-	table   map[int]clientEntry // client-table: each client's latest request in the log
+	store kv.Store
+	execd int                 // entries executed: commit-number, checked at each call's end
+	table map[int]clientEntry // client-table: each client's latest request in the held log
+	done  map[int]doneEntry   // each client's latest executed request, with its result
 
 	// Per-view bookkeeping.
 	svc      []bool // STARTVIEWCHANGE senders
@@ -89,6 +94,7 @@ type Replica struct {
 	// Per call.
 	out       *Output
 	oldLog    []traces.Entry // the log at the start of the call
+	oldBase   int
 	oldView   int
 	oldEpoch  int
 	oldCommit int
@@ -100,17 +106,24 @@ type clientEntry struct {
 	op            int // its op-number: executed iff op ≤ commit-number
 }
 
+type doneEntry struct {
+	requestNumber int
+	result        string
+}
+
 type dvcRecord struct {
 	ok                                     bool
 	view                                   int
-	log                                    []traces.Entry
+	ckpt                                   *traces.Checkpoint
+	log                                    []traces.Entry // after ckpt's op-number (or 0)
 	lastNormalView, opNumber, commitNumber int
 }
 
 type recoveryRecord struct {
 	ok                     bool
 	view                   int
-	log                    []traces.Entry
+	ckpt                   *traces.Checkpoint
+	log                    []traces.Entry // after ckpt's op-number (or 0)
 	opNumber, commitNumber int
 }
 
@@ -124,6 +137,7 @@ func NewReplica(id int, cfg Config) *Replica {
 		config:  firstConfig(n),
 		log:     emptyLog,
 		table:   make(map[int]clientEntry),
+		done:    make(map[int]doneEntry),
 		svc:     make([]bool, u),
 		dvc:     make([]dvcRecord, u),
 		prepOK:  make([]int, u),
@@ -143,7 +157,7 @@ func NewReplica(id int, cfg Config) *Replica {
 func (r *Replica) ID() int             { return r.id }
 func (r *Replica) ViewNumber() int     { return r.view }
 func (r *Replica) Status() string      { return r.status }
-func (r *Replica) OpNumber() int       { return len(r.log) }
+func (r *Replica) OpNumber() int       { return r.base + len(r.log) }
 func (r *Replica) CommitNumber() int   { return r.commit }
 func (r *Replica) LastNormalView() int { return r.lastNormal }
 func (r *Replica) Nonce() int          { return r.nonce }
@@ -158,8 +172,11 @@ func (r *Replica) IsPrimary() bool { return r.primary(r.view) == r.id }
 // Fault returns the first fault the replica ever found, or nil.
 func (r *Replica) Fault() error { return r.fault }
 
-// Log returns a copy of the log.
+// Log returns a copy of the log the replica holds: entries CheckpointNumber()+1..op-number.
 func (r *Replica) Log() []traces.Entry { return append([]traces.Entry{}, r.log...) }
+
+// CheckpointNumber is the op-number of the replica's latest checkpoint (0: none).
+func (r *Replica) CheckpointNumber() int { return r.base }
 
 // ServiceValue returns key's value in the service state (entries 1..commit-number executed).
 func (r *Replica) ServiceValue(key string) string { return r.store.Get(key) }
@@ -169,10 +186,11 @@ func (r *Replica) ServiceValue(key string) string { return r.store.Get(key) }
 func (r *Replica) ClientTable(client int) (requestNumber int, executed bool, result string, ok bool) {
 	e, ok := r.table[client]
 	if !ok {
-		return 0, false, "", false
+		d, ok := r.done[client] // only in the checkpoint
+		return d.requestNumber, ok, d.result, ok
 	}
 	if e.op <= r.commit {
-		return e.requestNumber, true, r.results[e.op-1], true
+		return e.requestNumber, true, r.done[client].result, true
 	}
 	return e.requestNumber, false, "", true
 }
@@ -225,6 +243,7 @@ func (r *Replica) begin(out *Output, action string) {
 	out.Action = action
 	r.out = out
 	r.oldLog = r.log
+	r.oldBase = r.base
 	r.oldView = r.view
 	r.oldEpoch = r.epoch
 	r.oldCommit = r.commit
@@ -234,10 +253,10 @@ func (r *Replica) begin(out *Output, action string) {
 // end checks the invariants of the transition and fills out.State.
 func (r *Replica) end() {
 	out := r.out
-	n := len(r.log)
-	keep := len(r.oldLog)
+	n := r.OpNumber()
+	keep := r.oldBase + len(r.oldLog)
 	if r.replaced {
-		keep = commonPrefix(r.oldLog, r.log)
+		keep = r.keepOf()
 	}
 	if out.Action != traces.Crash && out.Action != "" {
 		if r.commit > n {
@@ -252,11 +271,15 @@ func (r *Replica) end() {
 		if keep < r.oldCommit {
 			r.faultf("committed entry %d changed (commit-number was %d)", keep+1, r.oldCommit)
 		}
-		if len(r.results) != r.commit {
-			r.faultf("executed %d entries but commit-number is %d", len(r.results), r.commit)
+		if r.execd != r.commit {
+			r.faultf("executed %d entries but commit-number is %d", r.execd, r.commit)
+		}
+		if r.base > r.commit {
+			r.faultf("checkpoint at op %d beyond commit-number %d", r.base, r.commit)
 		}
 	}
-	add := r.log[keep:n:n]
+	from := max(keep, r.base) - r.base
+	add := r.log[from:len(r.log):len(r.log)]
 	if len(add) == 0 {
 		add = emptyLog
 	}
@@ -272,6 +295,7 @@ func (r *Replica) end() {
 		EpochNumber:    r.epoch,
 		Config:         r.config,
 		OldConfig:      r.oldConfig,
+		Checkpoint:     r.base,
 	}
 	r.out = nil
 	r.oldLog = nil
@@ -296,8 +320,14 @@ func (r *Replica) validReplica(i int, what string) bool {
 	return true
 }
 
-// validLog checks that a message's log holds the entries it claims.
-func (r *Replica) validLog(m *traces.Message, from int) bool {
+// validLog checks that a message's log holds the entries it claims: those after
+// m.LogStart().
+func (r *Replica) validLog(m *traces.Message) bool {
+	from := m.LogStart()
+	if m.Checkpoint != nil && (m.Checkpoint.OpNumber > m.OpNumber || m.Checkpoint.OpNumber > m.CommitNumber) {
+		r.faultf("%s from %d has a checkpoint at op %d beyond its op-number %d or commit-number %d", m.Type, m.From, m.Checkpoint.OpNumber, m.OpNumber, m.CommitNumber)
+		return false
+	}
 	if from < 0 || len(m.Log) != m.OpNumber-from {
 		r.faultf("%s from %d has %d log entries after op %d but op-number %d", m.Type, m.From, len(m.Log), from, m.OpNumber)
 		return false
@@ -322,11 +352,13 @@ func (r *Replica) broadcast(m traces.Message) {
 	}
 }
 
-// logSlice is entries from+1..to as a message may carry them (shared, capped, never nil).
+// logSlice is entries from+1..to as a message may carry them (shared, capped, never nil);
+// from is at least the checkpoint's op-number.
 func (r *Replica) logSlice(from, to int) []traces.Entry {
 	if from == to {
 		return emptyLog
 	}
+	from, to = from-r.base, to-r.base
 	return r.log[from:to:to]
 }
 
@@ -339,6 +371,9 @@ func (r *Replica) otherMember(k int) int {
 	}
 	return r.config[(i+k-1)%len(r.config)]
 }
+
+// entry is the held entry at op-number p (base < p ≤ op-number).
+func (r *Replica) entry(p int) *traces.Entry { return &r.log[p-r.base-1] }
 
 // setView moves to view v; PREPAREOK records belong to a view, so they go with it.
 func (r *Replica) setView(v int) {
@@ -355,7 +390,26 @@ func (r *Replica) becomeNormal(v int) {
 	r.lastNormal = v
 	r.timer = 0
 	r.vcTries = 0
-	r.prepared = len(r.log)
+	r.prepared = r.OpNumber()
+}
+
+// keepOf is the state's logKeep after a call that replaced the log: the longest prefix the
+// old and new logs share. Entries up to a checkpoint are committed, so they agree as far as
+// the old log's commit-number reaches; beyond that the held entries are compared. Without
+// checkpoints it is the logs' common prefix.
+func (r *Replica) keepOf() int {
+	oldN, n := r.oldBase+len(r.oldLog), r.OpNumber()
+	lo := max(r.oldBase, r.base)
+	k := min(lo, oldN, n, r.oldCommit)
+	if k < lo {
+		return k
+	}
+	for p := k + 1; p <= min(oldN, n); p++ {
+		if r.oldLog[p-r.oldBase-1] != r.log[p-r.base-1] {
+			return p - 1
+		}
+	}
+	return min(oldN, n)
 }
 
 func commonPrefix(a, b []traces.Entry) int {

@@ -10,7 +10,7 @@ func (r *Replica) ReceiveGetState(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveGetState(m *traces.Message) {
-	n := len(r.log)
+	n := r.OpNumber()
 	if !r.sameEpoch(m) {
 		return
 	}
@@ -29,8 +29,19 @@ func (r *Replica) receiveGetState(m *traces.Message) {
 		return
 	}
 	r.svOK[m.Replica] = true
-	r.send(traces.Message{Type: traces.NewState, To: m.Replica, View: r.view, FromOpNumber: m.OpNumber,
-		Log: r.logSlice(m.OpNumber, n), OpNumber: n, CommitNumber: r.commit, Replica: r.id})
+	ns := traces.Message{Type: traces.NewState, To: m.Replica, View: r.view, FromOpNumber: m.OpNumber,
+		OpNumber: n, CommitNumber: r.commit, Replica: r.id}
+	switch {
+	case m.OpNumber >= r.base:
+		ns.Log = r.logSlice(m.OpNumber, n)
+	case r.cfg.Bugs.GCNoCheckpoint:
+		// The entries asked for are gone: send what is held, as if it followed them.
+		ns.Log = r.logSlice(r.base, n)
+		ns.OpNumber = m.OpNumber + len(ns.Log)
+	default: // the entries asked for are gone: the checkpoint, then the entries after it
+		ns.Log, ns.Checkpoint = r.logSlice(r.base, n), r.ckpt
+	}
+	r.send(ns)
 }
 
 // ReceiveNewState: keep the first fromOpNumber entries, take the rest from the message and
@@ -43,7 +54,7 @@ func (r *Replica) ReceiveNewState(m *traces.Message, out *Output) {
 
 func (r *Replica) receiveNewState(m *traces.Message) {
 	from := m.FromOpNumber
-	if !r.sameEpoch(m) || r.status == traces.StatusRecovering || from > len(r.log) || !r.validLog(m, from) {
+	if !r.sameEpoch(m) || r.status == traces.StatusRecovering || from > r.OpNumber() || !r.validLog(m) {
 		return
 	}
 	if r.status == traces.StatusTransitioning {
@@ -53,12 +64,12 @@ func (r *Replica) receiveNewState(m *traces.Message) {
 	if r.status != traces.StatusNormal && r.status != traces.StatusViewChange {
 		return
 	}
-	sameView := m.View == r.view && r.status == traces.StatusNormal && m.OpNumber > len(r.log)
+	sameView := m.View == r.view && r.status == traces.StatusNormal && m.OpNumber > r.OpNumber()
 	laterView := m.View > r.view && from <= r.commit
 	if !sameView && !laterView {
 		return
 	}
-	if n := len(r.log); sameView && commonPrefix(r.log[from:], m.Log) == n-from {
+	if n := r.OpNumber(); sameView && m.Checkpoint == nil && from >= r.base && commonPrefix(r.log[from-r.base:], m.Log) == n-from {
 		// The usual case, a backup filling a gap in its view: its log is a prefix of the
 		// message's, so append the rest rather than copy the whole log.
 		for _, e := range m.Log[n-from:] {
@@ -68,10 +79,15 @@ func (r *Replica) receiveNewState(m *traces.Message) {
 		r.commitTo(m.CommitNumber, false)
 		return
 	}
-	l := make([]traces.Entry, m.OpNumber, m.OpNumber+16)
-	copy(l, r.log[:from])
-	copy(l[from:], m.Log)
-	r.replaceLog(l)
+	if r.checkpointing() {
+		// Keep the entries up to fromOpNumber, or take the checkpoint the message carries.
+		r.adopt(m.Checkpoint, m.LogStart(), m.Log)
+	} else {
+		l := make([]traces.Entry, m.OpNumber, m.OpNumber+16)
+		copy(l, r.log[:from])
+		copy(l[from:], m.Log)
+		r.replaceLog(0, l)
+	}
 	r.becomeNormal(m.View)
 	r.commitTo(m.CommitNumber, false)
 }
@@ -84,10 +100,14 @@ func (r *Replica) catchUp(m *traces.Message) {
 	if !r.member() || from > r.commit || m.View < r.view || m.OpNumber < r.epochStart || m.CommitNumber < r.epochStart {
 		return
 	}
-	l := make([]traces.Entry, m.OpNumber, m.OpNumber+16)
-	copy(l, r.log[:from])
-	copy(l[from:], m.Log)
-	r.replaceLog(l)
+	if r.checkpointing() {
+		r.adopt(m.Checkpoint, m.LogStart(), m.Log)
+	} else {
+		l := make([]traces.Entry, m.OpNumber, m.OpNumber+16)
+		copy(l, r.log[:from])
+		copy(l[from:], m.Log)
+		r.replaceLog(0, l)
+	}
 	r.setView(m.View)
 	r.commitTo(m.CommitNumber, false)
 	r.epochStarted()
@@ -100,7 +120,9 @@ func (r *Replica) catchUp(m *traces.Message) {
 // of view 0. Those entries are committed and never change.
 func (r *Replica) sendEpochState(m *traces.Message) {
 	k := r.epochStart
-	if m.View != 0 || r.epoch == 0 || r.commit < k || m.OpNumber > k || r.status == traces.StatusRecovering {
+	// (With checkpoints, the entries up to k must still be held: the scenario checks reject
+	// reconfiguration with checkpoints for now.)
+	if m.View != 0 || r.epoch == 0 || r.commit < k || m.OpNumber > k || m.OpNumber < r.base || r.status == traces.StatusRecovering {
 		return
 	}
 	if !r.validReplica(m.Replica, "GETSTATE") {

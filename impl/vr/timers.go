@@ -9,6 +9,11 @@ func (r *Replica) Tick(out *Output) {
 	r.begin(out, "")
 	r.timer++
 	t := max(1, r.cfg.ReplicaTimeout)
+	if r.checkpointDue() {
+		r.takeCheckpoint()
+		r.end()
+		return
+	}
 	switch r.status {
 	case traces.StatusNormal:
 		if r.IsPrimary() {
@@ -28,7 +33,7 @@ func (r *Replica) Tick(out *Output) {
 				}
 			}
 			if r.out.Action == "" && r.timer >= max(1, t/2) {
-				if len(r.log) > r.commit && (!r.batching() || r.prepared > r.commit) {
+				if r.OpNumber() > r.commit && (!r.batching() || r.prepared > r.commit) {
 					r.resendPrepare()
 				} else {
 					r.sendCommit()

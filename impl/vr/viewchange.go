@@ -84,14 +84,14 @@ func (r *Replica) joinLaterView(v int) {
 // doViewChange sends the replica's DOVIEWCHANGE to the new primary, or records it if the
 // replica is that primary (which may complete the quorum).
 func (r *Replica) doViewChange() {
-	n := len(r.log)
+	n := r.OpNumber()
 	p := r.primary(r.view)
 	if p == r.id {
-		r.recordDVC(r.id, r.view, r.logSlice(0, n), r.lastNormal, n, r.commit)
+		r.recordDVC(r.id, r.view, r.sentCheckpoint(), r.logSlice(r.base, n), r.lastNormal, n, r.commit)
 		return
 	}
-	r.send(traces.Message{Type: traces.DoViewChange, To: p, View: r.view, Log: r.logSlice(0, n),
-		LastNormalView: r.lastNormal, OpNumber: n, CommitNumber: r.commit, Replica: r.id})
+	r.send(traces.Message{Type: traces.DoViewChange, To: p, View: r.view, Log: r.logSlice(r.base, n),
+		LastNormalView: r.lastNormal, OpNumber: n, CommitNumber: r.commit, Replica: r.id, Checkpoint: r.sentCheckpoint()})
 }
 
 // ReceiveDoViewChange: the new primary collects f+1 DOVIEWCHANGEs (its own included) and then
@@ -103,7 +103,7 @@ func (r *Replica) ReceiveDoViewChange(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveDoViewChange(m *traces.Message) {
-	if !r.sameEpoch(m) || !r.participates() || !r.validReplica(m.Replica, "DOVIEWCHANGE") || !r.validLog(m, 0) {
+	if !r.sameEpoch(m) || !r.participates() || !r.validReplica(m.Replica, "DOVIEWCHANGE") || !r.validLog(m) {
 		return
 	}
 	r.joinLaterView(m.View)
@@ -112,14 +112,14 @@ func (r *Replica) receiveDoViewChange(m *traces.Message) {
 		return
 	}
 	// Copied: the caller owns the message and may reuse it once Receive returns.
-	r.recordDVC(m.Replica, m.View, append([]traces.Entry{}, m.Log...), m.LastNormalView, m.OpNumber, m.CommitNumber)
+	r.recordDVC(m.Replica, m.View, copyCheckpoint(m.Checkpoint), append([]traces.Entry{}, m.Log...), m.LastNormalView, m.OpNumber, m.CommitNumber)
 }
 
-func (r *Replica) recordDVC(from, view int, log []traces.Entry, lastNormal, op, commit int) {
+func (r *Replica) recordDVC(from, view int, ckpt *traces.Checkpoint, log []traces.Entry, lastNormal, op, commit int) {
 	if !r.dvc[from].ok {
 		r.dvcCount++
 	}
-	r.dvc[from] = dvcRecord{ok: true, view: view, log: log, lastNormalView: lastNormal, opNumber: op, commitNumber: commit}
+	r.dvc[from] = dvcRecord{ok: true, view: view, ckpt: ckpt, log: log, lastNormalView: lastNormal, opNumber: op, commitNumber: commit}
 	if r.dvcCount >= r.f+1 {
 		r.startView()
 	}
@@ -140,14 +140,19 @@ func (r *Replica) startView() {
 			best = i
 		}
 	}
-	r.replaceLog(copyLog(r.dvc[best].log))
-	n := len(r.log)
+	b := &r.dvc[best]
+	if r.checkpointing() {
+		r.adopt(b.ckpt, ckptOp(b.ckpt), b.log)
+	} else {
+		r.replaceLog(0, copyLog(b.log))
+	}
+	n := r.OpNumber()
 	if k > n {
 		r.faultf("recorded commit-number %d exceeds the chosen log's op-number %d", k, n)
 		k = n
 	}
 	r.becomeNormal(r.view)
-	r.broadcast(traces.Message{Type: traces.StartView, View: r.view, Log: r.logSlice(0, n), OpNumber: n, CommitNumber: k})
+	r.broadcast(traces.Message{Type: traces.StartView, View: r.view, Log: r.logSlice(r.base, n), OpNumber: n, CommitNumber: k, Checkpoint: r.sentCheckpoint()})
 	clear(r.svOK)
 	r.svOK[r.id] = true
 	r.svLeft = 2 * (r.n - 1)
@@ -175,7 +180,7 @@ func (r *Replica) ReceiveStartView(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveStartView(m *traces.Message) {
-	if !r.sameEpoch(m) || !r.participates() || r.status == traces.StatusRecovering || !r.validLog(m, 0) {
+	if !r.sameEpoch(m) || !r.participates() || r.status == traces.StatusRecovering || !r.validLog(m) {
 		return
 	}
 	if m.View == r.view && r.status == traces.StatusNormal && m.From == r.primary(m.View) {
@@ -187,14 +192,18 @@ func (r *Replica) receiveStartView(m *traces.Message) {
 	if !accept {
 		return
 	}
-	r.replaceLog(copyLog(m.Log))
+	if r.checkpointing() {
+		r.adopt(m.Checkpoint, m.LogStart(), m.Log)
+	} else {
+		r.replaceLog(0, copyLog(m.Log))
+	}
 	r.becomeNormal(m.View)
 	if r.cfg.Bugs.CommitRegress && m.CommitNumber < r.commit {
 		r.reexecute(m.CommitNumber)
 	}
 	e := r.epoch
 	r.commitTo(m.CommitNumber, false)
-	if n := len(r.log); n > r.commit && r.epoch == e {
+	if n := r.OpNumber(); n > r.commit && r.epoch == e {
 		r.send(traces.Message{Type: traces.PrepareOk, To: r.primary(r.view), View: r.view, OpNumber: n, Replica: r.id})
 	}
 }
@@ -263,6 +272,6 @@ func (r *Replica) resendStartView() {
 	r.svNext = to
 	r.svLeft--
 	r.out.Action = traces.ResendStartView
-	n := len(r.log)
-	r.send(traces.Message{Type: traces.StartView, To: to, View: r.view, Log: r.logSlice(0, n), OpNumber: n, CommitNumber: r.commit})
+	n := r.OpNumber()
+	r.send(traces.Message{Type: traces.StartView, To: to, View: r.view, Log: r.logSlice(r.base, n), OpNumber: n, CommitNumber: r.commit, Checkpoint: r.sentCheckpoint()})
 }
