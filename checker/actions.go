@@ -28,7 +28,12 @@ func (c *Checker) stepReplica(e *traces.Event) {
 	}
 	m := e.Msg
 	s := &eff.s
-	switch e.Action {
+	c.setContext(r.epoch, r.config)
+	action := e.Action
+	if c.epochStep(r, e, &eff) { // reconfiguration (epoch.go): its actions and the epoch check
+		action = ""
+	}
+	switch action {
 	case traces.ReceiveRequest:
 		c.receiveRequest(r, m, &eff)
 	case traces.ReceivePrepare:
@@ -125,6 +130,7 @@ func (c *Checker) stepReplica(e *traces.Event) {
 			c.diff("enabled", "replica is recovering", c.describe(r))
 		}
 	}
+	c.afterAction(r, e, &eff)
 	c.compareReplica(r, &eff, e.State)
 	c.compareSent(e)
 	c.explain(r, nil)
@@ -194,13 +200,18 @@ func (c *Checker) resendStartView(r *replica, e *traces.Event, s *scalars) {
 func (c *Checker) otherReplica(r *replica, e *traces.Event, t traces.MsgType) int {
 	for i := range e.Sent {
 		if m := &e.Sent[i]; m.Type == t {
-			if m.To != r.id && m.To >= 0 && m.To < c.n {
+			if m.To != r.id && m.To >= 0 && m.To < c.u {
 				return m.To
 			}
 			break
 		}
 	}
-	return (r.id + 1) % c.n
+	for _, j := range c.conf {
+		if j > r.id {
+			return j
+		}
+	}
+	return c.conf[0]
 }
 
 // askState expects GETSTATE ⟨v, n, r⟩ to any other replica (the one the trace names).
@@ -222,13 +233,13 @@ func (c *Checker) isNormalPrimary(r *replica, s *scalars) bool {
 
 // send appends a message from r to the expected sends.
 func (c *Checker) send(r *replica, to int, m traces.Message) {
-	m.From, m.To = r.id, to
+	m.From, m.To, m.Epoch = r.id, to, c.epoch
 	c.exp = append(c.exp, m)
 }
 
-// sendOthers sends m to every other replica, in id order.
+// sendOthers sends m to every other replica of the configuration, in id order.
 func (c *Checker) sendOthers(r *replica, m traces.Message) {
-	for j := 0; j < c.n; j++ {
+	for _, j := range c.conf {
 		if j != r.id {
 			c.send(r, j, m)
 		}
@@ -309,7 +320,7 @@ func (c *Checker) receivePrepareOk(r *replica, m *traces.Message, eff *effect) {
 	if !c.isNormalPrimary(r, s) || m.View != s.view {
 		return
 	}
-	if m.Replica >= 0 && m.Replica < c.n && m.OpNumber > r.prepOK[m.Replica] {
+	if m.Replica >= 0 && m.Replica < c.u && m.OpNumber > r.prepOK[m.Replica] {
 		r.prepOK[m.Replica] = m.OpNumber
 	}
 	// The largest n such that at least f other replicas recorded >= n: the f-th largest.
@@ -378,7 +389,7 @@ func (c *Checker) receiveStartViewChange(r *replica, m *traces.Message, eff *eff
 	if m.View > s.view {
 		c.enterView(r, s, m.View)
 	}
-	if m.View != s.view || s.status != traces.StatusViewChange || m.Replica < 0 || m.Replica >= c.n || r.svcFrom[m.Replica] {
+	if m.View != s.view || s.status != traces.StatusViewChange || m.Replica < 0 || m.Replica >= c.u || r.svcFrom[m.Replica] {
 		return
 	}
 	r.svcFrom[m.Replica] = true
@@ -411,7 +422,7 @@ func (c *Checker) receiveDoViewChange(r *replica, m *traces.Message, eff *effect
 	if m.View > s.view {
 		c.enterView(r, s, m.View)
 	}
-	if m.View != s.view || s.status != traces.StatusViewChange || c.primary(s.view) != r.id || m.Replica < 0 || m.Replica >= c.n {
+	if m.View != s.view || s.status != traces.StatusViewChange || c.primary(s.view) != r.id || m.Replica < 0 || m.Replica >= c.u {
 		return
 	}
 	r.dvc[m.Replica], r.dvcLine[m.Replica] = m, c.curLine
@@ -470,10 +481,13 @@ func (c *Checker) tryStartView(r *replica, eff *effect) {
 
 func (c *Checker) receiveRecoveryResponse(r *replica, m *traces.Message, eff *effect) {
 	s := &eff.s
-	if s.status != traces.StatusRecovering || m.Nonce != s.nonce || m.Replica < 0 || m.Replica >= c.n {
+	if s.status != traces.StatusRecovering || m.Nonce != s.nonce || m.Replica < 0 || m.Replica >= c.u {
 		return
 	}
 	r.recResp[m.Replica], r.recLine[m.Replica] = m, c.curLine
+	if !c.member(r.id) { // reconfiguration: a replica outside the configuration waits to learn of its epoch
+		return
+	}
 	count, v := 0, -1
 	for _, x := range r.recResp {
 		if x != nil {
@@ -521,6 +535,7 @@ func (c *Checker) compareReplica(r *replica, eff *effect, st *traces.ReplicaStat
 	cmp("commitNumber", s.commit, st.CommitNumber)
 	cmp("lastNormalView", s.lastNormalView, st.LastNormalView)
 	cmp("checkpoint", s.checkpoint, st.Checkpoint)
+	c.compareEpoch(s, st)
 	if c.cur.Action != traces.Crash {
 		cmp("nonce", s.nonce, st.Nonce)
 	}

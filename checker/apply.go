@@ -65,6 +65,8 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 	}
 	r.scalars = scalars{view: st.ViewNumber, status: st.Status, opNumber: st.OpNumber, commit: st.CommitNumber,
 		lastNormalView: st.LastNormalView, nonce: st.Nonce, checkpoint: st.Checkpoint}
+	r.epoch, r.config, r.oldConfig = c.stateEpoch(st)
+	c.setContext(r.epoch, r.config)
 	r.notePrepared(pre)
 
 	// Execute up to the commit-number.
@@ -100,6 +102,9 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 	r.verified = target
 
 	c.checkReplicaInvariants(r, pre, crash)
+	if c.epochsOn() {
+		c.checkEpochInvariants(r, pre)
+	}
 	c.checkBackupPrefix(r, pre, fc, changed)
 	if changed || r.view != pre.view || r.status != pre.status {
 		c.checkPromises(r)
@@ -142,13 +147,13 @@ func (c *Checker) checkBackupPrefix(r *replica, pre scalars, fc int, changed boo
 	}
 	p := c.replicas[c.primary(r.view)]
 	if p != r {
-		if p.status == traces.StatusNormal && p.view == r.view {
+		if p.status == traces.StatusNormal && p.view == r.view && p.epoch == r.epoch {
 			c.prefixOfPrimary(r, p, from)
 		}
 		return
 	}
 	for _, b := range c.replicas {
-		if b != r && b.status == traces.StatusNormal && b.view == r.view {
+		if b != r && b.status == traces.StatusNormal && b.view == r.view && b.epoch == r.epoch {
 			c.prefixOfPrimary(b, r, from)
 		}
 	}
@@ -215,6 +220,10 @@ func (c *Checker) checkReplicaInvariants(r *replica, pre scalars, crash bool) {
 	id := r.id
 	switch r.status {
 	case traces.StatusNormal, traces.StatusViewChange, traces.StatusRecovering:
+	case traces.StatusIdle, traces.StatusTransitioning, traces.StatusShutDown:
+		if !c.epochsOn() {
+			c.violate(TypeOK, []int{id}, "replica %d has status %q, which needs trace format version %d", r.id, r.status, traces.ReconfigurationVersion)
+		}
 	default:
 		c.violate(TypeOK, []int{id}, "replica %d has status %q", r.id, r.status)
 	}
@@ -228,7 +237,10 @@ func (c *Checker) checkReplicaInvariants(r *replica, pre scalars, crash bool) {
 		c.violate(CommitNumberAtMostOpNumber, []int{id}, "replica %d has commit-number %d > op-number %d", r.id, r.commit, r.opNumber)
 	}
 	if !crash {
-		if r.view < pre.view {
+		switch {
+		case r.epoch < pre.epoch:
+			c.violate(ViewNumberMonotonic, []int{id}, "replica %d's epoch-number falls from %d to %d without a crash", r.id, pre.epoch, r.epoch)
+		case r.epoch == pre.epoch && r.view < pre.view: // a new epoch starts at view 0
 			c.violate(ViewNumberMonotonic, []int{id}, "replica %d's view-number falls from %d to %d without a crash", r.id, pre.view, r.view)
 		}
 		if r.commit < pre.commit {
@@ -237,15 +249,15 @@ func (c *Checker) checkReplicaInvariants(r *replica, pre scalars, crash bool) {
 	}
 	// A replica that becomes normal as the primary of a view starts that view; a view is
 	// started at most once.
-	if r.status == traces.StatusNormal && c.primary(r.view) == r.id && (pre.status != traces.StatusNormal || pre.view != r.view) {
-		if l, ok := c.started[r.view]; ok {
+	if r.status == traces.StatusNormal && c.primary(r.view) == r.id && (pre.status != traces.StatusNormal || pre.view != r.view || pre.epoch != r.epoch) {
+		if l, ok := c.started[ev(r.epoch, r.view)]; ok {
 			first := fmt.Sprintf("line %d", l)
 			if l == 0 {
 				first = "the initial state (view 0 is normal from the start)"
 			}
-			c.violate(OnePrimaryPerView, []int{id}, "view %d is started again by replica %d; it was started at %s", r.view, r.id, first)
+			c.violate(OnePrimaryPerView, []int{id}, "view %d%s is started again by replica %d; it was started at %s", r.view, epochSuffix(r.epoch), r.id, first)
 		} else {
-			c.started[r.view] = c.curLine
+			c.started[ev(r.epoch, r.view)] = c.curLine
 		}
 	}
 }
@@ -254,16 +266,20 @@ func (c *Checker) checkReplicaInvariants(r *replica, pre scalars, crash bool) {
 func (c *Checker) stepClient(e *traces.Event) {
 	cl := c.client(e.Client)
 	c.exp = c.exp[:0]
-	want := traces.ClientState{View: cl.view, RequestNumber: cl.requestNumber, Pending: cl.pending}
+	want := traces.ClientState{View: cl.view, RequestNumber: cl.requestNumber, Pending: cl.pending, Epoch: cl.epoch}
 	returns := false
+	c.setContext(cl.epoch, cl.config)
+	reconf := cl.req.Type == traces.Reconfiguration // its outstanding request is a RECONFIGURATION (epoch.go)
 	switch e.Action {
+	case traces.ClientReconfiguration, traces.ClientReceiveNewEpoch:
+		returns = c.clientEpochAction(e, cl, &want)
 	case traces.ClientRequest:
 		if cl.pending {
 			c.diff("enabled", "client has no outstanding request", fmt.Sprintf("request %d is outstanding", cl.requestNumber))
 		}
 		want.RequestNumber++
 		want.Pending = true
-		req := traces.Message{Type: traces.Request, From: e.Client, To: c.primary(cl.view), Client: e.Client, RequestNumber: want.RequestNumber}
+		req := traces.Message{Type: traces.Request, From: e.Client, To: c.primary(cl.view), Client: e.Client, RequestNumber: want.RequestNumber, Epoch: cl.epoch}
 		if len(e.Sent) > 0 && e.Sent[0].Type == traces.Request { // the operation is the client's choice
 			req.Op, req.Key, req.Value = e.Sent[0].Op, e.Sent[0].Key, e.Sent[0].Value
 			if req.Op == traces.OpGet && req.Value != "" {
@@ -275,7 +291,7 @@ func (c *Checker) stepClient(e *traces.Event) {
 		if !cl.pending {
 			c.diff("enabled", "client has an outstanding request", "none")
 		} else {
-			for j := 0; j < c.n; j++ {
+			for _, j := range c.conf {
 				m := cl.req
 				m.To = j
 				c.exp = append(c.exp, m)
@@ -286,7 +302,9 @@ func (c *Checker) stepClient(e *traces.Event) {
 		c.consume(m, e.Client)
 		if cl.pending && m.RequestNumber == cl.requestNumber {
 			want.Pending = false
-			want.View = max(cl.view, m.View)
+			if m.Epoch == cl.epoch { // a REPLY of an earlier epoch says nothing of the view
+				want.View = max(cl.view, m.View)
+			}
 			returns = true
 		}
 	}
@@ -300,10 +318,17 @@ func (c *Checker) stepClient(e *traces.Event) {
 	if want.Pending != st.Pending {
 		c.diff("clientState.pending", fmt.Sprint(want.Pending), fmt.Sprint(st.Pending))
 	}
+	if want.Epoch != st.Epoch {
+		c.diff("clientState.epoch", fmt.Sprint(want.Epoch), fmt.Sprint(st.Epoch))
+	}
 	c.compareSent(e)
 	c.explain(nil, cl)
 
 	// Adopt the logged state; the history is the one the trace tells.
+	if e.Action == traces.ClientReconfiguration && len(e.Sent) > 0 {
+		cl.req = e.Sent[0]
+		cl.req.ID = 0
+	}
 	if e.Action == traces.ClientRequest && len(e.Sent) > 0 && e.Sent[0].Type == traces.Request {
 		cl.req = e.Sent[0]
 		cl.req.ID, cl.req.Log, cl.req.Entry = 0, nil, nil
@@ -313,10 +338,10 @@ func (c *Checker) stepClient(e *traces.Event) {
 			c.hist.Invoke(e.Client, m.RequestNumber, lin.Input{Op: m.Op, Key: m.Key, Value: m.Value}, int64(e.Seq), c.curLine)
 		}
 	}
-	if returns && !c.opts.SkipLinearizability {
+	if returns && !reconf && !c.opts.SkipLinearizability {
 		c.hist.Return(e.Client, e.Msg.RequestNumber, e.Msg.Result, int64(e.Seq), c.curLine)
 	}
-	if returns {
+	if returns && e.Msg.Type == traces.Reply {
 		c.ghost.ack(c, e.Msg)
 		for _, r := range c.replicas {
 			c.checkNotLost(r)
@@ -324,6 +349,7 @@ func (c *Checker) stepClient(e *traces.Event) {
 		c.checkMajority()
 	}
 	cl.view, cl.requestNumber, cl.pending = st.View, st.RequestNumber, st.Pending
+	c.adoptClientEpoch(e, cl)
 	cl.recent.add(c.curLine, e.Action)
 	c.sendAll(e, e.Client)
 }

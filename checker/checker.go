@@ -111,12 +111,15 @@ type Checker struct {
 	curLine     int
 	curMismatch *Mismatch
 	weighed     weighed // the DOVIEWCHANGEs the current step started a view with
+	gated       string  // why the epoch check (epoch.go) decided the current step, if it did
 }
 
 // client is a client's state in the spec.
 type client struct {
 	view, requestNumber int
 	pending             bool
+	epoch               int   // reconfiguration: the latest epoch it knows of
+	config              []int // and that epoch's configuration
 	req                 traces.Message // the outstanding REQUEST (for ClientTimeout)
 	recent              recent
 }
@@ -159,7 +162,7 @@ const MaxReplicas = 1001
 func (c *Checker) client(id int) *client {
 	cl, ok := c.clients[id]
 	if !ok {
-		cl = &client{}
+		cl = &client{config: c.first}
 		c.clients[id] = cl
 	}
 	return cl
@@ -188,6 +191,7 @@ func (c *Checker) Step(line int, e *traces.Event) error {
 	c.events++
 	c.cur, c.curLine, c.curMismatch = e, line, nil
 	c.weighed.valid = false
+	c.gated = ""
 	c.ring[c.events%excerptLen], c.ringLine[c.events%excerptLen] = e, line
 	if e.Tick < c.lastTick {
 		c.diff("tick", fmt.Sprintf(">= %d (ticks never decrease)", c.lastTick), fmt.Sprint(e.Tick))
@@ -422,6 +426,11 @@ func (c *Checker) Finish() *Report {
 	}
 	if c.checkpointing() {
 		for _, name := range CheckpointInvariants {
+			r.Verdicts = append(r.Verdicts, *c.verdict(name))
+		}
+	}
+	if c.epochsOn() {
+		for _, name := range EpochInvariants {
 			r.Verdicts = append(r.Verdicts, *c.verdict(name))
 		}
 	}

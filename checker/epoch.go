@@ -119,30 +119,132 @@ func (l effLog) at(i int) *traces.Entry {
 	return &l.eff.logAdd[i-l.eff.logKeep]
 }
 
-// commitTo is the spec's "commit to k" within a step: entries commit-number+1..k of the log
-// after the step execute in order; the primary (reply) sends each one's REPLY; executing the
-// RECONFIGURATION after the epoch's start starts the next epoch (startEpochAt).
-func (c *Checker) commitTo(r *replica, eff *effect, k int, reply bool) {
-	s := &eff.s
-	log := effLog{r, eff}
-	k = min(k, log.len())
-	if k <= s.commit {
+// epochsOn says whether the trace may reconfigure (format version 5 and later).
+func (c *Checker) epochsOn() bool { return c.h.Version >= traces.ReconfigurationVersion }
+
+// member says whether replica id is in the step's configuration.
+func (c *Checker) member(id int) bool { return slices.Contains(c.conf, id) }
+
+// stateEpoch is a logged state's epoch and configurations (before version 5: epoch 0).
+func (c *Checker) stateEpoch(st *traces.ReplicaState) (int, []int, []int) {
+	if !c.epochsOn() {
+		return 0, c.first, nil
+	}
+	return st.EpochNumber, st.Config, st.OldConfig
+}
+
+// epochSuffix names an epoch after a view in messages: "" for epoch 0.
+func epochSuffix(e int) string {
+	if e == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" of epoch %d", e)
+}
+
+// compareEpoch compares the logged state's epoch and configurations with the spec's.
+func (c *Checker) compareEpoch(s *scalars, st *traces.ReplicaState) {
+	if !c.epochsOn() {
 		return
 	}
-	var res []string
-	if reply {
-		// r's service has executed r.log[:r.exec]; in a correct run log agrees with it there.
-		res = r.preview(log, r.exec, k, c.results)
-		c.results = res
+	if s.epoch != st.EpochNumber {
+		c.diff("state.epochNumber", fmt.Sprint(s.epoch), fmt.Sprint(st.EpochNumber))
 	}
-	for p := s.commit + 1; p <= k; p++ {
-		e := log.at(p - 1)
-		if reply && p > r.exec {
-			c.send(r, e.Client, traces.Message{Type: traces.Reply, View: s.view, Client: e.Client, RequestNumber: e.RequestNumber, Result: res[p-1-r.exec]})
+	if !slices.Equal(s.config, st.Config) {
+		c.diff("state.config", fmt.Sprint(s.config), fmt.Sprint(st.Config))
+	}
+	if !slices.Equal(s.oldConfig, st.OldConfig) {
+		c.diff("state.oldConfig", fmt.Sprint(s.oldConfig), fmt.Sprint(st.OldConfig))
+	}
+}
+
+// epochStep takes the replica steps reconfiguration decides: its own actions, and for every
+// other receive the epoch check and the statuses idle, transitioning and shut-down (§7). It
+// reports whether it took the step (the caller then takes none of its own).
+func (c *Checker) epochStep(r *replica, e *traces.Event, eff *effect) bool {
+	s := &eff.s
+	m := e.Msg
+	switch e.Action {
+	case traces.ReceiveReconfiguration:
+		c.receiveReconfiguration(r, m, eff)
+		return true
+	case traces.ReceiveStartEpoch:
+		c.receiveStartEpoch(r, m, eff)
+		return true
+	case traces.ReceiveEpochStarted:
+		c.receiveEpochStarted(r, m, eff)
+		return true
+	case traces.TimeoutStartEpoch:
+		c.timeoutStartEpoch(r, s)
+		return true
+	case traces.ResendStartEpoch:
+		c.resendStartEpoch(r, e, s)
+		return true
+	}
+	if m == nil || !c.epochsOn() {
+		return false
+	}
+	if c.epochGate(r, m, s) {
+		return true
+	}
+	switch m.Type {
+	case traces.Request:
+		if rn, _ := r.clientTable(m.Client); c.isNormalPrimary(r, s) && m.RequestNumber > rn && c.reconfiguring(r, s) {
+			c.gated = fmt.Sprintf("the top of the primary's log is its epoch's RECONFIGURATION (op-number %d): the spec accepts no new request (§7.1)", r.log.len())
+			return true
 		}
-		s.commit = p
-		if e.Op == traces.OpReconfiguration && p > c.epochStart(s.epoch) {
-			c.startEpochAt(r, eff, e, p, reply)
+	case traces.Prepare, traces.Commit:
+		if s.status == traces.StatusTransitioning {
+			if c.member(r.id) && m.View >= s.view {
+				c.askState(r, m.View, s.commit)
+			}
+			c.gated = "the replica is transitioning to its epoch: it takes no PREPARE or COMMIT; a new replica of the epoch asks for the state it lacks (GETSTATE)"
+			return true
+		}
+	case traces.StartViewChange, traces.DoViewChange, traces.StartView:
+		if s.status == traces.StatusTransitioning {
+			c.gated = "the replica is transitioning to its epoch: it takes no part in view changes"
+			return true
+		}
+	case traces.GetState:
+		if s.status != traces.StatusNormal || m.View != s.view {
+			c.receiveGetStateOfEpoch(r, m, s)
+			return true
+		}
+	case traces.NewState:
+		if s.status == traces.StatusTransitioning {
+			if m.FromOpNumber <= s.opNumber {
+				c.catchUp(r, m, eff)
+			}
+			return true
+		}
+		if s.status != traces.StatusNormal && s.status != traces.StatusViewChange && s.status != traces.StatusRecovering {
+			return true
+		}
+	}
+	return false
+}
+
+// afterAction completes a replica step: a crash forgets the epoch (the replica asks the first
+// configuration, which tells it of later epochs), and a commit-number that rises past a
+// RECONFIGURATION of the replica's epoch executes it (no up-call), which starts the next
+// epoch (startEpochAt).
+func (c *Checker) afterAction(r *replica, e *traces.Event, eff *effect) {
+	s := &eff.s
+	if e.Action == traces.Crash {
+		s.epoch, s.config, s.oldConfig = 0, c.first, nil
+		c.setContext(0, c.first)
+		return
+	}
+	if !c.epochsOn() || s.commit <= r.commit || s.epoch != r.epoch {
+		return
+	}
+	// The primary that commits the RECONFIGURATION (after its PREPAREOKs, or starting a view
+	// with it committed) tells the groups; other replicas only execute it.
+	reply := c.isNormalPrimary(r, s) && (e.Action == traces.ReceivePrepareOk || e.Action == traces.ReceiveStartViewChange || e.Action == traces.ReceiveDoViewChange)
+	log := effLog{r, eff}
+	for p := r.commit + 1; p <= min(s.commit, log.len()); p++ {
+		if ent := log.at(p - 1); ent.Op == traces.OpReconfiguration && p > c.epochStart(s.epoch) {
+			c.startEpochAt(r, s, ent, p, reply)
 		}
 	}
 }
@@ -151,8 +253,7 @@ func (c *Checker) commitTo(r *replica, eff *effect, k int, reply bool) {
 // epoch: the primary (reply) sends COMMIT of p to the old group, then STARTEPOCH to the
 // replicas being added; a replica of the new group is up to date and normal in view 0 of the
 // epoch (epochStarted), one being replaced is transitioning.
-func (c *Checker) startEpochAt(r *replica, eff *effect, e *traces.Entry, p int, reply bool) {
-	s := &eff.s
+func (c *Checker) startEpochAt(r *replica, s *scalars, e *traces.Entry, p int, reply bool) {
 	cfg, err := traces.ParseConfig(e.Value)
 	if err != nil || !validConfig(cfg, c.u, false) {
 		return // the implementation reports a fault and stays in its epoch
@@ -214,11 +315,17 @@ func (c *Checker) epochGate(r *replica, m *traces.Message, s *scalars) bool {
 	case traces.Request, traces.Reconfiguration:
 		if m.Epoch < s.epoch && s.status != traces.StatusRecovering {
 			c.send(r, m.Client, traces.Message{Type: traces.NewEpoch, View: s.view, Config: s.config})
+			c.gated = fmt.Sprintf("the %s is of epoch %d, before the replica's %d: the spec answers NEWEPOCH with its view and configuration (§7)", m.Type, m.Epoch, s.epoch)
 			return true
 		}
-		return m.Epoch != s.epoch
+		if m.Epoch != s.epoch {
+			c.gated = fmt.Sprintf("the %s is of epoch %d, not the replica's %d: the spec ignores it", m.Type, m.Epoch, s.epoch)
+			return true
+		}
+		return false
 	}
 	if s.status == traces.StatusIdle || s.status == traces.StatusShutDown {
+		c.gated = fmt.Sprintf("the replica is %s: the spec takes no %s", s.status, m.Type)
 		return true
 	}
 	if m.Epoch == s.epoch {
@@ -226,7 +333,10 @@ func (c *Checker) epochGate(r *replica, m *traces.Message, s *scalars) bool {
 	}
 	if m.Epoch < s.epoch && s.status != traces.StatusRecovering {
 		c.sendStartEpoch(r, s, m.From)
+		c.gated = fmt.Sprintf("the %s is of epoch %d, before the replica's %d: the spec does not accept it and tells the sender of its epoch (STARTEPOCH, §7.2)", m.Type, m.Epoch, s.epoch)
+		return true
 	}
+	c.gated = fmt.Sprintf("the %s is of epoch %d, not the replica's %d: the spec ignores it", m.Type, m.Epoch, s.epoch)
 	return true
 }
 
@@ -288,7 +398,8 @@ func (c *Checker) receiveStartEpoch(r *replica, m *traces.Message, eff *effect) 
 		c.enterEpoch(r, s, m.Epoch, m.OldConfig, m.Config)
 		c.sendOthers(r, traces.Message{Type: traces.Recovery, Replica: r.id, Nonce: s.nonce})
 	case m.Epoch == s.epoch+1 && c.holdsReconfiguration(r, s, m):
-		c.commitTo(r, eff, m.OpNumber, false)
+		// As a COMMIT of op-number n: executing the RECONFIGURATION starts the epoch (afterAction).
+		s.commit = max(s.commit, m.OpNumber)
 	default:
 		c.enterEpoch(r, s, m.Epoch, m.OldConfig, m.Config)
 		s.status = traces.StatusTransitioning
@@ -384,7 +495,7 @@ func (c *Checker) catchUp(r *replica, m *traces.Message, eff *effect) {
 	}
 	eff.logKeep, eff.logAdd = m.FromOpNumber, m.Log
 	s.opNumber, s.view = m.OpNumber, m.View
-	c.commitTo(r, eff, m.CommitNumber, false)
+	s.commit = max(s.commit, m.CommitNumber)
 	c.epochStarted(r, s)
 }
 
@@ -441,4 +552,95 @@ func (c *Checker) checkLaterEpochHolds(r *replica) {
 		c.violate(LaterEpochHoldsCommitted, []int{r.id}, "replica %d, normal in epoch %d, must hold the operations committed in earlier epochs, up to op-number %d, but agrees with the committed log only up to %d",
 			r.id, r.epoch, k, r.match)
 	}
+}
+
+// clientEpochAction validates the client actions of reconfiguration: ClientReconfiguration
+// (as ClientRequest, a RECONFIGURATION with the configuration the administrator chose) and
+// ClientReceiveNewEpoch. It reports whether the step returns the outstanding request.
+func (c *Checker) clientEpochAction(e *traces.Event, cl *client, want *traces.ClientState) bool {
+	switch e.Action {
+	case traces.ClientReconfiguration:
+		if cl.pending {
+			c.diff("enabled", "client has no outstanding request", fmt.Sprintf("request %d is outstanding", cl.requestNumber))
+		}
+		want.RequestNumber++
+		want.Pending = true
+		m := traces.Message{Type: traces.Reconfiguration, From: e.Client, To: c.primary(cl.view), Client: e.Client, RequestNumber: want.RequestNumber, Epoch: cl.epoch}
+		if len(e.Sent) > 0 && e.Sent[0].Type == traces.Reconfiguration { // the configuration is the administrator's choice
+			m.Config = e.Sent[0].Config
+		}
+		c.exp = append(c.exp, m)
+	case traces.ClientReceiveNewEpoch:
+		m := e.Msg
+		c.consume(m, e.Client)
+		if m.Epoch <= cl.epoch || len(m.Config) == 0 {
+			return false
+		}
+		want.Epoch, want.View = m.Epoch, m.View
+		if !cl.pending {
+			return false
+		}
+		if cl.req.Type == traces.Reconfiguration { // the group has moved on: the reconfiguration is over
+			want.Pending = false
+			return true
+		}
+		req := cl.req
+		req.Epoch, req.To = m.Epoch, primaryOf(m.Config, m.View)
+		c.exp = append(c.exp, req)
+	}
+	return false
+}
+
+// adoptClientEpoch adopts the client's logged epoch; a NEWEPOCH that moved it also gives the
+// epoch's configuration, and its outstanding request goes on in that epoch.
+func (c *Checker) adoptClientEpoch(e *traces.Event, cl *client) {
+	st := e.ClientState
+	if st.Epoch != cl.epoch && e.Action == traces.ClientReceiveNewEpoch && e.Msg.Epoch == st.Epoch && len(e.Msg.Config) > 0 {
+		cl.config = e.Msg.Config
+	}
+	cl.epoch = st.Epoch
+	cl.req.Epoch = st.Epoch
+}
+
+// checkMajorityEpochs is checkMajority with reconfiguration: the committed log (and up to the
+// last acknowledged op) is held by f+1 replicas of the latest epoch's configuration, or, while
+// the new group catches up, by f+1 of the configuration before it; recovering replicas count
+// as holders, shut-down and idle ones do not.
+func (c *Checker) checkMajorityEpochs() {
+	latest := 0
+	for _, r := range c.replicas {
+		latest = max(latest, r.epoch)
+	}
+	for _, k := range []struct {
+		inv string
+		n   int
+	}{{CommittedWritesExistOnMajority, c.ghost.log.len()}, {AcknowledgedWritesExistOnMajority, c.ghost.ackedMax}} {
+		if k.n == 0 {
+			continue
+		}
+		conf := c.configOf(latest)
+		ids := c.holdersIn(conf, k.n)
+		if len(ids) >= (len(conf)-1)/2+1 {
+			continue
+		}
+		if latest > 0 {
+			if prev := c.configOf(latest - 1); len(c.holdersIn(prev, k.n)) >= (len(prev)-1)/2+1 {
+				continue
+			}
+		}
+		c.violate(k.inv, ids, "the committed log up to op-number %d is held by %d replicas %v of epoch %d's configuration %v (recovering ones counted); want at least f+1 = %d",
+			k.n, len(ids), ids, latest, conf, (len(conf)-1)/2+1)
+	}
+}
+
+// holdersIn lists the replicas of conf that hold the committed log up to op-number k.
+func (c *Checker) holdersIn(conf []int, k int) []int {
+	ids := []int{}
+	for _, j := range conf {
+		r := c.replicas[j]
+		if r.status == traces.StatusRecovering || r.status != traces.StatusShutDown && r.status != traces.StatusIdle && r.match >= k {
+			ids = append(ids, j)
+		}
+	}
+	return ids
 }

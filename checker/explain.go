@@ -66,6 +66,7 @@ const (
 	viewChangeSec = "§4.2"
 	recoverySec   = "§4.3"
 	stateXferSec  = "§5.2"
+	reconfigSec   = "§7"
 )
 
 var rules = map[string]actionRule{
@@ -146,6 +147,28 @@ var rules = map[string]actionRule{
 		"The replica appends the NEWSTATE's entries to its log after n' and takes the message's op-number, view-number and commit-number; it never drops an entry that may be committed (n' is at most its commit-number when the view is later)."},
 		[]inputFn{stateBefore, received}, decideNewState},
 
+	traces.ClientReconfiguration: {Rule{reconfigSec + ".1",
+		"An administrator (a client) asks for a new configuration with ⟨RECONFIGURATION e, c, s, new-config⟩, e the epoch it knows, s its next request-number, sent to the primary of the latest view it knows."},
+		[]inputFn{clientBefore}, nil},
+	traces.ClientReceiveNewEpoch: {Rule{reconfigSec + ".2 (clients)",
+		"A replica of a later epoch answers a client with ⟨NEWEPOCH e, v, new-config⟩: the client moves to that epoch, view and configuration and sends its outstanding request to the new primary; an outstanding RECONFIGURATION is over."},
+		[]inputFn{received, clientBefore}, nil},
+	traces.ReceiveReconfiguration: {Rule{reconfigSec + ".1",
+		"The primary of epoch e accepts ⟨RECONFIGURATION e, c, s, new-config⟩ if s is newer than the client-table's, new-config has at least 3 replicas and no RECONFIGURATION is at the top of its log; it appends it (no up-call on execution) and sends PREPARE; afterwards it accepts no other request."},
+		[]inputFn{stateBefore, received, clientTableOf}, nil},
+	traces.ReceiveStartEpoch: {Rule{reconfigSec + ".2",
+		"A replica of the new group that learns of epoch e+1 by ⟨STARTEPOCH e+1, n, old-config, new-config⟩ records the epoch and both configurations, sets view 0 and status transitioning, and fetches what it lacks up to n by state transfer; one of the old group holding the RECONFIGURATION at n takes it as committed; a normal replica of the epoch answers a duplicate with EPOCHSTARTED."},
+		[]inputFn{stateBefore, received}, nil},
+	traces.ReceiveEpochStarted: {Rule{reconfigSec + ".2",
+		"A replica being replaced records ⟨EPOCHSTARTED e+1, i⟩ from new replicas and shuts down once f'+1 of them (f' the new group's threshold) have said they are up to date."},
+		[]inputFn{stateBefore, received}, nil},
+	traces.TimeoutStartEpoch: {Rule{reconfigSec + ".2",
+		"A transitioning replica that waited too long: one being replaced re-sends STARTEPOCH to the new replicas it has no EPOCHSTARTED from; a new one asks again for the state it lacks."},
+		[]inputFn{stateBefore}, nil},
+	traces.ResendStartEpoch: {Rule{reconfigSec + ".2 (messages can be lost; traces/README.md: ResendStartEpoch)",
+		"The normal primary of an epoch after 0 re-sends STARTEPOCH to another replica of its configuration, so that a new replica whose STARTEPOCH was lost joins."},
+		[]inputFn{stateBefore}, nil},
+
 	traces.DropMessage: {Rule{"§2 (the network)",
 		"The network may lose, delay, duplicate and reorder messages: only a message in flight, exactly as sent, can be lost."},
 		[]inputFn{received}, nil},
@@ -201,6 +224,9 @@ func (c *Checker) explain(r *replica, cl *client) {
 	}
 	if ar.decide != nil && m.Rule.Text == rules[m.Action].Text {
 		m.Decision = ar.decide(x)
+	}
+	if c.gated != "" && m.Rule.Text == rules[m.Action].Text { // the epoch check decided the step (epoch.go)
+		m.Decision = c.gated
 	}
 	name := c.name
 	if name == "" || name == "-" {

@@ -81,10 +81,11 @@ func (b *byView) at(w int, strict bool) int {
 // MustHold): everything of earlier views, and of its own view everything if r is its
 // primary, else as far as its log reaches.
 func (c *Checker) mustHold(b *byView, r *replica) int {
-	if c.primary(r.view) == r.id {
-		return b.at(r.view, false)
+	w := ev(r.epoch, r.view) // views of later epochs come after those of earlier ones
+	if primaryOf(r.config, r.view) == r.id {
+		return b.at(w, false)
 	}
-	return max(b.at(r.view, true), min(b.at(r.view, false), r.log.len()))
+	return max(b.at(w, true), min(b.at(w, false), r.log.len()))
 }
 
 // commit checks replica r's committed entry at op-number p against the ghost, or extends it
@@ -113,7 +114,7 @@ func (g *ghost) commit(c *Checker, r *replica, p int, extend bool) bool {
 	} else {
 		g.pos[k] = p
 	}
-	g.committedIn.set(r.view, p)
+	g.committedIn.set(ev(r.epoch, r.view), p)
 	return true
 }
 
@@ -150,7 +151,7 @@ func (g *ghost) ack(c *Checker, m *traces.Message) {
 			m.Client, m.RequestNumber)
 		return
 	}
-	g.ackedIn.set(m.View, p)
+	g.ackedIn.set(ev(m.Epoch, m.View), p)
 	g.ackedMax = max(g.ackedMax, p)
 }
 
@@ -159,7 +160,7 @@ func (g *ghost) ack(c *Checker, m *traces.Message) {
 func (g *ghost) checkSent(c *Checker, m *traces.Message) {
 	switch m.Type {
 	case traces.Prepare:
-		k := [2]int{m.View, m.OpNumber}
+		k := [2]int{ev(m.Epoch, m.View), m.OpNumber}
 		if first, ok := g.prepared[k]; !ok {
 			g.prepared[k] = *m.Entry
 		} else if first != *m.Entry {
@@ -169,12 +170,13 @@ func (g *ghost) checkSent(c *Checker, m *traces.Message) {
 	case traces.StartView:
 		// With checkpoints a log starts after its checkpoint; the entries before it are
 		// committed, so the logs are compared where both hold entries.
-		if first, ok := g.startView[m.View]; !ok {
-			g.startView[m.View] = m.Log
-			g.startViewFrom[m.View] = m.LogStart()
-		} else if p := extendsFrom(g.startViewFrom[m.View], first, m.LogStart(), m.Log); p >= 0 {
-			c.violate(StartViewExtendsFirst, []int{m.From}, "replica %d sends STARTVIEW of view %d with a log that does not extend the first STARTVIEW's (%d entries, they differ from op-number %d)",
-				m.From, m.View, g.startViewFrom[m.View]+len(first), p+1)
+		w := ev(m.Epoch, m.View)
+		if first, ok := g.startView[w]; !ok {
+			g.startView[w] = m.Log
+			g.startViewFrom[w] = m.LogStart()
+		} else if p := extendsFrom(g.startViewFrom[w], first, m.LogStart(), m.Log); p >= 0 {
+			c.violate(StartViewExtendsFirst, []int{m.From}, "replica %d sends STARTVIEW of view %d%s with a log that does not extend the first STARTVIEW's (%d entries, they differ from op-number %d)",
+				m.From, m.View, epochSuffix(m.Epoch), g.startViewFrom[w]+len(first), p+1)
 		}
 	}
 	switch m.Type {
@@ -213,6 +215,9 @@ func (c *Checker) checkNotLost(r *replica) {
 	if r.status != traces.StatusNormal {
 		return
 	}
+	if c.epochsOn() {
+		c.checkLaterEpochHolds(r)
+	}
 	if k := c.mustHold(&c.ghost.committedIn, r); r.match < k {
 		c.violate(CommittedWriteNotLost, []int{r.id}, "replica %d, normal in view %d, must hold the committed log up to op-number %d but agrees with it only up to %d",
 			r.id, r.view, k, r.match)
@@ -227,6 +232,10 @@ func (c *Checker) checkNotLost(r *replica) {
 // f+1 replicas (counting recovering ones) hold the committed log, or up to the last
 // acknowledged operation.
 func (c *Checker) checkMajority() {
+	if c.epochsOn() {
+		c.checkMajorityEpochs()
+		return
+	}
 	all, acked := 0, 0
 	for _, r := range c.replicas {
 		rec := r.status == traces.StatusRecovering
