@@ -118,8 +118,8 @@ type Checker struct {
 type client struct {
 	view, requestNumber int
 	pending             bool
-	epoch               int   // reconfiguration: the latest epoch it knows of
-	config              []int // and that epoch's configuration
+	epoch               int            // reconfiguration: the latest epoch it knows of
+	config              []int          // and that epoch's configuration
 	req                 traces.Message // the outstanding REQUEST (for ClientTimeout)
 	recent              recent
 }

@@ -165,7 +165,9 @@ func (c *Checker) epochStep(r *replica, e *traces.Event, eff *effect) bool {
 	m := e.Msg
 	switch e.Action {
 	case traces.ReceiveReconfiguration:
-		c.receiveReconfiguration(r, m, eff)
+		if !c.epochGate(r, m, s) {
+			c.receiveReconfiguration(r, m, eff)
+		}
 		return true
 	case traces.ReceiveStartEpoch:
 		c.receiveStartEpoch(r, m, eff)
@@ -458,11 +460,12 @@ func (c *Checker) timeoutStartEpoch(r *replica, s *scalars) {
 	}
 }
 
-// resendStartEpoch: the normal primary of an epoch after 0 sends STARTEPOCH to one other
-// replica, the writer's choice.
+// resendStartEpoch: the normal primary, or a replica in a view change, of an epoch after 0
+// sends STARTEPOCH to one other replica, the writer's choice.
+
 func (c *Checker) resendStartEpoch(r *replica, e *traces.Event, s *scalars) {
-	if !c.isNormalPrimary(r, s) || s.epoch == 0 {
-		c.diff("enabled", "replica is the normal primary of an epoch after 0", c.describe(r))
+	if !c.isNormalPrimary(r, s) && s.status != traces.StatusViewChange || s.epoch == 0 {
+		c.diff("enabled", "replica is the normal primary, or in a view change, of an epoch after 0", c.describe(r))
 		return
 	}
 	c.sendStartEpoch(r, s, c.otherReplica(r, e, traces.StartEpoch))

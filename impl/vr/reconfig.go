@@ -354,6 +354,23 @@ func (r *Replica) timeoutStartEpoch() {
 	r.timer = 0
 }
 
+// resendStartEpochInViewChange is ResendStartEpoch by a replica in a view change of an epoch
+// after 0: once per view, STARTEPOCH to the next member it has no STARTVIEWCHANGE from (with
+// no normal primary, nobody else would tell a new replica that missed its STARTEPOCH, and the
+// view change may need it). It reports whether it sent one.
+func (r *Replica) resendStartEpochInViewChange() bool {
+	start := max(slices.Index(r.config, r.svNext), 0)
+	for i := 0; i < len(r.config); i++ {
+		if j := r.config[(start+1+i)%len(r.config)]; j != r.id && !r.svc[j] {
+			r.svNext = j
+			r.out.Action = traces.ResendStartEpoch
+			r.sendStartEpoch(j)
+			return true
+		}
+	}
+	return false
+}
+
 // ResendStartEpoch (timer): the normal primary of an epoch after 0 sends STARTEPOCH to one
 // member not known to have joined its view (a PREPAREOK or GETSTATE of it arrived), sharing
 // ResendStartView's 2(N'-1) resends per view: it lets a new replica whose STARTEPOCH was lost

@@ -45,6 +45,8 @@ func (r *Replica) Tick(out *Output) {
 	case traces.StatusViewChange:
 		if r.timer >= (2*t+r.id)<<min(r.vcTries, 2) {
 			r.timeoutStartViewChange()
+		} else if r.epoch > 0 && r.timer == t && r.resendStartEpochInViewChange() {
+			// A new replica that missed STARTEPOCH may be what the view change waits for.
 		} else if r.cfg.Policy == PolicyAlt && r.timer == t {
 			r.resendStartViewChange()
 		} else if r.cfg.Policy == PolicyAlt && r.timer == t+1 {
