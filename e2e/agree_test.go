@@ -203,6 +203,11 @@ func TestCheckersAgreeOnExplore(t *testing.T) {
 			// scenarios take checkpoints, whose version 4 traces TraceVR refuses.
 			continue
 		}
+		if strings.HasPrefix(b.Name, "epoch-") {
+			// Skipped: VR.tla does not model reconfiguration (issue 13) yet; their swarm
+			// scenarios reconfigure, whose version 5 traces TraceVR refuses.
+			continue
+		}
 		configs = append(configs, []string{b.Name})
 	}
 	dir := t.TempDir()
