@@ -280,14 +280,13 @@ func (c *Checker) startEpochAt(r *replica, s *scalars, e *traces.Entry, p int, r
 	}
 }
 
-// enterEpoch: epoch-number e with its configurations, view 0, per-view and per-epoch
-// bookkeeping cleared; the step's messages from here on are of epoch e.
+// enterEpoch: epoch-number e with its configurations, view 0; the step's messages from here
+// on are of epoch e. The per-view and per-epoch bookkeeping is cleared once the step is
+// adopted (checkEpochInvariants), so that a failed step's explanation still shows what it
+// weighed.
 func (c *Checker) enterEpoch(r *replica, s *scalars, e int, old, cfg []int) {
 	s.epoch, s.oldConfig, s.config = e, old, cfg
 	s.view, s.lastNormalView = 0, 0
-	r.clearViewBookkeeping()
-	clear(r.recResp)
-	clear(r.es)
 	c.setContext(e, cfg)
 }
 
@@ -506,6 +505,11 @@ func (c *Checker) catchUp(r *replica, m *traces.Message, eff *effect) {
 // break: OneConfigurationPerEpoch (its state), NoCommitAfterReconfiguration,
 // ShutDownAfterNewGroupUpToDate, and records whether it is up to date in its epoch.
 func (c *Checker) checkEpochInvariants(r *replica, pre scalars) {
+	if r.epoch != pre.epoch { // a new epoch: the bookkeeping of the old one goes
+		r.clearViewBookkeeping()
+		clear(r.recResp)
+		clear(r.es)
+	}
 	if len(r.config) > 0 {
 		var old []int
 		if r.epoch > 0 {
