@@ -398,9 +398,6 @@ func (c *Checker) receiveStartEpoch(r *replica, m *traces.Message, eff *effect) 
 		}
 		c.enterEpoch(r, s, m.Epoch, m.OldConfig, m.Config)
 		c.sendOthers(r, traces.Message{Type: traces.Recovery, Replica: r.id, Nonce: s.nonce})
-	case m.Epoch == s.epoch+1 && c.holdsReconfiguration(r, s, m):
-		// As a COMMIT of op-number n: executing the RECONFIGURATION starts the epoch (afterAction).
-		s.commit = max(s.commit, m.OpNumber)
 	default:
 		c.enterEpoch(r, s, m.Epoch, m.OldConfig, m.Config)
 		s.status = traces.StatusTransitioning
@@ -408,17 +405,6 @@ func (c *Checker) receiveStartEpoch(r *replica, m *traces.Message, eff *effect) 
 			c.askState(r, 0, s.commit)
 		}
 	}
-}
-
-// holdsReconfiguration: a normal or view-change replica with STARTEPOCH m's RECONFIGURATION
-// at op-number m.opNumber, after its epoch's start, takes m as that op's commit.
-func (c *Checker) holdsReconfiguration(r *replica, s *scalars, m *traces.Message) bool {
-	n := m.OpNumber
-	if s.status != traces.StatusNormal && s.status != traces.StatusViewChange || n <= c.epochStart(s.epoch) || n > r.log.len() {
-		return false
-	}
-	e := r.log.at(n - 1)
-	return e.Op == traces.OpReconfiguration && e.Value == traces.FormatConfig(m.Config)
 }
 
 // receiveEpochStarted: a replaced replica records a new replica's EPOCHSTARTED and shuts down

@@ -28,12 +28,13 @@ import (
 //     resending STARTEPOCH to the new replicas that have not answered every T+i ticks
 //     (TimeoutStartEpoch).
 //
-// A replica of the old group that learns of the epoch by STARTEPOCH and has the
-// RECONFIGURATION at op n in its log takes STARTEPOCH as a COMMIT of n: executing it starts the
-// epoch as above. (Its log up to n is the committed one: the RECONFIGURATION entered every log
-// with the prefix of the primary that appended it.) Any other replica of the new group that
-// learns of the epoch by STARTEPOCH (an idle replica being added, or one that lacks the
-// entry) records both configurations, the epoch and n, sets
+// A replica of the old group that learns of the epoch by STARTEPOCH, not by the COMMIT of its
+// view, cannot take STARTEPOCH as a commit of the RECONFIGURATION it may hold at op n: that
+// entry may be from an earlier view whose other entries a view change replaced (the
+// administrator's resent request put the same RECONFIGURATION at n again; explore --reconfig
+// --policy alt, seed 431, lost committed operations that way). So every replica of the new
+// group that learns of the epoch by STARTEPOCH (an idle replica being added, or one of the old
+// group) records both configurations, the epoch and n, sets
 // view 0, is transitioning and fetches what it lacks by the usual state transfer: GETSTATE ⟨e+1,
 // view, commit-number⟩ (keeping its committed prefix), answered by a normal replica of the epoch
 // or a replaced one that has executed 1..n; NEWSTATE with entries up to at least n makes it
@@ -252,10 +253,6 @@ func (r *Replica) receiveStartEpoch(m *traces.Message) {
 		r.nonce = nonce
 		r.startRecovery()
 		r.out.Action = traces.ReceiveStartEpoch
-	case m.Epoch == r.epoch+1 && r.holdsReconfiguration(m):
-		// A replica of the old group with the RECONFIGURATION at op n in its log learns that
-		// it is committed: as a COMMIT of n, which executes it and starts the epoch.
-		r.commitTo(m.OpNumber, false)
 	default:
 		r.enterEpoch(m.Epoch, m.OpNumber, m.OldConfig, m.Config)
 		r.status = traces.StatusTransitioning
@@ -263,18 +260,6 @@ func (r *Replica) receiveStartEpoch(m *traces.Message) {
 			r.askEpochState()
 		}
 	}
-}
-
-// holdsReconfiguration says whether a normal or view-change replica of the epoch before
-// STARTEPOCH m's has m's RECONFIGURATION (to m's configuration) at op-number n, the epoch's
-// start, after the current epoch's start.
-func (r *Replica) holdsReconfiguration(m *traces.Message) bool {
-	n := m.OpNumber
-	if r.status != traces.StatusNormal && r.status != traces.StatusViewChange || n <= r.epochStart || n <= r.base || n > r.OpNumber() {
-		return false
-	}
-	e := r.entry(n)
-	return e.Op == traces.OpReconfiguration && e.Value == traces.FormatConfig(m.Config)
 }
 
 // askEpochState is a transitioning new replica's GETSTATE ⟨e, view, commit-number⟩: first to
