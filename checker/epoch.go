@@ -185,6 +185,10 @@ func (c *Checker) epochStep(r *replica, e *traces.Event, eff *effect) bool {
 	if m == nil || !c.epochsOn() {
 		return false
 	}
+	if m.Type == traces.NewState && m.Epoch == s.epoch+1 && (s.status == traces.StatusNormal || s.status == traces.StatusViewChange) {
+		c.receiveEpochState(r, m, eff)
+		return true
+	}
 	if c.epochGate(r, m, s) {
 		return true
 	}
@@ -398,6 +402,10 @@ func (c *Checker) receiveStartEpoch(r *replica, m *traces.Message, eff *effect) 
 		}
 		c.enterEpoch(r, s, m.Epoch, m.OldConfig, m.Config)
 		c.sendOthers(r, traces.Message{Type: traces.Recovery, Replica: r.id, Nonce: s.nonce})
+	case m.Epoch == s.epoch+1 && (s.status == traces.StatusNormal || s.status == traces.StatusViewChange):
+		// A replica of the old group stays in its epoch (its view change may be what commits
+		// the RECONFIGURATION) and asks the sender for the epoch's initial state.
+		c.exp = append(c.exp, traces.Message{Type: traces.GetState, From: r.id, To: m.From, Epoch: m.Epoch, View: 0, OpNumber: s.commit, Replica: r.id})
 	default:
 		c.enterEpoch(r, s, m.Epoch, m.OldConfig, m.Config)
 		s.status = traces.StatusTransitioning
@@ -469,6 +477,29 @@ func (c *Checker) receiveGetStateOfEpoch(r *replica, m *traces.Message, s *scala
 		OpNumber: k, CommitNumber: k, Replica: r.id})
 }
 
+// receiveEpochState: a replica of the old group takes a NEWSTATE of the next epoch from its
+// commit-number or before, committed up to a RECONFIGURATION after its epoch's start: its log
+// keeps the first fromOpNumber entries, then the message's; the commit-number rises to the
+// message's, which executes the RECONFIGURATION and starts the epoch (afterAction).
+func (c *Checker) receiveEpochState(r *replica, m *traces.Message, eff *effect) {
+	s := &eff.s
+	from := m.FromOpNumber
+	if from > s.commit || m.CommitNumber <= s.commit || m.CommitNumber > m.OpNumber || m.Checkpoint != nil || len(m.Log) != m.OpNumber-from {
+		c.gated = "the NEWSTATE of the next epoch does not bring the replica's committed prefix up to a RECONFIGURATION: the spec ignores it"
+		return
+	}
+	ok := false
+	for q := max(from, c.epochStart(s.epoch)) + 1; q <= m.CommitNumber && !ok; q++ {
+		ok = m.Log[q-from-1].Op == traces.OpReconfiguration
+	}
+	if !ok {
+		c.gated = "the NEWSTATE of the next epoch holds no RECONFIGURATION after the replica's commit-number: the spec ignores it"
+		return
+	}
+	eff.logKeep, eff.logAdd = from, m.Log
+	s.opNumber, s.commit = m.OpNumber, m.CommitNumber
+}
+
 // catchUp: a transitioning new replica takes a NEWSTATE of its epoch that brings it up to
 // date and becomes normal in its view (epochStarted).
 func (c *Checker) catchUp(r *replica, m *traces.Message, eff *effect) {
@@ -505,14 +536,13 @@ func (c *Checker) checkEpochInvariants(r *replica, pre scalars) {
 			c.noteEpoch(r.epoch, -1, old, r.config, r.id)
 		}
 	}
-	// Within one step of epoch e the commit-number may reach e's RECONFIGURATION (which ends
-	// the epoch) but not pass it: what follows it is not of epoch e.
-	if r.commit > pre.commit && r.commit <= r.log.len() {
-		start := c.epochStart(pre.epoch)
-		for p := max(pre.commit+1, start+1); p < r.commit; p++ {
-			if r.log.at(p-1).Op == traces.OpReconfiguration {
-				c.violate(NoCommitAfterReconfiguration, []int{r.id}, "replica %d commits op-numbers %d..%d in one step of epoch %d, past the epoch's RECONFIGURATION at op-number %d",
-					r.id, p+1, r.commit, pre.epoch, p)
+	// What follows epoch e's RECONFIGURATION (at the start of epoch e+1) is committed in a
+	// later epoch: no replica that began the step in epoch e is the first to commit it.
+	if x := c.epochs[pre.epoch+1]; x != nil && x.start > 0 {
+		for q := max(pre.commit, x.start) + 1; q <= min(r.commit, c.ghost.log.len()); q++ {
+			if int(c.ghost.by[q-1]) == r.id {
+				c.violate(NoCommitAfterReconfiguration, []int{r.id}, "replica %d, in epoch %d, commits op-number %d %s, after its epoch's RECONFIGURATION at op-number %d",
+					r.id, pre.epoch, q, entryStr(c.ghost.log.at(q-1)), x.start)
 				break
 			}
 		}

@@ -32,17 +32,22 @@ import (
 // view, cannot take STARTEPOCH as a commit of the RECONFIGURATION it may hold at op n: that
 // entry may be from an earlier view whose other entries a view change replaced (the
 // administrator's resent request put the same RECONFIGURATION at n again; explore --reconfig
-// --policy alt, seed 431, lost committed operations that way). So every replica of the new
-// group that learns of the epoch by STARTEPOCH (an idle replica being added, or one of the old
-// group) records both configurations, the epoch and n, sets
-// view 0, is transitioning and fetches what it lacks by the usual state transfer: GETSTATE ⟨e+1,
-// view, commit-number⟩ (keeping its committed prefix), answered by a normal replica of the epoch
-// or a replaced one that has executed 1..n; NEWSTATE with entries up to at least n makes it
-// normal, it executes what it had not and sends EPOCHSTARTED. A duplicate STARTEPOCH to a
-// normal replica of the epoch is answered with EPOCHSTARTED. The new primary resends
-// STARTEPOCH, as ResendStartView does STARTVIEW, to members not known to have joined
-// (ResendStartEpoch). A recovering replica that learns of a later epoch by STARTEPOCH shuts
-// down if it is not in the new group, and otherwise recovers from it.
+// --policy alt, seed 431, lost committed operations that way). Nor does it leave its epoch:
+// if the primary that committed the RECONFIGURATION failed before anyone else executed it,
+// the old group's view change is what commits it again (seed 376 deadlocked otherwise). It
+// asks STARTEPOCH's sender for the epoch's initial state (GETSTATE of the new epoch, view 0,
+// from its commit-number); the NEWSTATE (receiveEpochState) keeps its committed prefix, and
+// executing the RECONFIGURATION starts the epoch as above. Any other replica of the new group
+// that learns of the epoch by STARTEPOCH (an idle replica being added) records both
+// configurations, the epoch and n, sets view 0, is transitioning and fetches what it lacks by
+// the usual state transfer: GETSTATE ⟨e+1, view, commit-number⟩ (keeping its committed
+// prefix), answered by a normal replica of the epoch or a replaced one that has executed
+// 1..n; NEWSTATE with entries up to at least n makes it normal, it executes what it had not
+// and sends EPOCHSTARTED. A duplicate STARTEPOCH to a normal replica of the epoch is answered
+// with EPOCHSTARTED. The new primary resends STARTEPOCH, as ResendStartView does STARTVIEW, to
+// members not known to have joined (ResendStartEpoch), and so does a replica in a view change
+// of the epoch. A recovering replica that learns of a later epoch by STARTEPOCH shuts down if
+// it is not in the new group, and otherwise recovers from it.
 
 // firstConfig is epoch 0's configuration, replicas 0..n-1.
 func firstConfig(n int) []int {
@@ -162,7 +167,9 @@ func (r *Replica) executeReconfiguration(e *traces.Entry, p int, reply bool) {
 			}
 		}
 	}
-	if r.OpNumber() > p && !r.cfg.Bugs.EpochAcceptAfterReconfiguration {
+	// The primary that commits it accepted nothing after it. (Another replica may hold the
+	// next epoch's entries after it: receiveEpochState.)
+	if reply && r.OpNumber() > p && !r.cfg.Bugs.EpochAcceptAfterReconfiguration {
 		r.faultf("the log has %d entries after the RECONFIGURATION at op %d", r.OpNumber()-p, p)
 	}
 	switch {
@@ -253,6 +260,12 @@ func (r *Replica) receiveStartEpoch(m *traces.Message) {
 		r.nonce = nonce
 		r.startRecovery()
 		r.out.Action = traces.ReceiveStartEpoch
+	case m.Epoch == r.epoch+1 && (r.status == traces.StatusNormal || r.status == traces.StatusViewChange):
+		// A replica of the old group that has not executed the RECONFIGURATION stays in its
+		// epoch: if the primary that committed it failed before anyone else executed it, the
+		// old group's view change is what commits it again. It asks the sender for the epoch's
+		// initial state (receiveEpochState), which makes it execute the RECONFIGURATION.
+		r.out.Sent = append(r.out.Sent, traces.Message{Type: traces.GetState, From: r.id, To: m.From, Epoch: m.Epoch, View: 0, OpNumber: r.commit, Replica: r.id})
 	default:
 		r.enterEpoch(m.Epoch, m.OpNumber, m.OldConfig, m.Config)
 		r.status = traces.StatusTransitioning
@@ -260,6 +273,35 @@ func (r *Replica) receiveStartEpoch(m *traces.Message) {
 			r.askEpochState()
 		}
 	}
+}
+
+// receiveEpochState: a replica of the old group (normal or in view-change) takes a NEWSTATE of
+// the next epoch that answers its GETSTATE (ReceiveStartEpoch): entries after its
+// commit-number, committed (a replica that executed the RECONFIGURATION sent them) up to a
+// RECONFIGURATION after its epoch's start. It keeps its committed prefix, takes the rest and
+// commits to the message's commit-number, which executes the RECONFIGURATION and starts the
+// epoch.
+func (r *Replica) receiveEpochState(m *traces.Message) {
+	from := m.FromOpNumber
+	if from > r.commit || m.CommitNumber <= r.commit || m.CommitNumber > m.OpNumber || m.Checkpoint != nil || !r.validLog(m) {
+		return
+	}
+	ok := false
+	for q := max(from, r.epochStart) + 1; q <= m.CommitNumber && !ok; q++ {
+		ok = m.Log[q-from-1].Op == traces.OpReconfiguration
+	}
+	if !ok {
+		return
+	}
+	if r.checkpointing() {
+		r.adopt(nil, from, m.Log)
+	} else {
+		l := make([]traces.Entry, m.OpNumber, m.OpNumber+16)
+		copy(l, r.log[:from])
+		copy(l[from:], m.Log)
+		r.replaceLog(0, l)
+	}
+	r.commitTo(m.CommitNumber, false)
 }
 
 // askEpochState is a transitioning new replica's GETSTATE ⟨e, view, commit-number⟩: first to

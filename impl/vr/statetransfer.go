@@ -54,6 +54,10 @@ func (r *Replica) ReceiveNewState(m *traces.Message, out *Output) {
 
 func (r *Replica) receiveNewState(m *traces.Message) {
 	from := m.FromOpNumber
+	if m.Epoch == r.epoch+1 && (r.status == traces.StatusNormal || r.status == traces.StatusViewChange) {
+		r.receiveEpochState(m) // the next epoch's initial state (reconfig.go)
+		return
+	}
 	if !r.sameEpoch(m) || r.status == traces.StatusRecovering || from > r.OpNumber() || !r.validLog(m) {
 		return
 	}
