@@ -206,9 +206,12 @@ func TestBugSwitches(t *testing.T) {
 			var out Output
 			rc := traces.Entry{Client: 5, RequestNumber: 1, Op: traces.OpReconfiguration, Value: "0,1,3"}
 			r.Receive(&traces.Message{Type: traces.StartEpoch, From: 0, To: 1, Epoch: 1, OpNumber: 1, OldConfig: []int{0, 1, 2}, Config: []int{0, 1, 3}}, &out)
-			require.Equal(t, traces.StatusTransitioning, r.Status())
+			// An old-group replica stays in its epoch and asks for the new epoch's state.
+			require.Equal(t, 0, r.EpochNumber())
+			require.Equal(t, traces.Message{Type: traces.GetState, From: 1, To: 0, Epoch: 1, View: 0, OpNumber: 0, Replica: 1}, out.Sent[0])
 			r.Receive(&traces.Message{Type: traces.NewState, From: 0, To: 1, Epoch: 1, Log: []traces.Entry{rc}, OpNumber: 1, CommitNumber: 1, Replica: 0}, &out)
 			require.Equal(t, traces.StatusNormal, r.Status())
+			require.Equal(t, 1, r.EpochNumber())
 			r.Receive(&traces.Message{Type: traces.Prepare, From: 0, To: 1, View: 0, OpNumber: 2, CommitNumber: 1, Entry: &a}, &out)
 			return out.Sent[0].Type
 		}, traces.StartEpoch, traces.PrepareOk},
@@ -218,6 +221,8 @@ func TestBugSwitches(t *testing.T) {
 			r := NewReplica(0, cfg)
 			var out Output
 			r.Receive(&traces.Message{Type: traces.StartEpoch, From: 1, To: 0, Epoch: 1, OpNumber: 1, OldConfig: []int{0, 1, 2}, Config: []int{1, 2, 3}}, &out)
+			rc := traces.Entry{Client: 5, RequestNumber: 1, Op: traces.OpReconfiguration, Value: "1,2,3"}
+			r.Receive(&traces.Message{Type: traces.NewState, From: 1, To: 0, Epoch: 1, Log: []traces.Entry{rc}, OpNumber: 1, CommitNumber: 1, Replica: 1}, &out)
 			require.Equal(t, traces.StatusTransitioning, r.Status())
 			r.Receive(&traces.Message{Type: traces.EpochStarted, From: 1, To: 0, Epoch: 1, Replica: 1}, &out)
 			return r.Status()
