@@ -13,6 +13,7 @@ package tla
 //	VRCHECK_CONFORMANCE_SHARD=2/8 ...                           # only models 2, 10, 18, ... of the selection (to run it in parts)
 //	VRCHECK_RECORD_TLC=1 go test ./checker/tla -run TestRecordTLC     # record tlc.json for the default models (needs Java)
 //	VRCHECK_RECORD_TLC=all go test ./checker/tla -run TestRecordTLC -timeout 120m  # every model, again
+//	VRCHECK_RECORD_TLC=new-all ...                                    # every model not yet recorded
 //	VRCHECK_RECORD_TLC=reruns go test ./checker/tla -run TestRecordTLC   # TLC again with -fp k -seed k, k = 0..2:
 //	                                       # a figure that varies between TLC's own runs is not compared
 //
@@ -468,7 +469,8 @@ func TestRecordTLC(t *testing.T) {
 	if b, err := os.ReadFile(goldenFile); err == nil {
 		json.Unmarshal(b, &golden)
 	}
-	// 1: default models not yet recorded; all: every model, again;
+	// 1: default models not yet recorded; new-all: every model not yet
+	// recorded; all: every model, again;
 	// reruns: the recorded default models again with -fp k -seed k, k =
 	// 0, 1, 2 (reruns-all: every recorded model), kept beside the record
 	mode := os.Getenv("VRCHECK_RECORD_TLC")
@@ -477,7 +479,7 @@ func TestRecordTLC(t *testing.T) {
 		if m.Distinct >= 0 && m.Result == "success" && !reruns {
 			continue
 		}
-		if mode != "all" && mode != "reruns-all" && m.Runtime > time.Second {
+		if mode != "all" && mode != "reruns-all" && mode != "new-all" && m.Runtime > time.Second {
 			continue
 		}
 		g, recorded := golden[m.Config]
@@ -495,7 +497,7 @@ func TestRecordTLC(t *testing.T) {
 			}
 			t.Logf("%s: %+v", m.Config, g.Reruns)
 		} else {
-			if recorded && mode != "all" {
+			if recorded && mode != "all" { // 1, new-all: only what is missing
 				continue
 			}
 			rec, ok := runTLC(t, tlc, m)
