@@ -323,6 +323,7 @@ func TestConformance(t *testing.T) {
 	}
 	limit := 2 * time.Minute
 	var table []string
+	byCause := map[string][]string{}
 	pass, total, selected, random := 0, 0, 0, 0
 	for _, m := range models {
 		if !all && m.Runtime > time.Second || mode == "slow" && m.Runtime <= time.Second {
@@ -359,6 +360,12 @@ func TestConformance(t *testing.T) {
 		}
 		name := strings.TrimPrefix(m.Config, "specifications/")
 		table = append(table, fmt.Sprintf("| %s | %s | %.1fs | %s |", name, status, r.Seconds, detail))
+		switch {
+		case cause != "":
+			byCause[causeClass(cause)] = append(byCause[causeClass(cause)], name)
+		case detail != "":
+			byCause["pass: TLC's own counts vary between its runs (verdict compared)"] = append(byCause["pass: TLC's own counts vary between its runs (verdict compared)"], name)
+		}
 		t.Log(table[len(table)-1]) // as it goes: a long run stopped early keeps its rows
 		want, listed := exceptions[m.Config]
 		switch {
@@ -376,12 +383,59 @@ func TestConformance(t *testing.T) {
 	}
 	summary += "."
 	report := "| model | result | engine time | cause |\n|---|---|---|---|\n" + strings.Join(table, "\n") + "\n\n" + summary + "\n"
+	if len(byCause) > 0 {
+		var classes []string
+		for c := range byCause {
+			classes = append(classes, c)
+		}
+		sort.Strings(classes)
+		report += "\n| cause | models | which |\n|---|---:|---|\n"
+		for _, c := range classes {
+			report += fmt.Sprintf("| %s | %d | %s |\n", c, len(byCause[c]), strings.Join(byCause[c], ", "))
+		}
+	}
 	t.Log("\n" + report)
 	if p := os.Getenv("VRCHECK_CONFORMANCE_OUT"); p != "" {
 		if err := os.WriteFile(p, []byte(report), 0o644); err != nil {
 			t.Error(err)
 		}
 	}
+}
+
+var posPrefix = regexp.MustCompile(`^\S+\.(tla|cfg):\d+(:\d+)?: `)
+
+// causeClass groups the causes of the table: the kind of difference, and
+// for an error its message without the position and the details after the
+// first colon of the message.
+func causeClass(cause string) string {
+	if strings.HasPrefix(cause, "counterexample of") {
+		return "counterexample of another length"
+	}
+	kind, rest, _ := strings.Cut(cause, ": ")
+	switch kind {
+	case "counts":
+		return "different counts"
+	case "verdict":
+		return "different verdict"
+	case "error":
+		rest = posPrefix.ReplaceAllString(rest, "")
+		for _, k := range []string{"timeout", "crash"} {
+			if strings.HasPrefix(rest, k) {
+				return k
+			}
+		}
+		if head, tail, ok := strings.Cut(rest, ": "); ok && (head == "not supported" || strings.HasPrefix(head, "unknown")) {
+			if i := strings.IndexAny(tail, ":(;"); i > 0 {
+				tail = tail[:i]
+			}
+			return "error: " + head + ": " + strings.TrimSpace(tail)
+		}
+		if len(rest) > 60 {
+			rest = rest[:60] + "..."
+		}
+		return "error: " + rest
+	}
+	return cause
 }
 
 // rootLike makes a temporary directory that looks like the examples' root
