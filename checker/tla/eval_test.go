@@ -211,6 +211,8 @@ func TestEval(t *testing.T) {
 		{"FoldFunctionOnSet(Add, 0, <<1, 2, 3>>, {1, 3})", "4"},
 		// Json
 		{"ToJson([a |-> <<1, \"x\">>, b |-> TRUE])", `"{\"a\":[1,\"x\"],\"b\":true}"`},
+		// as TLC (Gson): no HTML escaping of < > &
+		{"ToJson(<<\"a<b&c>\">>)", `"[\"a<b&c>\"]"`},
 	}
 	for _, tc := range tests {
 		v, err := m.EvalExpr(tc.src)
