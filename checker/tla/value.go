@@ -506,8 +506,32 @@ func union(a, b *Set) *Set {
 	return &Set{elems: out}
 }
 
+// sparse reports whether a set of na elements is better looked up in one of
+// nb by binary search than merged with it (a few against many: a step's new
+// keys against DOMAIN of a ghost function that grows with the trace).
+func sparse(na, nb int) bool { return na*16 < nb }
+
+// sorted wraps elements already sorted and duplicate-free.
+func sorted(out []Value) *Set {
+	if len(out) == 0 {
+		return emptySet
+	}
+	return &Set{elems: out}
+}
+
 func intersect(a, b *Set) *Set {
+	if sparse(len(b.elems), len(a.elems)) {
+		a, b = b, a
+	}
 	var out []Value
+	if sparse(len(a.elems), len(b.elems)) {
+		for _, x := range a.elems {
+			if _, ok := setIndex(b.elems, x); ok {
+				out = append(out, x)
+			}
+		}
+		return sorted(out)
+	}
 	i, j := 0, 0
 	for i < len(a.elems) && j < len(b.elems) {
 		c := cmp(a.elems[i], b.elems[j])
@@ -522,11 +546,19 @@ func intersect(a, b *Set) *Set {
 			j++
 		}
 	}
-	return mkSet(out)
+	return sorted(out)
 }
 
 func diff(a, b *Set) *Set {
 	var out []Value
+	if sparse(len(a.elems), len(b.elems)) {
+		for _, x := range a.elems {
+			if _, ok := setIndex(b.elems, x); !ok {
+				out = append(out, x)
+			}
+		}
+		return sorted(out)
+	}
 	i, j := 0, 0
 	for i < len(a.elems) {
 		if j >= len(b.elems) {
@@ -545,7 +577,7 @@ func diff(a, b *Set) *Set {
 			j++
 		}
 	}
-	return mkSet(out)
+	return sorted(out)
 }
 
 func strQuote(s string) string {
