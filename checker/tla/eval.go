@@ -961,14 +961,21 @@ func (n *app) eval(c *ctx, e *env) Value {
 type dot struct {
 	x     node
 	field string
+	// hint: where the field was in the last record read here (records
+	// that one expression reads mostly have the same fields), tried first
+	hint atomic.Int32
 	loc
 }
 
 func (n *dot) eval(c *ctx, e *env) Value {
 	v := n.x.eval(c, e)
 	if r, ok := v.(*Rec); ok {
+		if h := int(n.hint.Load()); h < len(r.names) && r.names[h] == n.field {
+			return r.vals[h]
+		}
 		for i, name := range r.names {
 			if name == n.field {
+				n.hint.Store(int32(i))
 				return r.vals[i]
 			}
 		}

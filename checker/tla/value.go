@@ -228,7 +228,7 @@ func fnLen(v Value) int {
 func fnDom(v Value, i int) Value {
 	switch x := v.(type) {
 	case *Tuple:
-		return Int(i + 1)
+		return intValue(int64(i + 1))
 	case *Rec:
 		return Str(x.names[i])
 	case *Fcn:
