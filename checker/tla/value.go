@@ -65,6 +65,34 @@ type Fcn struct {
 	rng []Value
 	h   atomic.Uint64
 	hs  atomic.Uint64 // the sum of pair hashes h is made of, valid when h != 0
+	// back, when not nil: dom and rng are prefixes (len == cap) of back's
+	// arrays, so that adding a key above all others (a ghost function keyed
+	// by <<view, op-number>> that grows with the trace) need not copy them
+	back *fcnBack
+}
+
+// fcnBack holds the growable arrays functions made by adding keys at the
+// end share; used is the length of the longest of them: only a function
+// that long may extend the arrays in place, any other copies.
+type fcnBack struct {
+	dom, rng []Value
+	used     atomic.Int64
+}
+
+// fcnAppend is f with k (above every key of f) mapped to v.
+func fcnAppend(f *Fcn, k, v Value) *Fcn {
+	n := len(f.dom)
+	if b := f.back; b != nil && n < len(b.dom) && &b.dom[0] == &f.dom[0] && b.used.CompareAndSwap(int64(n), int64(n+1)) {
+		b.dom[n], b.rng[n] = k, v
+		return &Fcn{dom: b.dom[: n+1 : n+1], rng: b.rng[: n+1 : n+1], back: b}
+	}
+	size := n + 1 + max(2, (n+1)/2) // grows by half: amortised constant per key
+	b := &fcnBack{dom: make([]Value, size), rng: make([]Value, size)}
+	copy(b.dom, f.dom)
+	copy(b.rng, f.rng)
+	b.dom[n], b.rng[n] = k, v
+	b.used.Store(int64(n + 1))
+	return &Fcn{dom: b.dom[: n+1 : n+1], rng: b.rng[: n+1 : n+1], back: b}
 }
 
 // Lazy sets, kept symbolic like TLC so membership tests stay cheap.
@@ -343,6 +371,9 @@ func fcnMerge(f, g Value) Value {
 		if _, isInt := k.(Int); !isInt {
 			if _, isStr := k.(Str); !isStr {
 				// the result is again of the general shape: insert
+				if i == len(gf.dom) {
+					return rehashed(fcnAppend(gf, k, v), gf, k, nil, v)
+				}
 				dom := make([]Value, 0, len(gf.dom)+1)
 				dom = append(append(append(dom, gf.dom[:i]...), k), gf.dom[i:]...)
 				rng := make([]Value, 0, len(gf.rng)+1)
