@@ -45,10 +45,16 @@ BoundsTransfer == [GETSTATE |-> 1, NEWSTATE |-> 1, REPLY |-> 1, PREPAREOK |-> 1,
                    DOVIEWCHANGE |-> 1]
 
 \* For the view-change bug models: no COMMIT or state transfer, one message each
-\* of the types a round needs only one of, a broadcast's two of the others.
+\* of the types a round needs only one of, a broadcast's two of the others;
+\* three STARTVIEWCHANGEs, so that a replica can enter a view change on one
+\* while the other copy of that broadcast is still in flight.
 BoundsViewChange == [COMMIT |-> 0, GETSTATE |-> 0, NEWSTATE |-> 0, REPLY |-> 1,
-                     PREPAREOK |-> 1, DOVIEWCHANGE |-> 1, STARTVIEWCHANGE |-> 2,
+                     PREPAREOK |-> 1, DOVIEWCHANGE |-> 1, STARTVIEWCHANGE |-> 3,
                      STARTVIEW |-> 2, PREPARE |-> 2]
+
+\* The same with one REQUEST in flight: no ClientTimeout (it sends one to each
+\* replica), so a client reaches only the primary of the view it knows.
+BoundsViewChangeNoRetry == [REQUEST |-> 1] @@ BoundsViewChange
 
 \* A step that only sends: nothing is received and no replica or client changes.
 \* These are the timers (SendCommit, ResendPrepare, ResendStartViewChange,
