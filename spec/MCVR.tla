@@ -90,6 +90,13 @@ Initiates ==
 \* QuietTimers; as it, it rules out DuplicateMessage.
 QuietNetwork == Initiates => BagCardinality(msgs) = 0
 
+\* A TakeCheckpoint step: the checkpoint changes and no message is received or sent.
+TakesCheckpoint == checkpoint' # checkpoint /\ msgs' = msgs
+
+\* ACTION_CONSTRAINT: QuietNetwork, and the checkpoint timer (TakeCheckpoint, which sends
+\* nothing) also fires only while no message is in flight, as every other timer there.
+QuietNetworkCheckpoints == QuietNetwork /\ (TakesCheckpoint => BagCardinality(msgs) = 0)
+
 MCConstraint ==
     /\ \A r \in Replica : viewNumber[r] <= MaxView
     /\ \A c \in ClientId : clientRequestNumber[c] <= MaxRequests
