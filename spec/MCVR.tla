@@ -136,6 +136,13 @@ OrderedQuiet ==
     /\ QuietNoResends
     /\ \A m \in DOMAIN msgs : Consumes(m) => \A x \in DOMAIN msgs : Rank(x) >= Rank(m)
 
+\* A TakeCheckpoint step: the checkpoint changes and no message is received or sent.
+TakesCheckpoint == checkpoint' # checkpoint /\ msgs' = msgs
+
+\* ACTION_CONSTRAINT: QuietNetwork, and the checkpoint timer (TakeCheckpoint, which sends
+\* nothing) also fires only while no message is in flight, as every other timer there.
+QuietNetworkCheckpoints == QuietNetwork /\ (TakesCheckpoint => BagCardinality(msgs) = 0)
+
 MCConstraint ==
     /\ \A r \in Replica : viewNumber[r] <= MaxView
     /\ \A c \in ClientId : clientRequestNumber[c] <= MaxRequests
@@ -166,6 +173,20 @@ TwoClientsCommitted ==
 
 \* A replica is normal in view 2 or later.
 LaterViewStarted == \E r \in Replica : status[r] = "normal" /\ viewNumber[r] >= 2
+
+\* Checkpoints (MCVR_checkpoint.cfg): a view change carries a checkpoint (a STARTVIEW with
+\* one in flight); a state transfer from a checkpoint (a NEWSTATE with one in flight); a
+\* normal replica whose service was restored from a checkpoint, in a later view.
+CheckpointInStartView ==
+    \E m \in DOMAIN msgs : m.type = "STARTVIEW" /\ m.checkpoint.opNumber > 0
+CheckpointInNewState ==
+    \E m \in DOMAIN msgs : m.type = "NEWSTATE" /\ m.checkpoint.opNumber > 0
+CheckpointRestoredLater ==
+    \E r \in Replica : status[r] = "normal" /\ viewNumber[r] >= 1 /\ restoredFrom[r].opNumber > 0
+
+WitnessCheckpointInStartView == ~CheckpointInStartView
+WitnessCheckpointInNewState == ~CheckpointInNewState
+WitnessCheckpointRestoredLater == ~CheckpointRestoredLater
 
 WitnessDecisiveLastNormalView == ~DecisiveLastNormalView
 WitnessTwoClientsCommitted == ~TwoClientsCommitted
