@@ -95,8 +95,10 @@ func TestFastMatchesGeneralOnCorpus(t *testing.T) {
 		res := sameAsGeneral(t, data, name)
 		fast += len(res.events)
 	}
-	// The simulator's traces are canonical: the fast path, not the fallback, reads every line.
-	for _, name := range []string{"corpus/good/sim-normal.ndjson", "corpus/good/sim-faults.ndjson"} {
+	// The simulator's traces are canonical: the fast path, not the fallback, reads every line,
+	// batched PREPAREs' logs (version 3) and messages' checkpoints (version 4) included.
+	for _, name := range []string{"corpus/good/sim-normal.ndjson", "corpus/good/sim-faults.ndjson",
+		"corpus/good/sim-batch.ndjson", "corpus/good/sim-checkpoint.ndjson"} {
 		data, err := os.ReadFile(name)
 		require.NoError(t, err)
 		rd, err := NewReader(bytes.NewReader(data), name)
