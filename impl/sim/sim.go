@@ -257,6 +257,7 @@ func (s *sim) replicaEvent(i int, received *traces.Message) error {
 		s.res.Faults = append(s.res.Faults, fmt.Sprintf("tick %d, replica %d, %s: %v", s.tick, i, out.Action, out.Fault))
 	}
 	s.count(i, out)
+	s.res.MaxLog = max(s.res.MaxLog, out.State.OpNumber-out.State.Checkpoint)
 	s.assignIDs(out.Sent)
 	s.ev = traces.Event{Tick: s.tick, Action: out.Action, Replica: i, Client: -1, Msg: received, Sent: out.Sent, State: &out.State}
 	if err := s.emit(); err != nil {
