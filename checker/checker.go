@@ -101,6 +101,7 @@ type Checker struct {
 	curLine     int
 	curMismatch *Mismatch
 	weighed     weighed // the DOVIEWCHANGEs the current step started a view with
+	preCommit   int     // the current replica event's commit-number before it (checkpoint.go)
 }
 
 // client is a client's state in the spec.

@@ -20,6 +20,8 @@ type fastDecoder struct {
 	// full[t]: the header's version has every field of message type t (else the general
 	// decoder reads the line, and names what is missing or too new).
 	full [numMsgTypes]bool
+	// opt[t]: the optional fields (Optional) the header's version allows on message type t.
+	opt [numMsgTypes]uint32
 	// canon: the header's version has every replica-state field of version 1; ckpt: and the
 	// checkpoint (version 4).
 	canon, ckpt bool
@@ -71,6 +73,7 @@ func (f *fastDecoder) init(h *Header, s *schema) {
 			want |= payloadBit(fl)
 		}
 		f.full[i] = ok && mask == want && s.t.typeSince(t) <= s.version
+		f.opt[i] = s.optMask[t]
 	}
 	f.strs.seed = maphash.MakeSeed()
 }
@@ -270,6 +273,27 @@ func (f *fastDecoder) message(m *Message) bool {
 			return false
 		}
 	}
+	// The optional fields, in Optional's order, each written only when not empty.
+	for _, fl := range msgOptional[ti] {
+		if f.opt[ti]&payloadBit(fl) == 0 {
+			continue
+		}
+		switch fl {
+		case FLog:
+			if f.lit(`,"log":`) {
+				if m.Log, ok = f.entries(); !ok || len(m.Log) == 0 {
+					return false // an empty optional log is not the Writer's: the general decoder's
+				}
+			}
+		case FCheckpoint:
+			if f.lit(`,"checkpoint":`) {
+				m.Checkpoint = new(Checkpoint)
+				if !f.checkpoint(m.Checkpoint) {
+					return false
+				}
+			}
+		}
+	}
 	if !f.lit("}") {
 		return false
 	}
@@ -332,6 +356,60 @@ func (f *fastDecoder) replicaState(s *ReplicaState) bool {
 		if s.Checkpoint, ok = f.int(); !ok {
 			return false
 		}
+	}
+	return f.lit("}")
+}
+
+// checkpoint reads a checkpoint as appendCheckpoint writes it: the store sorted by key and
+// the client-table by client, each at most once (else the general decoder reads the line and
+// reports what is wrong).
+func (f *fastDecoder) checkpoint(c *Checkpoint) bool {
+	var ok bool
+	if !f.lit(`{"opNumber":`) {
+		return false
+	}
+	if c.OpNumber, ok = f.int(); !ok || !f.lit(`,"store":[`) {
+		return false
+	}
+	c.Store = []KeyValue{}
+	for !f.lit("]") {
+		if len(c.Store) > 0 && !f.lit(",") || !f.lit(`{"key":`) {
+			return false
+		}
+		var kv KeyValue
+		if kv.Key, ok = f.str(); !ok || !f.lit(`,"value":`) {
+			return false
+		}
+		if kv.Value, ok = f.str(); !ok || !f.lit("}") {
+			return false
+		}
+		if len(c.Store) > 0 && c.Store[len(c.Store)-1].Key >= kv.Key {
+			return false
+		}
+		c.Store = append(c.Store, kv)
+	}
+	if !f.lit(`,"table":[`) {
+		return false
+	}
+	c.Table = []TableRow{}
+	for !f.lit("]") {
+		if len(c.Table) > 0 && !f.lit(",") || !f.lit(`{"client":`) {
+			return false
+		}
+		var t TableRow
+		if t.Client, ok = f.int(); !ok || !f.lit(`,"requestNumber":`) {
+			return false
+		}
+		if t.RequestNumber, ok = f.int(); !ok || !f.lit(`,"result":`) {
+			return false
+		}
+		if t.Result, ok = f.str(); !ok || !f.lit("}") {
+			return false
+		}
+		if len(c.Table) > 0 && c.Table[len(c.Table)-1].Client >= t.Client {
+			return false
+		}
+		c.Table = append(c.Table, t)
 	}
 	return f.lit("}")
 }
@@ -615,6 +693,13 @@ var msgTypeIndex = func() map[MsgType]int {
 		m[t] = i
 	}
 	return m
+}()
+
+var msgOptional = func() (fs [numMsgTypes][]Field) {
+	for i, t := range msgTypes {
+		fs[i] = Optional[t]
+	}
+	return fs
 }()
 
 var msgFields = func() (fs [numMsgTypes][]Field) {
