@@ -112,6 +112,7 @@ type Checker struct {
 	curMismatch *Mismatch
 	weighed     weighed // the DOVIEWCHANGEs the current step started a view with
 	gated       string  // why the epoch check (epoch.go) decided the current step, if it did
+	preCommit   int     // the current replica event's commit-number before it (checkpoint.go)
 }
 
 // client is a client's state in the spec.
@@ -185,7 +186,8 @@ func (c *Checker) setContext(e int, conf []int) {
 // The checker keeps pointers into e (messages in flight, recorded messages): e must not be
 // changed afterwards, as traces.Reader never does.
 func (c *Checker) Step(line int, e *traces.Event) error {
-	if err := c.validShape(line, e); err != nil {
+	kind, err := c.validShape(line, e)
+	if err != nil {
 		return err
 	}
 	c.events++
@@ -199,7 +201,7 @@ func (c *Checker) Step(line int, e *traces.Event) error {
 	c.lastTick = e.Tick
 	c.lastLine = line
 
-	switch traces.Actions[e.Action] {
+	switch kind {
 	case traces.ReplicaReceive, traces.ReplicaTimer:
 		c.stepReplica(e)
 	case traces.ClientAction:
@@ -213,24 +215,24 @@ func (c *Checker) Step(line int, e *traces.Event) error {
 }
 
 // validShape rejects events the reader would not produce, so replay never panics on an
-// Event built by hand.
-func (c *Checker) validShape(line int, e *traces.Event) error {
+// Event built by hand, and returns the event's kind of action.
+func (c *Checker) validShape(line int, e *traces.Event) (traces.ActionKind, error) {
 	bad := func(format string, a ...any) error {
 		return &traces.Error{File: c.name, Line: line, Msg: fmt.Sprintf(format, a...)}
 	}
 	if e == nil {
-		return bad("no event")
+		return 0, bad("no event")
 	}
-	kind, ok := traces.Actions[e.Action]
-	if !ok {
-		return bad("unknown action %q", e.Action)
+	kind := actionKind(e.Action)
+	if kind == 0 {
+		return 0, bad("unknown action %q", e.Action)
 	}
 	if e.Seq < 0 || e.Tick < 0 {
-		return bad("negative seq or tick")
+		return 0, bad("negative seq or tick")
 	}
 	checkMsg := func(m *traces.Message) error {
-		fields, ok := traces.Fields[m.Type]
-		if !ok {
+		known, hasEntry := msgShape(m.Type)
+		if !known {
 			return bad("%s: unknown message type %q", e.Action, m.Type)
 		}
 		fromClient, toClient := traces.FromClient(m.Type), traces.ToClient(m.Type)
@@ -243,10 +245,8 @@ func (c *Checker) validShape(line int, e *traces.Event) error {
 		if m.ID <= 0 {
 			return bad("%s: message id %d, want > 0", e.Action, m.ID)
 		}
-		for _, f := range fields {
-			if f == traces.FEntry && m.Entry == nil {
-				return bad("%s: %s message %d has no entry", e.Action, m.Type, m.ID)
-			}
+		if hasEntry && m.Entry == nil {
+			return bad("%s: %s message %d has no entry", e.Action, m.Type, m.ID)
 		}
 		if m.View < 0 || m.OpNumber < 0 || m.CommitNumber < 0 || m.LastNormalView < 0 || m.FromOpNumber < 0 ||
 			m.Replica < 0 || m.Nonce < 0 || m.Client < 0 || m.RequestNumber < 0 || m.Epoch < 0 {
@@ -265,47 +265,82 @@ func (c *Checker) validShape(line int, e *traces.Event) error {
 	switch kind {
 	case traces.ReplicaReceive, traces.ReplicaTimer:
 		if e.Replica < 0 || e.Replica >= c.u {
-			return bad("%s: replica %d out of range 0..%d", e.Action, e.Replica, c.u-1)
+			return 0, bad("%s: replica %d out of range 0..%d", e.Action, e.Replica, c.u-1)
 		}
 		if e.State == nil {
-			return bad("%s: missing state", e.Action)
+			return 0, bad("%s: missing state", e.Action)
 		}
 		if st := e.State; st.EpochNumber < 0 || !validConfig(st.Config, c.u, true) || !validConfig(st.OldConfig, c.u, true) ||
 			c.h.Version >= traces.ReconfigurationVersion && len(st.Config) == 0 {
-			return bad("%s: state: epochNumber %d, config %v, oldConfig %v: want a configuration of increasing replica ids in 0..%d", e.Action, st.EpochNumber, st.Config, st.OldConfig, c.u-1)
+			return 0, bad("%s: state: epochNumber %d, config %v, oldConfig %v: want a configuration of increasing replica ids in 0..%d", e.Action, st.EpochNumber, st.Config, st.OldConfig, c.u-1)
 		}
 		if st := e.State; st.LogKeep < 0 || st.OpNumber < 0 || st.CommitNumber < 0 || st.ViewNumber < 0 || st.LastNormalView < 0 || st.Nonce < 0 {
-			return bad("%s: negative number in state", e.Action)
+			return 0, bad("%s: negative number in state", e.Action)
 		}
 	case traces.ClientAction:
 		if e.Client < 0 || e.Client >= c.h.Clients {
-			return bad("%s: client %d out of range 0..%d", e.Action, e.Client, c.h.Clients-1)
+			return 0, bad("%s: client %d out of range 0..%d", e.Action, e.Client, c.h.Clients-1)
 		}
 		if e.ClientState == nil {
-			return bad("%s: missing clientState", e.Action)
+			return 0, bad("%s: missing clientState", e.Action)
 		}
 	}
 	needMsg := kind == traces.ReplicaReceive || kind == traces.NetworkAction || e.Action == traces.ClientReceiveReply || e.Action == traces.ClientReceiveNewEpoch
 	if needMsg {
 		if e.Msg == nil {
-			return bad("%s: missing msg", e.Action)
+			return 0, bad("%s: missing msg", e.Action)
 		}
 		if err := checkMsg(e.Msg); err != nil {
-			return err
+			return 0, err
 		}
 		if kind == traces.ReplicaReceive && traces.ReceiveAction(e.Msg.Type) != e.Action {
-			return bad("%s: msg is a %s", e.Action, e.Msg.Type)
+			return 0, bad("%s: msg is a %s", e.Action, e.Msg.Type)
 		}
 		if kind == traces.ClientAction && traces.ClientReceiveAction(e.Msg.Type) != e.Action {
-			return bad("%s: msg is a %s", e.Action, e.Msg.Type)
+			return 0, bad("%s: msg is a %s", e.Action, e.Msg.Type)
 		}
 	}
 	for i := range e.Sent {
 		if err := checkMsg(&e.Sent[i]); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return kind, nil
+}
+
+// actionKind is traces.Actions[a] (0 if a is no action) without hashing: the replay loop
+// asks it several times per event.
+func actionKind(a string) traces.ActionKind {
+	switch a {
+	case traces.ReceiveRequest, traces.ReceivePrepare, traces.ReceivePrepareOk, traces.ReceiveCommit,
+		traces.ReceiveStartViewChange, traces.ReceiveDoViewChange, traces.ReceiveStartView, traces.ReceiveRecovery,
+		traces.ReceiveRecoveryResponse, traces.ReceiveGetState, traces.ReceiveNewState,
+		traces.ReceiveReconfiguration, traces.ReceiveStartEpoch, traces.ReceiveEpochStarted:
+		return traces.ReplicaReceive
+	case traces.SendCommit, traces.ResendPrepare, traces.TimeoutStartViewChange, traces.Crash, traces.StartRecovery,
+		traces.ResendStartViewChange, traces.ResendDoViewChange, traces.ResendStartView, traces.SendPrepare,
+		traces.TakeCheckpoint, traces.TimeoutStartEpoch, traces.ResendStartEpoch:
+		return traces.ReplicaTimer
+	case traces.ClientRequest, traces.ClientReceiveReply, traces.ClientTimeout, traces.ClientReconfiguration, traces.ClientReceiveNewEpoch:
+		return traces.ClientAction
+	case traces.DropMessage, traces.DuplicateMessage:
+		return traces.NetworkAction
+	}
+	return 0
+}
+
+// msgShape reports whether t is a message type (a key of traces.Fields) and whether its
+// fields include an entry, without hashing.
+func msgShape(t traces.MsgType) (known, hasEntry bool) {
+	switch t {
+	case traces.Prepare:
+		return true, true
+	case traces.Request, traces.PrepareOk, traces.Reply, traces.Commit, traces.StartViewChange, traces.DoViewChange,
+		traces.StartView, traces.Recovery, traces.RecoveryResponse, traces.GetState, traces.NewState,
+		traces.Reconfiguration, traces.StartEpoch, traces.EpochStarted, traces.NewEpoch:
+		return true, false
+	}
+	return false, false
 }
 
 // diff records that the current event's field differs from what its action produces.
@@ -313,7 +348,7 @@ func (c *Checker) diff(field, expected, actual string) {
 	if c.curMismatch == nil {
 		e := c.cur
 		c.curMismatch = &Mismatch{Line: c.curLine, Seq: e.Seq, Action: e.Action}
-		switch traces.Actions[e.Action] {
+		switch actionKind(e.Action) {
 		case traces.ReplicaReceive, traces.ReplicaTimer:
 			r := e.Replica
 			c.curMismatch.Replica = &r
@@ -378,7 +413,7 @@ func (c *Checker) violate(inv string, replicas []int, format string, a ...any) {
 	if v.Violations == 0 {
 		v.Status = Fail
 		v.Line, v.Action, v.Replicas = c.curLine, c.cur.Action, replicas
-		if traces.Actions[c.cur.Action] == traces.ClientAction {
+		if actionKind(c.cur.Action) == traces.ClientAction {
 			v.Clients = []int{c.cur.Client}
 		}
 		v.Message = fmt.Sprintf(format, a...)

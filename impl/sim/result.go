@@ -33,6 +33,8 @@ type Result struct {
 	// replicas that shut down.
 	Epochs, Reconfigurations, ShutDowns int
 	ReconfigTicks                       []int
+	// MaxLog is the most log entries any replica held at once (op-number − checkpoint).
+	MaxLog int
 	// Faults are the replicas' own assertion failures (see impl/vr): each is a bug report.
 	Faults []string
 }
