@@ -18,7 +18,7 @@ func TestBugCatalog(t *testing.T) {
 		assert.NotEmpty(t, b.Source, b.Name)
 	}
 	assert.True(t, sort.StringsAreSorted(names), "catalog sorted by name")
-	assert.Len(t, names, 19)
+	assert.Len(t, names, 20)
 	seen := map[string]bool{}
 	for _, name := range names {
 		b, err := ParseBugs([]string{name})
@@ -227,6 +227,17 @@ func TestBugSwitches(t *testing.T) {
 			r.Receive(&traces.Message{Type: traces.EpochStarted, From: 1, To: 0, Epoch: 1, Replica: 1}, &out)
 			return r.Status()
 		}, traces.StatusTransitioning, traces.StatusShutDown},
+		{"epoch-startepoch-commit", func(t *testing.T, bugs Bugs) any {
+			cfg := cfgWith(1, bugs)
+			cfg.Universe = 4
+			r := NewReplica(1, cfg)
+			var out Output
+			rc := traces.Entry{Client: 5, RequestNumber: 1, Op: traces.OpReconfiguration, Value: "0,1,3"}
+			r.Receive(&traces.Message{Type: traces.Prepare, From: 0, To: 1, View: 0, OpNumber: 1, CommitNumber: 0, Entry: &rc}, &out)
+			require.Equal(t, 1, r.OpNumber())
+			r.Receive(&traces.Message{Type: traces.StartEpoch, From: 3, To: 1, Epoch: 1, OpNumber: 1, OldConfig: []int{0, 1, 2}, Config: []int{0, 1, 3}}, &out)
+			return r.EpochNumber()
+		}, 0, 1},
 		{"checkpoint-uncommitted", func(t *testing.T, bugs Bugs) any {
 			r := checkpointedPrimary(t, cfgWith(1, bugs), a, c)
 			return r.CheckpointNumber()

@@ -117,6 +117,7 @@ type Bugs struct {
 	EpochAcceptAfterReconfiguration bool // epoch-accept-after-reconfiguration
 	EpochShutdownEarly              bool // epoch-shutdown-early
 	EpochOldPrepare                 bool // epoch-old-prepare
+	EpochStartEpochCommit           bool // epoch-startepoch-commit
 }
 
 // universe is the number of replica ids.
@@ -185,6 +186,10 @@ var bugTable = []bugEntry{
 		"a replaced replica shuts down after f' EPOCHSTARTEDs from the new group instead of f'+1",
 		"seeded: breaks §7.2 (a replaced replica waits for f'+1 replicas of the new group to be up to date; with f' of them, f' crashes lose the old group's state)"},
 		func(b *Bugs) *bool { return &b.EpochShutdownEarly }},
+	{BugInfo{"epoch-startepoch-commit",
+		"a replica of the old group that holds the RECONFIGURATION at STARTEPOCH's op-number takes STARTEPOCH as its commit, executing its own log up to there",
+		"found in this implementation (explore --reconfig --policy alt, seed 431, lost committed operations): the entry may be of a view whose other entries a view change replaced; §7.2 has an old replica learn the commit as any other (COMMIT of its view) or get the state by state transfer"},
+		func(b *Bugs) *bool { return &b.EpochStartEpochCommit }},
 	{BugInfo{"gc-no-checkpoint",
 		"with checkpoints, a GETSTATE asking for entries the replica discarded is answered with the entries it holds, as if they followed the requested op-number, without the checkpoint",
 		"seeded: breaks §5.2 (entries are discarded only once a replica that needs them can have them or the checkpoint)"},

@@ -260,6 +260,8 @@ func (r *Replica) receiveStartEpoch(m *traces.Message) {
 		r.nonce = nonce
 		r.startRecovery()
 		r.out.Action = traces.ReceiveStartEpoch
+	case m.Epoch == r.epoch+1 && r.cfg.Bugs.EpochStartEpochCommit && r.holdsReconfiguration(m):
+		r.commitTo(m.OpNumber, false) // the defect: as a COMMIT of n, whatever its log up to n is
 	case m.Epoch == r.epoch+1 && (r.status == traces.StatusNormal || r.status == traces.StatusViewChange):
 		// A replica of the old group that has not executed the RECONFIGURATION stays in its
 		// epoch: if the primary that committed it failed before anyone else executed it, the
@@ -273,6 +275,18 @@ func (r *Replica) receiveStartEpoch(m *traces.Message) {
 			r.askEpochState()
 		}
 	}
+}
+
+// holdsReconfiguration says whether a normal or view-change replica of the epoch before
+// STARTEPOCH m's has m's RECONFIGURATION at op-number n, after its epoch's start (bug
+// epoch-startepoch-commit only).
+func (r *Replica) holdsReconfiguration(m *traces.Message) bool {
+	n := m.OpNumber
+	if r.status != traces.StatusNormal && r.status != traces.StatusViewChange || n <= r.epochStart || n <= r.base || n > r.OpNumber() {
+		return false
+	}
+	e := r.entry(n)
+	return e.Op == traces.OpReconfiguration && e.Value == traces.FormatConfig(m.Config)
 }
 
 // receiveEpochState: a replica of the old group (normal or in view-change) takes a NEWSTATE of
