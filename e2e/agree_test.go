@@ -198,11 +198,6 @@ func TestCheckersAgreeOnExplore(t *testing.T) {
 			// the first batched step of every such trace.
 			continue
 		}
-		if b.Name == "checkpoint-uncommitted" || b.Name == "gc-no-checkpoint" {
-			// Skipped: VR.tla does not model checkpoints (issue 14) yet; their swarm
-			// scenarios take checkpoints, whose version 4 traces TraceVR refuses.
-			continue
-		}
 		configs = append(configs, []string{b.Name})
 	}
 	dir := t.TempDir()

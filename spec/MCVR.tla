@@ -44,6 +44,18 @@ BoundsNoTransfer == [COMMIT |-> 0, GETSTATE |-> 0, NEWSTATE |-> 0, REPLY |-> 1]
 BoundsTransfer == [GETSTATE |-> 1, NEWSTATE |-> 1, REPLY |-> 1, PREPAREOK |-> 1,
                    DOVIEWCHANGE |-> 1]
 
+\* For the view-change bug models: no COMMIT or state transfer, one message each
+\* of the types a round needs only one of, a broadcast's two of the others;
+\* three STARTVIEWCHANGEs, so that a replica can enter a view change on one
+\* while the other copy of that broadcast is still in flight.
+BoundsViewChange == [COMMIT |-> 0, GETSTATE |-> 0, NEWSTATE |-> 0, REPLY |-> 1,
+                     PREPAREOK |-> 1, DOVIEWCHANGE |-> 1, STARTVIEWCHANGE |-> 3,
+                     STARTVIEW |-> 2, PREPARE |-> 2]
+
+\* The same with one REQUEST in flight: no ClientTimeout (it sends one to each
+\* replica), so a client reaches only the primary of the view it knows.
+BoundsViewChangeNoRetry == [REQUEST |-> 1] @@ BoundsViewChange
+
 \* A step that only sends: nothing is received and no replica or client changes.
 \* These are the timers (SendCommit, ResendPrepare, ResendStartViewChange,
 \* ResendDoViewChange, ResendStartView, StartRecovery), ClientTimeout and
@@ -90,6 +102,47 @@ Initiates ==
 \* QuietTimers; as it, it rules out DuplicateMessage.
 QuietNetwork == Initiates => BagCardinality(msgs) = 0
 
+\* The resends: a step that only sends PREPARE, COMMIT, STARTVIEWCHANGE,
+\* DOVIEWCHANGE or STARTVIEW (SendCommit, ResendPrepare, ResendStartViewChange,
+\* ResendDoViewChange, ResendStartView).  ClientTimeout and StartRecovery are not.
+Resend ==
+    /\ OnlySends
+    /\ \E m \in Added : m.type \in {"PREPARE", "COMMIT", "STARTVIEWCHANGE", "DOVIEWCHANGE",
+                                   "STARTVIEW"}
+
+\* ACTION_CONSTRAINT: QuietNetwork, and no replica resends: each message of the
+\* protocol is sent once, when its handler or TimeoutStartViewChange sends it
+\* (the paper's resends only repair losses, which a model that also loses the
+\* first copy covers for safety).  For the view-change bug models, whose
+\* counterexamples lose messages but resend none.
+QuietNoResends == QuietNetwork /\ ~Resend
+
+\* The node a message goes to, as a rank: replicas 0 .. N-1, then the clients
+\* (a REPLY's to is a client id).
+Rank(m) == IF m.type = "REPLY" THEN N + m.to ELSE m.to
+
+\* A step that consumes message m: a receive or a drop.
+Consumes(m) == m \notin DOMAIN msgs' \/ msgs'[m] < msgs[m]
+
+\* ACTION_CONSTRAINT (with QuietNoResends): the network hands messages to the
+\* nodes in rank order: a message is received or lost only while none is in
+\* flight to a node of lower rank.  Messages to one node still arrive (or are
+\* lost) in any order, and any of them may be lost, but a node of higher rank
+\* never acts before a lower one has taken what is in flight to it.  A strong
+\* cut (messages to different nodes are mostly independent, and QuietNetwork
+\* already runs one activity at a time), for the bug models whose
+\* counterexamples are 28 steps deep.
+OrderedQuiet ==
+    /\ QuietNoResends
+    /\ \A m \in DOMAIN msgs : Consumes(m) => \A x \in DOMAIN msgs : Rank(x) >= Rank(m)
+
+\* A TakeCheckpoint step: the checkpoint changes and no message is received or sent.
+TakesCheckpoint == checkpoint' # checkpoint /\ msgs' = msgs
+
+\* ACTION_CONSTRAINT: QuietNetwork, and the checkpoint timer (TakeCheckpoint, which sends
+\* nothing) also fires only while no message is in flight, as every other timer there.
+QuietNetworkCheckpoints == QuietNetwork /\ (TakesCheckpoint => BagCardinality(msgs) = 0)
+
 MCConstraint ==
     /\ \A r \in Replica : viewNumber[r] <= MaxView
     /\ \A c \in ClientId : clientRequestNumber[c] <= MaxRequests
@@ -120,6 +173,20 @@ TwoClientsCommitted ==
 
 \* A replica is normal in view 2 or later.
 LaterViewStarted == \E r \in Replica : status[r] = "normal" /\ viewNumber[r] >= 2
+
+\* Checkpoints (MCVR_checkpoint.cfg): a view change carries a checkpoint (a STARTVIEW with
+\* one in flight); a state transfer from a checkpoint (a NEWSTATE with one in flight); a
+\* normal replica whose service was restored from a checkpoint, in a later view.
+CheckpointInStartView ==
+    \E m \in DOMAIN msgs : m.type = "STARTVIEW" /\ m.checkpoint.opNumber > 0
+CheckpointInNewState ==
+    \E m \in DOMAIN msgs : m.type = "NEWSTATE" /\ m.checkpoint.opNumber > 0
+CheckpointRestoredLater ==
+    \E r \in Replica : status[r] = "normal" /\ viewNumber[r] >= 1 /\ restoredFrom[r].opNumber > 0
+
+WitnessCheckpointInStartView == ~CheckpointInStartView
+WitnessCheckpointInNewState == ~CheckpointInNewState
+WitnessCheckpointRestoredLater == ~CheckpointRestoredLater
 
 WitnessDecisiveLastNormalView == ~DecisiveLastNormalView
 WitnessTwoClientsCommitted == ~TwoClientsCommitted

@@ -40,12 +40,16 @@ TraceEvents == SubSeq(TraceLines, 2, Len(TraceLines))
 TraceN == TraceHeader.replicas
 TraceNumClients == TraceHeader.clients
 TraceBugs == {TraceHeader.bugs[i] : i \in DOMAIN TraceHeader.bugs}
+\* K of version 4's checkpoints (absent: none); TraceVR*.cfg override CheckpointEvery with it.
+TraceCheckpointEvery ==
+    IF "checkpointEvery" \in DOMAIN TraceHeader THEN TraceHeader.checkpointEvery ELSE 0
 
 ASSUME TraceHeader.format = "vrcheck-trace"
 \* Version 2 adds the resend actions; a version 1 trace is a version 2 trace without them.
 \* Version 3 adds batching (SendPrepare, a PREPARE's log), which VR.tla does not model yet:
-\* a version 3 trace without them is a version 2 trace.
-ASSUME TraceHeader.version \in {1, 2, 3}
+\* a version 3 trace without them is a version 2 trace.  Version 4 adds checkpoints
+\* (TakeCheckpoint, the state's checkpoint, the messages' optional checkpoint).
+ASSUME TraceHeader.version \in {1, 2, 3, 4}
 ASSUME TraceHeader.replicas = 2 * TraceHeader.f + 1
 
 VARIABLE l   \* the index in TraceEvents of the next event to match
@@ -54,6 +58,14 @@ traceVars == <<vars, l>>
 
 -----------------------------------------------------------------------------
 (* Trace messages as VR.tla builds them: every field but the id.           *)
+
+\* A message's checkpoint (version 4, optional) as VR.tla has it: NoCheckpoint if absent.
+TraceCheckpoint(m) ==
+    IF "checkpoint" \in DOMAIN m
+    THEN [opNumber |-> m.checkpoint.opNumber,
+          store |-> {m.checkpoint.store[i] : i \in DOMAIN m.checkpoint.store},
+          table |-> {m.checkpoint.table[i] : i \in DOMAIN m.checkpoint.table}]
+    ELSE NoCheckpoint
 
 TraceMsg(m) ==
     CASE m.type = "REQUEST" ->
@@ -71,19 +83,20 @@ TraceMsg(m) ==
             StartViewChangeMsg(m.from, m.to, m.view, m.replica)
       [] m.type = "DOVIEWCHANGE" ->
             DoViewChangeMsg(m.from, m.to, m.view, m.log, m.lastNormalView, m.opNumber,
-                            m.commitNumber, m.replica)
+                            m.commitNumber, m.replica, TraceCheckpoint(m))
       [] m.type = "STARTVIEW" ->
-            StartViewMsg(m.from, m.to, m.view, m.log, m.opNumber, m.commitNumber)
+            StartViewMsg(m.from, m.to, m.view, m.log, m.opNumber, m.commitNumber,
+                         TraceCheckpoint(m))
       [] m.type = "RECOVERY" ->
             RecoveryMsg(m.from, m.to, m.replica, m.nonce)
       [] m.type = "RECOVERYRESPONSE" ->
             RecoveryResponseMsg(m.from, m.to, m.view, m.nonce, m.log, m.opNumber,
-                                m.commitNumber, m.replica)
+                                m.commitNumber, m.replica, TraceCheckpoint(m))
       [] m.type = "GETSTATE" ->
             GetStateMsg(m.from, m.to, m.view, m.opNumber, m.replica)
       [] m.type = "NEWSTATE" ->
             NewStateMsg(m.from, m.to, m.view, m.fromOpNumber, m.log, m.opNumber,
-                        m.commitNumber, m.replica)
+                        m.commitNumber, m.replica, TraceCheckpoint(m))
       [] OTHER -> Assert(FALSE, <<"TraceVR: unknown message type", m>>)
 
 \* The messages event e sent, as a bag.
@@ -92,16 +105,22 @@ TraceSent(e) == SeqAsBag([i \in 1 .. Len(e.sent) |-> TraceMsg(e.sent[i])])
 -----------------------------------------------------------------------------
 (* Comparing the spec's step with the logged one.                          *)
 
-\* Replica r's state after the step is the logged state s.
+\* Replica r's state after the step is the logged state s.  From version 4 the state has the
+\* checkpoint's op-number, and the log after the step is the log before it up to logKeep,
+\* the committed entries up to the checkpoint (if it is past logKeep), then logAdd.
 MatchReplica(r, s) ==
-    /\ viewNumber'[r] = s.viewNumber
-    /\ status'[r] = s.status
-    /\ opNumber'[r] = s.opNumber
-    /\ commitNumber'[r] = s.commitNumber
-    /\ lastNormalView'[r] = s.lastNormalView
-    /\ nonce'[r] = s.nonce
-    /\ s.logKeep <= Len(log[r])
-    /\ log'[r] = SubSeq(log[r], 1, s.logKeep) \o s.logAdd
+    LET ck == IF "checkpoint" \in DOMAIN s THEN s.checkpoint ELSE 0
+    IN /\ viewNumber'[r] = s.viewNumber
+       /\ status'[r] = s.status
+       /\ opNumber'[r] = s.opNumber
+       /\ commitNumber'[r] = s.commitNumber
+       /\ lastNormalView'[r] = s.lastNormalView
+       /\ nonce'[r] = s.nonce
+       /\ checkpoint'[r].opNumber = ck
+       /\ s.logKeep <= Len(log[r])
+       /\ log'[r] = IF ck <= s.logKeep THEN SubSeq(log[r], 1, s.logKeep) \o s.logAdd
+                    ELSE SubSeq(log[r], 1, s.logKeep) \o Slice(ghostCommittedLog', s.logKeep + 1, ck)
+                         \o s.logAdd
 
 \* Client c's state after the step is the logged client state s.
 MatchClient(c, s) ==
@@ -145,6 +164,7 @@ ReplicaTimerStep(e) ==
              /\ Len(e.sent) = 1
              /\ ResendStartView(r, e.sent[1].to)
           \/ e.action = "StartRecovery" /\ StartRecovery(r)
+          \/ e.action = "TakeCheckpoint" /\ TakeCheckpoint(r)
           \/ e.action = "Crash" /\ Crash(r, e.state.nonce)
        /\ MatchReplica(r, e.state)
        /\ MatchNetwork(NoRecv, e)

@@ -18,6 +18,21 @@
 (* results are computed from it, so a replica that executes an entry      *)
 (* twice (see the bug "commit-regress") gives wrong results, as the        *)
 (* implementation's store would.                                           *)
+(*                                                                         *)
+(* Checkpoints and log compaction (§5.1-5.2), as impl/vr/checkpoint.go,   *)
+(* when CheckpointEvery = K > 0 (0, the default, is none: every action is  *)
+(* then as without them).  TakeCheckpoint (a timer) checkpoints the        *)
+(* service state and client-table at the commit-number once it is K past  *)
+(* the latest checkpoint, and the replica discards the log up to it: it    *)
+(* holds entries checkpoint+1..op-number (Held).  log[r] stays the whole   *)
+(* sequence 1..op-number, as the trace format gives it: its discarded part *)
+(* is the committed log's (DiscardedEntriesCommitted), and no action of r  *)
+(* reads it to build a message or a result.  DOVIEWCHANGE, STARTVIEW and   *)
+(* RECOVERYRESPONSE carry the held log and the checkpoint; a NEWSTATE the  *)
+(* checkpoint when the entries asked for are gone; a replica takes such a  *)
+(* log by one rule, Adopt.  The service of a replica is then the          *)
+(* checkpoint it was last restored from (restoredFrom) followed by the     *)
+(* entries it executed since (executed).                                   *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences, FiniteSets, Bags, TLC
 
@@ -33,6 +48,11 @@ ASSUME N \in Nat /\ N % 2 = 1
 ASSUME NumClients \in Nat
 ASSUME Ops \subseteq {"get", "put", "append"}
 
+\* K, the checkpoint interval: a replica may take a checkpoint once its commit-number is K past
+\* its latest one (§5.1); 0 is no checkpoints.  A definition, not a CONSTANT, so that the
+\* models without checkpoints need not name it: a model overrides it (CheckpointEvery <- ...).
+CheckpointEvery == 0
+
 Replica == 0 .. (N - 1)
 ClientId == 0 .. (NumClients - 1)
 F == (N - 1) \div 2
@@ -44,7 +64,7 @@ Others(r) == Replica \ {r}
 BugNames == {"dvc-largest-n-only", "dvc-mixed-views", "late-startview",
              "statetransfer-truncate", "commit-regress",
              "recovering-participates", "recovery-without-primary",
-             "no-resend-startview"}
+             "no-resend-startview", "checkpoint-uncommitted", "gc-no-checkpoint"}
 Bug(b) == b \in Bugs
 
 VARIABLES
@@ -57,7 +77,9 @@ VARIABLES
     lastNormalView,   \* last-normal-view
     nonce,            \* the nonce of the current recovery (0 before the first crash)
     usedNonces,       \* the nonces each replica has used: a crash takes a fresh one
-    executed,         \* the entries the replica executed since its last crash, in order
+    executed,         \* the entries the replica executed since its last crash (or restore), in order
+    checkpoint,       \* the latest checkpoint (NoCheckpoint: none): entries 1..its op-number are discarded
+    restoredFrom,     \* the checkpoint the service was last restored from (NoCheckpoint: none)
     \* Per-view bookkeeping (not logged in traces; rebuilt by replay).
     startViewChangeFrom,   \* replicas whose STARTVIEWCHANGE for the current view arrived
     doViewChangeMsgs,      \* DOVIEWCHANGEs recorded by a new primary (one per sender)
@@ -90,7 +112,8 @@ replicaVars == <<viewNumber, status, opNumber, log, lastNormalView>>
 ghostCommitVars == <<ghostCommittedLog, ghostCommittedIn, ghostCommittedReq, ghostStore,
                      ghostCommittedTwice>>
 execVars == <<executed, ghostLastExecuted, ghostExecutedTwice>>
-commitVars == <<commitNumber, execVars, ghostCommitVars>>
+ckptVars == <<checkpoint, restoredFrom>>
+commitVars == <<commitNumber, ckptVars, execVars, ghostCommitVars>>
 bookVars == <<startViewChangeFrom, doViewChangeMsgs, prepareOkOpNumber, recoveryResponseMsgs>>
 clientVars == <<clientView, clientRequestNumber, clientPending, clientRequest>>
 serverVars == <<replicaVars, ghostViewStarts, commitVars, bookVars, nonce, usedNonces>>
@@ -129,18 +152,30 @@ SeqAsBag(s) ==
 
 NoEntry(c) == [client |-> c, requestNumber |-> 0, op |-> "get", key |-> "", value |-> ""]
 
-\* The value of key k after executing entries 1..i of ex in order (scanning back
-\* from entry i to the latest put of k, so no subsequence is built).
-RECURSIVE ValueAt(_, _, _)
-ValueAt(ex, i, k) ==
-    IF i = 0 THEN ""
-    ELSE IF ex[i].key # k THEN ValueAt(ex, i - 1, k)
-    ELSE CASE ex[i].op = "put" -> ex[i].value
-           [] ex[i].op = "append" -> ValueAt(ex, i - 1, k) \o ex[i].value
-           [] OTHER -> ValueAt(ex, i - 1, k)
+\* A checkpoint (§5.1), as the trace format gives it: the op-number it is at, the service
+\* state after entries 1..opNumber (store: a set of [key, value], one per key ever written)
+\* and the client-table (table: a set of [client, requestNumber, result], each client's latest
+\* request among those entries with its result).  NoCheckpoint is none (the empty service).
+NoCheckpoint == [opNumber |-> 0, store |-> {}, table |-> {}]
 
-\* The result of the p-th entry of the execution sequence ex.
-ExecResult(ex, p) == ValueAt(ex, p - 1, ex[p].key)
+\* Key k's value in checkpoint b's store ("" if never written).
+StoreValue(b, k) ==
+    LET S == {x \in b.store : x.key = k} IN IF S = {} THEN "" ELSE (CHOOSE x \in S : TRUE).value
+
+\* The value of key k after executing entries 1..i of ex in order, from the service
+\* state of checkpoint b (scanning back from entry i to the latest put of k, so no
+\* subsequence is built).
+RECURSIVE ValueFrom(_, _, _, _)
+ValueFrom(b, ex, i, k) ==
+    IF i = 0 THEN StoreValue(b, k)
+    ELSE IF ex[i].key # k THEN ValueFrom(b, ex, i - 1, k)
+    ELSE CASE ex[i].op = "put" -> ex[i].value
+           [] ex[i].op = "append" -> ValueFrom(b, ex, i - 1, k) \o ex[i].value
+           [] OTHER -> ValueFrom(b, ex, i - 1, k)
+
+\* The result of the p-th entry of the execution sequence ex, run from checkpoint b.
+ExecResultFrom(b, ex, p) == ValueFrom(b, ex, p - 1, ex[p].key)
+ExecResult(ex, p) == ExecResultFrom(NoCheckpoint, ex, p)
 
 \* The client-table, derived from the log: the position of the latest request
 \* of client c in lg (0 if none), and its request-number (0 if none).
@@ -153,7 +188,9 @@ LatestIndex(lg, c) == LatestFrom(lg, c, Len(lg))
 ClientTableRequestNumber(lg, c) ==
     LET i == LatestIndex(lg, c) IN IF i = 0 THEN 0 ELSE lg[i].requestNumber
 
-\* The result the service gave request <<c, s>> at replica r (its last execution).
+\* The result the service gave request <<c, s>> at replica r (its last execution; if it
+\* was executed before the checkpoint the service was restored from, that checkpoint's
+\* client-table row).
 RECURSIVE LastExecution(_, _, _, _)
 LastExecution(ex, c, s, p) ==
     IF p = 0 THEN 0
@@ -161,8 +198,27 @@ LastExecution(ex, c, s, p) ==
     ELSE LastExecution(ex, c, s, p - 1)
 StoredResult(r, c, s) ==
     LET ex == executed[r]
+        b == restoredFrom[r]
         p == LastExecution(ex, c, s, Len(ex))
-    IN IF p = 0 THEN "" ELSE ExecResult(ex, p)
+        row == {x \in b.table : x.client = c /\ x.requestNumber = s}
+    IN IF p > 0 THEN ExecResultFrom(b, ex, p)
+       ELSE IF row = {} THEN "" ELSE (CHOOSE x \in row : TRUE).result
+
+\* The position of the latest entry of client c in ex (0 if none).
+RECURSIVE LatestOf(_, _, _)
+LatestOf(ex, c, p) == IF p = 0 THEN 0 ELSE IF ex[p].client = c THEN p ELSE LatestOf(ex, c, p - 1)
+
+\* The checkpoint at op-number n of the service that ran entries ex from checkpoint b.
+CheckpointOf(b, ex, n) ==
+    LET keys == {x.key : x \in b.store} \cup {ex[i].key : i \in {j \in DOMAIN ex : ex[j].op # "get"}}
+        clients == {x.client : x \in b.table} \cup {ex[i].client : i \in DOMAIN ex}
+        Row(c) == LET p == LatestOf(ex, c, Len(ex))
+                  IN IF p = 0 THEN CHOOSE x \in b.table : x.client = c
+                     ELSE [client |-> c, requestNumber |-> ex[p].requestNumber,
+                           result |-> ExecResultFrom(b, ex, p)]
+    IN [opNumber |-> n,
+        store |-> {[key |-> k, value |-> ValueFrom(b, ex, Len(ex), k)] : k \in keys},
+        table |-> {Row(c) : c \in clients}]
 
 -----------------------------------------------------------------------------
 (* Messages: every field named as in traces/README.md, without the id.     *)
@@ -182,22 +238,28 @@ CommitMsg(from, to, v, k) ==
     [type |-> "COMMIT", from |-> from, to |-> to, view |-> v, commitNumber |-> k]
 StartViewChangeMsg(from, to, v, i) ==
     [type |-> "STARTVIEWCHANGE", from |-> from, to |-> to, view |-> v, replica |-> i]
-DoViewChangeMsg(from, to, v, lg, vv, n, k, i) ==
+\* A message that carries a log carries a checkpoint ck (NoCheckpoint: none, as in a trace
+\* without the field) and, in log, the entries after it (and after fromOpNumber, in NEWSTATE).
+DoViewChangeMsg(from, to, v, lg, vv, n, k, i, ck) ==
     [type |-> "DOVIEWCHANGE", from |-> from, to |-> to, view |-> v, log |-> lg,
-     lastNormalView |-> vv, opNumber |-> n, commitNumber |-> k, replica |-> i]
-StartViewMsg(from, to, v, lg, n, k) ==
+     lastNormalView |-> vv, opNumber |-> n, commitNumber |-> k, replica |-> i, checkpoint |-> ck]
+StartViewMsg(from, to, v, lg, n, k, ck) ==
     [type |-> "STARTVIEW", from |-> from, to |-> to, view |-> v, log |-> lg,
-     opNumber |-> n, commitNumber |-> k]
+     opNumber |-> n, commitNumber |-> k, checkpoint |-> ck]
 RecoveryMsg(from, to, i, x) ==
     [type |-> "RECOVERY", from |-> from, to |-> to, replica |-> i, nonce |-> x]
-RecoveryResponseMsg(from, to, v, x, lg, n, k, j) ==
+RecoveryResponseMsg(from, to, v, x, lg, n, k, j, ck) ==
     [type |-> "RECOVERYRESPONSE", from |-> from, to |-> to, view |-> v, nonce |-> x,
-     log |-> lg, opNumber |-> n, commitNumber |-> k, replica |-> j]
+     log |-> lg, opNumber |-> n, commitNumber |-> k, replica |-> j, checkpoint |-> ck]
 GetStateMsg(from, to, v, n, i) ==
     [type |-> "GETSTATE", from |-> from, to |-> to, view |-> v, opNumber |-> n, replica |-> i]
-NewStateMsg(from, to, v, n0, lg, n, k, i) ==
+NewStateMsg(from, to, v, n0, lg, n, k, i, ck) ==
     [type |-> "NEWSTATE", from |-> from, to |-> to, view |-> v, fromOpNumber |-> n0,
-     log |-> lg, opNumber |-> n, commitNumber |-> k, replica |-> i]
+     log |-> lg, opNumber |-> n, commitNumber |-> k, replica |-> i, checkpoint |-> ck]
+
+\* The op-number after which a message's log starts (traces.Message.LogStart).
+LogStart(m) ==
+    MaxNat(IF m.type = "NEWSTATE" THEN m.fromOpNumber ELSE 0, m.checkpoint.opNumber)
 
 EntryOf(m) == [client |-> m.client, requestNumber |-> m.requestNumber, op |-> m.op,
                key |-> m.key, value |-> m.value]
@@ -221,12 +283,18 @@ FirstPrepares(S) ==
     IN IF K = {} THEN ghostPrepared
        ELSE [k \in K |-> (CHOOSE m \in P : <<m.view, m.opNumber>> = k).entry] @@ ghostPrepared
 
-\* The same for the first STARTVIEW of each view.
+\* The whole log a message's log stands for: with a checkpoint, the committed log up to it
+\* (CheckpointMatchesCommittedLog says it is), then the entries the message carries.
+WholeLog(m) ==
+    IF m.checkpoint.opNumber = 0 THEN m.log
+    ELSE Slice(ghostCommittedLog, 1, m.checkpoint.opNumber) \o m.log
+
+\* The same for the first STARTVIEW of each view (its whole log).
 FirstStartViews(S) ==
     LET P == {m \in S : m.type = "STARTVIEW"}
         K == {m.view : m \in P} \ DOMAIN ghostStartView
     IN IF K = {} THEN ghostStartView
-       ELSE [k \in K |-> (CHOOSE m \in P : m.view = k).log] @@ ghostStartView
+       ELSE [k \in K |-> WholeLog(CHOOSE m \in P : m.view = k)] @@ ghostStartView
 
 \* The network after an action that received the bag rcv and sent the set S.
 Transmit(rcv, S) ==
@@ -335,14 +403,108 @@ SetCommit(r, lg, old, new) ==
     /\ SetExecuted(r, IF new > old THEN Slice(lg, old + 1, new) ELSE <<>>, FALSE)
     /\ IF new > old THEN ExtendCommitted(Slice(lg, 1, new), viewNumber'[r])
                     ELSE UNCHANGED ghostCommitVars
+    /\ UNCHANGED ckptVars
+
+\* r restores its service from checkpoint ck (its checkpoint after the action) and then
+\* commits to k on log lg: commit-number MaxNat(ck's op-number, k), entries after ck's
+\* op-number executed from ck's service state (no REPLY for the entries ck covers).
+Restore(r, lg, ck, k) ==
+    LET new == MaxNat(ck.opNumber, k)
+        es == Slice(lg, ck.opNumber + 1, new)
+        rows == [c \in ClientId |-> LET S == {x \in ck.table : x.client = c}
+                                    IN IF S = {} THEN 0 ELSE (CHOOSE x \in S : TRUE).requestNumber]
+        g == ExecFold(es, [c \in ClientId |-> MaxNat(ghostLastExecuted[r][c], rows[c])],
+                      ghostExecutedTwice[r])
+    IN /\ commitNumber' = [commitNumber EXCEPT ![r] = new]
+       /\ checkpoint' = [checkpoint EXCEPT ![r] = ck]
+       /\ restoredFrom' = [restoredFrom EXCEPT ![r] = ck]
+       /\ executed' = [executed EXCEPT ![r] = es]
+       /\ ghostLastExecuted' = [ghostLastExecuted EXCEPT ![r] = g[1]]
+       /\ ghostExecutedTwice' = [ghostExecutedTwice EXCEPT ![r] = g[2]]
+       /\ IF new > commitNumber[r] THEN ExtendCommitted(Slice(lg, 1, new), viewNumber'[r])
+                                  ELSE UNCHANGED ghostCommitVars
+
+\* Whether "commit to k" restores r's checkpoint first: only when the commit-number is below
+\* the checkpoint (bug "checkpoint-uncommitted"), as impl/vr's commitTo does.
+RestoresFirst(r, k) == k > commitNumber[r] /\ commitNumber[r] < checkpoint[r].opNumber
 
 \* "Commit to k": if k > commit-number, execute up to k.
-CommitUpTo(r, lg, k) == SetCommit(r, lg, commitNumber[r], MaxNat(commitNumber[r], k))
+CommitUpTo(r, lg, k) ==
+    IF RestoresFirst(r, k) THEN Restore(r, lg, checkpoint[r], k)
+    ELSE SetCommit(r, lg, commitNumber[r], MaxNat(commitNumber[r], k))
 
-\* The REPLYs a primary of view v sends for the entries of ex past Len(oldEx).
-Replies(r, v, oldEx, ex) ==
-    {ReplyMsg(r, ex[p].client, v, ex[p].client, ex[p].requestNumber, ExecResult(ex, p)) :
+\* The REPLYs a primary of view v sends for the entries of ex past Len(oldEx), its
+\* service run from checkpoint b.
+Replies(r, v, b, oldEx, ex) ==
+    {ReplyMsg(r, ex[p].client, v, ex[p].client, ex[p].requestNumber, ExecResultFrom(b, ex, p)) :
         p \in (Len(oldEx) + 1) .. Len(ex)}
+
+\* The REPLYs of a primary of view v that commits to k on log lg (restoring checkpoint ck
+\* first if restore).
+CommitReplies(r, v, lg, k, restore, ck) ==
+    IF restore THEN Replies(r, v, ck, <<>>, Slice(lg, ck.opNumber + 1, MaxNat(ck.opNumber, k)))
+    ELSE Replies(r, v, restoredFrom[r], executed[r],
+                 Executed(r, lg, commitNumber[r], MaxNat(commitNumber[r], k)))
+
+-----------------------------------------------------------------------------
+(* Checkpoints and log compaction (§5.1-5.2; impl/vr/checkpoint.go).       *)
+
+\* The op-number of r's latest checkpoint: r holds entries Base(r)+1 .. op-number.
+Base(r) == checkpoint[r].opNumber
+
+\* The log r holds, as messages carry it: the entries after its checkpoint.
+Held(r) == IF Base(r) = 0 THEN log[r] ELSE Slice(log[r], Base(r) + 1, Len(log[r]))
+
+\* Replica r takes a log a message carries: checkpoint ck (NoCheckpoint: none) and the
+\* entries after op-number start (impl/vr's adopt).  r keeps the later of its checkpoint and
+\* ck, its own entries up to start (if start is past that checkpoint), and the message's
+\* entries after both.  The result: the new log (the whole sequence, its part up to the
+\* checkpoint the committed log's, as the trace format has it), the new checkpoint, and
+\* whether r restores its service from it (ck is past r's commit-number).
+Adopt(r, ck, start, entries) ==
+    LET later == ck.opNumber > Base(r)
+        nb == IF later THEN ck.opNumber ELSE Base(r)
+        discarded == IF later THEN Slice(ghostCommittedLog, 1, nb) ELSE Slice(log[r], 1, nb)
+        lg == IF start > nb THEN Slice(log[r], 1, start) \o entries
+              ELSE discarded \o Slice(entries, nb - start + 1, Len(entries))
+    IN [log |-> lg, checkpoint |-> IF later THEN ck ELSE checkpoint[r],
+        restore |-> later /\ ck.opNumber > commitNumber[r]]
+
+\* After r adopted a (on its log a.log) it commits to k.
+AdoptCommit(r, a, k) ==
+    IF a.restore THEN Restore(r, a.log, a.checkpoint, k)
+    ELSE IF RestoresFirst(r, k) THEN Restore(r, a.log, checkpoint[r], k)
+    ELSE LET old == commitNumber[r]
+             new == MaxNat(old, k)
+         IN /\ commitNumber' = [commitNumber EXCEPT ![r] = new]
+            /\ SetExecuted(r, IF new > old THEN Slice(a.log, old + 1, new) ELSE <<>>, FALSE)
+            /\ IF new > old THEN ExtendCommitted(Slice(a.log, 1, new), viewNumber'[r])
+                            ELSE UNCHANGED ghostCommitVars
+            /\ checkpoint' = [checkpoint EXCEPT ![r] = a.checkpoint]
+            /\ UNCHANGED restoredFrom
+
+\* The commit-number after AdoptCommit(r, a, k).
+AdoptedCommit(r, a, k) ==
+    IF a.restore THEN MaxNat(a.checkpoint.opNumber, k) ELSE MaxNat(commitNumber[r], k)
+
+\* Timer (impl/vr's TakeCheckpoint): a replica that is not recovering, with a commit-number
+\* K or more past its latest checkpoint, checkpoints its service state at its commit-number
+\* and discards the log up to it.  With "checkpoint-uncommitted" it checkpoints the state of
+\* its whole log, the uncommitted entries executed (on a copy), at its op-number.
+TakeCheckpoint(r) ==
+    /\ CheckpointEvery > 0
+    /\ status[r] # "recovering"
+    /\ commitNumber[r] - Base(r) >= CheckpointEvery
+    /\ LET k == commitNumber[r]
+           spec == Bug("checkpoint-uncommitted") /\ opNumber[r] > k
+           ck == IF spec
+                 THEN CheckpointOf(restoredFrom[r], executed[r] \o Slice(log[r], k + 1, opNumber[r]),
+                                   opNumber[r])
+                 ELSE CheckpointOf(restoredFrom[r], executed[r], k)
+       IN checkpoint' = [checkpoint EXCEPT ![r] = ck]
+    /\ UNCHANGED <<replicaVars, ghostViewStarts, commitNumber, restoredFrom, execVars,
+                   ghostCommitVars, bookVars, netVars>>
+    /\ ReplicaFrame
 
 \* A message of type t is consumed without effect.
 Ignore(r, m) ==
@@ -377,17 +539,33 @@ BestDvc(ds) == CHOOSE a \in ds : \A b \in ds \ {a} : DvcBeats(a, b)
 StartNewView(r, v, dvc, rcv, out) ==
     LET ds == QuorumDvcs(dvc, v)
         best == BestDvc(ds)
-        newLog == best.log
         old == commitNumber[r]
         k == MaxOf({old} \cup {x.commitNumber : x \in ds})
-        ex == Executed(r, newLog, old, k)
-    IN /\ SetState(r, v, "normal", Len(newLog), newLog, v)
-       /\ SetBook(r, {}, IF Bug("dvc-mixed-views") THEN dvc ELSE {}, ZeroOks,
-                  recoveryResponseMsgs[r])
-       /\ SetCommit(r, newLog, old, k)
-       /\ Transmit(rcv, out \cup {StartViewMsg(r, j, v, newLog, Len(newLog), k) : j \in Others(r)}
-                            \cup Replies(r, v, executed[r], ex))
-       /\ ReplicaFrame
+    IN IF CheckpointEvery = 0
+       THEN LET newLog == best.log
+                ex == Executed(r, newLog, old, k)
+            IN /\ SetState(r, v, "normal", Len(newLog), newLog, v)
+               /\ SetBook(r, {}, IF Bug("dvc-mixed-views") THEN dvc ELSE {}, ZeroOks,
+                          recoveryResponseMsgs[r])
+               /\ SetCommit(r, newLog, old, k)
+               /\ Transmit(rcv, out \cup {StartViewMsg(r, j, v, newLog, Len(newLog), k, NoCheckpoint) :
+                                               j \in Others(r)}
+                                    \cup Replies(r, v, restoredFrom[r], executed[r], ex))
+               /\ ReplicaFrame
+       ELSE \* The chosen DOVIEWCHANGE's log is adopted; STARTVIEW carries the held log.
+            LET a == Adopt(r, best.checkpoint, best.checkpoint.opNumber, best.log)
+                newLog == a.log
+                restore == a.restore \/ RestoresFirst(r, k)
+                ck == a.checkpoint
+                held == Slice(newLog, ck.opNumber + 1, Len(newLog))
+            IN /\ SetState(r, v, "normal", Len(newLog), newLog, v)
+               /\ SetBook(r, {}, IF Bug("dvc-mixed-views") THEN dvc ELSE {}, ZeroOks,
+                          recoveryResponseMsgs[r])
+               /\ AdoptCommit(r, a, k)
+               /\ Transmit(rcv, out \cup {StartViewMsg(r, j, v, held, Len(newLog), k, ck) :
+                                               j \in Others(r)}
+                                    \cup CommitReplies(r, v, newLog, k, restore, ck))
+               /\ ReplicaFrame
 
 \* After a view change message: r is in view v with status st and bookkeeping
 \* svc, dvc, po; recorded says a DOVIEWCHANGE was just recorded.  If r is the
@@ -489,12 +667,12 @@ ReceivePrepareOk(r, m) ==
                    q == MaxOf({n \in cand : Cardinality({j \in Others(r) : po[j] >= n}) >= F})
                    old == commitNumber[r]
                    k == MaxNat(old, q)
-                   ex == Executed(r, log[r], old, k)
                IN /\ KeepState
                   /\ SetBook(r, startViewChangeFrom[r], doViewChangeMsgs[r], po,
                              recoveryResponseMsgs[r])
-                  /\ SetCommit(r, log[r], old, k)
-                  /\ Transmit(Recv(m), Replies(r, v, executed[r], ex))
+                  /\ CommitUpTo(r, log[r], k)
+                  /\ Transmit(Recv(m), CommitReplies(r, v, log[r], k, RestoresFirst(r, k),
+                                                      checkpoint[r]))
                   /\ ReplicaFrame
           ELSE Ignore(r, m)
 
@@ -514,6 +692,7 @@ ResendPrepare(r, n) ==
     /\ status[r] = "normal"
     /\ Primary(viewNumber[r]) = r
     /\ n > commitNumber[r]
+    /\ n > Base(r)
     /\ n <= opNumber[r]
     /\ n <= Len(log[r])
     /\ KeepState
@@ -569,8 +748,8 @@ ReceiveStartViewChange(r, m) ==
            counts == Participates(r) /\ m.view = v /\ st = "view-change"
            svc1 == IF counts THEN svc0 \cup {m.replica} ELSE svc0
            reached == counts /\ Cardinality(svc0) < F /\ Cardinality(svc1) = F
-           own == DoViewChangeMsg(r, Primary(v), v, log[r], lastNormalView[r],
-                                  opNumber[r], commitNumber[r], r)
+           own == DoViewChangeMsg(r, Primary(v), v, Held(r), lastNormalView[r],
+                                  opNumber[r], commitNumber[r], r, checkpoint[r])
            selfDvc == reached /\ Primary(v) = r
            dvc1 == IF selfDvc THEN RecordFrom(dvc0, own) ELSE dvc0
            out == (IF enter THEN StartViewChangeBroadcast(r, v) ELSE {})
@@ -600,22 +779,34 @@ ReceiveStartView(r, m) ==
           /\ \/ m.view > viewNumber[r]
              \/ m.view = viewNumber[r] /\ status[r] = "view-change"
              \/ m.view = viewNumber[r] /\ status[r] = "normal" /\ Bug("late-startview")
-       THEN LET old == commitNumber[r]
-                regress == Bug("commit-regress") /\ m.commitNumber < old
-                k == IF regress THEN m.commitNumber ELSE MaxNat(old, m.commitNumber)
-            IN /\ SetState(r, m.view, "normal", m.opNumber, m.log, m.view)
-               /\ SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
-               /\ IF regress
-                  THEN \* As the implementation does, the service state is rolled back:
-                       \* it becomes the execution of entries 1..k of the new log.
-                       /\ commitNumber' = [commitNumber EXCEPT ![r] = k]
-                       /\ SetExecuted(r, Slice(m.log, 1, k), TRUE)
-                       /\ UNCHANGED ghostCommitVars
-                  ELSE SetCommit(r, m.log, old, k)
-               /\ Transmit(Recv(m), IF m.opNumber > k
-                                    THEN {PrepareOkMsg(r, Primary(m.view), m.view, m.opNumber, r)}
-                                    ELSE {})
-               /\ ReplicaFrame
+       THEN IF CheckpointEvery = 0
+            THEN LET old == commitNumber[r]
+                     regress == Bug("commit-regress") /\ m.commitNumber < old
+                     k == IF regress THEN m.commitNumber ELSE MaxNat(old, m.commitNumber)
+                 IN /\ SetState(r, m.view, "normal", m.opNumber, m.log, m.view)
+                    /\ SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
+                    /\ IF regress
+                       THEN \* As the implementation does, the service state is rolled back:
+                            \* it becomes the execution of entries 1..k of the new log.
+                            /\ commitNumber' = [commitNumber EXCEPT ![r] = k]
+                            /\ SetExecuted(r, Slice(m.log, 1, k), TRUE)
+                            /\ UNCHANGED <<ghostCommitVars, ckptVars>>
+                       ELSE SetCommit(r, m.log, old, k)
+                    /\ Transmit(Recv(m), IF m.opNumber > k
+                                         THEN {PrepareOkMsg(r, Primary(m.view), m.view, m.opNumber, r)}
+                                         ELSE {})
+                    /\ ReplicaFrame
+            ELSE \* With checkpoints the log is adopted (commit-regress is not modelled with them).
+                 LET a == Adopt(r, m.checkpoint, LogStart(m), m.log)
+                     n == Len(a.log)
+                     k == AdoptedCommit(r, a, m.commitNumber)
+                 IN /\ SetState(r, m.view, "normal", n, a.log, m.view)
+                    /\ SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
+                    /\ AdoptCommit(r, a, m.commitNumber)
+                    /\ Transmit(Recv(m), IF n > k
+                                         THEN {PrepareOkMsg(r, Primary(m.view), m.view, n, r)}
+                                         ELSE {})
+                    /\ ReplicaFrame
        ELSE Ignore(r, m)
 
 \* Resends the paper allows (messages can be lost); impl/vr's timers choose when.
@@ -638,8 +829,9 @@ ResendDoViewChange(r) ==
     /\ KeepState
     /\ KeepBook
     /\ KeepCommit
-    /\ Transmit(NoRecv, {DoViewChangeMsg(r, Primary(viewNumber[r]), viewNumber[r], log[r],
-                                         lastNormalView[r], opNumber[r], commitNumber[r], r)})
+    /\ Transmit(NoRecv, {DoViewChangeMsg(r, Primary(viewNumber[r]), viewNumber[r], Held(r),
+                                         lastNormalView[r], opNumber[r], commitNumber[r], r,
+                                         checkpoint[r])})
     /\ ReplicaFrame
 
 \* Timer: the primary of a view it started by a view change (view > 0) sends
@@ -655,8 +847,8 @@ ResendStartView(r, j) ==
     /\ KeepState
     /\ KeepBook
     /\ KeepCommit
-    /\ Transmit(NoRecv, {StartViewMsg(r, j, viewNumber[r], log[r], opNumber[r],
-                                      commitNumber[r])})
+    /\ Transmit(NoRecv, {StartViewMsg(r, j, viewNumber[r], Held(r), opNumber[r],
+                                      commitNumber[r], checkpoint[r])})
     /\ ReplicaFrame
 
 -----------------------------------------------------------------------------
@@ -669,6 +861,8 @@ Crash(r, n) ==
     /\ SetState(r, 0, "recovering", 0, <<>>, 0)
     /\ SetBook(r, {}, {}, ZeroOks, {})
     /\ commitNumber' = [commitNumber EXCEPT ![r] = 0]
+    /\ checkpoint' = [checkpoint EXCEPT ![r] = NoCheckpoint]
+    /\ restoredFrom' = [restoredFrom EXCEPT ![r] = NoCheckpoint]
     /\ SetExecuted(r, <<>>, TRUE)
     /\ nonce' = [nonce EXCEPT ![r] = n]
     /\ usedNonces' = [usedNonces EXCEPT ![r] = @ \cup {n}]
@@ -693,9 +887,10 @@ ReceiveRecovery(r, m) ==
                /\ KeepBook
                /\ KeepCommit
                /\ Transmit(Recv(m), {RecoveryResponseMsg(r, m.replica, v, m.nonce,
-                                        IF isP THEN log[r] ELSE <<>>,
+                                        IF isP THEN Held(r) ELSE <<>>,
                                         IF isP THEN opNumber[r] ELSE 0,
-                                        IF isP THEN commitNumber[r] ELSE 0, r)})
+                                        IF isP THEN commitNumber[r] ELSE 0, r,
+                                        IF isP THEN checkpoint[r] ELSE NoCheckpoint)})
                /\ ReplicaFrame
        ELSE Ignore(r, m)
 
@@ -712,11 +907,20 @@ ReceiveRecoveryResponse(r, m) ==
                        ELSE CHOOSE x \in ofV : \A y \in ofV : x.replica <= y.replica
                 done == /\ Cardinality({x.replica : x \in rr}) >= F + 1
                         /\ (fromPrimary # {} \/ Bug("recovery-without-primary"))
-            IN IF done
+                a == Adopt(r, src.checkpoint, src.checkpoint.opNumber, src.log)
+            IN IF done /\ CheckpointEvery = 0
                THEN /\ SetState(r, V, "normal", src.opNumber, src.log, V)
                     /\ SetBook(r, startViewChangeFrom[r], doViewChangeMsgs[r],
                                prepareOkOpNumber[r], {})
                     /\ CommitUpTo(r, src.log, src.commitNumber)
+                    /\ Transmit(Recv(m), {})
+                    /\ ReplicaFrame
+               ELSE IF done
+               THEN \* With checkpoints: the source's checkpoint and held log are adopted.
+                    /\ SetState(r, V, "normal", Len(a.log), a.log, V)
+                    /\ SetBook(r, startViewChangeFrom[r], doViewChangeMsgs[r],
+                               prepareOkOpNumber[r], {})
+                    /\ AdoptCommit(r, a, src.commitNumber)
                     /\ Transmit(Recv(m), {})
                     /\ ReplicaFrame
                ELSE /\ KeepState
@@ -739,9 +943,18 @@ ReceiveGetState(r, m) ==
        THEN /\ KeepState
             /\ KeepBook
             /\ KeepCommit
-            /\ Transmit(Recv(m), {NewStateMsg(r, m.replica, viewNumber[r], m.opNumber,
-                                     Slice(log[r], m.opNumber + 1, opNumber[r]),
-                                     opNumber[r], commitNumber[r], r)})
+            /\ Transmit(Recv(m),
+                  IF m.opNumber >= Base(r)
+                  THEN {NewStateMsg(r, m.replica, viewNumber[r], m.opNumber,
+                                    Slice(log[r], m.opNumber + 1, opNumber[r]),
+                                    opNumber[r], commitNumber[r], r, NoCheckpoint)}
+                  ELSE IF Bug("gc-no-checkpoint")
+                  THEN \* The entries asked for are gone: what is held, as if it followed them.
+                       {NewStateMsg(r, m.replica, viewNumber[r], m.opNumber, Held(r),
+                                    m.opNumber + Len(Held(r)), commitNumber[r], r, NoCheckpoint)}
+                  ELSE \* The entries asked for are gone: the checkpoint, then the entries after it.
+                       {NewStateMsg(r, m.replica, viewNumber[r], m.opNumber, Held(r),
+                                    opNumber[r], commitNumber[r], r, checkpoint[r])})
             /\ ReplicaFrame
        ELSE Ignore(r, m)
 
@@ -755,11 +968,17 @@ ReceiveNewState(r, m) ==
              \/ /\ m.view > viewNumber[r]
                 /\ m.fromOpNumber <= commitNumber[r]
        THEN LET lg == Slice(log[r], 1, m.fromOpNumber) \o m.log
-            IN /\ SetState(r, m.view, "normal", m.opNumber, lg, m.view)
+                a == Adopt(r, m.checkpoint, LogStart(m), m.log)
+            IN /\ IF CheckpointEvery = 0
+                  THEN /\ SetState(r, m.view, "normal", m.opNumber, lg, m.view)
+                       /\ CommitUpTo(r, lg, m.commitNumber)
+                  ELSE \* With checkpoints: keep the entries up to fromOpNumber, or take the
+                       \* checkpoint the message carries.
+                       /\ SetState(r, m.view, "normal", Len(a.log), a.log, m.view)
+                       /\ AdoptCommit(r, a, m.commitNumber)
                /\ IF m.view > viewNumber[r]
                   THEN SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
                   ELSE KeepBook
-               /\ CommitUpTo(r, lg, m.commitNumber)
                /\ Transmit(Recv(m), {})
                /\ ReplicaFrame
        ELSE Ignore(r, m)
@@ -836,6 +1055,8 @@ Init ==
     /\ nonce = [r \in Replica |-> 0]
     /\ usedNonces = [r \in Replica |-> {}]
     /\ executed = [r \in Replica |-> <<>>]
+    /\ checkpoint = [r \in Replica |-> NoCheckpoint]
+    /\ restoredFrom = [r \in Replica |-> NoCheckpoint]
     /\ startViewChangeFrom = [r \in Replica |-> {}]
     /\ doViewChangeMsgs = [r \in Replica |-> {}]
     /\ prepareOkOpNumber = [r \in Replica |-> ZeroOks]
@@ -894,6 +1115,7 @@ Next ==
           \/ ResendDoViewChange(r)
           \/ \E j \in Others(r) : ResendStartView(r, j)
           \/ StartRecovery(r)
+          \/ TakeCheckpoint(r)
           \/ CrashAllowed(r) /\ Crash(r, NextNonce(r))
     \/ \E c \in ClientId :
           \/ ClientTimeout(c)
@@ -906,6 +1128,9 @@ Spec == Init /\ [][Next]_vars
 
 EntryT == [client : Nat, requestNumber : Nat, op : {"get", "put", "append"},
            key : STRING, value : STRING]
+
+CheckpointT == [opNumber : Nat, store : SUBSET [key : STRING, value : STRING],
+                table : SUBSET [client : Nat, requestNumber : Nat, result : STRING]]
 
 MessageT ==
     [type : {"REQUEST"}, from : ClientId, to : Replica, client : ClientId,
@@ -921,16 +1146,18 @@ MessageT ==
           replica : Replica]
     \cup [type : {"DOVIEWCHANGE"}, from : Replica, to : Replica, view : Nat,
           log : Seq(EntryT), lastNormalView : Nat, opNumber : Nat, commitNumber : Nat,
-          replica : Replica]
+          replica : Replica, checkpoint : CheckpointT]
     \cup [type : {"STARTVIEW"}, from : Replica, to : Replica, view : Nat,
-          log : Seq(EntryT), opNumber : Nat, commitNumber : Nat]
+          log : Seq(EntryT), opNumber : Nat, commitNumber : Nat, checkpoint : CheckpointT]
     \cup [type : {"RECOVERY"}, from : Replica, to : Replica, replica : Replica, nonce : Nat]
     \cup [type : {"RECOVERYRESPONSE"}, from : Replica, to : Replica, view : Nat, nonce : Nat,
-          log : Seq(EntryT), opNumber : Nat, commitNumber : Nat, replica : Replica]
+          log : Seq(EntryT), opNumber : Nat, commitNumber : Nat, replica : Replica,
+          checkpoint : CheckpointT]
     \cup [type : {"GETSTATE"}, from : Replica, to : Replica, view : Nat, opNumber : Nat,
           replica : Replica]
     \cup [type : {"NEWSTATE"}, from : Replica, to : Replica, view : Nat, fromOpNumber : Nat,
-          log : Seq(EntryT), opNumber : Nat, commitNumber : Nat, replica : Replica]
+          log : Seq(EntryT), opNumber : Nat, commitNumber : Nat, replica : Replica,
+          checkpoint : CheckpointT]
 
 \* Every variable has the type it should.
 TypeOK ==
@@ -946,6 +1173,8 @@ TypeOK ==
           /\ nonce[r] \in Nat
           /\ \A x \in usedNonces[r] : x \in Nat
           /\ executed[r] \in Seq(EntryT)
+          /\ checkpoint[r] \in CheckpointT
+          /\ restoredFrom[r] \in CheckpointT
           /\ startViewChangeFrom[r] \subseteq Replica
           /\ \A d \in doViewChangeMsgs[r] : d \in MessageT /\ d.type = "DOVIEWCHANGE"
           /\ DOMAIN prepareOkOpNumber[r] = Replica
@@ -1055,11 +1284,12 @@ OneEntryPerViewOpNumber ==
           <<m.view, m.opNumber>> \in DOMAIN ghostPrepared
           /\ ghostPrepared[<<m.view, m.opNumber>>] = m.entry
 
-\* Every STARTVIEW of a view carries a log extending the first STARTVIEW's of that view.
+\* Every STARTVIEW of a view carries a log extending the first STARTVIEW's of that view
+\* (with checkpoints: the whole logs they stand for, WholeLog).
 StartViewExtendsFirst ==
     \A m \in BagToSet(msgs) :
        m.type = "STARTVIEW" =>
-          m.view \in DOMAIN ghostStartView /\ IsPrefixOf(ghostStartView[m.view], m.log)
+          m.view \in DOMAIN ghostStartView /\ IsPrefixOf(ghostStartView[m.view], WholeLog(m))
 
 \* What messages promise: k <= n in every message with both; a DOVIEWCHANGE's
 \* last-normal-view is below its view; while its view-number is v (and it has not
@@ -1087,6 +1317,27 @@ RepliesMatchService ==
           LET k == <<m.client, m.requestNumber>>
           IN k \in DOMAIN ghostCommittedReq /\ m.result = ghostCommittedReq[k].result
 
+\* Checkpoints (§5.1).  A checkpoint is of committed state: at most the replica's commit-number.
+CheckpointIsCommitted == \A r \in Replica : Base(r) <= commitNumber[r]
+
+\* Checkpoint ck is the state after executing the committed log's entries 1..its op-number.
+IsCommittedCheckpoint(ck) ==
+    /\ ck.opNumber <= Len(ghostCommittedLog)
+    /\ ck = CheckpointOf(NoCheckpoint, SubSeq(ghostCommittedLog, 1, ck.opNumber), ck.opNumber)
+
+\* The entries a replica discarded (1..its checkpoint) are committed, and its checkpoint
+\* covers them: it is the state after exactly those entries of the committed log.
+DiscardedEntriesCommitted ==
+    \A r \in Replica : AgreesUpTo(log[r], Base(r)) /\ IsCommittedCheckpoint(checkpoint[r])
+
+\* Every checkpoint (each replica's, the one its service was restored from, and every one a
+\* message carries) equals executing the committed log up to its op-number.
+CheckpointMatchesCommittedLog ==
+    /\ \A r \in Replica : IsCommittedCheckpoint(checkpoint[r]) /\ IsCommittedCheckpoint(restoredFrom[r])
+    /\ \A m \in BagToSet(msgs) :
+          m.type \in {"DOVIEWCHANGE", "STARTVIEW", "RECOVERYRESPONSE", "NEWSTATE"}
+          => IsCommittedCheckpoint(m.checkpoint)
+
 \* All invariants, for configurations that check them at once.
 Safety ==
     /\ OpNumberIsLogLength
@@ -1105,6 +1356,9 @@ Safety ==
     /\ MessagePromises
     /\ ExactlyOnceExecution
     /\ RepliesMatchService
+    /\ CheckpointIsCommitted
+    /\ DiscardedEntriesCommitted
+    /\ CheckpointMatchesCommittedLog
 
 -----------------------------------------------------------------------------
 (* Action properties.  A crash (a fresh nonce) starts a new life, in which *)
