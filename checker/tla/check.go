@@ -90,6 +90,7 @@ type checker struct {
 	m           *Model
 	opts        Options
 	init, next  node
+	initDef     *opDef // the initial predicate's definition, when it is one (-coverage)
 	nextName    string
 	invs        []named
 	initProps   []named
@@ -346,6 +347,11 @@ func (ck *checker) behaviour(cfg *Config) error {
 			return cfg.Errorf(cfg.Spec, "specification %s has no [][Next]_vars conjunct", cfg.Spec)
 		}
 		ck.init = &and{xs: inits}
+		if len(inits) == 1 {
+			if cl, ok := inits[0].(*call); ok {
+				ck.initDef = cl.def
+			}
+		}
 		return nil
 	}
 	if cfg.Init == "" && cfg.Next == "" {
@@ -364,7 +370,7 @@ func (ck *checker) behaviour(cfg *Config) error {
 	if err != nil {
 		return cfg.Errorf(cfg.Next, "next %s: %w", cfg.Next, err)
 	}
-	ck.init = i.body
+	ck.init, ck.initDef = i.body, i
 	ck.next = &call{def: n, base: -1}
 	ck.nextName = n.name
 	return nil

@@ -94,7 +94,11 @@ func (cv *coverage) state(vals []Value, fp uint64, initial bool) {
 			if i > 0 {
 				b.WriteString("\n")
 			}
-			fmt.Fprintf(&b, "/\\ %s = %s", n, Format(vals[i]))
+			if len(names) == 1 {
+				fmt.Fprintf(&b, "%s = %s", n, Format(vals[i]))
+			} else {
+				fmt.Fprintf(&b, "/\\ %s = %s", n, Format(vals[i]))
+			}
 		}
 		style := ""
 		if initial {
@@ -105,7 +109,11 @@ func (cv *coverage) state(vals []Value, fp uint64, initial bool) {
 	}
 	fmt.Fprintf(cv.dump, "State %d:\n", cv.states)
 	for i, n := range names {
-		fmt.Fprintf(cv.dump, "/\\ %s = %s\n", n, Format(vals[i]))
+		if len(names) == 1 {
+			fmt.Fprintf(cv.dump, "%s = %s\n", n, Format(vals[i]))
+		} else {
+			fmt.Fprintf(cv.dump, "/\\ %s = %s\n", n, Format(vals[i]))
+		}
 	}
 	cv.dump.WriteString("\n")
 }
@@ -150,7 +158,11 @@ func (cv *coverage) finish() ([]ActionCoverage, error) {
 	if !cv.ck.opts.Coverage {
 		return nil, nil
 	}
-	out := []ActionCoverage{{Action: "<Initial predicate>", Distinct: cv.initDist, Generated: cv.initGen}}
+	initLabel := "<Initial predicate>"
+	if d := cv.ck.initDef; d != nil {
+		initLabel = covLabel(d, "Init")
+	}
+	out := []ActionCoverage{{Action: initLabel, Distinct: cv.initDist, Generated: cv.initGen}}
 	var acts []ActionCoverage
 	var static []*opDef
 	staticActions(cv.ck.next, nil, map[*opDef]bool{}, &static)
@@ -160,7 +172,7 @@ func (cv *coverage) finish() ([]ActionCoverage, error) {
 		}
 	}
 	for a, n := range cv.generated {
-		ac := ActionCoverage{Action: actionLabel(a, cv.ck.nextName), Distinct: cv.distinct[a], Generated: n}
+		ac := ActionCoverage{Action: covLabel(a, cv.ck.nextName), Distinct: cv.distinct[a], Generated: n}
 		if a != nil {
 			ac.mod, ac.line, ac.col = a.mod, a.pos.Line, a.pos.Col
 			if a.defAST != nil {
@@ -194,6 +206,15 @@ func FormatCoverage(w io.Writer, cov []ActionCoverage) {
 		fmt.Fprintf(w, "%s: %d:%d\n", a.Action, a.Distinct, a.Generated)
 	}
 	fmt.Fprintln(w, "End of statistics.")
+}
+
+// covLabel names an action as TLC's coverage does: by where its name is
+// defined.
+func covLabel(d *opDef, fallback string) string {
+	if d == nil {
+		return "<" + fallback + ">"
+	}
+	return fmt.Sprintf("<%s line %d, col %d to line %d, col %d of module %s>", d.name, d.pos.Line, d.pos.Col, d.pos.Line, d.pos.Col+len(d.name)-1, d.mod)
 }
 
 func dotQuote(s string) string {
