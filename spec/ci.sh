@@ -63,8 +63,8 @@ default   both     MCVR_live_no-resend-startview.cfg          temporal          
 # Not yet within the default budget (README.md, Models and Bug variants: measured so far).
 full      tlc      MCVR.cfg                                   clean                             3600  MCVR.tla
 full      tlc      MCVR_recovery.cfg                          clean                             3600  MCVR.tla
-full      both     MCVR_bug_dvc-mixed-views.cfg               CommittedWriteNotLost             900   MCVR.tla
-full      both     MCVR_bug_dvc-largest-n-only.cfg            CommittedWriteNotLost             900   MCVR.tla
+full      both     MCVR_bug_dvc-mixed-views.cfg               CommittedWriteNotLost             3600  MCVR.tla
+full      both     MCVR_bug_dvc-largest-n-only.cfg            CommittedWriteNotLost             3600  MCVR.tla
 EOF
 }
 
