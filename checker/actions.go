@@ -23,6 +23,7 @@ func (c *Checker) stepReplica(e *traces.Event) {
 	r := c.replicas[e.Replica]
 	c.exp = c.exp[:0]
 	eff := effect{s: r.scalars, logKeep: r.log.len()}
+	c.preCommit = r.commit
 	if e.Msg != nil {
 		c.consume(e.Msg, r.id)
 	}

@@ -101,6 +101,7 @@ type Checker struct {
 	curLine     int
 	curMismatch *Mismatch
 	weighed     weighed // the DOVIEWCHANGEs the current step started a view with
+	preCommit   int     // the current replica event's commit-number before it (checkpoint.go)
 }
 
 // client is a client's state in the spec.
@@ -156,7 +157,8 @@ func (c *Checker) primary(v int) int { return v % c.n }
 // The checker keeps pointers into e (messages in flight, recorded messages): e must not be
 // changed afterwards, as traces.Reader never does.
 func (c *Checker) Step(line int, e *traces.Event) error {
-	if err := c.validShape(line, e); err != nil {
+	kind, err := c.validShape(line, e)
+	if err != nil {
 		return err
 	}
 	c.events++
@@ -169,7 +171,7 @@ func (c *Checker) Step(line int, e *traces.Event) error {
 	c.lastTick = e.Tick
 	c.lastLine = line
 
-	switch traces.Actions[e.Action] {
+	switch kind {
 	case traces.ReplicaReceive, traces.ReplicaTimer:
 		c.stepReplica(e)
 	case traces.ClientAction:
@@ -183,24 +185,24 @@ func (c *Checker) Step(line int, e *traces.Event) error {
 }
 
 // validShape rejects events the reader would not produce, so replay never panics on an
-// Event built by hand.
-func (c *Checker) validShape(line int, e *traces.Event) error {
+// Event built by hand, and returns the event's kind of action.
+func (c *Checker) validShape(line int, e *traces.Event) (traces.ActionKind, error) {
 	bad := func(format string, a ...any) error {
 		return &traces.Error{File: c.name, Line: line, Msg: fmt.Sprintf(format, a...)}
 	}
 	if e == nil {
-		return bad("no event")
+		return 0, bad("no event")
 	}
-	kind, ok := traces.Actions[e.Action]
-	if !ok {
-		return bad("unknown action %q", e.Action)
+	kind := actionKind(e.Action)
+	if kind == 0 {
+		return 0, bad("unknown action %q", e.Action)
 	}
 	if e.Seq < 0 || e.Tick < 0 {
-		return bad("negative seq or tick")
+		return 0, bad("negative seq or tick")
 	}
 	checkMsg := func(m *traces.Message) error {
-		fields, ok := traces.Fields[m.Type]
-		if !ok {
+		known, hasEntry := msgShape(m.Type)
+		if !known {
 			return bad("%s: unknown message type %q", e.Action, m.Type)
 		}
 		fromClient, toClient := m.Type == traces.Request, m.Type == traces.Reply
@@ -213,10 +215,8 @@ func (c *Checker) validShape(line int, e *traces.Event) error {
 		if m.ID <= 0 {
 			return bad("%s: message id %d, want > 0", e.Action, m.ID)
 		}
-		for _, f := range fields {
-			if f == traces.FEntry && m.Entry == nil {
-				return bad("%s: %s message %d has no entry", e.Action, m.Type, m.ID)
-			}
+		if hasEntry && m.Entry == nil {
+			return bad("%s: %s message %d has no entry", e.Action, m.Type, m.ID)
 		}
 		if m.View < 0 || m.OpNumber < 0 || m.CommitNumber < 0 || m.LastNormalView < 0 || m.FromOpNumber < 0 ||
 			m.Replica < 0 || m.Nonce < 0 || m.Client < 0 || m.RequestNumber < 0 {
@@ -227,43 +227,76 @@ func (c *Checker) validShape(line int, e *traces.Event) error {
 	switch kind {
 	case traces.ReplicaReceive, traces.ReplicaTimer:
 		if e.Replica < 0 || e.Replica >= c.n {
-			return bad("%s: replica %d out of range 0..%d", e.Action, e.Replica, c.n-1)
+			return 0, bad("%s: replica %d out of range 0..%d", e.Action, e.Replica, c.n-1)
 		}
 		if e.State == nil {
-			return bad("%s: missing state", e.Action)
+			return 0, bad("%s: missing state", e.Action)
 		}
 		if st := e.State; st.LogKeep < 0 || st.OpNumber < 0 || st.CommitNumber < 0 || st.ViewNumber < 0 || st.LastNormalView < 0 || st.Nonce < 0 {
-			return bad("%s: negative number in state", e.Action)
+			return 0, bad("%s: negative number in state", e.Action)
 		}
 	case traces.ClientAction:
 		if e.Client < 0 || e.Client >= c.h.Clients {
-			return bad("%s: client %d out of range 0..%d", e.Action, e.Client, c.h.Clients-1)
+			return 0, bad("%s: client %d out of range 0..%d", e.Action, e.Client, c.h.Clients-1)
 		}
 		if e.ClientState == nil {
-			return bad("%s: missing clientState", e.Action)
+			return 0, bad("%s: missing clientState", e.Action)
 		}
 	}
 	needMsg := kind == traces.ReplicaReceive || kind == traces.NetworkAction || e.Action == traces.ClientReceiveReply
 	if needMsg {
 		if e.Msg == nil {
-			return bad("%s: missing msg", e.Action)
+			return 0, bad("%s: missing msg", e.Action)
 		}
 		if err := checkMsg(e.Msg); err != nil {
-			return err
+			return 0, err
 		}
 		if kind == traces.ReplicaReceive && traces.ReceiveAction(e.Msg.Type) != e.Action {
-			return bad("%s: msg is a %s", e.Action, e.Msg.Type)
+			return 0, bad("%s: msg is a %s", e.Action, e.Msg.Type)
 		}
 		if e.Action == traces.ClientReceiveReply && e.Msg.Type != traces.Reply {
-			return bad("%s: msg is a %s, want a REPLY", e.Action, e.Msg.Type)
+			return 0, bad("%s: msg is a %s, want a REPLY", e.Action, e.Msg.Type)
 		}
 	}
 	for i := range e.Sent {
 		if err := checkMsg(&e.Sent[i]); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return kind, nil
+}
+
+// actionKind is traces.Actions[a] (0 if a is no action) without hashing: the replay loop
+// asks it several times per event.
+func actionKind(a string) traces.ActionKind {
+	switch a {
+	case traces.ReceiveRequest, traces.ReceivePrepare, traces.ReceivePrepareOk, traces.ReceiveCommit,
+		traces.ReceiveStartViewChange, traces.ReceiveDoViewChange, traces.ReceiveStartView, traces.ReceiveRecovery,
+		traces.ReceiveRecoveryResponse, traces.ReceiveGetState, traces.ReceiveNewState:
+		return traces.ReplicaReceive
+	case traces.SendCommit, traces.ResendPrepare, traces.TimeoutStartViewChange, traces.Crash, traces.StartRecovery,
+		traces.ResendStartViewChange, traces.ResendDoViewChange, traces.ResendStartView, traces.SendPrepare,
+		traces.TakeCheckpoint:
+		return traces.ReplicaTimer
+	case traces.ClientRequest, traces.ClientReceiveReply, traces.ClientTimeout:
+		return traces.ClientAction
+	case traces.DropMessage, traces.DuplicateMessage:
+		return traces.NetworkAction
+	}
+	return 0
+}
+
+// msgShape reports whether t is a message type (a key of traces.Fields) and whether its
+// fields include an entry, without hashing.
+func msgShape(t traces.MsgType) (known, hasEntry bool) {
+	switch t {
+	case traces.Prepare:
+		return true, true
+	case traces.Request, traces.PrepareOk, traces.Reply, traces.Commit, traces.StartViewChange, traces.DoViewChange,
+		traces.StartView, traces.Recovery, traces.RecoveryResponse, traces.GetState, traces.NewState:
+		return true, false
+	}
+	return false, false
 }
 
 // diff records that the current event's field differs from what its action produces.
@@ -271,7 +304,7 @@ func (c *Checker) diff(field, expected, actual string) {
 	if c.curMismatch == nil {
 		e := c.cur
 		c.curMismatch = &Mismatch{Line: c.curLine, Seq: e.Seq, Action: e.Action}
-		switch traces.Actions[e.Action] {
+		switch actionKind(e.Action) {
 		case traces.ReplicaReceive, traces.ReplicaTimer:
 			r := e.Replica
 			c.curMismatch.Replica = &r
@@ -336,7 +369,7 @@ func (c *Checker) violate(inv string, replicas []int, format string, a ...any) {
 	if v.Violations == 0 {
 		v.Status = Fail
 		v.Line, v.Action, v.Replicas = c.curLine, c.cur.Action, replicas
-		if traces.Actions[c.cur.Action] == traces.ClientAction {
+		if actionKind(c.cur.Action) == traces.ClientAction {
 			v.Clients = []int{c.cur.Client}
 		}
 		v.Message = fmt.Sprintf(format, a...)

@@ -20,7 +20,7 @@ type ghost struct {
 	// (ghostCommittedIn) and the highest op-number a REPLY of it acknowledged (ghostAckedIn).
 	committedIn, ackedIn byView
 	ackedMax             int
-	prepared             map[[2]int]traces.Entry // (view, op-number) -> the first PREPARE's entry
+	prepared             map[uint64]*traces.Entry // viewOp(view, op-number) -> the first PREPARE's entry (in its event)
 	startView            map[int][]traces.Entry  // view -> the log of its first STARTVIEW
 	startViewFrom        map[int]int             // view -> the op-number that log starts after (its checkpoint)
 }
@@ -28,7 +28,7 @@ type ghost struct {
 func (g *ghost) init() {
 	g.kv = map[string]string{}
 	g.pos = map[uint64]int{}
-	g.prepared = map[[2]int]traces.Entry{}
+	g.prepared = map[uint64]*traces.Entry{}
 	g.startView = map[int][]traces.Entry{}
 	g.startViewFrom = map[int]int{}
 }
@@ -159,12 +159,12 @@ func (g *ghost) ack(c *Checker, m *traces.Message) {
 func (g *ghost) checkSent(c *Checker, m *traces.Message) {
 	switch m.Type {
 	case traces.Prepare:
-		k := [2]int{m.View, m.OpNumber}
+		k := reqKey(m.View, m.OpNumber) // the same packing of two numbers the reader bounds
 		if first, ok := g.prepared[k]; !ok {
-			g.prepared[k] = *m.Entry
-		} else if first != *m.Entry {
+			g.prepared[k] = m.Entry
+		} else if *first != *m.Entry {
 			c.violate(OneEntryPerViewOpNumber, []int{m.From}, "replica %d sends PREPARE of view %d, op-number %d with %s; the first PREPARE of both had %s",
-				m.From, m.View, m.OpNumber, entryStr(m.Entry), entryStr(&first))
+				m.From, m.View, m.OpNumber, entryStr(m.Entry), entryStr(first))
 		}
 	case traces.StartView:
 		// With checkpoints a log starts after its checkpoint; the entries before it are

@@ -68,22 +68,47 @@ func (n *network) duplicate(id int) {
 	}
 }
 
-// idSet is a set of message ids as a sparse bitmap, 64 ids per word: writers number messages
-// consecutively (one writer) or in interleaved runs (a merged cluster trace), and both cost
-// O(1) per id and well under a byte per id. (Sorted ranges were O(1) memory for one writer but
-// quadratic on interleaved runs.)
+// idSet is a set of message ids as a sparse bitmap in pages of idPage ids: writers number
+// messages consecutively (one writer) or in interleaved runs (a merged cluster trace), and
+// both cost O(1) per id and well under a byte per id. The page last used is kept, so a run of
+// ids costs a map access per page rather than per id. (Sorted ranges were O(1) memory for one
+// writer but quadratic on interleaved runs.)
 type idSet struct {
-	w map[int]uint64 // id>>6 -> bit id&63
+	pages    map[int]*[idPage / 64]uint64 // id>>idPageBits -> bitmap of the page
+	lastKey  int
+	lastPage *[idPage / 64]uint64
 }
 
-func (s *idSet) has(id int) bool { return s.w[id>>6]&(1<<(uint(id)&63)) != 0 }
+const idPageBits = 12
 
-func (s *idSet) add(id int) {
-	if s.w == nil {
-		s.w = make(map[int]uint64)
+const idPage = 1 << idPageBits
+
+func (s *idSet) page(id int, create bool) *[idPage / 64]uint64 {
+	k := id >> idPageBits // floors, for a negative id too
+	if s.lastPage != nil && s.lastKey == k {
+		return s.lastPage
 	}
-	s.w[id>>6] |= 1 << (uint(id) & 63)
+	p := s.pages[k]
+	if p == nil {
+		if !create {
+			return nil
+		}
+		if s.pages == nil {
+			s.pages = map[int]*[idPage / 64]uint64{}
+		}
+		p = new([idPage / 64]uint64)
+		s.pages[k] = p
+	}
+	s.lastKey, s.lastPage = k, p
+	return p
 }
+
+func (s *idSet) has(id int) bool {
+	p := s.page(id, false)
+	return p != nil && p[(id>>6)&(idPage/64-1)]&(1<<(uint(id)&63)) != 0
+}
+
+func (s *idSet) add(id int) { s.page(id, true)[(id>>6)&(idPage/64-1)] |= 1 << (uint(id) & 63) }
 
 // sameMsg is msgDiff(a, b, false) == "" without building strings.
 func sameMsg(a, b *traces.Message) bool {

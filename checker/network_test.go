@@ -20,10 +20,11 @@ func TestIDSetMatchesAMap(t *testing.T) {
 			if rng.Intn(3) == 0 {    // mostly increasing, as writers number messages
 				id = len(m) + 1
 			}
+			id += (rng.Intn(3) - 1) * idPage // and across the bitmap's pages
 			s.add(id)
 			m[id] = true
 		}
-		for id := -70; id <= 402; id++ {
+		for id := -70 - idPage; id <= 402+idPage; id++ {
 			require.Equal(t, m[id], s.has(id), "round %d id %d", round, id)
 		}
 	}

@@ -358,3 +358,18 @@ func TestShrinkKeepsALivenessFailure(t *testing.T) {
 	assert.LessOrEqual(t, s.Runs, 40)
 	assert.NotContains(t, strings.Join(s.Steps, ","), "right after the violation", "only a safety violation is cut")
 }
+
+// TestCheckpointSeedsThatBrokeTheBound: the seeds whose correct runs the first compaction
+// bound failed (seed 115 with K = 5: a superseded primary's uncommitted suffix; seeds 200
+// with K = 1 and 276 with K = 2: one COMMIT committing more than the bound at a backup)
+// run clean with the bound restated (checker/checkpoint.go).
+func TestCheckpointSeedsThatBrokeTheBound(t *testing.T) {
+	for _, tc := range []struct {
+		seed int64
+		k    int
+	}{{115, 5}, {200, 1}, {276, 2}} {
+		res, err := Explore(Options{FirstSeed: tc.seed, Seeds: 1, CheckpointEvery: tc.k, Workers: 1})
+		require.NoError(t, err)
+		require.Empty(t, res.Failures, "seed %d, K = %d", tc.seed, tc.k)
+	}
+}

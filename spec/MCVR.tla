@@ -44,6 +44,18 @@ BoundsNoTransfer == [COMMIT |-> 0, GETSTATE |-> 0, NEWSTATE |-> 0, REPLY |-> 1]
 BoundsTransfer == [GETSTATE |-> 1, NEWSTATE |-> 1, REPLY |-> 1, PREPAREOK |-> 1,
                    DOVIEWCHANGE |-> 1]
 
+\* For the view-change bug models: no COMMIT or state transfer, one message each
+\* of the types a round needs only one of, a broadcast's two of the others;
+\* three STARTVIEWCHANGEs, so that a replica can enter a view change on one
+\* while the other copy of that broadcast is still in flight.
+BoundsViewChange == [COMMIT |-> 0, GETSTATE |-> 0, NEWSTATE |-> 0, REPLY |-> 1,
+                     PREPAREOK |-> 1, DOVIEWCHANGE |-> 1, STARTVIEWCHANGE |-> 3,
+                     STARTVIEW |-> 2, PREPARE |-> 2]
+
+\* The same with one REQUEST in flight: no ClientTimeout (it sends one to each
+\* replica), so a client reaches only the primary of the view it knows.
+BoundsViewChangeNoRetry == [REQUEST |-> 1] @@ BoundsViewChange
+
 \* A step that only sends: nothing is received and no replica or client changes.
 \* These are the timers (SendCommit, ResendPrepare, ResendStartViewChange,
 \* ResendDoViewChange, ResendStartView, StartRecovery), ClientTimeout and
@@ -89,6 +101,40 @@ Initiates ==
 \* time, each running until its messages have arrived or are lost.  Stronger than
 \* QuietTimers; as it, it rules out DuplicateMessage.
 QuietNetwork == Initiates => BagCardinality(msgs) = 0
+
+\* The resends: a step that only sends PREPARE, COMMIT, STARTVIEWCHANGE,
+\* DOVIEWCHANGE or STARTVIEW (SendCommit, ResendPrepare, ResendStartViewChange,
+\* ResendDoViewChange, ResendStartView).  ClientTimeout and StartRecovery are not.
+Resend ==
+    /\ OnlySends
+    /\ \E m \in Added : m.type \in {"PREPARE", "COMMIT", "STARTVIEWCHANGE", "DOVIEWCHANGE",
+                                   "STARTVIEW"}
+
+\* ACTION_CONSTRAINT: QuietNetwork, and no replica resends: each message of the
+\* protocol is sent once, when its handler or TimeoutStartViewChange sends it
+\* (the paper's resends only repair losses, which a model that also loses the
+\* first copy covers for safety).  For the view-change bug models, whose
+\* counterexamples lose messages but resend none.
+QuietNoResends == QuietNetwork /\ ~Resend
+
+\* The node a message goes to, as a rank: replicas 0 .. N-1, then the clients
+\* (a REPLY's to is a client id).
+Rank(m) == IF m.type = "REPLY" THEN N + m.to ELSE m.to
+
+\* A step that consumes message m: a receive or a drop.
+Consumes(m) == m \notin DOMAIN msgs' \/ msgs'[m] < msgs[m]
+
+\* ACTION_CONSTRAINT (with QuietNoResends): the network hands messages to the
+\* nodes in rank order: a message is received or lost only while none is in
+\* flight to a node of lower rank.  Messages to one node still arrive (or are
+\* lost) in any order, and any of them may be lost, but a node of higher rank
+\* never acts before a lower one has taken what is in flight to it.  A strong
+\* cut (messages to different nodes are mostly independent, and QuietNetwork
+\* already runs one activity at a time), for the bug models whose
+\* counterexamples are 28 steps deep.
+OrderedQuiet ==
+    /\ QuietNoResends
+    /\ \A m \in DOMAIN msgs : Consumes(m) => \A x \in DOMAIN msgs : Rank(x) >= Rank(m)
 
 \* A TakeCheckpoint step: the checkpoint changes and no message is received or sent.
 TakesCheckpoint == checkpoint' # checkpoint /\ msgs' = msgs

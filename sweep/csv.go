@@ -48,6 +48,9 @@ func Columns() []Column {
 		Column{"stateTransfers", "NEWSTATEs that moved a replica forward"},
 		Column{"partitions", "partitions started"},
 		Column{"replicaFaults", "the replicas' own assertion failures"},
+		Column{"traceBytes", "size of the run's trace in bytes, header included"},
+		Column{"bytesPerEvent", "traceBytes / events"},
+		Column{"longestLog", "the most log entries any replica held at once (op-number minus checkpoint)"},
 		Column{"simMs", "wall-clock milliseconds to simulate the run (and write its trace to memory)"},
 		Column{"checkMs", "wall-clock milliseconds to check the trace"},
 		Column{"error", "the simulator's error (e.g. not every request completed by maxTicks) or the checker's (unreadable trace)"},
@@ -101,7 +104,7 @@ func row(p Point, r *Run, replay Replay) []string {
 	rec = append(rec, r.FirstFailure)
 	res := r.Res
 	if res == nil {
-		for range 19 {
+		for range 22 {
 			rec = append(rec, "")
 		}
 	} else {
@@ -109,7 +112,7 @@ func row(p Point, r *Run, replay Replay) []string {
 			itoa(r.P50), itoa(r.P90), itoa(r.P99), itoa(r.Max),
 			itoa(res.Sent), itoa(res.Dropped), itoa(res.Duplicated), itoa(res.ViewChanges), itoa(res.Views),
 			itoa(res.Crashes), itoa(res.Recoveries), itoa(res.StateTransfers), itoa(res.Partitions),
-			itoa(len(res.Faults)))
+			itoa(len(res.Faults)), itoa(r.TraceBytes), strconv.FormatFloat(r.BytesPerEvent(), 'f', 1, 64), itoa(res.MaxLog))
 		rec = append(rec, strconv.FormatFloat(r.SimMS, 'f', 3, 64))
 	}
 	ck := ""

@@ -52,6 +52,9 @@ var Axes = []Axis{
 	{"batch", "requests the primary gathers into one PREPARE (§6.1; 0 or 1: none)", "batch size B (batch)", true,
 		func(s *sim.Scenario) float64 { return float64(s.Batch) },
 		func(s *sim.Scenario, v float64) { s.Batch = int(v) }},
+	{"checkpointEvery", "committed ops between checkpoints, after which the log before it is discarded (§5.1; 0: no checkpoints)", "checkpoint every K ops (checkpointEvery)", true,
+		func(s *sim.Scenario) float64 { return float64(s.CheckpointEvery) },
+		func(s *sim.Scenario, v float64) { s.CheckpointEvery = int(v) }},
 }
 
 // AxisIndex returns the index in Axes of the named axis, or -1.
@@ -172,6 +175,8 @@ type Grid struct {
 	Crash     Values `yaml:"crash"`
 	Partition Values `yaml:"partition"`
 	Batch     Values `yaml:"batch"`
+	// CheckpointEvery is K of --checkpoint-every.
+	CheckpointEvery Values `yaml:"checkpointEvery"`
 	// Seeds is the number of runs per point, with seeds FirstSeed, FirstSeed+1, ...: every point
 	// runs the same seeds, so points are compared on the same random draws.
 	Seeds     int   `yaml:"seeds"`
@@ -221,6 +226,8 @@ func (g *Grid) values(i int) *Values {
 		return &g.Partition
 	case "batch":
 		return &g.Batch
+	case "checkpointEvery":
+		return &g.CheckpointEvery
 	}
 	panic("sweep: unknown axis " + Axes[i].Name)
 }
@@ -333,6 +340,7 @@ func (g *Grid) Validate() error {
 var scenarioKey = map[string]string{
 	"clients": "clients", "f": "f", "requests": "requests",
 	"drop": "faults.drop", "duplicate": "faults.duplicate", "crash": "faults.crash", "partition": "faults.partition",
+	"checkpointEvery": "checkpointEvery",
 }
 
 func axisNames() string {

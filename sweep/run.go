@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -17,7 +18,10 @@ import (
 
 // Checks are the checker's verdicts a run records, in column order: step validation, each
 // invariant of VR.tla by name, linearizability.
-var Checks = append(append([]string{checker.StepValidation}, checker.Invariants...), checker.Linearizability)
+var Checks = append(append(append([]string{checker.StepValidation}, checker.Invariants...), checker.CheckpointInvariants...), checker.Linearizability)
+
+// checkpointCheck reports whether check c is reported only for traces with checkpoints.
+func checkpointCheck(c string) bool { return slices.Contains(checker.CheckpointInvariants, c) }
 
 // Run is one simulation of one grid point with one seed, and its check.
 type Run struct {
@@ -44,6 +48,16 @@ type Run struct {
 	SimMS, CheckMS float64
 	// TraceFile is where the trace of a failing run was saved ("" if not saved).
 	TraceFile string
+	// TraceBytes is the size of the run's trace, header included.
+	TraceBytes int
+}
+
+// BytesPerEvent is the trace's bytes per event (0 without events).
+func (r *Run) BytesPerEvent() float64 {
+	if r.Res == nil || r.Res.Events == 0 {
+		return 0
+	}
+	return float64(r.TraceBytes) / float64(r.Res.Events)
 }
 
 // ChecksPassed reports whether the run was checked and every check passed (a skipped check is
@@ -142,7 +156,7 @@ func execute(r *Run, p Point, opts Options) {
 	start := time.Now()
 	res, err := sim.Run(sc, &trace)
 	r.SimMS = ms(time.Since(start))
-	r.Res = res
+	r.Res, r.TraceBytes = res, trace.Len()
 	if err != nil {
 		r.SimErr = err.Error()
 	}
@@ -165,6 +179,10 @@ func execute(r *Run, p Point, opts Options) {
 			var first *checker.Verdict
 			for i, c := range Checks {
 				v, ok := rep.Verdict(c)
+				if !ok && checkpointCheck(c) && sc.CheckpointEvery == 0 {
+					r.Verdicts[i] = checker.Skipped // no checkpoints: nothing to check
+					continue
+				}
 				if !ok {
 					r.Verdicts[i] = "missing"
 					continue

@@ -22,6 +22,10 @@ type Summary struct {
 	// Mean wall-clock milliseconds to simulate and to check a run (machine-dependent).
 	MeanSimMS, MeanCheckMS float64
 	MinTicks, MaxTicks     int
+	// MeanBytesPerEvent is the mean over runs of trace bytes per event; LongestLog the most
+	// log entries any replica held in any run of the point.
+	MeanBytesPerEvent float64
+	LongestLog        int
 	// FailedChecks counts, per check (indexed like Checks), the runs where it did not pass.
 	FailedChecks []int
 }
@@ -62,6 +66,8 @@ func Summarize(pts []Point, runs []Run) []Summary {
 		s.MeanTicks += float64(r.Res.Ticks)
 		s.MeanSimMS += r.SimMS
 		s.MeanCheckMS += r.CheckMS
+		s.MeanBytesPerEvent += r.BytesPerEvent()
+		s.LongestLog = max(s.LongestLog, r.Res.MaxLog)
 		if s.MinTicks < 0 || r.Res.Ticks < s.MinTicks {
 			s.MinTicks = r.Res.Ticks
 		}
@@ -77,6 +83,7 @@ func Summarize(pts []Point, runs []Run) []Summary {
 			s.MeanTicks /= k
 			s.MeanSimMS /= k
 			s.MeanCheckMS /= k
+			s.MeanBytesPerEvent /= k
 		}
 		s.MinTicks = max(s.MinTicks, 0)
 	}
@@ -87,14 +94,14 @@ func Summarize(pts []Point, runs []Run) []Summary {
 // completed, mean latency p50/p99 and mean simulated time, and which checks failed.
 func WriteTable(w io.Writer, sums []Summary, checked bool) error {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "point\truns\tall checks passed\tcompleted\tmean latency p50\tp99\tmean ticks\t\n")
+	fmt.Fprint(tw, "point\truns\tall checks passed\tcompleted\tmean latency p50\tp99\tmean ticks\tbytes/event\tlongest log\t\n")
 	var failures []string
 	for _, s := range sums {
 		passed := fmt.Sprintf("%d", s.ChecksPassed)
 		if !checked {
 			passed = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.1f\t%.1f\t%.1f\t\n", s.Point.Label(), s.Runs, passed, s.Completed, s.MeanP50, s.MeanP99, s.MeanTicks)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.0f\t%d\t\n", s.Point.Label(), s.Runs, passed, s.Completed, s.MeanP50, s.MeanP99, s.MeanTicks, s.MeanBytesPerEvent, s.LongestLog)
 		var failed []string
 		for k, c := range s.FailedChecks {
 			if c > 0 {

@@ -20,6 +20,8 @@ type fastDecoder struct {
 	// full[t]: the header's version has every field of message type t (else the general
 	// decoder reads the line, and names what is missing or too new).
 	full [numMsgTypes]bool
+	// opt[t]: the optional fields (Optional) the header's version allows on message type t.
+	opt [numMsgTypes]uint32
 	// canon: the header's version has every replica-state field of version 1; ckpt: and the
 	// checkpoint (version 4).
 	canon, ckpt bool
@@ -27,6 +29,32 @@ type fastDecoder struct {
 	sent        sentCache
 	msgs        []Message // scratch: a list being read, copied out at its end
 	ents        []Entry
+	// Slabs the decoded events are carved from, a few allocations per slab instead of one
+	// per event, list and entry (see slab).
+	blockSlab slab[eventBlock]
+	listSlab  slab[Message]
+	entrySlab slab[Entry] // the entries of lists (logs, logAdd)
+	oneSlab   slab[Entry] // the entry of each PREPARE, which the checker keeps
+}
+
+// slab hands out consecutive pieces of a larger array: decoding allocates per slab rather
+// than per piece, which halves the decoder's allocations. A piece keeps its slab alive, so
+// slabs are small (a few kilobytes) and things kept for long (the entry of a PREPARE) are not
+// carved from the slabs of things dropped after the event (logAdd).
+type slab[T any] struct{ free []T }
+
+const slabLen = 32
+
+func (s *slab[T]) take(n int) []T {
+	if n > slabLen/2 {
+		return make([]T, n)
+	}
+	if len(s.free) < n {
+		s.free = make([]T, slabLen)
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
 }
 
 func (f *fastDecoder) init(h *Header, s *schema) {
@@ -45,6 +73,7 @@ func (f *fastDecoder) init(h *Header, s *schema) {
 			want |= payloadBit(fl)
 		}
 		f.full[i] = ok && mask == want && s.t.typeSince(t) <= s.version
+		f.opt[i] = s.optMask[t]
 	}
 	f.strs.seed = maphash.MakeSeed()
 }
@@ -79,7 +108,7 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 	if kind == 0 || f.schema.t.actionSince(action) > f.schema.version {
 		return nil, false
 	}
-	blk := new(eventBlock)
+	blk := &f.blockSlab.take(1)[0]
 	e := &blk.e
 	e.Seq, e.Tick, e.Action, e.Replica, e.Client = seq, tick, action, -1, -1
 	switch kind {
@@ -171,7 +200,7 @@ func (f *fastDecoder) messages() ([]Message, bool) {
 			return nil, false
 		}
 	}
-	out := make([]Message, len(f.msgs))
+	out := f.listSlab.take(len(f.msgs))
 	copy(out, f.msgs)
 	clear(f.msgs) // the scratch must not keep logs alive
 	return out, true
@@ -235,13 +264,34 @@ func (f *fastDecoder) message(m *Message) bool {
 		case FResult:
 			m.Result, ok = f.str()
 		case FEntry:
-			m.Entry = new(Entry)
+			m.Entry = &f.oneSlab.take(1)[0]
 			ok = f.entry(m.Entry)
 		case FLog:
 			m.Log, ok = f.entries()
 		}
 		if !ok {
 			return false
+		}
+	}
+	// The optional fields, in Optional's order, each written only when not empty.
+	for _, fl := range msgOptional[ti] {
+		if f.opt[ti]&payloadBit(fl) == 0 {
+			continue
+		}
+		switch fl {
+		case FLog:
+			if f.lit(`,"log":`) {
+				if m.Log, ok = f.entries(); !ok || len(m.Log) == 0 {
+					return false // an empty optional log is not the Writer's: the general decoder's
+				}
+			}
+		case FCheckpoint:
+			if f.lit(`,"checkpoint":`) {
+				m.Checkpoint = new(Checkpoint)
+				if !f.checkpoint(m.Checkpoint) {
+					return false
+				}
+			}
 		}
 	}
 	if !f.lit("}") {
@@ -310,6 +360,60 @@ func (f *fastDecoder) replicaState(s *ReplicaState) bool {
 	return f.lit("}")
 }
 
+// checkpoint reads a checkpoint as appendCheckpoint writes it: the store sorted by key and
+// the client-table by client, each at most once (else the general decoder reads the line and
+// reports what is wrong).
+func (f *fastDecoder) checkpoint(c *Checkpoint) bool {
+	var ok bool
+	if !f.lit(`{"opNumber":`) {
+		return false
+	}
+	if c.OpNumber, ok = f.int(); !ok || !f.lit(`,"store":[`) {
+		return false
+	}
+	c.Store = []KeyValue{}
+	for !f.lit("]") {
+		if len(c.Store) > 0 && !f.lit(",") || !f.lit(`{"key":`) {
+			return false
+		}
+		var kv KeyValue
+		if kv.Key, ok = f.str(); !ok || !f.lit(`,"value":`) {
+			return false
+		}
+		if kv.Value, ok = f.str(); !ok || !f.lit("}") {
+			return false
+		}
+		if len(c.Store) > 0 && c.Store[len(c.Store)-1].Key >= kv.Key {
+			return false
+		}
+		c.Store = append(c.Store, kv)
+	}
+	if !f.lit(`,"table":[`) {
+		return false
+	}
+	c.Table = []TableRow{}
+	for !f.lit("]") {
+		if len(c.Table) > 0 && !f.lit(",") || !f.lit(`{"client":`) {
+			return false
+		}
+		var t TableRow
+		if t.Client, ok = f.int(); !ok || !f.lit(`,"requestNumber":`) {
+			return false
+		}
+		if t.RequestNumber, ok = f.int(); !ok || !f.lit(`,"result":`) {
+			return false
+		}
+		if t.Result, ok = f.str(); !ok || !f.lit("}") {
+			return false
+		}
+		if len(c.Table) > 0 && c.Table[len(c.Table)-1].Client >= t.Client {
+			return false
+		}
+		c.Table = append(c.Table, t)
+	}
+	return f.lit("}")
+}
+
 func (f *fastDecoder) entries() ([]Entry, bool) {
 	if !f.lit("[") {
 		return nil, false
@@ -330,7 +434,7 @@ func (f *fastDecoder) entries() ([]Entry, bool) {
 			return nil, false
 		}
 	}
-	out := make([]Entry, len(f.ents))
+	out := f.entrySlab.take(len(f.ents))
 	copy(out, f.ents)
 	return out, true
 }
@@ -589,6 +693,13 @@ var msgTypeIndex = func() map[MsgType]int {
 		m[t] = i
 	}
 	return m
+}()
+
+var msgOptional = func() (fs [numMsgTypes][]Field) {
+	for i, t := range msgTypes {
+		fs[i] = Optional[t]
+	}
+	return fs
 }()
 
 var msgFields = func() (fs [numMsgTypes][]Field) {

@@ -95,8 +95,10 @@ func TestFastMatchesGeneralOnCorpus(t *testing.T) {
 		res := sameAsGeneral(t, data, name)
 		fast += len(res.events)
 	}
-	// The simulator's traces are canonical: the fast path, not the fallback, reads every line.
-	for _, name := range []string{"corpus/good/sim-normal.ndjson", "corpus/good/sim-faults.ndjson"} {
+	// The simulator's traces are canonical: the fast path, not the fallback, reads every line,
+	// batched PREPAREs' logs (version 3) and messages' checkpoints (version 4) included.
+	for _, name := range []string{"corpus/good/sim-normal.ndjson", "corpus/good/sim-faults.ndjson",
+		"corpus/good/sim-batch.ndjson", "corpus/good/sim-checkpoint.ndjson"} {
 		data, err := os.ReadFile(name)
 		require.NoError(t, err)
 		rd, err := NewReader(bytes.NewReader(data), name)
@@ -246,4 +248,43 @@ func BenchmarkDecode(b *testing.B) {
 			b.ReportMetric(float64(b.N*len(many))/b.Elapsed().Seconds(), "events/s")
 		})
 	}
+}
+
+// TestFastMatchesGeneralOnMalformedCheckpoints damages, at every byte, a version 4 line whose
+// NEWSTATE carries a checkpoint and a version 3 batched PREPARE: the fast path reads the
+// intact lines itself and every damaged one exactly as the general decoder does (an unsorted
+// store or table, a missing or extra field, an empty optional log included).
+func TestFastMatchesGeneralOnMalformedCheckpoints(t *testing.T) {
+	h := sampleHeader()
+	h.CheckpointEvery, h.Batch = 2, 2
+	e1 := Entry{Client: 0, RequestNumber: 3, Op: OpAppend, Key: "k", Value: "x"}
+	e2 := Entry{Client: 1, RequestNumber: 2, Op: OpPut, Key: "j", Value: "y"}
+	ck := &Checkpoint{OpNumber: 2, Store: []KeyValue{{Key: "a", Value: "1"}, {Key: "b", Value: ""}},
+		Table: []TableRow{{Client: 0, RequestNumber: 2, Result: "r"}, {Client: 1, RequestNumber: 1, Result: ""}}}
+	events := []*Event{
+		{Seq: 1, Tick: 1, Action: ReceiveGetState, Replica: 0, Client: -1,
+			Msg:   &Message{ID: 1, Type: GetState, From: 2, To: 0, View: 0, OpNumber: 1, Replica: 2},
+			Sent:  []Message{{ID: 2, Type: NewState, From: 0, To: 2, View: 0, FromOpNumber: 1, Log: []Entry{e1}, OpNumber: 3, CommitNumber: 2, Replica: 0, Checkpoint: ck}},
+			State: &ReplicaState{ViewNumber: 0, Status: StatusNormal, OpNumber: 3, CommitNumber: 2, LogKeep: 3, LogAdd: []Entry{}, Checkpoint: 2}},
+		{Seq: 2, Tick: 2, Action: SendPrepare, Replica: 0, Client: -1,
+			Sent:  []Message{{ID: 3, Type: Prepare, From: 0, To: 1, View: 0, OpNumber: 5, CommitNumber: 2, Entry: &e2, Log: []Entry{e1}}},
+			State: &ReplicaState{ViewNumber: 0, Status: StatusNormal, OpNumber: 5, CommitNumber: 2, LogKeep: 3, LogAdd: []Entry{e1, e2}, Checkpoint: 2}},
+	}
+	data := writeTrace(t, h, events)
+	require.Equal(t, "EOF", sameAsGeneral(t, data, "intact").err)
+	rd, err := NewReader(bytes.NewReader(data), "t.ndjson")
+	require.NoError(t, err)
+	for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")[1:] {
+		_, ok := rd.d.f.event([]byte(line))
+		require.True(t, ok, "the fast path reads %s", line)
+	}
+	unsorted := strings.Replace(string(data), `{"key":"a","value":"1"},{"key":"b"`, `{"key":"b","value":"1"},{"key":"a"`, 1)
+	require.Contains(t, sameAsGeneral(t, []byte(unsorted), "unsorted").err, "is not after")
+	errs := map[string]bool{}
+	ms := mutants(data)
+	for _, m := range ms {
+		errs[sameAsGeneral(t, m, fmt.Sprintf("%q", m)).err] = true
+	}
+	t.Logf("%d mutants, %d distinct errors", len(ms), len(errs))
+	assert.Greater(t, len(errs), 50)
 }

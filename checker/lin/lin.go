@@ -10,7 +10,10 @@ package lin
 import (
 	"fmt"
 	"hash/fnv"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/anishathalye/porcupine"
@@ -129,8 +132,10 @@ func Check(ops []Op, timeout time.Duration, verbose bool) *Result {
 		if o.Output.Pending {
 			pending++
 		}
-		hist[i] = porcupine.Operation{ClientId: o.Client, Input: o.Input, Call: o.Call, Output: o.Output, Return: o.Return,
-			Metadata: fmt.Sprintf("request %d, trace lines %d-%d", o.RequestNumber, o.CallLine, o.ReturnLine)}
+		hist[i] = porcupine.Operation{ClientId: o.Client, Input: o.Input, Call: o.Call, Output: o.Output, Return: o.Return}
+		if verbose { // only the visualization shows it
+			hist[i].Metadata = fmt.Sprintf("request %d, trace lines %d-%d", o.RequestNumber, o.CallLine, o.ReturnLine)
+		}
 	}
 	res := &Result{Ops: len(ops), Pending: pending, verbose: verbose}
 	var r porcupine.CheckResult
@@ -168,8 +173,12 @@ func Check(ops []Op, timeout time.Duration, verbose bool) *Result {
 // is left undecided.
 func checkKeys(hist []porcupine.Operation, timeout time.Duration, search bool) (r porcupine.CheckResult, decided bool) {
 	var rest []porcupine.Operation
-	for _, part := range Model.Partition(hist) {
-		switch ok, applicable := chain(part); {
+	parts := Model.Partition(hist)
+	type verdict struct{ ok, applicable bool }
+	vs := make([]verdict, len(parts))
+	forEach(len(parts), func(i int) { vs[i].ok, vs[i].applicable = chain(parts[i]) })
+	for i, part := range parts {
+		switch ok, applicable := vs[i].ok, vs[i].applicable; {
 		case applicable && !ok:
 			return porcupine.Illegal, true
 		case !applicable:
@@ -183,6 +192,30 @@ func checkKeys(hist []porcupine.Operation, timeout time.Duration, search bool) (
 		return porcupine.Unknown, false
 	}
 	return porcupine.CheckOperationsTimeout(Model, rest, timeout), true
+}
+
+// forEach calls f(0), ..., f(n-1) on up to GOMAXPROCS goroutines and returns when all have
+// returned.
+func forEach(n int, f func(i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // illegalKeys finds the keys whose sub-history alone is not linearizable, for the report.

@@ -137,9 +137,9 @@ func init() {
 	def("Sequences", "Seq", 1, func(c *ctx, a []Value, at loc) Value { return &SeqSet{base: a[0]} })
 	def("Sequences", "Len", 1, func(c *ctx, a []Value, at loc) Value {
 		if s, ok := a[0].(Str); ok { // TLC treats strings as sequences here
-			return Int(len(s))
+			return intValue(int64(len(s)))
 		}
-		return Int(len(asSeq(a[0], at)))
+		return intValue(int64(len(asSeq(a[0], at))))
 	})
 	def("Sequences", "\\o", 2, func(c *ctx, a []Value, at loc) Value {
 		if s, ok := a[0].(Str); ok {
@@ -210,7 +210,7 @@ func init() {
 
 	// FiniteSets
 	def("FiniteSets", "IsFiniteSet", 1, func(c *ctx, a []Value, at loc) Value { return isFinite(a[0]) })
-	def("FiniteSets", "Cardinality", 1, func(c *ctx, a []Value, at loc) Value { return Int(setLen(a[0], at)) })
+	def("FiniteSets", "Cardinality", 1, func(c *ctx, a []Value, at loc) Value { return intValue(int64(setLen(a[0], at))) })
 
 	// Bags
 	konst("Bags", "EmptyBag", emptyTup)

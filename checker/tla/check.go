@@ -22,6 +22,13 @@ type Options struct {
 	// Progress receives periodic progress lines; nil keeps quiet.
 	Progress      io.Writer
 	ProgressEvery time.Duration
+	// Coverage collects per-action counts (TLC's -coverage) into
+	// Result.Coverage.
+	Coverage bool
+	// Dump receives every distinct state in BFS order (TLC's -dump), in
+	// DumpFormat: DumpStates (the default) or DumpDot.
+	Dump       io.Writer
+	DumpFormat string
 }
 
 // Result holds TLC's figures for a run.
@@ -32,6 +39,7 @@ type Result struct {
 	Depth     int
 	Violation *Violation
 	Elapsed   time.Duration
+	Coverage  []ActionCoverage // with Options.Coverage
 }
 
 // TraceStep is one state of a counterexample.
@@ -98,6 +106,7 @@ type checker struct {
 	seen        *fpSet
 	outCache    *lossySet // states outside the constraints whose invariants held
 	codec       *codec
+	cov         *coverage // -coverage, -dump; nil when off
 	// counters for progress reports
 	generated, expanded, levelSize, levelBase, depth atomic.Int64
 	nvars                                            int
@@ -164,7 +173,13 @@ func Check(m *Model, cfg *Config, opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Coverage || opts.Dump != nil {
+		ck.cov = newCoverage(ck)
+	}
 	res, err = ck.run()
+	if err == nil && ck.cov != nil {
+		res.Coverage, err = ck.cov.finish()
+	}
 	if err == nil && res.Violation != nil {
 		if err := ck.applyAlias(alias, res.Violation); err != nil {
 			return nil, err
@@ -541,7 +556,11 @@ func (ck *checker) run() (*Result, error) {
 				return false
 			}
 			fp := ck.fp(c, vals)
-			if !ck.seen.offer(fp, fpEntry{level: 1, key: uint64(res.Generated)}) {
+			isNew := ck.seen.offer(fp, fpEntry{level: 1, key: uint64(res.Generated)})
+			if ck.cov != nil {
+				ck.cov.initial(vals, fp, isNew)
+			}
+			if !isNew {
 				return false
 			}
 			if name, err := ck.checkInvs(c, vals, ck.invs); name != "" || err != nil {
@@ -686,12 +705,16 @@ type chunkRes struct {
 	newViols  []*violCand // invariant violations of new states
 	generated int64
 	viol      *violCand
+	cov       *covChunk // -coverage, -dump
 }
 
 // step expands one BFS level in parallel and returns the next level.
 func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 	nchunks := (len(level) + chunk - 1) / chunk
 	results := make([]chunkRes, nchunks)
+	for k := range results {
+		results[k].cov = ck.cov.chunk()
+	}
 	ck.levelSize.Store(int64(len(level)))
 	ck.expanded.Store(0)
 	ck.levelBase.Store(int64(ck.seen.len()))
@@ -740,11 +763,21 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 		if r.viol != nil && less(r.viol, viol) {
 			viol = r.viol
 		}
-		for _, cd := range r.cands {
+		var kept []bool
+		if r.cov != nil {
+			kept = make([]bool, len(r.cands))
+		}
+		for x, cd := range r.cands {
 			// keep only the earliest discovery of each state
 			if e, _ := ck.seen.get(cd.fp); e.key == orderKey(cd.i, cd.j) {
 				next = append(next, cd)
+				if kept != nil {
+					kept[x] = true
+				}
 			}
+		}
+		if r.cov != nil {
+			ck.cov.merge(r.cov, r.cands, kept)
 		}
 		for _, v := range r.newViols {
 			e, _ := ck.seen.get(v.fp)
@@ -788,6 +821,9 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 			ck.successors(ec, sv, func(t []Value, act *opDef) bool {
 				r.generated++
 				j++
+				if r.cov != nil {
+					r.cov.generated[act]++
+				}
 				// Like TLC, action properties are checked on every transition, and
 				// invariants also on successors outside the model (constraints).
 				for _, p := range ck.actProps {
@@ -812,6 +848,9 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				} else {
 					fp = ck.fp(c, t)
 				}
+				if r.cov != nil && ck.opts.DumpFormat == DumpDot {
+					r.cov.edges = append(r.cov.edges, dumpEdge{from: s.fp, to: fp, act: act})
+				}
 				if !ck.actionOK(c, sv, t) || !ck.inModel(c, t) {
 					if len(ck.invs) == 0 || ck.view == nil && ck.outCache.seen(fp) {
 						return false // already checked: invariants are deterministic
@@ -831,6 +870,9 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				}
 				if !ck.seen.offer(fp, fpEntry{parent: s.fp, key: orderKey(int32(i), j), level: level}) {
 					return false
+				}
+				if r.cov != nil {
+					r.cov.candAct = append(r.cov.candAct, act)
 				}
 				if len(states) <= smallLevel {
 					r.cands = append(r.cands, cand{live: &liveState{vals: t, vh: vh}, fp: fp, i: int32(i), j: j})

@@ -99,6 +99,9 @@ type modScope struct {
 	assumes    []node
 	assumeLocs []loc
 	defs       []*opDef // in order, for listing
+	// nestedCtx holds, for each submodule of this module, the symbols
+	// declared and defined before it: the submodule's context
+	nestedCtx map[string]map[string]*symbol
 }
 
 // varSubsts lists the substitutions for the variables of the instantiated
@@ -246,7 +249,19 @@ func (l *Loader) load(name string) (*syntax.Module, bool, error) {
 	}
 	l.parsed[name] = m
 	l.builtin[name] = builtin
+	l.addNested(m, builtin)
 	return m, builtin, nil
+}
+
+// addNested makes the submodules of m loadable by name.
+func (l *Loader) addNested(m *syntax.Module, builtin bool) {
+	for _, n := range m.Nested {
+		if _, ok := l.parsed[n.Name]; !ok {
+			l.parsed[n.Name] = n
+			l.builtin[n.Name] = builtin
+		}
+		l.addNested(n, builtin)
+	}
 }
 
 // compiler resolves names and builds executable nodes.
@@ -267,6 +282,9 @@ type compiler struct {
 	// configuration's Op <- [Module] Def.
 	scopes map[string][]*modScope
 	levels map[node]int
+	// building lists the modules being compiled, innermost last (a
+	// submodule finds its enclosing module's symbols there)
+	building []*modScope
 	// OnSemantic is called when a user module's semantic processing starts.
 	onSemantic func(name string)
 }
@@ -355,6 +373,25 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 		defer delete(cp.loading, name)
 	}
 	ms := &modScope{name: m.Name, file: m.File, syms: map[string]*symbol{}, exports: map[string]*symbol{}, prefix: prefix}
+	if m.Outer != nil {
+		// a submodule: the symbols of the enclosing module that precede
+		// it are in scope (not exported)
+		var outer map[string]*symbol
+		for i := len(cp.building) - 1; i >= 0 && outer == nil; i-- {
+			if b := cp.building[i]; b.name == m.Outer.Name {
+				outer = b.nestedCtx[m.Name]
+			}
+		}
+		if outer == nil {
+			cp.errorf(at, "module %s is a submodule of %s: it can only be used inside %s, after its definition", m.Name, m.Outer.Name, m.Outer.Name)
+			return nil
+		}
+		for n, s := range outer {
+			ms.syms[n] = s
+		}
+	}
+	cp.building = append(cp.building, ms)
+	defer func() { cp.building = cp.building[:len(cp.building)-1] }()
 	// native operators override the TLA+ definitions of the same module, also
 	// of a module read from the library path (VectorClocks), as in TLC
 	natives := false
@@ -424,7 +461,8 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 		recursive[r.Name] = d
 		cp.addSym(ms, r.Name, &symbol{kind: symDef, def: d, arity: r.Arity, base: base, user: !builtin, loc: d.loc}, true, d.loc)
 	}
-	for _, u := range m.Order {
+	for i, u := range m.Order {
+		cp.nestedContext(ms, m, i)
 		switch u := u.(type) {
 		case *syntax.OpDef:
 			if old, ok := ms.syms[u.Name]; ok && old.kind == symBuiltin && natives {
@@ -462,6 +500,7 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 			cp.instance(ms, m, u, prefix)
 		}
 	}
+	cp.nestedContext(ms, m, len(m.Order))
 	for i, a := range m.Assumes {
 		cp.sanyLevel = true
 		n, lvl := cp.expr(ms, &scope{entries: prefix}, a)
@@ -480,6 +519,24 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 	}
 	cp.scopes[name] = append(cp.scopes[name], ms)
 	return ms
+}
+
+// nestedContext records the symbols in scope before unit i of m for the
+// submodules written there.
+func (cp *compiler) nestedContext(ms *modScope, m *syntax.Module, i int) {
+	for _, n := range m.Nested {
+		if n.OuterAt != i {
+			continue
+		}
+		if ms.nestedCtx == nil {
+			ms.nestedCtx = map[string]map[string]*symbol{}
+		}
+		ctx := make(map[string]*symbol, len(ms.syms))
+		for k, s := range ms.syms {
+			ctx[k] = s
+		}
+		ms.nestedCtx[n.Name] = ctx
+	}
 }
 
 // konstRef is a constant of a standard module (Nat, Int, ...), read when
@@ -1266,6 +1323,8 @@ func dupName(names []string) string {
 
 func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (node, int) {
 	switch x.Op {
+	case "^+", "^*", "^#": // user-defined postfix operators
+		return cp.opCall(ms, sc, x.Op, []syntax.Expr{x.X}, at)
 	case "-":
 		if n, ok := x.X.(*syntax.Num); ok {
 			if _, ok := ms.syms["-."]; ok {

@@ -13,6 +13,9 @@ package tla
 //	VRCHECK_CONFORMANCE_SHARD=2/8 ...                           # only models 2, 10, 18, ... of the selection (to run it in parts)
 //	VRCHECK_RECORD_TLC=1 go test ./checker/tla -run TestRecordTLC     # record tlc.json for the default models (needs Java)
 //	VRCHECK_RECORD_TLC=all go test ./checker/tla -run TestRecordTLC -timeout 120m  # every model, again
+//	VRCHECK_RECORD_TLC=new-all ...                                    # every model not yet recorded
+//	VRCHECK_RECORD_TLC=reruns go test ./checker/tla -run TestRecordTLC   # TLC again with -fp k -seed k, k = 0..2:
+//	                                       # a figure that varies between TLC's own runs is not compared
 //
 // Each model runs in a child process (this test binary), so that a model
 // that takes too long is stopped and a crash is reported as one.
@@ -52,6 +55,44 @@ type confModel struct {
 	Distinct, Total int64
 	Violation       string // for failures: "invariant Name", "deadlock", ...
 	TraceLen        int    // states in TLC's counterexample (0: not compared)
+	// TLC's runs with other fingerprint polynomials and seeds (-fp k
+	// -seed k), where recorded: a figure that differs between them is
+	// TLC's random choice, not its semantics, and is not compared
+	Reruns []tlcRerun
+}
+
+// tlcRerun is one more TLC run of a model, with -fp FP -seed FP.
+type tlcRerun struct {
+	FP       int    `json:"fp"`
+	Result   string `json:"result"`
+	Distinct int64  `json:"distinct"`
+	Total    int64  `json:"total"`
+}
+
+// varies reports whether TLC's distinct or total count differs between its
+// recorded runs.
+func (m confModel) varies() (distinct, total bool) {
+	for _, r := range m.Reruns {
+		distinct = distinct || r.Distinct != m.Distinct
+		total = total || r.Total != m.Total
+	}
+	return
+}
+
+// countRange lists TLC's values of one figure over its recorded runs.
+func (m confModel) countRange(total bool) string {
+	lo, hi := m.Distinct, m.Distinct
+	if total {
+		lo, hi = m.Total, m.Total
+	}
+	for _, r := range m.Reruns {
+		v := r.Distinct
+		if total {
+			v = r.Total
+		}
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	return fmt.Sprintf("%d-%d over %d runs", lo, hi, len(m.Reruns)+1)
 }
 
 // tlcRecord is what testdata/conformance/tlc.json keeps of one TLC run.
@@ -62,6 +103,8 @@ type tlcRecord struct {
 	Violation string `json:"violation,omitempty"`
 	TraceLen  int    `json:"traceLength,omitempty"`
 	Output    string `json:"output,omitempty"` // TLC's message when it is not one of the above
+	// Reruns: TLC again with -fp k -seed k (VRCHECK_RECORD_TLC=reruns)
+	Reruns []tlcRerun `json:"reruns,omitempty"`
 }
 
 const goldenFile = "testdata/conformance/tlc.json"
@@ -119,6 +162,7 @@ func suiteModels(t *testing.T) []confModel {
 					cm.Distinct, cm.Total = *m.DistinctStates, *m.TotalStates
 				} else if g, ok := golden[m.Path]; ok {
 					cm.Result, cm.Distinct, cm.Total, cm.Violation, cm.TraceLen = g.Result, g.Distinct, g.Total, g.Violation, g.TraceLen
+					cm.Reruns = g.Reruns
 				}
 				out = append(out, cm)
 			}
@@ -231,10 +275,30 @@ func (m confModel) cause(r engineRun) string {
 		}
 		return ""
 	}
-	if r.Distinct != m.Distinct || r.Total != m.Total {
+	vd, vt := m.varies()
+	for _, r := range m.Reruns {
+		if r.Result != m.Result {
+			return fmt.Sprintf("TLC's verdict varies between its runs (%s, %s)", m.Result, r.Result)
+		}
+	}
+	if (!vd && r.Distinct != m.Distinct) || (!vt && r.Total != m.Total) {
 		return fmt.Sprintf("counts: %d distinct / %d total, TLC: %d / %d", r.Distinct, r.Total, m.Distinct, m.Total)
 	}
 	return ""
+}
+
+// note says which of TLC's figures were not compared because TLC's own
+// runs disagree on them.
+func (m confModel) note(r engineRun) string {
+	vd, vt := m.varies()
+	var parts []string
+	if vd {
+		parts = append(parts, fmt.Sprintf("TLC's distinct count varies with -fp/-seed (%s), engine %d: not compared", m.countRange(false), r.Distinct))
+	}
+	if vt {
+		parts = append(parts, fmt.Sprintf("TLC's total varies with -fp/-seed (%s), engine %d: not compared", m.countRange(true), r.Total))
+	}
+	return strings.Join(parts, "; ")
 }
 
 var resultLine = regexp.MustCompile(`(?m)^CONFORMANCE-RESULT (.*)$`)
@@ -259,7 +323,8 @@ func TestConformance(t *testing.T) {
 	}
 	limit := 2 * time.Minute
 	var table []string
-	pass, total, selected := 0, 0, 0
+	byCause := map[string][]string{}
+	pass, total, selected, random := 0, 0, 0, 0
 	for _, m := range models {
 		if !all && m.Runtime > time.Second || mode == "slow" && m.Runtime <= time.Second {
 			continue
@@ -283,14 +348,24 @@ func TestConformance(t *testing.T) {
 			r.Err = "crash: " + lastLines(string(out), err)
 		}
 		cause := m.cause(r)
-		status := "pass"
+		status, detail := "pass", cause
 		if cause != "" {
 			status = "FAIL"
 		} else {
 			pass++
+			if detail = m.note(r); detail != "" {
+				status = "pass (TLC random)"
+				random++
+			}
 		}
 		name := strings.TrimPrefix(m.Config, "specifications/")
-		table = append(table, fmt.Sprintf("| %s | %s | %.1fs | %s |", name, status, r.Seconds, cause))
+		table = append(table, fmt.Sprintf("| %s | %s | %.1fs | %s |", name, status, r.Seconds, detail))
+		switch {
+		case cause != "":
+			byCause[causeClass(cause)] = append(byCause[causeClass(cause)], name)
+		case detail != "":
+			byCause["pass: TLC's own counts vary between its runs (verdict compared)"] = append(byCause["pass: TLC's own counts vary between its runs (verdict compared)"], name)
+		}
 		t.Log(table[len(table)-1]) // as it goes: a long run stopped early keeps its rows
 		want, listed := exceptions[m.Config]
 		switch {
@@ -302,14 +377,65 @@ func TestConformance(t *testing.T) {
 			t.Errorf("%s passes now: remove it from the exceptions", m.Config)
 		}
 	}
-	summary := fmt.Sprintf("Conformance: %d of %d models give TLC's distinct states, total states and verdict.", pass, total)
+	summary := fmt.Sprintf("Conformance: %d of %d models give TLC's distinct states, total states and verdict", pass, total)
+	if random > 0 {
+		summary += fmt.Sprintf(" (%d of them on the figures that TLC's own runs agree on: the others depend on TLC's random fingerprint polynomial or seed)", random)
+	}
+	summary += "."
 	report := "| model | result | engine time | cause |\n|---|---|---|---|\n" + strings.Join(table, "\n") + "\n\n" + summary + "\n"
+	if len(byCause) > 0 {
+		var classes []string
+		for c := range byCause {
+			classes = append(classes, c)
+		}
+		sort.Strings(classes)
+		report += "\n| cause | models | which |\n|---|---:|---|\n"
+		for _, c := range classes {
+			report += fmt.Sprintf("| %s | %d | %s |\n", c, len(byCause[c]), strings.Join(byCause[c], ", "))
+		}
+	}
 	t.Log("\n" + report)
 	if p := os.Getenv("VRCHECK_CONFORMANCE_OUT"); p != "" {
 		if err := os.WriteFile(p, []byte(report), 0o644); err != nil {
 			t.Error(err)
 		}
 	}
+}
+
+var posPrefix = regexp.MustCompile(`^\S+\.(tla|cfg):\d+(:\d+)?: `)
+
+// causeClass groups the causes of the table: the kind of difference, and
+// for an error its message without the position and the details after the
+// first colon of the message.
+func causeClass(cause string) string {
+	if strings.HasPrefix(cause, "counterexample of") {
+		return "counterexample of another length"
+	}
+	kind, rest, _ := strings.Cut(cause, ": ")
+	switch kind {
+	case "counts":
+		return "different counts"
+	case "verdict":
+		return "different verdict"
+	case "error":
+		rest = posPrefix.ReplaceAllString(rest, "")
+		for _, k := range []string{"timeout", "crash"} {
+			if strings.HasPrefix(rest, k) {
+				return k
+			}
+		}
+		if head, tail, ok := strings.Cut(rest, ": "); ok && (head == "not supported" || strings.HasPrefix(head, "unknown")) {
+			if i := strings.IndexAny(tail, ":(;"); i > 0 {
+				tail = tail[:i]
+			}
+			return "error: " + head + ": " + strings.TrimSpace(tail)
+		}
+		if len(rest) > 60 {
+			rest = rest[:60] + "..."
+		}
+		return "error: " + rest
+	}
+	return cause
 }
 
 // rootLike makes a temporary directory that looks like the examples' root
@@ -397,40 +523,45 @@ func TestRecordTLC(t *testing.T) {
 	if b, err := os.ReadFile(goldenFile); err == nil {
 		json.Unmarshal(b, &golden)
 	}
-	mode := os.Getenv("VRCHECK_RECORD_TLC") // 1: default models, all: every model, again
+	// 1: default models not yet recorded; new-all: every model not yet
+	// recorded; all: every model, again;
+	// reruns: the recorded default models again with -fp k -seed k, k =
+	// 0, 1, 2 (reruns-all: every recorded model), kept beside the record
+	mode := os.Getenv("VRCHECK_RECORD_TLC")
+	reruns := strings.HasPrefix(mode, "reruns")
 	for _, m := range suiteModels(t) {
-		if m.Distinct >= 0 && m.Result == "success" {
+		if m.Distinct >= 0 && m.Result == "success" && !reruns {
 			continue
 		}
-		if mode != "all" && m.Runtime > time.Second {
+		if mode != "all" && mode != "reruns-all" && mode != "new-all" && m.Runtime > time.Second {
 			continue
 		}
-		if _, ok := golden[m.Config]; ok && mode != "all" {
-			continue
+		g, recorded := golden[m.Config]
+		if reruns {
+			if !recorded {
+				continue
+			}
+			g.Reruns = nil
+			for k := 0; k < 3; k++ {
+				rec, ok := runTLC(t, tlc, m, "-fp", strconv.Itoa(k), "-seed", strconv.Itoa(k))
+				if !ok {
+					break
+				}
+				g.Reruns = append(g.Reruns, tlcRerun{FP: k, Result: rec.Result, Distinct: rec.Distinct, Total: rec.Total})
+			}
+			t.Logf("%s: %+v", m.Config, g.Reruns)
+		} else {
+			if recorded && mode != "all" { // 1, new-all: only what is missing
+				continue
+			}
+			rec, ok := runTLC(t, tlc, m)
+			if !ok {
+				continue
+			}
+			t.Logf("%s: %+v", m.Config, rec)
+			g = rec
 		}
-		meta := t.TempDir()
-		// one worker: TLC's counterexamples are the shortest only then; bounded so
-		// that one model cannot hold the machine
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		// from (a copy of) the examples' root, as the manifests were made
-		root, err := rootLike(examplesDir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.CommandContext(ctx, tlc, "-workers", "1", "-metadir", meta, "-config", m.Config, m.Module)
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "TLA_JAVA_OPTS=-Xmx4g")
-		out, _ := cmd.CombinedOutput()
-		timedOut := ctx.Err() != nil
-		cancel()
-		os.RemoveAll(root)
-		if timedOut {
-			t.Logf("%s: TLC gave no result within 5 minutes; not recorded", m.Config)
-			continue
-		}
-		rec := parseTLC(string(out))
-		t.Logf("%s: %+v", m.Config, rec)
-		golden[m.Config] = rec
+		golden[m.Config] = g
 		// written after every model: an interrupted run keeps what it measured
 		b, _ := json.MarshalIndent(golden, "", "  ")
 		os.MkdirAll(filepath.Dir(goldenFile), 0o755)
@@ -438,6 +569,30 @@ func TestRecordTLC(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// runTLC runs TLC on one model, from (a copy of) the examples' root as the
+// manifests were made, with one worker (TLC's counterexamples are the
+// shortest only then), bounded so that one model cannot hold the machine.
+func runTLC(t *testing.T, tlc string, m confModel, extra ...string) (tlcRecord, bool) {
+	meta := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	root, err := rootLike(examplesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(root)
+	args := append([]string{"-workers", "1", "-metadir", meta}, extra...)
+	cmd := exec.CommandContext(ctx, tlc, append(args, "-config", m.Config, m.Module)...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "TLA_JAVA_OPTS=-Xmx4g")
+	out, _ := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Logf("%s: TLC gave no result within 5 minutes; not recorded", m.Config)
+		return tlcRecord{}, false
+	}
+	return parseTLC(string(out)), true
 }
 
 var (

@@ -170,8 +170,10 @@ func (c *ctx) apply(cl *Closure, args []Value, at loc) Value {
 		at.failf("operator %s expects %d arguments, got %d", cl.def.name, len(cl.def.params), len(args))
 	}
 	e := cl.env
-	for _, a := range args {
-		e = push(e, a)
+	links := make([]env, len(args))
+	for i, a := range args {
+		links[i] = env{v: a, up: e}
+		e = &links[i]
 	}
 	if cl.def.recursive {
 		enterRec(at, cl.def.name)
@@ -358,12 +360,17 @@ func (n *call) eval(c *ctx, e *env) Value {
 		}
 		return n.def.value(c, ne)
 	}
+	// the arguments' links in one allocation
+	links := make([]env, len(n.args))
 	for i, a := range n.args {
+		l := &links[i]
 		if n.lazy[i] {
-			ne = push(ne, &thunk{n: a, e: e, primed: c.primed})
+			l.v = &thunk{n: a, e: e, primed: c.primed}
 		} else {
-			ne = push(ne, a.eval(c, e))
+			l.v = a.eval(c, e)
 		}
+		l.up = ne
+		ne = l
 	}
 	if n.def.recursive {
 		enterRec(n.loc, n.def.name)
@@ -611,6 +618,12 @@ func (b cbound) bind(e *env, v Value, at loc) *env {
 // eachBinding calls fn with the environment extended for every combination
 // of bound values; fn returns true to stop. It reports whether it stopped.
 func eachBinding(c *ctx, e *env, bs []cbound, at loc, fn func(*env) bool) bool {
+	return eachBindingReuse(c, e, bs, at, false, fn)
+}
+
+// eachBindingReuse is eachBinding; with reuse (nothing fn evaluates keeps
+// its environment: see retainsEnv) one set of links serves every binding.
+func eachBindingReuse(c *ctx, e *env, bs []cbound, at loc, reuse bool, fn func(*env) bool) bool {
 	if len(bs) == 0 {
 		return fn(e)
 	}
@@ -620,10 +633,19 @@ func eachBinding(c *ctx, e *env, bs []cbound, at loc, fn func(*env) bool) bool {
 	}
 	s := b.set.eval(c, e)
 	stop := false
+	var links []env
+	if reuse {
+		links = make([]env, b.n)
+	}
 	forEach(s, at, func(v Value) bool {
-		ne := b.bind(e, v, at)
+		var ne *env
+		if reuse {
+			ne = b.rebind(links, e, v, at)
+		} else {
+			ne = b.bind(e, v, at)
+		}
 		if len(bs) > 1 {
-			stop = eachBinding(c, ne, bs[1:], at, fn)
+			stop = eachBindingReuse(c, ne, bs[1:], at, reuse, fn)
 		} else {
 			stop = fn(ne)
 		}
@@ -632,15 +654,117 @@ func eachBinding(c *ctx, e *env, bs []cbound, at loc, fn func(*env) bool) bool {
 	return stop
 }
 
+// rebind is bind into the given links (len b.n), overwriting them.
+func (b cbound) rebind(links []env, e *env, v Value, at loc) *env {
+	if !b.tuple {
+		links[0] = env{v: v, up: e}
+		return &links[0]
+	}
+	t, ok := v.(*Tuple)
+	if !ok || len(t.elems) != b.n {
+		at.failf("cannot bind %s to a tuple of %d names", Format(v), b.n)
+	}
+	for i, x := range t.elems {
+		links[i] = env{v: x, up: e}
+		e = &links[i]
+	}
+	return e
+}
+
+// retainsEnv reports whether evaluating n may keep a reference to its
+// environment once it returns (a thunk, closure or lazy value made from
+// it). Conservative: only node kinds known to evaluate their operands and
+// drop the environment answer false.
+func retainsEnv(n node) bool {
+	some := func(xs ...node) bool {
+		for _, x := range xs {
+			if x != nil && retainsEnv(x) {
+				return true
+			}
+		}
+		return false
+	}
+	switch x := n.(type) {
+	case *lit, *varRef, *envRef, *constRef:
+		return false
+	case *and:
+		return some(x.xs...)
+	case *or:
+		return some(x.xs...)
+	case *not:
+		return some(x.x)
+	case *implies:
+		return some(x.x, x.y)
+	case *equiv:
+		return some(x.x, x.y)
+	case *eq:
+		return some(x.x, x.y)
+	case *in:
+		return some(x.x, x.s)
+	case *ifte:
+		return some(x.cond, x.t, x.f)
+	case *caseOf:
+		for _, a := range x.arms {
+			if some(a.cond, a.val) {
+				return true
+			}
+		}
+		return some(x.other)
+	case *tuple:
+		return some(x.xs...)
+	case *record:
+		return some(x.vals...)
+	case *app:
+		return some(x.f) || some(x.args...)
+	case *dot:
+		return some(x.x)
+	case *prime:
+		return some(x.x)
+	case *builtinCall:
+		return some(x.args...)
+	case *quant:
+		for _, b := range x.bounds {
+			if b.set == nil || retainsEnv(b.set) {
+				return true
+			}
+		}
+		return some(x.body)
+	case *call:
+		// the callee's environment does not contain ours (base < 0), and
+		// the arguments are values, not thunks
+		if x.base >= 0 {
+			return true
+		}
+		for i, a := range x.args {
+			if x.lazy[i] || retainsEnv(a) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
 type quant struct {
 	all    bool
 	bounds []cbound
 	body   node
+	// reuse: 0 not yet known, 1 the bindings can share links (nothing
+	// keeps them: retainsEnv), 2 they cannot
+	reuse atomic.Int32
 	loc
 }
 
 func (n *quant) eval(c *ctx, e *env) Value {
-	found := eachBinding(c, e, n.bounds, n.loc, func(ne *env) bool {
+	r := n.reuse.Load()
+	if r == 0 {
+		r = 2
+		if !retainsEnv(n) {
+			r = 1
+		}
+		n.reuse.Store(r)
+	}
+	found := eachBindingReuse(c, e, n.bounds, n.loc, r == 1, func(ne *env) bool {
 		return evalBool(c, n.body, ne, n.loc) != n.all
 	})
 	return found != n.all
@@ -961,14 +1085,21 @@ func (n *app) eval(c *ctx, e *env) Value {
 type dot struct {
 	x     node
 	field string
+	// hint: where the field was in the last record read here (records
+	// that one expression reads mostly have the same fields), tried first
+	hint atomic.Int32
 	loc
 }
 
 func (n *dot) eval(c *ctx, e *env) Value {
 	v := n.x.eval(c, e)
 	if r, ok := v.(*Rec); ok {
+		if h := int(n.hint.Load()); h < len(r.names) && r.names[h] == n.field {
+			return r.vals[h]
+		}
 		for i, name := range r.names {
 			if name == n.field {
+				n.hint.Store(int32(i))
 				return r.vals[i]
 			}
 		}

@@ -211,6 +211,8 @@ func TestEval(t *testing.T) {
 		{"FoldFunctionOnSet(Add, 0, <<1, 2, 3>>, {1, 3})", "4"},
 		// Json
 		{"ToJson([a |-> <<1, \"x\">>, b |-> TRUE])", `"{\"a\":[1,\"x\"],\"b\":true}"`},
+		// as TLC (Gson): no HTML escaping of < > &
+		{"ToJson(<<\"a<b&c>\">>)", `"[\"a<b&c>\"]"`},
 	}
 	for _, tc := range tests {
 		v, err := m.EvalExpr(tc.src)
@@ -319,6 +321,48 @@ func TestSemanticErrors(t *testing.T) {
 		_, err := LoadSource("testdata", "S", tc.src)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: got %v, want %q", tc.src, err, tc.want)
+		}
+	}
+}
+
+// Quantifiers whose bodies keep nothing of their environment share one set
+// of links between bindings (retainsEnv); those whose bodies may keep it
+// (LET, lazy arguments, lambdas) get fresh links. Both give the same values.
+func TestQuantifierLinks(t *testing.T) {
+	m := evalModel(t)
+	tests := []struct{ src, want string }{
+		{"\\A <<a, b>> \\in {<<1, 2>>, <<3, 4>>} : \\E c \\in 1..5 : c = a + 1 /\\ b = c", "TRUE"},
+		{"\\A <<a, b>> \\in {<<1, 2>>, <<3, 5>>} : \\E c \\in 1..5 : c = a + 1 /\\ b = c", "FALSE"},
+		{"\\A x \\in 1..4 : \\A y \\in x..4 : Add(x, y) >= 2 * x", "TRUE"},
+		{"\\E x \\in 1..4 : LET y == x + 1 IN \\A z \\in {y} : z = 5", "TRUE"},
+		{"\\A x \\in 1..3 : Ap(LAMBDA z : z + x, x) = 2 * x", "TRUE"},
+		{"{x \\in 1..6 : \\E y \\in 1..x : y * y = x}", "{1, 4}"},
+	}
+	for _, tc := range tests {
+		v, err := m.EvalExpr(tc.src)
+		if err != nil {
+			t.Errorf("%s: %v", tc.src, err)
+			continue
+		}
+		if got := Format(norm(v)); got != tc.want {
+			t.Errorf("%s = %s, want %s", tc.src, got, tc.want)
+		}
+	}
+	keeps := []struct {
+		n    node
+		want bool
+	}{
+		{&and{xs: []node{&envRef{}, &lit{v: true}}}, false},
+		{&letIn{body: &lit{v: true}}, true},
+		{&lambda{}, true},
+		{&call{base: -1, args: []node{&envRef{}}, lazy: []bool{false}}, false},
+		{&call{base: -1, args: []node{&envRef{}}, lazy: []bool{true}}, true},
+		{&call{base: 0}, true},
+		{&quant{bounds: []cbound{{n: 1, set: &lit{v: boolSet}}}, body: &lambda{}}, true},
+	}
+	for i, k := range keeps {
+		if got := retainsEnv(k.n); got != k.want {
+			t.Errorf("case %d: retainsEnv = %v, want %v", i, got, k.want)
 		}
 	}
 }

@@ -98,6 +98,16 @@ func fromJSON(x any, where string, at loc) Value {
 	return nil
 }
 
+// jsonQuote quotes a string as TLC's Json module does (Gson's writer): no
+// HTML escaping, so "<" stays "<" (encoding/json would write \u003c).
+func jsonQuote(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
 func toJSON(v Value, at loc) string {
 	var b strings.Builder
 	writeJSON(&b, v, at)
@@ -111,11 +121,9 @@ func writeJSON(b *strings.Builder, v Value, at loc) {
 	case Int:
 		b.WriteString(strconv.FormatInt(int64(x), 10))
 	case Str:
-		s, _ := json.Marshal(string(x))
-		b.Write(s)
+		b.WriteString(jsonQuote(string(x)))
 	case *ModelVal:
-		s, _ := json.Marshal(x.Name)
-		b.Write(s)
+		b.WriteString(jsonQuote(x.Name))
 	case *Set:
 		b.WriteString("[")
 		for i, e := range x.elems {
@@ -140,8 +148,7 @@ func writeJSON(b *strings.Builder, v Value, at loc) {
 			if i > 0 {
 				b.WriteString(",")
 			}
-			s, _ := json.Marshal(n)
-			b.Write(s)
+			b.WriteString(jsonQuote(n))
 			b.WriteString(":")
 			writeJSON(b, x.vals[i], at)
 		}
@@ -156,8 +163,7 @@ func writeJSON(b *strings.Builder, v Value, at loc) {
 			if s, ok := d.(Str); ok {
 				k = string(s)
 			}
-			s, _ := json.Marshal(k)
-			b.Write(s)
+			b.WriteString(jsonQuote(k))
 			b.WriteString(":")
 			writeJSON(b, x.rng[i], at)
 		}

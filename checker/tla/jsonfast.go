@@ -16,7 +16,18 @@ type jsonParser struct {
 	b      []byte
 	i      int
 	shapes map[string]*recShape
+	// strs interns short strings (field names, message types, statuses
+	// repeat on every line): one boxed value each, shared by all lines
+	strs map[string]Value
+	// vals is a stack of the fields of the objects being read; id spells
+	// the current object's keys (the shape's key, looked up without
+	// allocating)
+	vals []Value
+	id   []byte
 }
+
+// maxInterned is the longest string interned.
+const maxInterned = 32
 
 // recShape caches, for one sequence of object keys, the sorted names and
 // where each came from.
@@ -27,7 +38,22 @@ type recShape struct {
 	dup   bool
 }
 
-func newJSONParser() *jsonParser { return &jsonParser{shapes: map[string]*recShape{}} }
+func newJSONParser() *jsonParser {
+	return &jsonParser{shapes: map[string]*recShape{}, strs: map[string]Value{}}
+}
+
+// strValue is the string b as a value, interned if short.
+func (p *jsonParser) strValue(b []byte) Value {
+	if len(b) > maxInterned {
+		return Str(b)
+	}
+	if v, ok := p.strs[string(b)]; ok {
+		return v
+	}
+	v := Value(Str(b))
+	p.strs[string(b)] = v
+	return v
+}
 
 // parse reads one JSON value filling all of b (surrounding white space allowed).
 func (p *jsonParser) parse(b []byte) (Value, bool) {
@@ -62,8 +88,7 @@ func (p *jsonParser) value() (Value, bool) {
 	case c == '[':
 		return p.array()
 	case c == '"':
-		s, ok := p.str()
-		return Str(s), ok
+		return p.strVal()
 	case c == 't':
 		return true, p.lit("true")
 	case c == 'f':
@@ -112,7 +137,37 @@ func (p *jsonParser) number() (Value, bool) {
 	if n < minInt || n > maxInt {
 		return nil, false
 	}
-	return Int(n), true
+	return intValue(n), true
+}
+
+// strVal reads a string as a value.
+func (p *jsonParser) strVal() (Value, bool) {
+	start := p.i
+	if raw, ok := p.plainStr(); ok {
+		return p.strValue(raw), true
+	}
+	p.i = start
+	s, ok := p.str()
+	return Str(s), ok
+}
+
+// plainStr reads a string without escapes and of ASCII text only, giving
+// its bytes (in b); false if it is not one (p.i is then anywhere).
+func (p *jsonParser) plainStr() ([]byte, bool) {
+	start := p.i
+	p.i++
+	for p.i < len(p.b) {
+		c := p.b[p.i]
+		if c == '"' {
+			p.i++
+			return p.b[start+1 : p.i-1], true
+		}
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			return nil, false
+		}
+		p.i++
+	}
+	return nil, false
 }
 
 // str reads a string; escapes and non-ASCII text go through encoding/json.
@@ -180,8 +235,11 @@ func (p *jsonParser) array() (Value, bool) {
 
 func (p *jsonParser) object() (Value, bool) {
 	p.i++
-	var keys []string
-	var vals []Value
+	base, idBase := len(p.vals), len(p.id)
+	defer func() {
+		clear(p.vals[base:])
+		p.vals, p.id = p.vals[:base], p.id[:idBase]
+	}()
 	p.ws()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
 		p.i++
@@ -192,9 +250,9 @@ func (p *jsonParser) object() (Value, bool) {
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
 			return nil, false
 		}
-		k, ok := p.str()
+		k, ok := p.plainStr()
 		if !ok {
-			return nil, false
+			return nil, false // jsonValue reads keys with escapes
 		}
 		p.ws()
 		if p.i >= len(p.b) || p.b[p.i] != ':' {
@@ -205,7 +263,8 @@ func (p *jsonParser) object() (Value, bool) {
 		if !ok {
 			return nil, false
 		}
-		keys, vals = append(keys, k), append(vals, v)
+		p.id = append(append(p.id, k...), 0)
+		p.vals = append(p.vals, v)
 		p.ws()
 		if p.i >= len(p.b) {
 			return nil, false
@@ -215,19 +274,19 @@ func (p *jsonParser) object() (Value, bool) {
 			p.i++
 		case '}':
 			p.i++
-			return p.record(keys, vals)
+			return p.record(p.id[idBase:], p.vals[base:])
 		default:
 			return nil, false
 		}
 	}
 }
 
-func (p *jsonParser) record(keys []string, vals []Value) (Value, bool) {
-	id := strings.Join(keys, "\x00")
-	sh, ok := p.shapes[id]
+func (p *jsonParser) record(id []byte, vals []Value) (Value, bool) {
+	sh, ok := p.shapes[string(id)]
 	if !ok {
+		keys := strings.Split(string(id[:len(id)-1]), "\x00")
 		sh = recordShape(keys)
-		p.shapes[id] = sh
+		p.shapes[string(id)] = sh
 	}
 	if sh.dup {
 		return nil, false // the last one wins: leave that to jsonValue

@@ -37,6 +37,8 @@ func TestJSONParserAgreesWithDecoder(t *testing.T) {
 		{`tru`, false},
 		{`"unterminated`, false},
 		{"\"ctl\x01\"", false},
+		{`{"a\"b":1}`, false}, // a key with an escape: the decoder reads it
+		{`{"a":{"a":{"a":1},"b":"x"},"b":{"b":"x","a":2},"c":[{"a":1},{"b":2}]}`, true},
 	}
 	for _, tc := range inputs {
 		v, ok := newJSONParser().parse([]byte(tc.in))
@@ -53,6 +55,28 @@ func TestJSONParserAgreesWithDecoder(t *testing.T) {
 			} else if cmp(v, want) != 0 || Format(v) != Format(want) {
 				t.Errorf("%s: fast path gives %s, decoder %s", tc.in, Format(v), Format(want))
 			}
+		}
+	}
+}
+
+// One parser reads many lines: shapes and interned strings carry over
+// between them and between nested objects, and give what the decoder gives.
+func TestJSONParserAcrossLines(t *testing.T) {
+	p := newJSONParser()
+	lines := []string{
+		`{"type":"PREPARE","view":1,"log":[{"op":"put","key":"k"}],"to":2}`,
+		`{"to":2,"type":"PREPARE","view":1}`,
+		`{"type":"PREPARE","view":1,"log":[{"op":"put","key":"k"},{"key":"j","op":"get"}],"to":3}`,
+		`{"type":"a-string-longer-than-thirty-two-bytes-is-not-interned","view":300000}`,
+	}
+	for _, in := range lines {
+		v, ok := p.parse([]byte(in))
+		if !ok {
+			t.Fatalf("%s: fast path refused it", in)
+		}
+		want := jsonValue(json.NewDecoder(strings.NewReader(in)), "t", loc{})
+		if cmp(v, want) != 0 || Format(v) != Format(want) {
+			t.Errorf("%s: fast path gives %s, decoder %s", in, Format(v), Format(want))
 		}
 	}
 }

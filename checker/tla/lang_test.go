@@ -3,6 +3,7 @@ package tla
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -115,5 +116,49 @@ Next == \/ x < 2 /\ Send(x, mem') /\ x' = x + 1 /\ UNCHANGED y
 	// x = 0 and up again: 7 states, 8 generated
 	if res.Distinct != 7 || res.Generated != 8 || res.Violation != nil {
 		t.Errorf("got %d distinct, %d generated, %v", res.Distinct, res.Generated, res.Violation)
+	}
+}
+
+// TestNestedModulesAndPostfix: a submodule sees the declarations and
+// definitions that precede it and is instantiated by name; user-defined
+// postfix operators (^+, ^*, ^#) are defined and applied.
+func TestNestedModulesAndPostfix(t *testing.T) {
+	src := `---- MODULE Outer ----
+EXTENDS Naturals
+CONSTANT K
+Base == 10
+---- MODULE Inner ----
+VARIABLE v
+Plus(n) == n + Base + K
+====
+I == INSTANCE Inner WITH v <- 0
+a ^+ == a + 1
+a ^# == a * a
+After == (3^+)^#
+====
+trailing text after the closing line is ignored
+`
+	m, err := LoadSource(t.TempDir(), "Outer", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetConstant("K", Int(5))
+	for expr, want := range map[string]string{"I!Plus(1)": "16", "After": "16", "2^+": "3"} {
+		if v, err := m.EvalExpr(expr); err != nil || Format(v) != want {
+			t.Errorf("%s = %v (%v), want %s", expr, v, err, want)
+		}
+	}
+	// a submodule used before it is written is an error with a position
+	bad := `---- MODULE Bad ----
+I == INSTANCE Later
+---- MODULE Later ----
+X == 1
+====
+====
+`
+	if _, err := LoadSource(t.TempDir(), "Bad", bad); err == nil {
+		t.Errorf("INSTANCE of a submodule before its definition: no error")
+	} else if msg := err.Error(); !strings.HasPrefix(msg, "Bad.tla:2:1: ") || !strings.Contains(msg, "submodule of Bad") {
+		t.Errorf("error %q, want Bad.tla:2:1: ... submodule of Bad ...", msg)
 	}
 }

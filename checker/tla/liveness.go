@@ -444,10 +444,22 @@ func (ck *checker) checkLiveness() (v *Violation, err error) {
 		f    *lf
 	}
 	var props []prop
+	var wplus []named
 	for _, p := range ck.liveProps {
+		if _, ok := isWhilePlus(p.n); ok {
+			wplus = append(wplus, p)
+			continue
+		}
 		props = append(props, prop{p.name, b.expand(p.n, nil, true)})
 	}
 	g := ck.behaviourGraph()
+	for _, p := range wplus {
+		x, _ := isWhilePlus(p.n)
+		if path := ck.whilePlus(x, g); path != nil {
+			// the violating prefix, then stuttering for ever
+			return ck.lassoViolation(p.name, g, &lasso{states: path, loop: len(path) - 1})
+		}
+	}
 	ev := newAtomEval(ck, b.atoms, g)
 	for _, p := range props {
 		tab := buildTableau(p.f, b)

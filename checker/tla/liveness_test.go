@@ -155,10 +155,10 @@ func TestLivenessWithoutFairness(t *testing.T) {
 // A temporal operator the engine does not check is refused with its
 // position, never answered.
 func TestLivenessUnsupported(t *testing.T) {
-	_, err := checkSource(t, "---- MODULE Inline ----\nEXTENDS Naturals\nVARIABLE x\nInit == x = 0\nNext == x' = 1 - x\nLive == (x = 0) -+-> (x = 1)\n====",
+	_, err := checkSource(t, "---- MODULE Inline ----\nEXTENDS Naturals\nVARIABLE x\nInit == x = 0\nNext == x' = 1 - x\nLive == <>(x = 0) -+-> (x = 1)\n====",
 		"INIT Init\nNEXT Next\nPROPERTY Live\n")
 	if err == nil || !strings.Contains(err.Error(), "Inline.tla:6:") || !strings.Contains(err.Error(), "not supported") {
-		t.Errorf("want a positioned refusal of -+->, got %v", err)
+		t.Errorf("want a positioned refusal of -+-> with a liveness operand, got %v", err)
 	}
 }
 

@@ -71,6 +71,7 @@ func LoadSource(dir, name, src string) (*Model, error) {
 		return nil, err
 	}
 	ld.parsed[name] = m
+	ld.addNested(m, false)
 	cp := &compiler{ld: ld, plain: map[string]*modScope{}, loading: map[string]bool{}}
 	root := cp.module(name, nil, nil, loc{file: name + ".tla"})
 	if len(cp.errs) > 0 {

@@ -276,7 +276,7 @@ func forEach(s Value, at loc, fn func(Value) bool) {
 		return
 	case *Interval:
 		for i := x.lo; i <= x.hi; i++ {
-			if fn(Int(i)) {
+			if fn(intValue(i)) {
 				return
 			}
 		}
@@ -297,7 +297,7 @@ func elems(s Value, at loc) []Value {
 	case *Interval:
 		var out []Value
 		for i := x.lo; i <= x.hi; i++ {
-			out = append(out, Int(i))
+			out = append(out, intValue(i))
 		}
 		return out
 	case *SubsetSet:
@@ -549,6 +549,24 @@ func asSeq(v Value, at loc) []Value {
 func mkInt(n int64, at loc) Value {
 	if n < minInt || n > maxInt {
 		at.failf("Overflow: integer %d is outside TLC's 32-bit range", n)
+	}
+	return intValue(n)
+}
+
+// boxedInts holds the small integers already boxed as Values: most integers
+// a model computes (op-numbers, counters, lengths) are small, and Go boxes
+// only those below 256 without allocating.
+var boxedInts = func() (t [4096]Value) {
+	for i := range t {
+		t[i] = Int(i)
+	}
+	return
+}()
+
+// intValue is n as a Value, without allocating when it is small.
+func intValue(n int64) Value {
+	if n >= 0 && n < int64(len(boxedInts)) {
+		return boxedInts[n]
 	}
 	return Int(n)
 }

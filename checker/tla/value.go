@@ -65,6 +65,34 @@ type Fcn struct {
 	rng []Value
 	h   atomic.Uint64
 	hs  atomic.Uint64 // the sum of pair hashes h is made of, valid when h != 0
+	// back, when not nil: dom and rng are prefixes (len == cap) of back's
+	// arrays, so that adding a key above all others (a ghost function keyed
+	// by <<view, op-number>> that grows with the trace) need not copy them
+	back *fcnBack
+}
+
+// fcnBack holds the growable arrays functions made by adding keys at the
+// end share; used is the length of the longest of them: only a function
+// that long may extend the arrays in place, any other copies.
+type fcnBack struct {
+	dom, rng []Value
+	used     atomic.Int64
+}
+
+// fcnAppend is f with k (above every key of f) mapped to v.
+func fcnAppend(f *Fcn, k, v Value) *Fcn {
+	n := len(f.dom)
+	if b := f.back; b != nil && n < len(b.dom) && &b.dom[0] == &f.dom[0] && b.used.CompareAndSwap(int64(n), int64(n+1)) {
+		b.dom[n], b.rng[n] = k, v
+		return &Fcn{dom: b.dom[: n+1 : n+1], rng: b.rng[: n+1 : n+1], back: b}
+	}
+	size := n + 1 + max(2, (n+1)/2) // grows by half: amortised constant per key
+	b := &fcnBack{dom: make([]Value, size), rng: make([]Value, size)}
+	copy(b.dom, f.dom)
+	copy(b.rng, f.rng)
+	b.dom[n], b.rng[n] = k, v
+	b.used.Store(int64(n + 1))
+	return &Fcn{dom: b.dom[: n+1 : n+1], rng: b.rng[: n+1 : n+1], back: b}
 }
 
 // Lazy sets, kept symbolic like TLC so membership tests stay cheap.
@@ -228,7 +256,7 @@ func fnLen(v Value) int {
 func fnDom(v Value, i int) Value {
 	switch x := v.(type) {
 	case *Tuple:
-		return Int(i + 1)
+		return intValue(int64(i + 1))
 	case *Rec:
 		return Str(x.names[i])
 	case *Fcn:
@@ -343,6 +371,9 @@ func fcnMerge(f, g Value) Value {
 		if _, isInt := k.(Int); !isInt {
 			if _, isStr := k.(Str); !isStr {
 				// the result is again of the general shape: insert
+				if i == len(gf.dom) {
+					return rehashed(fcnAppend(gf, k, v), gf, k, nil, v)
+				}
 				dom := make([]Value, 0, len(gf.dom)+1)
 				dom = append(append(append(dom, gf.dom[:i]...), k), gf.dom[i:]...)
 				rng := make([]Value, 0, len(gf.rng)+1)
@@ -506,8 +537,32 @@ func union(a, b *Set) *Set {
 	return &Set{elems: out}
 }
 
+// sparse reports whether a set of na elements is better looked up in one of
+// nb by binary search than merged with it (a few against many: a step's new
+// keys against DOMAIN of a ghost function that grows with the trace).
+func sparse(na, nb int) bool { return na*16 < nb }
+
+// sorted wraps elements already sorted and duplicate-free.
+func sorted(out []Value) *Set {
+	if len(out) == 0 {
+		return emptySet
+	}
+	return &Set{elems: out}
+}
+
 func intersect(a, b *Set) *Set {
+	if sparse(len(b.elems), len(a.elems)) {
+		a, b = b, a
+	}
 	var out []Value
+	if sparse(len(a.elems), len(b.elems)) {
+		for _, x := range a.elems {
+			if _, ok := setIndex(b.elems, x); ok {
+				out = append(out, x)
+			}
+		}
+		return sorted(out)
+	}
 	i, j := 0, 0
 	for i < len(a.elems) && j < len(b.elems) {
 		c := cmp(a.elems[i], b.elems[j])
@@ -522,11 +577,19 @@ func intersect(a, b *Set) *Set {
 			j++
 		}
 	}
-	return mkSet(out)
+	return sorted(out)
 }
 
 func diff(a, b *Set) *Set {
 	var out []Value
+	if sparse(len(a.elems), len(b.elems)) {
+		for _, x := range a.elems {
+			if _, ok := setIndex(b.elems, x); !ok {
+				out = append(out, x)
+			}
+		}
+		return sorted(out)
+	}
 	i, j := 0, 0
 	for i < len(a.elems) {
 		if j >= len(b.elems) {
@@ -545,7 +608,7 @@ func diff(a, b *Set) *Set {
 			j++
 		}
 	}
-	return mkSet(out)
+	return sorted(out)
 }
 
 func strQuote(s string) string {

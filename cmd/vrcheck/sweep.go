@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,7 +79,7 @@ func newSweepCmd() *cobra.Command {
 	)
 	axes := make([]*string, len(sweep.Axes))
 	for i, a := range sweep.Axes {
-		axes[i] = fs.String(a.Name, "", "`values` of "+a.Doc)
+		axes[i] = fs.String(axisFlag(a.Name), "", "`values` of "+a.Doc)
 	}
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
@@ -120,12 +121,12 @@ func newSweepCmd() *cobra.Command {
 			g.X = *x
 		}
 		for i, a := range sweep.Axes {
-			if !set(a.Name) {
+			if !set(axisFlag(a.Name)) {
 				continue
 			}
 			vs, err := sweep.ParseValues(*axes[i])
 			if err != nil {
-				return bad("--%s: %v", a.Name, err)
+				return bad("--%s: %v", axisFlag(a.Name), err)
 			}
 			_ = g.SetValues(a.Name, vs)
 		}
@@ -264,4 +265,18 @@ func (sp *sweepProgress) wait() {
 	if sp.p != nil {
 		sp.p.Wait()
 	}
+}
+
+// axisFlag is the flag of a sweep axis: its name in kebab case (checkpointEvery:
+// --checkpoint-every, as on run).
+func axisFlag(name string) string {
+	var b strings.Builder
+	for _, c := range name {
+		if c >= 'A' && c <= 'Z' {
+			b.WriteByte('-')
+			c += 'a' - 'A'
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }

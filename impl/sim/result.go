@@ -28,6 +28,8 @@ type Result struct {
 	// was crashed when the message arrived.
 	DroppedLoss, DroppedPartition, DroppedCrashed int
 	Duplicated                                    int
+	// MaxLog is the most log entries any replica held at once (op-number − checkpoint).
+	MaxLog int
 	// Faults are the replicas' own assertion failures (see impl/vr): each is a bug report.
 	Faults []string
 }

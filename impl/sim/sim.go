@@ -239,7 +239,13 @@ func (s *sim) deliver(m *traces.Message) error {
 		return s.network(traces.DropMessage, m)
 	}
 	s.replicas[m.To].Receive(m, &s.rout)
-	return s.replicaEvent(m.To, m)
+	if err := s.replicaEvent(m.To, m); err != nil || s.sc.CheckpointEvery == 0 {
+		return err
+	}
+	// The paper checkpoints as the K-th operation executes (§5.1): a receive that commits
+	// enough is followed at once by the replica's TakeCheckpoint, not at its next tick.
+	s.replicas[m.To].TakeCheckpoint(&s.rout)
+	return s.replicaEvent(m.To, nil)
 }
 
 func (s *sim) replicaEvent(i int, received *traces.Message) error {
@@ -251,6 +257,7 @@ func (s *sim) replicaEvent(i int, received *traces.Message) error {
 		s.res.Faults = append(s.res.Faults, fmt.Sprintf("tick %d, replica %d, %s: %v", s.tick, i, out.Action, out.Fault))
 	}
 	s.count(i, out)
+	s.res.MaxLog = max(s.res.MaxLog, out.State.OpNumber-out.State.Checkpoint)
 	s.assignIDs(out.Sent)
 	s.ev = traces.Event{Tick: s.tick, Action: out.Action, Replica: i, Client: -1, Msg: received, Sent: out.Sent, State: &out.State}
 	if err := s.emit(); err != nil {

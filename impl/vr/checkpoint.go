@@ -17,7 +17,10 @@ import (
 // GETSTATE's op-number when the sender still holds them, else its checkpoint and the entries
 // after that. A receiver that adopts such a log (adopt) keeps the later of its checkpoint
 // and the message's, and installs the message's service state if its commit-number is below
-// the checkpoint's. A replica never holds more than about 2K + B × clients entries.
+// the checkpoint's. The simulator calls TakeCheckpoint right after the receive that enables
+// it (the paper checkpoints as the K-th operation executes), so a replica holds fewer than K
+// committed entries past its checkpoint between steps; its uncommitted suffix is not bounded
+// (checker/checkpoint.go, compactionBound, says why).
 
 func (r *Replica) checkpointing() bool { return r.cfg.CheckpointEvery > 0 }
 

@@ -135,6 +135,12 @@ func joinDumpTrace(args []string) []string {
 			i += 2
 			continue
 		}
+		// TLC's "-dump dot FILE" (also "-dump dot,colorize FILE")
+		if (a == "-dump" || a == "--dump") && i+2 < len(args) && strings.HasPrefix(args[i+1], "dot") && !strings.HasPrefix(args[i+2], "-") && !strings.HasSuffix(args[i+2], ".tla") {
+			out = append(out, a+"="+args[i+1]+" "+args[i+2])
+			i += 2
+			continue
+		}
 		out = append(out, a)
 	}
 	return out
@@ -225,6 +231,8 @@ func check(args []string, stdout, stderr io.Writer) int {
 	depth := fs.Int("depth", 100, "with -simulate: states per behaviour")
 	seed := fs.Int64("seed", 0, "with -simulate: seed of the random choices (the same seed, the same behaviours)")
 	traces := fs.Int("traces", 1000, "with -simulate: number of behaviours (TLC's -simulate num=N; TLC's default is until stopped)")
+	dump := fs.String("dump", "", "write every distinct state to a file, in BFS order: `FILE` (TLC's -dump FILE; .dump is added without an extension) or `dot FILE` (the state graph for GraphViz, TLC's -dump dot FILE)")
+	coverage := fs.Int("coverage", 0, "print per-action coverage (states found first : states generated) at the end, as TLC's -coverage `N` (TLC also prints every N minutes; here only at the end, and per action, not per subexpression)")
 	dumpTrace := fs.String("dumpTrace", "", "write the counterexample to a file: `json FILE` (as TLC's -dumpTrace json FILE)")
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "-help" {
@@ -248,6 +256,31 @@ func check(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		dumpFile = f
+	}
+	var dumpStates io.WriteCloser
+	dumpFormat := tla.DumpStates
+	if *dump != "" {
+		path := *dump
+		if f, p, ok := strings.Cut(*dump, " "); ok && strings.HasPrefix(f, "dot") {
+			dumpFormat, path = tla.DumpDot, p
+		} else if filepath.Ext(path) == "" {
+			path += ".dump"
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "vrcheck tla check: -dump: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		dumpStates = f
+	}
+	if *coverage < 0 {
+		fmt.Fprintf(stderr, "vrcheck tla check: -coverage %d: want a number of minutes, at least 0\n", *coverage)
+		return 2
+	}
+	if (*dump != "" || *coverage > 0) && *simulate {
+		fmt.Fprintln(stderr, "vrcheck tla check: -dump and -coverage apply to exhaustive search, not to -simulate")
+		return 2
 	}
 	if *simulate && *depth < 1 {
 		fmt.Fprintf(stderr, "vrcheck tla check: -depth %d: a behaviour has at least 1 state\n", *depth)
@@ -310,10 +343,23 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return simulateRun(m, cfg, tla.SimOptions{Depth: *depth, Traces: *traces, Seed: *seed, NoDeadlock: *noDeadlock}, dumpFile, start, stdout, stderr)
 	}
 	fmt.Fprintln(stdout, "Computing initial states...")
-	res, err := tla.Check(m, cfg, tla.Options{Workers: *workers, NoDeadlock: *noDeadlock, Out: stdout, Progress: stdout, ProgressEvery: *progress})
+	opts := tla.Options{Workers: *workers, NoDeadlock: *noDeadlock, Out: stdout, Progress: stdout, ProgressEvery: *progress, Coverage: *coverage > 0}
+	if dumpStates != nil {
+		opts.Dump, opts.DumpFormat = dumpStates, dumpFormat
+	}
+	res, err := tla.Check(m, cfg, opts)
 	if err != nil {
 		fmt.Fprintf(stdout, "Error: %v\n", err)
 		return 2
+	}
+	if dumpStates != nil {
+		if err := dumpStates.Close(); err != nil {
+			fmt.Fprintf(stderr, "vrcheck tla check: -dump: %v\n", err)
+			return 2
+		}
+	}
+	if len(res.Coverage) > 0 {
+		tla.FormatCoverage(stdout, res.Coverage)
 	}
 	code := 0
 	if v := res.Violation; v != nil {

@@ -187,3 +187,27 @@ func TestSimulateFlag(t *testing.T) {
 		t.Errorf("-depth 0: %d %q", code, errs)
 	}
 }
+
+// -coverage N prints the per-action statistics; -dump FILE (".dump" added)
+// and -dump dot FILE write the distinct states.
+func TestCoverageAndDumpFlags(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run("check", "-workers", "2", "-coverage", "1", "-dump", filepath.Join(dir, "states"), "../testdata/Counter.tla")
+	if code != 0 || !strings.Contains(out, "The coverage statistics:\n<Initial predicate>: 1:1\n") || !strings.Contains(out, "End of statistics.") {
+		t.Fatalf("check: %d %s %s", code, out, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "states.dump"))
+	if err != nil || !strings.HasPrefix(string(b), "State 1:\n") {
+		t.Errorf("dump: %v %q", err, b)
+	}
+	dot := filepath.Join(dir, "g.dot")
+	if code, out, errs := run("check", "-dump", "dot", dot, "../testdata/Counter.tla"); code != 0 {
+		t.Fatalf("check -dump dot: %d %s %s", code, out, errs)
+	}
+	if b, err := os.ReadFile(dot); err != nil || !strings.HasPrefix(string(b), "strict digraph DiskGraph {") {
+		t.Errorf("dot: %v %q", err, b)
+	}
+	if code, _, errs := run("check", "-coverage", "-1", "../testdata/Counter.tla"); code != 2 || !strings.Contains(errs, "-coverage -1") {
+		t.Errorf("-coverage -1: %d %q", code, errs)
+	}
+}

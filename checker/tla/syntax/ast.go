@@ -252,4 +252,10 @@ type Module struct {
 	// Order lists units in source order: *OpDef or *Instance.
 	Order []any
 	P     Pos
+	// Nested lists the submodules written inside this module. A submodule
+	// has Outer set, and OuterAt is the number of units of Outer.Order that
+	// precede it.
+	Nested  []*Module
+	Outer   *Module
+	OuterAt int
 }

@@ -36,25 +36,30 @@ func Lex(file, src string) ([]Token, error) {
 	if err := lx.skipPrelude(); err != nil {
 		return nil, err
 	}
+	// depth counts the modules opened (---- MODULE) and not yet closed
+	// (====): the ==== that closes the outermost one ends the file, and
+	// what follows it is ignored, as SANY does
+	depth := 0
 	for {
 		t, err := lx.next()
 		if err != nil {
 			return nil, err
 		}
+		if t.Kind == Keyword && t.Text == "MODULE" && len(lx.toks) > 0 && lx.toks[len(lx.toks)-1].Kind == Sep {
+			depth++
+		}
 		lx.toks = append(lx.toks, t)
 		if t.Kind == EOF {
 			return lx.toks, nil
 		}
-		if t.Kind == End && lx.depthZero() {
-			lx.toks = append(lx.toks, Token{Kind: EOF, Pos: t.End, End: t.End})
-			return lx.toks, nil
+		if t.Kind == End {
+			if depth--; depth <= 0 {
+				lx.toks = append(lx.toks, Token{Kind: EOF, Pos: t.End, End: t.End})
+				return lx.toks, nil
+			}
 		}
 	}
 }
-
-// depthZero reports whether the module opened so far has been closed: nested
-// modules are not supported, so the first ==== ends the file.
-func (lx *lexer) depthZero() bool { return true }
 
 func (lx *lexer) errf(p Pos, format string, args ...any) error {
 	return &Error{File: lx.file, Pos: p, Msg: fmt.Sprintf(format, args...)}

@@ -53,6 +53,13 @@ var prefix = map[string]prec{
 // IsInfix reports whether name is a user-definable infix operator symbol.
 func IsInfix(name string) bool { _, ok := infix[name]; return ok }
 
+// postfixOps are the user-definable postfix operators (precedence 15, as
+// prime): a ^+ == ..., then e^+.
+var postfixOps = map[string]bool{"^+": true, "^*": true, "^#": true}
+
+// IsPostfix reports whether name is a user-definable postfix operator symbol.
+func IsPostfix(name string) bool { return postfixOps[name] }
+
 type parser struct {
 	toks   []Token
 	i      int
@@ -188,6 +195,13 @@ func (p *parser) module() *Module {
 		p.failf(t.Pos, "expected ---- after module name")
 	}
 	m := &Module{Name: name.Text, File: p.file, P: start.Pos}
+	p.moduleBody(m)
+	return m
+}
+
+// moduleBody parses what follows ---- MODULE Name ----, up to and including
+// the closing ====.
+func (p *parser) moduleBody(m *Module) {
 	if p.accept("EXTENDS") {
 		for {
 			t := p.ident()
@@ -202,13 +216,23 @@ func (p *parser) module() *Module {
 		t := p.peek()
 		switch {
 		case t.Kind == End:
-			return m
+			p.next()
+			return
 		case t.Kind == EOF:
 			p.failf(t.Pos, "missing ==== at end of module %s", m.Name)
 		case t.Kind == Sep:
 			p.next()
 			if p.is("MODULE") {
-				p.failf(t.Pos, "not supported: nested module")
+				// a submodule: it sees the declarations and definitions
+				// of this module that precede it
+				start := p.next()
+				name := p.ident()
+				if t := p.next(); t.Kind != Sep {
+					p.failf(t.Pos, "expected ---- after module name")
+				}
+				inner := &Module{Name: name.Text, File: p.file, P: start.Pos, Outer: m, OuterAt: len(m.Order)}
+				p.moduleBody(inner)
+				m.Nested = append(m.Nested, inner)
 			}
 		default:
 			p.unit(m)
@@ -317,6 +341,9 @@ func (p *parser) opDecl() Param {
 	if t.Kind == Op && t.Text == "_" {
 		p.next()
 		op := p.next()
+		if IsPostfix(op.Text) {
+			return Param{Name: op.Text, Arity: 1, P: op.Pos}
+		}
 		p.expect("_")
 		return Param{Name: op.Text, Arity: 2, P: op.Pos}
 	}
@@ -370,6 +397,17 @@ func (p *parser) definition() (*OpDef, *Instance) {
 		p.next()
 		d.Name = op.Text
 		d.Params = []Param{{Name: a.Text, P: a.Pos}, {Name: b.Text, P: b.Pos}}
+		d.BodyPos = p.peek().Pos
+		d.Body = p.expr(0)
+		d.End = p.toks[p.i-1].End
+		return d, nil
+	}
+	if t.Kind == Ident && p.peekAt(1).Kind == Op && IsPostfix(p.peekAt(1).Text) && p.peekAt(2).Text == "==" {
+		a := p.next()
+		op := p.next()
+		p.next()
+		d.Name = op.Text
+		d.Params = []Param{{Name: a.Text, P: a.Pos}}
 		d.BodyPos = p.peek().Pos
 		d.Body = p.expr(0)
 		d.End = p.toks[p.i-1].End
@@ -568,9 +606,9 @@ func (p *parser) postfix(e Expr) Expr {
 			return e
 		}
 		switch t.Text {
-		case "'":
+		case "'", "^+", "^*", "^#":
 			p.next()
-			e = &Unary{P: t.Pos, Op: "'", X: e}
+			e = &Unary{P: t.Pos, Op: t.Text, X: e}
 		case "[":
 			p.next()
 			args := p.exprList("]")
@@ -1166,6 +1204,9 @@ func (p *parser) defAhead() bool {
 				return false
 			}
 		}
+	}
+	if n.Kind == Op && IsPostfix(n.Text) && p.peekAt(2).Text == "==" {
+		return true
 	}
 	return n.Kind == Op && IsInfix(n.Text) && p.peekAt(2).Kind == Ident && p.peekAt(3).Text == "=="
 }

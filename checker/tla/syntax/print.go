@@ -65,10 +65,10 @@ func format(b *strings.Builder, e Expr) {
 	case *Const:
 		b.WriteString(x.Name)
 	case *Unary:
-		if x.Op == "'" {
+		if x.Op == "'" || IsPostfix(x.Op) {
 			b.WriteString("(")
 			format(b, x.X)
-			b.WriteString(")'")
+			b.WriteString(")" + x.Op)
 			return
 		}
 		b.WriteString("(" + x.Op + " ")
