@@ -60,6 +60,15 @@ default   both     MCVR_live.cfg                              clean             
 default   both     MCVR_live_witness_AllDone.cfg              NotAllDone                        120   MCVR_live.tla MCVR_live.cfg
 default   both     MCVR_live_witness_LostStartViewJoined.cfg  NotLostStartViewJoined            120   MCVR_live.tla MCVR_live.cfg
 default   both     MCVR_live_no-resend-startview.cfg          temporal                          900   MCVR_live.tla MCVR_live.cfg+Bugs
+# Checkpoints (README.md, Checkpoints): state transfer from a checkpoint, the two checkpoint bugs,
+# the view-change model and its witnesses.
+default   both     MCVR_checkpoint_transfer.cfg               clean                             600   MCVR.tla
+default   both     MCVR_checkpoint_transfer_witness_in-new-state.cfg WitnessCheckpointInNewState 300 MCVR.tla MCVR_checkpoint_transfer.cfg
+default   both     MCVR_bug_gc-no-checkpoint.cfg              MessagePromises                   300   MCVR.tla    MCVR_checkpoint_transfer.cfg+Bugs
+default   both     MCVR_bug_checkpoint-uncommitted.cfg        CheckpointIsCommitted             300   MCVR.tla
+default   both     MCVR_checkpoint.cfg                        clean                             900   MCVR.tla
+default   both     MCVR_checkpoint_witness_in-start-view.cfg  WitnessCheckpointInStartView      300   MCVR.tla    MCVR_checkpoint.cfg
+default   both     MCVR_checkpoint_witness_restored-later.cfg WitnessCheckpointRestoredLater    300   MCVR.tla    MCVR_checkpoint.cfg
 # Not yet within the default budget (README.md, Models and Bug variants: measured so far).
 full      tlc      MCVR.cfg                                   clean                             3600  MCVR.tla
 full      tlc      MCVR_recovery.cfg                          clean                             3600  MCVR.tla
