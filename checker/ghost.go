@@ -21,8 +21,8 @@ type ghost struct {
 	committedIn, ackedIn byView
 	ackedMax             int
 	prepared             map[uint64]*traces.Entry // viewOp(view, op-number) -> the first PREPARE's entry (in its event)
-	startView            map[int][]traces.Entry  // view -> the log of its first STARTVIEW
-	startViewFrom        map[int]int             // view -> the op-number that log starts after (its checkpoint)
+	startView            map[int][]traces.Entry   // view -> the log of its first STARTVIEW
+	startViewFrom        map[int]int              // view -> the op-number that log starts after (its checkpoint)
 }
 
 func (g *ghost) init() {

@@ -33,4 +33,3 @@ func TestShapeTablesMatchTraces(t *testing.T) {
 		}
 	}
 }
-
