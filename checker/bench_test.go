@@ -3,6 +3,7 @@ package checker
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"runtime"
 	"testing"
 	"time"
@@ -221,6 +222,32 @@ func BenchmarkCheckFile(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkCheckTrace checks the trace file named by VRCHECK_BENCH_TRACE end to end, as
+// vrcheck check does (with the process's GOGC), for profiles of a real trace:
+//
+//	VRCHECK_BENCH_TRACE=big.ndjson go test -run X -bench CheckTrace -benchtime 1x -cpuprofile cpu.prof ./checker
+func BenchmarkCheckTrace(b *testing.B) {
+	path := os.Getenv("VRCHECK_BENCH_TRACE")
+	if path == "" {
+		b.Skip("VRCHECK_BENCH_TRACE names no trace file")
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	events := 0
+	for it := 0; it < b.N; it++ {
+		f, err := os.Open(path)
+		require.NoError(b, err)
+		rep, err := Check(f, path, Options{})
+		f.Close()
+		require.NoError(b, err)
+		events += rep.Events
+	}
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(after.NumGC-before.NumGC)/float64(b.N), "GCs/op")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(events), "allocs/event")
 }
 
 // commitRound appends a SendCommit and its two receipts: traffic that leaves the spec state

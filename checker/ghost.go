@@ -20,7 +20,7 @@ type ghost struct {
 	// (ghostCommittedIn) and the highest op-number a REPLY of it acknowledged (ghostAckedIn).
 	committedIn, ackedIn byView
 	ackedMax             int
-	prepared             map[uint64]*traces.Entry         // viewOp(view, op-number) -> the first PREPARE's entry (in its event)
+	prepared             map[uint64]*traces.Entry         // reqKey(view, op-number) -> the first PREPARE's entry (in its event)
 	preparedIn           map[int]map[uint64]*traces.Entry // the same, for each epoch after 0 (reconfiguration)
 	startView            map[int][]traces.Entry           // view -> the log of its first STARTVIEW
 	startViewFrom        map[int]int                      // view -> the op-number that log starts after (its checkpoint)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -58,9 +57,6 @@ Exit status: 0 every check passed, 1 a violation was found, 2 bad input or usage
 			in = bytes.NewReader(data)
 		}
 		opts.Visualize, opts.MaxMismatches, opts.SkipStepValidation = *htmlDir != "", *maxMis, *noSteps
-		if data == nil { // (with --html the whole trace is in memory: the default keeps its heap at 2x)
-			checkingGC()
-		}
 		rep, err := checker.Check(in, name, opts)
 		if err != nil {
 			return inputError(err)
@@ -85,17 +81,4 @@ Exit status: 0 every check passed, 1 a violation was found, 2 bad input or usage
 		return nil
 	}
 	return cmd
-}
-
-// checkingGC lets the heap grow to 5 times the live data between collections (GOGC=400)
-// unless GOGC says otherwise. Replay keeps the replicas' logs and the history live while the
-// decoder allocates every event anew, so at the default (100) the collector re-marks the
-// whole live heap after every live heap's worth of decoded events: on a long trace that was
-// a third of the CPU time (README, "Performance"). It trades memory for it: about twice the
-// resident memory. Only check does this, and not with --html (which holds the whole trace in memory);
-// run, explore and sweep keep the default.
-func checkingGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
 }
