@@ -140,7 +140,9 @@ func (r *Replica) adopt(ck *traces.Checkpoint, start int, entries []traces.Entry
 			r.restore(ck)
 		}
 	}
-	from := max(start, base)
+	// A checkpoint past the carried log's end exists only under a bug switch
+	// (checkpoint-uncommitted): keep no entry after it rather than panic.
+	from := min(max(start, base), start+len(entries))
 	l := make([]traces.Entry, 0, len(entries)-(from-start)+max(0, start-base)+16)
 	if start > base {
 		l = append(l, r.log[:start-r.base]...)
