@@ -83,15 +83,8 @@ func (r *Replica) receiveNewState(m *traces.Message) {
 		r.commitTo(m.CommitNumber, false)
 		return
 	}
-	if r.checkpointing() {
-		// Keep the entries up to fromOpNumber, or take the checkpoint the message carries.
-		r.adopt(m.Checkpoint, m.LogStart(), m.Log)
-	} else {
-		l := make([]traces.Entry, m.OpNumber, m.OpNumber+16)
-		copy(l, r.log[:from])
-		copy(l[from:], m.Log)
-		r.replaceLog(0, l)
-	}
+	// Keep the entries up to fromOpNumber, or take the checkpoint the message carries.
+	r.adopt(m.Checkpoint, m.LogStart(), m.Log)
 	r.becomeNormal(m.View)
 	r.commitTo(m.CommitNumber, false)
 }
@@ -104,14 +97,7 @@ func (r *Replica) catchUp(m *traces.Message) {
 	if !r.member() || from > r.commit || m.View < r.view || m.OpNumber < r.epochStart || m.CommitNumber < r.epochStart {
 		return
 	}
-	if r.checkpointing() {
-		r.adopt(m.Checkpoint, m.LogStart(), m.Log)
-	} else {
-		l := make([]traces.Entry, m.OpNumber, m.OpNumber+16)
-		copy(l, r.log[:from])
-		copy(l[from:], m.Log)
-		r.replaceLog(0, l)
-	}
+	r.adopt(m.Checkpoint, m.LogStart(), m.Log)
 	r.setView(m.View)
 	r.commitTo(m.CommitNumber, false)
 	r.epochStarted()
