@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/vrcheck/vrcheck/impl/sim"
 )
 
 // Column is one CSV column and what it means.
@@ -51,6 +53,11 @@ func Columns() []Column {
 		Column{"traceBytes", "size of the run's trace in bytes, header included"},
 		Column{"bytesPerEvent", "traceBytes / events"},
 		Column{"longestLog", "the most log entries any replica held at once (op-number minus checkpoint)"},
+		Column{"throughput", "requests completed per 1,000 ticks of simulated time (completed x 1000 / ticks)"},
+		Column{"reconfigurations", "reconfigurations asked for (--reconfig or the scenario's reconfigure)"},
+		Column{"reconfigReady", "ticks from the first RECONFIGURATION request to the new epoch's primary being normal (empty: none, or not reached)"},
+		Column{"reconfigComplete", "ticks from the first RECONFIGURATION request until that primary is normal and every replaced replica has shut down (empty: none, or not reached)"},
+		Column{"reconfigBlocked", "client requests outstanding while no primary accepted requests during the reconfigurations (old primary took the RECONFIGURATION .. new primary normal)"},
 		Column{"simMs", "wall-clock milliseconds to simulate the run (and write its trace to memory)"},
 		Column{"checkMs", "wall-clock milliseconds to check the trace"},
 		Column{"error", "the simulator's error (e.g. not every request completed by maxTicks) or the checker's (unreadable trace)"},
@@ -104,7 +111,7 @@ func row(p Point, r *Run, replay Replay) []string {
 	rec = append(rec, r.FirstFailure)
 	res := r.Res
 	if res == nil {
-		for range 22 {
+		for range 27 {
 			rec = append(rec, "")
 		}
 	} else {
@@ -112,7 +119,9 @@ func row(p Point, r *Run, replay Replay) []string {
 			itoa(r.P50), itoa(r.P90), itoa(r.P99), itoa(r.Max),
 			itoa(res.Sent), itoa(res.Dropped), itoa(res.Duplicated), itoa(res.ViewChanges), itoa(res.Views),
 			itoa(res.Crashes), itoa(res.Recoveries), itoa(res.StateTransfers), itoa(res.Partitions),
-			itoa(len(res.Faults)), itoa(r.TraceBytes), strconv.FormatFloat(r.BytesPerEvent(), 'f', 1, 64), itoa(res.MaxLog))
+			itoa(len(res.Faults)), itoa(r.TraceBytes), strconv.FormatFloat(r.BytesPerEvent(), 'f', 1, 64), itoa(res.MaxLog),
+			strconv.FormatFloat(res.Throughput(), 'f', 1, 64))
+		rec = append(rec, reconfigColumns(res)...)
 		rec = append(rec, strconv.FormatFloat(r.SimMS, 'f', 3, 64))
 	}
 	ck := ""
@@ -134,4 +143,25 @@ func row(p Point, r *Run, replay Replay) []string {
 	sc.Seed = r.Seed
 	rec = append(rec, ck, strings.Join(errs, "; "), r.TraceFile, replay.Command(sc))
 	return rec
+}
+
+// reconfigColumns are the reconfiguration columns of a run: how many, the first one's times
+// to ready and to complete, and the requests every one of them blocked.
+func reconfigColumns(res *sim.Result) []string {
+	n := len(res.Reconfigs)
+	if n == 0 {
+		return []string{"0", "", "", ""}
+	}
+	opt := func(t int) string {
+		if t < 0 {
+			return ""
+		}
+		return strconv.Itoa(t)
+	}
+	blocked := 0
+	for _, rc := range res.Reconfigs {
+		blocked += rc.Blocked
+	}
+	first := &res.Reconfigs[0]
+	return []string{strconv.Itoa(n), opt(first.ToReady()), opt(first.ToDone()), strconv.Itoa(blocked)}
 }

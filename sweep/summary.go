@@ -26,6 +26,15 @@ type Summary struct {
 	// log entries any replica held in any run of the point.
 	MeanBytesPerEvent float64
 	LongestLog        int
+	// MeanThroughput is the mean over runs of requests completed per 1,000 ticks.
+	MeanThroughput float64
+	// Reconfigurations (§7), over the runs that had one: how many runs, the mean ticks from
+	// the first RECONFIGURATION to the new primary normal and to complete (over the runs that
+	// got there), and the mean client requests blocked per run.
+	Reconfigured                            int
+	MeanReconfigReady, MeanReconfigComplete float64
+	MeanReconfigBlocked                     float64
+	reconfigReadyRuns, reconfigCompleteRuns int
 	// FailedChecks counts, per check (indexed like Checks), the runs where it did not pass.
 	FailedChecks []int
 }
@@ -67,6 +76,21 @@ func Summarize(pts []Point, runs []Run) []Summary {
 		s.MeanSimMS += r.SimMS
 		s.MeanCheckMS += r.CheckMS
 		s.MeanBytesPerEvent += r.BytesPerEvent()
+		s.MeanThroughput += r.Res.Throughput()
+		if rcs := r.Res.Reconfigs; len(rcs) > 0 {
+			s.Reconfigured++
+			if t := rcs[0].ToReady(); t >= 0 {
+				s.MeanReconfigReady += float64(t)
+				s.reconfigReadyRuns++
+			}
+			if t := rcs[0].ToDone(); t >= 0 {
+				s.MeanReconfigComplete += float64(t)
+				s.reconfigCompleteRuns++
+			}
+			for _, rc := range rcs {
+				s.MeanReconfigBlocked += float64(rc.Blocked)
+			}
+		}
 		s.LongestLog = max(s.LongestLog, r.Res.MaxLog)
 		if s.MinTicks < 0 || r.Res.Ticks < s.MinTicks {
 			s.MinTicks = r.Res.Ticks
@@ -84,6 +108,16 @@ func Summarize(pts []Point, runs []Run) []Summary {
 			s.MeanSimMS /= k
 			s.MeanCheckMS /= k
 			s.MeanBytesPerEvent /= k
+			s.MeanThroughput /= k
+		}
+		if s.reconfigReadyRuns > 0 {
+			s.MeanReconfigReady /= float64(s.reconfigReadyRuns)
+		}
+		if s.reconfigCompleteRuns > 0 {
+			s.MeanReconfigComplete /= float64(s.reconfigCompleteRuns)
+		}
+		if s.Reconfigured > 0 {
+			s.MeanReconfigBlocked /= float64(s.Reconfigured)
 		}
 		s.MinTicks = max(s.MinTicks, 0)
 	}
@@ -91,17 +125,30 @@ func Summarize(pts []Point, runs []Run) []Summary {
 }
 
 // WriteTable prints one line per point: runs, runs where every check passed, runs that
-// completed, mean latency p50/p99 and mean simulated time, and which checks failed.
+// completed, mean latency p50/p99, throughput and mean simulated time, trace bytes per event,
+// the longest log, the reconfigurations' figures if any run had one, and which checks failed.
 func WriteTable(w io.Writer, sums []Summary, checked bool) error {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "point\truns\tall checks passed\tcompleted\tmean latency p50\tp99\tmean ticks\tbytes/event\tlongest log\t\n")
+	reconfig := false
+	for _, s := range sums {
+		reconfig = reconfig || s.Reconfigured > 0
+	}
+	head := "point\truns\tall checks passed\tcompleted\tmean latency p50\tp99\tops/1000 ticks\tmean ticks\tbytes/event\tlongest log\t"
+	if reconfig {
+		head += "reconfigured\tto new primary\tto complete\trequests blocked\t"
+	}
+	fmt.Fprint(tw, head+"\n")
 	var failures []string
 	for _, s := range sums {
 		passed := fmt.Sprintf("%d", s.ChecksPassed)
 		if !checked {
 			passed = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.0f\t%d\t\n", s.Point.Label(), s.Runs, passed, s.Completed, s.MeanP50, s.MeanP99, s.MeanTicks, s.MeanBytesPerEvent, s.LongestLog)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%d\t", s.Point.Label(), s.Runs, passed, s.Completed, s.MeanP50, s.MeanP99, s.MeanThroughput, s.MeanTicks, s.MeanBytesPerEvent, s.LongestLog)
+		if reconfig {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%.1f\t", s.Reconfigured, meanOf(s.MeanReconfigReady, s.reconfigReadyRuns), meanOf(s.MeanReconfigComplete, s.reconfigCompleteRuns), s.MeanReconfigBlocked)
+		}
+		fmt.Fprintln(tw)
 		var failed []string
 		for k, c := range s.FailedChecks {
 			if c > 0 {
@@ -122,4 +169,12 @@ func WriteTable(w io.Writer, sums []Summary, checked bool) error {
 		}
 	}
 	return nil
+}
+
+// meanOf formats a mean over n runs ("-" over none).
+func meanOf(m float64, n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", m)
 }

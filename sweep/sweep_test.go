@@ -377,3 +377,41 @@ func TestGridErrorsNameTheLine(t *testing.T) {
 		}
 	}
 }
+
+// With --reconfig the CSV and the table carry each run's reconfiguration figures, and every
+// row its throughput: completed requests per 1,000 ticks.
+func TestReconfigAndThroughputColumns(t *testing.T) {
+	g := Default()
+	g.Base.Requests = 60
+	g.Clients = Values{5}
+	g.Seeds = 4
+	pts, runs, err := Execute(&g, Options{Reconfig: true})
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, WriteCSV(&buf, pts, runs, Replay{}))
+	recs, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err)
+	col := map[string]int{}
+	for i, name := range recs[0] {
+		col[name] = i
+	}
+	blocked := 0
+	for i, rec := range recs[1:] {
+		res := runs[i].Res
+		require.Len(t, res.Reconfigs, 1, "seed %d", runs[i].Seed)
+		rc := res.Reconfigs[0]
+		assert.Equal(t, "1", rec[col["reconfigurations"]])
+		assert.Equal(t, strconv.Itoa(rc.Ready-rc.Asked), rec[col["reconfigReady"]])
+		assert.Equal(t, strconv.Itoa(max(rc.Ready, rc.ShutDown)-rc.Asked), rec[col["reconfigComplete"]])
+		assert.Equal(t, strconv.Itoa(rc.Blocked), rec[col["reconfigBlocked"]])
+		tp, err := strconv.ParseFloat(rec[col["throughput"]], 64)
+		require.NoError(t, err)
+		assert.InDelta(t, float64(res.Completed)*1000/float64(res.Ticks), tp, 0.05)
+		blocked += rc.Blocked
+	}
+	assert.Positive(t, blocked)
+	var table bytes.Buffer
+	require.NoError(t, WriteTable(&table, Summarize(pts, runs), true))
+	assert.Contains(t, table.String(), "ops/1000 ticks")
+	assert.Contains(t, table.String(), "requests blocked")
+}

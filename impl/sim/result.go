@@ -33,6 +33,8 @@ type Result struct {
 	// replicas that shut down.
 	Epochs, Reconfigurations, ShutDowns int
 	ReconfigTicks                       []int
+	// Reconfigs holds each reconfiguration's timing and the client requests it blocked.
+	Reconfigs []Reconfiguration
 	// MaxLog is the most log entries any replica held at once (op-number − checkpoint).
 	MaxLog int
 	// Faults are the replicas' own assertion failures (see impl/vr): each is a bug report.
@@ -51,19 +53,29 @@ func (r *Result) Latency(p float64) int {
 	return s[rank-1]
 }
 
+// Throughput is the requests completed per 1,000 ticks of simulated time.
+func (r *Result) Throughput() float64 {
+	if r.Ticks == 0 {
+		return 0
+	}
+	return float64(r.Completed) * 1000 / float64(r.Ticks)
+}
+
 // WriteSummary prints what a user wants to know about the run.
 func (r *Result) WriteSummary(w io.Writer) {
 	sc := r.Scenario
 	fmt.Fprintf(w, "seed %d: %d replicas (f=%d), %d clients x %d requests\n", sc.Seed, r.Replicas, sc.F, sc.Clients, sc.Requests)
 	fmt.Fprintf(w, "  requests completed  %d of %d in %d ticks (%d trace events)\n", r.Completed, r.Requests, r.Ticks, r.Events)
 	fmt.Fprintf(w, "  latency (ticks)     p50 %d  p90 %d  p99 %d  max %d\n", r.Latency(50), r.Latency(90), r.Latency(99), r.Latency(100))
+	fmt.Fprintf(w, "  throughput          %.1f requests per 1,000 ticks\n", r.Throughput())
 	fmt.Fprintf(w, "  views               final view %d, %d view changes\n", r.Views, r.ViewChanges)
 	fmt.Fprintf(w, "  crashes             %d crashed, %d recovered\n", r.Crashes, r.Recoveries)
 	fmt.Fprintf(w, "  state transfers     %d\n", r.StateTransfers)
 	fmt.Fprintf(w, "  partitions          %d\n", r.Partitions)
 	if len(sc.Reconfigure) > 0 {
-		fmt.Fprintf(w, "  reconfigurations    %d of %d, final epoch %d, ticks each %v, %d replicas shut down\n",
-			r.Reconfigurations, len(sc.Reconfigure), r.Epochs, r.ReconfigTicks, r.ShutDowns)
+		fmt.Fprintf(w, "  reconfigurations    %d of %d returned to the administrator, final epoch %d, %d replicas shut down\n",
+			r.Reconfigurations, len(sc.Reconfigure), r.Epochs, r.ShutDowns)
+		writeReconfigurations(w, r.Reconfigs)
 	}
 	fmt.Fprintf(w, "  messages            %d sent, %d dropped (%d lost at random, %d by partitions, %d to crashed replicas), %d duplicated\n",
 		r.Sent, r.Dropped, r.DroppedLoss, r.DroppedPartition, r.DroppedCrashed, r.Duplicated)

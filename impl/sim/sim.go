@@ -71,6 +71,7 @@ type sim struct {
 	ev       traces.Event
 	state    []string // status of each replica before the current action
 	handled  []int    // messages each replica handled this tick (for Capacity)
+	rct      *reconfigTracker
 	res      Result
 }
 
@@ -120,6 +121,7 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 	if len(sc.Reconfigure) > 0 {
 		s.admin = vr.NewClient(sc.Clients, s.cfg)
 		s.clients = append(s.clients, s.admin)
+		s.rct = newReconfigTracker()
 	}
 	s.res.Scenario = sc
 	s.res.Replicas = n
@@ -171,6 +173,9 @@ func (s *sim) run() (*Result, error) {
 	for _, r := range s.replicas {
 		s.res.Views = max(s.res.Views, r.ViewNumber())
 		s.res.Epochs = max(s.res.Epochs, r.EpochNumber())
+	}
+	if s.rct != nil {
+		s.res.Reconfigs = s.rct.finish(s.tick)
 	}
 	if s.tw != nil {
 		if ferr := s.tw.Flush(); err == nil {
@@ -224,7 +229,7 @@ func (s *sim) step() error {
 	next := (s.tick + 1) % len(s.buckets)
 	for i := range due {
 		m := &due[i].msg
-		if s.sc.Capacity > 0 && m.Type != traces.Reply && s.down[m.To] == 0 {
+		if s.sc.Capacity > 0 && !traces.ToClient(m.Type) && s.down[m.To] == 0 {
 			if s.handled[m.To] >= s.sc.Capacity {
 				s.buckets[next] = append(s.buckets[next], due[i]) // busy: wait a tick
 				continue
@@ -257,6 +262,9 @@ func (s *sim) step() error {
 			op, key, value := s.nextOp(c)
 			s.invoked[c] = s.tick
 			cl.ClientRequest(op, key, value, &s.cout)
+			if s.rct != nil {
+				s.rct.request(c, s.tick)
+			}
 		} else {
 			cl.Tick(&s.cout)
 		}
@@ -272,6 +280,7 @@ func (s *sim) step() error {
 func (s *sim) administer() error {
 	if s.nextRc < len(s.sc.Reconfigure) && !s.admin.Pending() && s.tick >= s.sc.Reconfigure[s.nextRc].At {
 		s.admin.ClientReconfiguration(s.sc.Reconfigure[s.nextRc].Replicas, &s.cout)
+		s.rct.asked(s.tick, s.configuration(s.nextRc), s.sc.Reconfigure[s.nextRc].Replicas)
 		s.nextRc++
 		s.rcAsked = s.tick
 	} else {
@@ -319,6 +328,9 @@ func (s *sim) replicaEvent(i int, received *traces.Message) error {
 	}
 	s.count(i, out)
 	s.res.MaxLog = max(s.res.MaxLog, out.State.OpNumber-out.State.Checkpoint)
+	if s.rct != nil {
+		s.rct.replica(s.tick, i, out.Action, &out.State)
+	}
 	s.assignIDs(out.Sent)
 	s.ev = traces.Event{Tick: s.tick, Action: out.Action, Replica: i, Client: -1, Msg: received, Sent: out.Sent, State: &out.State}
 	if err := s.emit(); err != nil {
@@ -335,7 +347,11 @@ func (s *sim) clientEvent(c int, received *traces.Message) error {
 	if out.Returned && c == s.sc.Clients { // the administrator's reconfiguration
 		s.res.Reconfigurations++
 		s.res.ReconfigTicks = append(s.res.ReconfigTicks, s.tick-s.rcAsked)
+		s.rct.administratorReturned(s.tick)
 	} else if out.Returned {
+		if s.rct != nil {
+			s.rct.returned(c, s.tick)
+		}
 		s.done[c]++
 		s.finished++
 		s.res.Latencies = append(s.res.Latencies, s.tick-s.invoked[c])
@@ -605,4 +621,17 @@ func policyName(p string) string {
 		return vr.PolicyDefault.String()
 	}
 	return p
+}
+
+// configuration is the configuration reconfiguration k moves from: the first (0..2f) or the
+// one reconfiguration k-1 moved to.
+func (s *sim) configuration(k int) []int {
+	if k > 0 {
+		return s.sc.Reconfigure[k-1].Replicas
+	}
+	first := make([]int, 2*s.sc.F+1)
+	for i := range first {
+		first[i] = i
+	}
+	return first
 }
