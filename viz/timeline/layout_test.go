@@ -30,7 +30,7 @@ const ctx = new Proxy({ textAlign: "left" }, {
   get(t, k) {
     if (k in t) return t[k];
     if (k === "measureText") return (s) => ({ width: s.length * 6.5 });
-    if (k === "fillText") return (s, x, y) => texts.push({ s, x: x + els.scroller.scrollLeft, w: s.length * 6.5, align: t.textAlign });
+    if (k === "fillText") return (s, x, y) => texts.push({ s, x: x + els.scroller.scrollLeft, w: s.length * 6.5, align: t.textAlign, colour: t.fillStyle });
     return () => {};
   },
   set(t, k, v) { t[k] = v; return true; },
@@ -76,10 +76,11 @@ console.log(JSON.stringify({ texts, width: parseFloat(els.spacer.style.width), l
 
 type drawn struct {
 	Texts []struct {
-		S     string  `json:"s"`
-		X     float64 `json:"x"`
-		W     float64 `json:"w"`
-		Align string  `json:"align"`
+		S      string  `json:"s"`
+		X      float64 `json:"x"`
+		W      float64 `json:"w"`
+		Align  string  `json:"align"`
+		Colour string  `json:"colour"`
 	} `json:"texts"`
 	Width  float64 `json:"width"`
 	Legend string  `json:"legend"`
@@ -122,40 +123,47 @@ func TestLabelsFitTheirLanes(t *testing.T) {
 
 		assert.Contains(t, d.Legend, "v view-number, n op-number, k commit-number, ★ normal primary")
 		assert.Contains(t, d.Legend, "# request-number")
-		// Lane names are drawn centred on the lane's dots, in lane order.
-		lanes := map[string]float64{}
-		var dots []float64
-		for _, x := range d.Texts {
-			if x.Align == "center" {
-				if _, ok := lanes[x.S]; !ok {
-					lanes[x.S] = x.X
-					dots = append(dots, x.X)
-				}
-			}
-		}
-		require.Len(t, dots, h.Replicas+clients)
-		labels := 0
-		for _, x := range d.Texts {
-			act, _, ok := strings.Cut(x.S, "  ")
-			if x.Align == "center" || !ok || gutterRE.MatchString(x.S) { // lane names; the gutter's line and tick
-				continue
-			}
-			labels++
-			_, known := traces.Actions[act]
-			require.True(t, known, "label %q: not a full action name", x.S)
-			// The label's lane: the last dot left of it.
-			l := 0
-			for l+1 < len(dots) && dots[l+1] < x.X {
-				l++
-			}
-			end := x.X + x.W
-			if l+1 < len(dots) {
-				require.LessOrEqual(t, end, dots[l+1]-DotOffset, "clients=%d: label %q of lane %d runs into the next lane", clients, x.S, l)
-			}
-			require.LessOrEqual(t, end, d.Width, "clients=%d: label %q of lane %d is past the page's edge", clients, x.S, l)
-		}
-		assert.Greater(t, labels, len(es)/2, "clients=%d: most events are labelled", clients)
+		assertLabelsFit(t, h, es, d, clients)
 	}
+}
+
+// assertLabelsFit checks that every drawn label is a full action name and stays inside its
+// lane and the page.
+func assertLabelsFit(t *testing.T, h *traces.Header, es []*traces.Event, d drawn, clients int) {
+	t.Helper()
+	// Lane names are drawn centred on the lane's dots, in lane order.
+	lanes := map[string]float64{}
+	var dots []float64
+	for _, x := range d.Texts {
+		if x.Align == "center" {
+			if _, ok := lanes[x.S]; !ok {
+				lanes[x.S] = x.X
+				dots = append(dots, x.X)
+			}
+		}
+	}
+	require.Len(t, dots, max(h.Replicas, h.Universe)+clients)
+	labels := 0
+	for _, x := range d.Texts {
+		act, _, ok := strings.Cut(x.S, "  ")
+		if x.Align == "center" || !ok || gutterRE.MatchString(x.S) { // lane names; the gutter's line and tick
+			continue
+		}
+		labels++
+		_, known := traces.Actions[act]
+		require.True(t, known, "label %q: not a full action name", x.S)
+		// The label's lane: the last dot left of it.
+		l := 0
+		for l+1 < len(dots) && dots[l+1] < x.X {
+			l++
+		}
+		end := x.X + x.W
+		if l+1 < len(dots) {
+			require.LessOrEqual(t, end, dots[l+1]-DotOffset, "clients=%d: label %q of lane %d runs into the next lane", clients, x.S, l)
+		}
+		require.LessOrEqual(t, end, d.Width, "clients=%d: label %q of lane %d is past the page's edge", clients, x.S, l)
+	}
+	assert.Greater(t, labels, len(es)/2, "clients=%d: most events are labelled", clients)
 }
 
 var gutterRE = regexp.MustCompile(`^(\d+  t\d+|line  tick)$`)

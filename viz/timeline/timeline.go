@@ -47,7 +47,12 @@ const (
 	StCrashed    = 3 // from a Crash until the replica's next action
 	StIdle       = 4 // a client with no request outstanding
 	StPending    = 5 // a client waiting for a reply
-	StNone       = -1
+	// Reconfiguration (§7): a replica not yet in any configuration (it joins when an epoch
+	// adds it), one moving to a new epoch, and one replaced that has shut down for good.
+	StReplicaIdle   = 6
+	StTransitioning = 7
+	StShutDown      = 8
+	StNone          = -1
 )
 
 // Fields of an event record.
@@ -62,6 +67,7 @@ const (
 	FCommit // commit-number
 	FMsg    // index into Data.Msgs of the message received, dropped or duplicated; -1 if none
 	FFlags  // FlagCommit | FlagPrimary
+	FEpoch  // epoch-number (a replica; 0 for clients and network events)
 	NFields
 )
 
@@ -95,6 +101,18 @@ type Data struct {
 	Mark    *Mark    `json:"mark,omitempty"`
 	// MarkRow is the index in Events of the marked event (-1 if none, or not found).
 	MarkRow int `json:"markRow"`
+	// Start is each lane's status before its first event.
+	Start []int `json:"start"`
+	// Epochs lists where each epoch begins: the first event after which some replica is in
+	// it (reconfiguration, §7). Empty for a trace without reconfiguration.
+	Epochs []Epoch `json:"epochs"`
+}
+
+// Epoch is the start of an epoch on the timeline.
+type Epoch struct {
+	Row    int   `json:"row"` // index in Events
+	Epoch  int   `json:"epoch"`
+	Config []int `json:"config"`
 }
 
 // Build turns a trace into the page's data. An event's line is its seq + 1.
@@ -108,11 +126,20 @@ func Build(h *traces.Header, events []*traces.Event, mark *Mark) (*Data, error) 
 	if len(h.Bugs) > 0 {
 		d.Title += " · bugs: " + strings.Join(h.Bugs, ",")
 	}
-	for i := 0; i < h.Replicas; i++ {
+	// The replica universe: replicas beyond the first configuration start idle.
+	nReplicas := max(h.Replicas, h.Universe)
+	d.Epochs, d.Start = []Epoch{}, []int{}
+	for i := 0; i < nReplicas; i++ {
 		d.Lanes = append(d.Lanes, "r"+strconv.Itoa(i))
+		if i < h.Replicas {
+			d.Start = append(d.Start, StNormal)
+		} else {
+			d.Start = append(d.Start, StReplicaIdle)
+		}
 	}
 	for i := 0; i < h.Clients; i++ {
 		d.Lanes = append(d.Lanes, "c"+strconv.Itoa(i))
+		d.Start = append(d.Start, StIdle)
 	}
 	actIdx := map[string]int{}
 	typIdx := map[traces.MsgType]int{}
@@ -136,7 +163,7 @@ func Build(h *traces.Header, events []*traces.Event, mark *Mark) (*Data, error) 
 	}
 	lane := func(id int, client bool) int {
 		if client {
-			return h.Replicas + id
+			return nReplicas + id
 		}
 		return id
 	}
@@ -152,7 +179,8 @@ func Build(h *traces.Header, events []*traces.Event, mark *Mark) (*Data, error) 
 		return []int{m.ID, typeOf(m.Type), from, to, send, m.View, op, m.CommitNumber}
 	}
 	byID := map[int]int{}
-	commit := make([]int, h.Replicas)
+	commit := make([]int, nReplicas)
+	epoch := 0
 	nLanes := len(d.Lanes)
 	for i, e := range events {
 		line := e.Seq + 1
@@ -163,7 +191,7 @@ func Build(h *traces.Header, events []*traces.Event, mark *Mark) (*Data, error) 
 		rec[FLine], rec[FTick], rec[FAction], rec[FMsg] = line, e.Tick, intern(actIdx, &d.Actions, e.Action), -1
 		switch traces.Actions[e.Action] {
 		case traces.ReplicaReceive, traces.ReplicaTimer:
-			if e.State == nil || e.Replica < 0 || e.Replica >= h.Replicas {
+			if e.State == nil || e.Replica < 0 || e.Replica >= nReplicas {
 				return nil, fmt.Errorf("line %d: %s: bad replica or no state", line, e.Action)
 			}
 			s := e.State
@@ -176,18 +204,29 @@ func Build(h *traces.Header, events []*traces.Event, mark *Mark) (*Data, error) 
 				rec[FStatus] = StViewChange
 			case s.Status == traces.StatusRecovering:
 				rec[FStatus] = StRecovering
+			case s.Status == traces.StatusIdle:
+				rec[FStatus] = StReplicaIdle
+			case s.Status == traces.StatusTransitioning:
+				rec[FStatus] = StTransitioning
+			case s.Status == traces.StatusShutDown:
+				rec[FStatus] = StShutDown
 			default:
 				rec[FStatus] = StNormal
+			}
+			rec[FEpoch] = s.EpochNumber
+			if s.EpochNumber > epoch {
+				epoch = s.EpochNumber
+				d.Epochs = append(d.Epochs, Epoch{Row: i, Epoch: epoch, Config: s.Config})
 			}
 			if s.CommitNumber > commit[e.Replica] {
 				rec[FFlags] |= FlagCommit
 			}
 			commit[e.Replica] = s.CommitNumber
-			if s.Status == traces.StatusNormal && s.ViewNumber%h.Replicas == e.Replica {
+			if s.Status == traces.StatusNormal && primary(s, h.Replicas) == e.Replica {
 				rec[FFlags] |= FlagPrimary
 			}
 		case traces.ClientAction:
-			if e.ClientState == nil || e.Client < 0 || h.Replicas+e.Client >= nLanes {
+			if e.ClientState == nil || e.Client < 0 || nReplicas+e.Client >= nLanes {
 				return nil, fmt.Errorf("line %d: %s: bad client or no clientState", line, e.Action)
 			}
 			rec[FLane] = lane(e.Client, true)
@@ -263,4 +302,13 @@ func WriteData(w io.Writer, d *Data) error {
 	bw.Write(bytes.TrimRight(data.Bytes(), "\n"))
 	bw.WriteString(after)
 	return bw.Flush()
+}
+
+// primary is the primary of the replica's view in its epoch's configuration (§7: the
+// configuration's members in order, by view-number); before version 5, replicas 0..n-1.
+func primary(s *traces.ReplicaState, n int) int {
+	if len(s.Config) > 0 {
+		return s.Config[s.ViewNumber%len(s.Config)]
+	}
+	return s.ViewNumber % n
 }

@@ -4,7 +4,7 @@
   "use strict";
   const D = JSON.parse(document.getElementById("data").textContent);
   const EV = D.events, MS = D.msgs, LANES = D.lanes, ACT = D.actions, TYP = D.types;
-  const F_LINE = 0, F_TICK = 1, F_LANE = 2, F_ACT = 3, F_ST = 4, F_VIEW = 5, F_OP = 6, F_COMMIT = 7, F_MSG = 8, F_FLAGS = 9;
+  const F_LINE = 0, F_TICK = 1, F_LANE = 2, F_ACT = 3, F_ST = 4, F_VIEW = 5, F_OP = 6, F_COMMIT = 7, F_MSG = 8, F_FLAGS = 9, F_EPOCH = 10;
   const M_ID = 0, M_TYPE = 1, M_FROM = 2, M_TO = 3, M_SEND = 4, M_VIEW = 5, M_OP = 6, M_COMMIT = 7;
   const FLAG_COMMIT = 1, FLAG_PRIMARY = 2;
   const N = EV.length, NL = LANES.length;
@@ -17,16 +17,25 @@
     { name: "crashed", fill: "#d4d4d4", strip: "#555555" },
     { name: "idle client", fill: "#f6f6f6", strip: "#bbbbbb" },
     { name: "request pending", fill: "#fff6cc", strip: "#d9b400" },
+    { name: "idle (not yet in a configuration)", fill: "#f7f7f7", strip: "#e2e2e2", replica: true },
+    { name: "transitioning (new epoch)", fill: "#eadcf8", strip: "#8e44ad" },
+    { name: "shut down (replaced)", fill: "#bdbdbd", strip: "#bdbdbd" },
   ];
+  const ST_REPLICA_IDLE = 6, ST_SHUT_DOWN = 8;
+  // Where each epoch begins (reconfiguration, §7): a purple line across the lanes.
+  const EPOCHS = D.epochs || [];
+  const EPOCH_COLOUR = "#7b1fa2";
   const TYPE_COLOURS = {
     REQUEST: "#2e7d32", REPLY: "#1b5e20", PREPARE: "#1565c0", PREPAREOK: "#5c8fd6", COMMIT: "#8aa4c0",
     STARTVIEWCHANGE: "#e65100", DOVIEWCHANGE: "#ef8a00", STARTVIEW: "#c62828", RECOVERY: "#6a1b9a",
     RECOVERYRESPONSE: "#9c4dcc", GETSTATE: "#00838f", NEWSTATE: "#26a69a",
+    RECONFIGURATION: "#4a148c", STARTEPOCH: "#7b1fa2", EPOCHSTARTED: "#ab47bc", NEWEPOCH: "#ce93d8",
   };
   // Which of view (v), op-number (n), request-number (s) and commit-number (k) each type has.
   const MSG_FIELDS = {
     REQUEST: "s", REPLY: "vs", PREPARE: "vnk", PREPAREOK: "vn", COMMIT: "vk", STARTVIEWCHANGE: "v",
     DOVIEWCHANGE: "vnk", STARTVIEW: "vnk", RECOVERY: "", RECOVERYRESPONSE: "vnk", GETSTATE: "vn", NEWSTATE: "vnk",
+    RECONFIGURATION: "s", STARTEPOCH: "n", EPOCHSTARTED: "", NEWEPOCH: "v",
   };
   const typeColour = TYP.map((t) => TYPE_COLOURS[t] || "#666");
   const typeShown = TYP.map(() => true);
@@ -39,7 +48,7 @@
   const segRow = [], segSt = [];
   for (let l = 0; l < NL; l++) {
     segRow.push([-1]);
-    segSt.push([l < NL - nClients ? 0 : 4]);
+    segSt.push([D.start ? D.start[l] : l < NL - nClients ? 0 : 4]);
   }
   for (let i = 0; i < N; i++) {
     const e = EV[i];
@@ -103,7 +112,7 @@
   function label(e) {
     let s = ACT[e[F_ACT]];
     if (isReplica(e[F_LANE])) {
-      s += "  v" + e[F_VIEW] + " n" + e[F_OP] + " k" + e[F_COMMIT];
+      s += "  " + (EPOCHS.length ? "e" + e[F_EPOCH] + " " : "") + "v" + e[F_VIEW] + " n" + e[F_OP] + " k" + e[F_COMMIT];
       if (e[F_FLAGS] & FLAG_PRIMARY) s += " ★";
     } else {
       s += "  #" + e[F_OP];
@@ -115,19 +124,19 @@
   const LABEL_FONT = "11px system-ui, sans-serif", DOT = 12;
   const labelW = new Float64Array(NL);
   (function measureLabels() {
-    const widest = LANES.map(() => ({ act: new Set(), v: 0, n: 0, k: 0 }));
+    const widest = LANES.map(() => ({ act: new Set(), e: 0, v: 0, n: 0, k: 0 }));
     for (let i = 0; i < N; i++) {
       const e = EV[i];
       if (isNet(e[F_ACT])) continue;
       const w = widest[e[F_LANE]];
       w.act.add(e[F_ACT]);
-      w.v = Math.max(w.v, e[F_VIEW]); w.n = Math.max(w.n, e[F_OP]); w.k = Math.max(w.k, e[F_COMMIT]);
+      w.e = Math.max(w.e, e[F_EPOCH]); w.v = Math.max(w.v, e[F_VIEW]); w.n = Math.max(w.n, e[F_OP]); w.k = Math.max(w.k, e[F_COMMIT]);
     }
     ctx.font = LABEL_FONT;
     widest.forEach((w, l) => {
       let act = 0;
       for (const a of w.act) act = Math.max(act, ctx.measureText(ACT[a]).width);
-      const rest = isReplica(l) ? "  v" + w.v + " n" + w.n + " k" + w.k + " ★" : "  #" + w.n;
+      const rest = isReplica(l) ? "  " + (EPOCHS.length ? "e" + w.e + " " : "") + "v" + w.v + " n" + w.n + " k" + w.k + " ★" : "  #" + w.n;
       labelW[l] = w.act.size ? act + ctx.measureText(rest).width : 0;
     });
   })();
@@ -148,7 +157,8 @@
     const sep = document.createElement("span");
     sep.className = "sep"; sep.textContent = "|";
     lg.append(sep);
-    STATUS.forEach((s) => {
+    STATUS.forEach((s, k) => {
+      if (k >= ST_REPLICA_IDLE && !EPOCHS.length && !D.start.includes(k)) return; // reconfiguration only
       const lab = document.createElement("label");
       const sw = document.createElement("span");
       sw.className = "sw"; sw.style.background = s.fill; sw.style.borderColor = s.strip;
@@ -156,12 +166,12 @@
       lg.append(lab);
     });
     const more = document.createElement("label");
-    more.textContent = "✕ dropped · ◆ duplicated · ▮ commit";
+    more.textContent = "✕ dropped · ◆ duplicated · ▮ commit" + (EPOCHS.length ? " · ━ epoch begins (lane names greyed: not in that epoch's configuration)" : "");
     lg.append(more);
     const key = document.createElement("span");
     key.id = "labelKey";
     key.textContent = "labels: a replica's \"ReceivePrepare  v0 n32 k28 ★\" is the action, then its state after it: " +
-      "v view-number, n op-number, k commit-number, ★ normal primary; a client's \"ClientRequest  #3\": # request-number";
+      (EPOCHS.length ? "e epoch-number, " : "") + "v view-number, n op-number, k commit-number, ★ normal primary; a client's \"ClientRequest  #3\": # request-number";
     lg.append(key);
   }
 
@@ -252,6 +262,18 @@
         ctx.fillText(e[F_LINE] + "  t" + e[F_TICK], 6, y);
       }
     }
+    // Epoch boundaries: a line across the lanes above the first event of each epoch, and its
+    // number and configuration in the gutter.
+    for (const ep of EPOCHS) {
+      if (ep.row < first || ep.row > last) continue;
+      const y = rowY(ep.row) - rowH / 2;
+      ctx.fillStyle = EPOCH_COLOUR;
+      ctx.fillRect(GUTTER - 4, y - 1, viewW, 2);
+      ctx.fillStyle = "#fafafa";
+      ctx.fillRect(0, y - rowH / 2, GUTTER - 4, rowH / 2 - 1);
+      ctx.fillStyle = EPOCH_COLOUR;
+      ctx.fillText("epoch " + ep.epoch + " {" + ep.config.join(",") + "}", 6, y - rowH / 4);
+    }
     // Arrows.
     const drawArrow = (k, strong) => {
       const m = MS[aMsg[k]], t = m[M_TYPE];
@@ -328,10 +350,16 @@
     ctx.font = "bold 12px system-ui, sans-serif";
     ctx.textAlign = "center";
     ctx.fillStyle = "#222";
+    // The epoch of the top row: a replica outside its configuration has its name greyed.
+    let cfg = null;
+    for (const ep of EPOCHS) if (ep.row <= first + 1) cfg = ep.config;
     for (let l = 0; l < NL; l++) {
       const x = laneX(l);
+      const member = !isReplica(l) || (cfg ? cfg.includes(l) : D.start[l] !== ST_REPLICA_IDLE);
+      ctx.fillStyle = member ? "#222" : "#aaa";
       if (x > GUTTER - laneW / 2 && x < viewW + laneW) ctx.fillText(LANES[l], x, HEAD / 2);
     }
+    ctx.fillStyle = "#222";
     ctx.textAlign = "left";
     ctx.fillText("line  tick", 6, HEAD / 2);
   }
@@ -366,10 +394,10 @@
       for (; m < MS.length && MS[m][M_SEND] === i; m++) sent.push(msgText(m));
       lines.push("sent      " + sent.join("\n          "));
     }
-    if (e[F_ST] >= 0 && e[F_ST] < 4) {
-      lines.push("state     " + STATUS[e[F_ST]].name + "  view " + e[F_VIEW] + "  op " + e[F_OP] + "  commit " + e[F_COMMIT] +
+    if (e[F_ST] >= 0 && isReplica(e[F_LANE])) {
+      lines.push("state     " + STATUS[e[F_ST]].name + (EPOCHS.length ? "  epoch " + e[F_EPOCH] : "") + "  view " + e[F_VIEW] + "  op " + e[F_OP] + "  commit " + e[F_COMMIT] +
         (e[F_FLAGS] & FLAG_COMMIT ? "  (committed)" : "") + (e[F_FLAGS] & FLAG_PRIMARY ? "  primary" : ""));
-    } else if (e[F_ST] >= 4) {
+    } else if (e[F_ST] >= 0) {
       lines.push("client    view " + e[F_VIEW] + "  request " + e[F_OP] + (e[F_ST] === 5 ? "  pending" : ""));
     }
     if (i === D.markRow && D.mark) lines.push("", "VIOLATION: " + D.mark.message);
