@@ -69,8 +69,10 @@ func NewEncoder(w io.Writer, h *traces.Header, name string, opts Options) (*Enco
 	if h == nil || h.Replicas < 1 || h.Clients < 0 {
 		return nil, fmt.Errorf("%s:1: bad header", name)
 	}
-	e := &Encoder{w: bufio.NewWriterSize(w, 1<<16), name: name, opts: opts, nrep: h.Replicas, sent: map[int][]int32{}}
-	for i := 0; i < h.Replicas; i++ {
+	// Every replica of the universe (reconfiguration, §7), not only the first configuration.
+	nrep := max(h.Replicas, h.Universe)
+	e := &Encoder{w: bufio.NewWriterSize(w, 1<<16), name: name, opts: opts, nrep: nrep, sent: map[int][]int32{}}
+	for i := 0; i < nrep; i++ {
 		e.hosts = append(e.hosts, "r"+strconv.Itoa(i))
 	}
 	for i := 0; i < h.Clients; i++ {

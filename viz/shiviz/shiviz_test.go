@@ -199,3 +199,24 @@ func TestBadInput(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "t.ndjson:1")
 }
+
+// A reconfiguration trace (scenarios/reconfigure.yaml: replica 3 joins, 0 shuts down) has a
+// host per replica of the universe (it failed with "replica 3 out of range").
+func TestReconfigurationHosts(t *testing.T) {
+	sc, err := sim.Load("../../scenarios/reconfigure.yaml")
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, err = sim.Run(sc, &buf)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, Write(&out, bytes.NewReader(buf.Bytes()), "trace", Options{}))
+	hosts := map[string]bool{}
+	for _, e := range parseLog(t, out.String()) {
+		hosts[e.host] = true
+		if e.host == "r3" {
+			assert.NotZero(t, e.clock["r3"])
+		}
+	}
+	assert.True(t, hosts["r3"], "the added replica is a host")
+	assert.True(t, hosts["c3"], "so is the administrator")
+}
