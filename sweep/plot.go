@@ -72,7 +72,8 @@ func groups(sums []Summary, x int, swept []bool) []group {
 
 // Figures computes the plots of a sweep: latency percentiles and simulated time against the
 // x axis (one line per combination of the other swept axes); if the runs were checked, the
-// runs per point in which every check passed; and the wall-clock cost of a run.
+// runs per point in which every check passed; the wall-clock cost of a run; and throughput
+// (requests completed per 1,000 ticks) against the x axis.
 func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 	x := g.XAxis()
 	gs := groups(sums, x, g.Swept())
@@ -88,6 +89,8 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 		XLabel: xl, YLabel: "simulated time (ticks)", Groups: labels, XInt: Axes[x].Int}
 	checks := Figure{File: "checks.png", Title: fmt.Sprintf("Runs in which every check passed (%d checks: step validation, %d invariants, linearizability)", len(Checks), len(Checks)-2),
 		XLabel: xl, YLabel: fmt.Sprintf("runs (of %d per point)", g.Seeds), Groups: labels, Bars: true}
+	thr := Figure{File: "throughput.png", Title: "Throughput against " + Axes[x].Name + " (" + seeds + ")",
+		XLabel: xl, YLabel: "requests completed per 1,000 ticks", Groups: labels, XInt: Axes[x].Int}
 	cost := Figure{File: "cost.png", Title: "Wall-clock cost of one run on this machine (" + seeds + "; not deterministic)",
 		XLabel: xl, YLabel: "milliseconds", Groups: labels, XInt: Axes[x].Int}
 	pct := []struct {
@@ -125,6 +128,11 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 			failed.X, failed.Y = append(failed.X, xv), append(failed.Y, float64(s.Runs-s.ChecksPassed))
 		}
 		ticks.Series = append(ticks.Series, t)
+		tp := Series{Name: name("throughput"), Group: gi}
+		for _, i := range gr.pts {
+			tp.X, tp.Y = append(tp.X, sums[i].Point.Values[x]), append(tp.Y, sums[i].MeanThroughput)
+		}
+		thr.Series = append(thr.Series, tp)
 		sim := Series{Name: name("simulate"), Group: gi}
 		chk := Series{Name: name("check"), Group: gi, Kind: 1}
 		for _, i := range gr.pts {
@@ -143,7 +151,7 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 	if checked {
 		figs = append(figs, checks)
 	}
-	figs = append(figs, cost)
+	figs = append(figs, cost, thr)
 	return figs
 }
 

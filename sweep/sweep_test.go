@@ -215,8 +215,24 @@ func TestFiguresAndPNGs(t *testing.T) {
 	require.NoError(t, err)
 	sums := Summarize(pts, runs)
 	figs := Figures(&g, sums, true)
-	require.Len(t, figs, 4)
-	lat, ticks, checks, cost := figs[0], figs[1], figs[2], figs[3]
+	require.Len(t, figs, 5)
+	lat, ticks, checks, cost, thr := figs[0], figs[1], figs[2], figs[3], figs[4]
+	assert.Equal(t, "throughput.png", thr.File)
+	require.Len(t, thr.Series, 2, "one throughput line per group")
+	for gi, s := range thr.Series {
+		for k, x := range s.X {
+			var sum float64
+			var n int
+			for _, r := range runs {
+				p := pts[r.Point]
+				if p.Values[AxisIndex("clients")] == x && p.Values[AxisIndex("drop")] == []float64{0, 0.05}[gi] {
+					sum += float64(r.Res.Completed) * 1000 / float64(r.Res.Ticks)
+					n++
+				}
+			}
+			assert.InDelta(t, sum/float64(n), s.Y[k], 1e-9, "%s at %v", s.Name, x)
+		}
+	}
 	require.Len(t, cost.Series, 4, "simulate and check, per group")
 	for _, s := range cost.Series {
 		for _, y := range s.Y {
@@ -264,7 +280,7 @@ func TestFiguresAndPNGs(t *testing.T) {
 	dir := t.TempDir()
 	files, err := Render(dir, figs)
 	require.NoError(t, err)
-	require.Len(t, files, 4)
+	require.Len(t, files, 5)
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		require.NoError(t, err)
@@ -355,7 +371,7 @@ func TestIncompleteAndUncheckedRuns(t *testing.T) {
 			}
 		}
 		figs := Figures(&g, Summarize(pts, runs), !noCheck)
-		assert.Len(t, figs, map[bool]int{false: 4, true: 3}[noCheck], "no checks plot without checks")
+		assert.Len(t, figs, map[bool]int{false: 5, true: 4}[noCheck], "no checks plot without checks")
 	}
 }
 

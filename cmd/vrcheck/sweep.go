@@ -19,12 +19,13 @@ import (
 )
 
 const sweepSynopsis = `Simulate and check a grid of scenarios in parallel, then write into --out:
-  runs.csv      one row per run (columns below)
-  latency.png   latency p50/p90/p99 against the x axis, one line per other swept value
-  ticks.png     simulated time to complete every request against the x axis
-  checks.png    runs per point in which every check passed
-  cost.png      wall-clock milliseconds to simulate and to check one run (this machine)
-  failed/       the trace (and timeline) of each failing run, to replay or inspect
+  runs.csv        one row per run (columns below)
+  latency.png     latency p50/p90/p99 against the x axis, one line per other swept value
+  ticks.png       simulated time to complete every request against the x axis
+  checks.png      runs per point in which every check passed
+  cost.png        wall-clock milliseconds to simulate and to check one run (this machine)
+  throughput.png  requests completed per 1,000 ticks against the x axis (e.g. --batch 1,2,4,8)
+  failed/         the trace (and timeline) of each failing run, to replay or inspect
 and print a summary table per point. With no axis given it sweeps the number of clients, 1 to
 50, with f = 1 and the default scenario (faults on) but with replicas that handle 8 messages
 per tick (--capacity; without a cost per message, load cannot show), 3 seeds per point: 150

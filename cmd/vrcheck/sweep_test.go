@@ -25,7 +25,7 @@ func TestSweepCommand(t *testing.T) {
 	recs, err := csv.NewReader(f).ReadAll()
 	require.NoError(t, err)
 	assert.Len(t, recs, 1+8)
-	for _, name := range []string{"latency.png", "ticks.png", "checks.png", "cost.png"} {
+	for _, name := range []string{"latency.png", "ticks.png", "checks.png", "cost.png", "throughput.png"} {
 		pf, err := os.Open(filepath.Join(dir, name))
 		require.NoError(t, err)
 		_, err = png.Decode(pf)
