@@ -168,8 +168,8 @@ func writeReconfigurations(w io.Writer, rcs []Reconfiguration) {
 			if rc.Ready >= 0 {
 				end = after(rc.Ready, rc.Asked)
 			}
-			fmt.Fprintf(w, "                      %d client requests blocked (outstanding while no primary accepted requests, %s..%s), the longest %d ticks\n",
-				rc.Blocked, after(rc.Stopped, rc.Asked), end, rc.BlockedMax)
+			fmt.Fprintf(w, "                      %s blocked (outstanding while no primary accepted requests, %s..%s), the longest %d ticks\n",
+				plural(rc.Blocked, "client request"), after(rc.Stopped, rc.Asked), end, rc.BlockedMax)
 		}
 	}
 	if len(rcs) > 0 {

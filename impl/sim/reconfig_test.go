@@ -113,7 +113,7 @@ func TestReconfigurationFigures(t *testing.T) {
 			var sum bytes.Buffer
 			res.WriteSummary(&sum)
 			assert.Contains(t, sum.String(), fmt.Sprintf("complete in %d ticks (new primary normal +%d,", got.ToDone(), got.Ready-got.Asked))
-			assert.Contains(t, sum.String(), fmt.Sprintf("%d client requests blocked", got.Blocked))
+			assert.Contains(t, sum.String(), plural(got.Blocked, "client request")+" blocked")
 			blocked += got.Blocked
 		})
 	}

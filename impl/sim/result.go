@@ -73,8 +73,8 @@ func (r *Result) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "  state transfers     %d\n", r.StateTransfers)
 	fmt.Fprintf(w, "  partitions          %d\n", r.Partitions)
 	if len(sc.Reconfigure) > 0 {
-		fmt.Fprintf(w, "  reconfigurations    %d of %d returned to the administrator, final epoch %d, %d replicas shut down\n",
-			r.Reconfigurations, len(sc.Reconfigure), r.Epochs, r.ShutDowns)
+		fmt.Fprintf(w, "  reconfigurations    %d of %d returned to the administrator, final epoch %d, %s shut down\n",
+			r.Reconfigurations, len(sc.Reconfigure), r.Epochs, plural(r.ShutDowns, "replica"))
 		writeReconfigurations(w, r.Reconfigs)
 	}
 	fmt.Fprintf(w, "  messages            %d sent, %d dropped (%d lost at random, %d by partitions, %d to crashed replicas), %d duplicated\n",
@@ -85,4 +85,12 @@ func (r *Result) WriteSummary(w io.Writer) {
 	for _, f := range r.Faults {
 		fmt.Fprintf(w, "  replica assertion   %s\n", f)
 	}
+}
+
+// plural is "1 replica", "2 replicas".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
