@@ -143,6 +143,8 @@ func assertLabelsFit(t *testing.T, h *traces.Header, es []*traces.Event, d drawn
 		}
 	}
 	require.Len(t, dots, max(h.Replicas, h.Universe)+clients)
+	// The right-most lane, its name included, is inside the page (not clipped at the window).
+	require.Less(t, dots[len(dots)-1]+6.5, d.Width, "the right-most lane's name is past the page's edge")
 	labels := 0
 	for _, x := range d.Texts {
 		act, _, ok := strings.Cut(x.S, "  ")
