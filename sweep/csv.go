@@ -97,7 +97,7 @@ func row(p Point, r *Run, replay Replay) []string {
 	itoa := strconv.Itoa
 	rec := []string{itoa(p.Index)}
 	for i := range Axes {
-		rec = append(rec, FormatValue(p.Values[i]))
+		rec = append(rec, Axes[i].Format(p.Values[i]))
 	}
 	sc := p.Scenario
 	rec = append(rec, itoa(2*sc.F+1), strconv.FormatInt(r.Seed, 10), strconv.FormatBool(r.ChecksPassed()))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,45 @@ type Axis struct {
 	Int   bool   // integer-valued
 	get   func(*sim.Scenario) float64
 	set   func(*sim.Scenario, float64)
+	// Choices, if set, makes the axis a choice among names (a mode such as a read mode):
+	// value i is Choices[i]; flags, labels, the CSV and the plots use the names (Parse,
+	// Format). Int must then be true.
+	Choices []string
+}
+
+// Format prints a value of the axis: its name for a choice axis, else the number as briefly
+// as it can be read back (FormatValue).
+func (a *Axis) Format(v float64) string {
+	if a.Choices != nil {
+		if i := int(v); float64(i) == v && i >= 0 && i < len(a.Choices) {
+			return a.Choices[i]
+		}
+	}
+	return FormatValue(v)
+}
+
+// Parse reads a flag's list of values: comma-separated names for a choice axis, else
+// numbers and ranges (ParseValues).
+func (a *Axis) Parse(s string) (Values, error) {
+	if a.Choices == nil {
+		return ParseValues(s)
+	}
+	var out Values
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		i := slices.Index(a.Choices, item)
+		if i < 0 {
+			return nil, fmt.Errorf("%q is not one of %s", item, strings.Join(a.Choices, ", "))
+		}
+		out = append(out, float64(i))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%q: no values", s)
+	}
+	return out, nil
 }
 
 // Axes lists the parameters a grid can sweep, in the order grid points are enumerated
@@ -30,31 +70,31 @@ type Axis struct {
 var Axes = []Axis{
 	{"clients", "number of clients", "number of clients", true,
 		func(s *sim.Scenario) float64 { return float64(s.Clients) },
-		func(s *sim.Scenario, v float64) { s.Clients = int(v) }},
+		func(s *sim.Scenario, v float64) { s.Clients = int(v) }, nil},
 	{"f", "failures tolerated (2f+1 replicas)", "f, failures tolerated (2f+1 replicas)", true,
 		func(s *sim.Scenario) float64 { return float64(s.F) },
-		func(s *sim.Scenario, v float64) { s.F = int(v) }},
+		func(s *sim.Scenario, v float64) { s.F = int(v) }, nil},
 	{"requests", "requests per client", "requests per client", true,
 		func(s *sim.Scenario) float64 { return float64(s.Requests) },
-		func(s *sim.Scenario, v float64) { s.Requests = int(v) }},
+		func(s *sim.Scenario, v float64) { s.Requests = int(v) }, nil},
 	{"drop", "probability that a message is lost", "message loss probability (drop)", false,
 		func(s *sim.Scenario) float64 { return s.Faults.Drop },
-		func(s *sim.Scenario, v float64) { s.Faults.Drop = v }},
+		func(s *sim.Scenario, v float64) { s.Faults.Drop = v }, nil},
 	{"duplicate", "probability that a message is delivered twice", "message duplication probability (duplicate)", false,
 		func(s *sim.Scenario) float64 { return s.Faults.Duplicate },
-		func(s *sim.Scenario, v float64) { s.Faults.Duplicate = v }},
+		func(s *sim.Scenario, v float64) { s.Faults.Duplicate = v }, nil},
 	{"crash", "probability per tick that a replica crashes", "replica crash probability per tick (crash)", false,
 		func(s *sim.Scenario) float64 { return s.Faults.Crash },
-		func(s *sim.Scenario, v float64) { s.Faults.Crash = v }},
+		func(s *sim.Scenario, v float64) { s.Faults.Crash = v }, nil},
 	{"partition", "probability per tick that a replica is cut off", "partition probability per tick (partition)", false,
 		func(s *sim.Scenario) float64 { return s.Faults.Partition },
-		func(s *sim.Scenario, v float64) { s.Faults.Partition = v }},
+		func(s *sim.Scenario, v float64) { s.Faults.Partition = v }, nil},
 	{"batch", "requests the primary gathers into one PREPARE (§6.1; 0 or 1: none)", "batch size B (batch)", true,
 		func(s *sim.Scenario) float64 { return float64(s.Batch) },
-		func(s *sim.Scenario, v float64) { s.Batch = int(v) }},
+		func(s *sim.Scenario, v float64) { s.Batch = int(v) }, nil},
 	{"checkpointEvery", "committed ops between checkpoints, after which the log before it is discarded (§5.1; 0: no checkpoints)", "checkpoint every K ops (checkpointEvery)", true,
 		func(s *sim.Scenario) float64 { return float64(s.CheckpointEvery) },
-		func(s *sim.Scenario, v float64) { s.CheckpointEvery = int(v) }},
+		func(s *sim.Scenario, v float64) { s.CheckpointEvery = int(v) }, nil},
 }
 
 // AxisIndex returns the index in Axes of the named axis, or -1.
@@ -187,6 +227,8 @@ type Grid struct {
 
 	// defaultClients: Clients is Default()'s 1..50, which gives way to any axis set.
 	defaultClients bool
+	// other holds the values of axes that have no field above (see values).
+	other map[string]*Values
 }
 
 // Default is the default sweep, the original program's analysis: latency and simulated time
@@ -229,7 +271,16 @@ func (g *Grid) values(i int) *Values {
 	case "checkpointEvery":
 		return &g.CheckpointEvery
 	}
-	panic("sweep: unknown axis " + Axes[i].Name)
+	// An axis without a field of its own (not in grid files yet): set by flag (SetValues).
+	if g.other == nil {
+		g.other = map[string]*Values{}
+	}
+	v, ok := g.other[Axes[i].Name]
+	if !ok {
+		v = new(Values)
+		g.other[Axes[i].Name] = v
+	}
+	return v
 }
 
 // SetValues sets the values of the named axis. The default clients sweep gives way.
@@ -291,6 +342,9 @@ func (g *Grid) Validate() error {
 		for _, v := range *g.values(i) {
 			if a.Int && v != math.Trunc(v) {
 				bad(a.Name, "%s: %v is not an integer", a.Name, v)
+			}
+			if a.Choices != nil && (v < 0 || int(v) >= len(a.Choices)) {
+				bad(a.Name, "%s: %v is not one of 0..%d (%s)", a.Name, v, len(a.Choices)-1, strings.Join(a.Choices, ", "))
 			}
 		}
 	}
@@ -367,7 +421,7 @@ func (p Point) Label() string {
 	var parts []string
 	for i, a := range Axes {
 		if p.swept[i] {
-			parts = append(parts, a.Name+"="+FormatValue(p.Values[i]))
+			parts = append(parts, a.Name+"="+a.Format(p.Values[i]))
 		}
 	}
 	if len(parts) == 0 {

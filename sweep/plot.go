@@ -34,6 +34,8 @@ type Figure struct {
 	// Bars draws the series as bars stacked per group over the X values as categories.
 	Bars bool
 	XInt bool // the X values are integers
+	// XNames, for a choice axis on x (Axis.Choices), names the X values 0, 1, ...
+	XNames []string
 }
 
 // group is a combination of the values of the swept axes other than x.
@@ -50,7 +52,7 @@ func groups(sums []Summary, x int, swept []bool) []group {
 		var parts []string
 		for a := range Axes {
 			if a != x && swept[a] {
-				parts = append(parts, Axes[a].Name+"="+FormatValue(s.Point.Values[a]))
+				parts = append(parts, Axes[a].Name+"="+Axes[a].Format(s.Point.Values[a]))
 			}
 		}
 		key := strings.Join(parts, " ")
@@ -84,15 +86,15 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 	}
 	seeds := fmt.Sprintf("mean of %d seeds per point", g.Seeds)
 	lat := Figure{File: "latency.png", Title: "Request latency against " + Axes[x].Name + " (" + seeds + ")",
-		XLabel: xl, YLabel: "latency (ticks, invocation to return)", Groups: labels, XInt: Axes[x].Int}
+		XLabel: xl, YLabel: "latency (ticks, invocation to return)", Groups: labels, XInt: Axes[x].Int, XNames: Axes[x].Choices}
 	ticks := Figure{File: "ticks.png", Title: "Simulated time to complete every request (" + seeds + ", bars: min-max)",
-		XLabel: xl, YLabel: "simulated time (ticks)", Groups: labels, XInt: Axes[x].Int}
+		XLabel: xl, YLabel: "simulated time (ticks)", Groups: labels, XInt: Axes[x].Int, XNames: Axes[x].Choices}
 	checks := Figure{File: "checks.png", Title: fmt.Sprintf("Runs in which every check passed (%d checks: step validation, %d invariants, linearizability)", len(Checks), len(Checks)-2),
-		XLabel: xl, YLabel: fmt.Sprintf("runs (of %d per point)", g.Seeds), Groups: labels, Bars: true}
+		XLabel: xl, YLabel: fmt.Sprintf("runs (of %d per point)", g.Seeds), Groups: labels, Bars: true, XNames: Axes[x].Choices}
 	thr := Figure{File: "throughput.png", Title: "Throughput against " + Axes[x].Name + " (" + seeds + ")",
-		XLabel: xl, YLabel: "requests completed per 1,000 ticks", Groups: labels, XInt: Axes[x].Int}
+		XLabel: xl, YLabel: "requests completed per 1,000 ticks", Groups: labels, XInt: Axes[x].Int, XNames: Axes[x].Choices}
 	cost := Figure{File: "cost.png", Title: "Wall-clock cost of one run on this machine (" + seeds + "; not deterministic)",
-		XLabel: xl, YLabel: "milliseconds", Groups: labels, XInt: Axes[x].Int}
+		XLabel: xl, YLabel: "milliseconds", Groups: labels, XInt: Axes[x].Int, XNames: Axes[x].Choices}
 	pct := []struct {
 		name string
 		get  func(*Summary) float64
@@ -212,6 +214,9 @@ func (f *Figure) plot() (*plot.Plot, error) {
 		return p, err
 	}
 	p.X.Tick.Marker = niceTicks{integer: f.XInt}
+	if f.XNames != nil {
+		p.X.Tick.Marker = nameTicks(f.XNames)
+	}
 	p.Y.Tick.Marker = niceTicks{}
 	multi := len(f.Groups) > 1
 	for _, s := range f.Series {
@@ -303,6 +308,9 @@ func (f *Figure) bars(p *plot.Plot) error {
 	for i, x := range xs {
 		pos[x] = i
 		names[i] = FormatValue(x)
+		if k := int(x); f.XNames != nil && float64(k) == x && k >= 0 && k < len(f.XNames) {
+			names[i] = f.XNames[k]
+		}
 	}
 	ng := max(len(f.Groups), 1)
 	// The data area is about 10.5 inches wide; leave a fifth of each slot as a gap.
@@ -345,4 +353,17 @@ func (f *Figure) bars(p *plot.Plot) error {
 	p.X.Tick.Label.Font.Size = vg.Points(9)
 	p.Y.Min = 0
 	return nil
+}
+
+// nameTicks labels a choice axis: value i is the i-th name.
+type nameTicks []string
+
+func (n nameTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for i, name := range n {
+		if v := float64(i); v >= lo && v <= hi {
+			ts = append(ts, plot.Tick{Value: v, Label: name})
+		}
+	}
+	return ts
 }

@@ -431,3 +431,55 @@ func TestReconfigAndThroughputColumns(t *testing.T) {
 	assert.Contains(t, table.String(), "ops/1000 ticks")
 	assert.Contains(t, table.String(), "requests blocked")
 }
+
+// A choice axis (Axis.Choices: a mode, such as a read mode) is parsed from and printed as its
+// names in flags, labels, the CSV and the plots; its values index the names.
+func TestChoiceAxis(t *testing.T) {
+	saved := Axes
+	defer func() { Axes = saved }()
+	// A stand-in mode: the workload's number of keys, named.
+	mode := Axis{Name: "mode", Doc: "a test mode", Label: "mode", Int: true,
+		get:     func(s *sim.Scenario) float64 { return float64(s.Workload.Keys - 1) },
+		set:     func(s *sim.Scenario, v float64) { s.Workload.Keys = int(v) + 1 },
+		Choices: []string{"one", "two", "three"}}
+	Axes = append(append([]Axis{}, saved...), mode)
+
+	vs, err := mode.Parse("one, three")
+	require.NoError(t, err)
+	assert.Equal(t, Values{0, 2}, vs)
+	_, err = mode.Parse("one,four")
+	require.EqualError(t, err, `"four" is not one of one, two, three`)
+	assert.Equal(t, "three", mode.Format(2))
+	assert.Equal(t, "7", mode.Format(7), "a value outside the names prints as a number")
+
+	g := Default()
+	g.Base.Requests = 2
+	require.NoError(t, g.SetValues("mode", vs))
+	require.NoError(t, g.SetValues("clients", Values{1, 2}))
+	pts, runs, err := Execute(&g, Options{Workers: 1, NoCheck: true})
+	require.NoError(t, err)
+	require.Len(t, pts, 4)
+	assert.Equal(t, "clients=1 mode=three", pts[1].Label())
+	assert.Equal(t, 3, pts[1].Scenario.Workload.Keys, "the axis sets the scenario")
+	var buf bytes.Buffer
+	require.NoError(t, WriteCSV(&buf, pts, runs, Replay{}))
+	recs, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, "mode", recs[0][len(saved)+1])
+	assert.Equal(t, "three", recs[1+1*g.Seeds][len(saved)+1])
+
+	g.X = "mode"
+	figs := Figures(&g, Summarize(pts, runs), false)
+	assert.Equal(t, []string{"one", "two", "three"}, figs[0].XNames)
+	assert.Equal(t, []string{"clients=1", "clients=2"}, figs[0].Groups)
+	var labels []string
+	for _, tk := range nameTicks(figs[0].XNames).Ticks(0, 2) {
+		labels = append(labels, tk.Label)
+	}
+	assert.Equal(t, []string{"one", "two", "three"}, labels)
+	_, err = Render(t.TempDir(), figs)
+	require.NoError(t, err)
+
+	require.NoError(t, g.SetValues("mode", Values{3}))
+	assert.ErrorContains(t, g.Validate(), "mode: 3 is not one of 0..2 (one, two, three)")
+}

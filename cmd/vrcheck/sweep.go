@@ -126,7 +126,7 @@ func newSweepCmd() *cobra.Command {
 			if !set(axisFlag(a.Name)) {
 				continue
 			}
-			vs, err := sweep.ParseValues(*axes[i])
+			vs, err := a.Parse(*axes[i])
 			if err != nil {
 				return bad("--%s: %v", axisFlag(a.Name), err)
 			}
