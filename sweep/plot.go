@@ -74,8 +74,9 @@ func groups(sums []Summary, x int, swept []bool) []group {
 
 // Figures computes the plots of a sweep: latency percentiles and simulated time against the
 // x axis (one line per combination of the other swept axes); if the runs were checked, the
-// runs per point in which every check passed; the wall-clock cost of a run; and throughput
-// (requests completed per 1,000 ticks) against the x axis.
+// runs per point in which every check passed; the wall-clock cost of a run; throughput
+// (requests completed per 1,000 ticks) against the x axis; and, if runs reconfigured, the
+// mean ticks to the new epoch's primary and to complete, and the requests blocked.
 func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 	x := g.XAxis()
 	gs := groups(sums, x, g.Swept())
@@ -93,6 +94,9 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 		XLabel: xl, YLabel: fmt.Sprintf("runs (of %d per point)", g.Seeds), Groups: labels, Bars: true, XNames: Axes[x].Choices}
 	thr := Figure{File: "throughput.png", Title: "Throughput against " + Axes[x].Name + " (" + seeds + ")",
 		XLabel: xl, YLabel: "requests completed per 1,000 ticks", Groups: labels, XInt: Axes[x].Int, XNames: Axes[x].Choices}
+	rcf := Figure{File: "reconfiguration.png", Title: "Reconfiguration against " + Axes[x].Name + " (" + seeds + " that reconfigured)",
+		XLabel: xl, YLabel: "ticks from the RECONFIGURATION; requests blocked", Groups: labels, XInt: Axes[x].Int, XNames: Axes[x].Choices}
+	reconfigured := false
 	cost := Figure{File: "cost.png", Title: "Wall-clock cost of one run on this machine (" + seeds + "; not deterministic)",
 		XLabel: xl, YLabel: "milliseconds", Groups: labels, XInt: Axes[x].Int, XNames: Axes[x].Choices}
 	pct := []struct {
@@ -135,6 +139,21 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 			tp.X, tp.Y = append(tp.X, sums[i].Point.Values[x]), append(tp.Y, sums[i].MeanThroughput)
 		}
 		thr.Series = append(thr.Series, tp)
+		ready := Series{Name: name("to new primary normal"), Group: gi}
+		done := Series{Name: name("to complete (replaced replicas shut down)"), Group: gi, Kind: 1}
+		blocked := Series{Name: name("client requests blocked"), Group: gi, Kind: 2}
+		for _, i := range gr.pts {
+			s := &sums[i]
+			if s.Reconfigured == 0 {
+				continue
+			}
+			reconfigured = true
+			xv := s.Point.Values[x]
+			ready.X, ready.Y = append(ready.X, xv), append(ready.Y, s.MeanReconfigReady)
+			done.X, done.Y = append(done.X, xv), append(done.Y, s.MeanReconfigComplete)
+			blocked.X, blocked.Y = append(blocked.X, xv), append(blocked.Y, s.MeanReconfigBlocked)
+		}
+		rcf.Series = append(rcf.Series, ready, done, blocked)
 		sim := Series{Name: name("simulate"), Group: gi}
 		chk := Series{Name: name("check"), Group: gi, Kind: 1}
 		for _, i := range gr.pts {
@@ -154,6 +173,9 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 		figs = append(figs, checks)
 	}
 	figs = append(figs, cost, thr)
+	if reconfigured {
+		figs = append(figs, rcf)
+	}
 	return figs
 }
 

@@ -430,6 +430,22 @@ func TestReconfigAndThroughputColumns(t *testing.T) {
 	require.NoError(t, WriteTable(&table, Summarize(pts, runs), true))
 	assert.Contains(t, table.String(), "ops/1000 ticks")
 	assert.Contains(t, table.String(), "requests blocked")
+
+	figs := Figures(&g, Summarize(pts, runs), true)
+	rcf := figs[len(figs)-1]
+	require.Equal(t, "reconfiguration.png", rcf.File)
+	require.Len(t, rcf.Series, 3)
+	var ready, done float64
+	for _, r := range runs {
+		ready += float64(r.Res.Reconfigs[0].ToReady())
+		done += float64(r.Res.Reconfigs[0].ToDone())
+	}
+	n := float64(len(runs))
+	assert.InDelta(t, ready/n, rcf.Series[0].Y[0], 1e-9)
+	assert.InDelta(t, done/n, rcf.Series[1].Y[0], 1e-9)
+	assert.InDelta(t, float64(blocked)/n, rcf.Series[2].Y[0], 1e-9)
+	_, err = Render(t.TempDir(), figs)
+	require.NoError(t, err)
 }
 
 // A choice axis (Axis.Choices: a mode, such as a read mode) is parsed from and printed as its

@@ -25,6 +25,7 @@ const sweepSynopsis = `Simulate and check a grid of scenarios in parallel, then 
   checks.png      runs per point in which every check passed
   cost.png        wall-clock milliseconds to simulate and to check one run (this machine)
   throughput.png  requests completed per 1,000 ticks against the x axis (e.g. --batch 1,2,4,8)
+  reconfiguration.png  with --reconfig: ticks to the new primary and to complete, requests blocked
   failed/         the trace (and timeline) of each failing run, to replay or inspect
 and print a summary table per point. With no axis given it sweeps the number of clients, 1 to
 50, with f = 1 and the default scenario (faults on) but with replicas that handle 8 messages
