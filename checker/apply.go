@@ -302,7 +302,10 @@ func (c *Checker) stepClient(e *traces.Event) {
 		c.consume(m, e.Client)
 		if cl.pending && m.RequestNumber == cl.requestNumber {
 			want.Pending = false
-			if m.Epoch == cl.epoch { // a REPLY of an earlier epoch says nothing of the view
+			switch {
+			case reconf && m.Epoch == cl.epoch: // the administrator moves to the epoch it asked for
+				want.Epoch, want.View = cl.epoch+1, 0
+			case m.Epoch == cl.epoch: // a REPLY of an earlier epoch says nothing of the view
 				want.View = max(cl.view, m.View)
 			}
 			returns = true

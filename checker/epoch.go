@@ -614,12 +614,17 @@ func (c *Checker) clientEpochAction(e *traces.Event, cl *client, want *traces.Cl
 	return false
 }
 
-// adoptClientEpoch adopts the client's logged epoch; a NEWEPOCH that moved it also gives the
-// epoch's configuration, and its outstanding request goes on in that epoch.
+// adoptClientEpoch adopts the client's logged epoch; a NEWEPOCH that moved it (or the REPLY to
+// the administrator's RECONFIGURATION) also gives the epoch's configuration, and its
+// outstanding request goes on in that epoch.
 func (c *Checker) adoptClientEpoch(e *traces.Event, cl *client) {
 	st := e.ClientState
-	if st.Epoch != cl.epoch && e.Action == traces.ClientReceiveNewEpoch && e.Msg.Epoch == st.Epoch && len(e.Msg.Config) > 0 {
+	switch {
+	case st.Epoch == cl.epoch:
+	case e.Action == traces.ClientReceiveNewEpoch && e.Msg.Epoch == st.Epoch && len(e.Msg.Config) > 0:
 		cl.config = e.Msg.Config
+	case e.Action == traces.ClientReceiveReply && cl.req.Type == traces.Reconfiguration && len(cl.req.Config) > 0:
+		cl.config = cl.req.Config // the configuration the administrator asked for
 	}
 	cl.epoch = st.Epoch
 	cl.req.Epoch = st.Epoch

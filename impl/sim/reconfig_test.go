@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vrcheck/vrcheck/checker"
 	"github.com/vrcheck/vrcheck/traces"
 )
 
@@ -130,4 +131,46 @@ func TestReconfigWithCapacity(t *testing.T) {
 		_, res := runTrace(t, sc)
 		assert.Equal(t, res.Requests, res.Completed, "seed %d", seed)
 	}
+}
+
+// Two reconfigurations in a row: the REPLY to the first moves the administrator to epoch 1, so
+// the second is a RECONFIGURATION of epoch 1 (it used to go out with epoch 0, get a NEWEPOCH,
+// and count as done without ever happening).
+func TestTwoReconfigurations(t *testing.T) {
+	sc, err := Load("../../scenarios/reconfigure.yaml")
+	require.NoError(t, err)
+	sc.Reconfigure = []Reconfig{{At: 100, Replicas: []int{0, 1, 2, 3, 4}}, {At: 300, Replicas: []int{2, 3, 4}}}
+	sc.Faults.StopAt = 600
+	data, res := runTrace(t, sc)
+	assert.Equal(t, 2, res.Reconfigurations, "both returned")
+	assert.Equal(t, 2, res.Epochs, "final epoch")
+	assert.Equal(t, 2, res.ShutDowns, "replicas 0 and 1 shut down")
+	assert.Contains(t, string(data), `"epoch":2`)
+
+	// The checker holds the administrator to that rule: its state after the first REPLY
+	// altered back to epoch 0 is not a legal step.
+	rep, err := checker.Check(bytes.NewReader(data), "two.ndjson", checker.Options{SkipLinearizability: true})
+	require.NoError(t, err)
+	require.Empty(t, failures(rep), "the correct run passes")
+	admin := fmt.Sprintf(`"action":"ClientReceiveReply","client":%d,`, sc.Clients)
+	lines := bytes.Split(data, []byte("\n"))
+	at := slices.IndexFunc(lines, func(l []byte) bool { return bytes.Contains(l, []byte(admin)) })
+	require.Positive(t, at, "the administrator's first REPLY")
+	lines[at] = bytes.Replace(lines[at], []byte(`"pending":false,"epoch":1}`), []byte(`"pending":false,"epoch":0}`), 1)
+	rep, err = checker.Check(bytes.NewReader(bytes.Join(lines, []byte("\n"))), "two.ndjson", checker.Options{SkipLinearizability: true})
+	require.NoError(t, err)
+	f := failures(rep)
+	require.NotEmpty(t, f, "an administrator that stays in epoch 0 is rejected")
+	assert.Equal(t, at+1, f[0].Line)
+	assert.Contains(t, f[0].Message, "clientState.epoch")
+}
+
+func failures(rep *checker.Report) []checker.Verdict {
+	var f []checker.Verdict
+	for _, v := range rep.Verdicts {
+		if v.Status == checker.Fail {
+			f = append(f, v)
+		}
+	}
+	return f
 }

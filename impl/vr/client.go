@@ -146,7 +146,12 @@ func (c *Client) ClientReceiveReply(m *traces.Message, out *ClientOutput) {
 	}
 	if c.pending && m.RequestNumber == c.reqNum {
 		c.pending = false
-		if m.Epoch == c.epoch {
+		switch {
+		case c.req.Type == traces.Reconfiguration && m.Epoch == c.epoch:
+			// The reply is the commit of its epoch's RECONFIGURATION: the administrator knows
+			// the next epoch's configuration (it chose it), so its next request goes there.
+			c.epoch, c.view, c.config = c.epoch+1, 0, append([]int{}, c.req.Config...)
+		case m.Epoch == c.epoch:
 			c.view = max(c.view, m.View)
 		}
 		out.Returned = true
