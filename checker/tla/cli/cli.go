@@ -223,7 +223,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fs.SetOutput(stderr)
 	}
 	cfgPath := fs.String("config", "", "configuration `file` (default: FILE.cfg beside FILE.tla)")
-	workers := fs.Int("workers", runtime.NumCPU(), "number of worker goroutines (at least 1; default: the number of CPUs)")
+	workers := fs.Int("workers", runtime.NumCPU(), "number of worker goroutines, at least 1; the default is this machine's number of CPUs")
 	noDeadlock := fs.Bool("deadlock", false, "do not check for deadlock")
 	progress := fs.Duration("progress", time.Minute, "interval between progress reports")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file")
