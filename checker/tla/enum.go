@@ -163,8 +163,12 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		f := x.fn.eval(c, e)
 		if cl, ok := f.(*Closure); ok && cl.def != nil {
 			ne := cl.env
-			for _, a := range x.args {
-				ne = push(ne, a.eval(c, e))
+			for i, a := range x.args {
+				if x.lazy[i] {
+					ne = push(ne, &thunk{n: a, e: e, primed: c.primed})
+				} else {
+					ne = push(ne, a.eval(c, e))
+				}
 			}
 			return enum(c, cl.def.body, ne, st, k)
 		}
