@@ -350,11 +350,13 @@ func init() {
 					"generated": Int(st.generated.Load()), "queue": Int(st.queue())}[s]
 			case "config":
 				// the fields of TLC's breadth-first mode that a spec can rely on
-				w := 1
+				// (TLC also gives install, seed and fingerprint, its jar's path
+				// and random choices; depth is TLC's in its other modes)
+				w, dl := 1, true
 				if st != nil {
-					w = st.opts.Workers
+					w, dl = st.opts.Workers, st.deadlock
 				}
-				return mkRec([]string{"depth", "mode", "worker"}, []Value{Int(-1), Str("bfs"), Int(w)})
+				return mkRec([]string{"deadlock", "depth", "mode", "worker"}, []Value{dl, Int(-1), Str("bfs"), Int(w)})
 			}
 			at.failf("not supported: TLCGet(%s)", Format(a[0]))
 		}

@@ -13,8 +13,9 @@ type CfgConst struct {
 	Name  string
 	Value Value  // for C = value
 	Subst string // for C <- Op
-	// Module is set for C <- [Module] Op: C is a definition of Module,
-	// replaced by Op of the root module.
+	// Module is set for C <- [Module] Op and C = [Module] value: C is a
+	// constant or definition of Module, replaced by Op of the root module
+	// or given the value.
 	Module string
 	Pos    syntax.Pos
 }
@@ -98,7 +99,16 @@ func ParseConfig(file, src string) (cfg *Config, err error) {
 				op := p.next()
 				switch op.Text {
 				case "=":
-					cfg.Consts = append(cfg.Consts, CfgConst{Name: name.Text, Value: p.value(), Pos: name.Pos})
+					c := CfgConst{Name: name.Text, Pos: name.Pos}
+					if p.peek().Text == "[" { // C = [Module] value: C of Module
+						p.next()
+						c.Module = p.ident().Text
+						if t := p.next(); t.Text != "]" {
+							p.fail(t, "expected ] after [%s", c.Module)
+						}
+					}
+					c.Value = p.value()
+					cfg.Consts = append(cfg.Consts, c)
 				case "<-":
 					c := CfgConst{Name: name.Text, Pos: name.Pos}
 					if p.peek().Text == "[" {

@@ -206,12 +206,12 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 	if err := m.bind(cfg); err != nil {
 		return nil, err
 	}
-	if err := m.checkAssumes(); err != nil {
-		return nil, err
-	}
-	ck.deadlock = !opts.NoDeadlock
+	ck.deadlock = !opts.NoDeadlock // before the assumptions: TLCGet("config").deadlock
 	if cfg.CheckDeadlock != nil && !*cfg.CheckDeadlock {
 		ck.deadlock = false
+	}
+	if err := m.checkAssumes(); err != nil {
+		return nil, err
 	}
 	if err := ck.behaviour(cfg); err != nil {
 		return nil, err

@@ -587,3 +587,26 @@ T4 == x \notin UNION { [0..1 -> {"m"}], [0..2 -> Int] }
 		t.Fatalf("got %+v, %v; want 1 state, no violation", res, err)
 	}
 }
+
+// TLCGet("config") in breadth-first mode, as TLC prints it for this module
+// (mode "bfs", deadlock as CHECK_DEADLOCK says, worker): also in an ASSUME.
+func TestTLCGetConfig(t *testing.T) {
+	src := "---- MODULE Inline ----\nEXTENDS TLC, Naturals\nVARIABLE x\nASSUME TLCGet(\"config\").mode = \"bfs\"\nASSUME TLCGet(\"config\").deadlock = D\nCONSTANT D\nInit == x = 0\nNext == x < 2 /\\ x' = x + 1\n====\n"
+	for _, tc := range []struct{ cfg, want string }{
+		{"CONSTANT D = FALSE\nINIT Init\nNEXT Next\nCHECK_DEADLOCK FALSE\n", ""},
+		{"CONSTANT D = TRUE\nINIT Init\nNEXT Next\n", "deadlock"},
+		{"CONSTANT D = FALSE\nINIT Init\nNEXT Next\n", "Assumption is false"},
+	} {
+		res, err := checkSource(t, src, tc.cfg)
+		got := ""
+		switch {
+		case err != nil:
+			got = err.Error()
+		case res.Violation != nil:
+			got = res.Violation.Kind
+		}
+		if !strings.Contains(got, tc.want) || tc.want == "" && got != "" {
+			t.Errorf("%q: got %q, want %q", tc.cfg, got, tc.want)
+		}
+	}
+}

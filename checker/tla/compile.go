@@ -882,8 +882,8 @@ func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 		if ent.arity == 0 {
 			return &envRef{depth: d, name: seg.Name}, 0
 		}
-		as, _, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
-		return &callValue{fn: &envRef{depth: d, name: seg.Name}, args: as, loc: at}, l
+		as, lazy, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
+		return &callValue{fn: &envRef{depth: d, name: seg.Name}, args: as, lazy: lazy, loc: at}, l
 	}
 	s, ok := ms.syms[seg.Name]
 	if !ok {
@@ -979,8 +979,8 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		if s.arity == 0 {
 			return &constRef{k: s.k, loc: at}, 0
 		}
-		as, _, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
-		return &callValue{fn: &constRef{k: s.k, loc: at}, args: as, loc: at}, l
+		as, lazy, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
+		return &callValue{fn: &constRef{k: s.k, loc: at}, args: as, lazy: lazy, loc: at}, l
 	case symSubst:
 		var x node = &substRef{skip: depth - s.sub.nscope, x: s.sub.x, sub: s.sub}
 		if v, ok := s.sub.x.(*varRef); ok {
@@ -991,8 +991,8 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		if s.arity == 0 {
 			return x, s.sub.level
 		}
-		as, _, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
-		return &callValue{fn: x, args: as, loc: at}, l
+		as, lazy, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
+		return &callValue{fn: x, args: as, lazy: lazy, loc: at}, l
 	case symBuiltin:
 		as, _, l := cp.args(ms, sc, seg.Args, s.b.params(), seg.Name, at)
 		if s.b.arity == 0 && s.b.konst != nil {

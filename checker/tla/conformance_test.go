@@ -14,6 +14,7 @@ package tla
 //	VRCHECK_RECORD_TLC=1 go test ./checker/tla -run TestRecordTLC     # record tlc.json for the default models (needs Java)
 //	VRCHECK_RECORD_TLC=all go test ./checker/tla -run TestRecordTLC -timeout 120m  # every model, again
 //	VRCHECK_RECORD_TLC=new-all ...                                    # every model not yet recorded
+//	VRCHECK_RECORD_TLC_ONLY=regexp ...                                # only the models whose .cfg path matches
 //	VRCHECK_RECORD_TLC=reruns go test ./checker/tla -run TestRecordTLC   # TLC again with -fp k -seed k, k = 0..2:
 //	                                       # a figure that varies between TLC's own runs is not compared
 //
@@ -529,7 +530,18 @@ func TestRecordTLC(t *testing.T) {
 	// 0, 1, 2 (reruns-all: every recorded model), kept beside the record
 	mode := os.Getenv("VRCHECK_RECORD_TLC")
 	reruns := strings.HasPrefix(mode, "reruns")
+	var only *regexp.Regexp // VRCHECK_RECORD_TLC_ONLY: only the models whose .cfg path matches
+	if s := os.Getenv("VRCHECK_RECORD_TLC_ONLY"); s != "" {
+		re, err := regexp.Compile(s)
+		if err != nil {
+			t.Fatalf("VRCHECK_RECORD_TLC_ONLY: %v", err)
+		}
+		only = re
+	}
 	for _, m := range suiteModels(t) {
+		if only != nil && !only.MatchString(m.Config) {
+			continue
+		}
 		if m.Distinct >= 0 && m.Result == "success" && !reruns {
 			continue
 		}

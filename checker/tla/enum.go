@@ -163,8 +163,12 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		f := x.fn.eval(c, e)
 		if cl, ok := f.(*Closure); ok && cl.def != nil {
 			ne := cl.env
-			for _, a := range x.args {
-				ne = push(ne, a.eval(c, e))
+			for i, a := range x.args {
+				if x.lazy[i] {
+					ne = push(ne, &thunk{n: a, e: e, primed: c.primed})
+				} else {
+					ne = push(ne, a.eval(c, e))
+				}
 			}
 			return enum(c, cl.def.body, ne, st, k)
 		}
@@ -213,8 +217,50 @@ func enumAnd(c *ctx, xs []node, e *env, st *enumState, k func() bool) bool {
 		return k()
 	}
 	return enum(c, xs[0], e, st, func() bool {
-		return enumAnd(c, xs[1:], e, st, k)
+		return enumRest(c, xs[1:], e, st, k)
 	})
+}
+
+// enumRest enumerates the conjuncts after the first. As TLC (Tool's
+// getInitStates and getNextStates of an ActionItemList): once every
+// variable has a value, the remaining conjuncts are evaluated, not
+// enumerated, so a disjunction there gives one state, not one per true
+// disjunct. The first conjunct of a conjunction is always enumerated.
+func enumRest(c *ctx, xs []node, e *env, st *enumState, k func() bool) bool {
+	if len(xs) > 0 && c.allAssigned() {
+		for _, x := range xs {
+			if !enumTest(c, x, e) {
+				return false
+			}
+		}
+		return k()
+	}
+	return enumAnd(c, xs, e, st, k)
+}
+
+// allAssigned reports whether every variable of the state being built has
+// a value (not inside ENABLED of an instance's substituted variables).
+func (c *ctx) allAssigned() bool {
+	if c.subNext != nil {
+		return false
+	}
+	for _, v := range c.next {
+		if v == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// enumTest evaluates a conjunct of an action whose variables are all
+// assigned.
+func enumTest(c *ctx, n node, e *env) bool {
+	v := n.eval(c, e)
+	b, ok := v.(bool)
+	if !ok {
+		failf("action evaluated to the non-boolean %s", Format(v))
+	}
+	return b
 }
 
 // assignable recognises x' for a state variable x (x itself in Init),
@@ -265,6 +311,14 @@ func (c *ctx) subAssignable(n node) (*subst, bool) {
 // body's instances, one per binding.
 func enumAll(c *ctx, body node, envs []*env, st *enumState, k func() bool) bool {
 	if len(envs) == 0 {
+		return k()
+	}
+	if c.allAssigned() { // TLC lists every instance as a conjunct: see enumRest
+		for _, ne := range envs {
+			if !enumTest(c, body, ne) {
+				return false
+			}
+		}
 		return k()
 	}
 	return enum(c, body, envs[0], st, func() bool {

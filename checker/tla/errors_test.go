@@ -19,6 +19,7 @@ func TestConfigErrors(t *testing.T) {
 		{"CONSTANT N =\n", "t.cfg:2:1: unexpected end of file in a configuration value"},
 		{"CONSTANT N = 3 M\nINIT I\n", "t.cfg:2:1: expected = or <- after M but found INIT"},
 		{"CONSTANT N <- [Mod Def\n", "t.cfg:1:20: expected ] after [Mod"},
+		{"CONSTANT N = [Mod v\n", "t.cfg:1:19: expected ] after [Mod"},
 		{"INIT\nNEXT Next\n", "t.cfg:2:1: expected a name but found NEXT"},
 		{"CHECK_DEADLOCK maybe\n", "t.cfg:1:16: CHECK_DEADLOCK expects TRUE or FALSE"},
 	} {
@@ -30,9 +31,12 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestConfigForms(t *testing.T) {
-	cfg, err := ParseConfig("t.cfg", "CONSTANTS\n  Nat <- NatOverride\n  Op <- [Mod] Def\n  + <- Plus\n  S = {a, \"b\", 1, <<2, TRUE>>}\nALIAS Alias\n")
+	cfg, err := ParseConfig("t.cfg", "CONSTANTS\n  Nat <- NatOverride\n  Op <- [Mod] Def\n  + <- Plus\n  S = {a, \"b\", 1, <<2, TRUE>>}\n  NoHash = [Nano] NoHashVal\nALIAS Alias\n")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if v := cfg.Consts[4].Value; Format(v) != "NoHashVal" {
+		t.Errorf("NoHash = [Nano] NoHashVal: value %v", v)
 	}
 	got := []CfgConst{}
 	for _, c := range cfg.Consts {
@@ -44,6 +48,7 @@ func TestConfigForms(t *testing.T) {
 		{Name: "Op", Subst: "Def", Module: "Mod", Pos: cfgPos(3, 3)},
 		{Name: "+", Subst: "Plus", Pos: cfgPos(4, 3)},
 		{Name: "S", Pos: cfgPos(5, 3)},
+		{Name: "NoHash", Module: "Nano", Pos: cfgPos(6, 3)},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %+v", got)

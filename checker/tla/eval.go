@@ -393,6 +393,9 @@ func (n *call) baseEnv(e *env) *env {
 type callValue struct {
 	fn   node
 	args []node
+	// lazy: the argument is of action level (x'), passed unevaluated when
+	// the operator is expanded in an action, as for a definition's call
+	lazy []bool
 	loc
 }
 

@@ -199,7 +199,23 @@ func (m *Model) bind(cfg *Config) error {
 		if c.Module != "" {
 			scopes := m.cp.scopes[c.Module]
 			if len(scopes) == 0 {
-				return fmt.Errorf("%s: %s <- [%s] %s: module %s is not used by %s", at, c.Name, c.Module, c.Subst, c.Module, m.Name)
+				entry := fmt.Sprintf("%s <- [%s] %s", c.Name, c.Module, c.Subst)
+				if c.Subst == "" {
+					entry = fmt.Sprintf("%s = [%s] %s", c.Name, c.Module, c.Value)
+				}
+				return fmt.Errorf("%s: %s: module %s is not used by %s", at, entry, c.Module, m.Name)
+			}
+			if c.Subst == "" { // C = [Module] value
+				for _, ms := range scopes {
+					s, ok := ms.syms[c.Name]
+					if !ok {
+						return fmt.Errorf("%s: %s = [%s] %s: %s is not declared in module %s", at, c.Name, c.Module, c.Value, c.Name, c.Module)
+					}
+					if err := assign(s, c, at); err != nil {
+						return err
+					}
+				}
+				continue
 			}
 			t, ok := m.root.syms[c.Subst]
 			if !ok || t.kind != symDef && t.kind != symBuiltin {
@@ -230,30 +246,15 @@ func (m *Model) bind(cfg *Config) error {
 			}
 			continue
 		}
-		switch s.kind {
-		case symConst:
-			if s.arity != 0 {
-				return fmt.Errorf("%s: operator constant %s needs <- substitution", at, c.Name)
-			}
-			s.k.val, s.k.set, s.k.def = c.Value, true, nil
-		case symDef:
-			if s.arity != 0 {
-				return fmt.Errorf("%s: cannot assign a value to operator %s", at, c.Name)
-			}
-			s.def.save()
-			s.def.body, s.def.level, s.def.cached, s.def.hasVal = &lit{v: c.Value}, 0, true, false
-			s.def.fast.Store(nil)
-		case symBuiltin:
-			if s.arity != 0 {
-				return fmt.Errorf("%s: cannot assign a value to operator %s", at, c.Name)
-			}
-			v := c.Value
-			s.b.konst = v
-			s.b.fn = func(*ctx, []Value, loc) Value { return v }
-		default:
-			return fmt.Errorf("%s: %s is not a constant", at, c.Name)
+		if err := assign(s, c, at); err != nil {
+			return err
 		}
 	}
+	return m.checkAssigned()
+}
+
+// checkAssigned reports the first constant the configuration left without a value.
+func (m *Model) checkAssigned() error {
 	for _, k := range m.consts {
 		if !k.set {
 			return fmt.Errorf("%s:%d:%d: The constant parameter %s is not assigned a value by the configuration file.", k.file, k.pos.Line, k.pos.Col, k.name)
@@ -353,4 +354,33 @@ func (d *opDef) save() {
 	if d.saved == nil {
 		d.saved = &savedDef{d.body, d.level, d.cached, d.recursive}
 	}
+}
+
+// assign gives s (a constant, or a definition or standard operator without
+// arguments) the value of the configuration's entry C = value.
+func assign(s *symbol, c CfgConst, at string) error {
+	switch s.kind {
+	case symConst:
+		if s.arity != 0 {
+			return fmt.Errorf("%s: operator constant %s needs <- substitution", at, c.Name)
+		}
+		s.k.val, s.k.set, s.k.def = c.Value, true, nil
+	case symDef:
+		if s.arity != 0 {
+			return fmt.Errorf("%s: cannot assign a value to operator %s", at, c.Name)
+		}
+		s.def.save()
+		s.def.body, s.def.level, s.def.cached, s.def.hasVal = &lit{v: c.Value}, 0, true, false
+		s.def.fast.Store(nil)
+	case symBuiltin:
+		if s.arity != 0 {
+			return fmt.Errorf("%s: cannot assign a value to operator %s", at, c.Name)
+		}
+		v := c.Value
+		s.b.konst = v
+		s.b.fn = func(*ctx, []Value, loc) Value { return v }
+	default:
+		return fmt.Errorf("%s: %s is not a constant", at, c.Name)
+	}
+	return nil
 }
