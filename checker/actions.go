@@ -111,6 +111,10 @@ func (c *Checker) stepReplica(e *traces.Event) {
 		c.sendPrepare(r, s)
 	case traces.TakeCheckpoint:
 		c.takeCheckpoint(r, &eff)
+	case traces.ReceiveRead:
+		c.receiveRead(r, m, &eff)
+	case traces.ReplyRead:
+		c.replyRead(r, s)
 	case traces.TimeoutStartViewChange:
 		if s.status == traces.StatusNormal && c.primary(s.view) != r.id || s.status == traces.StatusViewChange {
 			c.enterView(r, s, s.view+1)
@@ -274,7 +278,7 @@ func (c *Checker) receiveRequest(r *replica, m *traces.Message, eff *effect) {
 		c.sendOthers(r, traces.Message{Type: traces.Prepare, View: s.view, OpNumber: s.opNumber, CommitNumber: s.commit, Entry: &c.scratch[0]})
 	case m.RequestNumber == rn && pos <= s.commit:
 		if res, ok := r.result(pos); ok {
-			c.send(r, m.Client, traces.Message{Type: traces.Reply, View: s.view, Client: m.Client, RequestNumber: rn, Result: res})
+			c.send(r, m.Client, traces.Message{Type: traces.Reply, View: s.view, Client: m.Client, RequestNumber: rn, Result: res, CommitNumber: c.replyCommit(s.commit)})
 		}
 	}
 }
@@ -378,7 +382,8 @@ func (c *Checker) replies(r *replica, view int, log entrySeq, from, to int) {
 			continue
 		}
 		ent := log.at(r.exec + i)
-		c.send(r, ent.Client, traces.Message{Type: traces.Reply, View: view, Client: ent.Client, RequestNumber: ent.RequestNumber, Result: x})
+		c.send(r, ent.Client, traces.Message{Type: traces.Reply, View: view, Client: ent.Client, RequestNumber: ent.RequestNumber, Result: x,
+			CommitNumber: c.replyCommit(r.exec + i + 1)})
 	}
 }
 

@@ -205,7 +205,11 @@ func (c *Checker) sendAll(e *traces.Event, from int) {
 		c.checkSentBound(m)
 		switch m.Type {
 		case traces.Reply:
-			c.ghost.checkReply(c, m)
+			if key, ok := c.readKey(m); ok && c.readsOn() {
+				c.ghost.checkReadReply(c, m, key)
+			} else {
+				c.ghost.checkReply(c, m)
+			}
 		case traces.PrepareOk:
 			r := c.replicas[m.From]
 			r.okSent = append(r.okSent, m.ID)
@@ -266,11 +270,14 @@ func (c *Checker) checkReplicaInvariants(r *replica, pre scalars, crash bool) {
 func (c *Checker) stepClient(e *traces.Event) {
 	cl := c.client(e.Client)
 	c.exp = c.exp[:0]
-	want := traces.ClientState{View: cl.view, RequestNumber: cl.requestNumber, Pending: cl.pending, Epoch: cl.epoch}
+	want := traces.ClientState{View: cl.view, RequestNumber: cl.requestNumber, Pending: cl.pending, Epoch: cl.epoch, CommitNumber: cl.commitNumber}
 	returns := false
 	c.setContext(cl.epoch, cl.config)
 	reconf := cl.req.Type == traces.Reconfiguration // its outstanding request is a RECONFIGURATION (epoch.go)
+	read := cl.req.Type == traces.Read              // or a READ (reads.go)
 	switch e.Action {
+	case traces.ClientRead:
+		c.clientRead(e, cl, &want)
 	case traces.ClientReconfiguration, traces.ClientReceiveNewEpoch:
 		returns = c.clientEpochAction(e, cl, &want)
 	case traces.ClientRequest:
@@ -300,6 +307,7 @@ func (c *Checker) stepClient(e *traces.Event) {
 	case traces.ClientReceiveReply:
 		m := e.Msg
 		c.consume(m, e.Client)
+		want.CommitNumber = max(cl.commitNumber, m.CommitNumber)
 		if cl.pending && m.RequestNumber == cl.requestNumber {
 			want.Pending = false
 			switch {
@@ -324,6 +332,9 @@ func (c *Checker) stepClient(e *traces.Event) {
 	if want.Epoch != st.Epoch {
 		c.diff("clientState.epoch", fmt.Sprint(want.Epoch), fmt.Sprint(st.Epoch))
 	}
+	if want.CommitNumber != st.CommitNumber {
+		c.diff("clientState.commitNumber", fmt.Sprint(want.CommitNumber), fmt.Sprint(st.CommitNumber))
+	}
 	c.compareSent(e)
 	c.explain(nil, cl)
 
@@ -341,17 +352,30 @@ func (c *Checker) stepClient(e *traces.Event) {
 			c.hist.Invoke(e.Client, m.RequestNumber, lin.Input{Op: m.Op, Key: m.Key, Value: m.Value}, int64(e.Seq), c.curLine)
 		}
 	}
-	if returns && !reconf && !c.opts.SkipLinearizability {
+	if e.Action == traces.ClientRead && len(e.Sent) > 0 && e.Sent[0].Type == traces.Read {
+		// Not in the history porcupine checks: BackupReadNotStale judges it (reads.go).
+		cl.req = e.Sent[0]
+		cl.req.ID = 0
+		cl.readSeen = cl.seen
+		c.ops++
+	}
+	if e.Action == traces.ClientReceiveReply && c.readsOn() {
+		if returns && read {
+			c.checkReadReturn(cl, e.Msg)
+		}
+		c.see(cl, e.Msg)
+	}
+	if returns && !reconf && !read && !c.opts.SkipLinearizability {
 		c.hist.Return(e.Client, e.Msg.RequestNumber, e.Msg.Result, int64(e.Seq), c.curLine)
 	}
-	if returns && e.Msg.Type == traces.Reply {
+	if returns && !read && e.Msg.Type == traces.Reply {
 		c.ghost.ack(c, e.Msg)
 		for _, r := range c.replicas {
 			c.checkNotLost(r)
 		}
 		c.checkMajority()
 	}
-	cl.view, cl.requestNumber, cl.pending = st.View, st.RequestNumber, st.Pending
+	cl.view, cl.requestNumber, cl.pending, cl.commitNumber = st.View, st.RequestNumber, st.Pending, st.CommitNumber
 	c.adoptClientEpoch(e, cl)
 	cl.recent.add(c.curLine, e.Action)
 	c.sendAll(e, e.Client)

@@ -110,9 +110,10 @@ type Checker struct {
 	cur         *traces.Event
 	curLine     int
 	curMismatch *Mismatch
-	weighed     weighed // the DOVIEWCHANGEs the current step started a view with
-	gated       string  // why the epoch check (epoch.go) decided the current step, if it did
-	preCommit   int     // the current replica event's commit-number before it (checkpoint.go)
+	weighed     weighed           // the DOVIEWCHANGEs the current step started a view with
+	gated       string            // why the epoch check (epoch.go) decided the current step, if it did
+	preCommit   int               // the current replica event's commit-number before it (checkpoint.go)
+	answered    []*traces.Message // the READs the current ReplyRead answered (reads.go)
 }
 
 // client is a client's state in the spec.
@@ -121,8 +122,12 @@ type client struct {
 	pending             bool
 	epoch               int            // reconfiguration: the latest epoch it knows of
 	config              []int          // and that epoch's configuration
-	req                 traces.Message // the outstanding REQUEST (for ClientTimeout)
+	req                 traces.Message // the outstanding REQUEST or READ (for ClientTimeout)
 	recent              recent
+	// Reads outside the log (reads.go): the client's commit-number (its state: the largest
+	// of any REPLY's), and what it has seen (that, and the op-number of each of its
+	// writes), now and when it sent its outstanding READ.
+	commitNumber, seen, readSeen int
 }
 
 // New returns a Checker for a trace with header h.
@@ -315,13 +320,14 @@ func actionKind(a string) traces.ActionKind {
 	case traces.ReceiveRequest, traces.ReceivePrepare, traces.ReceivePrepareOk, traces.ReceiveCommit,
 		traces.ReceiveStartViewChange, traces.ReceiveDoViewChange, traces.ReceiveStartView, traces.ReceiveRecovery,
 		traces.ReceiveRecoveryResponse, traces.ReceiveGetState, traces.ReceiveNewState,
-		traces.ReceiveReconfiguration, traces.ReceiveStartEpoch, traces.ReceiveEpochStarted:
+		traces.ReceiveReconfiguration, traces.ReceiveStartEpoch, traces.ReceiveEpochStarted, traces.ReceiveRead:
 		return traces.ReplicaReceive
 	case traces.SendCommit, traces.ResendPrepare, traces.TimeoutStartViewChange, traces.Crash, traces.StartRecovery,
 		traces.ResendStartViewChange, traces.ResendDoViewChange, traces.ResendStartView, traces.SendPrepare,
-		traces.TakeCheckpoint, traces.TimeoutStartEpoch, traces.ResendStartEpoch:
+		traces.TakeCheckpoint, traces.TimeoutStartEpoch, traces.ResendStartEpoch, traces.ReplyRead:
 		return traces.ReplicaTimer
-	case traces.ClientRequest, traces.ClientReceiveReply, traces.ClientTimeout, traces.ClientReconfiguration, traces.ClientReceiveNewEpoch:
+	case traces.ClientRequest, traces.ClientReceiveReply, traces.ClientTimeout, traces.ClientReconfiguration, traces.ClientReceiveNewEpoch,
+		traces.ClientRead:
 		return traces.ClientAction
 	case traces.DropMessage, traces.DuplicateMessage:
 		return traces.NetworkAction
@@ -337,7 +343,7 @@ func msgShape(t traces.MsgType) (known, hasEntry bool) {
 		return true, true
 	case traces.Request, traces.PrepareOk, traces.Reply, traces.Commit, traces.StartViewChange, traces.DoViewChange,
 		traces.StartView, traces.Recovery, traces.RecoveryResponse, traces.GetState, traces.NewState,
-		traces.Reconfiguration, traces.StartEpoch, traces.EpochStarted, traces.NewEpoch:
+		traces.Reconfiguration, traces.StartEpoch, traces.EpochStarted, traces.NewEpoch, traces.Read:
 		return true, false
 	}
 	return false, false
@@ -466,6 +472,11 @@ func (c *Checker) Finish() *Report {
 	}
 	if c.epochsOn() {
 		for _, name := range EpochInvariants {
+			r.Verdicts = append(r.Verdicts, *c.verdict(name))
+		}
+	}
+	if c.readsOn() {
+		for _, name := range ReadInvariants {
 			r.Verdicts = append(r.Verdicts, *c.verdict(name))
 		}
 	}

@@ -102,6 +102,15 @@ var rules = map[string]actionRule{
 		"With batching the primary appends each new request but runs the protocol for a batch: when B requests are gathered (ReceiveRequest) or they have waited long enough, it sends one ⟨PREPARE v, m, n, k⟩ whose log carries the batch's entries before op-number n."},
 		[]inputFn{stateBefore}, nil},
 
+	traces.ReceiveRead: {Rule{"§6.2 (reads at backups)",
+		"A replica answers a read from its committed state once it has executed up to the op-number the client last saw (the READ's commit-number): a normal replica that has reached it sends ⟨REPLY v, s, x⟩ with its commit-number at once; one behind parks the READ (its client's latest) until it has."},
+		[]inputFn{stateBefore, received, parkedReads}, decideRead},
+	traces.ReplyRead: {Rule{"§6.2 (reads at backups)",
+		"A normal replica whose commit-number has reached that of READs it parked answers them, in the order it parked them, from its committed state."},
+		[]inputFn{stateBefore, parkedReads}, nil},
+	traces.ClientRead: {Rule{"§6.2 (reads at backups), §4 (clients)",
+		"A client with no outstanding request may send a get as ⟨READ c, s, key, k⟩ to a replica (a backup), k the largest commit-number of any REPLY it received, with the next request-number s."},
+		[]inputFn{clientBefore}, decideClientRead},
 	traces.TakeCheckpoint: {Rule{"§5.1 (checkpoints)",
 		"Every K committed operations a replica checkpoints its service state and client-table at its commit-number, and may discard the log entries up to the checkpoint."},
 		[]inputFn{stateBefore}, nil},
@@ -774,6 +783,41 @@ func decideClientRequest(x *explainCtx) string {
 	}
 	return fmt.Sprintf("no request is outstanding: the spec's client sends request %d to replica %d, the primary of view %d, and waits for it",
 		cl.requestNumber+1, x.c.primary(cl.view), cl.view)
+}
+
+func decideClientRead(x *explainCtx) string {
+	cl := x.cl
+	if cl.pending {
+		return fmt.Sprintf("request %d is still outstanding: the spec lets the client send no new request", cl.requestNumber)
+	}
+	return fmt.Sprintf("no request is outstanding: the spec's client sends READ %d with its commit-number %d to a replica of its configuration, and waits for it",
+		cl.requestNumber+1, cl.commitNumber)
+}
+
+func decideRead(x *explainCtx) string {
+	r, m := x.r, x.e.Msg
+	switch {
+	case r.status != traces.StatusNormal:
+		return fmt.Sprintf("the replica is %s: the spec ignores the READ", r.status)
+	case r.commit >= m.CommitNumber:
+		return fmt.Sprintf("the replica's commit-number %d has reached the READ's %d: the spec answers at once with the value of %q as of %d", r.commit, m.CommitNumber, m.Key, r.commit)
+	}
+	return fmt.Sprintf("the replica's commit-number %d is below the READ's %d: the spec parks the READ and sends nothing", r.commit, m.CommitNumber)
+}
+
+// parkedReads lists the READs a replica has parked (reads at backups).
+func parkedReads(x *explainCtx) (Input, bool) {
+	if x.r == nil || !x.c.readsOn() {
+		return Input{}, false
+	}
+	items := []string{}
+	for _, p := range x.r.parked {
+		items = append(items, fmt.Sprintf("client %d's read %d of %q, commit-number %d", p.Client, p.RequestNumber, p.Key, p.CommitNumber))
+	}
+	if len(items) == 0 {
+		items = append(items, "none")
+	}
+	return Input{What: "READs parked after the spec's step", Items: items}, true
 }
 
 func decideClientTimeout(x *explainCtx) string {

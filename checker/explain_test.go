@@ -49,7 +49,7 @@ func breakStep(e *traces.Event) string {
 // rule makes a choice, and the command that shows the line on the timeline.
 func TestEveryFailedStepExplainsItself(t *testing.T) {
 	covered := map[string]bool{}
-	for _, file := range []string{"good/sim-faults.ndjson", "good/sim-alt.ndjson", "good/hand-two-ops.ndjson", "good/sim-batch.ndjson", "good/sim-checkpoint.ndjson", "good/sim-reconfig.ndjson"} {
+	for _, file := range []string{"good/sim-faults.ndjson", "good/sim-alt.ndjson", "good/hand-two-ops.ndjson", "good/sim-batch.ndjson", "good/sim-checkpoint.ndjson", "good/sim-reconfig.ndjson", "good/sim-reads.ndjson"} {
 		h, evs := load(t, file)
 		seen := map[string]bool{}
 		for i, e := range evs {

@@ -83,7 +83,9 @@ type replica struct {
 	// epoch's start executed (ShutDownAfterNewGroupUpToDate).
 	es       []bool
 	upToDate map[int]bool
-	recent   recent
+	// Reads at backups (reads.go): the READs it parked until its commit-number reaches theirs.
+	parked []*traces.Message
+	recent recent
 }
 
 // newReplica returns replica id of a universe of u replica ids, first the initial state: a
@@ -117,6 +119,8 @@ func (r *replica) crash() {
 	r.clearViewBookkeeping()
 	clear(r.recResp)
 	clear(r.es)
+	clear(r.parked)
+	r.parked = r.parked[:0]
 	r.verified, r.diverged = 0, 0
 }
 

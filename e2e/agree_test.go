@@ -203,6 +203,11 @@ func TestCheckersAgreeOnExplore(t *testing.T) {
 			// scenarios reconfigure, whose version 5 traces TraceVR refuses.
 			continue
 		}
+		if strings.HasPrefix(b.Name, "backup-read-") {
+			// Skipped: VR.tla does not model reads outside the log (§6.2) yet; their swarm
+			// scenarios read at backups, whose version 6 traces TraceVR refuses.
+			continue
+		}
 		configs = append(configs, []string{b.Name})
 	}
 	dir := t.TempDir()

@@ -27,6 +27,9 @@ type Options struct {
 	// CheckpointEvery is the replicas' checkpoint interval K (§5.1; sim.Scenario's), fixed for
 	// every seed; 0 is Swarm's choice (checkpoints for a checkpoint- or gc- switch).
 	CheckpointEvery int
+	// Reads is how gets are served (§6.2; sim.Scenario's: "" or "none", "backup"), fixed for
+	// every seed; "" is Swarm's choice (reads at backups for a backup-read- switch).
+	Reads string
 	// Reconfig adds a random reconfiguration to each seed's scenario (sim.RandomReconfig;
 	// always on for an epoch- switch).
 	Reconfig bool
@@ -158,6 +161,12 @@ func (o Options) scenario(seed int64) sim.Scenario {
 	}
 	if o.Batch > 0 { // else Swarm's choice (batching for a batch- switch)
 		sc.Batch, sc.BatchWait = o.Batch, o.BatchWait
+	}
+	if o.Reads != "" {
+		sc.Reads = o.Reads
+	}
+	if mode, _ := vr.ParseReads(sc.Reads); mode != "" { // reconfiguration is not combined with reads yet
+		return sc
 	}
 	if (o.Reconfig || slices.ContainsFunc(o.Bugs, func(b string) bool { return strings.HasPrefix(b, "epoch-") })) && sc.Batch <= 1 {
 		sim.RandomReconfig(&sc)

@@ -30,9 +30,11 @@ type Hunt struct {
 	Batch     int      `json:"batch,omitempty"`
 	BatchWait int      `json:"batchWait,omitempty"`
 	// CheckpointEvery is K of --checkpoint-every (0: none given).
-	CheckpointEvery int  `json:"checkpointEvery,omitempty"`
-	Reconfig        bool `json:"reconfig,omitempty"`
-	IgnoreSteps     bool `json:"ignoreStepValidation"`
+	CheckpointEvery int `json:"checkpointEvery,omitempty"`
+	// Reads is the mode of --reads ("": none given).
+	Reads       string `json:"reads,omitempty"`
+	Reconfig    bool   `json:"reconfig,omitempty"`
+	IgnoreSteps bool   `json:"ignoreStepValidation"`
 	// NoLin and LinTimeout are the linearizability options the seeds ran with.
 	NoLin      bool          `json:"noLin,omitempty"`
 	LinTimeout time.Duration `json:"linTimeoutNs,omitempty"`
@@ -67,7 +69,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hunt{Bugs: append([]string{}, o.Bugs...), Policy: o.Policy, Batch: o.Batch, BatchWait: o.BatchWait, CheckpointEvery: o.CheckpointEvery, Reconfig: o.Reconfig, IgnoreSteps: o.IgnoreSteps, NoLin: o.NoLin, LinTimeout: o.LinTimeout, FirstSeed: o.FirstSeed, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
+	h := &Hunt{Bugs: append([]string{}, o.Bugs...), Policy: o.Policy, Batch: o.Batch, BatchWait: o.BatchWait, CheckpointEvery: o.CheckpointEvery, Reads: o.Reads, Reconfig: o.Reconfig, IgnoreSteps: o.IgnoreSteps, NoLin: o.NoLin, LinTimeout: o.LinTimeout, FirstSeed: o.FirstSeed, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
 	if h.Failures == nil {
 		h.Failures = []Found{}
 	}
@@ -131,6 +133,9 @@ func ExploreCommand(seed int64, o Options) string {
 	}
 	if o.CheckpointEvery > 0 {
 		cmd += fmt.Sprintf(" --checkpoint-every %d", o.CheckpointEvery)
+	}
+	if mode, _ := vr.ParseReads(o.Reads); mode != "" {
+		cmd += " --reads " + mode
 	}
 	if o.Batch > 1 {
 		cmd += fmt.Sprintf(" --batch %d", o.Batch)

@@ -84,6 +84,11 @@ func Swarm(seed int64, bugs []string) sim.Scenario {
 		if strings.HasPrefix(b, "checkpoint-") || strings.HasPrefix(b, "gc-") {
 			sc.CheckpointEvery = 2 + int(seed/9%5)
 		}
+		// A backup-read- switch needs reads at backups (§6.2), and gets to read with.
+		if strings.HasPrefix(b, "backup-read-") {
+			sc.Reads = "backup"
+			sc.Workload.Get = max(sc.Workload.Get, 1)
+		}
 	}
 	return sc
 }

@@ -692,6 +692,12 @@ func actionOf(b []byte) (string, ActionKind) {
 		return ClientReceiveReply, ClientAction
 	case ClientTimeout:
 		return ClientTimeout, ClientAction
+	case ReceiveRead:
+		return ReceiveRead, ReplicaReceive
+	case ReplyRead:
+		return ReplyRead, ReplicaTimer
+	case ClientRead:
+		return ClientRead, ClientAction
 	case DropMessage:
 		return DropMessage, NetworkAction
 	case DuplicateMessage:
@@ -701,11 +707,11 @@ func actionOf(b []byte) (string, ActionKind) {
 }
 
 // The message types by index, their fields, and the index of each.
-const numMsgTypes = 16
+const numMsgTypes = 17
 
 var msgTypes = [numMsgTypes]MsgType{Request, Prepare, PrepareOk, Reply, Commit, StartViewChange,
 	DoViewChange, StartView, Recovery, RecoveryResponse, GetState, NewState,
-	Reconfiguration, StartEpoch, EpochStarted, NewEpoch}
+	Reconfiguration, StartEpoch, EpochStarted, NewEpoch, Read}
 
 var msgTypeIndex = func() map[MsgType]int {
 	m := map[MsgType]int{}
@@ -763,6 +769,8 @@ func msgTypeOf(b []byte) (int, bool) {
 		return 14, true
 	case string(NewEpoch):
 		return 15, true
+	case string(Read):
+		return 16, true
 	}
 	return 0, false
 }

@@ -9,7 +9,9 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -184,10 +186,11 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 		{"format", &h.Format}, {"version", &h.Version}, {"seed", &h.Seed},
 		{"replicas", &h.Replicas}, {"f", &h.F}, {"clients", &h.Clients},
 		{"bugs", &h.Bugs}, {"scenario", &h.Scenario}, {"batch", &h.Batch}, {"checkpointEvery", &h.CheckpointEvery}, {"universe", &h.Universe},
+		{"reads", &h.Reads},
 	}
 	for _, f := range fields {
 		v, ok := raw[f.name]
-		if !ok && (f.name == "batch" || f.name == "checkpointEvery" || f.name == "universe") { // versions 3, 4 and 5, written only when on
+		if !ok && (f.name == "batch" || f.name == "checkpointEvery" || f.name == "universe" || f.name == "reads") { // versions 3, 4, 5 and 6, written only when on
 			continue
 		}
 		if !ok {
@@ -231,6 +234,10 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 	if h.Universe != 0 && (h.Version < ReconfigurationVersion || h.Universe <= h.Replicas || h.Universe > math.MaxInt32) {
 		return nil, fmt.Errorf("header: universe is %d, want replicas+1..2^31-1 (%d..) in a version %d trace (or no universe field)",
 			h.Universe, h.Replicas+1, ReconfigurationVersion)
+	}
+	if h.Reads != "" && (h.Version < ReadsVersion || !slices.Contains(ReadModes, h.Reads)) {
+		return nil, fmt.Errorf("header: reads is %q, want one of %s in a version %d trace (or no reads field)",
+			h.Reads, strings.Join(ReadModes, ", "), ReadsVersion)
 	}
 	if h.Seed < 0 || h.Seed > math.MaxInt32 {
 		return nil, fmt.Errorf("header: seed is %d, want 0..2^31-1", h.Seed)
@@ -852,9 +859,12 @@ func (d *decoder) config(what string) ([]int, error) {
 
 func (d *decoder) clientState(s *ClientState) error {
 	var have int
-	names := []string{"view", "requestNumber", "pending", "epoch"}
-	if d.schema.version < ReconfigurationVersion {
+	names := []string{"view", "requestNumber", "pending", "epoch", "commitNumber"}
+	switch {
+	case d.schema.version < ReconfigurationVersion:
 		names = names[:3]
+	case d.schema.version < ReadsVersion:
+		names = names[:4]
 	}
 	err := d.object("clientState", func(k string) error {
 		var err error
@@ -875,6 +885,12 @@ func (d *decoder) clientState(s *ClientState) error {
 			}
 			bit = 8
 			s.Epoch, err = d.integer("clientState.epoch")
+		case "commitNumber":
+			if len(names) < 5 {
+				return fmt.Errorf("clientState: %w", versionError("field \"commitNumber\"", ReadsVersion, d.schema.version))
+			}
+			bit = 16
+			s.CommitNumber, err = d.integer("clientState.commitNumber")
 		default:
 			return fmt.Errorf("clientState: unknown field %q", k)
 		}

@@ -12,7 +12,7 @@ import (
 // Format and Version identify the trace format in the header line.
 const (
 	Format  = "vrcheck-trace"
-	Version = 5
+	Version = 6
 )
 
 // Action names, exactly as the actions of spec/VR.tla and the methods of impl/vr.
@@ -50,6 +50,10 @@ const (
 	// Checkpoints (version 4): a replica checkpoints its service state at its commit-number
 	// and discards the log entries up to it.
 	TakeCheckpoint = "TakeCheckpoint"
+	// Reads at backups (version 6, §6.2): a replica receives a READ, and answers the READs
+	// it parked once its commit-number reaches theirs.
+	ReceiveRead = "ReceiveRead"
+	ReplyRead   = "ReplyRead"
 	// Client actions.
 	ClientRequest      = "ClientRequest"
 	ClientReceiveReply = "ClientReceiveReply"
@@ -57,6 +61,8 @@ const (
 	// Client actions of reconfiguration (version 5).
 	ClientReconfiguration = "ClientReconfiguration"
 	ClientReceiveNewEpoch = "ClientReceiveNewEpoch"
+	// Client action of reads at backups (version 6): a get sent as READ.
+	ClientRead = "ClientRead"
 	// Network actions.
 	DropMessage      = "DropMessage"
 	DuplicateMessage = "DuplicateMessage"
@@ -100,6 +106,9 @@ var Actions = map[string]ActionKind{
 	TimeoutStartEpoch:       ReplicaTimer,
 	ResendStartEpoch:        ReplicaTimer,
 	TakeCheckpoint:          ReplicaTimer,
+	ReceiveRead:             ReplicaReceive,
+	ReplyRead:               ReplicaTimer,
+	ClientRead:              ClientAction,
 	ClientRequest:           ClientAction,
 	ClientReceiveReply:      ClientAction,
 	ClientTimeout:           ClientAction,
@@ -141,6 +150,8 @@ func ReceiveAction(t MsgType) string {
 		return ReceiveStartEpoch
 	case EpochStarted:
 		return ReceiveEpochStarted
+	case Read:
+		return ReceiveRead
 	}
 	return ""
 }
@@ -161,7 +172,7 @@ func ClientReceiveAction(t MsgType) string {
 func ToClient(t MsgType) bool { return t == Reply || t == NewEpoch }
 
 // FromClient says whether messages of type t come from a client (their from is a client id).
-func FromClient(t MsgType) bool { return t == Request || t == Reconfiguration }
+func FromClient(t MsgType) bool { return t == Request || t == Reconfiguration || t == Read }
 
 // MsgType is a message's type, spelled as in the paper.
 type MsgType string
@@ -184,6 +195,9 @@ const (
 	StartEpoch      MsgType = "STARTEPOCH"
 	EpochStarted    MsgType = "EPOCHSTARTED"
 	NewEpoch        MsgType = "NEWEPOCH"
+	// Reads at backups (version 6): ⟨READ c, s, key, k⟩, a get a replica answers from its
+	// committed state once its commit-number is at least k, the client's latest seen.
+	Read MsgType = "READ"
 )
 
 // Status values of a replica.
@@ -345,6 +359,7 @@ var Fields = map[MsgType][]Field{
 	StartEpoch:       {FEpoch, FOpNumber, FOldConfig, FConfig},
 	EpochStarted:     {FEpoch, FReplica},
 	NewEpoch:         {FEpoch, FView, FConfig},
+	Read:             {FClient, FRequestNumber, FKey, FCommitNumber},
 }
 
 // Optional lists, per message type, payload fields written after those of Fields and only
@@ -355,11 +370,14 @@ var Fields = map[MsgType][]Field{
 // A DOVIEWCHANGE, STARTVIEW, RECOVERYRESPONSE or NEWSTATE with a checkpoint (version 4)
 // carries in log only the entries after checkpoint.opNumber (for NEWSTATE: after the larger
 // of fromOpNumber and checkpoint.opNumber).
+//
+// With reads at backups (version 6) a REPLY carries the sender's commit-number when the
+// request it answers executed (a write: its op-number), or as of which a READ was answered.
 var Optional = map[MsgType][]Field{
 	Prepare:          {FLog, FEpoch},
 	Request:          {FEpoch},
 	PrepareOk:        {FEpoch},
-	Reply:            {FEpoch},
+	Reply:            {FEpoch, FCommitNumber},
 	Commit:           {FEpoch},
 	StartViewChange:  {FEpoch},
 	DoViewChange:     {FCheckpoint, FEpoch},
@@ -418,6 +436,9 @@ type ClientState struct {
 	Pending       bool `json:"pending"`
 	// Epoch (version 5) is the latest epoch the client knows of.
 	Epoch int `json:"epoch"`
+	// CommitNumber (version 6) is the largest commit-number of any REPLY the client received:
+	// what its READs ask a replica to have reached.
+	CommitNumber int `json:"commitNumber"`
 }
 
 // Event is one trace line after the header: one instance of a VR.tla action.
@@ -455,6 +476,9 @@ type Header struct {
 	// CheckpointEvery is K (version 4; 0, written only when above 0, is no checkpoints): a
 	// replica takes a checkpoint once its commit-number is K past its latest one.
 	CheckpointEvery int `json:"checkpointEvery"`
+	// Reads (version 6; "", not written, is every get through the log) is how gets are
+	// served: "backup" (§6.2, READ at a backup, causal).
+	Reads string `json:"reads"`
 	// Scenario is the writer's full configuration as a JSON object, for reproduction; the
 	// checker does not interpret it.
 	Scenario map[string]any `json:"scenario"`

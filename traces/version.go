@@ -46,14 +46,19 @@ var Changes = map[int]Change{
 		StateFields: []string{"epochNumber", "config", "oldConfig"},
 		Optional:    optionalEpoch(),
 	},
+	// Reads at backups (issue 14, §6.2): the READ message, its actions, REPLY's optional
+	// commit-number; also (outside this table) the header's reads and the client state's
+	// commitNumber.
+	6: {Actions: []string{ReceiveRead, ReplyRead, ClientRead}, MsgTypes: []MsgType{Read},
+		Optional: map[MsgType][]Field{Reply: {FCommitNumber}}},
 }
 
 // WriteVersion is the version a Writer writes for a trace with header h: h.Version if the
 // writer declares one (a run that reconfigures declares ReconfigurationVersion, 5, since
 // the header alone does not show it), else the oldest one that has everything the
 // configuration can use, and never below 3, so that a trace of a configuration without the
-// options of a later version stays byte for byte what it was: 5 with a universe larger than
-// the first configuration, 4 with checkpoints (checkpointEvery > 0), else 3.
+// options of a later version stays byte for byte what it was: 6 with reads outside the log
+// (reads), 5 with a universe larger than the first configuration, 4 with checkpoints (checkpointEvery > 0), else 3.
 func WriteVersion(h *Header) int {
 	if h.Version != 0 {
 		return h.Version
@@ -64,6 +69,8 @@ func WriteVersion(h *Header) int {
 // needVersion is the oldest version that has the header's fields.
 func needVersion(h *Header) int {
 	switch {
+	case h.Reads != "":
+		return ReadsVersion
 	case h.Universe > h.Replicas:
 		return ReconfigurationVersion
 	case h.CheckpointEvery > 0:
@@ -87,6 +94,13 @@ func optionalEpoch() map[MsgType][]Field {
 // epoch, the statuses idle, transitioning and shut-down, and the op reconfiguration, which
 // Changes cannot express, are read from it on.
 const ReconfigurationVersion = 5
+
+// ReadsVersion is the version that added reads outside the log (§6.2): the header's reads
+// and the client state's commitNumber are read from it on.
+const ReadsVersion = 6
+
+// ReadModes lists the header's values of reads (version 6).
+var ReadModes = []string{"backup"}
 
 // ReplicaStateFields lists the fields of a replica's state, in the order they are written.
 var ReplicaStateFields = []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd", "checkpoint",

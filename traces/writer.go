@@ -31,7 +31,7 @@ func (w *Writer) WriteHeader(h *Header) error {
 		return fmt.Errorf("trace header: version %d, want %d..%d", version, MinVersion, Version)
 	}
 	if need := needVersion(h); version < need {
-		return fmt.Errorf("trace header: version %d, but the header's options (batch, checkpointEvery, universe) need version %d", version, need)
+		return fmt.Errorf("trace header: version %d, but the header's options (batch, checkpointEvery, universe, reads) need version %d", version, need)
 	}
 	w.version = version
 	universe := 0
@@ -61,8 +61,9 @@ func (w *Writer) WriteHeader(h *Header) error {
 		Batch    int            `json:"batch,omitempty"`
 		Every    int            `json:"checkpointEvery,omitempty"`
 		Universe int            `json:"universe,omitempty"`
+		Reads    string         `json:"reads,omitempty"`
 		Scenario map[string]any `json:"scenario"`
-	}{Format, version, h.Seed, h.Replicas, h.F, h.Clients, bugs, h.Batch, h.CheckpointEvery, universe, scenario})
+	}{Format, version, h.Seed, h.Replicas, h.F, h.Clients, bugs, h.Batch, h.CheckpointEvery, universe, h.Reads, scenario})
 	if err != nil {
 		return fmt.Errorf("trace header: %w", err)
 	}
@@ -149,6 +150,10 @@ func (w *Writer) WriteEvent(e *Event) error {
 		if w.version >= ReconfigurationVersion {
 			b = append(b, `,"epoch":`...)
 			b = strconv.AppendInt(b, int64(s.Epoch), 10)
+		}
+		if w.version >= ReadsVersion {
+			b = append(b, `,"commitNumber":`...)
+			b = strconv.AppendInt(b, int64(s.CommitNumber), 10)
 		}
 		b = append(b, '}')
 	}
@@ -272,6 +277,9 @@ func AppendMessage(b []byte, m *Message) []byte {
 		case f == FEpoch && m.Epoch != 0:
 			b = append(b, `,"epoch":`...)
 			b = strconv.AppendInt(b, int64(m.Epoch), 10)
+		case f == FCommitNumber && m.CommitNumber != 0:
+			b = append(b, `,"commitNumber":`...)
+			b = strconv.AppendInt(b, int64(m.CommitNumber), 10)
 		}
 	}
 	return append(b, '}')

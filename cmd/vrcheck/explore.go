@@ -92,13 +92,20 @@ func newExploreCmd() *cobra.Command {
 		if _, err := vr.ParsePolicy(*policy); err != nil {
 			return usageErrorf("--policy: %v", err)
 		}
+		reads, err := vr.ParseReads(batch.reads)
+		if err != nil {
+			return usageErrorf("--reads: %v", err)
+		}
+		if reads != "" && *reconfig {
+			return usageErrorf("--reads %s: not with --reconfig yet", reads)
+		}
 		if *allBugs && (len(bugList) > 0 || *keepGoing) {
 			return usageErrorf("--all-bugs hunts each switch in turn: it takes neither --bug nor --keep-going")
 		}
 		o := explore.HuntOptions{
 			Options: explore.Options{FirstSeed: seeds.first, Seeds: seeds.n, Bugs: bugList, Workers: workers,
 				KeepGoing: *keepGoing, LinTimeout: linOpts.LinTimeout, NoLin: linOpts.SkipLinearizability, IgnoreSteps: *noSteps, Policy: *policy,
-				Batch: batch.size, BatchWait: batch.wait, CheckpointEvery: batch.checkpointEvery, Reconfig: *reconfig},
+				Batch: batch.size, BatchWait: batch.wait, CheckpointEvery: batch.checkpointEvery, Reads: reads, Reconfig: *reconfig},
 			NoShrink: *noShrink, ShrinkRuns: *shrinkRuns, Dir: *out,
 		}
 		pr := newProgress(stderr, *noProgress)

@@ -116,13 +116,17 @@ func addReconfigFlag(fs *pflag.FlagSet) *bool {
 }
 
 // batchFlags are --batch and --batch-wait (run, sim, sweep, explore).
-// They also carry --checkpoint-every: the options of issue 14 travel together.
-type batchFlags struct{ size, wait, checkpointEvery int }
+// They also carry --checkpoint-every and --reads: the options of issue 14 travel together.
+type batchFlags struct {
+	size, wait, checkpointEvery int
+	reads                       string
+}
 
 func addBatchFlags(fs *pflag.FlagSet) *batchFlags {
 	b := &batchFlags{}
 	fs.IntVar(&b.size, "batch", 0, "the primary gathers up to `B` requests into one PREPARE (§6.1); 0 or 1: no batching")
 	fs.IntVar(&b.wait, "batch-wait", 0, "with --batch, the most `ticks` the first gathered request waits for the batch to fill (0 is 1)")
 	fs.IntVar(&b.checkpointEvery, "checkpoint-every", 0, "each replica checkpoints its service state every `K` committed ops and discards the log up to it (§5.1); 0: no checkpoints")
+	fs.StringVar(&b.reads, "reads", "none", "how gets are served (§6.2): none (through the log) or backup (a READ a backup answers from its committed state once it reached the client's latest seen commit-number: causal, not linearizable)")
 	return b
 }

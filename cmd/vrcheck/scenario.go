@@ -73,6 +73,7 @@ func scenarioFlags(fs *pflag.FlagSet) func() (sim.Scenario, error) {
 		apply("batch", func() { sc.Batch = batch.size })
 		apply("batch-wait", func() { sc.BatchWait = batch.wait })
 		apply("checkpoint-every", func() { sc.CheckpointEvery = batch.checkpointEvery })
+		apply("reads", func() { sc.Reads = batch.reads })
 		if fs.Changed("bug") || (*file == "" && *bugs != "") {
 			var err error
 			if sc.Bugs, err = bugList(*bugs); err != nil {

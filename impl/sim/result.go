@@ -35,6 +35,8 @@ type Result struct {
 	ReconfigTicks                       []int
 	// Reconfigs holds each reconfiguration's timing and the client requests it blocked.
 	Reconfigs []Reconfiguration
+	// Reads counts the gets sent as READs, outside the log (reads: backup).
+	Reads int
 	// MaxLog is the most log entries any replica held at once (op-number − checkpoint).
 	MaxLog int
 	// Faults are the replicas' own assertion failures (see impl/vr): each is a bug report.

@@ -42,6 +42,10 @@ type Scenario struct {
 	// CheckpointEvery = K > 0 makes each replica checkpoint its service state every K
 	// committed ops and discard the log up to the checkpoint (§5.1); 0 is no checkpoints.
 	CheckpointEvery int `yaml:"checkpointEvery" json:"checkpointEvery"`
+	// Reads is how gets are served (§6.2): "none" (or empty) through the log, "backup" as
+	// READs a backup answers from its committed state once it has reached the client's
+	// latest seen commit-number (impl/vr/reads.go).
+	Reads string `yaml:"reads" json:"reads"`
 	// Reconfigure (§7) lists reconfigurations: at tick At an administrator (one more client,
 	// id Clients) asks the group to move to the replicas listed. The replica universe is
 	// 0..the largest id listed; replicas outside the first configuration start idle.
@@ -320,6 +324,9 @@ func (sc *Scenario) Validate() error {
 	if _, err := vr.ParsePolicy(sc.Policy); err != nil {
 		bad("policy", "%v", err)
 	}
+	if _, err := vr.ParseReads(sc.Reads); err != nil {
+		bad("reads", "reads: %v", err)
+	}
 	if len(errs) > 0 {
 		return errs
 	}
@@ -463,6 +470,9 @@ func (sc *Scenario) checkReconfigure() Problems {
 	}
 	if len(sc.Reconfigure) > 0 && sc.CheckpointEvery > 0 {
 		ps = append(ps, Problem{"reconfigure", "reconfigure: not with checkpoints (checkpointEvery > 0) yet"})
+	}
+	if mode, _ := vr.ParseReads(sc.Reads); len(sc.Reconfigure) > 0 && mode != "" {
+		ps = append(ps, Problem{"reconfigure", "reconfigure: not with reads outside the log (reads: " + sc.Reads + ") yet"})
 	}
 	first := make([]int, 2*sc.F+1)
 	for i := range first {

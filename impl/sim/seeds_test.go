@@ -35,6 +35,9 @@ func swarm(seed int64) Scenario {
 	if seed%5 == 2 && len(sc.Reconfigure) == 0 { // a fifth take checkpoints (§5.1), K = 2..4 (not with reconfiguration yet)
 		sc.CheckpointEvery = 2 + int(seed/5%3)
 	}
+	if seed%3 == 0 && len(sc.Reconfigure) == 0 { // a third read at backups (§6.2; not with reconfiguration yet)
+		sc.Reads = "backup"
+	}
 	return sc
 }
 

@@ -84,12 +84,16 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
 	}
+	reads, err := vr.ParseReads(sc.Reads)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
 	n := sc.Universe()
 	s := &sim{
 		sc: sc,
 		n:  n,
 		cfg: vr.Config{Replicas: 2*sc.F + 1, F: sc.F, Universe: n, ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Bugs: bugs, Policy: policy,
-			Batch: sc.Batch, BatchWait: sc.BatchWait, CheckpointEvery: sc.CheckpointEvery},
+			Batch: sc.Batch, BatchWait: sc.BatchWait, CheckpointEvery: sc.CheckpointEvery, Reads: reads},
 		// PCG seeded from the seed alone: the same seed gives the same run on any machine.
 		rng:      rand.New(rand.NewPCG(uint64(sc.Seed), 0x5652636865636b)),
 		nextID:   1,
@@ -137,7 +141,7 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 func (s *sim) header() *traces.Header {
 	h := &traces.Header{
 		Seed: s.sc.Seed, Replicas: s.cfg.Replicas, F: s.sc.F, Clients: len(s.clients),
-		Bugs: s.sc.Bugs, Scenario: s.sc.asMap(), Batch: s.batch(), CheckpointEvery: s.sc.CheckpointEvery,
+		Bugs: s.sc.Bugs, Scenario: s.sc.asMap(), Batch: s.batch(), CheckpointEvery: s.sc.CheckpointEvery, Reads: s.cfg.Reads,
 	}
 	if len(s.sc.Reconfigure) > 0 {
 		h.Version, h.Universe = traces.ReconfigurationVersion, s.n
@@ -261,7 +265,12 @@ func (s *sim) step() error {
 		if !cl.Pending() && s.done[c] < s.sc.Requests {
 			op, key, value := s.nextOp(c)
 			s.invoked[c] = s.tick
-			cl.ClientRequest(op, key, value, &s.cout)
+			if op == traces.OpGet && s.cfg.Reads != "" {
+				cl.ClientRead(key, &s.cout) // §6.2: a get outside the log
+				s.res.Reads++
+			} else {
+				cl.ClientRequest(op, key, value, &s.cout)
+			}
 			if s.rct != nil {
 				s.rct.request(c, s.tick)
 			}
@@ -309,13 +318,24 @@ func (s *sim) deliver(m *traces.Message) error {
 		return s.network(traces.DropMessage, m)
 	}
 	s.replicas[m.To].Receive(m, &s.rout)
-	if err := s.replicaEvent(m.To, m); err != nil || s.sc.CheckpointEvery == 0 {
+	if err := s.replicaEvent(m.To, m); err != nil {
 		return err
 	}
-	// The paper checkpoints as the K-th operation executes (§5.1): a receive that commits
-	// enough is followed at once by the replica's TakeCheckpoint, not at its next tick.
-	s.replicas[m.To].TakeCheckpoint(&s.rout)
-	return s.replicaEvent(m.To, nil)
+	if s.sc.CheckpointEvery > 0 {
+		// The paper checkpoints as the K-th operation executes (§5.1): a receive that commits
+		// enough is followed at once by the replica's TakeCheckpoint, not at its next tick.
+		s.replicas[m.To].TakeCheckpoint(&s.rout)
+		if err := s.replicaEvent(m.To, nil); err != nil {
+			return err
+		}
+	}
+	if s.cfg.Reads != "" {
+		// Commit-numbers rise only on receives: the READs a receive made answerable are
+		// answered at once (ReplyRead).
+		s.replicas[m.To].ReplyRead(&s.rout)
+		return s.replicaEvent(m.To, nil)
+	}
+	return nil
 }
 
 func (s *sim) replicaEvent(i int, received *traces.Message) error {
@@ -600,6 +620,9 @@ func (sc Scenario) asMap() map[string]any {
 	}
 	if sc.CheckpointEvery > 0 {
 		m["checkpointEvery"] = sc.CheckpointEvery
+	}
+	if mode, _ := vr.ParseReads(sc.Reads); mode != "" {
+		m["reads"] = mode
 	}
 	if len(sc.Reconfigure) > 0 { // issue 13
 		rcs := []any{}

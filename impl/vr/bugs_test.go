@@ -18,7 +18,7 @@ func TestBugCatalog(t *testing.T) {
 		assert.NotEmpty(t, b.Source, b.Name)
 	}
 	assert.True(t, sort.StringsAreSorted(names), "catalog sorted by name")
-	assert.Len(t, names, 20)
+	assert.Len(t, names, 21)
 	seen := map[string]bool{}
 	for _, name := range names {
 		b, err := ParseBugs([]string{name})
@@ -67,6 +67,12 @@ func TestBugSwitches(t *testing.T) {
 	}
 	type msgs = []traces.Message
 	cases := []bugCase{
+		{"backup-read-stale", func(t *testing.T, bugs Bugs) any {
+			r := backupIn(2, 1, bugs, 0, a) // commit-number 0; the client has seen 1
+			var out Output
+			r.Receive(&traces.Message{Type: traces.Read, From: 0, To: 2, Client: 0, RequestNumber: 2, Key: "x", CommitNumber: 1}, &out)
+			return []any{out.Sent, r.Parked()}
+		}, []any{msgs(nil), 1}, []any{msgs{{Type: traces.Reply, From: 2, To: 0, View: 1, Client: 0, RequestNumber: 2, Result: ""}}, 0}},
 		{"view-wrap", func(t *testing.T, bugs Bugs) any {
 			r := backupIn(2, 1, bugs, 0)
 			var out Output

@@ -31,8 +31,9 @@ type Client struct {
 	view    int
 	reqNum  int
 	pending bool
-	req     traces.Message // the outstanding REQUEST (To set per send)
+	req     traces.Message // the outstanding REQUEST or READ (To set per send)
 	timer   int
+	commit  int // reads outside the log (reads.go): the largest commit-number of a REPLY
 }
 
 // NewClient returns client id (a client id, separate from replica ids), idle in view 0.
@@ -57,7 +58,7 @@ func (c *Client) begin(out *ClientOutput, action string) {
 }
 
 func (c *Client) end(out *ClientOutput) {
-	out.State = traces.ClientState{View: c.view, RequestNumber: c.reqNum, Pending: c.pending, Epoch: c.epoch}
+	out.State = traces.ClientState{View: c.view, RequestNumber: c.reqNum, Pending: c.pending, Epoch: c.epoch, CommitNumber: c.commit}
 }
 
 // ClientRequest issues a new request; only when !Pending() (else it is refused with a Fault).
@@ -144,6 +145,7 @@ func (c *Client) ClientReceiveReply(m *traces.Message, out *ClientOutput) {
 		out.Fault = fmt.Errorf("client %d: cannot receive a message of type %q", c.id, m.Type)
 		return
 	}
+	c.commit = max(c.commit, m.CommitNumber) // any REPLY: its sender had committed that far
 	if c.pending && m.RequestNumber == c.reqNum {
 		c.pending = false
 		switch {

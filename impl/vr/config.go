@@ -27,6 +27,9 @@ type Config struct {
 	// commit-number is K past its latest checkpoint, and discard the log up to it
 	// (checkpoint.go); 0 is no checkpoints.
 	CheckpointEvery int
+	// Reads is how gets are served (reads.go): "" through the log, ReadsBackup as READs a
+	// backup answers from its committed state (§6.2).
+	Reads string
 }
 
 // Policy is a replica's way of making the choices the paper leaves to the implementation.
@@ -88,6 +91,9 @@ func (c Config) Validate() error {
 	if c.Batch < 0 || c.BatchWait < 0 {
 		errs = append(errs, fmt.Errorf("batch = %d, batch wait = %d ticks, want both >= 0", c.Batch, c.BatchWait))
 	}
+	if _, err := ParseReads(c.Reads); err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("vr config: %w", err)
 	}
@@ -113,6 +119,7 @@ type Bugs struct {
 	BatchGap               bool // batch-gap (needs Config.Batch > 1)
 	CheckpointUncommitted  bool // checkpoint-uncommitted (needs Config.CheckpointEvery > 0)
 	GCNoCheckpoint         bool // gc-no-checkpoint (needs Config.CheckpointEvery > 0)
+	BackupReadStale        bool // backup-read-stale (needs Config.Reads = ReadsBackup)
 	// Reconfiguration (reconfig.go).
 	EpochAcceptAfterReconfiguration bool // epoch-accept-after-reconfiguration
 	EpochShutdownEarly              bool // epoch-shutdown-early
@@ -146,6 +153,10 @@ type bugEntry struct {
 
 // bugTable is sorted by name (checked by a test).
 var bugTable = []bugEntry{
+	{BugInfo{"backup-read-stale",
+		"with reads at backups, a replica answers a READ from its committed state at once, even when its commit-number is below the READ's (the latest the client saw)",
+		"seeded: breaks §6.2 (a backup answers a read only once it has executed up to the op-number the client last saw: the client sees its own writes and nothing older)"},
+		func(b *Bugs) *bool { return &b.BackupReadStale }},
 	{BugInfo{"batch-commit-gathered",
 		"with batching, the primary takes a PREPAREOK of the latest op it prepared as acknowledging every op it has appended, requests still gathering included, and commits them",
 		"seeded: breaks §6.1 with §4.1 step 5 (an op commits only once f backups have it)"},

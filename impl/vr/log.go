@@ -49,7 +49,7 @@ func (r *Replica) commitTo(k int, reply bool) {
 func (r *Replica) sendReply(e *traces.Entry, result string) {
 	r.out.Sent = append(r.out.Sent, traces.Message{
 		Type: traces.Reply, From: r.id, To: e.Client, Epoch: r.epoch,
-		View: r.view, Client: e.Client, RequestNumber: e.RequestNumber, Result: result,
+		View: r.view, Client: e.Client, RequestNumber: e.RequestNumber, Result: result, CommitNumber: r.replyCommit(r.commit),
 	})
 }
 

@@ -39,11 +39,11 @@ func (r *Replica) receiveRequest(m *traces.Message) {
 			r.sendReply(r.entry(op), r.speculate(op))
 		}
 	case known && m.RequestNumber == s && ce.op <= r.commit:
-		r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: s, Result: r.done[m.Client].result})
+		r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: s, Result: r.done[m.Client].result, CommitNumber: r.replyCommit(r.commit)})
 	case !known:
 		// The client's latest request is only in the checkpoint: executed, with its result.
 		if d, ok := r.done[m.Client]; ok && m.RequestNumber == d.requestNumber {
-			r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: d.requestNumber, Result: d.result})
+			r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: d.requestNumber, Result: d.result, CommitNumber: r.replyCommit(r.commit)})
 		}
 	}
 }

@@ -32,6 +32,8 @@ func (r *Replica) Crash(nonce int, out *Output) {
 	r.n, r.f = r.cfg.Replicas, r.cfg.F
 	clear(r.es)
 	r.esCount = 0
+	clear(r.parked)
+	r.parked = r.parked[:0]
 	r.end()
 }
 

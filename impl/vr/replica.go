@@ -81,6 +81,8 @@ type Replica struct {
 	// Batching (batch.go): the highest op-number sent in a PREPARE, and the ticks the
 	// gathered requests have waited.
 	prepared, batchAge int
+	// Reads at backups (reads.go): the READs parked until the commit-number reaches theirs.
+	parked []traces.Message
 	// Rotations of the alternative policy (resend targets, GETSTATE destinations, ops).
 	svNext, gsNext, rpNext int
 
@@ -230,6 +232,8 @@ func (r *Replica) Receive(m *traces.Message, out *Output) {
 		r.ReceiveStartEpoch(m, out)
 	case traces.EpochStarted:
 		r.ReceiveEpochStarted(m, out)
+	case traces.Read:
+		r.ReceiveRead(m, out)
 	default:
 		r.begin(out, "")
 		r.faultf("cannot receive a message of type %q", m.Type)
