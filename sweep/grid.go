@@ -95,7 +95,13 @@ var Axes = []Axis{
 	{"checkpointEvery", "committed ops between checkpoints, after which the log before it is discarded (§5.1; 0: no checkpoints)", "checkpoint every K ops (checkpointEvery)", true,
 		func(s *sim.Scenario) float64 { return float64(s.CheckpointEvery) },
 		func(s *sim.Scenario, v float64) { s.CheckpointEvery = int(v) }, nil},
+	{"reads", "how gets are served (§6.2): none (through the log) or backup (READ at a backup, causal)", "read mode (reads)", true,
+		func(s *sim.Scenario) float64 { return float64(max(0, slices.Index(readModes, s.Reads))) },
+		func(s *sim.Scenario, v float64) { s.Reads = readModes[int(v)] }, readModes},
 }
+
+// readModes are the reads axis's choices (vr.ReadModes; "" is none).
+var readModes = []string{"none", "backup"}
 
 // AxisIndex returns the index in Axes of the named axis, or -1.
 func AxisIndex(name string) int {
@@ -394,7 +400,7 @@ func (g *Grid) Validate() error {
 var scenarioKey = map[string]string{
 	"clients": "clients", "f": "f", "requests": "requests",
 	"drop": "faults.drop", "duplicate": "faults.duplicate", "crash": "faults.crash", "partition": "faults.partition",
-	"checkpointEvery": "checkpointEvery",
+	"checkpointEvery": "checkpointEvery", "reads": "reads",
 }
 
 func axisNames() string {

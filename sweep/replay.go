@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vrcheck/vrcheck/impl/sim"
+	"github.com/vrcheck/vrcheck/impl/vr"
 )
 
 // Replay makes the `vrcheck run` command that replays one run of a sweep: the CSV's replay
@@ -68,6 +69,12 @@ func (r Replay) Command(sc sim.Scenario) string {
 	num("batch", sc.Batch, ref.Batch)
 	num("batch-wait", sc.BatchWait, ref.BatchWait)
 	num("checkpoint-every", sc.CheckpointEvery, ref.CheckpointEvery)
+	if mode, _ := vr.ParseReads(sc.Reads); mode != func() string { m, _ := vr.ParseReads(ref.Reads); return m }() {
+		if mode == "" {
+			mode = vr.ReadsNone
+		}
+		args = append(args, "--reads", mode)
+	}
 	if !slices.Equal(sc.Bugs, ref.Bugs) {
 		args = append(args, "--bug", checker.ShellQuote(strings.Join(sc.Bugs, ",")))
 	}

@@ -14,14 +14,19 @@ import (
 
 	"github.com/vrcheck/vrcheck/checker"
 	"github.com/vrcheck/vrcheck/impl/sim"
+	"github.com/vrcheck/vrcheck/impl/vr"
 )
 
 // Checks are the checker's verdicts a run records, in column order: step validation, each
 // invariant of VR.tla by name, linearizability.
-var Checks = append(append(append([]string{checker.StepValidation}, checker.Invariants...), checker.CheckpointInvariants...), checker.Linearizability)
+var Checks = append(append(append(append([]string{checker.StepValidation}, checker.Invariants...), checker.CheckpointInvariants...),
+	checker.ReadInvariants...), checker.Linearizability)
 
 // checkpointCheck reports whether check c is reported only for traces with checkpoints.
 func checkpointCheck(c string) bool { return slices.Contains(checker.CheckpointInvariants, c) }
+
+// readCheck reports whether check c is reported only for traces with reads outside the log.
+func readCheck(c string) bool { return slices.Contains(checker.ReadInvariants, c) }
 
 // Run is one simulation of one grid point with one seed, and its check.
 type Run struct {
@@ -186,6 +191,10 @@ func execute(r *Run, p Point, opts Options) {
 				v, ok := rep.Verdict(c)
 				if !ok && checkpointCheck(c) && sc.CheckpointEvery == 0 {
 					r.Verdicts[i] = checker.Skipped // no checkpoints: nothing to check
+					continue
+				}
+				if mode, _ := vr.ParseReads(sc.Reads); !ok && readCheck(c) && mode == "" {
+					r.Verdicts[i] = checker.Skipped // no reads outside the log
 					continue
 				}
 				if !ok {
