@@ -243,6 +243,11 @@ func msgStr(m *traces.Message) string {
 		s += fmt.Sprintf(" c%d#%d %s %q %q", m.Client, m.RequestNumber, m.Op, m.Key, m.Value)
 	case traces.Reply:
 		s += fmt.Sprintf(" v%d c%d#%d result %q", m.View, m.Client, m.RequestNumber, m.Result)
+		if m.CommitNumber != 0 {
+			s += fmt.Sprintf(" commit %d", m.CommitNumber)
+		}
+	case traces.Read:
+		s += fmt.Sprintf(" c%d#%d get %q commit %d", m.Client, m.RequestNumber, m.Key, m.CommitNumber)
 	case traces.Prepare:
 		s += fmt.Sprintf(" v%d op %d commit %d %s", m.View, m.OpNumber, m.CommitNumber, entryStr(m.Entry))
 	case traces.PrepareOk, traces.GetState:

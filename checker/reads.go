@@ -72,6 +72,7 @@ func (c *Checker) answerRead(r *replica, s *scalars, m *traces.Message) {
 // replyRead: a normal replica answers, in the order it parked them, the READs its
 // commit-number has reached.
 func (c *Checker) replyRead(r *replica, s *scalars) {
+	c.answered = c.answered[:0]
 	n := 0
 	for _, p := range r.parked {
 		if p.CommitNumber <= s.commit {
@@ -84,7 +85,6 @@ func (c *Checker) replyRead(r *replica, s *scalars) {
 		return
 	}
 	keep := r.parked[:0]
-	c.answered = c.answered[:0]
 	for _, p := range r.parked {
 		if p.CommitNumber <= s.commit {
 			c.answerRead(r, s, p)
