@@ -31,10 +31,11 @@ const (
 // ReadModes lists the values of --reads.
 var ReadModes = []string{ReadsNone, ReadsBackup}
 
-// ParseReads checks a read mode and returns it as the configuration keeps it ("" for none).
+// ParseReads checks a read mode and returns it as the configuration keeps it ("" for none;
+// "log", issue 14's name for it, is taken too).
 func ParseReads(mode string) (string, error) {
 	switch mode {
-	case "", ReadsNone:
+	case "", ReadsNone, "log":
 		return "", nil
 	case ReadsBackup:
 		return mode, nil

@@ -107,7 +107,7 @@ func TestClientReadCarriesLatestCommitNumber(t *testing.T) {
 }
 
 func TestParseReads(t *testing.T) {
-	for in, want := range map[string]string{"": "", "none": "", "backup": "backup"} {
+	for in, want := range map[string]string{"": "", "none": "", "log": "", "backup": "backup"} {
 		got, err := ParseReads(in)
 		require.NoError(t, err)
 		assert.Equal(t, want, got)
