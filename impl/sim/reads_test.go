@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"testing"
 
@@ -42,6 +43,9 @@ func TestReadsAtBackups(t *testing.T) {
 			}
 		}
 		assert.Equal(t, res.Reads, reads)
+		var sum bytes.Buffer
+		res.WriteSummary(&sum)
+		assert.Contains(t, sum.String(), fmt.Sprintf("  reads at backups    %d gets sent as READ outside the log", reads))
 	}
 	// "none" is the default, and a trace without reads is as before.
 	for _, mode := range []string{"", "none"} {

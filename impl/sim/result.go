@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/vrcheck/vrcheck/impl/vr"
 )
 
 // Result is what a run did, for the summary and for sweeps.
@@ -70,6 +72,9 @@ func (r *Result) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "  requests completed  %d of %d in %d ticks (%d trace events)\n", r.Completed, r.Requests, r.Ticks, r.Events)
 	fmt.Fprintf(w, "  latency (ticks)     p50 %d  p90 %d  p99 %d  max %d\n", r.Latency(50), r.Latency(90), r.Latency(99), r.Latency(100))
 	fmt.Fprintf(w, "  throughput          %.1f requests per 1,000 ticks\n", r.Throughput())
+	if mode, _ := vr.ParseReads(sc.Reads); mode != "" {
+		fmt.Fprintf(w, "  reads at backups    %s sent as READ outside the log (§6.2, --reads %s)\n", plural(r.Reads, "get"), mode)
+	}
 	fmt.Fprintf(w, "  views               final view %d, %d view changes\n", r.Views, r.ViewChanges)
 	fmt.Fprintf(w, "  crashes             %d crashed, %d recovered\n", r.Crashes, r.Recoveries)
 	fmt.Fprintf(w, "  state transfers     %d\n", r.StateTransfers)
