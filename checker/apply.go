@@ -205,8 +205,8 @@ func (c *Checker) sendAll(e *traces.Event, from int) {
 		c.checkSentBound(m)
 		switch m.Type {
 		case traces.Reply:
-			if key, ok := c.readKey(m); ok && c.readsOn() {
-				c.ghost.checkReadReply(c, m, key)
+			if key, ok := c.readKey(m); c.readsOn() && ok {
+				c.ghost.checkReadReply(c, m, key) // a REPLY to a READ (reads.go)
 			} else {
 				c.ghost.checkReply(c, m)
 			}

@@ -133,6 +133,9 @@ func (g *ghost) valueAt(key string, k int) string {
 
 // readKey is the key of the READ a REPLY being sent by the current replica step answers.
 func (c *Checker) readKey(m *traces.Message) (string, bool) {
+	if !c.readsOn() {
+		return "", false
+	}
 	switch c.cur.Action {
 	case traces.ReceiveRead:
 		return c.cur.Msg.Key, true

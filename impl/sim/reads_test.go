@@ -58,6 +58,18 @@ func TestReadsAtBackups(t *testing.T) {
 	}
 }
 
+// The same seed with reads at backups gives the same trace, byte for byte.
+func TestReadsDeterministic(t *testing.T) {
+	sc := Default()
+	sc.Seed, sc.Reads, sc.CheckpointEvery, sc.Batch = 9, "backup", 3, 2
+	var a, b bytes.Buffer
+	_, err := Run(sc, &a)
+	require.NoError(t, err)
+	_, err = Run(sc, &b)
+	require.NoError(t, err)
+	assert.Equal(t, a.Bytes(), b.Bytes())
+}
+
 func TestReadsScenarioErrors(t *testing.T) {
 	sc := Default()
 	sc.Reads = "fast"
