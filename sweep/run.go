@@ -19,11 +19,14 @@ import (
 
 // Checks are the checker's verdicts a run records, in column order: step validation, each
 // invariant of VR.tla by name, linearizability.
-var Checks = append(append(append(append([]string{checker.StepValidation}, checker.Invariants...), checker.CheckpointInvariants...),
-	checker.ReadInvariants...), checker.Linearizability)
+var Checks = append(append(append(append(append([]string{checker.StepValidation}, checker.Invariants...), checker.CheckpointInvariants...),
+	checker.EpochInvariants...), checker.ReadInvariants...), checker.Linearizability)
 
 // checkpointCheck reports whether check c is reported only for traces with checkpoints.
 func checkpointCheck(c string) bool { return slices.Contains(checker.CheckpointInvariants, c) }
+
+// epochCheck reports whether check c is reported only for traces with reconfigurations.
+func epochCheck(c string) bool { return slices.Contains(checker.EpochInvariants, c) }
 
 // readCheck reports whether check c is reported only for traces with reads outside the log.
 func readCheck(c string) bool { return slices.Contains(checker.ReadInvariants, c) }
@@ -191,6 +194,10 @@ func execute(r *Run, p Point, opts Options) {
 				v, ok := rep.Verdict(c)
 				if !ok && checkpointCheck(c) && sc.CheckpointEvery == 0 {
 					r.Verdicts[i] = checker.Skipped // no checkpoints: nothing to check
+					continue
+				}
+				if !ok && epochCheck(c) && len(sc.Reconfigure) == 0 {
+					r.Verdicts[i] = checker.Skipped // no reconfiguration
 					continue
 				}
 				if mode, _ := vr.ParseReads(sc.Reads); !ok && readCheck(c) && mode == "" {

@@ -420,6 +420,10 @@ func TestReconfigAndThroughputColumns(t *testing.T) {
 		assert.Equal(t, strconv.Itoa(rc.Ready-rc.Asked), rec[col["reconfigReady"]])
 		assert.Equal(t, strconv.Itoa(max(rc.Ready, rc.ShutDown)-rc.Asked), rec[col["reconfigComplete"]])
 		assert.Equal(t, strconv.Itoa(rc.Blocked), rec[col["reconfigBlocked"]])
+		// A reconfigured run records the epoch invariants' verdicts (a failing one fails the run).
+		for _, c := range []string{"OneConfigurationPerEpoch", "NoCommitAfterReconfiguration", "LaterEpochHoldsCommitted", "ShutDownAfterNewGroupUpToDate"} {
+			assert.Equal(t, "pass", rec[col[c]], "seed %d %s", runs[i].Seed, c)
+		}
 		tp, err := strconv.ParseFloat(rec[col["throughput"]], 64)
 		require.NoError(t, err)
 		assert.InDelta(t, float64(res.Completed)*1000/float64(res.Ticks), tp, 0.05)
