@@ -244,6 +244,7 @@ func (l *Loader) load(name string) (*syntax.Module, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
+	registerIdents(file, src) // TLC's order of strings (modelorder.go)
 	if m.Name != name {
 		return nil, false, &syntax.Error{File: file, Pos: m.P, Msg: fmt.Sprintf("file %s declares module %s", file, m.Name)}
 	}
@@ -1094,6 +1095,7 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 		}
 		return &lit{v: Int(n)}, 0
 	case *syntax.Str:
+		registerStrs([]string{x.Val}) // TLC's order of strings (modelorder.go)
 		return &lit{v: Str(x.Val)}, 0
 	case *syntax.Bool:
 		return &lit{v: x.Val}, 0
