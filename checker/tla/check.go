@@ -97,6 +97,7 @@ type checker struct {
 	constraints []node
 	actCons     []node
 	perms       []perm
+	sym         *symmetry // ck.perms compiled, symmetry.go
 	view        node
 	deadlock    bool
 	post        []named
@@ -272,6 +273,7 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 			return nil, perr
 		}
 		ck.perms = symmetryGroup(ck.perms) // symmetry.go
+		ck.sym = newSymmetry(ck.perms)
 	}
 	for _, name := range cfg.Postconditions {
 		d, err := m.lookupDef(name)
@@ -453,7 +455,7 @@ func (ck *checker) fp(c *ctx, vals []Value) uint64 {
 	if len(ck.perms) == 0 {
 		return fingerprint(vals)
 	}
-	return fingerprint(ck.symmetryRep(vals)) // symmetry.go
+	return fingerprint(ck.symmetryRep(c, vals)) // symmetry.go
 }
 
 func (ck *checker) inModel(c *ctx, vals []Value) bool {

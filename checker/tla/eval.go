@@ -144,6 +144,8 @@ type ctx struct {
 	// subNext holds, inside ENABLED written in an instantiated module, the
 	// primed values of that module's substituted variables (nil: unassigned)
 	subNext map[*subst]Value
+	// symCache: this worker's images of values under SYMMETRY (symmetry.go)
+	symCache *symCache
 }
 
 // snapshot returns a factory of fresh contexts seeing the same states: lazy

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/vrcheck/vrcheck/checker/tla/syntax"
 )
@@ -134,12 +135,10 @@ func cmpStrs(x, y string) int {
 
 // recOrders caches, per array of field names (shared by the records a
 // constructor or an EXCEPT makes), the positions of the fields in TLC's
-// order. The cache holds the array, so its address is not reused; it is
-// bounded, past which the order is computed at each comparison.
-type recOrderCache struct {
-	m sync.Map
-	n atomic.Int64
-}
+// order: a table indexed by the array's address, an entry replaced by the
+// next array that falls on it. An entry holds its array, so the address is
+// not reused while it is cached.
+type recOrderCache [1024]atomic.Pointer[recOrder]
 
 var recOrders atomic.Pointer[recOrderCache]
 
@@ -166,22 +165,16 @@ func tlcFieldOrder(names []string) []int {
 		return nil
 	}
 	key := &names[0]
-	cache := recOrders.Load()
-	if v, ok := cache.m.Load(key); ok {
-		if ro := v.(*recOrder); len(ro.names) == len(names) {
-			return ro.pos
-		}
+	e := &recOrders.Load()[(uintptr(unsafe.Pointer(key))>>4)%1024]
+	if ro := e.Load(); ro != nil && &ro.names[0] == key && len(ro.names) == len(names) {
+		return ro.pos
 	}
 	pos := make([]int, len(names))
 	for i := range pos {
 		pos[i] = i
 	}
 	sort.SliceStable(pos, func(a, b int) bool { return cmpStrs(names[pos[a]], names[pos[b]]) < 0 })
-	if cache.n.Load() < 1<<14 {
-		if _, loaded := cache.m.LoadOrStore(key, &recOrder{names, pos}); !loaded {
-			cache.n.Add(1)
-		}
-	}
+	e.Store(&recOrder{names, pos})
 	return pos
 }
 

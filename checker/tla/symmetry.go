@@ -15,23 +15,28 @@ import (
 // is not (a union such as Permutations(A) \cup Permutations(B)), the
 // number of states depends on the choice, and this one is TLC's.
 
-// symmetryRep is the smallest of the images of vals under ck.perms (vals
-// itself when no image is smaller). The permutation of a variable stops at
-// the first variable where an image is already larger than the smallest
-// one found so far.
-func (ck *checker) symmetryRep(vals []Value) []Value {
+// symmetryRep is the smallest of the images of vals under the symmetry
+// group (vals itself when no image is smaller). The permutation of a state
+// stops at the first variable where its image is already larger than the
+// smallest one found so far.
+func (ck *checker) symmetryRep(c *ctx, vals []Value) []Value {
 	if len(vals) == 0 {
 		return vals
 	}
+	sym := ck.sym
+	if c.symCache == nil {
+		c.symCache = &symCache{}
+	}
+	sc := c.symCache
 	min := vals
 	var img []Value
-	for _, p := range ck.perms {
+	for pi := range sym.perms {
 		if img == nil {
 			img = make([]Value, len(vals))
 		}
 		c := 0
 		for j, v := range vals {
-			img[j] = permute(v, p)
+			img[j] = sym.permute(v, pi, sc)
 			if c == 0 {
 				if c = cmp(img[j], min[j]); c > 0 {
 					break
@@ -47,6 +52,147 @@ func (ck *checker) symmetryRep(vals []Value) []Value {
 		}
 	}
 	return min
+}
+
+// symmetry is the symmetry group, each permutation as the images of the
+// model values it moves, indexed by the model value's ord (nil: fixed).
+type symmetry struct {
+	perms [][]Value
+}
+
+func newSymmetry(group []perm) *symmetry {
+	s := &symmetry{}
+	for _, p := range group {
+		var img []Value
+		for name, v := range p {
+			o := int(modelVal(name).ord)
+			for len(img) <= o {
+				img = append(img, nil)
+			}
+			img[o] = v
+		}
+		s.perms = append(s.perms, img)
+	}
+	return s
+}
+
+// symCache keeps, per worker, the images of recently permuted values: the
+// values a state shares with its predecessor (the messages already sent,
+// the variables an action leaves unchanged) are permuted once per
+// permutation, not once per successor. An entry holds its value, so a
+// value's address is not reused while it is cached.
+type symCache struct {
+	ents [1 << 14]symEnt
+}
+
+type symEnt struct {
+	v   Value
+	pi  int
+	img Value
+}
+
+// permute is the image of v under permutation pi.
+func (s *symmetry) permute(v Value, pi int, sc *symCache) Value {
+	switch x := v.(type) {
+	case *ModelVal:
+		if img := s.perms[pi]; int(x.ord) < len(img) && img[x.ord] != nil {
+			return img[x.ord]
+		}
+		return v
+	case *Set, *Tuple, *Rec, *Fcn:
+		e := &sc.ents[(hashOf(v)^uint64(pi+1)*0x9e3779b97f4a7c15)>>(64-14)]
+		if e.pi == pi && e.v == v {
+			return e.img
+		}
+		img := s.permuteComposite(v, pi, sc)
+		*e = symEnt{v: v, pi: pi, img: img}
+		return img
+	}
+	return v
+}
+
+func (s *symmetry) permuteComposite(v Value, pi int, sc *symCache) Value {
+	// each case allocates only once an element changes
+	switch x := v.(type) {
+	case *Set:
+		var out []Value
+		for i, e := range x.elems {
+			pe := s.permute(e, pi, sc)
+			if out == nil && pe != e {
+				out = make([]Value, len(x.elems))
+				copy(out, x.elems[:i])
+			}
+			if out != nil {
+				out[i] = pe
+			}
+		}
+		if out == nil {
+			return v
+		}
+		return mkSet(out)
+	case *Tuple:
+		var out []Value
+		for i, e := range x.elems {
+			pe := s.permute(e, pi, sc)
+			if out == nil && pe != e {
+				out = make([]Value, len(x.elems))
+				copy(out, x.elems[:i])
+			}
+			if out != nil {
+				out[i] = pe
+			}
+		}
+		if out == nil {
+			return v
+		}
+		return &Tuple{elems: out}
+	case *Rec:
+		var out []Value
+		for i, e := range x.vals {
+			pe := s.permute(e, pi, sc)
+			if out == nil && pe != e {
+				out = make([]Value, len(x.vals))
+				copy(out, x.vals[:i])
+			}
+			if out != nil {
+				out[i] = pe
+			}
+		}
+		if out == nil {
+			return v
+		}
+		return &Rec{names: x.names, vals: out}
+	case *Fcn:
+		var d, r []Value
+		for i := range x.dom {
+			pd, pr := s.permute(x.dom[i], pi, sc), s.permute(x.rng[i], pi, sc)
+			if d == nil && pd != x.dom[i] {
+				d = make([]Value, len(x.dom))
+				copy(d, x.dom[:i])
+			}
+			if d != nil {
+				d[i] = pd
+			}
+			if r == nil && pr != x.rng[i] {
+				r = make([]Value, len(x.rng))
+				copy(r, x.rng[:i])
+			}
+			if r != nil {
+				r[i] = pr
+			}
+		}
+		switch {
+		case d == nil && r == nil:
+			return v
+		case d == nil:
+			return &Fcn{dom: x.dom, rng: r}
+		}
+		if r == nil {
+			r = x.rng
+		}
+		return mkFcnUnsorted(d, r)
+	}
+	return v
 }
 
 // symmetryGroup is the group the permutations generate, without the

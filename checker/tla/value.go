@@ -165,6 +165,27 @@ func typeTag(v Value) int {
 
 // cmp is a total order on normalised values.
 func cmp(a, b Value) int {
+	// the common cases first: two values of one kind
+	switch x := a.(type) {
+	case Int:
+		if y, ok := b.(Int); ok {
+			if x < y {
+				return -1
+			}
+			if x > y {
+				return 1
+			}
+			return 0
+		}
+	case *ModelVal:
+		if y, ok := b.(*ModelVal); ok {
+			return cmpModelVals(x, y)
+		}
+	case *Rec:
+		if y, ok := b.(*Rec); ok {
+			return cmpRecs(x, y) // modelorder.go
+		}
+	}
 	ta, tb := typeTag(a), typeTag(b)
 	if ta != tb {
 		return ta - tb
