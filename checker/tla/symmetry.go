@@ -1,6 +1,7 @@
 package tla
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -36,11 +37,22 @@ func (ck *checker) symmetryRep(c *ctx, vals []Value) []Value {
 		}
 		c := 0
 		for j, v := range vals {
-			img[j] = sym.permute(v, pi, sc)
-			if c == 0 {
-				if c = cmp(img[j], min[j]); c > 0 {
-					break
+			if c != 0 {
+				img[j] = sym.permute(v, pi, sc)
+				continue
+			}
+			if x, ok := v.(*Set); ok {
+				if m, ok := min[j].(*Set); ok && len(m.elems) == len(x.elems) {
+					c, img[j] = sym.cmpSetImage(x, pi, sc, m)
+					if c > 0 {
+						break
+					}
+					continue
 				}
+			}
+			img[j] = sym.permute(v, pi, sc)
+			if c = cmp(img[j], min[j]); c > 0 {
+				break
 			}
 		}
 		if c < 0 {
@@ -52,6 +64,77 @@ func (ck *checker) symmetryRep(c *ctx, vals []Value) []Value {
 		}
 	}
 	return min
+}
+
+// cmpSetImage compares the image of x under permutation pi with m (a set
+// of x's size) without building the image when it is larger: the elements
+// the permutation leaves alone stay in order, the images of the others
+// are sorted, and the two are merged against m's elements up to the first
+// difference. It returns the comparison and, unless the image is larger,
+// the image.
+func (s *symmetry) cmpSetImage(x *Set, pi int, sc *symCache, m *Set) (int, Value) {
+	same, moved := sc.same[:0], sc.moved[:0]
+	for _, e := range x.elems {
+		if pe := s.permute(e, pi, sc); pe != e {
+			moved = append(moved, pe)
+		} else {
+			same = append(same, e)
+		}
+	}
+	sc.same, sc.moved = same[:0], moved[:0]
+	if len(moved) == 0 {
+		return cmpElems(x.elems, m.elems), x
+	}
+	// moved[:sorted] is in order and below the rest: the first few are
+	// selected one by one (most permutations are decided there), the rest
+	// sorted when needed
+	sorted, selections := 0, 0
+	upTo := func(j int) {
+		for sorted <= j && sorted < len(moved) {
+			if selections == 3 {
+				slices.SortFunc(moved[sorted:], cmp)
+				sorted = len(moved)
+				return
+			}
+			k := sorted
+			for l := k + 1; l < len(moved); l++ {
+				if cmp(moved[l], moved[k]) < 0 {
+					k = l
+				}
+			}
+			moved[sorted], moved[k] = moved[k], moved[sorted]
+			sorted++
+			selections++
+		}
+	}
+	c, i, j := 0, 0, 0
+	for k := 0; k < len(m.elems) && c == 0; k++ {
+		var next Value
+		upTo(j)
+		if j == len(moved) || i < len(same) && cmp(same[i], moved[j]) < 0 {
+			next, i = same[i], i+1
+		} else {
+			next, j = moved[j], j+1
+		}
+		c = cmp(next, m.elems[k])
+	}
+	switch {
+	case c > 0:
+		return c, nil
+	case c == 0:
+		return 0, m // the same set: keep the one already built
+	}
+	upTo(len(moved))
+	out := make([]Value, 0, len(x.elems))
+	i, j = 0, 0
+	for i < len(same) || j < len(moved) {
+		if j == len(moved) || i < len(same) && cmp(same[i], moved[j]) < 0 {
+			out, i = append(out, same[i]), i+1
+		} else {
+			out, j = append(out, moved[j]), j+1
+		}
+	}
+	return c, &Set{elems: out}
 }
 
 // symmetry is the symmetry group, each permutation as the images of the
@@ -83,6 +166,9 @@ func newSymmetry(group []perm) *symmetry {
 // value's address is not reused while it is cached.
 type symCache struct {
 	ents [1 << 14]symEnt
+	// cmpSetImage's elements of a set a permutation leaves alone, and the
+	// images of the others
+	same, moved []Value
 }
 
 type symEnt struct {
