@@ -165,7 +165,7 @@ func newSymmetry(group []perm) *symmetry {
 // permutation, not once per successor. An entry holds its value, so a
 // value's address is not reused while it is cached.
 type symCache struct {
-	ents [1 << 14]symEnt
+	ents [1 << 16]symEnt
 	// cmpSetImage's elements of a set a permutation leaves alone, and the
 	// images of the others
 	same, moved []Value
@@ -186,7 +186,7 @@ func (s *symmetry) permute(v Value, pi int, sc *symCache) Value {
 		}
 		return v
 	case *Set, *Tuple, *Rec, *Fcn:
-		e := &sc.ents[(hashOf(v)^uint64(pi+1)*0x9e3779b97f4a7c15)>>(64-14)]
+		e := &sc.ents[(hashOf(v)^uint64(pi+1)*0x9e3779b97f4a7c15)>>(64-16)]
 		if e.pi == pi && e.v == v {
 			return e.img
 		}
