@@ -276,7 +276,18 @@ func (s *symmetry) permuteComposite(v Value, pi int, sc *symCache) Value {
 		if r == nil {
 			r = x.rng
 		}
-		return mkFcnUnsorted(d, r)
+		// a function on a set the permutation maps onto itself (a
+		// function of the replicas): same domain, values moved to their
+		// argument's image
+		out := make([]Value, len(x.dom))
+		for i, pd := range d {
+			k, ok := setIndex(x.dom, pd)
+			if !ok || out[k] != nil {
+				return mkFcnUnsorted(d, r)
+			}
+			out[k] = r[i]
+		}
+		return &Fcn{dom: x.dom, rng: out}
 	}
 	return v
 }
