@@ -241,7 +241,7 @@ func (p *cfgParser) value() Value {
 	case t.Kind == syntax.Keyword && (t.Text == "TRUE" || t.Text == "FALSE"):
 		return t.Text == "TRUE"
 	case t.Kind == syntax.Ident:
-		return &ModelVal{Name: t.Text}
+		return modelVal(t.Text)
 	case t.Text == "{" || t.Text == "<<":
 		closer := "}"
 		if t.Text == "<<" {

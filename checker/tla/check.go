@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -98,6 +97,7 @@ type checker struct {
 	constraints []node
 	actCons     []node
 	perms       []perm
+	sym         *symmetry // ck.perms compiled, symmetry.go
 	view        node
 	deadlock    bool
 	post        []named
@@ -272,6 +272,8 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 		if perr != nil {
 			return nil, perr
 		}
+		ck.perms = symmetryGroup(ck.perms) // symmetry.go
+		ck.sym = newSymmetry(ck.perms)
 	}
 	for _, name := range cfg.Postconditions {
 		d, err := m.lookupDef(name)
@@ -453,17 +455,7 @@ func (ck *checker) fp(c *ctx, vals []Value) uint64 {
 	if len(ck.perms) == 0 {
 		return fingerprint(vals)
 	}
-	best := uint64(math.MaxUint64)
-	pv := make([]Value, len(vals))
-	for _, p := range ck.perms {
-		for i, v := range vals {
-			pv[i] = permute(v, p)
-		}
-		if f := fingerprint(pv); f < best {
-			best = f
-		}
-	}
-	return best
+	return fingerprint(ck.symmetryRep(c, vals)) // symmetry.go
 }
 
 func (ck *checker) inModel(c *ctx, vals []Value) bool {

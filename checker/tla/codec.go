@@ -49,7 +49,7 @@ func (cd *codec) id(s string) uint32 {
 	cd.ids[s] = id
 	cd.strs = append(cd.strs, s)
 	cd.boxed = append(cd.boxed, Str(s))
-	cd.mvs = append(cd.mvs, &ModelVal{Name: s})
+	cd.mvs = append(cd.mvs, modelVal(s))
 	return id
 }
 

@@ -244,6 +244,7 @@ func (l *Loader) load(name string) (*syntax.Module, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
+	registerIdents(file, src) // TLC's order of strings (modelorder.go)
 	if m.Name != name {
 		return nil, false, &syntax.Error{File: file, Pos: m.P, Msg: fmt.Sprintf("file %s declares module %s", file, m.Name)}
 	}
@@ -1094,6 +1095,7 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 		}
 		return &lit{v: Int(n)}, 0
 	case *syntax.Str:
+		registerStrs([]string{x.Val}) // TLC's order of strings (modelorder.go)
 		return &lit{v: Str(x.Val)}, 0
 	case *syntax.Bool:
 		return &lit{v: x.Val}, 0
@@ -1404,7 +1406,9 @@ func (cp *compiler) binary(ms *modScope, sc *scope, x *syntax.Binary, at loc) (n
 		return &binaryFn{x: a, y: b, fn: subseteq, loc: at}, l
 	case "\\cup":
 		return &binaryFn{x: a, y: b, fn: func(p, q Value, at loc) Value {
-			if !isFinite(p) || !isFinite(q) {
+			if !isFinite(p) || !isFinite(q) || isSymbolicSet(p) || isSymbolicSet(q) {
+				// lazy, as TLC's SetCupValue: membership in
+				// [A -> B] \cup [C -> D] enumerates neither
 				checkSet(p, at)
 				checkSet(q, at)
 				return &CupSet{a: p, b: q}

@@ -11,6 +11,7 @@ package tla
 //	VRCHECK_CONFORMANCE=slow ...                                # only the models the default run leaves out
 //	VRCHECK_CONFORMANCE_OUT=table.md ...                        # also write the summary table
 //	VRCHECK_CONFORMANCE_SHARD=2/8 ...                           # only models 2, 10, 18, ... of the selection (to run it in parts)
+//	VRCHECK_CONFORMANCE_ONLY=regexp ...                         # only the models of the selection whose .cfg path matches
 //	VRCHECK_RECORD_TLC=1 go test ./checker/tla -run TestRecordTLC     # record tlc.json for the default models (needs Java)
 //	VRCHECK_RECORD_TLC=all go test ./checker/tla -run TestRecordTLC -timeout 120m  # every model, again
 //	VRCHECK_RECORD_TLC=new-all ...                                    # every model not yet recorded
@@ -322,6 +323,14 @@ func TestConformance(t *testing.T) {
 			t.Fatalf("VRCHECK_CONFORMANCE_SHARD=%q: want k/n with 0 <= k < n", s)
 		}
 	}
+	var only *regexp.Regexp
+	if s := os.Getenv("VRCHECK_CONFORMANCE_ONLY"); s != "" {
+		re, err := regexp.Compile(s)
+		if err != nil {
+			t.Fatalf("VRCHECK_CONFORMANCE_ONLY: %v", err)
+		}
+		only = re
+	}
 	limit := 2 * time.Minute
 	var table []string
 	byCause := map[string][]string{}
@@ -331,7 +340,7 @@ func TestConformance(t *testing.T) {
 			continue
 		}
 		selected++
-		if (selected-1)%shards != shard {
+		if (selected-1)%shards != shard || only != nil && !only.MatchString(m.Config) {
 			continue
 		}
 		total++

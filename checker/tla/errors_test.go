@@ -58,7 +58,8 @@ func TestConfigForms(t *testing.T) {
 			t.Errorf("entry %d: got %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	if s := Format(cfg.Consts[3].Value); s != `{1, "b", a, <<2, TRUE>>}` {
+	// a model value comes before every other value, as in TLC
+	if s := Format(cfg.Consts[3].Value); s != `{a, 1, "b", <<2, TRUE>>}` {
 		t.Errorf("set value %s", s)
 	}
 	if cfg.Alias != "Alias" {

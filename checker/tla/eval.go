@@ -144,6 +144,8 @@ type ctx struct {
 	// subNext holds, inside ENABLED written in an instantiated module, the
 	// primed values of that module's substituted variables (nil: unassigned)
 	subNext map[*subst]Value
+	// symCache: this worker's images of values under SYMMETRY (symmetry.go)
+	symCache *symCache
 }
 
 // snapshot returns a factory of fresh contexts seeing the same states: lazy
@@ -1226,12 +1228,19 @@ func (n *unionEnum) eval(c *ctx, e *env) Value {
 // unionOf is the union of sets; as \cup, lazy when one is infinite (its
 // membership is then checked set by set, as TLC's UnionValue does).
 func unionOf(parts []Value, at loc) Value {
-	finite := true
+	finite, symbolic := true, false
 	for _, s := range parts {
 		checkSet(s, at)
 		finite = finite && isFinite(s)
+		symbolic = symbolic || isSymbolicSet(s)
 	}
-	if !finite {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	// lazy too when a part is a set TLC keeps symbolic ([S -> T], SUBSET S,
+	// record sets, ...): `x \in UNION {[D -> SUBSET R]}` is then a
+	// membership test, not an enumeration of every function
+	if !finite || symbolic {
 		out := parts[0]
 		for _, p := range parts[1:] {
 			out = &CupSet{a: out, b: p}
@@ -1243,6 +1252,16 @@ func unionOf(parts []Value, at loc) Value {
 		out = union(out, toSet(s, at))
 	}
 	return out
+}
+
+// isSymbolicSet tells a set kept as a formula (whose elements may be many)
+// from an enumerated one.
+func isSymbolicSet(v Value) bool {
+	switch v.(type) {
+	case *SubsetSet, *FuncSetV, *RecSetV, *ProductSet, *SeqSet, *InfSet, *FilterSet, *CupSet, *CapSet, *DiffSet:
+		return true
+	}
+	return false
 }
 
 // temporal marks operators the evaluator cannot compute.

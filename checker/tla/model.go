@@ -49,6 +49,7 @@ type Model struct {
 func Load(path string, opts LoadOptions) (*Model, error) {
 	dir, base := filepath.Split(path)
 	name := strings.TrimSuffix(base, ".tla")
+	resetStrOrder() // modelorder.go
 	ld := NewLoader(dir)
 	ld.OnParse = opts.OnParse
 	cp := &compiler{ld: ld, plain: map[string]*modScope{}, loading: map[string]bool{}, onSemantic: opts.OnSemantic}
@@ -65,11 +66,13 @@ func Load(path string, opts LoadOptions) (*Model, error) {
 // LoadSource compiles a module from source text; other modules are looked
 // up in dir.
 func LoadSource(dir, name, src string) (*Model, error) {
+	resetStrOrder() // modelorder.go
 	ld := NewLoader(dir)
 	m, err := syntax.ParseModule(name+".tla", src)
 	if err != nil {
 		return nil, err
 	}
+	registerIdents(name+".tla", src)
 	ld.parsed[name] = m
 	ld.addNested(m, false)
 	cp := &compiler{ld: ld, plain: map[string]*modScope{}, loading: map[string]bool{}}

@@ -500,7 +500,7 @@ func domain(f Value, at loc) Value {
 		for i, n := range g.names {
 			vs[i] = Str(n)
 		}
-		return &Set{elems: vs}
+		return mkSet(vs) // fields are alphabetical, sets in TLC's order
 	case *Fcn:
 		return &Set{elems: g.dom}
 	case *LazyFcn:

@@ -31,8 +31,12 @@ type (
 	Str string
 )
 
-// ModelVal is a TLC model value.
-type ModelVal struct{ Name string }
+// ModelVal is a TLC model value. Make one with modelVal: ord is the order
+// TLC gives model values (see modelorder.go).
+type ModelVal struct {
+	Name string
+	ord  int32
+}
 
 // Composite values cache their hash (h, 0 until computed): a state's
 // fingerprint then costs only what changed since the values were built.
@@ -143,14 +147,14 @@ const (
 
 func typeTag(v Value) int {
 	switch v.(type) {
+	case *ModelVal:
+		return -1 // TLC: a model value is below every other value
 	case bool:
 		return 0
 	case Int:
 		return 1
 	case Str:
 		return 2
-	case *ModelVal:
-		return 3
 	case *Set:
 		return 4
 	case *Tuple, *Rec, *Fcn:
@@ -161,6 +165,27 @@ func typeTag(v Value) int {
 
 // cmp is a total order on normalised values.
 func cmp(a, b Value) int {
+	// the common cases first: two values of one kind
+	switch x := a.(type) {
+	case Int:
+		if y, ok := b.(Int); ok {
+			if x < y {
+				return -1
+			}
+			if x > y {
+				return 1
+			}
+			return 0
+		}
+	case *ModelVal:
+		if y, ok := b.(*ModelVal); ok {
+			return cmpModelVals(x, y)
+		}
+	case *Rec:
+		if y, ok := b.(*Rec); ok {
+			return cmpRecs(x, y) // modelorder.go
+		}
+	}
 	ta, tb := typeTag(a), typeTag(b)
 	if ta != tb {
 		return ta - tb
@@ -185,9 +210,9 @@ func cmp(a, b Value) int {
 		}
 		return 0
 	case Str:
-		return strings.Compare(string(x), string(b.(Str)))
+		return cmpStrs(string(x), string(b.(Str))) // modelorder.go
 	case *ModelVal:
-		return strings.Compare(x.Name, b.(*ModelVal).Name)
+		return cmpModelVals(x, b.(*ModelVal))
 	case *Set:
 		y := b.(*Set)
 		if x == y {
@@ -203,22 +228,7 @@ func cmp(a, b Value) int {
 	}
 	if x, ok := a.(*Rec); ok {
 		if y, ok := b.(*Rec); ok {
-			if x == y {
-				return 0
-			}
-			if len(x.names) != len(y.names) {
-				return len(x.names) - len(y.names)
-			}
-			// interleaved, like TLC's RecordValue.compareTo
-			for i := range x.names {
-				if c := strings.Compare(x.names[i], y.names[i]); c != 0 {
-					return c
-				}
-				if c := cmp(x.vals[i], y.vals[i]); c != 0 {
-					return c
-				}
-			}
-			return 0
+			return cmpRecs(x, y) // modelorder.go
 		}
 	}
 	if x, ok := a.(*Fcn); ok {
@@ -226,6 +236,7 @@ func cmp(a, b Value) int {
 			return cmpFcns(x, y)
 		}
 	}
+	// the domains first, then the values, like TLC's FcnRcdValue.compareTo
 	na, nb := fnLen(a), fnLen(b)
 	if na != nb {
 		return na - nb
@@ -234,6 +245,8 @@ func cmp(a, b Value) int {
 		if c := cmp(fnDom(a, i), fnDom(b, i)); c != 0 {
 			return c
 		}
+	}
+	for i := 0; i < na; i++ {
 		if c := cmp(fnRng(a, i), fnRng(b, i)); c != 0 {
 			return c
 		}
@@ -326,6 +339,20 @@ func mkFcn(dom, rng []Value) Value {
 		}
 		names[i] = string(s)
 	}
+	// dom is in TLC's order of strings (cmp); a record's fields are kept
+	// in alphabetical order
+	if !sort.StringsAreSorted(names) {
+		idx := make([]int, len(names))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(a, b int) bool { return names[idx[a]] < names[idx[b]] })
+		ns, vs := make([]string, len(names)), make([]Value, len(names))
+		for k, i := range idx {
+			ns[k], vs[k] = names[i], rng[i]
+		}
+		names, rng = ns, vs
+	}
 	return &Rec{names: names, vals: rng}
 }
 
@@ -343,14 +370,19 @@ func cmpFcns(x, y *Fcn) int {
 	if sameDom && sameRng {
 		return 0
 	}
-	for i := range x.dom {
-		if !sameDom {
+	// the domains first, then the values, like TLC's FcnRcdValue.compareTo
+	if !sameDom {
+		for i := range x.dom {
 			if c := cmp(x.dom[i], y.dom[i]); c != 0 {
 				return c
 			}
 		}
-		if c := cmp(x.rng[i], y.rng[i]); c != 0 {
-			return c
+	}
+	if !sameRng {
+		for i := range x.rng {
+			if c := cmp(x.rng[i], y.rng[i]); c != 0 {
+				return c
+			}
 		}
 	}
 	return 0
@@ -397,7 +429,7 @@ func fcnMerge(f, g Value) Value {
 		if i == nf {
 			c = 1
 		} else if j < ng {
-			c = cmp(fnDom(f, i), fnDom(g, j))
+			c = cmpDom(fnDom(f, i), fnDom(g, j))
 		}
 		switch {
 		case c < 0:
@@ -426,7 +458,7 @@ func bagMerge(f, g Value, sign int64, at loc) Value {
 		x := fnDom(f, i)
 		n := asInt(fnRng(f, i), at)
 		for j < ng {
-			c := cmp(fnDom(g, j), x)
+			c := cmpDom(fnDom(g, j), x)
 			if c > 0 {
 				break
 			}
@@ -659,12 +691,12 @@ func formatValue(b *strings.Builder, v Value) {
 		formatElems(b, "<<", x.elems, ">>")
 	case *Rec:
 		b.WriteString("[")
-		for i, n := range x.names {
+		for i, k := range tlcFieldOrder(x.names) { // as TLC prints it
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(n + " |-> ")
-			formatValue(b, x.vals[i])
+			b.WriteString(x.names[k] + " |-> ")
+			formatValue(b, x.vals[k])
 		}
 		b.WriteString("]")
 	case *Fcn:
