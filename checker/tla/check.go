@@ -29,6 +29,13 @@ type Options struct {
 	// DumpFormat: DumpStates (the default) or DumpDot.
 	Dump       io.Writer
 	DumpFormat string
+	// NoIncremental checks every invariant in full on every state, rather
+	// than only the conjuncts that read a variable the step changed
+	// (incr.go).
+	NoIncremental bool
+	// InvariantStats collects, per invariant, how its conjuncts were
+	// checked and the time spent, into Result.Invariants.
+	InvariantStats bool
 }
 
 // Result holds TLC's figures for a run.
@@ -40,6 +47,8 @@ type Result struct {
 	Violation *Violation
 	Elapsed   time.Duration
 	Coverage  []ActionCoverage // with Options.Coverage
+	// Invariants: with Options.InvariantStats, one entry per invariant
+	Invariants []InvariantStat
 }
 
 // TraceStep is one state of a counterexample.
@@ -105,6 +114,7 @@ type checker struct {
 	liveProps   []named // temporal properties, checked by liveness.go
 	liveInits   []int32
 	seen        *fpSet
+	plans       []invPlan // the invariants, prepared for incremental checking
 	outCache    *lossySet // states outside the constraints whose invariants held
 	codec       *codec
 	cov         *coverage // -coverage, -dump; nil when off
@@ -178,6 +188,9 @@ func Check(m *Model, cfg *Config, opts Options) (res *Result, err error) {
 		ck.cov = newCoverage(ck)
 	}
 	res, err = ck.run()
+	if err == nil && opts.InvariantStats {
+		res.Invariants = ck.invariantStats()
+	}
 	if err == nil && ck.cov != nil {
 		res.Coverage, err = ck.cov.finish()
 	}
@@ -287,6 +300,7 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 		}
 		ck.view = d.body
 	}
+	ck.planInvariants()
 	return ck, nil
 }
 
@@ -569,7 +583,7 @@ func (ck *checker) run() (*Result, error) {
 			if !isNew {
 				return false
 			}
-			if name, err := ck.checkInvs(c, vals, ck.invs); name != "" || err != nil {
+			if name, err := ck.checkPlans(c, vals); name != "" || err != nil {
 				viol = &violCand{kind: "invariant", name: name, err: err, fp: fp}
 				if err != nil {
 					viol.kind = "error"
@@ -818,6 +832,20 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 			}
 		}
 		states[i].live = nil // let the level's values go as it is expanded
+		// the variables each successor changes, for incremental invariant
+		// checking (sv satisfies the invariants: it was checked when found)
+		var changed varSet
+		incr := !ck.opts.NoIncremental && len(ck.plans) > 0
+		if incr {
+			changed = newVarSet(ck.nvars)
+		}
+		checkInvs := func(t []Value, vh []uint64) (string, error) {
+			if !incr {
+				return ck.checkPlans(c, t)
+			}
+			changedVars(changed, t, sv, vh, svh)
+			return ck.checkInvsFrom(c, t, sv, changed)
+		}
 		if r.viol != nil && r.viol.i < int32(i) {
 			return
 		}
@@ -861,7 +889,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 					if len(ck.invs) == 0 || ck.view == nil && ck.outCache.seen(fp) {
 						return false // already checked: invariants are deterministic
 					}
-					if name, err := ck.checkInvs(c, t, ck.invs); name != "" || err != nil {
+					if name, err := checkInvs(t, vh); name != "" || err != nil {
 						v := &violCand{i: int32(i), j: j, kind: "invariant", name: name, err: err, from: sv, to: t}
 						if err != nil {
 							v.kind = "error"
@@ -888,7 +916,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				if ck.view == nil && len(ck.invs) > 0 {
 					// checked here, while the state is at hand; the violation's
 					// order is fixed after the merge (an earlier discovery may win)
-					if name, err := ck.checkInvs(c, t, ck.invs); name != "" || err != nil {
+					if name, err := checkInvs(t, vh); name != "" || err != nil {
 						v := &violCand{i: int32(i), j: j, kind: "invariant", name: name, err: err, fp: fp}
 						if err != nil {
 							v.kind = "error"
@@ -936,7 +964,7 @@ func (ck *checker) checkLevel(next []cand) *violCand {
 				}
 				for i := k * chunk; i < min((k+1)*chunk, len(next)); i++ {
 					cd := next[i]
-					name, err := ck.checkInvs(c, ck.stateOf(&cd), ck.invs)
+					name, err := ck.checkPlans(c, ck.stateOf(&cd))
 					if name != "" || err != nil {
 						v := &violCand{i: cd.i, j: cd.j, kind: "invariant", name: name, err: err, fp: cd.fp}
 						if err != nil {
