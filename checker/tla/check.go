@@ -114,6 +114,8 @@ type checker struct {
 	liveProps   []named // temporal properties, checked by liveness.go
 	liveInits   []int32
 	seen        *fpSet
+	tlog        traceLog  // every kept state in BFS order, for counterexamples
+	levelStart  int64     // index in tlog of the level being expanded
 	plans       []invPlan // the invariants, prepared for incremental checking
 	outCache    *lossySet // states outside the constraints whose invariants held
 	codec       *codec
@@ -150,6 +152,7 @@ func (ck *checker) stateOf(cd *cand) []Value {
 
 type violCand struct {
 	i, j int32
+	init bool // of an initial state (fp), not of a successor of state i
 	kind string
 	name string
 	err  error
@@ -576,7 +579,7 @@ func (ck *checker) run() (*Result, error) {
 				return false
 			}
 			fp := ck.fp(c, vals)
-			isNew := ck.seen.offer(fp, fpEntry{level: 1, key: uint64(res.Generated)})
+			isNew := ck.seen.offer(fp, uint64(res.Generated))
 			if ck.cov != nil {
 				ck.cov.initial(vals, fp, isNew)
 			}
@@ -584,20 +587,21 @@ func (ck *checker) run() (*Result, error) {
 				return false
 			}
 			if name, err := ck.checkPlans(c, vals); name != "" || err != nil {
-				viol = &violCand{kind: "invariant", name: name, err: err, fp: fp}
+				viol = &violCand{kind: "invariant", name: name, err: err, fp: fp, init: true}
 				if err != nil {
 					viol.kind = "error"
 				}
 				return true
 			}
 			if name, err := ck.checkInvs(c, vals, ck.initProps); name != "" || err != nil {
-				viol = &violCand{kind: "property", name: name, err: err, fp: fp}
+				viol = &violCand{kind: "property", name: name, err: err, fp: fp, init: true}
 				if err != nil {
 					viol.kind = "error"
 				}
 				return true
 			}
 			level = append(level, cand{live: &liveState{vals: vals}, fp: fp})
+			ck.tlog.add(fp, -1)
 			return false
 		})
 	}()
@@ -627,8 +631,10 @@ func (ck *checker) run() (*Result, error) {
 			}
 		}()
 	}
+	ck.seen.endLevel()
 	for viol == nil && len(level) > 0 {
 		var next []cand
+		ck.levelStart = ck.tlog.len() - int64(len(level))
 		next, viol = ck.step(level, res)
 		res.Distinct = int64(ck.seen.len())
 		if viol != nil {
@@ -789,8 +795,9 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 		}
 		for x, cd := range r.cands {
 			// keep only the earliest discovery of each state
-			if e, _ := ck.seen.get(cd.fp); e.key == orderKey(cd.i, cd.j) {
+			if k, _ := ck.seen.levelKey(cd.fp); k == orderKey(cd.i, cd.j) {
 				next = append(next, cd)
+				ck.tlog.add(cd.fp, ck.levelStart+int64(cd.i))
 				if kept != nil {
 					kept[x] = true
 				}
@@ -800,8 +807,8 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 			ck.cov.merge(r.cov, r.cands, kept)
 		}
 		for _, v := range r.newViols {
-			e, _ := ck.seen.get(v.fp)
-			v.i, v.j = int32(e.key>>32), int32(uint32(e.key))
+			k, _ := ck.seen.levelKey(v.fp)
+			v.i, v.j = int32(k>>32), int32(uint32(k))
 			if less(v, viol) {
 				viol = v
 			}
@@ -812,13 +819,13 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 			viol = v
 		}
 	}
+	ck.seen.endLevel()
 	return next, viol
 }
 
 func orderKey(i, j int32) uint64 { return uint64(i)<<32 | uint64(uint32(j)) }
 
 func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
-	level := int32(c.level + 1)
 	for i := lo; i < hi; i++ {
 		s := states[i]
 		sv := ck.stateOf(&s)
@@ -902,7 +909,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 					ck.outCache.add(fp)
 					return false
 				}
-				if !ck.seen.offer(fp, fpEntry{parent: s.fp, key: orderKey(int32(i), j), level: level}) {
+				if !ck.seen.offer(fp, orderKey(int32(i), j)) {
 					return false
 				}
 				if r.cov != nil {
@@ -990,14 +997,18 @@ func (ck *checker) checkLevel(next []cand) *violCand {
 // violation rebuilds the counterexample for a violation candidate.
 func (ck *checker) violation(v *violCand) (*Violation, error) {
 	out := &Violation{Kind: v.kind, Name: v.name, Err: v.err}
-	var endFP uint64
 	c := ck.newCtx()
-	if v.fp != 0 {
-		endFP = v.fp
-	} else {
-		endFP = ck.fp(c, v.from)
+	var chain []uint64
+	switch {
+	case v.init:
+		chain = []uint64{v.fp}
+	case v.from == nil:
+		// a new state, found from state i of the level
+		chain = append(ck.tlog.path(ck.levelStart+int64(v.i)), v.fp)
+	default:
+		chain = ck.tlog.path(ck.levelStart + int64(v.i))
 	}
-	trace, err := ck.trace(endFP)
+	trace, err := ck.trace(chain)
 	if err != nil {
 		return nil, err
 	}
@@ -1032,28 +1043,10 @@ func actionLabel(d *opDef, fallback string) string {
 	return fmt.Sprintf("<%s line %d, col %d to line %d, col %d of module %s>", d.name, start.Line, start.Col, end.Line, end.Col, d.mod)
 }
 
-// trace replays the path to the state with fingerprint end.
-func (ck *checker) trace(end uint64) (steps []TraceStep, err error) {
+// trace replays the path through the states with fingerprints chain,
+// from an initial state.
+func (ck *checker) trace(chain []uint64) (steps []TraceStep, err error) {
 	defer catch(&err)
-	var chain []uint64
-	for fp := end; ; {
-		chain = append(chain, fp)
-		e, ok := ck.seen.get(fp)
-		p := e.parent
-		if !ok {
-			return nil, fmt.Errorf("internal error: state %x not found while rebuilding the trace", fp)
-		}
-		if p == 0 {
-			break
-		}
-		fp = p
-		if len(chain) > 1<<24 {
-			return nil, errors.New("internal error: parent cycle")
-		}
-	}
-	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
-		chain[i], chain[j] = chain[j], chain[i]
-	}
 	c, ec := ck.newCtx(), ck.newCtx()
 	var cur []Value
 	ck.initStates(ec, func(vals []Value) bool {
