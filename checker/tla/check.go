@@ -117,6 +117,7 @@ type checker struct {
 	tlog        traceLog  // every kept state in BFS order, for counterexamples
 	levelStart  int64     // index in tlog of the level being expanded
 	plans       []invPlan // the invariants, prepared for incremental checking
+	boxVars     [][]int   // per action property [A]_v: v's variables when v is a tuple of them
 	outCache    *lossySet // states outside the constraints whose invariants held
 	codec       *codec
 	cov         *coverage // -coverage, -dump; nil when off
@@ -304,6 +305,13 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 		ck.view = d.body
 	}
 	ck.planInvariants()
+	for _, p := range ck.actProps {
+		var vars []int
+		if s, ok := p.n.(*sub); ok && s.box {
+			vars = tupleVars(s.v)
+		}
+		ck.boxVars = append(ck.boxVars, vars)
+	}
 	return ck, nil
 }
 
@@ -867,9 +875,15 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				}
 				// Like TLC, action properties are checked on every transition, and
 				// invariants also on successors outside the model (constraints).
-				for _, p := range ck.actProps {
+				for k, p := range ck.actProps {
 					c.cur, c.next = sv, t
-					ok, err := evalCatch(c, p.n)
+					var ok bool
+					var err error
+					if vars := ck.boxVars[k]; vars != nil && !ck.opts.NoIncremental {
+						ok, err = boxHolds(c, p.n.(*sub), vars, sv, t)
+					} else {
+						ok, err = evalCatch(c, p.n)
+					}
 					if err != nil || !ok {
 						v := &violCand{i: int32(i), j: j, kind: "action property", name: p.name, err: err, from: sv, to: t}
 						if err != nil {

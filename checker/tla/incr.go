@@ -551,3 +551,61 @@ func FormatInvariantStats(w io.Writer, stats []InvariantStat) {
 		fmt.Fprintf(w, "%-36s %9d %10.1f %10d %10d %10d %10d\n", x.Name, x.Conjuncts, float64(x.Time)/1e6, x.Full, x.Skipped, x.Incremental, x.Elements)
 	}
 }
+
+// ---- [A]_v with v a tuple of variables ----
+
+// tupleVars is the variables of v when v is a tuple (through definitions
+// without arguments) of variables and such tuples; nil otherwise.
+func tupleVars(v node) []int {
+	for {
+		c, ok := v.(*call)
+		if !ok || len(c.args) > 0 || c.base >= 0 || c.def.cached || c.def.body == nil {
+			break
+		}
+		v = c.def.body
+	}
+	t, ok := v.(*tuple)
+	if !ok {
+		return nil
+	}
+	var out []int
+	for _, x := range t.xs {
+		switch y := x.(type) {
+		case *varRef:
+			out = append(out, y.idx)
+		default:
+			sub := tupleVars(x)
+			if sub == nil {
+				return nil
+			}
+			out = append(out, sub...)
+		}
+	}
+	if out == nil {
+		return nil // <<>>: nothing to gain
+	}
+	return out
+}
+
+// boxHolds evaluates [A]_v, v a tuple of the variables vars, on the step
+// from s to t: TRUE when every variable of v is equal in s and t (compared
+// as the tuples' elements are), else A. The tuples are not built.
+func boxHolds(c *ctx, p *sub, vars []int, s, t []Value) (ok bool, err error) {
+	defer catch(&err)
+	unchanged := true
+	for _, i := range vars {
+		a, b := s[i], t[i]
+		if a == b {
+			continue
+		}
+		if ha, hb := cachedHash(a), cachedHash(b); ha != 0 && hb != 0 && ha != hb || cmp(norm(a), norm(b)) != 0 {
+			unchanged = false
+			break
+		}
+	}
+	if unchanged {
+		return true, nil
+	}
+	c.cur, c.next = s, t
+	return evalBool(c, p.a, nil, p.loc), nil
+}
