@@ -740,6 +740,7 @@ type chunkRes struct {
 	generated int64
 	viol      *violCand
 	cov       *covChunk // -coverage, -dump
+	arena     *encArena // the worker's, for the encoded states of cands
 }
 
 // step expands one BFS level in parallel and returns the next level.
@@ -762,12 +763,14 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 	work := func() {
 		c, ec := ck.newCtx(), ck.newCtx()
 		c.level, ec.level = res.Depth, res.Depth
+		arena := &encArena{}
 		for {
 			k := int(nextChunk.Add(1) - 1)
 			if k >= nchunks {
 				return
 			}
 			lo, hi := k*chunk, min((k+1)*chunk, len(level))
+			results[k].arena = arena
 			ck.expand(c, ec, level, lo, hi, &results[k])
 			ck.expanded.Add(int64(hi - lo))
 			ck.generated.Add(results[k].generated)
@@ -932,7 +935,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				if len(states) <= smallLevel {
 					r.cands = append(r.cands, cand{live: &liveState{vals: t, vh: vh}, fp: fp, i: int32(i), j: j})
 				} else {
-					r.cands = append(r.cands, cand{enc: ck.codec.encode(nil, t), fp: fp, i: int32(i), j: j})
+					r.cands = append(r.cands, cand{enc: r.arena.encode(ck.codec, t), fp: fp, i: int32(i), j: j})
 				}
 				if ck.view == nil && len(ck.invs) > 0 {
 					// checked here, while the state is at hand; the violation's
