@@ -28,6 +28,13 @@ type Options struct {
 	// DumpFormat: DumpStates (the default) or DumpDot.
 	Dump       io.Writer
 	DumpFormat string
+	// NoIncremental checks every invariant in full on every state, rather
+	// than only the conjuncts that read a variable the step changed
+	// (incr.go).
+	NoIncremental bool
+	// InvariantStats collects, per invariant, how its conjuncts were
+	// checked and the time spent, into Result.Invariants.
+	InvariantStats bool
 }
 
 // Result holds TLC's figures for a run.
@@ -39,6 +46,8 @@ type Result struct {
 	Violation *Violation
 	Elapsed   time.Duration
 	Coverage  []ActionCoverage // with Options.Coverage
+	// Invariants: with Options.InvariantStats, one entry per invariant
+	Invariants []InvariantStat
 }
 
 // TraceStep is one state of a counterexample.
@@ -105,6 +114,10 @@ type checker struct {
 	liveProps   []named // temporal properties, checked by liveness.go
 	liveInits   []int32
 	seen        *fpSet
+	tlog        traceLog  // every kept state in BFS order, for counterexamples
+	levelStart  int64     // index in tlog of the level being expanded
+	plans       []invPlan // the invariants, prepared for incremental checking
+	boxVars     [][]int   // per action property [A]_v: v's variables when v is a tuple of them
 	outCache    *lossySet // states outside the constraints whose invariants held
 	codec       *codec
 	cov         *coverage // -coverage, -dump; nil when off
@@ -140,6 +153,7 @@ func (ck *checker) stateOf(cd *cand) []Value {
 
 type violCand struct {
 	i, j int32
+	init bool // of an initial state (fp), not of a successor of state i
 	kind string
 	name string
 	err  error
@@ -178,6 +192,9 @@ func Check(m *Model, cfg *Config, opts Options) (res *Result, err error) {
 		ck.cov = newCoverage(ck)
 	}
 	res, err = ck.run()
+	if err == nil && opts.InvariantStats {
+		res.Invariants = ck.invariantStats()
+	}
 	if err == nil && ck.cov != nil {
 		res.Coverage, err = ck.cov.finish()
 	}
@@ -288,6 +305,14 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 			return nil, cfg.Errorf(cfg.View, "view %s: %w", cfg.View, err)
 		}
 		ck.view = d.body
+	}
+	ck.planInvariants()
+	for _, p := range ck.actProps {
+		var vars []int
+		if s, ok := p.n.(*sub); ok && s.box {
+			vars = tupleVars(s.v)
+		}
+		ck.boxVars = append(ck.boxVars, vars)
 	}
 	return ck, nil
 }
@@ -554,28 +579,29 @@ func (ck *checker) run() (*Result, error) {
 				return false
 			}
 			fp := ck.fp(c, vals)
-			isNew := ck.seen.offer(fp, fpEntry{level: 1, key: uint64(res.Generated)})
+			isNew := ck.seen.offer(fp, uint64(res.Generated))
 			if ck.cov != nil {
 				ck.cov.initial(vals, fp, isNew)
 			}
 			if !isNew {
 				return false
 			}
-			if name, err := ck.checkInvs(c, vals, ck.invs); name != "" || err != nil {
-				viol = &violCand{kind: "invariant", name: name, err: err, fp: fp}
+			if name, err := ck.checkPlans(c, vals); name != "" || err != nil {
+				viol = &violCand{kind: "invariant", name: name, err: err, fp: fp, init: true}
 				if err != nil {
 					viol.kind = "error"
 				}
 				return true
 			}
 			if name, err := ck.checkInvs(c, vals, ck.initProps); name != "" || err != nil {
-				viol = &violCand{kind: "property", name: name, err: err, fp: fp}
+				viol = &violCand{kind: "property", name: name, err: err, fp: fp, init: true}
 				if err != nil {
 					viol.kind = "error"
 				}
 				return true
 			}
 			level = append(level, cand{live: &liveState{vals: vals}, fp: fp})
+			ck.tlog.add(fp, -1)
 			return false
 		})
 	}()
@@ -605,8 +631,10 @@ func (ck *checker) run() (*Result, error) {
 			}
 		}()
 	}
+	ck.seen.endLevel()
 	for viol == nil && len(level) > 0 {
 		var next []cand
+		ck.levelStart = ck.tlog.len() - int64(len(level))
 		next, viol = ck.step(level, res)
 		res.Distinct = int64(ck.seen.len())
 		if viol != nil {
@@ -704,6 +732,7 @@ type chunkRes struct {
 	generated int64
 	viol      *violCand
 	cov       *covChunk // -coverage, -dump
+	arena     *encArena // the worker's, for the encoded states of cands
 }
 
 // step expands one BFS level in parallel and returns the next level.
@@ -726,12 +755,14 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 	work := func() {
 		c, ec := ck.newCtx(), ck.newCtx()
 		c.level, ec.level = res.Depth, res.Depth
+		arena := &encArena{}
 		for {
 			k := int(nextChunk.Add(1) - 1)
 			if k >= nchunks {
 				return
 			}
 			lo, hi := k*chunk, min((k+1)*chunk, len(level))
+			results[k].arena = arena
 			ck.expand(c, ec, level, lo, hi, &results[k])
 			ck.expanded.Add(int64(hi - lo))
 			ck.generated.Add(results[k].generated)
@@ -767,8 +798,9 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 		}
 		for x, cd := range r.cands {
 			// keep only the earliest discovery of each state
-			if e, _ := ck.seen.get(cd.fp); e.key == orderKey(cd.i, cd.j) {
+			if k, _ := ck.seen.levelKey(cd.fp); k == orderKey(cd.i, cd.j) {
 				next = append(next, cd)
+				ck.tlog.add(cd.fp, ck.levelStart+int64(cd.i))
 				if kept != nil {
 					kept[x] = true
 				}
@@ -778,8 +810,8 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 			ck.cov.merge(r.cov, r.cands, kept)
 		}
 		for _, v := range r.newViols {
-			e, _ := ck.seen.get(v.fp)
-			v.i, v.j = int32(e.key>>32), int32(uint32(e.key))
+			k, _ := ck.seen.levelKey(v.fp)
+			v.i, v.j = int32(k>>32), int32(uint32(k))
 			if less(v, viol) {
 				viol = v
 			}
@@ -790,13 +822,13 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 			viol = v
 		}
 	}
+	ck.seen.endLevel()
 	return next, viol
 }
 
 func orderKey(i, j int32) uint64 { return uint64(i)<<32 | uint64(uint32(j)) }
 
 func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
-	level := int32(c.level + 1)
 	for i := lo; i < hi; i++ {
 		s := states[i]
 		sv := ck.stateOf(&s)
@@ -810,6 +842,20 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 			}
 		}
 		states[i].live = nil // let the level's values go as it is expanded
+		// the variables each successor changes, for incremental invariant
+		// checking (sv satisfies the invariants: it was checked when found)
+		var changed varSet
+		incr := !ck.opts.NoIncremental && len(ck.plans) > 0
+		if incr {
+			changed = newVarSet(ck.nvars)
+		}
+		checkInvs := func(t []Value, vh []uint64) (string, error) {
+			if !incr {
+				return ck.checkPlans(c, t)
+			}
+			changedVars(changed, t, sv, vh, svh)
+			return ck.checkInvsFrom(c, t, sv, changed)
+		}
 		if r.viol != nil && r.viol.i < int32(i) {
 			return
 		}
@@ -824,9 +870,15 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				}
 				// Like TLC, action properties are checked on every transition, and
 				// invariants also on successors outside the model (constraints).
-				for _, p := range ck.actProps {
+				for k, p := range ck.actProps {
 					c.cur, c.next = sv, t
-					ok, err := evalCatch(c, p.n)
+					var ok bool
+					var err error
+					if vars := ck.boxVars[k]; vars != nil && !ck.opts.NoIncremental {
+						ok, err = boxHolds(c, p.n.(*sub), vars, sv, t)
+					} else {
+						ok, err = evalCatch(c, p.n)
+					}
 					if err != nil || !ok {
 						v := &violCand{i: int32(i), j: j, kind: "action property", name: p.name, err: err, from: sv, to: t}
 						if err != nil {
@@ -853,7 +905,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 					if len(ck.invs) == 0 || ck.view == nil && ck.outCache.seen(fp) {
 						return false // already checked: invariants are deterministic
 					}
-					if name, err := ck.checkInvs(c, t, ck.invs); name != "" || err != nil {
+					if name, err := checkInvs(t, vh); name != "" || err != nil {
 						v := &violCand{i: int32(i), j: j, kind: "invariant", name: name, err: err, from: sv, to: t}
 						if err != nil {
 							v.kind = "error"
@@ -866,7 +918,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 					ck.outCache.add(fp)
 					return false
 				}
-				if !ck.seen.offer(fp, fpEntry{parent: s.fp, key: orderKey(int32(i), j), level: level}) {
+				if !ck.seen.offer(fp, orderKey(int32(i), j)) {
 					return false
 				}
 				if r.cov != nil {
@@ -875,12 +927,12 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				if len(states) <= smallLevel {
 					r.cands = append(r.cands, cand{live: &liveState{vals: t, vh: vh}, fp: fp, i: int32(i), j: j})
 				} else {
-					r.cands = append(r.cands, cand{enc: ck.codec.encode(nil, t), fp: fp, i: int32(i), j: j})
+					r.cands = append(r.cands, cand{enc: r.arena.encode(ck.codec, t), fp: fp, i: int32(i), j: j})
 				}
 				if ck.view == nil && len(ck.invs) > 0 {
 					// checked here, while the state is at hand; the violation's
 					// order is fixed after the merge (an earlier discovery may win)
-					if name, err := ck.checkInvs(c, t, ck.invs); name != "" || err != nil {
+					if name, err := checkInvs(t, vh); name != "" || err != nil {
 						v := &violCand{i: int32(i), j: j, kind: "invariant", name: name, err: err, fp: fp}
 						if err != nil {
 							v.kind = "error"
@@ -928,7 +980,7 @@ func (ck *checker) checkLevel(next []cand) *violCand {
 				}
 				for i := k * chunk; i < min((k+1)*chunk, len(next)); i++ {
 					cd := next[i]
-					name, err := ck.checkInvs(c, ck.stateOf(&cd), ck.invs)
+					name, err := ck.checkPlans(c, ck.stateOf(&cd))
 					if name != "" || err != nil {
 						v := &violCand{i: cd.i, j: cd.j, kind: "invariant", name: name, err: err, fp: cd.fp}
 						if err != nil {
@@ -954,14 +1006,18 @@ func (ck *checker) checkLevel(next []cand) *violCand {
 // violation rebuilds the counterexample for a violation candidate.
 func (ck *checker) violation(v *violCand) (*Violation, error) {
 	out := &Violation{Kind: v.kind, Name: v.name, Err: v.err}
-	var endFP uint64
 	c := ck.newCtx()
-	if v.fp != 0 {
-		endFP = v.fp
-	} else {
-		endFP = ck.fp(c, v.from)
+	var chain []uint64
+	switch {
+	case v.init:
+		chain = []uint64{v.fp}
+	case v.from == nil:
+		// a new state, found from state i of the level
+		chain = append(ck.tlog.path(ck.levelStart+int64(v.i)), v.fp)
+	default:
+		chain = ck.tlog.path(ck.levelStart + int64(v.i))
 	}
-	trace, err := ck.trace(endFP)
+	trace, err := ck.trace(chain)
 	if err != nil {
 		return nil, err
 	}
@@ -996,28 +1052,10 @@ func actionLabel(d *opDef, fallback string) string {
 	return fmt.Sprintf("<%s line %d, col %d to line %d, col %d of module %s>", d.name, start.Line, start.Col, end.Line, end.Col, d.mod)
 }
 
-// trace replays the path to the state with fingerprint end.
-func (ck *checker) trace(end uint64) (steps []TraceStep, err error) {
+// trace replays the path through the states with fingerprints chain,
+// from an initial state.
+func (ck *checker) trace(chain []uint64) (steps []TraceStep, err error) {
 	defer catch(&err)
-	var chain []uint64
-	for fp := end; ; {
-		chain = append(chain, fp)
-		e, ok := ck.seen.get(fp)
-		p := e.parent
-		if !ok {
-			return nil, fmt.Errorf("internal error: state %x not found while rebuilding the trace", fp)
-		}
-		if p == 0 {
-			break
-		}
-		fp = p
-		if len(chain) > 1<<24 {
-			return nil, errors.New("internal error: parent cycle")
-		}
-	}
-	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
-		chain[i], chain[j] = chain[j], chain[i]
-	}
 	c, ec := ck.newCtx(), ck.newCtx()
 	var cur []Value
 	ck.initStates(ec, func(vals []Value) bool {

@@ -233,6 +233,8 @@ func check(args []string, stdout, stderr io.Writer) int {
 	traces := fs.Int("traces", 1000, "with -simulate: number of behaviours (TLC's -simulate num=N; TLC's default is until stopped)")
 	dump := fs.String("dump", "", "write every distinct state to a file, in BFS order: `FILE` (TLC's -dump FILE; .dump is added without an extension) or `dot FILE` (the state graph for GraphViz, TLC's -dump dot FILE)")
 	coverage := fs.Int("coverage", 0, "print per-action coverage (states found first : states generated) at the end, as TLC's -coverage `N` (TLC also prints every N minutes; here only at the end, and per action, not per subexpression)")
+	invStats := fs.Bool("invstats", false, "print, per invariant, how often its conjuncts were evaluated in full, skipped (the step changed none of the variables they read) or checked on the new elements of a quantifier's set only, and the time spent")
+	noIncr := fs.Bool("noincremental", false, "check every invariant in full on every state (by default a successor's conjuncts that read no changed variable are not re-evaluated)")
 	dumpTrace := fs.String("dumpTrace", "", "write the counterexample to a file: `json FILE` (as TLC's -dumpTrace json FILE)")
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "-help" {
@@ -343,7 +345,8 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return simulateRun(m, cfg, tla.SimOptions{Depth: *depth, Traces: *traces, Seed: *seed, NoDeadlock: *noDeadlock}, dumpFile, start, stdout, stderr)
 	}
 	fmt.Fprintln(stdout, "Computing initial states...")
-	opts := tla.Options{Workers: *workers, NoDeadlock: *noDeadlock, Out: stdout, Progress: stdout, ProgressEvery: *progress, Coverage: *coverage > 0}
+	opts := tla.Options{Workers: *workers, NoDeadlock: *noDeadlock, Out: stdout, Progress: stdout, ProgressEvery: *progress, Coverage: *coverage > 0,
+		InvariantStats: *invStats, NoIncremental: *noIncr}
 	if dumpStates != nil {
 		opts.Dump, opts.DumpFormat = dumpStates, dumpFormat
 	}
@@ -360,6 +363,9 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(res.Coverage) > 0 {
 		tla.FormatCoverage(stdout, res.Coverage)
+	}
+	if len(res.Invariants) > 0 {
+		tla.FormatInvariantStats(stdout, res.Invariants)
 	}
 	code := 0
 	if v := res.Violation; v != nil {
