@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"sync"
 	"time"
@@ -114,6 +115,9 @@ func Replica(ctx context.Context, o ReplicaOptions, out io.Writer) error {
 	rp := &replicaProc{id: o.ID, inc: o.Incarnation, r: vr.NewReplica(o.ID, vr.Config{Replicas: cfg.Replicas, F: cfg.F, ReplicaTimeout: cfg.ReplicaTimeout, ClientTimeout: cfg.ClientTimeout}),
 		rec: rec, node: node, out: out, status: traces.StatusNormal}
 	err = rp.run(ctx, time.Duration(cfg.TickMs)*time.Millisecond)
+	if dir := os.Getenv(HeapProfileEnv); dir != "" {
+		writeHeapProfile(filepath.Join(dir, fmt.Sprintf("replica-%d.%d.heap", o.ID, o.Incarnation)))
+	}
 	st := ReplicaStats{ID: o.ID, Incarnation: o.Incarnation, Events: rp.events, Rejected: rp.rejected, Transport: node.Stats.Snapshot(), Faults: rp.faults}
 	if st.Faults == nil {
 		st.Faults = []string{}
@@ -254,4 +258,19 @@ func freshNonce() int {
 			return n
 		}
 	}
+}
+
+// HeapProfileEnv names an environment variable for diagnosing memory: when set to a directory,
+// every replica process that stops (not one killed) writes its heap profile there
+// (replica-ID.INCARNATION.heap, for go tool pprof), and Run writes cluster.heap when the run
+// and the merge are done (what the supervisor still holds while the caller checks the trace).
+const HeapProfileEnv = "VRCHECK_HEAPPROFILE"
+
+func writeHeapProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		return // a diagnostic: the run does not depend on it
+	}
+	defer f.Close()
+	_ = pprof.WriteHeapProfile(f)
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -216,6 +217,10 @@ func Run(o Options) (*Result, error) {
 		return nil, err
 	}
 	err := r.supervise()
+	if dir := os.Getenv(HeapProfileEnv); dir != "" {
+		runtime.GC() // the profile shows the heap as of the last collection
+		writeHeapProfile(filepath.Join(dir, "cluster.heap"))
+	}
 	return &r.res, err
 }
 
