@@ -198,11 +198,6 @@ func TestCheckersAgreeOnExplore(t *testing.T) {
 			// the first batched step of every such trace.
 			continue
 		}
-		if strings.HasPrefix(b.Name, "epoch-") {
-			// Skipped: VR.tla does not model reconfiguration (issue 13) yet; their swarm
-			// scenarios reconfigure, whose version 5 traces TraceVR refuses.
-			continue
-		}
 		configs = append(configs, []string{b.Name})
 	}
 	dir := t.TempDir()
