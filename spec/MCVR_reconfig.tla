@@ -28,7 +28,11 @@ AdminFirst ==
     \A c \in AdminClients : clientRequestNumber[c] > 0 => clientRequest[c].op = "reconfiguration"
 MCAdminFirstConstraint == MCConstraint /\ AdminFirst
 
-\* The messages of reconfiguration count in MaxMsgs as every other.
+\* Per-type bounds (MCVR.tla's TypeBounds): one message each of the types a step needs only
+\* one of; no crash, so no RECOVERY. The messages of reconfiguration count in MaxMsgs as
+\* every other.
+BoundsReconfig == [REPLY |-> 1, PREPAREOK |-> 1, GETSTATE |-> 1, NEWSTATE |-> 1,
+                   DOVIEWCHANGE |-> 1, NEWEPOCH |-> 1, RECOVERY |-> 0, RECOVERYRESPONSE |-> 0]
 
 -----------------------------------------------------------------------------
 (* Witnesses (issue 13): each configuration checks Witness<Situation> ==    *)
