@@ -20,7 +20,14 @@ ReconfigOrder ==
        clientRequestNumber[c] > 0 =>
           (clientRequest[c].op = "reconfiguration" <=> clientRequest[c].requestNumber = 2)
 
-MCReconfigConstraint == MCConstraint /\ ReconfigOrder
+\* Views change in epoch 0 only (MaxView bounds them there): in epoch 1 every replica stays in
+\* view 0. The simulation model (MCVR_reconfig_sim.cfg) has view changes in both epochs.
+OldEpochViewsOnly == \A r \in Replica : epochNumber[r] > 0 => viewNumber[r] = 0
+
+MCReconfigConstraint == MCConstraint /\ ReconfigOrder /\ OldEpochViewsOnly
+
+\* For the simulation: view changes in every epoch.
+MCReconfigSimConstraint == MCConstraint /\ ReconfigOrder
 
 \* For bug models: the administrator's only request is the RECONFIGURATION (other clients issue
 \* operations).
