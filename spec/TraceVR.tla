@@ -44,12 +44,26 @@ TraceBugs == {TraceHeader.bugs[i] : i \in DOMAIN TraceHeader.bugs}
 TraceCheckpointEvery ==
     IF "checkpointEvery" \in DOMAIN TraceHeader THEN TraceHeader.checkpointEvery ELSE 0
 
+\* Version 5's reconfiguration (§7): the replica ids (the header's universe, absent: replicas),
+\* the configurations the trace's administrators ask for, and those administrators (the
+\* clients that take ClientReconfiguration); TraceVR*.cfg override Universe, Reconfigurations
+\* and AdminClients with them.
+TraceUniverse ==
+    IF "universe" \in DOMAIN TraceHeader THEN TraceHeader.universe ELSE TraceHeader.replicas
+TraceReconfigEvents ==
+    {i \in DOMAIN TraceEvents : TraceEvents[i].action = "ClientReconfiguration"
+                                /\ Len(TraceEvents[i].sent) > 0}
+TraceReconfigurations == {TraceEvents[i].sent[1].config : i \in TraceReconfigEvents}
+TraceAdminClients == {TraceEvents[i].client : i \in TraceReconfigEvents}
+
 ASSUME TraceHeader.format = "vrcheck-trace"
 \* Version 2 adds the resend actions; a version 1 trace is a version 2 trace without them.
 \* Version 3 adds batching (SendPrepare, a PREPARE's log), which VR.tla does not model yet:
 \* a version 3 trace without them is a version 2 trace.  Version 4 adds checkpoints
-\* (TakeCheckpoint, the state's checkpoint, the messages' optional checkpoint).
-ASSUME TraceHeader.version \in {1, 2, 3, 4}
+\* (TakeCheckpoint, the state's checkpoint, the messages' optional checkpoint).  Version 5 adds
+\* reconfiguration (the header's universe, the actions and message types of §7, every
+\* message's optional epoch, the states' epochNumber, config and oldConfig, the client's epoch).
+ASSUME TraceHeader.version \in {1, 2, 3, 4, 5}
 ASSUME TraceHeader.replicas = 2 * TraceHeader.f + 1
 
 VARIABLE l   \* the index in TraceEvents of the next event to match
@@ -67,7 +81,10 @@ TraceCheckpoint(m) ==
           table |-> {m.checkpoint.table[i] : i \in DOMAIN m.checkpoint.table}]
     ELSE NoCheckpoint
 
-TraceMsg(m) ==
+\* A message's epoch (version 5, optional: absent is 0).
+TraceEpoch(m) == IF "epoch" \in DOMAIN m THEN m.epoch ELSE 0
+
+TraceMsgOf(m) ==
     CASE m.type = "REQUEST" ->
             RequestMsg(m.from, m.to, [client |-> m.client, requestNumber |-> m.requestNumber,
                                       op |-> m.op, key |-> m.key, value |-> m.value])
@@ -97,7 +114,18 @@ TraceMsg(m) ==
       [] m.type = "NEWSTATE" ->
             NewStateMsg(m.from, m.to, m.view, m.fromOpNumber, m.log, m.opNumber,
                         m.commitNumber, m.replica, TraceCheckpoint(m))
+      [] m.type = "RECONFIGURATION" ->
+            ReconfigurationMsg(m.from, m.to, m.epoch, m.client, m.requestNumber, m.config)
+      [] m.type = "STARTEPOCH" ->
+            StartEpochMsgOf(m.from, m.to, m.epoch, m.opNumber, m.oldConfig, m.config)
+      [] m.type = "EPOCHSTARTED" ->
+            EpochStartedMsg(m.from, m.to, m.epoch, m.replica)
+      [] m.type = "NEWEPOCH" ->
+            NewEpochMsg(m.from, m.to, m.epoch, m.view, m.config)
       [] OTHER -> Assert(FALSE, <<"TraceVR: unknown message type", m>>)
+
+\* The message as VR.tla builds it, with the trace's epoch.
+TraceMsg(m) == [TraceMsgOf(m) EXCEPT !.epoch = TraceEpoch(m)]
 
 \* The messages event e sent, as a bag.
 TraceSent(e) == SeqAsBag([i \in 1 .. Len(e.sent) |-> TraceMsg(e.sent[i])])
@@ -117,6 +145,9 @@ MatchReplica(r, s) ==
        /\ lastNormalView'[r] = s.lastNormalView
        /\ nonce'[r] = s.nonce
        /\ checkpoint'[r].opNumber = ck
+       /\ "epochNumber" \in DOMAIN s => /\ epochNumber'[r] = s.epochNumber
+                                         /\ config'[r] = s.config
+                                         /\ oldConfig'[r] = s.oldConfig
        /\ s.logKeep <= Len(log[r])
        /\ log'[r] = IF ck <= s.logKeep THEN SubSeq(log[r], 1, s.logKeep) \o s.logAdd
                     ELSE SubSeq(log[r], 1, s.logKeep) \o Slice(ghostCommittedLog', s.logKeep + 1, ck)
@@ -127,6 +158,7 @@ MatchClient(c, s) ==
     /\ clientView'[c] = s.view
     /\ clientRequestNumber'[c] = s.requestNumber
     /\ clientPending'[c] = s.pending
+    /\ "epoch" \in DOMAIN s => clientEpoch'[c] = s.epoch
 
 \* The network lost the received bag rcv and gained exactly the messages e sent.
 MatchNetwork(rcv, e) == msgs' = (msgs (-) rcv) (+) TraceSent(e)
@@ -148,6 +180,9 @@ ReplicaReceiveStep(e) ==
           \/ e.action = "ReceiveRecoveryResponse" /\ ReceiveRecoveryResponse(r, m)
           \/ e.action = "ReceiveGetState" /\ ReceiveGetState(r, m)
           \/ e.action = "ReceiveNewState" /\ ReceiveNewState(r, m)
+          \/ e.action = "ReceiveReconfiguration" /\ ReceiveReconfiguration(r, m)
+          \/ e.action = "ReceiveStartEpoch" /\ ReceiveStartEpoch(r, m)
+          \/ e.action = "ReceiveEpochStarted" /\ ReceiveEpochStarted(r, m)
        /\ MatchReplica(r, e.state)
        /\ MatchNetwork(Recv(m), e)
 
@@ -166,6 +201,10 @@ ReplicaTimerStep(e) ==
           \/ e.action = "StartRecovery" /\ StartRecovery(r)
           \/ e.action = "TakeCheckpoint" /\ TakeCheckpoint(r)
           \/ e.action = "Crash" /\ Crash(r, e.state.nonce)
+          \/ e.action = "TimeoutStartEpoch" /\ TimeoutStartEpoch(r)
+          \/ /\ e.action = "ResendStartEpoch"
+             /\ Len(e.sent) = 1
+             /\ ResendStartEpoch(r, e.sent[1].to)
        /\ MatchReplica(r, e.state)
        /\ MatchNetwork(NoRecv, e)
 
@@ -180,6 +219,13 @@ ClientStep(e) ==
              /\ MatchNetwork(NoRecv, e)
           \/ /\ e.action = "ClientReceiveReply"
              /\ ClientReceiveReply(c, TraceMsg(e.msg))
+             /\ MatchNetwork(Recv(TraceMsg(e.msg)), e)
+          \/ /\ e.action = "ClientReconfiguration"
+             /\ Len(e.sent) = 1
+             /\ ClientReconfiguration(c, e.sent[1].config)
+             /\ MatchNetwork(NoRecv, e)
+          \/ /\ e.action = "ClientReceiveNewEpoch"
+             /\ ClientReceiveNewEpoch(c, TraceMsg(e.msg))
              /\ MatchNetwork(Recv(TraceMsg(e.msg)), e)
        /\ MatchClient(c, e.clientState)
 

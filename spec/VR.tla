@@ -33,6 +33,21 @@
 (* log by one rule, Adopt.  The service of a replica is then the          *)
 (* checkpoint it was last restored from (restoredFrom) followed by the     *)
 (* entries it executed since (executed).                                   *)
+(*                                                                         *)
+(* Reconfiguration (§7), as impl/vr/reconfig.go and traces/README.md      *)
+(* ("Reconfiguration (version 5)"), when a model names configurations an  *)
+(* administrator may ask for (Reconfigurations # {}; the defaults below   *)
+(* leave every action as without it).  Replica ids are 0 .. Universe-1;   *)
+(* the first configuration is 0 .. N-1 and the others start idle.  Each    *)
+(* replica has an epoch-number, the configuration of its epoch (config),  *)
+(* the one before (oldConfig) and the op-number of the RECONFIGURATION    *)
+(* that started the epoch (epochStart); the primary of view v of an epoch *)
+(* is config[v mod Len(config)], and views restart at 0 in each epoch.     *)
+(* Every message carries its sender's epoch; every receive checks it      *)
+(* first (Takes, EpochStop).  Executing a RECONFIGURATION (whatever step   *)
+(* commits it: ExecuteReconfiguration) starts the next epoch.  The ghosts  *)
+(* keyed by view are keyed by EV(epoch, view), which is the view in epoch  *)
+(* 0, so that the models without reconfiguration have the same states.    *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences, FiniteSets, Bags, TLC
 
@@ -53,18 +68,35 @@ ASSUME Ops \subseteq {"get", "put", "append"}
 \* models without checkpoints need not name it: a model overrides it (CheckpointEvery <- ...).
 CheckpointEvery == 0
 
-Replica == 0 .. (N - 1)
+\* Reconfiguration (§7): definitions, not CONSTANTS, so that the models without it need not
+\* name them; a model overrides them (Universe <- ..., as CheckpointEvery).  Universe: the
+\* number of replica ids; Reconfigurations: the configurations (increasing sequences of replica
+\* ids) an administrator may ask for; AdminClients: the clients that may ask (administrators).
+Universe == N
+Reconfigurations == {}
+AdminClients == {}
+\* Whether reconfiguration is modelled at all: without it every action is as before §7.
+Reconfiguring == Reconfigurations # {}
+
+Replica == 0 .. (Universe - 1)
 ClientId == 0 .. (NumClients - 1)
 F == (N - 1) \div 2
-Primary(v) == v % N
-Others(r) == Replica \ {r}
+\* The first configuration, 0 .. N-1 (epoch 0's).
+FirstConfig == [i \in 1 .. N |-> i - 1]
+Range(s) == {s[i] : i \in DOMAIN s}
+\* The primary of view v of an epoch whose configuration is cf.
+PrimaryIn(cf, v) == cf[(v % Len(cf)) + 1]
+\* (Epoch, view) as one number, ordered as the pairs: epoch 0's is the view itself.
+EV(e, v) == e * 1000000 + v
 
 \* The bug switches, named exactly as the implementation's; "no-resend-startview" is the
 \* spec's only (ResendStartView disabled: safe, but with message loss not live).
 BugNames == {"dvc-largest-n-only", "dvc-mixed-views", "late-startview",
              "statetransfer-truncate", "commit-regress",
              "recovering-participates", "recovery-without-primary",
-             "no-resend-startview", "checkpoint-uncommitted", "gc-no-checkpoint"}
+             "no-resend-startview", "checkpoint-uncommitted", "gc-no-checkpoint",
+             "epoch-accept-after-reconfiguration", "epoch-shutdown-early",
+             "epoch-old-prepare", "epoch-startepoch-commit"}
 Bug(b) == b \in Bugs
 
 VARIABLES
@@ -80,16 +112,24 @@ VARIABLES
     executed,         \* the entries the replica executed since its last crash (or restore), in order
     checkpoint,       \* the latest checkpoint (NoCheckpoint: none): entries 1..its op-number are discarded
     restoredFrom,     \* the checkpoint the service was last restored from (NoCheckpoint: none)
+    \* Reconfiguration (§7).
+    epochNumber,      \* epoch-number
+    config,           \* the configuration of its epoch: a sequence of replica ids, increasing
+    oldConfig,        \* old-configuration: the epoch before's (<<>> in epoch 0)
+    epochStart,       \* the op-number of the RECONFIGURATION that started its epoch (0 in epoch 0)
     \* Per-view bookkeeping (not logged in traces; rebuilt by replay).
     startViewChangeFrom,   \* replicas whose STARTVIEWCHANGE for the current view arrived
     doViewChangeMsgs,      \* DOVIEWCHANGEs recorded by a new primary (one per sender)
     prepareOkOpNumber,     \* per replica, the highest op-number it PREPAREOK'd in the view
     recoveryResponseMsgs,  \* RECOVERYRESPONSEs recorded while recovering (one per sender)
+    epochStartedFrom,      \* a replaced replica: the new replicas whose EPOCHSTARTED arrived
     \* Clients.
     clientView,           \* the latest view the client knows of
     clientRequestNumber,  \* the number of its latest request
     clientPending,        \* whether that request is outstanding
     clientRequest,        \* that request (an entry), resent on ClientTimeout
+    clientEpoch,          \* the latest epoch the client knows of
+    clientConfig,         \* that epoch's configuration
     \* The network: a bag of messages in flight.
     msgs,
     \* Ghost (history) variables, for the invariants only.  They are kept
@@ -100,26 +140,43 @@ VARIABLES
     ghostCommittedReq,    \* <<c, s>> |-> its first op-number in the committed log, and the result
     ghostStore,           \* key |-> value: the service after executing ghostCommittedLog
     ghostCommittedTwice,  \* some request is at two op-numbers of the committed log
+    ghostCommitAfterReconfig, \* a replica of epoch e first committed an op after e's RECONFIGURATION
     ghostLastExecuted,    \* r |-> c |-> the highest request-number of c r executed in this life
     ghostExecutedTwice,   \* r |-> r executed a request not above that, in this life
     ghostAckedIn,         \* view v |-> the highest op-number acknowledged by a REPLY of view v
     ghostAckUncommitted,  \* a client got the REPLY of a request not in the committed log
     ghostPrepared,        \* <<v, n>> |-> the entry of the first PREPARE of view v and op-number n
     ghostStartView,       \* v |-> the log of the first STARTVIEW of view v
-    ghostViewStarts       \* <<v, nonce>>: a replica (in the life of that nonce) started view v
+    ghostViewStarts,      \* <<EV(e, v), nonce>>: a replica (in the life of that nonce) started view v of epoch e
+    ghostEpochs,          \* <<e, config, oldConfig, start>> of every epoch a replica entered
+    ghostUpToDate         \* <<e, r>>: r was up to date in epoch e (normal member, its start executed)
 
-replicaVars == <<viewNumber, status, opNumber, log, lastNormalView>>
+epochVars == <<epochNumber, config, oldConfig, epochStart>>
+replicaVars == <<viewNumber, status, opNumber, log, lastNormalView, epochVars>>
+stateGhosts == <<ghostViewStarts, ghostEpochs, ghostUpToDate>>
 ghostCommitVars == <<ghostCommittedLog, ghostCommittedIn, ghostCommittedReq, ghostStore,
-                     ghostCommittedTwice>>
+                     ghostCommittedTwice, ghostCommitAfterReconfig>>
 execVars == <<executed, ghostLastExecuted, ghostExecutedTwice>>
 ckptVars == <<checkpoint, restoredFrom>>
 commitVars == <<commitNumber, ckptVars, execVars, ghostCommitVars>>
-bookVars == <<startViewChangeFrom, doViewChangeMsgs, prepareOkOpNumber, recoveryResponseMsgs>>
-clientVars == <<clientView, clientRequestNumber, clientPending, clientRequest>>
-serverVars == <<replicaVars, ghostViewStarts, commitVars, bookVars, nonce, usedNonces>>
+bookVars == <<startViewChangeFrom, doViewChangeMsgs, prepareOkOpNumber, recoveryResponseMsgs,
+              epochStartedFrom>>
+clientVars == <<clientView, clientRequestNumber, clientPending, clientRequest, clientEpoch,
+                clientConfig>>
+serverVars == <<replicaVars, stateGhosts, commitVars, bookVars, nonce, usedNonces>>
 ackVars == <<ghostAckedIn, ghostAckUncommitted>>
 netVars == <<msgs, ghostPrepared, ghostStartView>>
 vars == <<serverVars, clientVars, netVars, ackVars>>
+
+\* The primary of view v of replica r's epoch; the other replicas of its configuration; its f.
+\* (Without reconfiguration: v % N, the other replicas, F, as before §7.)
+Primary(r, v) == IF Reconfiguring THEN PrimaryIn(config[r], v) ELSE v % N
+Others(r) == IF Reconfiguring THEN Range(config[r]) \ {r} ELSE Replica \ {r}
+FOf(r) == IF Reconfiguring THEN (Len(config[r]) - 1) \div 2 ELSE F
+\* r is in the configuration of its epoch.
+IsMember(r) == ~Reconfiguring \/ r \in Range(config[r])
+\* The replicas r may ask for state: the others of its configuration and of the one before.
+AskTargets(r) == IF Reconfiguring THEN (Range(config[r]) \cup Range(oldConfig[r])) \ {r} ELSE Others(r)
 
 -----------------------------------------------------------------------------
 (* Helpers on numbers and sequences.                                       *)
@@ -152,6 +209,19 @@ SeqAsBag(s) ==
 
 NoEntry(c) == [client |-> c, requestNumber |-> 0, op |-> "get", key |-> "", value |-> ""]
 
+\* A configuration as a RECONFIGURATION entry's value: the ids joined by commas ("1,2,3").
+RECURSIVE JoinIds(_, _)
+JoinIds(cf, i) ==
+    IF i > Len(cf) THEN "" ELSE (IF i > 1 THEN "," ELSE "") \o ToString(cf[i]) \o JoinIds(cf, i + 1)
+ConfigString(cf) == JoinIds(cf, 1)
+
+\* The entry of RECONFIGURATION <<c, s>> asking for configuration cf.
+ReconfigurationEntry(c, s, cf) ==
+    [client |-> c, requestNumber |-> s, op |-> "reconfiguration", key |-> "", value |-> ConfigString(cf)]
+
+\* The configuration a RECONFIGURATION entry asks for (one of Reconfigurations).
+ConfigOfEntry(e) == CHOOSE cf \in Reconfigurations : ConfigString(cf) = e.value
+
 \* A checkpoint (§5.1), as the trace format gives it: the op-number it is at, the service
 \* state after entries 1..opNumber (store: a set of [key, value], one per key ever written)
 \* and the client-table (table: a set of [client, requestNumber, result], each client's latest
@@ -173,8 +243,10 @@ ValueFrom(b, ex, i, k) ==
            [] ex[i].op = "append" -> ValueFrom(b, ex, i - 1, k) \o ex[i].value
            [] OTHER -> ValueFrom(b, ex, i - 1, k)
 
-\* The result of the p-th entry of the execution sequence ex, run from checkpoint b.
-ExecResultFrom(b, ex, p) == ValueFrom(b, ex, p - 1, ex[p].key)
+\* The result of the p-th entry of the execution sequence ex, run from checkpoint b (a
+\* RECONFIGURATION makes no up-call: "").
+ExecResultFrom(b, ex, p) ==
+    IF ex[p].op = "reconfiguration" THEN "" ELSE ValueFrom(b, ex, p - 1, ex[p].key)
 ExecResult(ex, p) == ExecResultFrom(NoCheckpoint, ex, p)
 
 \* The client-table, derived from the log: the position of the latest request
@@ -223,39 +295,61 @@ CheckpointOf(b, ex, n) ==
 -----------------------------------------------------------------------------
 (* Messages: every field named as in traces/README.md, without the id.     *)
 
+\* Every message carries its sender's epoch-number (the one before the step; a step that starts
+\* an epoch stamps what it sends after that with the new one, [m EXCEPT !.epoch = ...]).
 RequestMsg(from, to, e) ==
-    [type |-> "REQUEST", from |-> from, to |-> to, client |-> e.client,
+    [type |-> "REQUEST", from |-> from, to |-> to, epoch |-> clientEpoch[from], client |-> e.client,
      requestNumber |-> e.requestNumber, op |-> e.op, key |-> e.key, value |-> e.value]
 PrepareMsg(from, to, v, n, k, e) ==
-    [type |-> "PREPARE", from |-> from, to |-> to, view |-> v, opNumber |-> n,
-     commitNumber |-> k, entry |-> e]
+    [type |-> "PREPARE", from |-> from, to |-> to, epoch |-> epochNumber[from], view |-> v,
+     opNumber |-> n, commitNumber |-> k, entry |-> e]
 PrepareOkMsg(from, to, v, n, i) ==
-    [type |-> "PREPAREOK", from |-> from, to |-> to, view |-> v, opNumber |-> n, replica |-> i]
+    [type |-> "PREPAREOK", from |-> from, to |-> to, epoch |-> epochNumber[from], view |-> v,
+     opNumber |-> n, replica |-> i]
 ReplyMsg(from, to, v, c, s, x) ==
-    [type |-> "REPLY", from |-> from, to |-> to, view |-> v, client |-> c,
-     requestNumber |-> s, result |-> x]
+    [type |-> "REPLY", from |-> from, to |-> to, epoch |-> epochNumber[from], view |-> v,
+     client |-> c, requestNumber |-> s, result |-> x]
 CommitMsg(from, to, v, k) ==
-    [type |-> "COMMIT", from |-> from, to |-> to, view |-> v, commitNumber |-> k]
+    [type |-> "COMMIT", from |-> from, to |-> to, epoch |-> epochNumber[from], view |-> v,
+     commitNumber |-> k]
 StartViewChangeMsg(from, to, v, i) ==
-    [type |-> "STARTVIEWCHANGE", from |-> from, to |-> to, view |-> v, replica |-> i]
+    [type |-> "STARTVIEWCHANGE", from |-> from, to |-> to, epoch |-> epochNumber[from], view |-> v,
+     replica |-> i]
 \* A message that carries a log carries a checkpoint ck (NoCheckpoint: none, as in a trace
 \* without the field) and, in log, the entries after it (and after fromOpNumber, in NEWSTATE).
 DoViewChangeMsg(from, to, v, lg, vv, n, k, i, ck) ==
-    [type |-> "DOVIEWCHANGE", from |-> from, to |-> to, view |-> v, log |-> lg,
+    [type |-> "DOVIEWCHANGE", from |-> from, to |-> to, epoch |-> epochNumber[from], view |-> v, log |-> lg,
      lastNormalView |-> vv, opNumber |-> n, commitNumber |-> k, replica |-> i, checkpoint |-> ck]
 StartViewMsg(from, to, v, lg, n, k, ck) ==
-    [type |-> "STARTVIEW", from |-> from, to |-> to, view |-> v, log |-> lg,
+    [type |-> "STARTVIEW", from |-> from, to |-> to, epoch |-> epochNumber[from], view |-> v, log |-> lg,
      opNumber |-> n, commitNumber |-> k, checkpoint |-> ck]
 RecoveryMsg(from, to, i, x) ==
-    [type |-> "RECOVERY", from |-> from, to |-> to, replica |-> i, nonce |-> x]
+    [type |-> "RECOVERY", from |-> from, to |-> to, epoch |-> epochNumber[from], replica |-> i,
+     nonce |-> x]
 RecoveryResponseMsg(from, to, v, x, lg, n, k, j, ck) ==
-    [type |-> "RECOVERYRESPONSE", from |-> from, to |-> to, view |-> v, nonce |-> x,
+    [type |-> "RECOVERYRESPONSE", from |-> from, to |-> to, epoch |-> epochNumber[from], view |-> v, nonce |-> x,
      log |-> lg, opNumber |-> n, commitNumber |-> k, replica |-> j, checkpoint |-> ck]
 GetStateMsg(from, to, v, n, i) ==
-    [type |-> "GETSTATE", from |-> from, to |-> to, view |-> v, opNumber |-> n, replica |-> i]
+    [type |-> "GETSTATE", from |-> from, to |-> to, epoch |-> epochNumber[from], view |-> v,
+     opNumber |-> n, replica |-> i]
 NewStateMsg(from, to, v, n0, lg, n, k, i, ck) ==
-    [type |-> "NEWSTATE", from |-> from, to |-> to, view |-> v, fromOpNumber |-> n0,
+    [type |-> "NEWSTATE", from |-> from, to |-> to, epoch |-> epochNumber[from], view |-> v, fromOpNumber |-> n0,
      log |-> lg, opNumber |-> n, commitNumber |-> k, replica |-> i, checkpoint |-> ck]
+
+\* Reconfiguration (version 5): the four new types carry their epoch explicitly.
+ReconfigurationMsg(from, to, ep, c, s, cf) ==
+    [type |-> "RECONFIGURATION", from |-> from, to |-> to, epoch |-> ep, client |-> c,
+     requestNumber |-> s, config |-> cf]
+StartEpochMsgOf(from, to, ep, n, old, cf) ==
+    [type |-> "STARTEPOCH", from |-> from, to |-> to, epoch |-> ep, opNumber |-> n,
+     oldConfig |-> old, config |-> cf]
+EpochStartedMsg(from, to, ep, i) ==
+    [type |-> "EPOCHSTARTED", from |-> from, to |-> to, epoch |-> ep, replica |-> i]
+NewEpochMsg(from, to, ep, v, cf) ==
+    [type |-> "NEWEPOCH", from |-> from, to |-> to, epoch |-> ep, view |-> v, config |-> cf]
+\* Replica r's STARTEPOCH of its own epoch.
+StartEpochMsg(r, to) ==
+    StartEpochMsgOf(r, to, epochNumber[r], epochStart[r], oldConfig[r], config[r])
 
 \* The op-number after which a message's log starts (traces.Message.LogStart).
 LogStart(m) ==
@@ -279,9 +373,10 @@ NoRecv == EmptyBag
 \* PREPARE whose <<view, op-number>> had none.
 FirstPrepares(S) ==
     LET P == {m \in S : m.type = "PREPARE"}
-        K == {<<m.view, m.opNumber>> : m \in P} \ DOMAIN ghostPrepared
+        K == {<<EV(m.epoch, m.view), m.opNumber>> : m \in P} \ DOMAIN ghostPrepared
     IN IF K = {} THEN ghostPrepared
-       ELSE [k \in K |-> (CHOOSE m \in P : <<m.view, m.opNumber>> = k).entry] @@ ghostPrepared
+       ELSE [k \in K |-> (CHOOSE m \in P : <<EV(m.epoch, m.view), m.opNumber>> = k).entry]
+            @@ ghostPrepared
 
 \* The whole log a message's log stands for: with a checkpoint, the committed log up to it
 \* (CheckpointMatchesCommittedLog says it is), then the entries the message carries.
@@ -292,9 +387,9 @@ WholeLog(m) ==
 \* The same for the first STARTVIEW of each view (its whole log).
 FirstStartViews(S) ==
     LET P == {m \in S : m.type = "STARTVIEW"}
-        K == {m.view : m \in P} \ DOMAIN ghostStartView
+        K == {EV(m.epoch, m.view) : m \in P} \ DOMAIN ghostStartView
     IN IF K = {} THEN ghostStartView
-       ELSE [k \in K |-> WholeLog(CHOOSE m \in P : m.view = k)] @@ ghostStartView
+       ELSE [k \in K |-> WholeLog(CHOOSE m \in P : EV(m.epoch, m.view) = k)] @@ ghostStartView
 
 \* The network after an action that received the bag rcv and sent the set S.
 Transmit(rcv, S) ==
@@ -302,34 +397,66 @@ Transmit(rcv, S) ==
     /\ ghostPrepared' = FirstPrepares(S)
     /\ ghostStartView' = FirstStartViews(S)
 
-\* Replica r's state becomes the given one.  If r thereby becomes the normal
-\* primary of view v, it starts view v (recorded for OnePrimaryPerView).
+ZeroOks == [j \in Replica |-> 0]
+
+\* Replica r's state becomes the given one, in its epoch.  If r thereby becomes the
+\* normal primary of view v, it starts view v (recorded for OnePrimaryPerView).
 SetState(r, v, st, n, lg, lnv) ==
     /\ ghostViewStarts' =
           IF /\ st = "normal"
-             /\ Primary(v) = r
+             /\ Primary(r, v) = r
              /\ ~(status[r] = "normal" /\ viewNumber[r] = v)
-          THEN ghostViewStarts \cup {<<v, nonce[r]>>}
+          THEN ghostViewStarts \cup {<<EV(epochNumber[r], v), nonce[r]>>}
           ELSE ghostViewStarts
     /\ viewNumber' = [viewNumber EXCEPT ![r] = v]
     /\ status' = [status EXCEPT ![r] = st]
     /\ opNumber' = [opNumber EXCEPT ![r] = n]
     /\ log' = [log EXCEPT ![r] = lg]
     /\ lastNormalView' = [lastNormalView EXCEPT ![r] = lnv]
+    /\ UNCHANGED <<epochVars, ghostEpochs, ghostUpToDate>>
+
+\* The same in epoch e with configuration cf (after old, starting at op-number start); up says
+\* r is then up to date in e (a normal member that executed the epoch's start).
+SetEpochState(r, e, cf, old, start, v, st, n, lg, lnv, up) ==
+    /\ ghostViewStarts' =
+          IF /\ st = "normal"
+             /\ PrimaryIn(cf, v) = r
+             /\ ~(status[r] = "normal" /\ viewNumber[r] = v /\ epochNumber[r] = e)
+          THEN ghostViewStarts \cup {<<EV(e, v), nonce[r]>>}
+          ELSE ghostViewStarts
+    /\ viewNumber' = [viewNumber EXCEPT ![r] = v]
+    /\ status' = [status EXCEPT ![r] = st]
+    /\ opNumber' = [opNumber EXCEPT ![r] = n]
+    /\ log' = [log EXCEPT ![r] = lg]
+    /\ lastNormalView' = [lastNormalView EXCEPT ![r] = lnv]
+    /\ epochNumber' = [epochNumber EXCEPT ![r] = e]
+    /\ config' = [config EXCEPT ![r] = cf]
+    /\ oldConfig' = [oldConfig EXCEPT ![r] = old]
+    /\ epochStart' = [epochStart EXCEPT ![r] = start]
+    /\ ghostEpochs' = ghostEpochs \cup {<<e, cf, old, start>>}
+    /\ ghostUpToDate' = IF up THEN ghostUpToDate \cup {<<e, r>>} ELSE ghostUpToDate
 
 SetBook(r, svc, dvc, po, rr) ==
     /\ startViewChangeFrom' = [startViewChangeFrom EXCEPT ![r] = svc]
     /\ doViewChangeMsgs' = [doViewChangeMsgs EXCEPT ![r] = dvc]
     /\ prepareOkOpNumber' = [prepareOkOpNumber EXCEPT ![r] = po]
     /\ recoveryResponseMsgs' = [recoveryResponseMsgs EXCEPT ![r] = rr]
+    /\ UNCHANGED epochStartedFrom
 
-KeepState == UNCHANGED <<replicaVars, ghostViewStarts>>
+\* Every per-view and per-epoch record cleared (a new epoch, impl/vr's enterEpoch).
+ClearBook(r) ==
+    /\ startViewChangeFrom' = [startViewChangeFrom EXCEPT ![r] = {}]
+    /\ doViewChangeMsgs' = [doViewChangeMsgs EXCEPT ![r] = {}]
+    /\ prepareOkOpNumber' = [prepareOkOpNumber EXCEPT ![r] = ZeroOks]
+    /\ recoveryResponseMsgs' = [recoveryResponseMsgs EXCEPT ![r] = {}]
+    /\ epochStartedFrom' = [epochStartedFrom EXCEPT ![r] = {}]
+
+KeepState == UNCHANGED <<replicaVars, stateGhosts>>
 KeepBook == UNCHANGED bookVars
 KeepCommit == UNCHANGED commitVars
 \* What no replica action except Crash changes.
 ReplicaFrame == UNCHANGED <<nonce, usedNonces, clientVars, ackVars>>
 
-ZeroOks == [j \in Replica |-> 0]
 
 \* The DOVIEWCHANGE record on entering a view: cleared, except with the bug
 \* "dvc-mixed-views", where records from earlier views are kept.
@@ -381,19 +508,27 @@ CommitFold(es, pos, g) ==
                                 ELSE (k :> [opNumber |-> pos, result |-> before]) @@ g.req,
                         twice |-> g.twice \/ seen])
 
-\* Some replica, in view v, commits prefix p of its log.  The committed log
-\* only ever grows; a diverging p leaves it as it is (NoLogDivergence fails).
-ExtendCommitted(p, v) ==
+\* Whether replica r, which began the step in epoch e, is the first to commit an op-number
+\* up to top after epoch e's RECONFIGURATION (the start of epoch e+1, which this step may
+\* have started: ghostEpochs' is set before).
+CommitsAfterReconfiguration(r, top) ==
+    \E x \in ghostEpochs' : x[1] = epochNumber[r] + 1 /\ top > MaxNat(Len(ghostCommittedLog), x[4])
+
+\* Replica r, in its (epoch, view) after the step, commits prefix p of its log.  The committed
+\* log only ever grows; a diverging p leaves it as it is (NoLogDivergence fails).
+ExtendCommitted(r, p) ==
     LET n == Len(ghostCommittedLog)
     IN IF Len(p) > n /\ IsPrefixOf(ghostCommittedLog, p)
        THEN LET g == CommitFold(SubSeq(p, n + 1, Len(p)), n + 1,
                                 [store |-> ghostStore, req |-> ghostCommittedReq,
                                  twice |-> ghostCommittedTwice])
             IN /\ ghostCommittedLog' = p
-               /\ ghostCommittedIn' = (v :> Len(p)) @@ ghostCommittedIn
+               /\ ghostCommittedIn' = (EV(epochNumber'[r], viewNumber'[r]) :> Len(p)) @@ ghostCommittedIn
                /\ ghostCommittedReq' = g.req
                /\ ghostStore' = g.store
                /\ ghostCommittedTwice' = g.twice
+               /\ ghostCommitAfterReconfig' =
+                     (ghostCommitAfterReconfig \/ (Reconfiguring /\ CommitsAfterReconfiguration(r, Len(p))))
        ELSE UNCHANGED ghostCommitVars
 
 \* r's commit-number goes from old to new on log lg (lg is r's log after the
@@ -401,7 +536,7 @@ ExtendCommitted(p, v) ==
 SetCommit(r, lg, old, new) ==
     /\ commitNumber' = [commitNumber EXCEPT ![r] = new]
     /\ SetExecuted(r, IF new > old THEN Slice(lg, old + 1, new) ELSE <<>>, FALSE)
-    /\ IF new > old THEN ExtendCommitted(Slice(lg, 1, new), viewNumber'[r])
+    /\ IF new > old THEN ExtendCommitted(r, Slice(lg, 1, new))
                     ELSE UNCHANGED ghostCommitVars
     /\ UNCHANGED ckptVars
 
@@ -421,7 +556,7 @@ Restore(r, lg, ck, k) ==
        /\ executed' = [executed EXCEPT ![r] = es]
        /\ ghostLastExecuted' = [ghostLastExecuted EXCEPT ![r] = g[1]]
        /\ ghostExecutedTwice' = [ghostExecutedTwice EXCEPT ![r] = g[2]]
-       /\ IF new > commitNumber[r] THEN ExtendCommitted(Slice(lg, 1, new), viewNumber'[r])
+       /\ IF new > commitNumber[r] THEN ExtendCommitted(r, Slice(lg, 1, new))
                                   ELSE UNCHANGED ghostCommitVars
 
 \* Whether "commit to k" restores r's checkpoint first: only when the commit-number is below
@@ -478,7 +613,7 @@ AdoptCommit(r, a, k) ==
              new == MaxNat(old, k)
          IN /\ commitNumber' = [commitNumber EXCEPT ![r] = new]
             /\ SetExecuted(r, IF new > old THEN Slice(a.log, old + 1, new) ELSE <<>>, FALSE)
-            /\ IF new > old THEN ExtendCommitted(Slice(a.log, 1, new), viewNumber'[r])
+            /\ IF new > old THEN ExtendCommitted(r, Slice(a.log, 1, new))
                             ELSE UNCHANGED ghostCommitVars
             /\ checkpoint' = [checkpoint EXCEPT ![r] = a.checkpoint]
             /\ UNCHANGED restoredFrom
@@ -502,7 +637,7 @@ TakeCheckpoint(r) ==
                                    opNumber[r])
                  ELSE CheckpointOf(restoredFrom[r], executed[r], k)
        IN checkpoint' = [checkpoint EXCEPT ![r] = ck]
-    /\ UNCHANGED <<replicaVars, ghostViewStarts, commitNumber, restoredFrom, execVars,
+    /\ UNCHANGED <<replicaVars, stateGhosts, commitNumber, restoredFrom, execVars,
                    ghostCommitVars, bookVars, netVars>>
     /\ ReplicaFrame
 
@@ -513,6 +648,91 @@ Ignore(r, m) ==
     /\ KeepCommit
     /\ Transmit(Recv(m), {})
     /\ ReplicaFrame
+
+-----------------------------------------------------------------------------
+(* Reconfiguration helpers (§7; impl/vr/reconfig.go).                      *)
+
+\* The epoch check, first in every receive of a replica's message (impl/vr's sameEpoch): an
+\* idle or shut-down replica takes none, and one of another epoch is not taken.
+Takes(r, m) == m.epoch = epochNumber[r] /\ status[r] \notin {"idle", "shut-down"}
+
+\* m is not taken: the sender of an earlier epoch is told of r's (STARTEPOCH), unless r is
+\* recovering (or idle or shut down).
+EpochStop(r, m) ==
+    /\ KeepState
+    /\ KeepBook
+    /\ KeepCommit
+    /\ Transmit(Recv(m), IF m.epoch < epochNumber[r] /\ status[r] \notin {"idle", "shut-down", "recovering"}
+                         THEN {StartEpochMsg(r, m.from)} ELSE {})
+    /\ ReplicaFrame
+
+\* A REQUEST or RECONFIGURATION of another epoch: one of an earlier epoch is answered with
+\* NEWEPOCH (unless r is recovering), one of a later epoch ignored.
+ClientEpochStop(r, m) ==
+    /\ KeepState
+    /\ KeepBook
+    /\ KeepCommit
+    /\ Transmit(Recv(m), IF m.epoch < epochNumber[r] /\ status[r] # "recovering"
+                         THEN {NewEpochMsg(r, m.client, epochNumber[r], viewNumber[r], config[r])}
+                         ELSE {})
+    /\ ReplicaFrame
+
+\* The top of r's log is its epoch's RECONFIGURATION: as primary it accepts no more requests.
+TopIsReconfiguration(r) ==
+    /\ Reconfiguring
+    /\ opNumber[r] > epochStart[r]
+    /\ opNumber[r] > Base(r)
+    /\ opNumber[r] <= Len(log[r])
+    /\ log[r][opNumber[r]].op = "reconfiguration"
+
+\* cf is a configuration r's primary accepts: at least 3 replicas of the universe, an odd
+\* number, increasing, not the current one.
+ValidConfig(r, cf) ==
+    /\ Len(cf) >= 3
+    /\ Len(cf) % 2 = 1
+    /\ cf # config[r]
+    /\ \A i \in DOMAIN cf : cf[i] \in Replica /\ (i > 1 => cf[i - 1] < cf[i])
+
+\* The op-number of the first RECONFIGURATION after r's epoch's start that "commit to k" on
+\* log lg executes (0 if none).
+ReconfigAt(r, lg, k) ==
+    IF ~Reconfiguring THEN 0
+    ELSE LET S == {p \in (MaxNat(commitNumber[r], epochStart[r]) + 1) .. MinNat(k, Len(lg)) :
+                      lg[p].op = "reconfiguration"}
+         IN IF S = {} THEN 0 ELSE MinOf(S)
+
+\* r, in view v of its epoch e, commits to k on log lg (the log after the step), which
+\* executes the RECONFIGURATION at op-number p: no up-call, and epoch e+1 starts with start p.
+\* out is what the step sent before (in epoch e); reply says r is the primary that commits it
+\* (after its PREPAREOKs, or starting a view): it sends the REPLYs of the entries up to p, then
+\* COMMIT <<v, p>> to the old group, STARTEPOCH to the replicas being added, and the REPLYs of
+\* entries after p (in epoch e+1, view 0).  Then r is in view 0 of epoch e+1: a member of the
+\* new configuration is normal (up to date) and sends EPOCHSTARTED to the replicas being
+\* replaced; a replica being replaced is transitioning.  Every record is cleared.
+ExecuteReconfiguration(r, p, lg, v, k, reply, rcv, out) ==
+    LET e == epochNumber[r]
+        cf == ConfigOfEntry(lg[p])
+        old == config[r]
+        new == MaxNat(commitNumber[r], k)
+        member == r \in Range(cf)
+        ex1 == Executed(r, lg, commitNumber[r], p)
+        ex2 == Executed(r, lg, commitNumber[r], new)
+        sent ==
+            out
+            \cup (IF reply
+                  THEN Replies(r, v, restoredFrom[r], executed[r], ex1)
+                       \cup {CommitMsg(r, j, v, p) : j \in Range(old) \ {r}}
+                       \cup {StartEpochMsgOf(r, j, e + 1, p, old, cf) : j \in Range(cf) \ Range(old)}
+                       \cup {[x EXCEPT !.epoch = e + 1] : x \in Replies(r, 0, restoredFrom[r], ex1, ex2)}
+                  ELSE {})
+            \cup (IF member THEN {EpochStartedMsg(r, j, e + 1, r) : j \in Range(old) \ Range(cf)}
+                  ELSE {})
+    IN /\ SetEpochState(r, e + 1, cf, old, p, 0, IF member THEN "normal" ELSE "transitioning",
+                        Len(lg), lg, 0, member)
+       /\ ClearBook(r)
+       /\ SetCommit(r, lg, commitNumber[r], new)
+       /\ Transmit(rcv, sent)
+       /\ ReplicaFrame
 
 -----------------------------------------------------------------------------
 (* View change helpers.                                                    *)
@@ -541,7 +761,13 @@ StartNewView(r, v, dvc, rcv, out) ==
         best == BestDvc(ds)
         old == commitNumber[r]
         k == MaxOf({old} \cup {x.commitNumber : x \in ds})
-    IN IF CheckpointEvery = 0
+        svs == {StartViewMsg(r, j, v, best.log, Len(best.log), k, NoCheckpoint) : j \in Others(r)}
+        p == IF CheckpointEvery = 0 THEN ReconfigAt(r, best.log, k) ELSE 0
+    IN IF p > 0
+       THEN \* The RECONFIGURATION at the top of the log is committed: executing it starts the
+            \* new epoch and sends the STARTEPOCHs (§7.3).
+            ExecuteReconfiguration(r, p, best.log, v, k, TRUE, rcv, out \cup svs)
+       ELSE IF CheckpointEvery = 0
        THEN LET newLog == best.log
                 ex == Executed(r, newLog, old, k)
             IN /\ SetState(r, v, "normal", Len(newLog), newLog, v)
@@ -573,8 +799,8 @@ StartNewView(r, v, dvc, rcv, out) ==
 ViewChangeStep(r, v, st, svc, dvc, po, recorded, rcv, out) ==
     IF /\ recorded
        /\ st = "view-change"
-       /\ Primary(v) = r
-       /\ Cardinality({x.replica : x \in QuorumDvcs(dvc, v)}) >= F + 1
+       /\ Primary(r, v) = r
+       /\ Cardinality({x.replica : x \in QuorumDvcs(dvc, v)}) >= FOf(r) + 1
     THEN StartNewView(r, v, dvc, rcv, out)
     ELSE /\ SetState(r, v, st, opNumber[r], log[r], lastNormalView[r])
          /\ SetBook(r, svc, dvc, po, recoveryResponseMsgs[r])
@@ -585,7 +811,18 @@ ViewChangeStep(r, v, st, svc, dvc, po, recorded, rcv, out) ==
 \* r asks for the state of view v after op-number n, receiving the bag rcv.  The
 \* paper leaves the destination open: any other replica (one normal in view v
 \* with the entries answers, see ReceiveGetState).
-AskState(r, v, n, rcv) == \E j \in Others(r) : Transmit(rcv, {GetStateMsg(r, j, v, n, r)})
+AskState(r, v, n, rcv) == \E j \in AskTargets(r) : Transmit(rcv, {GetStateMsg(r, j, v, n, r)})
+
+\* A transitioning replica takes no PREPARE or COMMIT; a new member asks for the state it
+\* lacks when one of its view or later arrives.
+TransitioningNews(r, m) ==
+    IF r \in Range(config[r]) /\ m.view >= viewNumber[r]
+    THEN /\ KeepState
+         /\ KeepBook
+         /\ KeepCommit
+         /\ AskState(r, m.view, commitNumber[r], Recv(m))
+         /\ ReplicaFrame
+    ELSE Ignore(r, m)
 
 \* A normal or view-change replica r learns of the later view m.view from a
 \* PREPARE or COMMIT: it asks a replica of m.view for the state after its
@@ -611,12 +848,15 @@ LearnLaterView(r, m) ==
 
 ReceiveRequest(r, m) ==
     /\ Receivable(r, m, "REQUEST")
-    /\ LET v == viewNumber[r]
+    /\ IF m.epoch # epochNumber[r] THEN ClientEpochStop(r, m) ELSE
+       LET v == viewNumber[r]
            s == ClientTableRequestNumber(log[r], m.client)
            i == LatestIndex(log[r], m.client)
            e == EntryOf(m)
-           isPrimary == status[r] = "normal" /\ Primary(v) = r
-       IN IF isPrimary /\ m.requestNumber > s
+           isPrimary == status[r] = "normal" /\ Primary(r, v) = r
+           \* With its epoch's RECONFIGURATION at the top of its log the primary takes no request.
+           accepts == ~TopIsReconfiguration(r) \/ Bug("epoch-accept-after-reconfiguration")
+       IN IF isPrimary /\ m.requestNumber > s /\ accepts
           THEN /\ SetState(r, v, "normal", opNumber[r] + 1, Append(log[r], e), lastNormalView[r])
                /\ KeepBook
                /\ KeepCommit
@@ -632,42 +872,67 @@ ReceiveRequest(r, m) ==
                /\ ReplicaFrame
           ELSE Ignore(r, m)
 
+\* With "epoch-old-prepare", a normal or view-change replica takes a PREPARE of an earlier epoch.
+TakesPrepare(r, m) ==
+    \/ Takes(r, m)
+    \/ /\ Bug("epoch-old-prepare")
+       /\ m.epoch < epochNumber[r]
+       /\ status[r] \notin {"idle", "shut-down", "recovering"}
+
 ReceivePrepare(r, m) ==
     /\ Receivable(r, m, "PREPARE")
-    /\ LET v == viewNumber[r]
+    /\ IF ~TakesPrepare(r, m) THEN EpochStop(r, m)
+       ELSE IF status[r] = "transitioning" THEN TransitioningNews(r, m) ELSE
+       LET v == viewNumber[r]
            n == opNumber[r]
-       IN IF status[r] = "normal" /\ Primary(v) # r /\ m.view = v
+       IN IF status[r] = "normal" /\ Primary(r, v) # r /\ m.view = v
           THEN IF m.opNumber = n + 1
                THEN LET lg == Append(log[r], m.entry)
-                    IN /\ SetState(r, v, "normal", n + 1, lg, lastNormalView[r])
-                       /\ KeepBook
-                       /\ CommitUpTo(r, lg, MinNat(m.commitNumber, n + 1))
-                       /\ Transmit(Recv(m), {PrepareOkMsg(r, Primary(v), v, n + 1, r)})
-                       /\ ReplicaFrame
-               ELSE /\ KeepState
-                    /\ KeepBook
-                    /\ CommitUpTo(r, log[r], MinNat(m.commitNumber, n))
-                    /\ IF m.opNumber <= n
-                       THEN Transmit(Recv(m), {PrepareOkMsg(r, Primary(v), v, n, r)})
-                       ELSE AskState(r, v, n, Recv(m))
-                    /\ ReplicaFrame
+                        ok == PrepareOkMsg(r, Primary(r, v), v, n + 1, r)
+                        p == ReconfigAt(r, lg, MinNat(m.commitNumber, n + 1))
+                    IN IF p > 0
+                       THEN ExecuteReconfiguration(r, p, lg, v, MinNat(m.commitNumber, n + 1),
+                                                   FALSE, Recv(m), {ok})
+                       ELSE /\ SetState(r, v, "normal", n + 1, lg, lastNormalView[r])
+                            /\ KeepBook
+                            /\ CommitUpTo(r, lg, MinNat(m.commitNumber, n + 1))
+                            /\ Transmit(Recv(m), {ok})
+                            /\ ReplicaFrame
+               ELSE LET p == ReconfigAt(r, log[r], MinNat(m.commitNumber, n))
+                    IN IF p > 0
+                       THEN IF m.opNumber <= n
+                            THEN ExecuteReconfiguration(r, p, log[r], v, MinNat(m.commitNumber, n), FALSE,
+                                                        Recv(m), {PrepareOkMsg(r, Primary(r, v), v, n, r)})
+                            ELSE \E j \in AskTargets(r) :
+                                    ExecuteReconfiguration(r, p, log[r], v, MinNat(m.commitNumber, n),
+                                                           FALSE, Recv(m), {GetStateMsg(r, j, v, n, r)})
+                       ELSE /\ KeepState
+                            /\ KeepBook
+                            /\ CommitUpTo(r, log[r], MinNat(m.commitNumber, n))
+                            /\ IF m.opNumber <= n
+                               THEN Transmit(Recv(m), {PrepareOkMsg(r, Primary(r, v), v, n, r)})
+                               ELSE AskState(r, v, n, Recv(m))
+                            /\ ReplicaFrame
           ELSE IF status[r] \in {"normal", "view-change"} /\ m.view > v
           THEN LearnLaterView(r, m)
           ELSE Ignore(r, m)
 
 ReceivePrepareOk(r, m) ==
     /\ Receivable(r, m, "PREPAREOK")
-    /\ LET v == viewNumber[r]
-       IN IF status[r] = "normal" /\ Primary(v) = r /\ m.view = v
+    /\ IF ~Takes(r, m) THEN EpochStop(r, m) ELSE
+       LET v == viewNumber[r]
+       IN IF status[r] = "normal" /\ Primary(r, v) = r /\ m.view = v
           THEN LET po == [prepareOkOpNumber[r] EXCEPT ![m.replica] = MaxNat(@, m.opNumber)]
                    \* The largest n <= op-number that f backups have PREPAREOK'd: it is
                    \* 0, the op-number or some backup's (clamped) value, so only those
                    \* are candidates (linear in N, where 0 .. op-number grows with the log).
                    cand == {0, opNumber[r]} \cup {MinNat(po[j], opNumber[r]) : j \in Others(r)}
-                   q == MaxOf({n \in cand : Cardinality({j \in Others(r) : po[j] >= n}) >= F})
+                   q == MaxOf({n \in cand : Cardinality({j \in Others(r) : po[j] >= n}) >= FOf(r)})
                    old == commitNumber[r]
                    k == MaxNat(old, q)
-               IN /\ KeepState
+                   p == ReconfigAt(r, log[r], k)
+               IN IF p > 0 THEN ExecuteReconfiguration(r, p, log[r], v, k, TRUE, Recv(m), {}) ELSE
+                  /\ KeepState
                   /\ SetBook(r, startViewChangeFrom[r], doViewChangeMsgs[r], po,
                              recoveryResponseMsgs[r])
                   /\ CommitUpTo(r, log[r], k)
@@ -679,7 +944,7 @@ ReceivePrepareOk(r, m) ==
 \* Timer: the primary tells the backups its commit-number.
 SendCommit(r) ==
     /\ status[r] = "normal"
-    /\ Primary(viewNumber[r]) = r
+    /\ Primary(r, viewNumber[r]) = r
     /\ KeepState
     /\ KeepBook
     /\ KeepCommit
@@ -690,7 +955,7 @@ SendCommit(r) ==
 \* n (the paper leaves open which: impl/vr resends the latest).
 ResendPrepare(r, n) ==
     /\ status[r] = "normal"
-    /\ Primary(viewNumber[r]) = r
+    /\ Primary(r, viewNumber[r]) = r
     /\ n > commitNumber[r]
     /\ n > Base(r)
     /\ n <= opNumber[r]
@@ -704,9 +969,15 @@ ResendPrepare(r, n) ==
 
 ReceiveCommit(r, m) ==
     /\ Receivable(r, m, "COMMIT")
-    /\ LET v == viewNumber[r]
+    /\ IF ~Takes(r, m) THEN EpochStop(r, m)
+       ELSE IF status[r] = "transitioning" THEN TransitioningNews(r, m) ELSE
+       LET v == viewNumber[r]
            n == opNumber[r]
-       IN IF status[r] = "normal" /\ Primary(v) # r /\ m.view = v
+           p == ReconfigAt(r, log[r], MinNat(m.commitNumber, n))
+       IN IF status[r] = "normal" /\ Primary(r, v) # r /\ m.view = v /\ p > 0
+          THEN \* Executing the RECONFIGURATION moves r to the next epoch: it asks for nothing.
+               ExecuteReconfiguration(r, p, log[r], v, MinNat(m.commitNumber, n), FALSE, Recv(m), {})
+          ELSE IF status[r] = "normal" /\ Primary(r, v) # r /\ m.view = v
           THEN /\ KeepState
                /\ KeepBook
                /\ CommitUpTo(r, log[r], MinNat(m.commitNumber, n))
@@ -724,7 +995,7 @@ ReceiveCommit(r, m) ==
 \* Timer: a backup that has not heard from its primary, or a replica whose view
 \* change has not completed, starts a view change to the next view.
 TimeoutStartViewChange(r) ==
-    /\ \/ status[r] = "normal" /\ Primary(viewNumber[r]) # r
+    /\ \/ status[r] = "normal" /\ Primary(r, viewNumber[r]) # r
        \/ status[r] = "view-change"
     /\ LET v == viewNumber[r] + 1
        IN /\ SetState(r, v, "view-change", opNumber[r], log[r], lastNormalView[r])
@@ -735,11 +1006,13 @@ TimeoutStartViewChange(r) ==
 
 \* Whether r takes part in view changes: not while recovering, except with the
 \* bug "recovering-participates".
-Participates(r) == status[r] # "recovering" \/ Bug("recovering-participates")
+Participates(r) ==
+    status[r] \in {"normal", "view-change"} \/ (status[r] = "recovering" /\ Bug("recovering-participates"))
 
 ReceiveStartViewChange(r, m) ==
     /\ Receivable(r, m, "STARTVIEWCHANGE")
-    /\ LET enter == Participates(r) /\ m.view > viewNumber[r]
+    /\ IF ~Takes(r, m) THEN EpochStop(r, m) ELSE
+       LET enter == Participates(r) /\ m.view > viewNumber[r]
            v == IF enter THEN m.view ELSE viewNumber[r]
            st == IF enter THEN "view-change" ELSE status[r]
            svc0 == IF enter THEN {} ELSE startViewChangeFrom[r]
@@ -747,10 +1020,10 @@ ReceiveStartViewChange(r, m) ==
            po == IF enter THEN ZeroOks ELSE prepareOkOpNumber[r]
            counts == Participates(r) /\ m.view = v /\ st = "view-change"
            svc1 == IF counts THEN svc0 \cup {m.replica} ELSE svc0
-           reached == counts /\ Cardinality(svc0) < F /\ Cardinality(svc1) = F
-           own == DoViewChangeMsg(r, Primary(v), v, Held(r), lastNormalView[r],
+           reached == counts /\ Cardinality(svc0) < FOf(r) /\ Cardinality(svc1) = FOf(r)
+           own == DoViewChangeMsg(r, Primary(r, v), v, Held(r), lastNormalView[r],
                                   opNumber[r], commitNumber[r], r, checkpoint[r])
-           selfDvc == reached /\ Primary(v) = r
+           selfDvc == reached /\ Primary(r, v) = r
            dvc1 == IF selfDvc THEN RecordFrom(dvc0, own) ELSE dvc0
            out == (IF enter THEN StartViewChangeBroadcast(r, v) ELSE {})
                   \cup (IF reached /\ ~selfDvc THEN {own} ELSE {})
@@ -758,7 +1031,8 @@ ReceiveStartViewChange(r, m) ==
 
 ReceiveDoViewChange(r, m) ==
     /\ Receivable(r, m, "DOVIEWCHANGE")
-    /\ LET enter == Participates(r) /\ m.view > viewNumber[r]
+    /\ IF ~Takes(r, m) THEN EpochStop(r, m) ELSE
+       LET enter == Participates(r) /\ m.view > viewNumber[r]
            v == IF enter THEN m.view ELSE viewNumber[r]
            st == IF enter THEN "view-change" ELSE status[r]
            svc0 == IF enter THEN {} ELSE startViewChangeFrom[r]
@@ -766,24 +1040,34 @@ ReceiveDoViewChange(r, m) ==
            po == IF enter THEN ZeroOks ELSE prepareOkOpNumber[r]
            accept == /\ Participates(r)
                      /\ st = "view-change"
-                     /\ Primary(v) = r
+                     /\ Primary(r, v) = r
                      /\ \/ m.view = v
                         \/ Bug("dvc-mixed-views") /\ m.view < v
            dvc1 == IF accept THEN RecordFrom(dvc0, m) ELSE dvc0
            out == IF enter THEN StartViewChangeBroadcast(r, v) ELSE {}
        IN ViewChangeStep(r, v, st, svc0, dvc1, po, accept, Recv(m), out)
 
+\* r, normal or in view-change, takes STARTVIEW m of its epoch.
+AcceptsStartView(r, m) ==
+    /\ status[r] \in {"normal", "view-change"}
+    /\ \/ m.view > viewNumber[r]
+       \/ m.view = viewNumber[r] /\ status[r] = "view-change"
+       \/ m.view = viewNumber[r] /\ status[r] = "normal" /\ Bug("late-startview")
+
 ReceiveStartView(r, m) ==
     /\ Receivable(r, m, "STARTVIEW")
-    /\ IF /\ status[r] # "recovering"
-          /\ \/ m.view > viewNumber[r]
-             \/ m.view = viewNumber[r] /\ status[r] = "view-change"
-             \/ m.view = viewNumber[r] /\ status[r] = "normal" /\ Bug("late-startview")
+    /\ IF ~Takes(r, m) THEN EpochStop(r, m)
+       ELSE IF AcceptsStartView(r, m)
        THEN IF CheckpointEvery = 0
             THEN LET old == commitNumber[r]
                      regress == Bug("commit-regress") /\ m.commitNumber < old
                      k == IF regress THEN m.commitNumber ELSE MaxNat(old, m.commitNumber)
-                 IN /\ SetState(r, m.view, "normal", m.opNumber, m.log, m.view)
+                     p == IF regress THEN 0 ELSE ReconfigAt(r, m.log, k)
+                 IN IF p > 0
+                    THEN \* Executing the RECONFIGURATION moves r to the next epoch: no PREPAREOK.
+                         ExecuteReconfiguration(r, p, m.log, m.view, k, FALSE, Recv(m), {})
+                    ELSE
+                    /\ SetState(r, m.view, "normal", m.opNumber, m.log, m.view)
                     /\ SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
                     /\ IF regress
                        THEN \* As the implementation does, the service state is rolled back:
@@ -793,7 +1077,7 @@ ReceiveStartView(r, m) ==
                             /\ UNCHANGED <<ghostCommitVars, ckptVars>>
                        ELSE SetCommit(r, m.log, old, k)
                     /\ Transmit(Recv(m), IF m.opNumber > k
-                                         THEN {PrepareOkMsg(r, Primary(m.view), m.view, m.opNumber, r)}
+                                         THEN {PrepareOkMsg(r, Primary(r, m.view), m.view, m.opNumber, r)}
                                          ELSE {})
                     /\ ReplicaFrame
             ELSE \* With checkpoints the log is adopted (commit-regress is not modelled with them).
@@ -804,7 +1088,7 @@ ReceiveStartView(r, m) ==
                     /\ SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
                     /\ AdoptCommit(r, a, m.commitNumber)
                     /\ Transmit(Recv(m), IF n > k
-                                         THEN {PrepareOkMsg(r, Primary(m.view), m.view, n, r)}
+                                         THEN {PrepareOkMsg(r, Primary(r, m.view), m.view, n, r)}
                                          ELSE {})
                     /\ ReplicaFrame
        ELSE Ignore(r, m)
@@ -824,12 +1108,12 @@ ResendStartViewChange(r) ==
 \* sent its DOVIEWCHANGE) sends it again, with its current state, to the new primary.
 ResendDoViewChange(r) ==
     /\ status[r] = "view-change"
-    /\ Primary(viewNumber[r]) # r
-    /\ Cardinality(startViewChangeFrom[r]) >= F
+    /\ Primary(r, viewNumber[r]) # r
+    /\ Cardinality(startViewChangeFrom[r]) >= FOf(r)
     /\ KeepState
     /\ KeepBook
     /\ KeepCommit
-    /\ Transmit(NoRecv, {DoViewChangeMsg(r, Primary(viewNumber[r]), viewNumber[r], Held(r),
+    /\ Transmit(NoRecv, {DoViewChangeMsg(r, Primary(r, viewNumber[r]), viewNumber[r], Held(r),
                                          lastNormalView[r], opNumber[r], commitNumber[r], r,
                                          checkpoint[r])})
     /\ ReplicaFrame
@@ -841,7 +1125,7 @@ ResendDoViewChange(r) ==
 ResendStartView(r, j) ==
     /\ ~Bug("no-resend-startview")
     /\ status[r] = "normal"
-    /\ Primary(viewNumber[r]) = r
+    /\ Primary(r, viewNumber[r]) = r
     /\ viewNumber[r] > 0
     /\ j \in Others(r)
     /\ KeepState
@@ -858,8 +1142,12 @@ ResendStartView(r, j) ==
 Crash(r, n) ==
     /\ n # 0
     /\ n \notin usedNonces[r]
-    /\ SetState(r, 0, "recovering", 0, <<>>, 0)
-    /\ SetBook(r, {}, {}, ZeroOks, {})
+    \* The epoch is lost too: the replica asks the first configuration, which tells it of
+    \* later epochs (ReceiveStartEpoch).
+    /\ IF Reconfiguring
+       THEN SetEpochState(r, 0, FirstConfig, <<>>, 0, 0, "recovering", 0, <<>>, 0, FALSE)
+       ELSE SetState(r, 0, "recovering", 0, <<>>, 0)
+    /\ ClearBook(r)
     /\ commitNumber' = [commitNumber EXCEPT ![r] = 0]
     /\ checkpoint' = [checkpoint EXCEPT ![r] = NoCheckpoint]
     /\ restoredFrom' = [restoredFrom EXCEPT ![r] = NoCheckpoint]
@@ -879,10 +1167,11 @@ StartRecovery(r) ==
 
 ReceiveRecovery(r, m) ==
     /\ Receivable(r, m, "RECOVERY")
-    /\ IF \/ status[r] = "normal"
-          \/ status[r] = "recovering" /\ Bug("recovering-participates")
+    /\ IF ~Takes(r, m) THEN EpochStop(r, m)
+       ELSE IF \/ status[r] = "normal"
+               \/ status[r] = "recovering" /\ Bug("recovering-participates")
        THEN LET v == viewNumber[r]
-                isP == Primary(v) = r
+                isP == Primary(r, v) = r
             IN /\ KeepState
                /\ KeepBook
                /\ KeepCommit
@@ -896,20 +1185,28 @@ ReceiveRecovery(r, m) ==
 
 ReceiveRecoveryResponse(r, m) ==
     /\ Receivable(r, m, "RECOVERYRESPONSE")
-    /\ IF status[r] = "recovering" /\ m.nonce = nonce[r]
+    /\ IF ~Takes(r, m) THEN EpochStop(r, m)
+       ELSE IF status[r] = "recovering" /\ m.nonce = nonce[r]
        THEN LET rr == RecordFrom(recoveryResponseMsgs[r], m)
                 V == MaxOf({x.view : x \in rr})
-                fromPrimary == {x \in rr : x.replica = Primary(V) /\ x.view = V}
+                fromPrimary == {x \in rr : x.replica = Primary(r, V) /\ x.view = V}
                 ofV == {x \in rr : x.view = V}
                 \* With "recovery-without-primary", the response for view V from
                 \* the lowest replica id stands in for the primary's.
                 src == IF fromPrimary # {} THEN CHOOSE x \in fromPrimary : TRUE
                        ELSE CHOOSE x \in ofV : \A y \in ofV : x.replica <= y.replica
-                done == /\ Cardinality({x.replica : x \in rr}) >= F + 1
+                \* A recovering replica outside its configuration waits for STARTEPOCH.
+                done == /\ Cardinality({x.replica : x \in rr}) >= FOf(r) + 1
+                        /\ IsMember(r)
                         /\ (fromPrimary # {} \/ Bug("recovery-without-primary"))
                 a == Adopt(r, src.checkpoint, src.checkpoint.opNumber, src.log)
             IN IF done /\ CheckpointEvery = 0
-               THEN /\ SetState(r, V, "normal", src.opNumber, src.log, V)
+               THEN /\ IF epochNumber[r] = 0
+                       THEN SetState(r, V, "normal", src.opNumber, src.log, V)
+                       ELSE \* Up to date in its epoch if the source had executed its start.
+                            SetEpochState(r, epochNumber[r], config[r], oldConfig[r], epochStart[r],
+                                          V, "normal", src.opNumber, src.log, V,
+                                          src.commitNumber >= epochStart[r])
                     /\ SetBook(r, startViewChangeFrom[r], doViewChangeMsgs[r],
                                prepareOkOpNumber[r], {})
                     /\ CommitUpTo(r, src.log, src.commitNumber)
@@ -935,11 +1232,31 @@ ReceiveRecoveryResponse(r, m) ==
 (* State transfer (the safe variant: nothing that may be committed is      *)
 (* dropped; see "Why state transfer does not truncate" in the contract).   *)
 
+\* A GETSTATE of view 0 from a replica catching up on r's epoch when r is not normal in view
+\* 0: r (of an epoch after 0, not recovering) that has executed the epoch's start sends the
+\* entries up to it, as a NEWSTATE of view 0 (impl/vr's sendEpochState).
+SendEpochState(r, m) ==
+    LET k == epochStart[r]
+    IN IF /\ m.view = 0
+          /\ epochNumber[r] > 0
+          /\ commitNumber[r] >= k
+          /\ m.opNumber <= k
+          /\ m.opNumber >= Base(r)
+          /\ status[r] # "recovering"
+          /\ m.replica \in Replica \ {r}
+       THEN /\ KeepState
+            /\ KeepBook
+            /\ KeepCommit
+            /\ Transmit(Recv(m), {NewStateMsg(r, m.replica, 0, m.opNumber,
+                                              Slice(log[r], m.opNumber + 1, k), k, k, r, NoCheckpoint)})
+            /\ ReplicaFrame
+       ELSE Ignore(r, m)
+
 ReceiveGetState(r, m) ==
     /\ Receivable(r, m, "GETSTATE")
-    /\ IF /\ status[r] = "normal"
-          /\ m.view = viewNumber[r]
-          /\ m.opNumber <= opNumber[r]
+    /\ IF ~Takes(r, m) THEN EpochStop(r, m)
+       ELSE IF status[r] # "normal" \/ m.view # viewNumber[r] THEN SendEpochState(r, m)
+       ELSE IF m.opNumber <= opNumber[r]
        THEN /\ KeepState
             /\ KeepBook
             /\ KeepCommit
@@ -958,15 +1275,67 @@ ReceiveGetState(r, m) ==
             /\ ReplicaFrame
        ELSE Ignore(r, m)
 
+\* A replica of the old group (normal or in view-change) takes a NEWSTATE of the next epoch
+\* that answers its GETSTATE (ReceiveStartEpoch): entries after its commit-number or before,
+\* committed up to a RECONFIGURATION after its epoch's start.  It keeps its first
+\* fromOpNumber entries, takes the rest and commits to the message's commit-number, which
+\* executes the RECONFIGURATION and starts the epoch (impl/vr's receiveEpochState).
+ReceiveEpochState(r, m) ==
+    LET from == m.fromOpNumber
+        lg == Slice(log[r], 1, from) \o m.log
+        p == ReconfigAt(r, lg, m.commitNumber)
+    IN IF /\ from <= commitNumber[r]
+          /\ m.commitNumber > commitNumber[r]
+          /\ m.commitNumber <= m.opNumber
+          /\ m.checkpoint.opNumber = 0
+          /\ Len(m.log) = m.opNumber - from
+          /\ p > 0
+       THEN ExecuteReconfiguration(r, p, lg, viewNumber[r], m.commitNumber, FALSE, Recv(m), {})
+       ELSE Ignore(r, m)
+
+\* A transitioning new replica takes a NEWSTATE of its epoch that brings it up to date (entries
+\* and commit-number at least the epoch's start, after its committed prefix): normal in the
+\* message's view, it sends EPOCHSTARTED to the replicas being replaced (impl/vr's catchUp).
+CatchUp(r, m) ==
+    LET k == epochStart[r]
+        from == m.fromOpNumber
+        lg == Slice(log[r], 1, from) \o m.log
+    IN IF /\ r \in Range(config[r])
+          /\ from <= commitNumber[r]
+          /\ m.view >= viewNumber[r]
+          /\ m.opNumber >= k
+          /\ m.commitNumber >= k
+          /\ Len(m.log) = m.opNumber - from
+       THEN /\ SetEpochState(r, epochNumber[r], config[r], oldConfig[r], k, m.view, "normal",
+                            Len(lg), lg, m.view, TRUE)
+            /\ IF m.view # viewNumber[r]
+               THEN SetBook(r, startViewChangeFrom[r], doViewChangeMsgs[r], ZeroOks,
+                            recoveryResponseMsgs[r])
+               ELSE KeepBook
+            /\ SetCommit(r, lg, commitNumber[r], MaxNat(commitNumber[r], m.commitNumber))
+            /\ Transmit(Recv(m), {EpochStartedMsg(r, j, epochNumber[r], r) :
+                                     j \in Range(oldConfig[r]) \ Range(config[r])})
+            /\ ReplicaFrame
+       ELSE Ignore(r, m)
+
+\* r (normal, in view-change or recovering) takes NEWSTATE m of its epoch.
+AcceptsNewState(r, m) ==
+    /\ status[r] # "recovering"
+    /\ m.fromOpNumber <= opNumber[r]
+    /\ \/ /\ m.view = viewNumber[r]
+          /\ status[r] = "normal"
+          /\ m.opNumber > opNumber[r]
+       \/ /\ m.view > viewNumber[r]
+          /\ m.fromOpNumber <= commitNumber[r]
+
 ReceiveNewState(r, m) ==
     /\ Receivable(r, m, "NEWSTATE")
-    /\ IF /\ status[r] # "recovering"
-          /\ m.fromOpNumber <= opNumber[r]
-          /\ \/ /\ m.view = viewNumber[r]
-                /\ status[r] = "normal"
-                /\ m.opNumber > opNumber[r]
-             \/ /\ m.view > viewNumber[r]
-                /\ m.fromOpNumber <= commitNumber[r]
+    /\ IF m.epoch = epochNumber[r] + 1 /\ status[r] \in {"normal", "view-change"}
+       THEN ReceiveEpochState(r, m)
+       ELSE IF ~Takes(r, m) THEN EpochStop(r, m)
+       ELSE IF status[r] = "transitioning"
+       THEN IF m.fromOpNumber <= opNumber[r] THEN CatchUp(r, m) ELSE Ignore(r, m)
+       ELSE IF AcceptsNewState(r, m)
        THEN LET lg == Slice(log[r], 1, m.fromOpNumber) \o m.log
                 a == Adopt(r, m.checkpoint, LogStart(m), m.log)
             IN /\ IF CheckpointEvery = 0
@@ -993,12 +1362,17 @@ Acknowledge(m) ==
     LET k == <<m.client, m.requestNumber>>
     IN IF k \in DOMAIN ghostCommittedReq
        THEN LET n == ghostCommittedReq[k].opNumber
-            IN /\ ghostAckedIn' = (m.view :> IF m.view \in DOMAIN ghostAckedIn
-                                             THEN MaxNat(ghostAckedIn[m.view], n) ELSE n)
+                w == EV(m.epoch, m.view)
+            IN /\ ghostAckedIn' = (w :> IF w \in DOMAIN ghostAckedIn
+                                        THEN MaxNat(ghostAckedIn[w], n) ELSE n)
                                   @@ ghostAckedIn
                /\ UNCHANGED ghostAckUncommitted
        ELSE /\ ghostAckUncommitted' = TRUE
             /\ UNCHANGED ghostAckedIn
+
+\* The primary of the view client c knows, in the configuration of its epoch.
+ClientPrimary(c) ==
+    IF Reconfiguring THEN PrimaryIn(clientConfig[c], clientView[c]) ELSE clientView[c] % N
 
 ClientRequest(c, op, k, x) ==
     /\ ~clientPending[c]
@@ -1007,12 +1381,33 @@ ClientRequest(c, op, k, x) ==
        IN /\ clientRequestNumber' = [clientRequestNumber EXCEPT ![c] = e.requestNumber]
           /\ clientPending' = [clientPending EXCEPT ![c] = TRUE]
           /\ clientRequest' = [clientRequest EXCEPT ![c] = e]
-          /\ Transmit(NoRecv, {RequestMsg(c, Primary(clientView[c]), e)})
-    /\ UNCHANGED <<clientView, serverVars, ackVars>>
+          /\ Transmit(NoRecv, {RequestMsg(c, ClientPrimary(c), e)})
+    /\ UNCHANGED <<clientView, clientEpoch, clientConfig, serverVars, ackVars>>
+
+\* The administrator (a client of AdminClients) asks for configuration cf: as ClientRequest,
+\* a RECONFIGURATION to the primary of the epoch it knows.
+ClientReconfiguration(c, cf) ==
+    /\ ~clientPending[c]
+    /\ LET s == clientRequestNumber[c] + 1
+       IN /\ clientRequestNumber' = [clientRequestNumber EXCEPT ![c] = s]
+          /\ clientPending' = [clientPending EXCEPT ![c] = TRUE]
+          /\ clientRequest' = [clientRequest EXCEPT ![c] = ReconfigurationEntry(c, s, cf)]
+          /\ Transmit(NoRecv, {ReconfigurationMsg(c, ClientPrimary(c), clientEpoch[c], c, s, cf)})
+    /\ UNCHANGED <<clientView, clientEpoch, clientConfig, serverVars, ackVars>>
+
+\* The message that sends client c's outstanding request to replica j.
+ClientRequestMsg(c, j) ==
+    IF clientRequest[c].op = "reconfiguration"
+    THEN ReconfigurationMsg(c, j, clientEpoch[c], c, clientRequest[c].requestNumber,
+                            ConfigOfEntry(clientRequest[c]))
+    ELSE RequestMsg(c, j, clientRequest[c])
+
+\* The replicas of the configuration client c knows.
+ClientReplicas(c) == IF Reconfiguring THEN Range(clientConfig[c]) ELSE Replica
 
 ClientTimeout(c) ==
     /\ clientPending[c]
-    /\ Transmit(NoRecv, {RequestMsg(c, j, clientRequest[c]) : j \in Replica})
+    /\ Transmit(NoRecv, {ClientRequestMsg(c, j) : j \in ClientReplicas(c)})
     /\ UNCHANGED <<clientVars, serverVars, ackVars>>
 
 ClientReceiveReply(c, m) ==
@@ -1022,12 +1417,190 @@ ClientReceiveReply(c, m) ==
     /\ BagIn(m, msgs)
     /\ IF clientPending[c] /\ m.requestNumber = clientRequestNumber[c]
        THEN /\ clientPending' = [clientPending EXCEPT ![c] = FALSE]
-            /\ clientView' = [clientView EXCEPT ![c] = MaxNat(@, m.view)]
+            /\ IF clientRequest[c].op = "reconfiguration" /\ m.epoch = clientEpoch[c]
+               THEN \* The REPLY is the commit of its epoch's RECONFIGURATION: the administrator
+                    \* knows the next epoch's configuration (it chose it) and goes there.
+                    /\ clientEpoch' = [clientEpoch EXCEPT ![c] = @ + 1]
+                    /\ clientView' = [clientView EXCEPT ![c] = 0]
+                    /\ clientConfig' = [clientConfig EXCEPT ![c] = ConfigOfEntry(clientRequest[c])]
+               ELSE /\ clientView' = IF m.epoch = clientEpoch[c]
+                                     THEN [clientView EXCEPT ![c] = MaxNat(@, m.view)]
+                                     ELSE clientView
+                    /\ UNCHANGED <<clientEpoch, clientConfig>>
             /\ Acknowledge(m)
             /\ UNCHANGED <<clientRequestNumber, clientRequest>>
        ELSE UNCHANGED <<clientVars, ackVars>>
     /\ Transmit(Recv(m), {})
     /\ UNCHANGED serverVars
+
+\* Client c takes NEWEPOCH m from a replica of a later epoch: it moves to the epoch's view and
+\* configuration and sends its outstanding REQUEST there, with the new epoch; an outstanding
+\* RECONFIGURATION is over (the group has moved on; it is no operation of the history).
+ClientReceiveNewEpoch(c, m) ==
+    /\ m.type = "NEWEPOCH"
+    /\ m.to = c
+    /\ c \in ClientId
+    /\ BagIn(m, msgs)
+    /\ IF m.epoch > clientEpoch[c] /\ Len(m.config) > 0
+       THEN /\ clientEpoch' = [clientEpoch EXCEPT ![c] = m.epoch]
+            /\ clientView' = [clientView EXCEPT ![c] = m.view]
+            /\ clientConfig' = [clientConfig EXCEPT ![c] = m.config]
+            /\ IF clientPending[c] /\ clientRequest[c].op = "reconfiguration"
+               THEN /\ clientPending' = [clientPending EXCEPT ![c] = FALSE]
+                    /\ Transmit(Recv(m), {})
+               ELSE /\ UNCHANGED clientPending
+                    /\ Transmit(Recv(m), IF clientPending[c]
+                                         THEN {[RequestMsg(c, PrimaryIn(m.config, m.view), clientRequest[c])
+                                                  EXCEPT !.epoch = m.epoch]}
+                                         ELSE {})
+            /\ UNCHANGED <<clientRequestNumber, clientRequest>>
+       ELSE /\ UNCHANGED clientVars
+            /\ Transmit(Recv(m), {})
+    /\ UNCHANGED <<serverVars, ackVars>>
+
+-----------------------------------------------------------------------------
+(* Reconfiguration (§7; impl/vr/reconfig.go).                              *)
+
+\* The normal primary of the request's epoch appends a new RECONFIGURATION with a valid
+\* configuration (unless one is at the top of its log) and sends its PREPARE; the latest
+\* executed one of its client is answered again; a replica of a later epoch answers NEWEPOCH.
+ReceiveReconfiguration(r, m) ==
+    /\ Receivable(r, m, "RECONFIGURATION")
+    /\ IF m.epoch # epochNumber[r] THEN ClientEpochStop(r, m) ELSE
+       LET v == viewNumber[r]
+           s == ClientTableRequestNumber(log[r], m.client)
+           i == LatestIndex(log[r], m.client)
+           e == ReconfigurationEntry(m.client, m.requestNumber, m.config)
+           isPrimary == status[r] = "normal" /\ Primary(r, v) = r
+       IN IF isPrimary /\ m.requestNumber > s /\ ~TopIsReconfiguration(r) /\ ValidConfig(r, m.config)
+          THEN /\ SetState(r, v, "normal", opNumber[r] + 1, Append(log[r], e), lastNormalView[r])
+               /\ KeepBook
+               /\ KeepCommit
+               /\ Transmit(Recv(m), {PrepareMsg(r, j, v, opNumber[r] + 1, commitNumber[r], e) :
+                                        j \in Others(r)})
+               /\ ReplicaFrame
+          ELSE IF isPrimary /\ m.requestNumber = s /\ i > 0 /\ i <= commitNumber[r]
+          THEN /\ KeepState
+               /\ KeepBook
+               /\ KeepCommit
+               /\ Transmit(Recv(m), {ReplyMsg(r, m.client, v, m.client, s,
+                                              StoredResult(r, m.client, s))})
+               /\ ReplicaFrame
+          ELSE Ignore(r, m)
+
+\* r (normal or in view-change) of the epoch before STARTEPOCH m's holds m's RECONFIGURATION at
+\* m's op-number, after its epoch's start (for the bug "epoch-startepoch-commit").
+HoldsReconfiguration(r, m) ==
+    /\ status[r] \in {"normal", "view-change"}
+    /\ m.opNumber > epochStart[r]
+    /\ m.opNumber > Base(r)
+    /\ m.opNumber <= opNumber[r]
+    /\ log[r][m.opNumber].op = "reconfiguration"
+    /\ log[r][m.opNumber].value = ConfigString(m.config)
+
+\* r learns of a later epoch (impl/vr's ReceiveStartEpoch; traces/README.md).
+ReceiveStartEpoch(r, m) ==
+    /\ Receivable(r, m, "STARTEPOCH")
+    /\ LET e == epochNumber[r]
+           member == r \in Range(config[r])
+           isMember == r \in Range(m.config)
+           Reply(S) == /\ KeepState /\ KeepBook /\ KeepCommit /\ Transmit(Recv(m), S) /\ ReplicaFrame
+       IN CASE status[r] = "shut-down" -> Ignore(r, m)
+            [] m.epoch < e ->
+                  Reply(IF status[r] # "recovering" THEN {StartEpochMsg(r, m.from)} ELSE {})
+            [] m.epoch = e ->
+                  IF status[r] = "normal" /\ member
+                  THEN Reply({EpochStartedMsg(r, m.from, e, r)})
+                  ELSE IF status[r] = "transitioning" /\ member
+                  THEN /\ KeepState /\ KeepBook /\ KeepCommit
+                       /\ AskState(r, viewNumber[r], commitNumber[r], Recv(m))
+                       /\ ReplicaFrame
+                  ELSE Ignore(r, m)
+            [] status[r] = "recovering" ->
+                  IF ~isMember
+                  THEN /\ SetState(r, viewNumber[r], "shut-down", opNumber[r], log[r], lastNormalView[r])
+                       /\ KeepBook /\ KeepCommit /\ Transmit(Recv(m), {}) /\ ReplicaFrame
+                  ELSE \* It moves to the epoch, still recovering (its nonce kept), and recovers
+                       \* from the new configuration.
+                       /\ SetEpochState(r, m.epoch, m.config, m.oldConfig, m.opNumber, 0, "recovering",
+                                        opNumber[r], log[r], 0, FALSE)
+                       /\ ClearBook(r)
+                       /\ KeepCommit
+                       /\ Transmit(Recv(m), {[RecoveryMsg(r, j, r, nonce[r]) EXCEPT !.epoch = m.epoch] :
+                                                 j \in Range(m.config) \ {r}})
+                       /\ ReplicaFrame
+            [] /\ m.epoch = e + 1
+               /\ Bug("epoch-startepoch-commit")
+               /\ HoldsReconfiguration(r, m)
+               /\ ReconfigAt(r, log[r], m.opNumber) > 0 ->
+                  \* The defect: STARTEPOCH taken as a COMMIT of n, whatever r's log up to n is.
+                  ExecuteReconfiguration(r, ReconfigAt(r, log[r], m.opNumber), log[r], viewNumber[r],
+                                         m.opNumber, FALSE, Recv(m), {})
+            [] m.epoch = e + 1 /\ status[r] \in {"normal", "view-change"} ->
+                  \* r stays in its epoch (its view change may be what commits the
+                  \* RECONFIGURATION) and asks the sender for the epoch's initial state.
+                  Reply({[GetStateMsg(r, m.from, 0, commitNumber[r], r) EXCEPT !.epoch = m.epoch]})
+            [] OTHER ->
+                  \* An idle replica, or one further behind: it moves to the epoch, transitioning,
+                  \* and a member asks for the state it lacks.
+                  /\ SetEpochState(r, m.epoch, m.config, m.oldConfig, m.opNumber, 0, "transitioning",
+                                   opNumber[r], log[r], 0, FALSE)
+                  /\ ClearBook(r)
+                  /\ KeepCommit
+                  /\ IF isMember
+                     THEN \E j \in (Range(m.config) \cup Range(m.oldConfig)) \ {r} :
+                             Transmit(Recv(m), {[GetStateMsg(r, j, 0, commitNumber[r], r)
+                                                    EXCEPT !.epoch = m.epoch]})
+                     ELSE Transmit(Recv(m), {})
+                  /\ ReplicaFrame
+
+\* A replaced replica records that a new replica is up to date, and shuts down once f'+1
+\* have said so (f' with the bug "epoch-shutdown-early").
+ReceiveEpochStarted(r, m) ==
+    /\ Receivable(r, m, "EPOCHSTARTED")
+    /\ IF /\ status[r] = "transitioning"
+          /\ r \notin Range(config[r])
+          /\ m.epoch = epochNumber[r]
+          /\ m.replica # r
+          /\ m.replica \in Range(config[r])
+          /\ m.replica \notin epochStartedFrom[r]
+       THEN LET es == epochStartedFrom[r] \cup {m.replica}
+                need == IF Bug("epoch-shutdown-early") THEN FOf(r) ELSE FOf(r) + 1
+            IN /\ epochStartedFrom' = [epochStartedFrom EXCEPT ![r] = es]
+               /\ UNCHANGED <<startViewChangeFrom, doViewChangeMsgs, prepareOkOpNumber,
+                              recoveryResponseMsgs>>
+               /\ IF Cardinality(es) >= need
+                  THEN SetState(r, viewNumber[r], "shut-down", opNumber[r], log[r], lastNormalView[r])
+                  ELSE KeepState
+               /\ KeepCommit
+               /\ Transmit(Recv(m), {})
+               /\ ReplicaFrame
+       ELSE Ignore(r, m)
+
+\* Timer: a transitioning replica: a new member asks again for the state it lacks; a
+\* replaced one resends STARTEPOCH to the new replicas it has no EPOCHSTARTED from.
+TimeoutStartEpoch(r) ==
+    /\ status[r] = "transitioning"
+    /\ KeepState
+    /\ KeepBook
+    /\ KeepCommit
+    /\ IF r \in Range(config[r])
+       THEN AskState(r, viewNumber[r], commitNumber[r], NoRecv)
+       ELSE Transmit(NoRecv, {StartEpochMsg(r, j) : j \in Range(config[r]) \ epochStartedFrom[r]})
+    /\ ReplicaFrame
+
+\* Timer: the normal primary, or a replica in view-change, of an epoch after 0 sends
+\* STARTEPOCH of its epoch to another replica j (a new replica whose STARTEPOCH was lost joins).
+ResendStartEpoch(r, j) ==
+    /\ epochNumber[r] > 0
+    /\ \/ status[r] = "normal" /\ Primary(r, viewNumber[r]) = r
+       \/ status[r] = "view-change"
+    /\ j \in Others(r)
+    /\ KeepState
+    /\ KeepBook
+    /\ KeepCommit
+    /\ Transmit(NoRecv, {StartEpochMsg(r, j)})
+    /\ ReplicaFrame
 
 -----------------------------------------------------------------------------
 (* The network.                                                            *)
@@ -1047,7 +1620,17 @@ DuplicateMessage(m) ==
 
 Init ==
     /\ viewNumber = [r \in Replica |-> 0]
-    /\ status = [r \in Replica |-> "normal"]
+    /\ status = [r \in Replica |-> IF r \in Range(FirstConfig) THEN "normal" ELSE "idle"]
+    /\ epochNumber = [r \in Replica |-> 0]
+    /\ config = [r \in Replica |-> FirstConfig]
+    /\ oldConfig = [r \in Replica |-> <<>>]
+    /\ epochStart = [r \in Replica |-> 0]
+    /\ epochStartedFrom = [r \in Replica |-> {}]
+    /\ clientEpoch = [c \in ClientId |-> 0]
+    /\ clientConfig = [c \in ClientId |-> FirstConfig]
+    /\ ghostCommitAfterReconfig = FALSE
+    /\ ghostEpochs = {<<0, FirstConfig, <<>>, 0>>}
+    /\ ghostUpToDate = {<<0, r>> : r \in Range(FirstConfig)}
     /\ opNumber = [r \in Replica |-> 0]
     /\ log = [r \in Replica |-> <<>>]
     /\ commitNumber = [r \in Replica |-> 0]
@@ -1082,7 +1665,9 @@ Init ==
 \* The fault model allows at most f replicas to be recovering at once (a crash
 \* of f+1 replicas loses state that no protocol can recover).  Model checking
 \* takes nonces 1, 2, ... per replica; traces bring their own (TraceVR).
-CrashAllowed(r) == Cardinality({q \in Others(r) : status[q] = "recovering"}) < F
+CrashAllowed(r) ==
+    /\ status[r] \notin {"idle", "shut-down"}
+    /\ Cardinality({q \in Replica \ {r} : status[q] = "recovering"}) < F
 NextNonce(r) == Cardinality(usedNonces[r]) + 1
 
 OpValues(op) == IF op = "get" THEN {""} ELSE Values
@@ -1101,6 +1686,10 @@ ReceiveMessage(m) ==
     \/ ReceiveGetState(m.to, m)
     \/ ReceiveNewState(m.to, m)
     \/ ClientReceiveReply(m.to, m)
+    \/ ReceiveReconfiguration(m.to, m)
+    \/ ReceiveStartEpoch(m.to, m)
+    \/ ReceiveEpochStarted(m.to, m)
+    \/ ClientReceiveNewEpoch(m.to, m)
 
 Next ==
     \/ \E m \in BagToSet(msgs) :
@@ -1117,54 +1706,69 @@ Next ==
           \/ StartRecovery(r)
           \/ TakeCheckpoint(r)
           \/ CrashAllowed(r) /\ Crash(r, NextNonce(r))
+          \/ TimeoutStartEpoch(r)
+          \/ epochNumber[r] > 0 /\ \E j \in Others(r) : ResendStartEpoch(r, j)
     \/ \E c \in ClientId :
           \/ ClientTimeout(c)
           \/ \E op \in Ops : \E k \in Keys : \E x \in OpValues(op) : ClientRequest(c, op, k, x)
+    \/ \E c \in AdminClients : \E cf \in Reconfigurations : ClientReconfiguration(c, cf)
 
 Spec == Init /\ [][Next]_vars
 
 -----------------------------------------------------------------------------
 (* Invariants (the Go checker's checks of the same names).                 *)
 
-EntryT == [client : Nat, requestNumber : Nat, op : {"get", "put", "append"},
+EntryT == [client : Nat, requestNumber : Nat, op : {"get", "put", "append", "reconfiguration"},
            key : STRING, value : STRING]
 
 CheckpointT == [opNumber : Nat, store : SUBSET [key : STRING, value : STRING],
                 table : SUBSET [client : Nat, requestNumber : Nat, result : STRING]]
 
 MessageT ==
-    [type : {"REQUEST"}, from : ClientId, to : Replica, client : ClientId,
+    [type : {"REQUEST"}, from : ClientId, to : Replica, epoch : Nat, client : ClientId,
      requestNumber : Nat, op : {"get", "put", "append"}, key : STRING, value : STRING]
-    \cup [type : {"PREPARE"}, from : Replica, to : Replica, view : Nat, opNumber : Nat,
+    \cup [type : {"PREPARE"}, from : Replica, to : Replica, epoch : Nat, view : Nat, opNumber : Nat,
           commitNumber : Nat, entry : EntryT]
-    \cup [type : {"PREPAREOK"}, from : Replica, to : Replica, view : Nat, opNumber : Nat,
+    \cup [type : {"PREPAREOK"}, from : Replica, to : Replica, epoch : Nat, view : Nat, opNumber : Nat,
           replica : Replica]
-    \cup [type : {"REPLY"}, from : Replica, to : ClientId, view : Nat, client : ClientId,
+    \cup [type : {"REPLY"}, from : Replica, to : ClientId, epoch : Nat, view : Nat, client : ClientId,
           requestNumber : Nat, result : STRING]
-    \cup [type : {"COMMIT"}, from : Replica, to : Replica, view : Nat, commitNumber : Nat]
-    \cup [type : {"STARTVIEWCHANGE"}, from : Replica, to : Replica, view : Nat,
+    \cup [type : {"COMMIT"}, from : Replica, to : Replica, epoch : Nat, view : Nat, commitNumber : Nat]
+    \cup [type : {"STARTVIEWCHANGE"}, from : Replica, to : Replica, epoch : Nat, view : Nat,
           replica : Replica]
-    \cup [type : {"DOVIEWCHANGE"}, from : Replica, to : Replica, view : Nat,
+    \cup [type : {"DOVIEWCHANGE"}, from : Replica, to : Replica, epoch : Nat, view : Nat,
           log : Seq(EntryT), lastNormalView : Nat, opNumber : Nat, commitNumber : Nat,
           replica : Replica, checkpoint : CheckpointT]
-    \cup [type : {"STARTVIEW"}, from : Replica, to : Replica, view : Nat,
+    \cup [type : {"STARTVIEW"}, from : Replica, to : Replica, epoch : Nat, view : Nat,
           log : Seq(EntryT), opNumber : Nat, commitNumber : Nat, checkpoint : CheckpointT]
-    \cup [type : {"RECOVERY"}, from : Replica, to : Replica, replica : Replica, nonce : Nat]
-    \cup [type : {"RECOVERYRESPONSE"}, from : Replica, to : Replica, view : Nat, nonce : Nat,
+    \cup [type : {"RECOVERY"}, from : Replica, to : Replica, epoch : Nat, replica : Replica, nonce : Nat]
+    \cup [type : {"RECOVERYRESPONSE"}, from : Replica, to : Replica, epoch : Nat, view : Nat, nonce : Nat,
           log : Seq(EntryT), opNumber : Nat, commitNumber : Nat, replica : Replica,
           checkpoint : CheckpointT]
-    \cup [type : {"GETSTATE"}, from : Replica, to : Replica, view : Nat, opNumber : Nat,
+    \cup [type : {"GETSTATE"}, from : Replica, to : Replica, epoch : Nat, view : Nat, opNumber : Nat,
           replica : Replica]
-    \cup [type : {"NEWSTATE"}, from : Replica, to : Replica, view : Nat, fromOpNumber : Nat,
+    \cup [type : {"NEWSTATE"}, from : Replica, to : Replica, epoch : Nat, view : Nat, fromOpNumber : Nat,
           log : Seq(EntryT), opNumber : Nat, commitNumber : Nat, replica : Replica,
           checkpoint : CheckpointT]
+    \cup [type : {"RECONFIGURATION"}, from : ClientId, to : Replica, epoch : Nat, client : ClientId,
+          requestNumber : Nat, config : Seq(Replica)]
+    \cup [type : {"STARTEPOCH"}, from : Replica, to : Replica, epoch : Nat, opNumber : Nat,
+          oldConfig : Seq(Replica), config : Seq(Replica)]
+    \cup [type : {"EPOCHSTARTED"}, from : Replica, to : Replica, epoch : Nat, replica : Replica]
+    \cup [type : {"NEWEPOCH"}, from : Replica, to : ClientId, epoch : Nat, view : Nat,
+          config : Seq(Replica)]
 
 \* Every variable has the type it should.
 TypeOK ==
     /\ Bugs \subseteq BugNames
     /\ \A r \in Replica :
           /\ viewNumber[r] \in Nat
-          /\ status[r] \in {"normal", "view-change", "recovering"}
+          /\ status[r] \in {"normal", "view-change", "recovering", "idle", "transitioning", "shut-down"}
+          /\ epochNumber[r] \in Nat
+          /\ config[r] \in Seq(Replica)
+          /\ oldConfig[r] \in Seq(Replica)
+          /\ epochStart[r] \in Nat
+          /\ epochStartedFrom[r] \subseteq Replica
           /\ opNumber[r] \in Nat
           /\ log[r] \in Seq(EntryT)
           /\ commitNumber[r] \in Nat
@@ -1185,6 +1789,8 @@ TypeOK ==
           /\ clientRequestNumber[c] \in Nat
           /\ clientPending[c] \in BOOLEAN
           /\ clientRequest[c] \in EntryT
+          /\ clientEpoch[c] \in Nat
+          /\ clientConfig[c] \in Seq(Replica)
     /\ IsABag(msgs)
     /\ \A m \in BagToSet(msgs) : m \in MessageT
     /\ ghostCommittedLog \in Seq(EntryT)
@@ -1228,8 +1834,8 @@ ByView(f, w, strict) ==
 \* r's own view everything if r is its primary, else as far as r's log reaches
 \* (a backup may lag behind its primary, but what it has must agree).
 MustHold(g, r) ==
-    LET w == viewNumber[r]
-    IN IF Primary(w) = r THEN ByView(g, w, FALSE)
+    LET w == EV(epochNumber[r], viewNumber[r])
+    IN IF Primary(r, viewNumber[r]) = r THEN ByView(g, w, FALSE)
        ELSE MaxNat(ByView(g, w, TRUE), MinNat(ByView(g, w, FALSE), Len(log[r])))
 
 \* A committed operation is in the log of every normal replica of a later view
@@ -1251,13 +1857,30 @@ AcknowledgedWriteNotLost ==
 \* recovering replica (its recovery restores the log from the primary).
 Holders(k) == {r \in Replica : status[r] = "recovering" \/ AgreesUpTo(log[r], k)}
 
+\* With reconfiguration: the replicas of configuration cf that hold them (recovering ones
+\* counted, shut-down and idle ones not).
+HoldersIn(cf, k) ==
+    {r \in Range(cf) : \/ status[r] = "recovering"
+                       \/ status[r] \notin {"shut-down", "idle"} /\ AgreesUpTo(log[r], k)}
+EpochConfig(e) == (CHOOSE x \in ghostEpochs : x[1] = e)[2]
+MajorityIn(cf, k) == Cardinality(HoldersIn(cf, k)) >= (Len(cf) - 1) \div 2 + 1
+
+\* The first k entries of the committed log are in the logs of f+1 replicas: of the latest
+\* epoch's configuration or, while it catches up, of the one before it.
+OnMajority(k) ==
+    IF ~Reconfiguring THEN Cardinality(Holders(k)) >= F + 1
+    ELSE LET e == MaxOf({epochNumber[r] : r \in Replica})
+         IN \/ k = 0
+            \/ MajorityIn(EpochConfig(e), k)
+            \/ e > 0 /\ MajorityIn(EpochConfig(e - 1), k)
+
 \* The committed log is in the logs of at least f+1 replicas: so every committed
 \* operation is, acknowledged or not.
-CommittedWritesExistOnMajority == Cardinality(Holders(Len(ghostCommittedLog))) >= F + 1
+CommittedWritesExistOnMajority == OnMajority(Len(ghostCommittedLog))
 
 \* The same, up to the last operation a client got a REPLY for.
 AckedMax == MaxOf({0} \cup {ghostAckedIn[v] : v \in DOMAIN ghostAckedIn})
-AcknowledgedWritesExistOnMajority == Cardinality(Holders(AckedMax)) >= F + 1
+AcknowledgedWritesExistOnMajority == OnMajority(AckedMax)
 
 \* No request is at two op-numbers of the committed log.
 CommittedLogHasNoDuplicates == ~ghostCommittedTwice
@@ -1270,9 +1893,9 @@ OnePrimaryPerView == \A x, y \in ghostViewStarts : x[1] = y[1] => x = y
 \* Within a view, a normal backup's log is a prefix of its normal primary's.
 BackupLogPrefixOfPrimary ==
     \A r \in Replica :
-       LET p == Primary(viewNumber[r])
+       LET p == Primary(r, viewNumber[r])
        IN /\ status[r] = "normal" /\ p # r
-          /\ status[p] = "normal" /\ viewNumber[p] = viewNumber[r]
+          /\ status[p] = "normal" /\ viewNumber[p] = viewNumber[r] /\ epochNumber[p] = epochNumber[r]
           => IsPrefixOf(log[r], log[p])
 
 \* At most one entry per view and op-number across all PREPAREs: each PREPARE
@@ -1281,15 +1904,16 @@ BackupLogPrefixOfPrimary ==
 OneEntryPerViewOpNumber ==
     \A m \in BagToSet(msgs) :
        m.type = "PREPARE" =>
-          <<m.view, m.opNumber>> \in DOMAIN ghostPrepared
-          /\ ghostPrepared[<<m.view, m.opNumber>>] = m.entry
+          <<EV(m.epoch, m.view), m.opNumber>> \in DOMAIN ghostPrepared
+          /\ ghostPrepared[<<EV(m.epoch, m.view), m.opNumber>>] = m.entry
 
 \* Every STARTVIEW of a view carries a log extending the first STARTVIEW's of that view
 \* (with checkpoints: the whole logs they stand for, WholeLog).
 StartViewExtendsFirst ==
     \A m \in BagToSet(msgs) :
        m.type = "STARTVIEW" =>
-          m.view \in DOMAIN ghostStartView /\ IsPrefixOf(ghostStartView[m.view], WholeLog(m))
+          EV(m.epoch, m.view) \in DOMAIN ghostStartView
+          /\ IsPrefixOf(ghostStartView[EV(m.epoch, m.view)], WholeLog(m))
 
 \* What messages promise: k <= n in every message with both; a DOVIEWCHANGE's
 \* last-normal-view is below its view; while its view-number is v (and it has not
@@ -1300,7 +1924,8 @@ MessagePromises ==
        /\ m.type \in {"PREPARE", "DOVIEWCHANGE", "STARTVIEW", "RECOVERYRESPONSE", "NEWSTATE"}
           => m.commitNumber <= m.opNumber
        /\ m.type = "DOVIEWCHANGE" => m.lastNormalView < m.view
-       /\ m.type = "PREPAREOK" /\ viewNumber[m.from] = m.view /\ status[m.from] # "recovering"
+       /\ m.type = "PREPAREOK" /\ viewNumber[m.from] = m.view /\ epochNumber[m.from] = m.epoch
+          /\ status[m.from] # "recovering"
           => Len(log[m.from]) >= m.opNumber
 
 \* No client request is executed twice by a replica (in one life): each client's
@@ -1338,6 +1963,33 @@ CheckpointMatchesCommittedLog ==
           m.type \in {"DOVIEWCHANGE", "STARTVIEW", "RECOVERYRESPONSE", "NEWSTATE"}
           => IsCommittedCheckpoint(m.checkpoint)
 
+\* Reconfiguration (§7), the Go checker's invariants of the same names.
+
+\* Every state and message naming an epoch agrees on its configuration, the one before it and
+\* its start.
+OneConfigurationPerEpoch ==
+    /\ \A x, y \in ghostEpochs : x[1] = y[1] => x = y
+    /\ \A m \in BagToSet(msgs) :
+          m.type = "STARTEPOCH" =>
+             \A x \in ghostEpochs : x[1] = m.epoch => x = <<m.epoch, m.config, m.oldConfig, m.opNumber>>
+
+\* No replica that began a step in epoch e is the first to commit an operation after epoch
+\* e's RECONFIGURATION: what follows it is committed in a later epoch.
+NoCommitAfterReconfiguration == ~ghostCommitAfterReconfig
+
+\* A normal replica of a later epoch holds every operation committed in earlier ones.
+LaterEpochHoldsCommitted ==
+    \A r \in Replica :
+       status[r] = "normal" /\ epochNumber[r] > 0
+       => AgreesUpTo(log[r], ByView(ghostCommittedIn, EV(epochNumber[r], 0), TRUE))
+
+\* A replaced replica shuts down only when f'+1 replicas of the new group have been up to date.
+ShutDownAfterNewGroupUpToDate ==
+    \A r \in Replica :
+       status[r] = "shut-down"
+       => Cardinality({j \in Range(config[r]) : <<epochNumber[r], j>> \in ghostUpToDate})
+             >= (Len(config[r]) - 1) \div 2 + 1
+
 \* All invariants, for configurations that check them at once.
 Safety ==
     /\ OpNumberIsLogLength
@@ -1360,13 +2012,23 @@ Safety ==
     /\ DiscardedEntriesCommitted
     /\ CheckpointMatchesCommittedLog
 
+\* Safety and the invariants of reconfiguration.
+EpochSafety ==
+    /\ Safety
+    /\ OneConfigurationPerEpoch
+    /\ NoCommitAfterReconfiguration
+    /\ LaterEpochHoldsCommitted
+    /\ ShutDownAfterNewGroupUpToDate
+
 -----------------------------------------------------------------------------
 (* Action properties.  A crash (a fresh nonce) starts a new life, in which *)
 (* view-number and commit-number start again from 0.                       *)
 
 \* A replica's view-number never decreases within one life.
 ViewNumberMonotonic ==
-    [][\A r \in Replica : nonce'[r] = nonce[r] => viewNumber'[r] >= viewNumber[r]]_vars
+    [][\A r \in Replica : nonce'[r] = nonce[r] =>
+          \/ epochNumber'[r] > epochNumber[r]
+          \/ epochNumber'[r] = epochNumber[r] /\ viewNumber'[r] >= viewNumber[r]]_vars
 
 \* A replica's commit-number never decreases within one life.
 CommitNumberMonotonic ==

@@ -72,9 +72,16 @@ default   both     MCVR_bug_checkpoint-uncommitted.cfg        CheckpointIsCommit
 default   both     MCVR_checkpoint.cfg                        clean                             900   MCVR.tla
 default   both     MCVR_checkpoint_witness_in-start-view.cfg  WitnessCheckpointInStartView      300   MCVR.tla    MCVR_checkpoint.cfg
 default   both     MCVR_checkpoint_witness_restored-later.cfg WitnessCheckpointRestoredLater    300   MCVR.tla    MCVR_checkpoint.cfg
+# Reconfiguration (README.md, Reconfiguration): the model's witnesses, two epoch- bug models;
+# the model itself (clean) is below, under --full.
+default   both     MCVR_reconfig_witness_completed.cfg        WitnessReconfigurationCompleted   300   MCVR_reconfig.tla MCVR_reconfig.cfg
+default   both     MCVR_reconfig_witness_view-change.cfg      WitnessViewChangeDuringReconfiguration 300 MCVR_reconfig.tla MCVR_reconfig.cfg
+default   both     MCVR_bug_epoch-accept-after-reconfiguration.cfg NoCommitAfterReconfiguration 300 MCVR_reconfig.tla
+default   both     MCVR_bug_epoch-shutdown-early.cfg          CommittedWritesExistOnMajority    300   MCVR_reconfig.tla MCVR_reconfig.cfg+Bugs
 # Not yet within the default budget (README.md, Models and Bug variants: measured so far).
 full      tlc      MCVR.cfg                                   clean                             3600  MCVR.tla
 full      tlc      MCVR_recovery.cfg                          clean                             3600  MCVR.tla
+full      both     MCVR_reconfig.cfg                          clean                             1800  MCVR_reconfig.tla
 EOF
 }
 
