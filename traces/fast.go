@@ -557,8 +557,8 @@ func (f *fastDecoder) op() (string, bool) {
 // does not depend on the sender's event having been read without error: a message's decoding
 // depends only on its bytes and the header.
 type sentCache struct {
-	arena []byte // copies of the bytes of the messages in slots
-	slots [4096]sentSlot
+	arena []byte          // copies of the bytes of the messages in slots
+	slots *[4096]sentSlot // allocated at the first add (a reader of a few lines needs none)
 }
 
 type sentSlot struct {
@@ -575,6 +575,7 @@ func (c *sentCache) add(raw []byte, m *Message) {
 		}
 		if c.arena == nil {
 			c.arena = make([]byte, 0, sentArena)
+			c.slots = new([4096]sentSlot)
 		}
 		c.arena = c.arena[:0]
 		clear(c.slots[:])
@@ -593,6 +594,9 @@ func (c *sentCache) reuse(f *fastDecoder, m *Message) bool {
 	id, ok := f.int()
 	f.i = start
 	if !ok {
+		return false
+	}
+	if c.slots == nil {
 		return false
 	}
 	s := &c.slots[id%len(c.slots)]
