@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -223,8 +225,8 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 		}
 		delete(raw, f.name)
 	}
-	for k := range raw {
-		return nil, fmt.Errorf("header: unknown field %q", k)
+	if len(raw) > 0 { // the first unknown field by name, not by map order: the same error each time
+		return nil, fmt.Errorf("header: unknown field %q", slices.Sorted(maps.Keys(raw))[0])
 	}
 	if h.Format != Format {
 		return nil, fmt.Errorf("header: format is %q, want %q", h.Format, Format)
