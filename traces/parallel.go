@@ -90,6 +90,7 @@ func (p *parallel) split(lr *lineReader, work chan<- *chunk) {
 	line := lr.line // lines cut so far
 	var rest []byte // the bytes after the last line cut
 	var rerr error  // the error that ended reading (io.EOF at the end)
+	empty := 0      // reads in a row that returned nothing
 	for {
 		c := &chunk{first: line + 1, done: make(chan struct{})}
 		var buf []byte
@@ -130,6 +131,11 @@ func (p *parallel) split(lr *lineReader, work chan<- *chunk) {
 			n, err := lr.r.Read(buf[len(buf):cap(buf)])
 			buf = buf[:len(buf)+n]
 			rerr = err
+			if empty = empty + 1; n > 0 {
+				empty = 0
+			} else if err == nil && empty == 100 {
+				rerr = io.ErrNoProgress // as bufio gives the sequential reader
+			}
 		}
 		cut := 0
 		if len(c.ends) > 0 {

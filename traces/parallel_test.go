@@ -98,3 +98,26 @@ func TestParallelLongLines(t *testing.T) {
 		}
 	}
 }
+
+// stalled returns its data, then nothing and no error on every read.
+type stalled struct{ r io.Reader }
+
+func (s *stalled) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err == io.EOF {
+		return 0, nil
+	}
+	return n, err
+}
+
+// TestParallelStalledReader: a reader that stops returning data without an error ends the
+// trace with the sequential reader's error (io.ErrNoProgress), not a hang.
+func TestParallelStalledReader(t *testing.T) {
+	data := writeTrace(t, sampleHeader(), sampleEvents())
+	want := readFrom(t, &stalled{bytes.NewReader(data)}, 1, 0, 0)
+	require.Contains(t, want.err, io.ErrNoProgress.Error())
+	for _, ch := range chunkings {
+		got := readFrom(t, &stalled{bytes.NewReader(data)}, 2, ch[0], ch[1])
+		require.Equal(t, want, got, "chunks %v", ch)
+	}
+}
