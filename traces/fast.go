@@ -31,10 +31,14 @@ type fastDecoder struct {
 	ents        []Entry
 	// Slabs the decoded events are carved from, a few allocations per slab instead of one
 	// per event, list and entry (see slab).
-	blockSlab slab[eventBlock]
-	listSlab  slab[Message]
-	entrySlab slab[Entry] // the entries of lists (logs, logAdd)
-	oneSlab   slab[Entry] // the entry of each PREPARE, which the checker keeps
+	recvSlab   slab[recvBlock]
+	timerSlab  slab[timerBlock]
+	clientSlab slab[clientBlock]
+	replySlab  slab[replyBlock]
+	netSlab    slab[netBlock]
+	listSlab   slab[Message]
+	entrySlab  slab[Entry] // the entries of lists (logs, logAdd)
+	oneSlab    slab[Entry] // the entry of each PREPARE, which the checker keeps
 }
 
 // slab hands out consecutive pieces of a larger array: decoding allocates per slab rather
@@ -83,12 +87,53 @@ func (f *fastDecoder) init(h *Header, s *schema) {
 	f.strs.seed = maphash.MakeSeed()
 }
 
-// eventBlock holds an event and the message and state it points to: one allocation.
-type eventBlock struct {
-	e  Event
-	m  Message
-	s  ReplicaState
-	cs ClientState
+// The blocks of an event and the message and state it points to, one allocation, one type
+// per kind of action: an event is carved from the block of its kind, which holds what that
+// kind has and no more (a Message is 272 bytes).
+type (
+	recvBlock struct { // a replica's receive action
+		e Event
+		m Message
+		s ReplicaState
+	}
+	timerBlock struct { // a replica's other actions
+		e Event
+		s ReplicaState
+	}
+	clientBlock struct { // a client's actions but ClientReceiveReply
+		e  Event
+		cs ClientState
+	}
+	replyBlock struct { // ClientReceiveReply
+		e  Event
+		m  Message
+		cs ClientState
+	}
+	netBlock struct { // the network's actions
+		e Event
+		m Message
+	}
+)
+
+// block returns a new event and the message, state and client state an event of the action's
+// kind points to (nil where it has none).
+func (f *fastDecoder) block(action string, kind ActionKind) (*Event, *Message, *ReplicaState, *ClientState) {
+	switch {
+	case kind == ReplicaReceive:
+		b := &f.recvSlab.take(1)[0]
+		return &b.e, &b.m, &b.s, nil
+	case kind == ReplicaTimer:
+		b := &f.timerSlab.take(1)[0]
+		return &b.e, nil, &b.s, nil
+	case kind == ClientAction && action == ClientReceiveReply:
+		b := &f.replySlab.take(1)[0]
+		return &b.e, &b.m, nil, &b.cs
+	case kind == ClientAction:
+		b := &f.clientSlab.take(1)[0]
+		return &b.e, nil, nil, &b.cs
+	}
+	b := &f.netSlab.take(1)[0]
+	return &b.e, &b.m, nil, nil
 }
 
 // event decodes b, or reports false.
@@ -113,8 +158,7 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 	if kind == 0 || f.schema.t.actionSince(action) > f.schema.version {
 		return nil, false
 	}
-	blk := &f.blockSlab.take(1)[0]
-	e := &blk.e
+	e, msg, st, cs := f.block(action, kind)
 	e.Seq, e.Tick, e.Action, e.Replica, e.Client = seq, tick, action, -1, -1
 	switch kind {
 	case ReplicaReceive, ReplicaTimer:
@@ -136,7 +180,7 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 		if !f.lit(`,"msg":`) {
 			return nil, false
 		}
-		e.Msg = &blk.m
+		e.Msg = msg
 		if !f.sent.reuse(f, e.Msg) && !f.message(e.Msg) {
 			return nil, false
 		}
@@ -154,12 +198,12 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 	}
 	switch kind {
 	case ReplicaReceive, ReplicaTimer:
-		e.State = &blk.s
+		e.State = st
 		if !f.replicaState(e.State) {
 			return nil, false
 		}
 	case ClientAction:
-		e.ClientState = &blk.cs
+		e.ClientState = cs
 		s := e.ClientState
 		if !f.canon || !f.lit(`,"clientState":{"view":`) {
 			return nil, false
@@ -557,8 +601,8 @@ func (f *fastDecoder) op() (string, bool) {
 // does not depend on the sender's event having been read without error: a message's decoding
 // depends only on its bytes and the header.
 type sentCache struct {
-	arena []byte // copies of the bytes of the messages in slots
-	slots [4096]sentSlot
+	arena []byte          // copies of the bytes of the messages in slots
+	slots *[4096]sentSlot // allocated at the first add (a reader of a few lines needs none)
 }
 
 type sentSlot struct {
@@ -575,6 +619,7 @@ func (c *sentCache) add(raw []byte, m *Message) {
 		}
 		if c.arena == nil {
 			c.arena = make([]byte, 0, sentArena)
+			c.slots = new([4096]sentSlot)
 		}
 		c.arena = c.arena[:0]
 		clear(c.slots[:])
@@ -593,6 +638,9 @@ func (c *sentCache) reuse(f *fastDecoder, m *Message) bool {
 	id, ok := f.int()
 	f.i = start
 	if !ok {
+		return false
+	}
+	if c.slots == nil {
 		return false
 	}
 	s := &c.slots[id%len(c.slots)]

@@ -1,8 +1,11 @@
 package traces
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"sync"
 )
 
@@ -19,6 +22,9 @@ func NewParallelReader(r io.Reader, name string, workers int) (*Reader, error) {
 	rd.par = startParallel(&rd.lr, rd.header, rd.d.d.schema, name, workers)
 	return rd, nil
 }
+
+// errLong stands for longLine's error while split reads.
+var errLong = errors.New("line too long")
 
 // errClosed is what Next returns after Close.
 var errClosed = errors.New("trace reader closed")
@@ -73,23 +79,83 @@ func startParallel(lr *lineReader, h *Header, s *schema, name string, workers in
 	return p
 }
 
-// split reads lines into chunks and sends each to the workers and, in order, to Next.
+// split reads the input in blocks of about chunkBytes, straight into the chunks' buffers
+// (bufio.Reader reads a large slice directly once its buffer is empty), and cuts each at a
+// newline: a chunk holds whole lines, with their newlines, at most chunkLines of them; the
+// rest of the block begins the next chunk. It ends lines and reports errors as
+// lineReader.readLine does (trimLine, longLine, the truncated last line, I/O errors), so
+// Next's events, errors and Line are the sequential Reader's.
 func (p *parallel) split(lr *lineReader, work chan<- *chunk) {
 	defer close(work)
+	line := lr.line // lines cut so far
+	var rest []byte // the bytes after the last line cut
+	var rerr error  // the error that ended reading (io.EOF at the end)
+	empty := 0      // reads in a row that returned nothing
 	for {
-		c := &chunk{first: lr.line + 1, done: make(chan struct{})}
+		c := &chunk{first: line + 1, done: make(chan struct{})}
+		var buf []byte
 		select {
-		case c.data = <-p.free:
+		case buf = <-p.free:
 		default:
 		}
-		for len(c.data) < chunkBytes && len(c.ends) < chunkLines {
-			b, err := lr.readLine()
-			if err != nil {
-				c.err, c.errLine = err, lr.line
+		buf = append(buf[:0], rest...)
+		scanned := 0 // the newlines in buf[:scanned] end lines of c
+		for {
+			lineStart := 0
+			for len(c.ends) < chunkLines {
+				if len(c.ends) > 0 {
+					lineStart = c.ends[len(c.ends)-1]
+				}
+				i := bytes.IndexByte(buf[scanned:], '\n')
+				if i < 0 {
+					scanned = len(buf)
+					break
+				}
+				if scanned+i-lineStart >= MaxLine+bufSize {
+					scanned = len(buf)
+					break // too long, below
+				}
+				scanned += i + 1
+				c.ends = append(c.ends, scanned)
+			}
+			if len(c.ends) < chunkLines && len(buf)-lineStart >= MaxLine+bufSize {
+				rerr = errLong
 				break
 			}
-			c.data = append(c.data, b...)
-			c.ends = append(c.ends, len(c.data))
+			if rerr != nil || len(c.ends) == chunkLines || len(c.ends) > 0 && len(buf) >= chunkBytes {
+				break
+			}
+			if cap(buf)-len(buf) < chunkBytes/2 {
+				buf = slices.Grow(buf, max(chunkBytes, len(buf)))
+			}
+			n, err := lr.r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			rerr = err
+			if empty = empty + 1; n > 0 {
+				empty = 0
+			} else if err == nil && empty == 100 {
+				rerr = io.ErrNoProgress // as bufio gives the sequential reader
+			}
+		}
+		cut := 0
+		if len(c.ends) > 0 {
+			cut = c.ends[len(c.ends)-1]
+		}
+		line += len(c.ends)
+		rest = append(rest[:0], buf[cut:]...)
+		c.data = buf[:cut]
+		if rerr != nil && len(c.ends) < chunkLines {
+			// Every whole line read is cut: the error comes after them.
+			c.err, c.errLine = rerr, line
+			switch {
+			case rerr == errLong:
+				c.err = longLine(lr.name, line+1)
+			case rerr == io.EOF && len(rest) > 0:
+				c.errLine = line + 1
+				c.err = &Error{lr.name, c.errLine, "truncated: the last line does not end with a newline"}
+			case rerr != io.EOF:
+				c.err = fmt.Errorf("%s: reading line %d: %w", lr.name, line+1, rerr)
+			}
 		}
 		select {
 		case work <- c:
@@ -115,7 +181,12 @@ func (p *parallel) decode(work <-chan *chunk, h *Header, s *schema, name string)
 		c.events = make([]*Event, 0, len(c.ends))
 		start := 0
 		for i, end := range c.ends {
-			e, err := ld.decode(c.data[start:end], c.first+i, name)
+			b, ok := trimLine(c.data[start:end])
+			if !ok {
+				c.derr = emptyLine(name, c.first+i)
+				break
+			}
+			e, err := ld.decode(b, c.first+i, name)
 			if err != nil {
 				c.derr = err
 				break

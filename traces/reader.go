@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -47,7 +48,7 @@ func NewReader(r io.Reader, name string) (*Reader, error) {
 }
 
 func newReader(r io.Reader, name string, vt *versionTable) (*Reader, error) {
-	rd := &Reader{lr: lineReader{r: bufio.NewReaderSize(r, 1<<16), name: name}, name: name}
+	rd := &Reader{lr: lineReader{r: bufio.NewReaderSize(r, bufSize), name: name}, name: name}
 	b, err := rd.lr.readLine()
 	if err == io.EOF {
 		return nil, &Error{name, 1, "empty trace: no header line"}
@@ -146,7 +147,7 @@ func (r *lineReader) readLine() ([]byte, error) {
 		r.long = append(r.long[:0], b...)
 		for err == bufio.ErrBufferFull {
 			if len(r.long) > MaxLine {
-				return nil, &Error{r.name, r.line + 1, fmt.Sprintf("line longer than %d bytes", MaxLine)}
+				return nil, longLine(r.name, r.line+1)
 			}
 			b, err = r.r.ReadSlice('\n')
 			r.long = append(r.long, b...)
@@ -163,15 +164,34 @@ func (r *lineReader) readLine() ([]byte, error) {
 		return nil, fmt.Errorf("%s: reading line %d: %w", r.name, r.line+1, err)
 	}
 	r.line++
+	b, ok := trimLine(b)
+	if !ok {
+		return nil, emptyLine(r.name, r.line)
+	}
+	return b, nil
+}
+
+// trimLine cuts a line's newline (and a '\r' before it) and reports false for a line of
+// white space alone. Both readers cut lines by it.
+func trimLine(b []byte) ([]byte, bool) {
 	b = b[:len(b)-1]
 	if len(b) > 0 && b[len(b)-1] == '\r' {
 		b = b[:len(b)-1]
 	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, &Error{r.name, r.line, "empty line"}
-	}
-	return b, nil
+	return b, len(bytes.TrimSpace(b)) > 0
 }
+
+func emptyLine(name string, line int) error { return &Error{name, line, "empty line"} }
+
+// longLine is the error for a line longer than MaxLine: readLine gathers a long line in
+// pieces of bufSize bytes and gives up when it holds more than MaxLine bytes and no newline,
+// so a line is too long when its first MaxLine+bufSize bytes hold no newline.
+func longLine(name string, line int) error {
+	return &Error{name, line, fmt.Sprintf("line longer than %d bytes", MaxLine)}
+}
+
+// bufSize is the size of the buffer lineReader reads through.
+const bufSize = 1 << 16
 
 func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 	var raw map[string]json.RawMessage
@@ -207,8 +227,8 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 		}
 		delete(raw, f.name)
 	}
-	for k := range raw {
-		return nil, fmt.Errorf("header: unknown field %q", k)
+	if len(raw) > 0 { // the first unknown field by name, not by map order: the same error each time
+		return nil, fmt.Errorf("header: unknown field %q", slices.Sorted(maps.Keys(raw))[0])
 	}
 	if h.Format != Format {
 		return nil, fmt.Errorf("header: format is %q, want %q", h.Format, Format)

@@ -182,3 +182,13 @@ func TestPayloadBitMatchesFieldBit(t *testing.T) {
 	}
 	assert.Zero(t, payloadBit("nope"))
 }
+
+// TestHeaderUnknownFieldIsDeterministic: of several unknown header fields the error names the
+// first by name, every time (it once named whichever the map iteration met first).
+func TestHeaderUnknownFieldIsDeterministic(t *testing.T) {
+	line := `{"format":"vrcheck-trace","version":1,"seed":1,"replicas":3,"f":1,"clients":1,"bugs":[],"scenario":{},"zz":1,"mm":2,"aa":3}` + "\n"
+	for i := 0; i < 50; i++ {
+		_, err := NewReader(strings.NewReader(line), "t.ndjson")
+		require.EqualError(t, err, `t.ndjson:1: header: unknown field "aa"`)
+	}
+}
