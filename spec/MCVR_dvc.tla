@@ -53,7 +53,7 @@ DirectedViewChange ==
 \* starts the change to view 1, replica 2 to view 2).  dvc-mixed-views: replica 1 starts the
 \* change to view 1, replica 0 to views 2 and 3 (in view-change, its timer fires again), replica
 \* 2 to view 4.
-SuspectsByNewPrimary == [v \in 1 .. 2 |-> {Primary(v)}]
+SuspectsByNewPrimary == [v \in 1 .. 2 |-> {v % N}]  \* the primary of view v (no reconfiguration here)
 SuspectsMixedViews == (1 :> {1}) @@ (2 :> {0}) @@ (3 :> {0}) @@ (4 :> {2})
 
 =============================================================================
