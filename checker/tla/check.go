@@ -35,6 +35,11 @@ type Options struct {
 	// InvariantStats collects, per invariant, how its conjuncts were
 	// checked and the time spent, into Result.Invariants.
 	InvariantStats bool
+	// QueueMemory bounds the bytes of each BFS level's queue of encoded
+	// states kept in memory (0: DefaultQueueMemory / 2); the rest goes to
+	// a segment file in QueueDir (default: os.TempDir()), removed at once.
+	QueueMemory int
+	QueueDir    string
 }
 
 // Result holds TLC's figures for a run.
@@ -124,6 +129,7 @@ type checker struct {
 	// counters for progress reports
 	generated, expanded, levelSize, levelBase, depth atomic.Int64
 	nvars                                            int
+	tmps                                             sync.Pool // *[2]tmpStack, see step
 }
 
 type cand struct {
@@ -212,6 +218,9 @@ func newChecker(m *Model, cfg *Config, opts Options) (*checker, error) {
 	}
 	if opts.ProgressEvery == 0 {
 		opts.ProgressEvery = time.Minute
+	}
+	if opts.QueueMemory <= 0 {
+		opts.QueueMemory = DefaultQueueMemory / 2
 	}
 	if m.Out != nil {
 		if _, ok := m.Out.(*syncWriter); !ok {
@@ -568,7 +577,8 @@ func (ck *checker) run() (*Result, error) {
 	start := time.Now()
 	res := &Result{}
 	c, ec := ck.newCtx(), ck.newCtx() // checks, enumeration
-	var level []cand
+	level := ck.newQueue()
+	defer func() { level.close() }()
 	var viol *violCand
 	var initErr error
 	func() {
@@ -600,7 +610,7 @@ func (ck *checker) run() (*Result, error) {
 				}
 				return true
 			}
-			level = append(level, cand{live: &liveState{vals: vals}, fp: fp})
+			level.add(cand{live: &liveState{vals: vals}, fp: fp})
 			ck.tlog.add(fp, -1)
 			return false
 		})
@@ -611,7 +621,7 @@ func (ck *checker) run() (*Result, error) {
 	res.Distinct = int64(ck.seen.len())
 	ck.generated.Store(res.Generated)
 	ck.printf("Finished computing initial states: %d distinct state%s generated.\n", res.Distinct, plural(res.Distinct))
-	if len(level) > 0 || viol != nil {
+	if level.len() > 0 || viol != nil {
 		res.Depth = 1
 	}
 	var done chan struct{}
@@ -632,20 +642,25 @@ func (ck *checker) run() (*Result, error) {
 		}()
 	}
 	ck.seen.endLevel()
-	for viol == nil && len(level) > 0 {
-		var next []cand
-		ck.levelStart = ck.tlog.len() - int64(len(level))
-		next, viol = ck.step(level, res)
+	for viol == nil && level.len() > 0 {
+		ck.levelStart = ck.tlog.len() - int64(level.len())
+		next, v, err := ck.step(level, res)
+		if err != nil {
+			next.close()
+			return nil, err
+		}
+		viol = v
 		res.Distinct = int64(ck.seen.len())
 		if viol != nil {
-			res.Left = int64(len(level)-int(viol.i)-1) + int64(len(next))
+			res.Left = int64(level.len()-int(viol.i)-1) + int64(next.len())
 			if res.Left < 0 {
 				res.Left = 0
 			}
 		}
-		if len(next) > 0 {
+		if next.len() > 0 {
 			res.Depth++
 		}
+		level.close()
 		level = next
 	}
 	res.Elapsed = time.Since(start)
@@ -726,6 +741,10 @@ func group(n int64) string {
 
 const chunk = 64
 
+func (ck *checker) newQueue() *stateQueue {
+	return newStateQueue(ck.opts.QueueMemory, ck.opts.QueueDir)
+}
+
 type chunkRes struct {
 	cands     []cand
 	newViols  []*violCand // invariant violations of new states
@@ -735,14 +754,36 @@ type chunkRes struct {
 	arena     *encArena // the worker's, for the encoded states of cands
 }
 
-// step expands one BFS level in parallel and returns the next level.
-func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
-	nchunks := (len(level) + chunk - 1) / chunk
+// step expands one BFS level in parallel and returns the next level. Each
+// chunk's new states join the next level as soon as every chunk before it
+// is done (a later chunk cannot discover a state earlier), so the next
+// level is built in order, deterministically, while the workers run.
+func (ck *checker) step(level *stateQueue, res *Result) (*stateQueue, *violCand, error) {
+	nchunks := level.chunks()
 	results := make([]chunkRes, nchunks)
 	for k := range results {
 		results[k].cov = ck.cov.chunk()
 	}
-	ck.levelSize.Store(int64(len(level)))
+	next := ck.newQueue()
+	var viol *violCand
+	var mu sync.Mutex
+	done := make([]bool, nchunks)
+	merged := 0
+	var readErr error
+	finished := func(k int, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil && readErr == nil {
+			readErr = err
+		}
+		done[k] = true
+		for merged < nchunks && done[merged] {
+			ck.mergeChunk(&results[merged], next, &viol, res)
+			results[merged] = chunkRes{}
+			merged++
+		}
+	}
+	ck.levelSize.Store(int64(level.len()))
 	ck.expanded.Store(0)
 	ck.levelBase.Store(int64(ck.seen.len()))
 	ck.depth.Store(int64(res.Depth))
@@ -755,17 +796,33 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 	work := func() {
 		c, ec := ck.newCtx(), ck.newCtx()
 		c.level, ec.level = res.Depth, res.Depth
+		// the evaluator's stacks of one level serve the next (a trace
+		// spec has a level per state)
+		if t, ok := ck.tmps.Get().(*[2]tmpStack); ok {
+			c.tmp, ec.tmp = t[0], t[1]
+		}
+		defer func() {
+			c.tmp.reset()
+			ec.tmp.reset()
+			ck.tmps.Put(&[2]tmpStack{c.tmp, ec.tmp})
+		}()
 		arena := &encArena{}
+		var buf []byte
+		var states []cand
 		for {
 			k := int(nextChunk.Add(1) - 1)
 			if k >= nchunks {
 				return
 			}
-			lo, hi := k*chunk, min((k+1)*chunk, len(level))
-			results[k].arena = arena
-			ck.expand(c, ec, level, lo, hi, &results[k])
-			ck.expanded.Add(int64(hi - lo))
-			ck.generated.Add(results[k].generated)
+			var err error
+			states, err = level.read(k, &buf, states)
+			if err == nil {
+				results[k].arena = arena
+				ck.expand(c, ec, states, k*chunk, level.len(), &results[k])
+				ck.expanded.Add(int64(len(states)))
+				ck.generated.Add(results[k].generated)
+			}
+			finished(k, err)
 		}
 	}
 	if workers <= 1 {
@@ -783,54 +840,66 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 		}
 		wg.Wait()
 	}
-	// merge in order: deterministic parents and next-level order
-	var next []cand
-	var viol *violCand
-	for k := range results {
-		r := &results[k]
-		res.Generated += r.generated
-		if r.viol != nil && less(r.viol, viol) {
-			viol = r.viol
-		}
-		var kept []bool
-		if r.cov != nil {
-			kept = make([]bool, len(r.cands))
-		}
-		for x, cd := range r.cands {
-			// keep only the earliest discovery of each state
-			if k, _ := ck.seen.levelKey(cd.fp); k == orderKey(cd.i, cd.j) {
-				next = append(next, cd)
-				ck.tlog.add(cd.fp, ck.levelStart+int64(cd.i))
-				if kept != nil {
-					kept[x] = true
-				}
-			}
-		}
-		if r.cov != nil {
-			ck.cov.merge(r.cov, r.cands, kept)
-		}
-		for _, v := range r.newViols {
-			k, _ := ck.seen.levelKey(v.fp)
-			v.i, v.j = int32(k>>32), int32(uint32(k))
-			if less(v, viol) {
-				viol = v
-			}
-		}
+	if readErr == nil {
+		readErr = next.finish()
 	}
-	if ck.view != nil && len(ck.invs) > 0 && len(next) > 0 {
-		if v := ck.checkLevel(next); v != nil && less(v, viol) {
+	if readErr != nil {
+		return next, nil, readErr
+	}
+	if ck.view != nil && len(ck.invs) > 0 && next.len() > 0 {
+		v, err := ck.checkLevel(next)
+		if err != nil {
+			return next, nil, err
+		}
+		if v != nil && less(v, viol) {
 			viol = v
 		}
 	}
 	ck.seen.endLevel()
-	return next, viol
+	return next, viol, nil
+}
+
+// mergeChunk adds a chunk's new states to the next level, in order:
+// deterministic parents and next-level order.
+func (ck *checker) mergeChunk(r *chunkRes, next *stateQueue, viol **violCand, res *Result) {
+	res.Generated += r.generated
+	if r.viol != nil && less(r.viol, *viol) {
+		*viol = r.viol
+	}
+	var kept []bool
+	if r.cov != nil {
+		kept = make([]bool, len(r.cands))
+	}
+	for x, cd := range r.cands {
+		// keep only the earliest discovery of each state
+		if k, _ := ck.seen.levelKey(cd.fp); k == orderKey(cd.i, cd.j) {
+			next.add(cd)
+			ck.tlog.add(cd.fp, ck.levelStart+int64(cd.i))
+			if kept != nil {
+				kept[x] = true
+			}
+		}
+	}
+	if r.cov != nil {
+		ck.cov.merge(r.cov, r.cands, kept)
+	}
+	for _, v := range r.newViols {
+		k, _ := ck.seen.levelKey(v.fp)
+		v.i, v.j = int32(k>>32), int32(uint32(k))
+		if less(v, *viol) {
+			*viol = v
+		}
+	}
 }
 
 func orderKey(i, j int32) uint64 { return uint64(i)<<32 | uint64(uint32(j)) }
 
-func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
-	for i := lo; i < hi; i++ {
-		s := states[i]
+// expand computes the successors of states, the chunk of the level (of
+// levelLen states) that starts at index lo.
+func (ck *checker) expand(c, ec *ctx, states []cand, lo, levelLen int, r *chunkRes) {
+	for x := range states {
+		i := lo + x
+		s := states[x]
 		sv := ck.stateOf(&s)
 		var svh []uint64
 		if ck.plainFP() {
@@ -841,7 +910,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				svh = varHashes(sv, nil, nil)
 			}
 		}
-		states[i].live = nil // let the level's values go as it is expanded
+		states[x].live = nil // let the level's values go as it is expanded
 		// the variables each successor changes, for incremental invariant
 		// checking (sv satisfies the invariants: it was checked when found)
 		var changed varSet
@@ -924,7 +993,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				if r.cov != nil {
 					r.cov.candAct = append(r.cov.candAct, act)
 				}
-				if len(states) <= smallLevel {
+				if levelLen <= smallLevel {
 					r.cands = append(r.cands, cand{live: &liveState{vals: t, vh: vh}, fp: fp, i: int32(i), j: j})
 				} else {
 					r.cands = append(r.cands, cand{enc: r.arena.encode(ck.codec, t), fp: fp, i: int32(i), j: j})
@@ -963,9 +1032,10 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 
 // checkLevel checks invariants on new states in parallel; the violation
 // with the smallest (parent, successor) order wins.
-func (ck *checker) checkLevel(next []cand) *violCand {
-	nchunks := (len(next) + chunk - 1) / chunk
+func (ck *checker) checkLevel(next *stateQueue) (*violCand, error) {
+	nchunks := next.chunks()
 	found := make([]*violCand, nchunks)
+	errs := make([]error, nchunks)
 	var nextChunk atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < min(ck.opts.Workers, nchunks); w++ {
@@ -973,13 +1043,19 @@ func (ck *checker) checkLevel(next []cand) *violCand {
 		go func() {
 			defer wg.Done()
 			c := ck.newCtx()
+			var buf []byte
+			var states []cand
 			for {
 				k := int(nextChunk.Add(1) - 1)
 				if k >= nchunks {
 					return
 				}
-				for i := k * chunk; i < min((k+1)*chunk, len(next)); i++ {
-					cd := next[i]
+				var err error
+				if states, err = next.read(k, &buf, states); err != nil {
+					errs[k] = err
+					continue
+				}
+				for _, cd := range states {
 					name, err := ck.checkPlans(c, ck.stateOf(&cd))
 					if name != "" || err != nil {
 						v := &violCand{i: cd.i, j: cd.j, kind: "invariant", name: name, err: err, fp: cd.fp}
@@ -994,13 +1070,18 @@ func (ck *checker) checkLevel(next []cand) *violCand {
 		}()
 	}
 	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
 	var best *violCand
 	for _, v := range found {
 		if v != nil && less(v, best) {
 			best = v
 		}
 	}
-	return best
+	return best, nil
 }
 
 // violation rebuilds the counterexample for a violation candidate.

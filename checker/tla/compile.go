@@ -1372,7 +1372,7 @@ func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (nod
 			return unionOf(parts, at)
 		}, loc: at}, l
 	case "DOMAIN":
-		return &unaryFn{x: a, fn: domain, loc: at}, l
+		return &domainOf{x: a, loc: at}, l
 	case "[]", "<>":
 		return &temporal{op: x.Op, xs: []node{a}, loc: at}, lvlTemporal
 	}

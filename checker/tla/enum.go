@@ -84,7 +84,8 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 			}
 		}
 	case *unchanged:
-		var assigned []int
+		// the variables assigned here, on the context's stack of them
+		base := len(c.assigned)
 		var subs []*subst
 		if c.subNext != nil {
 			for s, v := range c.subNext {
@@ -93,14 +94,15 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 				}
 			}
 		}
-		ok := unchangedAssign(c, x.x, e, &assigned, x.loc)
+		ok := unchangedAssign(c, x.x, e, &c.assigned, x.loc)
 		stop := false
 		if ok {
 			stop = k()
 		}
-		for _, i := range assigned {
+		for _, i := range c.assigned[base:] {
 			c.next[i] = nil
 		}
+		c.assigned = c.assigned[:base]
 		for _, s := range subs {
 			c.subNext[s] = nil
 		}
@@ -121,9 +123,47 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		}
 		return enum(c, x.other, e, st, k)
 	case *letIn:
+		if x.keeps.Load() == 1 || x.keeps.Load() == 0 && !retainsEnv(x) {
+			// the continuation runs inside the LET's scope: its links
+			// and thunks can go on the context's stack (see letIn.eval)
+			x.keeps.Store(1)
+			m := c.tmp.mark()
+			links := c.tmp.envs(len(x.defs))
+			ne := e
+			for i, d := range x.defs {
+				l := &links[i]
+				l.up = ne
+				t := c.tmp.thunk()
+				*t = thunk{n: d.def.body, e: l, primed: c.primed, memo: d.def.level < lvlAction}
+				l.v = t
+				ne = l
+			}
+			stop := enum(c, x.body, ne, st, k)
+			c.tmp.release(m)
+			return stop
+		}
+		x.keeps.Store(2)
 		return enum(c, x.body, x.bind(c, e), st, k)
 	case *call:
 		ne := x.baseEnv(e)
+		if len(x.args) > 0 && !x.def.bodyKeepsEnv() {
+			// as in call.eval; the continuation runs inside the call
+			m := c.tmp.mark()
+			links := c.tmp.envs(len(x.args))
+			for i, a := range x.args {
+				l := &links[i]
+				if x.lazy[i] {
+					l.v = &thunk{n: a, e: e, primed: c.primed}
+				} else {
+					l.v = a.eval(c, e)
+				}
+				l.up = ne
+				ne = l
+			}
+			stop := enumCall(c, x, ne, st, k)
+			c.tmp.release(m)
+			return stop
+		}
 		for i, a := range x.args {
 			if x.lazy[i] {
 				ne = push(ne, &thunk{n: a, e: e, primed: c.primed})
@@ -131,18 +171,7 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 				ne = push(ne, a.eval(c, e))
 			}
 		}
-		if x.def.recursive {
-			enterRec(x.loc, x.def.name)
-			defer leaveRec()
-		}
-		if st.split {
-			saved := c.action
-			c.action = x.def
-			stop := enum(c, x.def.body, ne, st, k)
-			c.action = saved
-			return stop
-		}
-		return enum(c, x.def.body, ne, st, k)
+		return enumCall(c, x, ne, st, k)
 	case *instCall:
 		var ne *env
 		for _, a := range x.instArgs {
@@ -210,6 +239,22 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		return k()
 	}
 	return false
+}
+
+// enumCall enumerates an operator's body in its environment ne.
+func enumCall(c *ctx, x *call, ne *env, st *enumState, k func() bool) bool {
+	if x.def.recursive {
+		enterRec(x.loc, x.def.name)
+		defer leaveRec()
+	}
+	if st.split {
+		saved := c.action
+		c.action = x.def
+		stop := enum(c, x.def.body, ne, st, k)
+		c.action = saved
+		return stop
+	}
+	return enum(c, x.def.body, ne, st, k)
 }
 
 func enumAnd(c *ctx, xs []node, e *env, st *enumState, k func() bool) bool {

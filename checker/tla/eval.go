@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -146,7 +147,83 @@ type ctx struct {
 	subNext map[*subst]Value
 	// symCache: this worker's images of values under SYMMETRY (symmetry.go)
 	symCache *symCache
+	// tmp: links and thunks of bindings nothing keeps once their scope
+	// ends (retainsEnv), reused in stack order instead of allocated
+	tmp tmpStack
+	// assigned: the variables UNCHANGED assigned, for the enumerations
+	// in progress (enum)
+	assigned []int
 }
+
+// tmpStack hands out env links and thunks in chunks, released in stack
+// order (mark, then release to the mark). A panic that skips a release
+// only leaves the slots in use until an enclosing scope releases. The
+// first chunks are small: contexts made for lazy values live briefly.
+type tmpStack struct {
+	links  tmpChunks[env]
+	thunks tmpChunks[thunk]
+}
+
+type tmpChunks[T any] struct {
+	chunks [][]T
+	ci     int // chunk in use
+	off    int // slots used in it
+}
+
+type tmpMark struct{ lc, lo, tc, to int }
+
+func (s *tmpStack) mark() tmpMark {
+	return tmpMark{s.links.ci, s.links.off, s.thunks.ci, s.thunks.off}
+}
+
+// release clears the slots taken since m (they must not keep values
+// alive) and frees them.
+func (s *tmpStack) release(m tmpMark) {
+	s.links.release(m.lc, m.lo)
+	s.thunks.release(m.tc, m.to)
+}
+
+func (t *tmpChunks[T]) release(ci, off int) {
+	if len(t.chunks) == 0 {
+		return
+	}
+	for t.ci > ci {
+		clear(t.chunks[t.ci][:t.off])
+		t.ci--
+		t.off = len(t.chunks[t.ci])
+	}
+	if t.off > off {
+		clear(t.chunks[ci][off:t.off])
+	}
+	t.off = off
+}
+
+// take returns n zeroed slots in one chunk.
+func (t *tmpChunks[T]) take(n int) []T {
+	if len(t.chunks) == 0 {
+		t.chunks = append(t.chunks, make([]T, max(8, n)))
+	}
+	for t.off+n > len(t.chunks[t.ci]) {
+		if t.ci+1 == len(t.chunks) {
+			t.chunks = append(t.chunks, make([]T, max(min(4*len(t.chunks[t.ci]), 1024), n)))
+		}
+		t.ci++
+		t.off = 0
+	}
+	t.off += n
+	return t.chunks[t.ci][t.off-n : t.off : t.off]
+}
+
+// reset frees every slot (what a panic left taken too), keeping the chunks.
+func (s *tmpStack) reset() {
+	s.links.release(0, 0)
+	s.thunks.release(0, 0)
+}
+
+// envs returns n zeroed links.
+func (s *tmpStack) envs(n int) []env { return s.links.take(n) }
+
+func (s *tmpStack) thunk() *thunk { return &s.thunks.take(1)[0] }
 
 // snapshot returns a factory of fresh contexts seeing the same states: lazy
 // values may be forced later, by any worker.
@@ -209,6 +286,65 @@ type opDef struct {
 	mod       string
 	defAST    *syntax.OpDef
 	compile   func() // compiles body on demand (set while pending)
+	// keeps: whether body may keep its environment (retainsEnv), for the
+	// body it was computed on (the configuration may replace the body)
+	keeps atomic.Pointer[keepsFor]
+}
+
+type keepsFor struct {
+	body  node
+	keeps bool
+}
+
+// persist copies an environment, and the thunks in it, to the heap: a
+// lazy value made in a scope whose links are on the context's stack
+// (tmpStack) keeps the copy. A copied thunk forced later computes what the
+// original would have (its environment is copied too).
+func persist(e *env, seen map[*env]*env) *env {
+	if e == nil {
+		return nil
+	}
+	if p, ok := seen[e]; ok {
+		return p
+	}
+	p := &env{}
+	seen[e] = p
+	p.up = persist(e.up, seen)
+	if t, ok := e.v.(*thunk); ok {
+		pt := *t
+		pt.e = persist(t.e, seen)
+		p.v = &pt
+	} else {
+		p.v = e.v
+	}
+	return p
+}
+
+// bodyKeepsEnv is retainsEnv(d.body), cached.
+func (d *opDef) bodyKeepsEnv() bool {
+	if k := d.keeps.Load(); k != nil && k.body == d.body {
+		return k.keeps
+	}
+	k := &keepsFor{body: d.body, keeps: retainsEnv(d.body)}
+	d.keeps.Store(k)
+	return k.keeps
+}
+
+// keepsEnv caches retainsEnv of some nodes in f (0 not yet known, 1 they
+// keep nothing, 2 they may keep their environment).
+func keepsEnv(f *atomic.Int32, ns ...node) bool {
+	r := f.Load()
+	if r == 0 {
+		r = 1
+		for _, n := range ns {
+			if n != nil && retainsEnv(n) {
+				r = 2
+				break
+			}
+		}
+		f.Store(r)
+	}
+	return r == 2
 }
 
 func (d *opDef) value(c *ctx, e *env) Value {
@@ -362,8 +498,17 @@ func (n *call) eval(c *ctx, e *env) Value {
 		}
 		return n.def.value(c, ne)
 	}
-	// the arguments' links in one allocation
-	links := make([]env, len(n.args))
+	// the arguments' links in one allocation; on the context's stack when
+	// the body keeps nothing of its environment
+	var links []env
+	tmp := !n.def.bodyKeepsEnv()
+	var m tmpMark
+	if tmp {
+		m = c.tmp.mark()
+		links = c.tmp.envs(len(n.args))
+	} else {
+		links = make([]env, len(n.args))
+	}
 	for i, a := range n.args {
 		l := &links[i]
 		if n.lazy[i] {
@@ -377,6 +522,11 @@ func (n *call) eval(c *ctx, e *env) Value {
 	if n.def.recursive {
 		enterRec(n.loc, n.def.name)
 		defer leaveRec()
+	}
+	if tmp {
+		v := n.def.body.eval(c, ne)
+		c.tmp.release(m)
+		return v
 	}
 	return n.def.body.eval(c, ne)
 }
@@ -467,6 +617,9 @@ type letDef struct {
 type letIn struct {
 	defs []letDef
 	body node
+	// keeps: 0 not yet known, 1 nothing the LET evaluates keeps its
+	// environment (its links and thunks go on the context's stack), 2 it may
+	keeps atomic.Int32
 }
 
 func (n *letIn) bind(c *ctx, e *env) *env {
@@ -482,7 +635,26 @@ func (n *letIn) bind(c *ctx, e *env) *env {
 	return e
 }
 
-func (n *letIn) eval(c *ctx, e *env) Value { return n.body.eval(c, n.bind(c, e)) }
+func (n *letIn) eval(c *ctx, e *env) Value {
+	if n.keeps.Load() == 1 || n.keeps.Load() == 0 && !retainsEnv(n) {
+		n.keeps.Store(1)
+		m := c.tmp.mark()
+		links := c.tmp.envs(len(n.defs))
+		for i, d := range n.defs {
+			ne := &links[i]
+			ne.up = e
+			t := c.tmp.thunk()
+			*t = thunk{n: d.def.body, e: ne, primed: c.primed, memo: d.def.level < lvlAction}
+			ne.v = t
+			e = ne
+		}
+		v := n.body.eval(c, e)
+		c.tmp.release(m)
+		return v
+	}
+	n.keeps.Store(2)
+	return n.body.eval(c, n.bind(c, e))
+}
 
 func evalBool(c *ctx, n node, e *env, at loc) bool {
 	v := n.eval(c, e)
@@ -563,6 +735,10 @@ type in struct {
 }
 
 func (n *in) eval(c *ctx, e *env) Value {
+	if d, ok := n.s.(*domainOf); ok {
+		v := n.x.eval(c, e)
+		return inDomain(v, d.x.eval(c, e), d.loc) != n.neg
+	}
 	return member(n.x.eval(c, e), n.s.eval(c, e), n.loc) != n.neg
 }
 
@@ -640,7 +816,9 @@ func eachBindingReuse(c *ctx, e *env, bs []cbound, at loc, reuse bool, fn func(*
 	stop := false
 	var links []env
 	if reuse {
-		links = make([]env, b.n)
+		m := c.tmp.mark()
+		defer c.tmp.release(m)
+		links = c.tmp.envs(b.n)
 	}
 	forEach(s, at, func(v Value) bool {
 		var ne *env
@@ -690,7 +868,7 @@ func retainsEnv(n node) bool {
 		return false
 	}
 	switch x := n.(type) {
-	case *lit, *varRef, *envRef, *constRef:
+	case *lit, *varRef, *envRef, *constRef, *konstRef:
 		return false
 	case *and:
 		return some(x.xs...)
@@ -734,6 +912,65 @@ func retainsEnv(n node) bool {
 			}
 		}
 		return some(x.body)
+	case *setFilter:
+		// lazy for an infinite set, on a copy of the environment (persist)
+		return some(x.bound.set, x.pred)
+	case *funcCons:
+		for _, b := range x.bounds {
+			if retainsEnv(b.set) {
+				return true
+			}
+		}
+		return some(x.body)
+	case *choose:
+		return some(x.bound.set, x.body)
+	case *callValue:
+		return some(x.fn) || some(x.args...)
+	case *unchanged:
+		return some(x.x)
+	case *sub:
+		return some(x.a, x.v)
+	case *letIn:
+		// LET's thunks live in its environment and are forced, not
+		// returned; an operator with parameters is a closure
+		for _, d := range x.defs {
+			if !d.zero || retainsEnv(d.def.body) {
+				return true
+			}
+		}
+		return some(x.body)
+	case *unaryFn:
+		return some(x.x)
+	case *binaryFn:
+		return some(x.x, x.y)
+	case *domainOf:
+		return some(x.x)
+	case *setEnum:
+		return some(x.xs...)
+	case *unionEnum:
+		return some(x.xs...)
+	case *setMap:
+		for _, b := range x.bounds {
+			if b.set == nil || retainsEnv(b.set) {
+				return true
+			}
+		}
+		return some(x.elem)
+	case *except:
+		if some(x.f) {
+			return true
+		}
+		for _, u := range x.upds {
+			for _, step := range u.path {
+				if some(step...) {
+					return true
+				}
+			}
+			if some(u.val) {
+				return true
+			}
+		}
+		return false
 	case *call:
 		// the callee's environment does not contain ours (base < 0), and
 		// the arguments are values, not thunks
@@ -778,6 +1015,7 @@ func (n *quant) eval(c *ctx, e *env) Value {
 type choose struct {
 	bound cbound
 	body  node
+	keeps atomic.Int32 // see keepsEnv
 	loc
 }
 
@@ -788,8 +1026,19 @@ func (n *choose) eval(c *ctx, e *env) Value {
 	}
 	s := n.bound.set.eval(c, e)
 	found := false
+	var links []env
+	if !keepsEnv(&n.keeps, n.body) {
+		m := c.tmp.mark()
+		defer c.tmp.release(m)
+		links = c.tmp.envs(n.bound.n)
+	}
 	forEach(s, n.loc, func(v Value) bool {
-		ne := n.bound.bind(e, v, n.loc)
+		var ne *env
+		if links != nil {
+			ne = n.bound.rebind(links, e, v, n.loc)
+		} else {
+			ne = n.bound.bind(e, v, n.loc)
+		}
 		if evalBool(c, n.body, ne, n.loc) {
 			res, found = v, true
 			return true
@@ -829,6 +1078,7 @@ func (n *setEnum) eval(c *ctx, e *env) Value {
 type setFilter struct {
 	bound cbound
 	pred  node
+	keeps atomic.Int32 // see keepsEnv
 	loc
 }
 
@@ -838,10 +1088,22 @@ func (n *setFilter) eval(c *ctx, e *env) Value {
 	if !isFinite(s) && !n.bound.tuple {
 		// lazy, as TLC: only membership can be tested
 		snap := c.snapshot()
-		return &FilterSet{base: s, pred: func(v Value) bool { return evalBool(snap(), n.pred, push(e, v), n.loc) }}
+		pe := persist(e, map[*env]*env{})
+		return &FilterSet{base: s, pred: func(v Value) bool { return evalBool(snap(), n.pred, push(pe, v), n.loc) }}
+	}
+	var links []env
+	if !keepsEnv(&n.keeps, n.pred) {
+		m := c.tmp.mark()
+		defer c.tmp.release(m)
+		links = c.tmp.envs(n.bound.n)
 	}
 	forEach(s, n.loc, func(v Value) bool {
-		ne := n.bound.bind(e, v, n.loc)
+		var ne *env
+		if links != nil {
+			ne = n.bound.rebind(links, e, v, n.loc)
+		} else {
+			ne = n.bound.bind(e, v, n.loc)
+		}
 		if evalBool(c, n.pred, ne, n.loc) {
 			out = append(out, v)
 		}
@@ -853,12 +1115,13 @@ func (n *setFilter) eval(c *ctx, e *env) Value {
 type setMap struct {
 	elem   node
 	bounds []cbound
+	keeps  atomic.Int32 // see keepsEnv (the element only: the bounds are evaluated first)
 	loc
 }
 
 func (n *setMap) eval(c *ctx, e *env) Value {
 	var out []Value
-	eachBinding(c, e, n.bounds, n.loc, func(ne *env) bool {
+	eachBindingReuse(c, e, n.bounds, n.loc, !keepsEnv(&n.keeps, n.elem), func(ne *env) bool {
 		out = append(out, norm(n.elem.eval(c, ne)))
 		return false
 	})
@@ -898,9 +1161,15 @@ func (n *funcCons) eval(c *ctx, e *env) Value {
 			dom = &ProductSet{sets: sets}
 		}
 	}
-	snap := c.snapshot()
+	// the body is evaluated now, on this context, for a finite domain;
+	// later, on a fresh context per application, for a lazy function
+	var snap func() *ctx
+	now := c
 	apply := func(x Value) Value {
-		c := snap()
+		c := now
+		if c == nil {
+			c = snap()
+		}
 		ne := e
 		if len(n.bounds) == 1 && !n.bounds[0].tuple {
 			ne = push(ne, x)
@@ -916,6 +1185,8 @@ func (n *funcCons) eval(c *ctx, e *env) Value {
 		return n.body.eval(c, ne)
 	}
 	if !isFinite(dom) {
+		snap, now = c.snapshot(), nil
+		e = persist(e, map[*env]*env{})
 		return &LazyFcn{dom: dom, f: apply}
 	}
 	ds := elems(dom, n.loc)
@@ -1121,6 +1392,8 @@ type exceptUpd struct {
 type except struct {
 	f    node
 	upds []exceptUpd
+	// keeps: see keepsEnv, of the updates' values
+	keeps atomic.Int32
 	loc
 }
 
@@ -1139,21 +1412,44 @@ func (n *except) eval(c *ctx, e *env) Value {
 				keys[i] = &Tuple{elems: vs}
 			}
 		}
-		f = exceptAt(c, f, keys, u.val, e, n.loc)
+		f = exceptAt(c, f, keys, u.val, !n.valsKeepEnv(), e, n.loc)
 	}
 	return f
 }
 
-func exceptAt(c *ctx, f Value, keys []Value, val node, e *env, at loc) Value {
+// tmp: val keeps nothing of its environment (@'s link goes on the stack).
+func (n *except) valsKeepEnv() bool {
+	r := n.keeps.Load()
+	if r == 0 {
+		r = 1
+		for i := range n.upds {
+			if retainsEnv(n.upds[i].val) {
+				r = 2
+			}
+		}
+		n.keeps.Store(r)
+	}
+	return r == 2
+}
+
+func exceptAt(c *ctx, f Value, keys []Value, val node, tmp bool, e *env, at loc) Value {
 	old, ok := tryApply(f, keys[0])
 	if !ok {
 		return f // TLC: EXCEPT on a key outside the domain leaves the function unchanged
 	}
 	var nv Value
 	if len(keys) == 1 {
-		nv = norm(val.eval(c, push(e, old)))
+		if tmp {
+			m := c.tmp.mark()
+			l := &c.tmp.envs(1)[0]
+			*l = env{v: old, up: e}
+			nv = norm(val.eval(c, l))
+			c.tmp.release(m)
+		} else {
+			nv = norm(val.eval(c, push(e, old)))
+		}
 	} else {
-		nv = exceptAt(c, norm(old), keys[1:], val, e, at)
+		nv = exceptAt(c, norm(old), keys[1:], val, tmp, e, at)
 	}
 	return updateFcn(f, keys[0], nv)
 }
@@ -1278,6 +1574,31 @@ func (n *temporal) eval(c *ctx, e *env) Value {
 }
 
 // atRef is @ inside EXCEPT, bound at depth 0 of the update value.
+// domainOf is DOMAIN f; `x \in DOMAIN f` tests membership without
+// building the domain (see in.eval).
+type domainOf struct {
+	x node
+	loc
+}
+
+func (n *domainOf) eval(c *ctx, e *env) Value { return domain(n.x.eval(c, e), n.loc) }
+
+// inDomain is member(v, domain(f)) without building a record's domain.
+func inDomain(v, f Value, at loc) bool {
+	switch g := f.(type) {
+	case *Rec:
+		if s, ok := v.(Str); ok {
+			_, found := slices.BinarySearch(g.names, string(s))
+			return found
+		}
+	case *Tuple:
+		if n, ok := v.(Int); ok {
+			return n >= 1 && int(n) <= len(g.elems)
+		}
+	}
+	return member(v, domain(f, at), at)
+}
+
 type unaryFn struct {
 	x  node
 	fn func(Value, loc) Value

@@ -17,6 +17,8 @@ Ap(F(_), x) == F(x)
 Add(a, b) == a + b
 a ++ b == a * 10 + b
 Pos == {x \in Int : x > 0}
+Above(k) == {y \in Nat : y > k}
+AboveFcn(k) == [y \in Nat |-> y + k]
 ====`
 
 func evalModel(t *testing.T) *Model {
@@ -337,6 +339,11 @@ func TestQuantifierLinks(t *testing.T) {
 		{"\\E x \\in 1..4 : LET y == x + 1 IN \\A z \\in {y} : z = 5", "TRUE"},
 		{"\\A x \\in 1..3 : Ap(LAMBDA z : z + x, x) = 2 * x", "TRUE"},
 		{"{x \\in 1..6 : \\E y \\in 1..x : y * y = x}", "{1, 4}"},
+		// lazy values made in a scope whose links are reused once it ends
+		// (tmpStack) keep a copy of them: k stays 3 after Add's call
+		{"LET S == Above(3) IN Add(10, 20) > 0 /\\ 5 \\in S /\\ 3 \\notin S", "TRUE"},
+		{"LET f == AboveFcn(3) IN Add(10, 20) > 0 /\\ f[4] = 7", "TRUE"},
+		{"LET k == 2 IN LET S == Above(k + 1) IN Sq(9) > 0 /\\ 4 \\in S /\\ 3 \\notin S", "TRUE"},
 	}
 	for _, tc := range tests {
 		v, err := m.EvalExpr(tc.src)
@@ -353,7 +360,10 @@ func TestQuantifierLinks(t *testing.T) {
 		want bool
 	}{
 		{&and{xs: []node{&envRef{}, &lit{v: true}}}, false},
-		{&letIn{body: &lit{v: true}}, true},
+		{&letIn{body: &lit{v: true}}, false},
+		{&letIn{defs: []letDef{{def: &opDef{body: &lambda{}}, zero: true}}, body: &lit{v: true}}, true},
+		{&letIn{defs: []letDef{{def: &opDef{body: &lit{v: true}}}}, body: &lit{v: true}}, true},
+		{&setFilter{bound: cbound{n: 1, set: &lit{v: boolSet}}, pred: &envRef{}}, false},
 		{&lambda{}, true},
 		{&call{base: -1, args: []node{&envRef{}}, lazy: []bool{false}}, false},
 		{&call{base: -1, args: []node{&envRef{}}, lazy: []bool{true}}, true},

@@ -532,6 +532,8 @@ func (a *readAnalysis) walk(n node) {
 		all(x.xs)
 	case *unaryFn:
 		a.walk(x.x)
+	case *domainOf:
+		a.walk(x.x)
 	case *binaryFn:
 		a.walk(x.x)
 		a.walk(x.y)

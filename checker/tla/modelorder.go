@@ -153,6 +153,7 @@ func resetStrOrder() {
 	defer strOrder.mu.Unlock()
 	strOrder.ords.Store(nil)
 	recOrders.Store(&recOrderCache{})
+	recDoms.Store(&recDomCache{})
 }
 
 type recOrder struct {

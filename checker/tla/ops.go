@@ -496,11 +496,7 @@ func domain(f Value, at loc) Value {
 	case *Tuple:
 		return &Interval{lo: 1, hi: int64(len(g.elems))}
 	case *Rec:
-		vs := make([]Value, len(g.names))
-		for i, n := range g.names {
-			vs[i] = Str(n)
-		}
-		return mkSet(vs) // fields are alphabetical, sets in TLC's order
+		return recDomain(g.names) // fields are alphabetical, sets in TLC's order
 	case *Fcn:
 		return &Set{elems: g.dom}
 	case *LazyFcn:

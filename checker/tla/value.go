@@ -14,10 +14,12 @@ package tla
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Value is a TLA+ value. Concrete types: bool, int64 (as Int), string (as
@@ -305,7 +307,7 @@ func mkSet(elems []Value) *Set {
 	if sorted {
 		return &Set{elems: elems}
 	}
-	sort.Slice(elems, func(i, j int) bool { return cmp(elems[i], elems[j]) < 0 })
+	slices.SortFunc(elems, cmp)
 	out := elems[:1]
 	for _, e := range elems[1:] {
 		if cmp(out[len(out)-1], e) != 0 {
@@ -795,4 +797,37 @@ func formatElems(b *strings.Builder, open string, elems []Value, close string) {
 		formatValue(b, e)
 	}
 	b.WriteString(close)
+}
+
+// recDoms caches the domain of records by their array of field names
+// (shared by the records one constructor or EXCEPT makes), as
+// tlcFieldOrder caches their order; reset with the order of strings.
+type recDomCache [1024]atomic.Pointer[recDom]
+
+type recDom struct {
+	names []string
+	dom   *Set
+}
+
+var recDoms atomic.Pointer[recDomCache]
+
+func init() { recDoms.Store(&recDomCache{}) }
+
+// recDomain is the set of a record's field names, in TLC's order.
+func recDomain(names []string) *Set {
+	if len(names) == 0 {
+		return emptySet
+	}
+	key := &names[0]
+	e := &recDoms.Load()[(uintptr(unsafe.Pointer(key))>>4)%1024]
+	if rd := e.Load(); rd != nil && &rd.names[0] == key && len(rd.names) == len(names) {
+		return rd.dom
+	}
+	vs := make([]Value, len(names))
+	for i, p := range tlcFieldOrder(names) {
+		vs[i] = Str(names[p])
+	}
+	dom := &Set{elems: vs}
+	e.Store(&recDom{names, dom})
+	return dom
 }

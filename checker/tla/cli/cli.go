@@ -235,6 +235,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	coverage := fs.Int("coverage", 0, "print per-action coverage (states found first : states generated) at the end, as TLC's -coverage `N` (TLC also prints every N minutes; here only at the end, and per action, not per subexpression)")
 	invStats := fs.Bool("invstats", false, "print, per invariant, how often its conjuncts were evaluated in full, skipped (the step changed none of the variables they read) or checked on the new elements of a quantifier's set only, and the time spent")
 	noIncr := fs.Bool("noincremental", false, "check every invariant in full on every state (by default a successor's conjuncts that read no changed variable are not re-evaluated)")
+	queueMem := fs.Int("queuemem", tla.DefaultQueueMemory>>20, "`MiB` of encoded states the BFS queue keeps in memory (half for the level being expanded, half for the next); the rest goes to files in the temporary directory, removed at once")
 	dumpTrace := fs.String("dumpTrace", "", "write the counterexample to a file: `json FILE` (as TLC's -dumpTrace json FILE)")
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "-help" {
@@ -346,7 +347,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "Computing initial states...")
 	opts := tla.Options{Workers: *workers, NoDeadlock: *noDeadlock, Out: stdout, Progress: stdout, ProgressEvery: *progress, Coverage: *coverage > 0,
-		InvariantStats: *invStats, NoIncremental: *noIncr}
+		InvariantStats: *invStats, NoIncremental: *noIncr, QueueMemory: *queueMem << 20 / 2}
 	if dumpStates != nil {
 		opts.Dump, opts.DumpFormat = dumpStates, dumpFormat
 	}
