@@ -1,6 +1,7 @@
 package tla
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,6 +102,17 @@ CHECK_DEADLOCK FALSE
 func BenchmarkMCVRci(b *testing.B) {
 	dir := filepath.Join("..", "..", "spec")
 	benchCheckFiles(b, filepath.Join(dir, "MCVR.tla"), filepath.Join(dir, "MCVR_ci.cfg"), 2)
+}
+
+// BenchmarkMCVRcheckpoint checks spec/MCVR_checkpoint.cfg (60,496 distinct
+// states) with 1 and 2 workers.
+func BenchmarkMCVRcheckpoint(b *testing.B) {
+	dir := filepath.Join("..", "..", "spec")
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			benchCheckFiles(b, filepath.Join(dir, "MCVR.tla"), filepath.Join(dir, "MCVR_checkpoint.cfg"), w)
+		})
+	}
 }
 
 // BenchmarkExamples checks tlaplus/Examples models from ../shared with 2 workers.

@@ -343,6 +343,10 @@ func TestQuantifierLinks(t *testing.T) {
 		// (tmpStack) keep a copy of them: k stays 3 after Add's call
 		{"LET S == Above(3) IN Add(10, 20) > 0 /\\ 5 \\in S /\\ 3 \\notin S", "TRUE"},
 		{"LET f == AboveFcn(3) IN Add(10, 20) > 0 /\\ f[4] = 7", "TRUE"},
+		// a large bag and a few elements (bagMergeFew): before, between and after its elements
+		{"LET B == SetToBag({<<i>> : i \\in 1..20}) IN (B (+) SetToBag({<<0>>, <<21>>})) = SetToBag({<<i>> : i \\in 0..21})", "TRUE"},
+		{"LET B == SetToBag({<<i>> : i \\in 1..20}) IN CopiesIn(<<5>>, B (+) SetToBag({<<5>>, <<25>>})) = 2 /\\ BagCardinality(B (+) SetToBag({<<5>>, <<25>>})) = 22", "TRUE"},
+		{"LET B == SetToBag({<<i>> : i \\in 1..20}) IN (B (-) SetToBag({<<5>>, <<30>>})) = SetToBag({<<i>> : i \\in (1..20) \\ {5}})", "TRUE"},
 		{"LET k == 2 IN LET S == Above(k + 1) IN Sq(9) > 0 /\\ 4 \\in S /\\ 3 \\notin S", "TRUE"},
 	}
 	for _, tc := range tests {

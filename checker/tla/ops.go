@@ -494,11 +494,14 @@ func updateFcn(f, k, v Value) Value {
 func domain(f Value, at loc) Value {
 	switch g := f.(type) {
 	case *Tuple:
+		if len(g.elems) < len(smallDomains) {
+			return smallDomains[len(g.elems)]
+		}
 		return &Interval{lo: 1, hi: int64(len(g.elems))}
 	case *Rec:
 		return recDomain(g.names) // fields are alphabetical, sets in TLC's order
 	case *Fcn:
-		return &Set{elems: g.dom}
+		return fcnDomain(g.dom)
 	case *LazyFcn:
 		return g.dom
 	}

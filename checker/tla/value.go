@@ -333,6 +333,9 @@ func mkFcn(dom, rng []Value) Value {
 	if tuple {
 		return &Tuple{elems: rng}
 	}
+	if _, ok := dom[0].(Str); !ok {
+		return &Fcn{dom: dom, rng: rng}
+	}
 	names := make([]string, len(dom))
 	for i, d := range dom {
 		s, ok := d.(Str)
@@ -453,6 +456,11 @@ func fcnMerge(f, g Value) Value {
 // sorted domains; a count that drops to 0 or below removes the element.
 func bagMerge(f, g Value, sign int64, at loc) Value {
 	nf, ng := fnLen(f), fnLen(g)
+	if ff, ok := f.(*Fcn); ok && ng <= 4 && nf >= 16 {
+		if v := bagMergeFew(ff, g, ng, sign, at); v != nil {
+			return v
+		}
+	}
 	dom := make([]Value, 0, nf+ng)
 	rng := make([]Value, 0, nf+ng)
 	j := 0
@@ -480,6 +488,41 @@ func bagMerge(f, g Value, sign int64, at loc) Value {
 			dom, rng = append(dom, fnDom(g, j)), append(rng, fnRng(g, j))
 		}
 	}
+	if len(dom) == 0 {
+		return emptyTup
+	}
+	return mkFcn(dom, rng)
+}
+
+// bagMergeFew is bagMerge of a large bag f with a few elements g (a
+// message sent or received): each is looked up, the runs of f between them
+// are copied, not compared. nil when f has a count that is not positive
+// (bagMerge then gives its result, which drops it).
+func bagMergeFew(f *Fcn, g Value, ng int, sign int64, at loc) Value {
+	for _, v := range f.rng {
+		if n, ok := v.(Int); !ok || n <= 0 {
+			return nil
+		}
+	}
+	dom := make([]Value, 0, len(f.dom)+ng)
+	rng := make([]Value, 0, len(f.dom)+ng)
+	prev := 0
+	for j := 0; j < ng; j++ {
+		key := fnDom(g, j)
+		p, found := slices.BinarySearchFunc(f.dom[prev:], key, cmpDom)
+		p += prev
+		dom, rng = append(dom, f.dom[prev:p]...), append(rng, f.rng[prev:p]...)
+		prev = p
+		if found {
+			if n := int64(f.rng[p].(Int)) + sign*asInt(fnRng(g, j), at); n > 0 {
+				dom, rng = append(dom, f.dom[p]), append(rng, mkInt(n, at))
+			}
+			prev = p + 1
+		} else if sign > 0 {
+			dom, rng = append(dom, key), append(rng, fnRng(g, j))
+		}
+	}
+	dom, rng = append(dom, f.dom[prev:]...), append(rng, f.rng[prev:]...)
 	if len(dom) == 0 {
 		return emptyTup
 	}
@@ -830,4 +873,33 @@ func recDomain(names []string) *Set {
 	dom := &Set{elems: vs}
 	e.Store(&recDom{names, dom})
 	return dom
+}
+
+// smallDomains are the domains 1..n of short tuples, made once.
+var smallDomains = func() []*Interval {
+	ds := make([]*Interval, 64)
+	for n := range ds {
+		ds[n] = &Interval{lo: 1, hi: int64(n)}
+	}
+	return ds
+}()
+
+// fcnDoms caches the domain of functions by their domain array (shared by
+// the functions EXCEPT makes from one another), as recDoms does.
+type fcnDomCache [1024]atomic.Pointer[Set]
+
+var fcnDoms fcnDomCache
+
+// fcnDomain is the set of a function's arguments (dom, sorted).
+func fcnDomain(dom []Value) *Set {
+	if len(dom) == 0 {
+		return &Set{elems: dom}
+	}
+	e := &fcnDoms[(uintptr(unsafe.Pointer(&dom[0]))>>4)%1024]
+	if s := e.Load(); s != nil && &s.elems[0] == &dom[0] && len(s.elems) == len(dom) {
+		return s
+	}
+	s := &Set{elems: dom}
+	e.Store(s)
+	return s
 }
