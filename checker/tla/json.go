@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // jsonFile reads a JSON (or newline-delimited JSON) file as TLC's Json
@@ -26,23 +28,58 @@ func jsonFile(path string, nd bool, at loc) Value {
 		}
 		return jsonValue(json.NewDecoder(bytes.NewReader(data)), path, at)
 	}
-	var out []Value
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 1<<20), 1<<28)
-	line := 0
-	for sc.Scan() {
-		line++
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		if v, ok := fast.parse(sc.Bytes()); ok {
-			out = append(out, v)
-			continue
-		}
-		out = append(out, jsonValue(json.NewDecoder(strings.NewReader(sc.Text())), path+":"+strconv.Itoa(line), at))
+	// lines as bufio.ScanLines splits them (a final \r dropped), blank
+	// ones skipped; parsed in parallel when the file is large, each part
+	// by its own parser; a line the fast parser refuses is read again by
+	// encoding/json, in order, so the first bad line is the one reported
+	type ndLine struct {
+		b  []byte
+		no int
 	}
-	if err := sc.Err(); err != nil {
-		at.failf("cannot read %s: %v", path, err)
+	var lines []ndLine
+	for no, rest := 1, data; len(rest) > 0; no++ {
+		i := bytes.IndexByte(rest, '\n')
+		var ln []byte
+		if i < 0 {
+			ln, rest = rest, nil
+		} else {
+			ln, rest = rest[:i], rest[i+1:]
+		}
+		if len(ln) > 1<<28 {
+			at.failf("cannot read %s: %v", path, bufio.ErrTooLong)
+		}
+		ln = bytes.TrimSuffix(ln, []byte{'\r'})
+		if len(bytes.TrimSpace(ln)) > 0 {
+			lines = append(lines, ndLine{ln, no})
+		}
+	}
+	out := make([]Value, len(lines))
+	parts := 1
+	if len(data) >= 1<<20 {
+		parts = min(runtime.GOMAXPROCS(0), 4)
+	}
+	var wg sync.WaitGroup
+	for k := 0; k < parts; k++ {
+		lo, hi := k*len(lines)/parts, (k+1)*len(lines)/parts
+		p := fast
+		if k > 0 {
+			p = newJSONParser()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				if v, ok := p.parse(lines[i].b); ok {
+					out[i] = v
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, v := range out {
+		if v == nil {
+			out[i] = jsonValue(json.NewDecoder(bytes.NewReader(lines[i].b)), path+":"+strconv.Itoa(lines[i].no), at)
+		}
 	}
 	return seqOf(out)
 }

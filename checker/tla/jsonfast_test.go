@@ -2,6 +2,9 @@ package tla
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -78,5 +81,50 @@ func TestJSONParserAcrossLines(t *testing.T) {
 		if cmp(v, want) != 0 || Format(v) != Format(want) {
 			t.Errorf("%s: fast path gives %s, decoder %s", in, Format(v), Format(want))
 		}
+	}
+}
+
+// A large NDJSON file is parsed in parts at once: the lines come out in
+// order, blank lines and a final \r skipped, and a line neither parser
+// takes is reported by its line number.
+func TestNDJSONInParts(t *testing.T) {
+	var b strings.Builder
+	n := 0
+	for b.Len() < 2<<20 {
+		n++
+		fmt.Fprintf(&b, "{\"seq\":%d,\"action\":\"A%d\",\"sent\":[{\"to\":%d}]}\r\n", n, n%7, n%3)
+		if n%1000 == 0 {
+			b.WriteString("  \n")
+		}
+	}
+	path := filepath.Join(t.TempDir(), "t.ndjson")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	v := jsonFile(path, true, loc{})
+	tup, ok := v.(*Tuple)
+	if !ok || len(tup.elems) != n {
+		t.Fatalf("got %d lines, want %d", fnLen(v), n)
+	}
+	for i, e := range tup.elems {
+		r := e.(*Rec)
+		seq, _ := tryApply(r, Str("seq"))
+		if seq != Value(Int(i+1)) {
+			t.Fatalf("line %d holds seq %s", i+1, Format(seq))
+		}
+	}
+	// a bad line near the end: line numbers count the blank lines
+	lines := strings.Count(b.String(), "\n")
+	bad := b.String() + "{\"seq\": }\n"
+	if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	func() {
+		defer catch(&err)
+		jsonFile(path, true, loc{})
+	}()
+	if want := fmt.Sprintf("t.ndjson:%d: invalid JSON", lines+1); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v, want one naming %q", err, want)
 	}
 }
