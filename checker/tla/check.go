@@ -578,6 +578,7 @@ func (ck *checker) run() (*Result, error) {
 	res := &Result{}
 	c, ec := ck.newCtx(), ck.newCtx() // checks, enumeration
 	level := ck.newQueue()
+	level.cd = ck.codec // many initial states are encoded, as successors are
 	defer func() { level.close() }()
 	var viol *violCand
 	var initErr error
@@ -617,6 +618,9 @@ func (ck *checker) run() (*Result, error) {
 	}()
 	if initErr != nil {
 		return nil, fmt.Errorf("evaluating the initial predicate: %w", initErr)
+	}
+	if err := level.finish(); err != nil {
+		return nil, err
 	}
 	res.Distinct = int64(ck.seen.len())
 	ck.generated.Store(res.Generated)

@@ -57,6 +57,10 @@ type stateQueue struct {
 	err    error  // the first I/O error
 	// unlinked: the file was removed when created
 	unlinked bool
+	// cd encodes live states once there are more than smallLevel (the
+	// initial states; nil: keep them as values)
+	cd      *codec
+	scratch []byte
 }
 
 type qpos struct {
@@ -72,12 +76,23 @@ func (q *stateQueue) len() int { return q.n }
 
 func (q *stateQueue) chunks() int { return (q.n + chunk - 1) / chunk }
 
-// add appends a state: live (cd.live) or encoded (cd.enc, copied).
+// add appends a state: live (cd.live) or encoded (cd.enc, copied). A
+// level of more live states than smallLevel is encoded from then on.
 func (q *stateQueue) add(cd cand) {
-	if cd.live != nil {
+	if cd.live != nil && (q.cd == nil || len(q.live) < smallLevel && q.n == len(q.live)) {
 		q.live = append(q.live, cd)
 		q.n++
 		return
+	}
+	if cd.live != nil {
+		if q.live != nil {
+			live := q.live
+			q.live, q.n = nil, 0
+			for _, l := range live {
+				q.add(q.encoded(l))
+			}
+		}
+		cd = q.encoded(cd)
 	}
 	if q.n%chunk == 0 {
 		if q.file == nil && len(q.mem) >= q.budget {
@@ -98,6 +113,12 @@ func (q *stateQueue) add(cd cand) {
 		return
 	}
 	q.mem = appendEntry(q.mem, cd)
+}
+
+func (q *stateQueue) encoded(cd cand) cand {
+	q.scratch = q.cd.encode(q.scratch[:0], cd.live.vals)
+	cd.enc, cd.live = q.scratch, nil
+	return cd
 }
 
 func appendEntry(b []byte, cd cand) []byte {
@@ -203,7 +224,7 @@ func (q *stateQueue) close() {
 		}
 		q.file = nil
 	}
-	q.live, q.mem, q.starts = nil, nil, nil
+	q.live, q.mem, q.starts, q.scratch = nil, nil, nil, nil
 }
 
 // queueSpills counts the levels that went to a segment file (tests).

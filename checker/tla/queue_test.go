@@ -49,3 +49,32 @@ func TestQueueSpillsToDisk(t *testing.T) {
 		}
 	}
 }
+
+// Many initial states are queued encoded, as successors are (and spill).
+func TestQueueManyInitialStates(t *testing.T) {
+	const src = `---- MODULE ManyInit ----
+EXTENDS Naturals
+VARIABLES x, y
+Init == x \in 1..600 /\ y = 0
+Next == x' = x /\ y' = (y + 1) % 3
+====`
+	for _, opts := range []Options{{Workers: 1}, {Workers: 2, QueueMemory: 1, QueueDir: t.TempDir()}} {
+		m, err := LoadSource(".", "ManyInit", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := ParseConfig("ManyInit.cfg", "INIT Init\nNEXT Next\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Check(m, cfg, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 600 x 3 states; each has one successor
+		if res.Violation != nil || res.Distinct != 1800 || res.Generated != 2400 || res.Depth != 3 {
+			t.Errorf("workers %d: %d distinct, %d generated, depth %d, violation %v; want 1800, 2400, 3",
+				opts.Workers, res.Distinct, res.Generated, res.Depth, res.Violation)
+		}
+	}
+}
