@@ -29,7 +29,7 @@ const (
 )
 
 // ReadModes lists the values of --reads.
-var ReadModes = []string{ReadsNone, ReadsBackup}
+var ReadModes = []string{ReadsNone, ReadsBackup, ReadsLease}
 
 // ParseReads checks a read mode and returns it as the configuration keeps it ("" for none;
 // "log", issue 14's name for it, is taken too).
@@ -37,15 +37,15 @@ func ParseReads(mode string) (string, error) {
 	switch mode {
 	case "", ReadsNone, "log":
 		return "", nil
-	case ReadsBackup:
+	case ReadsBackup, ReadsLease:
 		return mode, nil
 	}
 	return "", fmt.Errorf("unknown read mode %q (valid: %s)", mode, strings.Join(ReadModes, ", "))
 }
 
-func (r *Replica) readsOn() bool { return r.cfg.Reads != "" }
+func (r *Replica) readsOn() bool { return r.cfg.Reads == ReadsBackup }
 
-// replyCommit is the commit-number a REPLY carries: with reads outside the log, k (the
+// replyCommit is the commit-number a REPLY carries: with reads at backups, k (the
 // sender's commit-number when it executed the request or answered the READ), else none.
 func (r *Replica) replyCommit(k int) int {
 	if r.readsOn() {

@@ -83,6 +83,12 @@ type Replica struct {
 	prepared, batchAge int
 	// Reads at backups (reads.go): the READs parked until the commit-number reaches theirs.
 	parked []traces.Message
+	// Reads under leases (lease.go): the clock reading; the reading until which the replica
+	// promised not to start or join a view change; the largest stamp each backup echoed in
+	// the view (the primary); the op-number at which it last became normal.
+	clock, promise int
+	grant          []int
+	viewStart      int
 	// Rotations of the alternative policy (resend targets, GETSTATE destinations, ops).
 	svNext, gsNext, rpNext int
 
@@ -146,6 +152,7 @@ func NewReplica(id int, cfg Config) *Replica {
 		rec:     make([]recoveryRecord, u),
 		svOK:    make([]bool, u),
 		es:      make([]bool, u),
+		grant:   make([]int, u),
 		scratch: make([]int, 0, u),
 	}
 	if id >= n {
@@ -301,6 +308,9 @@ func (r *Replica) end() {
 		OldConfig:      r.oldConfig,
 		Checkpoint:     r.base,
 	}
+	if r.leaseOn() {
+		out.State.Clock = r.clock
+	}
 	r.out = nil
 	r.oldLog = nil
 }
@@ -339,10 +349,14 @@ func (r *Replica) validLog(m *traces.Message) bool {
 	return true
 }
 
-// send sends m, stamped with the replica's epoch-number.
+// send sends m, stamped with the replica's epoch-number (and a PREPARE or COMMIT, under
+// leases, with its clock reading).
 func (r *Replica) send(m traces.Message) {
 	m.From = r.id
 	m.Epoch = r.epoch
+	if r.leaseOn() && (m.Type == traces.Prepare || m.Type == traces.Commit) {
+		m.Clock = r.clock
+	}
 	r.out.Sent = append(r.out.Sent, m)
 }
 
@@ -379,10 +393,12 @@ func (r *Replica) otherMember(k int) int {
 // entry is the held entry at op-number p (base < p ≤ op-number).
 func (r *Replica) entry(p int) *traces.Entry { return &r.log[p-r.base-1] }
 
-// setView moves to view v; PREPAREOK records belong to a view, so they go with it.
+// setView moves to view v; PREPAREOK records (and the leases they granted) belong to a
+// view, so they go with it.
 func (r *Replica) setView(v int) {
 	if v != r.view {
 		clear(r.prepOK)
+		clear(r.grant)
 	}
 	r.view = v
 }
@@ -395,6 +411,7 @@ func (r *Replica) becomeNormal(v int) {
 	r.timer = 0
 	r.vcTries = 0
 	r.prepared = r.OpNumber()
+	r.viewStart = r.OpNumber()
 }
 
 // keepOf is the state's logKeep after a call that replaced the log: the longest prefix the
