@@ -105,7 +105,7 @@ func newExploreCmd() *cobra.Command {
 		o := explore.HuntOptions{
 			Options: explore.Options{FirstSeed: seeds.first, Seeds: seeds.n, Bugs: bugList, Workers: workers,
 				KeepGoing: *keepGoing, LinTimeout: linOpts.LinTimeout, NoLin: linOpts.SkipLinearizability, IgnoreSteps: *noSteps, Policy: *policy,
-				Batch: batch.size, BatchWait: batch.wait, CheckpointEvery: batch.checkpointEvery, Reads: reads, Reconfig: *reconfig},
+				Batch: batch.size, BatchWait: batch.wait, CheckpointEvery: batch.checkpointEvery, Reads: reads, Lease: batch.lease, Drift: batch.drift, Reconfig: *reconfig},
 			NoShrink: *noShrink, ShrinkRuns: *shrinkRuns, Dir: *out,
 		}
 		pr := newProgress(stderr, *noProgress)

@@ -39,6 +39,9 @@ type Result struct {
 	Reconfigs []Reconfiguration
 	// Reads counts the gets sent as READs, outside the log (reads: backup).
 	Reads int
+	// Gets counts the gets issued and LeaseReads the answers the primary gave under a lease,
+	// outside the log (reads: lease; a resent get may be answered more than once).
+	Gets, LeaseReads int
 	// MaxLog is the most log entries any replica held at once (op-number − checkpoint).
 	MaxLog int
 	// Faults are the replicas' own assertion failures (see impl/vr): each is a bug report.
@@ -72,7 +75,10 @@ func (r *Result) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "  requests completed  %d of %d in %d ticks (%d trace events)\n", r.Completed, r.Requests, r.Ticks, r.Events)
 	fmt.Fprintf(w, "  latency (ticks)     p50 %d  p90 %d  p99 %d  max %d\n", r.Latency(50), r.Latency(90), r.Latency(99), r.Latency(100))
 	fmt.Fprintf(w, "  throughput          %.1f requests per 1,000 ticks\n", r.Throughput())
-	if mode, _ := vr.ParseReads(sc.Reads); mode != "" {
+	if mode, _ := vr.ParseReads(sc.Reads); mode == vr.ReadsLease {
+		fmt.Fprintf(w, "  lease reads         %s answered by the primary under a lease, outside the log, for %s issued (§6.2, --reads lease, lease %d ticks, drift %d per mille)\n",
+			plural(r.LeaseReads, "get"), plural(r.Gets, "get"), sc.lease(), sc.drift())
+	} else if mode != "" {
 		fmt.Fprintf(w, "  reads at backups    %s sent as READ outside the log (§6.2, --reads %s)\n", plural(r.Reads, "get"), mode)
 	}
 	fmt.Fprintf(w, "  views               final view %d, %d view changes\n", r.Views, r.ViewChanges)

@@ -185,6 +185,7 @@ func (s *sim) run() (*Result, error) {
 	s.res.Requests = total
 	s.res.Events = s.seq
 	for _, r := range s.replicas {
+		s.res.LeaseReads += r.LeaseReads()
 		s.res.Views = max(s.res.Views, r.ViewNumber())
 		s.res.Epochs = max(s.res.Epochs, r.EpochNumber())
 	}
@@ -278,6 +279,9 @@ func (s *sim) step() error {
 		if !cl.Pending() && s.done[c] < s.sc.Requests {
 			op, key, value := s.nextOp(c)
 			s.invoked[c] = s.tick
+			if op == traces.OpGet {
+				s.res.Gets++
+			}
 			if op == traces.OpGet && s.cfg.Reads == vr.ReadsBackup {
 				cl.ClientRead(key, &s.cout) // §6.2: a get outside the log
 				s.res.Reads++

@@ -100,6 +100,9 @@ func (r *Replica) LeaseEnd() int {
 	return s[r.f-1] + LeaseMargin(r.cfg.Lease, r.cfg.Drift, r.cfg.Bugs.LeaseNoDrift)
 }
 
+// LeaseReads counts the gets the replica answered under a lease (over all its lives).
+func (r *Replica) LeaseReads() int { return r.leaseReads }
+
 // leaseRead says whether the primary answers a get locally: it holds a lease, and it has
 // committed the log it started its view with.
 func (r *Replica) leaseRead() bool {

@@ -29,6 +29,7 @@ func (r *Replica) receiveRequest(m *traces.Message) {
 	case m.Op == traces.OpGet && m.RequestNumber > s && r.leaseRead():
 		// Under a lease: the get is answered from the service state, outside the log.
 		r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: m.RequestNumber, Result: r.store.Get(m.Key)})
+		r.leaseReads++
 	case accepts && (m.RequestNumber > s || r.cfg.Bugs.NoClientTable):
 		r.appendEntry(traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: m.Op, Key: m.Key, Value: m.Value})
 		op := r.OpNumber()

@@ -89,6 +89,7 @@ type Replica struct {
 	clock, promise int
 	grant          []int
 	viewStart      int
+	leaseReads     int
 	// Rotations of the alternative policy (resend targets, GETSTATE destinations, ops).
 	svNext, gsNext, rpNext int
 
@@ -106,6 +107,7 @@ type Replica struct {
 	oldView   int
 	oldEpoch  int
 	oldCommit int
+	oldStatus string
 	replaced  bool // the log was replaced (not only appended to) in this call
 }
 
@@ -258,6 +260,7 @@ func (r *Replica) begin(out *Output, action string) {
 	r.oldView = r.view
 	r.oldEpoch = r.epoch
 	r.oldCommit = r.commit
+	r.oldStatus = r.status
 	r.replaced = false
 }
 
@@ -310,6 +313,9 @@ func (r *Replica) end() {
 	}
 	if r.leaseOn() {
 		out.State.Clock = r.clock
+		if r.status == traces.StatusNormal && (r.oldStatus != traces.StatusNormal || r.view != r.oldView) {
+			r.viewStart = n // the log it starts the view with (lease.go)
+		}
 	}
 	r.out = nil
 	r.oldLog = nil
@@ -411,7 +417,6 @@ func (r *Replica) becomeNormal(v int) {
 	r.timer = 0
 	r.vcTries = 0
 	r.prepared = r.OpNumber()
-	r.viewStart = r.OpNumber()
 }
 
 // keepOf is the state's logKeep after a call that replaced the log: the longest prefix the
