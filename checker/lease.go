@@ -205,3 +205,30 @@ func (c *Checker) leaseReplier(m *traces.Message) (*replica, bool) {
 	}
 	return r, true
 }
+
+// explainLeaseRead says why the spec does or does not allow the trace's lease read.
+func (c *Checker) explainLeaseRead(r *replica, m *traces.Message) string {
+	clock, end := c.clock(), c.leaseEnd(r)
+	lease := fmt.Sprintf("fewer than f = %d backups echoed a stamp in view %d: no lease", c.f, r.view)
+	if end > 0 {
+		lease = fmt.Sprintf("the f-th largest stamp echoed in view %d is %d, so the lease runs until clock %d (+ L·(1000−ρ)/(1000+ρ) = %d)", r.view, end-c.leaseMargin(), end, c.leaseMargin())
+	}
+	ok := clock < end && r.commit >= r.viewStart
+	verdict := "so the spec answers the get from the service state, outside the log (§6.2)"
+	if !ok {
+		verdict = "so the spec must append the get and run the protocol; the trace answers it at once from the service state"
+	}
+	return fmt.Sprintf("a get with request-number %d above the client-table's, answered under a lease in the trace: the primary's clock is %d; %s; its commit-number %d against %d, its op-number when it started view %d: %s",
+		m.RequestNumber, clock, lease, r.commit, r.viewStart, r.view, verdict)
+}
+
+// explainPromise says that r's promise forbids it to start or join a view change (on a
+// message of type what, or its timer).
+func (c *Checker) explainPromise(r *replica, what string) string {
+	act := "its view-change timer is not enabled"
+	if what != "" {
+		act = "the spec ignores the " + what + " of a later view"
+	}
+	return fmt.Sprintf("the replica granted a lease (at tick %d) and promised not to start or join a view change until its clock reaches %d; its clock is %d: %s (§6.2)",
+		r.leaseTick, r.promise, c.clock(), act)
+}
