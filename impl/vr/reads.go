@@ -119,19 +119,12 @@ func (r *Replica) Parked() int { return len(r.parked) }
 func (c *Client) ClientRead(key string, out *ClientOutput) {
 	c.begin(out, "")
 	defer c.end(out)
-	if c.pending {
-		out.Fault = fmt.Errorf("client %d: read while request %d is pending", c.id, c.reqNum)
+	if !c.idle("read", out) {
 		return
 	}
-	out.Action = traces.ClientRead
-	c.reqNum++
-	c.pending = true
-	c.timer = 0
-	c.req = traces.Message{Type: traces.Read, From: c.id, Client: c.id, RequestNumber: c.reqNum, Key: key, CommitNumber: c.commit}
-	m := c.req
 	n := len(c.config)
-	m.To = c.config[(c.view+1+(c.id+c.reqNum)%(n-1))%n]
-	out.Sent = append(out.Sent, m)
+	c.issue(traces.ClientRead, traces.Message{Type: traces.Read, Key: key, CommitNumber: c.commit},
+		func() int { return c.config[(c.view+1+(c.id+c.reqNum)%(n-1))%n] }, out)
 }
 
 // CommitNumber returns the largest commit-number of any REPLY the client received.
