@@ -16,8 +16,10 @@ type Result struct {
 	Events    int // trace lines after the header
 	Requests  int // requests the workload asked for
 	Completed int // requests that returned
-	// Latencies holds each completed request's latency in ticks, in completion order.
+	// Latencies holds each completed request's latency in ticks, in completion order;
+	// GetLatencies those of the gets alone (through the log, at a backup or under a lease).
 	Latencies      []int
+	GetLatencies   []int
 	Views          int // the highest view-number any replica reached
 	ViewChanges    int // views started by a new primary
 	Crashes        int
@@ -49,11 +51,16 @@ type Result struct {
 }
 
 // Latency returns the p-th percentile latency (nearest rank), 0 < p <= 100.
-func (r *Result) Latency(p float64) int {
-	if len(r.Latencies) == 0 {
+func (r *Result) Latency(p float64) int { return percentile(r.Latencies, p) }
+
+// GetLatency is Latency of the gets alone.
+func (r *Result) GetLatency(p float64) int { return percentile(r.GetLatencies, p) }
+
+func percentile(l []int, p float64) int {
+	if len(l) == 0 {
 		return 0
 	}
-	s := slices.Clone(r.Latencies)
+	s := slices.Clone(l)
 	slices.Sort(s)
 	rank := int(p/100*float64(len(s)) + 0.999999)
 	rank = min(max(rank, 1), len(s))

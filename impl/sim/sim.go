@@ -57,6 +57,7 @@ type sim struct {
 	// Client bookkeeping for the workload and latency.
 	done     []int // requests completed per client
 	invoked  []int // tick of the outstanding request's invocation
+	isGet    []bool // whether the outstanding request is a get
 	finished int
 
 	// Reconfiguration: the administrator client (id Clients), the next reconfiguration to
@@ -107,6 +108,7 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 		cut:      map[[2]int]int{},
 		done:     make([]int, sc.Clients),
 		invoked:  make([]int, sc.Clients),
+		isGet:    make([]bool, sc.Clients),
 		state:    make([]string, n),
 		handled:  make([]int, n),
 		shutDown: make([]bool, n),
@@ -279,6 +281,7 @@ func (s *sim) step() error {
 		if !cl.Pending() && s.done[c] < s.sc.Requests {
 			op, key, value := s.nextOp(c)
 			s.invoked[c] = s.tick
+			s.isGet[c] = op == traces.OpGet
 			if op == traces.OpGet {
 				s.res.Gets++
 			}
@@ -392,6 +395,9 @@ func (s *sim) clientEvent(c int, received *traces.Message) error {
 		s.done[c]++
 		s.finished++
 		s.res.Latencies = append(s.res.Latencies, s.tick-s.invoked[c])
+		if s.isGet[c] {
+			s.res.GetLatencies = append(s.res.GetLatencies, s.tick-s.invoked[c])
+		}
 	}
 	s.assignIDs(out.Sent)
 	s.ev = traces.Event{Tick: s.tick, Action: out.Action, Replica: -1, Client: c, Msg: received, Sent: out.Sent, ClientState: &out.State}
