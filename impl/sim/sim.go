@@ -55,8 +55,8 @@ type sim struct {
 	buckets [][]inflight
 	cut     map[[2]int]int // blocked (from, to) -> tick the block ends
 	// Client bookkeeping for the workload and latency.
-	done     []int // requests completed per client
-	invoked  []int // tick of the outstanding request's invocation
+	done     []int  // requests completed per client
+	invoked  []int  // tick of the outstanding request's invocation
 	isGet    []bool // whether the outstanding request is a get
 	finished int
 
