@@ -96,6 +96,12 @@ func newExploreCmd() *cobra.Command {
 		if err != nil {
 			return usageErrorf("--reads: %v", err)
 		}
+		if (batch.lease != 0 || batch.drift != 0) && reads != vr.ReadsLease {
+			return usageErrorf("--lease and --drift belong to --reads lease")
+		}
+		if batch.lease < 0 || batch.drift < 0 || batch.drift > 500 {
+			return usageErrorf("--lease %d --drift %d: want lease >= 0 ticks and drift 0..500 per mille (0: drawn per seed)", batch.lease, batch.drift)
+		}
 		if reads != "" && *reconfig {
 			return usageErrorf("--reads %s: not with --reconfig yet", reads)
 		}
