@@ -116,6 +116,9 @@ func (c *Checker) stepReplica(e *traces.Event) {
 	case traces.ReplyRead:
 		c.replyRead(r, s)
 	case traces.TimeoutStartViewChange:
+		if c.promised(r) {
+			c.diff("enabled", fmt.Sprintf("the replica's clock at or past %d, the lease it promised (granted at tick %d)", r.promise, r.leaseTick), fmt.Sprintf("clock %d", c.clock()))
+		}
 		if s.status == traces.StatusNormal && c.primary(s.view) != r.id || s.status == traces.StatusViewChange {
 			c.enterView(r, s, s.view+1)
 		} else {
@@ -239,6 +242,9 @@ func (c *Checker) isNormalPrimary(r *replica, s *scalars) bool {
 // send appends a message from r to the expected sends.
 func (c *Checker) send(r *replica, to int, m traces.Message) {
 	m.From, m.To, m.Epoch = r.id, to, c.epoch
+	if c.leaseOn() {
+		c.stampLease(&m)
+	}
 	c.exp = append(c.exp, m)
 }
 
@@ -266,6 +272,8 @@ func (c *Checker) receiveRequest(r *replica, m *traces.Message, eff *effect) {
 	}
 	rn, pos := r.clientTable(m.Client)
 	switch {
+	case m.RequestNumber > rn && c.isLeaseRead(r, m):
+		c.leaseRead(r, m, s)
 	case m.RequestNumber > rn:
 		s.opNumber++
 		// Scratch, not allocated: the expected effect lives only until the event is compared.
@@ -302,6 +310,9 @@ func (c *Checker) receivePrepare(r *replica, m *traces.Message, eff *effect) {
 		s.commit = max(s.commit, min(m.CommitNumber, s.opNumber))
 	default: // a gap
 		c.askState(r, s.view, s.opNumber)
+		if c.leaseOn() { // the lease is granted all the same
+			c.send(r, c.primary(s.view), traces.Message{Type: traces.PrepareOk, View: s.view, OpNumber: s.opNumber, Replica: r.id})
+		}
 		s.commit = max(s.commit, min(m.CommitNumber, s.opNumber))
 	}
 }
@@ -316,6 +327,9 @@ func (c *Checker) receiveCommit(r *replica, m *traces.Message, eff *effect) {
 		s.commit = max(s.commit, min(m.CommitNumber, s.opNumber))
 		if m.CommitNumber > s.opNumber {
 			c.askState(r, s.view, s.opNumber)
+		}
+		if c.leaseOn() { // a COMMIT grants a lease too, echoed in a PREPAREOK
+			c.send(r, c.primary(s.view), traces.Message{Type: traces.PrepareOk, View: s.view, OpNumber: s.opNumber, Replica: r.id})
 		}
 	}
 }
@@ -389,7 +403,7 @@ func (c *Checker) replies(r *replica, view int, log entrySeq, from, to int) {
 
 func (c *Checker) receiveStartViewChange(r *replica, m *traces.Message, eff *effect) {
 	s := &eff.s
-	if s.status == traces.StatusRecovering {
+	if s.status == traces.StatusRecovering || m.View > s.view && c.promised(r) {
 		return
 	}
 	if m.View > s.view {
@@ -422,7 +436,7 @@ func (c *Checker) receiveStartViewChange(r *replica, m *traces.Message, eff *eff
 
 func (c *Checker) receiveDoViewChange(r *replica, m *traces.Message, eff *effect) {
 	s := &eff.s
-	if s.status == traces.StatusRecovering {
+	if s.status == traces.StatusRecovering || m.View > s.view && c.promised(r) {
 		return
 	}
 	if m.View > s.view {

@@ -101,6 +101,9 @@ func (c *Checker) applyReplica(r *replica, e *traces.Event) {
 	}
 	r.verified = target
 
+	if c.leaseOn() {
+		c.applyLease(r, e, pre)
+	}
 	c.checkReplicaInvariants(r, pre, crash)
 	if c.epochsOn() {
 		c.checkEpochInvariants(r, pre)
@@ -207,6 +210,8 @@ func (c *Checker) sendAll(e *traces.Event, from int) {
 		case traces.Reply:
 			if key, ok := c.readKey(m); c.readsOn() && ok {
 				c.ghost.checkReadReply(c, m, key) // a REPLY to a READ (reads.go)
+			} else if r, ok := c.leaseReplier(m); ok {
+				c.checkLeaseReply(r, m, c.cur.Msg.Key) // a REPLY to a lease read (lease.go)
 			} else {
 				c.ghost.checkReply(c, m)
 			}
@@ -368,7 +373,7 @@ func (c *Checker) stepClient(e *traces.Event) {
 	if returns && !reconf && !read && !c.opts.SkipLinearizability {
 		c.hist.Return(e.Client, e.Msg.RequestNumber, e.Msg.Result, int64(e.Seq), c.curLine)
 	}
-	if returns && !read && e.Msg.Type == traces.Reply {
+	if returns && !read && e.Msg.Type == traces.Reply && !c.leaseReplies[e.Msg.ID] {
 		c.ghost.ack(c, e.Msg)
 		for _, r := range c.replicas {
 			c.checkNotLost(r)

@@ -114,6 +114,9 @@ type Checker struct {
 	gated       string            // why the epoch check (epoch.go) decided the current step, if it did
 	preCommit   int               // the current replica event's commit-number before it (checkpoint.go)
 	answered    []*traces.Message // the READs the current ReplyRead answered (reads.go)
+	// leaseReplies holds the ids of the REPLYs to lease reads (lease.go), which a client's
+	// taking does not acknowledge a request in the log.
+	leaseReplies map[int]bool
 }
 
 // client is a client's state in the spec.
@@ -159,6 +162,9 @@ func New(h *traces.Header, name string, opts Options) (*Checker, error) {
 		c.replicas = append(c.replicas, newReplica(i, c.first, c.u))
 	}
 	c.ghost.init()
+	if c.leaseOn() {
+		c.leaseReplies = map[int]bool{}
+	}
 	return c, nil
 }
 
@@ -477,6 +483,11 @@ func (c *Checker) Finish() *Report {
 	}
 	if c.readsOn() {
 		for _, name := range ReadInvariants {
+			r.Verdicts = append(r.Verdicts, *c.verdict(name))
+		}
+	}
+	if c.leaseOn() {
+		for _, name := range LeaseInvariants {
 			r.Verdicts = append(r.Verdicts, *c.verdict(name))
 		}
 	}

@@ -480,6 +480,8 @@ func decideRequest(x *explainCtx) string {
 	}
 	rn, pos := r.clientTable(m.Client)
 	switch {
+	case m.RequestNumber > rn && x.c.isLeaseRead(r, m):
+		return x.c.explainLeaseRead(r, m)
 	case m.RequestNumber > rn:
 		s := fmt.Sprintf("request-number %d is bigger than the client-table's %d: a new request, so the spec appends it at op-number %d and sends PREPARE to the %d other replicas",
 			m.RequestNumber, rn, r.opNumber+1, x.c.n-1)
@@ -592,6 +594,9 @@ func decideStartViewChange(x *explainCtx) string {
 	if m.View == s.view && s.status != traces.StatusViewChange {
 		return fmt.Sprintf("the replica is already %s in view %d: the spec ignores the STARTVIEWCHANGE", s.status, s.view)
 	}
+	if m.View > s.view && x.c.promised(r) {
+		return x.c.explainPromise(r, "STARTVIEWCHANGE")
+	}
 	// r.svcFrom is the bookkeeping after the action: this sender included.
 	count := 0
 	for _, b := range r.svcFrom {
@@ -620,6 +625,9 @@ func decideStartViewChange(x *explainCtx) string {
 func decideDoViewChange(x *explainCtx) string {
 	w := &x.c.weighed
 	r := x.r
+	if m := x.e.Msg; m != nil && x.e.Action == traces.ReceiveDoViewChange && m.View > r.view && x.c.promised(r) {
+		return x.c.explainPromise(r, "DOVIEWCHANGE")
+	}
 	if !w.valid {
 		n := 0
 		for _, d := range r.dvc {
@@ -846,6 +854,9 @@ func outstanding(cl *client) string {
 
 func decideTimeoutStartViewChange(x *explainCtx) string {
 	r := x.r
+	if x.c.promised(r) {
+		return x.c.explainPromise(r, "")
+	}
 	if r.status == traces.StatusNormal && x.c.primary(r.view) != r.id || r.status == traces.StatusViewChange {
 		return fmt.Sprintf("the replica is %s in view %d: the spec's timer moves it to view-number %d + 1 = %d, status view-change, and sends STARTVIEWCHANGE for view %d to the %d other replicas",
 			r.status, r.view, r.view, r.view+1, r.view+1, x.c.n-1)

@@ -119,7 +119,7 @@ func sameMsg(a, b *traces.Message) bool {
 		a.Op != b.Op || a.Key != b.Key || a.Value != b.Value || a.Result != b.Result ||
 		(a.Entry == nil) != (b.Entry == nil) || a.Entry != nil && *a.Entry != *b.Entry || len(a.Log) != len(b.Log) ||
 		!a.Checkpoint.Equal(b.Checkpoint) ||
-		a.Epoch != b.Epoch || !slices.Equal(a.Config, b.Config) || !slices.Equal(a.OldConfig, b.OldConfig) {
+		a.Epoch != b.Epoch || !slices.Equal(a.Config, b.Config) || !slices.Equal(a.OldConfig, b.OldConfig) || a.Clock != b.Clock {
 		return false
 	}
 	for i := range a.Log {
@@ -179,6 +179,8 @@ func msgDiff(a, b *traces.Message, withID bool) string {
 		return d("config", a.Config, b.Config)
 	case !slices.Equal(a.OldConfig, b.OldConfig):
 		return d("oldConfig", a.OldConfig, b.OldConfig)
+	case a.Clock != b.Clock:
+		return d("clock", a.Clock, b.Clock)
 	}
 	if s := logDiff(a.Log, b.Log); s != "" {
 		return "log: " + s
@@ -266,6 +268,9 @@ func msgStr(m *traces.Message) string {
 		s += fmt.Sprintf(" v%d nonce %d op %d commit %d replica %d, %d entries", m.View, m.Nonce, m.OpNumber, m.CommitNumber, m.Replica, len(m.Log))
 	case traces.NewState:
 		s += fmt.Sprintf(" v%d from %d op %d commit %d replica %d, %d entries", m.View, m.FromOpNumber, m.OpNumber, m.CommitNumber, m.Replica, len(m.Log))
+	}
+	if m.Clock != 0 { // reads under leases: a stamp or its echo
+		s += fmt.Sprintf(" clock %d", m.Clock)
 	}
 	return s
 }

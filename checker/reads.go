@@ -26,7 +26,7 @@ const BackupReadNotStale = "BackupReadNotStale"
 // ReadInvariants lists the invariants of reads outside the log in report order.
 var ReadInvariants = []string{BackupReadNotStale}
 
-func (c *Checker) readsOn() bool { return c.h.Reads != "" }
+func (c *Checker) readsOn() bool { return c.h.Reads == "backup" }
 
 // replyCommit is the commit-number a REPLY carries: k with reads outside the log, else none.
 func (c *Checker) replyCommit(k int) int {

@@ -85,7 +85,15 @@ type replica struct {
 	upToDate map[int]bool
 	// Reads at backups (reads.go): the READs it parked until its commit-number reaches theirs.
 	parked []*traces.Message
-	recent recent
+	// Reads under leases (lease.go): the latest clock reading and its tick; the reading until
+	// which it promised not to start or join a view change; the view and tick of the latest
+	// lease it granted (leaseView -1: none); the largest stamp each backup echoed to it in
+	// its view (a primary); its op-number when it last became normal in its view.
+	clock, clockTick, promise int
+	leaseView, leaseTick      int
+	grant                     []int
+	viewStart                 int
+	recent                    recent
 }
 
 // newReplica returns replica id of a universe of u replica ids, first the initial state: a
@@ -107,6 +115,8 @@ func newReplica(id int, first []int, u int) *replica {
 	r.prepOK = make([]int, n)
 	r.recResp = make([]*traces.Message, n)
 	r.recLine = make([]int, n)
+	r.grant = make([]int, n)
+	r.leaseView = -1
 	r.clearViewBookkeeping()
 	return r
 }
@@ -121,6 +131,7 @@ func (r *replica) crash() {
 	clear(r.es)
 	clear(r.parked)
 	r.parked = r.parked[:0]
+	r.promise = 0 // forgotten: StartRecovery promises afresh
 	r.verified, r.diverged = 0, 0
 }
 
@@ -131,6 +142,7 @@ func (r *replica) clearViewBookkeeping() {
 		r.dvc[i] = nil
 		r.prepOK[i] = -1
 	}
+	clear(r.grant)
 }
 
 // clientTable returns the client-table entry of client c: its latest request number in the

@@ -210,6 +210,11 @@ func TestCheckersAgreeOnExplore(t *testing.T) {
 			// scenarios read at backups, whose version 6 traces TraceVR refuses.
 			continue
 		}
+		if strings.HasPrefix(b.Name, "lease-") {
+			// Skipped: VR.tla does not model leases yet; their swarm scenarios read under
+			// leases, whose version 7 traces TraceVR refuses.
+			continue
+		}
 		configs = append(configs, config{[]string{b.Name}, strings.HasPrefix(b.Name, "epoch-")})
 	}
 	dir := t.TempDir()

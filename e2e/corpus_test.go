@@ -189,3 +189,45 @@ func TestWriteReadsCorpus(t *testing.T) {
 	cut := bytes.Join(lines[:min(len(lines), last+5)], nil)
 	require.NoError(t, os.WriteFile(filepath.Join("..", "traces", "corpus", "bad", "sim-bug-backup-read-stale.ndjson"), cut, 0o644))
 }
+
+// TestWriteLeaseCorpus regenerates traces/corpus/good/sim-lease.ndjson when
+// VRCHECK_WRITE_CORPUS_LEASE=1: the smallest run with reads under leases (a version 7 trace),
+// among many seeds, in which the primary answers a get under a lease, another get goes
+// through the log, and a view change happens. (bad/sim-bug-lease-*.ndjson are the shrunk
+// traces explore finds: see traces/corpus/expected.yaml.)
+func TestWriteLeaseCorpus(t *testing.T) {
+	if os.Getenv("VRCHECK_WRITE_CORPUS_LEASE") == "" {
+		t.Skip("set VRCHECK_WRITE_CORPUS_LEASE=1 to regenerate traces/corpus/good/sim-lease.ndjson")
+	}
+	var best []byte
+	bestSeed := int64(0)
+	for seed := int64(1); seed <= 1000; seed++ {
+		sc := sim.Default()
+		sc.Seed, sc.Clients, sc.Requests, sc.Reads, sc.Drift = seed, 2, 5, "lease", 100
+		sc.Faults.Drop = 0.05
+		b := trace(t, sc)
+		if best != nil && len(b) >= len(best) {
+			continue
+		}
+		_, evs, err := traces.ReadAll(bytes.NewReader(b), "")
+		require.NoError(t, err)
+		seen := map[string]bool{}
+		for _, e := range evs {
+			seen[e.Action] = true
+			if e.Action == traces.ReceiveRequest && e.Msg.Op == traces.OpGet {
+				if e.State.OpNumber > 0 && len(e.Sent) > 0 && e.Sent[0].Type == traces.Prepare {
+					seen["get in the log"] = true
+				}
+				if len(e.Sent) > 0 && e.Sent[0].Type == traces.Reply && e.Sent[0].RequestNumber == e.Msg.RequestNumber {
+					seen["lease read"] = true
+				}
+			}
+		}
+		if seen["lease read"] && seen["get in the log"] && seen[traces.ReceiveDoViewChange] {
+			best, bestSeed = b, seed
+		}
+	}
+	require.NotNil(t, best)
+	fmt.Printf("lease trace: seed %d, %d bytes\n", bestSeed, len(best))
+	require.NoError(t, os.WriteFile(filepath.Join("..", "traces", "corpus", "good", "sim-lease.ndjson"), best, 0o644))
+}

@@ -30,6 +30,9 @@ type Options struct {
 	// Reads is how gets are served (§6.2; sim.Scenario's: "" or "none", "backup"), fixed for
 	// every seed; "" is Swarm's choice (reads at backups for a backup-read- switch).
 	Reads string
+	// Lease and Drift are L (ticks) and ρ (per mille) with reads "lease", fixed for every
+	// seed; 0 is drawn per seed (LeaseFor, DriftFor: the drift never 0).
+	Lease, Drift int
 	// Reconfig adds a random reconfiguration to each seed's scenario (sim.RandomReconfig;
 	// always on for an epoch- switch).
 	Reconfig bool
@@ -165,6 +168,16 @@ func (o Options) scenario(seed int64) sim.Scenario {
 	if o.Reads != "" {
 		sc.Reads = o.Reads
 	}
+	if sc.Reads == vr.ReadsLease {
+		sc.Lease, sc.Drift = LeaseFor(seed), DriftFor(seed)
+		if o.Lease > 0 {
+			sc.Lease = o.Lease
+		}
+		if o.Drift > 0 {
+			sc.Drift = o.Drift
+		}
+		sc.Workload.Get = max(sc.Workload.Get, 1) // gets to read with
+	}
 	if mode, _ := vr.ParseReads(sc.Reads); mode != "" { // reconfiguration is not combined with reads yet
 		return sc
 	}
@@ -174,3 +187,12 @@ func (o Options) scenario(seed int64) sim.Scenario {
 	}
 	return sc
 }
+
+// LeaseFor is the lease length a swarm seed draws with reads under leases: 2..9 ticks, about
+// the replica timeout.
+func LeaseFor(seed int64) int { return 2 + int(seed/7%8) }
+
+// DriftFor is the clock drift bound a swarm seed draws with reads under leases, never 0: small
+// drifts as in real clocks, and large ones, under which a lease without the drift margin
+// outlives the promises it counts on.
+func DriftFor(seed int64) int { return []int{1, 10, 50, 100, 200, 300}[seed%6] }

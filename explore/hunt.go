@@ -33,6 +33,8 @@ type Hunt struct {
 	CheckpointEvery int `json:"checkpointEvery,omitempty"`
 	// Reads is the mode of --reads ("": none given).
 	Reads       string `json:"reads,omitempty"`
+	Lease       int    `json:"lease,omitempty"`
+	Drift       int    `json:"drift,omitempty"`
 	Reconfig    bool   `json:"reconfig,omitempty"`
 	IgnoreSteps bool   `json:"ignoreStepValidation"`
 	// NoLin and LinTimeout are the linearizability options the seeds ran with.
@@ -69,7 +71,7 @@ func (o HuntOptions) Run() (*Hunt, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hunt{Bugs: append([]string{}, o.Bugs...), Policy: o.Policy, Batch: o.Batch, BatchWait: o.BatchWait, CheckpointEvery: o.CheckpointEvery, Reads: o.Reads, Reconfig: o.Reconfig, IgnoreSteps: o.IgnoreSteps, NoLin: o.NoLin, LinTimeout: o.LinTimeout, FirstSeed: o.FirstSeed, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
+	h := &Hunt{Bugs: append([]string{}, o.Bugs...), Policy: o.Policy, Batch: o.Batch, BatchWait: o.BatchWait, CheckpointEvery: o.CheckpointEvery, Reads: o.Reads, Lease: o.Lease, Drift: o.Drift, Reconfig: o.Reconfig, IgnoreSteps: o.IgnoreSteps, NoLin: o.NoLin, LinTimeout: o.LinTimeout, FirstSeed: o.FirstSeed, Seeds: o.Seeds, Run: res.Seeds, Failures: res.Failures}
 	if h.Failures == nil {
 		h.Failures = []Found{}
 	}
@@ -136,6 +138,12 @@ func ExploreCommand(seed int64, o Options) string {
 	}
 	if mode, _ := vr.ParseReads(o.Reads); mode != "" {
 		cmd += " --reads " + mode
+	}
+	if o.Lease > 0 {
+		cmd += fmt.Sprintf(" --lease %d", o.Lease)
+	}
+	if o.Drift > 0 {
+		cmd += fmt.Sprintf(" --drift %d", o.Drift)
 	}
 	if o.Batch > 1 {
 		cmd += fmt.Sprintf(" --batch %d", o.Batch)

@@ -79,7 +79,7 @@ func (h *Hunt) WriteText(w io.Writer) error {
 	if s := f.Unshrunk; s != nil {
 		fmt.Fprintf(&b, "  unshrunk    %s (%s)\n", s.Trace, s.Scenario)
 	}
-	fmt.Fprintf(&b, "  found by    %s\n", ExploreCommand(f.Seed, Options{Bugs: h.Bugs, Policy: h.Policy, Batch: h.Batch, BatchWait: h.BatchWait, CheckpointEvery: h.CheckpointEvery, Reads: h.Reads, Reconfig: h.Reconfig, IgnoreSteps: h.IgnoreSteps, NoLin: h.NoLin, LinTimeout: h.LinTimeout}))
+	fmt.Fprintf(&b, "  found by    %s\n", ExploreCommand(f.Seed, Options{Bugs: h.Bugs, Policy: h.Policy, Batch: h.Batch, BatchWait: h.BatchWait, CheckpointEvery: h.CheckpointEvery, Reads: h.Reads, Lease: h.Lease, Drift: h.Drift, Reconfig: h.Reconfig, IgnoreSteps: h.IgnoreSteps, NoLin: h.NoLin, LinTimeout: h.LinTimeout}))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

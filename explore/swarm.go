@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vrcheck/vrcheck/impl/sim"
+	"github.com/vrcheck/vrcheck/impl/vr"
 )
 
 // swarmStream separates the PRNG that draws a seed's scenario from the simulator's own (which
@@ -88,6 +89,10 @@ func Swarm(seed int64, bugs []string) sim.Scenario {
 		if strings.HasPrefix(b, "backup-read-") {
 			sc.Reads = "backup"
 			sc.Workload.Get = max(sc.Workload.Get, 1)
+		}
+		// A lease- switch needs reads under leases (§6.2); Options.scenario draws L and ρ.
+		if strings.HasPrefix(b, "lease-") {
+			sc.Reads = vr.ReadsLease
 		}
 	}
 	return sc

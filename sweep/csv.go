@@ -54,6 +54,8 @@ func Columns() []Column {
 		Column{"bytesPerEvent", "traceBytes / events"},
 		Column{"longestLog", "the most log entries any replica held at once (op-number minus checkpoint)"},
 		Column{"throughput", "requests completed per 1,000 ticks of simulated time (completed x 1000 / ticks)"},
+		Column{"getLatencyP50", "latency of the gets alone (through the log, or fast reads: --reads backup, lease), 50th percentile (0: no get completed)"},
+		Column{"getLatencyP99", "latency of the gets alone, 99th percentile"},
 		Column{"reconfigurations", "reconfigurations asked for (--reconfig or the scenario's reconfigure)"},
 		Column{"reconfigReady", "ticks from the first RECONFIGURATION request to the new epoch's primary being normal (empty: none, or not reached)"},
 		Column{"reconfigComplete", "ticks from the first RECONFIGURATION request until that primary is normal and every replaced replica has shut down (empty: none, or not reached)"},
@@ -111,7 +113,7 @@ func row(p Point, r *Run, replay Replay) []string {
 	rec = append(rec, r.FirstFailure)
 	res := r.Res
 	if res == nil {
-		for range 27 {
+		for range 29 {
 			rec = append(rec, "")
 		}
 	} else {
@@ -120,7 +122,7 @@ func row(p Point, r *Run, replay Replay) []string {
 			itoa(res.Sent), itoa(res.Dropped), itoa(res.Duplicated), itoa(res.ViewChanges), itoa(res.Views),
 			itoa(res.Crashes), itoa(res.Recoveries), itoa(res.StateTransfers), itoa(res.Partitions),
 			itoa(len(res.Faults)), itoa(r.TraceBytes), strconv.FormatFloat(r.BytesPerEvent(), 'f', 1, 64), itoa(res.MaxLog),
-			strconv.FormatFloat(res.Throughput(), 'f', 1, 64))
+			strconv.FormatFloat(res.Throughput(), 'f', 1, 64), itoa(r.GetP50), itoa(r.GetP99))
 		rec = append(rec, reconfigColumns(res)...)
 		rec = append(rec, strconv.FormatFloat(r.SimMS, 'f', 3, 64))
 	}

@@ -95,13 +95,21 @@ var Axes = []Axis{
 	{"checkpointEvery", "committed ops between checkpoints, after which the log before it is discarded (§5.1; 0: no checkpoints)", "checkpoint every K ops (checkpointEvery)", true,
 		func(s *sim.Scenario) float64 { return float64(s.CheckpointEvery) },
 		func(s *sim.Scenario, v float64) { s.CheckpointEvery = int(v) }, nil},
-	{"reads", "how gets are served (§6.2): none (through the log) or backup (READ at a backup, causal)", "read mode (reads)", true,
+	{"reads", "how gets are served (§6.2): none (through the log), backup (READ at a backup, causal) or lease (at the primary under leases, linearizable)", "read mode (reads)", true,
 		func(s *sim.Scenario) float64 { return float64(max(0, slices.Index(readModes, s.Reads))) },
 		func(s *sim.Scenario, v float64) { s.Reads = readModes[int(v)] }, readModes},
+	// After reads: a point without reads under leases keeps no lease length.
+	{"lease", "with reads lease, the lease length L in ticks (§6.2; 0: the default, 5; other read modes ignore it)", "lease length L, ticks (lease)", true,
+		func(s *sim.Scenario) float64 { return float64(s.Lease) },
+		func(s *sim.Scenario, v float64) {
+			if s.Reads == "lease" {
+				s.Lease = int(v)
+			}
+		}, nil},
 }
 
 // readModes are the reads axis's choices (vr.ReadModes; "" is none).
-var readModes = []string{"none", "backup"}
+var readModes = []string{"none", "backup", "lease"}
 
 // AxisIndex returns the index in Axes of the named axis, or -1.
 func AxisIndex(name string) int {

@@ -94,6 +94,9 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 		XLabel: xl, YLabel: fmt.Sprintf("runs (of %d per point)", g.Seeds), Groups: labels, Bars: true, XNames: Axes[x].Choices}
 	thr := Figure{File: "throughput.png", Title: "Throughput against " + Axes[x].Name + " (" + seeds + ")",
 		XLabel: xl, YLabel: "requests completed per 1,000 ticks", Groups: labels, XInt: Axes[x].Int, XNames: Axes[x].Choices}
+	getf := Figure{File: "get-latency.png", Title: "Latency of the gets against " + Axes[x].Name + " (" + seeds + "; fast reads serve only gets)",
+		XLabel: xl, YLabel: "get latency (ticks, invocation to return)", Groups: labels, XInt: Axes[x].Int, XNames: Axes[x].Choices}
+	fastReads := false
 	rcf := Figure{File: "reconfiguration.png", Title: "Reconfiguration against " + Axes[x].Name + " (" + seeds + " that reconfigured)",
 		XLabel: xl, YLabel: "ticks from the RECONFIGURATION; requests blocked", Groups: labels, XInt: Axes[x].Int, XNames: Axes[x].Choices}
 	reconfigured := false
@@ -139,6 +142,15 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 			tp.X, tp.Y = append(tp.X, sums[i].Point.Values[x]), append(tp.Y, sums[i].MeanThroughput)
 		}
 		thr.Series = append(thr.Series, tp)
+		g50 := Series{Name: name("get p50"), Group: gi}
+		g99 := Series{Name: name("get p99"), Group: gi, Kind: 2}
+		for _, i := range gr.pts {
+			s := &sums[i]
+			fastReads = fastReads || s.Point.Scenario.Reads != "" && s.Point.Scenario.Reads != "none" && s.Point.Scenario.Reads != "log"
+			g50.X, g50.Y = append(g50.X, s.Point.Values[x]), append(g50.Y, s.MeanGetP50)
+			g99.X, g99.Y = append(g99.X, s.Point.Values[x]), append(g99.Y, s.MeanGetP99)
+		}
+		getf.Series = append(getf.Series, g50, g99)
 		ready := Series{Name: name("to new primary normal"), Group: gi}
 		done := Series{Name: name("to complete (replaced replicas shut down)"), Group: gi, Kind: 1}
 		blocked := Series{Name: name("client requests blocked"), Group: gi, Kind: 2}
@@ -173,6 +185,9 @@ func Figures(g *Grid, sums []Summary, checked bool) []Figure {
 		figs = append(figs, checks)
 	}
 	figs = append(figs, cost, thr)
+	if fastReads { // gets outside the log: their own latency shows what fast reads give
+		figs = append(figs, getf)
+	}
 	if reconfigured {
 		figs = append(figs, rcf)
 	}

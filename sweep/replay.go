@@ -75,6 +75,8 @@ func (r Replay) Command(sc sim.Scenario) string {
 		}
 		args = append(args, "--reads", mode)
 	}
+	num("lease", sc.Lease, ref.Lease)
+	num("drift", sc.Drift, ref.Drift)
 	if !slices.Equal(sc.Bugs, ref.Bugs) {
 		args = append(args, "--bug", checker.ShellQuote(strings.Join(sc.Bugs, ",")))
 	}

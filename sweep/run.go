@@ -19,8 +19,8 @@ import (
 
 // Checks are the checker's verdicts a run records, in column order: step validation, each
 // invariant of VR.tla by name, linearizability.
-var Checks = append(append(append(append(append([]string{checker.StepValidation}, checker.Invariants...), checker.CheckpointInvariants...),
-	checker.EpochInvariants...), checker.ReadInvariants...), checker.Linearizability)
+var Checks = append(append(append(append(append(append([]string{checker.StepValidation}, checker.Invariants...), checker.CheckpointInvariants...),
+	checker.EpochInvariants...), checker.ReadInvariants...), checker.LeaseInvariants...), checker.Linearizability)
 
 // checkpointCheck reports whether check c is reported only for traces with checkpoints.
 func checkpointCheck(c string) bool { return slices.Contains(checker.CheckpointInvariants, c) }
@@ -30,6 +30,9 @@ func epochCheck(c string) bool { return slices.Contains(checker.EpochInvariants,
 
 // readCheck reports whether check c is reported only for traces with reads outside the log.
 func readCheck(c string) bool { return slices.Contains(checker.ReadInvariants, c) }
+
+// leaseCheck says whether c is reported only for traces with reads under leases.
+func leaseCheck(c string) bool { return slices.Contains(checker.LeaseInvariants, c) }
 
 // Run is one simulation of one grid point with one seed, and its check.
 type Run struct {
@@ -51,6 +54,8 @@ type Run struct {
 	CheckErr    string
 	// P50..Max are the per-request latency percentiles in ticks (0 if nothing completed).
 	P50, P90, P99, Max int
+	// GetP50 and GetP99 are those of the gets alone (fast reads, §6.2, serve only gets).
+	GetP50, GetP99 int
 	// SimMS and CheckMS are the wall-clock cost of simulating and of checking. They are the
 	// only columns that differ between two sweeps with the same grid.
 	SimMS, CheckMS float64
@@ -178,6 +183,7 @@ func execute(r *Run, p Point, opts Options) {
 	}
 	// The run's own latencies are not needed once summarised; drop them to keep sweeps small.
 	r.P50, r.P90, r.P99, r.Max = res.Latency(50), res.Latency(90), res.Latency(99), res.Latency(100)
+	r.GetP50, r.GetP99 = res.GetLatency(50), res.GetLatency(99)
 	res.Latencies = nil
 	if !opts.NoCheck {
 		start = time.Now()
@@ -200,8 +206,12 @@ func execute(r *Run, p Point, opts Options) {
 					r.Verdicts[i] = checker.Skipped // no reconfiguration
 					continue
 				}
-				if mode, _ := vr.ParseReads(sc.Reads); !ok && readCheck(c) && mode == "" {
-					r.Verdicts[i] = checker.Skipped // no reads outside the log
+				if mode, _ := vr.ParseReads(sc.Reads); !ok && readCheck(c) && mode != vr.ReadsBackup {
+					r.Verdicts[i] = checker.Skipped // no reads at backups
+					continue
+				}
+				if mode, _ := vr.ParseReads(sc.Reads); !ok && leaseCheck(c) && mode != vr.ReadsLease {
+					r.Verdicts[i] = checker.Skipped // no reads under leases
 					continue
 				}
 				if !ok {

@@ -28,6 +28,8 @@ type Summary struct {
 	LongestLog        int
 	// MeanThroughput is the mean over runs of requests completed per 1,000 ticks.
 	MeanThroughput float64
+	// MeanGetP50 and MeanGetP99: the mean over runs of the gets' latency percentiles.
+	MeanGetP50, MeanGetP99 float64
 	// Reconfigurations (§7), over the runs that had one: how many runs, the mean ticks from
 	// the first RECONFIGURATION to the new primary normal and to complete (over the runs that
 	// got there), and the mean client requests blocked per run.
@@ -77,6 +79,8 @@ func Summarize(pts []Point, runs []Run) []Summary {
 		s.MeanCheckMS += r.CheckMS
 		s.MeanBytesPerEvent += r.BytesPerEvent()
 		s.MeanThroughput += r.Res.Throughput()
+		s.MeanGetP50 += float64(r.GetP50)
+		s.MeanGetP99 += float64(r.GetP99)
 		if rcs := r.Res.Reconfigs; len(rcs) > 0 {
 			s.Reconfigured++
 			if t := rcs[0].ToReady(); t >= 0 {
@@ -109,6 +113,8 @@ func Summarize(pts []Point, runs []Run) []Summary {
 			s.MeanCheckMS /= k
 			s.MeanBytesPerEvent /= k
 			s.MeanThroughput /= k
+			s.MeanGetP50 /= k
+			s.MeanGetP99 /= k
 		}
 		if s.reconfigReadyRuns > 0 {
 			s.MeanReconfigReady /= float64(s.reconfigReadyRuns)
@@ -133,7 +139,7 @@ func WriteTable(w io.Writer, sums []Summary, checked bool) error {
 	for _, s := range sums {
 		reconfig = reconfig || s.Reconfigured > 0
 	}
-	head := "point\truns\tall checks passed\tcompleted\tmean latency p50\tp99\tops/1000 ticks\tmean ticks\tbytes/event\tlongest log\t"
+	head := "point\truns\tall checks passed\tcompleted\tmean latency p50\tp99\tops/1000 ticks\tget p50\tget p99\tmean ticks\tbytes/event\tlongest log\t"
 	if reconfig {
 		head += "reconfigured\tto new primary\tto complete\trequests blocked\t"
 	}
@@ -144,7 +150,7 @@ func WriteTable(w io.Writer, sums []Summary, checked bool) error {
 		if !checked {
 			passed = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%d\t", s.Point.Label(), s.Runs, passed, s.Completed, s.MeanP50, s.MeanP99, s.MeanThroughput, s.MeanTicks, s.MeanBytesPerEvent, s.LongestLog)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%d\t", s.Point.Label(), s.Runs, passed, s.Completed, s.MeanP50, s.MeanP99, s.MeanThroughput, s.MeanGetP50, s.MeanGetP99, s.MeanTicks, s.MeanBytesPerEvent, s.LongestLog)
 		if reconfig {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%.1f\t", s.Reconfigured, meanOf(s.MeanReconfigReady, s.reconfigReadyRuns), meanOf(s.MeanReconfigComplete, s.reconfigCompleteRuns), s.MeanReconfigBlocked)
 		}

@@ -380,7 +380,7 @@ func TestGridErrorsNameTheLine(t *testing.T) {
 	for _, tc := range []struct{ in, err string }{
 		{"clients: 1..3\nseeds: 0\n", "g.yaml:2: seeds = 0: must be 1..100000"},
 		{"seeds: 2\nfirstSeed: -1\n", "g.yaml:2: firstSeed = -1: seeds must stay in 0..2^31-1"},
-		{"clients: 1..3\nx: speed\n", `g.yaml:2: x = "speed": not an axis (clients, f, requests, drop, duplicate, crash, partition, batch, checkpointEvery, reads)`},
+		{"clients: 1..3\nx: speed\n", `g.yaml:2: x = "speed": not an axis (clients, f, requests, drop, duplicate, crash, partition, batch, checkpointEvery, reads, lease)`},
 		{"seeds: 1\nclients: [1.5]\n", "g.yaml:2: clients: 1.5 is not an integer"},
 		{"seeds: 1\nclients: 0..2\n", "g.yaml:2: point clients=0: clients = 0: must be 1..1000"},
 		{"drop: [0, 1]\n", "g.yaml:1: point drop=1: faults.drop = 1 loses every message: nothing could complete"},

@@ -206,11 +206,11 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 		{"format", &h.Format}, {"version", &h.Version}, {"seed", &h.Seed},
 		{"replicas", &h.Replicas}, {"f", &h.F}, {"clients", &h.Clients},
 		{"bugs", &h.Bugs}, {"scenario", &h.Scenario}, {"batch", &h.Batch}, {"checkpointEvery", &h.CheckpointEvery}, {"universe", &h.Universe},
-		{"reads", &h.Reads},
+		{"reads", &h.Reads}, {"lease", &h.Lease}, {"drift", &h.Drift},
 	}
 	for _, f := range fields {
 		v, ok := raw[f.name]
-		if !ok && (f.name == "batch" || f.name == "checkpointEvery" || f.name == "universe" || f.name == "reads") { // versions 3, 4, 5 and 6, written only when on
+		if !ok && (f.name == "batch" || f.name == "checkpointEvery" || f.name == "universe" || f.name == "reads" || f.name == "lease" || f.name == "drift") { // versions 3..7, written only when on
 			continue
 		}
 		if !ok {
@@ -258,6 +258,15 @@ func parseHeader(b []byte, vt *versionTable) (*Header, error) {
 	if h.Reads != "" && (h.Version < ReadsVersion || !slices.Contains(ReadModes, h.Reads)) {
 		return nil, fmt.Errorf("header: reads is %q, want one of %s in a version %d trace (or no reads field)",
 			h.Reads, strings.Join(ReadModes, ", "), ReadsVersion)
+	}
+	if h.Reads == ReadsLease && h.Version < LeaseVersion {
+		return nil, fmt.Errorf("header: reads is %q, which is in trace format version %d and later; this trace's header says version %d", h.Reads, LeaseVersion, h.Version)
+	}
+	if h.Reads == ReadsLease && (h.Lease < 1 || h.Lease > 1_000_000 || h.Drift < 0 || h.Drift > 999) {
+		return nil, fmt.Errorf("header: reads \"lease\" with lease %d and drift %d, want lease 1..1000000 ticks and drift 0..999 per mille", h.Lease, h.Drift)
+	}
+	if h.Reads != ReadsLease && (h.Lease != 0 || h.Drift != 0) {
+		return nil, fmt.Errorf("header: lease and drift belong to reads \"lease\" (version %d), this trace's reads is %q", LeaseVersion, h.Reads)
 	}
 	if h.Seed < 0 || h.Seed > math.MaxInt32 {
 		return nil, fmt.Errorf("header: seed is %d, want 0..2^31-1", h.Seed)
@@ -822,6 +831,8 @@ func (d *decoder) replicaState(s *ReplicaState) error {
 			s.Config, err = d.config("state.config")
 		case "oldConfig":
 			s.OldConfig, err = d.config("state.oldConfig")
+		case "clock":
+			s.Clock, err = d.integer("state.clock")
 		default:
 			return fmt.Errorf("state: unknown field %q", k)
 		}
@@ -999,7 +1010,7 @@ func (d *decoder) op(what string, reconf bool) (string, error) {
 var fieldBit = func() map[Field]uint32 {
 	m := map[Field]uint32{}
 	for i, f := range []Field{FView, FOpNumber, FCommitNumber, FLastNormalView, FFromOpNumber, FReplica,
-		FNonce, FClient, FRequestNumber, FOp, FKey, FValue, FResult, FEntry, FLog, FEpoch, FConfig, FOldConfig, FCheckpoint} {
+		FNonce, FClient, FRequestNumber, FOp, FKey, FValue, FResult, FEntry, FLog, FEpoch, FConfig, FOldConfig, FCheckpoint, FClock} {
 		m[f] = 1 << (i + 4)
 	}
 	return m
@@ -1081,6 +1092,8 @@ func (d *decoder) message(what string, m *Message, h *Header) error {
 			case FCheckpoint:
 				m.Checkpoint = new(Checkpoint)
 				err = d.checkpoint("checkpoint", m.Checkpoint)
+			case FClock:
+				m.Clock, err = d.integer(p)
 			}
 		}
 		if err != nil {
@@ -1164,6 +1177,8 @@ func payloadBit(f Field) uint32 {
 		return 1 << 21
 	case FCheckpoint:
 		return 1 << 22
+	case FClock:
+		return 1 << 23
 	}
 	return 0
 }

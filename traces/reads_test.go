@@ -59,8 +59,9 @@ func TestReadsNeedVersion6(t *testing.T) {
 	h.Reads = "backup"
 	data := string(writeTrace(t, h, readsEvents()))
 	for _, tc := range []struct{ name, from, to, err string }{
-		{"header reads in v5", `"version":6,`, `"version":5,`, `t.ndjson:1: header: reads is "backup", want one of backup in a version 6 trace`},
-		{"unknown mode", `"reads":"backup"`, `"reads":"lease"`, `t.ndjson:1: header: reads is "lease"`},
+		{"header reads in v5", `"version":6,`, `"version":5,`, `t.ndjson:1: header: reads is "backup", want one of backup, lease in a version 6 trace`},
+		{"unknown mode", `"reads":"backup"`, `"reads":"primary"`, `t.ndjson:1: header: reads is "primary"`},
+		{"lease in v6", `"reads":"backup"`, `"reads":"lease"`, `t.ndjson:1: header: reads is "lease", which is in trace format version 7 and later; this trace's header says version 6`},
 		{"READ in v5", `"version":6,"seed":7,"replicas":3,"f":1,"clients":2,"bugs":[],"reads":"backup",`, `"version":5,"seed":7,"replicas":3,"f":1,"clients":2,"bugs":[],`,
 			`t.ndjson:2: column 40: action "ClientRead" is in trace format version 6 and later; this trace's header says version 5`},
 	} {

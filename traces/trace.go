@@ -12,7 +12,7 @@ import (
 // Format and Version identify the trace format in the header line.
 const (
 	Format  = "vrcheck-trace"
-	Version = 6
+	Version = 7
 )
 
 // Action names, exactly as the actions of spec/VR.tla and the methods of impl/vr.
@@ -268,6 +268,10 @@ type Message struct {
 	// NEWSTATE): the sender's checkpoint, when its log no longer holds the entries up to it;
 	// the message's log then starts after Checkpoint.OpNumber.
 	Checkpoint *Checkpoint `json:"checkpoint"`
+	// Clock (version 7, reads under leases; optional on PREPARE, COMMIT and PREPAREOK): on
+	// PREPARE and COMMIT the primary's clock reading when it sent them (the lease stamp), on
+	// a PREPAREOK the stamp of the PREPARE or COMMIT it answers, echoed (a lease granted).
+	Clock int `json:"clock"`
 }
 
 // Checkpoint is a replica's checkpoint (§5.1): the service state and the client-table after
@@ -338,6 +342,7 @@ const (
 	FConfig         Field = "config"
 	FOldConfig      Field = "oldConfig"
 	FCheckpoint     Field = "checkpoint"
+	FClock          Field = "clock"
 )
 
 // Fields lists, per message type, its payload fields in the order they are written (after
@@ -373,12 +378,15 @@ var Fields = map[MsgType][]Field{
 //
 // With reads at backups (version 6) a REPLY carries the sender's commit-number when the
 // request it answers executed (a write: its op-number), or as of which a READ was answered.
+//
+// With reads under leases (version 7) PREPARE and COMMIT carry the primary's clock reading
+// and a PREPAREOK echoes the one of the PREPARE or COMMIT it answers.
 var Optional = map[MsgType][]Field{
-	Prepare:          {FLog, FEpoch},
+	Prepare:          {FLog, FEpoch, FClock},
 	Request:          {FEpoch},
-	PrepareOk:        {FEpoch},
+	PrepareOk:        {FEpoch, FClock},
 	Reply:            {FEpoch, FCommitNumber},
-	Commit:           {FEpoch},
+	Commit:           {FEpoch, FClock},
 	StartViewChange:  {FEpoch},
 	DoViewChange:     {FCheckpoint, FEpoch},
 	StartView:        {FCheckpoint, FEpoch},
@@ -427,6 +435,9 @@ type ReplicaState struct {
 	EpochNumber int   `json:"epochNumber"`
 	Config      []int `json:"config"`
 	OldConfig   []int `json:"oldConfig"`
+	// Clock (version 7) is the replica's clock reading at the action, in thousandths of a
+	// tick: what its lease decisions used (see README.md, Reads under leases).
+	Clock int `json:"clock"`
 }
 
 // ClientState is a client's state after an action.
@@ -479,6 +490,10 @@ type Header struct {
 	// Reads (version 6; "", not written, is every get through the log) is how gets are
 	// served: "backup" (§6.2, READ at a backup, causal).
 	Reads string `json:"reads"`
+	// Lease and Drift (version 7, with reads "lease"): the lease length L in ticks, and the
+	// bound ρ on every replica's clock drift, in parts per thousand.
+	Lease int `json:"lease"`
+	Drift int `json:"drift"`
 	// Scenario is the writer's full configuration as a JSON object, for reproduction; the
 	// checker does not interpret it.
 	Scenario map[string]any `json:"scenario"`

@@ -51,6 +51,10 @@ var Changes = map[int]Change{
 	// commitNumber.
 	6: {Actions: []string{ReceiveRead, ReplyRead, ClientRead}, MsgTypes: []MsgType{Read},
 		Optional: map[MsgType][]Field{Reply: {FCommitNumber}}},
+	// Reads under leases (issue 14, §6.2): the replica state's clock, the optional clock of
+	// PREPARE, COMMIT and PREPAREOK; also (outside this table) the header's reads "lease",
+	// lease and drift.
+	7: {StateFields: []string{"clock"}, Optional: map[MsgType][]Field{Prepare: {FClock}, Commit: {FClock}, PrepareOk: {FClock}}},
 }
 
 // WriteVersion is the version a Writer writes for a trace with header h: h.Version if the
@@ -69,6 +73,8 @@ func WriteVersion(h *Header) int {
 // needVersion is the oldest version that has the header's fields.
 func needVersion(h *Header) int {
 	switch {
+	case h.Reads == ReadsLease:
+		return LeaseVersion
 	case h.Reads != "":
 		return ReadsVersion
 	case h.Universe > h.Replicas:
@@ -99,12 +105,19 @@ const ReconfigurationVersion = 5
 // and the client state's commitNumber are read from it on.
 const ReadsVersion = 6
 
-// ReadModes lists the header's values of reads (version 6).
-var ReadModes = []string{"backup"}
+// LeaseVersion is the version that added reads under leases: the header's reads "lease",
+// lease and drift are read from it on.
+const LeaseVersion = 7
+
+// ReadsLease is the header's reads value of reads at the primary under leases (version 7).
+const ReadsLease = "lease"
+
+// ReadModes lists the header's values of reads (version 6; "lease": version 7).
+var ReadModes = []string{"backup", ReadsLease}
 
 // ReplicaStateFields lists the fields of a replica's state, in the order they are written.
 var ReplicaStateFields = []string{"viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd", "checkpoint",
-	"epochNumber", "config", "oldConfig"}
+	"epochNumber", "config", "oldConfig", "clock"}
 
 // versions is the table the reader uses: Changes applied to the current schema.
 var versions = func() *versionTable {

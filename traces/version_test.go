@@ -63,9 +63,9 @@ func testVersions(t *testing.T) *versionTable {
 		Fields:      map[MsgType][]Field{Prepare: {FCommitNumber}},
 		StateFields: []string{"nonce"},
 	},
-		// The real versions 4's and 5's additions (checkpoints, reconfiguration), newer than these
+		// The real versions 4's, 5's and 7's additions (checkpoints, reconfiguration, leases), newer than these
 		// tests' traces, so that the made-up versions 1 and 2 lack them.
-		3: mergeChanges(Changes[4], Changes[ReconfigurationVersion]),
+		3: mergeChanges(mergeChanges(Changes[4], Changes[ReconfigurationVersion]), Changes[LeaseVersion]),
 	}, 3)
 	require.NoError(t, err)
 	return vt

@@ -62,8 +62,10 @@ func (w *Writer) WriteHeader(h *Header) error {
 		Every    int            `json:"checkpointEvery,omitempty"`
 		Universe int            `json:"universe,omitempty"`
 		Reads    string         `json:"reads,omitempty"`
+		Lease    int            `json:"lease,omitempty"`
+		Drift    int            `json:"drift,omitempty"`
 		Scenario map[string]any `json:"scenario"`
-	}{Format, version, h.Seed, h.Replicas, h.F, h.Clients, bugs, h.Batch, h.CheckpointEvery, universe, h.Reads, scenario})
+	}{Format, version, h.Seed, h.Replicas, h.F, h.Clients, bugs, h.Batch, h.CheckpointEvery, universe, h.Reads, h.Lease, h.Drift, scenario})
 	if err != nil {
 		return fmt.Errorf("trace header: %w", err)
 	}
@@ -195,6 +197,10 @@ func appendReplicaState(b []byte, s *ReplicaState, version int) []byte {
 		b = append(b, `,"oldConfig":`...)
 		b = appendInts(b, s.OldConfig)
 	}
+	if version >= LeaseVersion {
+		b = append(b, `,"clock":`...)
+		b = strconv.AppendInt(b, int64(s.Clock), 10)
+	}
 	return append(b, '}')
 }
 
@@ -280,6 +286,9 @@ func AppendMessage(b []byte, m *Message) []byte {
 		case f == FCommitNumber && m.CommitNumber != 0:
 			b = append(b, `,"commitNumber":`...)
 			b = strconv.AppendInt(b, int64(m.CommitNumber), 10)
+		case f == FClock && m.Clock != 0:
+			b = append(b, `,"clock":`...)
+			b = strconv.AppendInt(b, int64(m.Clock), 10)
 		}
 	}
 	return append(b, '}')

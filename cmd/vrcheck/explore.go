@@ -96,6 +96,12 @@ func newExploreCmd() *cobra.Command {
 		if err != nil {
 			return usageErrorf("--reads: %v", err)
 		}
+		if (batch.lease != 0 || batch.drift != 0) && reads != vr.ReadsLease {
+			return usageErrorf("--lease and --drift belong to --reads lease")
+		}
+		if batch.lease < 0 || batch.drift < 0 || batch.drift > 500 {
+			return usageErrorf("--lease %d --drift %d: want lease >= 0 ticks and drift 0..500 per mille (0: drawn per seed)", batch.lease, batch.drift)
+		}
 		if reads != "" && *reconfig {
 			return usageErrorf("--reads %s: not with --reconfig yet", reads)
 		}
@@ -105,7 +111,7 @@ func newExploreCmd() *cobra.Command {
 		o := explore.HuntOptions{
 			Options: explore.Options{FirstSeed: seeds.first, Seeds: seeds.n, Bugs: bugList, Workers: workers,
 				KeepGoing: *keepGoing, LinTimeout: linOpts.LinTimeout, NoLin: linOpts.SkipLinearizability, IgnoreSteps: *noSteps, Policy: *policy,
-				Batch: batch.size, BatchWait: batch.wait, CheckpointEvery: batch.checkpointEvery, Reads: reads, Reconfig: *reconfig},
+				Batch: batch.size, BatchWait: batch.wait, CheckpointEvery: batch.checkpointEvery, Reads: reads, Lease: batch.lease, Drift: batch.drift, Reconfig: *reconfig},
 			NoShrink: *noShrink, ShrinkRuns: *shrinkRuns, Dir: *out,
 		}
 		pr := newProgress(stderr, *noProgress)

@@ -120,6 +120,7 @@ func addReconfigFlag(fs *pflag.FlagSet) *bool {
 type batchFlags struct {
 	size, wait, checkpointEvery int
 	reads                       string
+	lease, drift                int
 }
 
 func addBatchFlags(fs *pflag.FlagSet) *batchFlags {
@@ -127,6 +128,8 @@ func addBatchFlags(fs *pflag.FlagSet) *batchFlags {
 	fs.IntVar(&b.size, "batch", 0, "the primary gathers up to `B` requests into one PREPARE (§6.1); 0 or 1: no batching")
 	fs.IntVar(&b.wait, "batch-wait", 0, "with --batch, the most `ticks` the first gathered request waits for the batch to fill (0 is 1)")
 	fs.IntVar(&b.checkpointEvery, "checkpoint-every", 0, "each replica checkpoints its service state every `K` committed ops and discards the log up to it (§5.1); 0: no checkpoints")
-	fs.StringVar(&b.reads, "reads", "none", "how gets are served (§6.2): none (through the log) or backup (a READ a backup answers from its committed state once it reached the client's latest seen commit-number: causal, not linearizable)")
+	fs.StringVar(&b.reads, "reads", "none", "how gets are served (§6.2): none (through the log), backup (a READ a backup answers from its committed state once it reached the client's latest seen commit-number: causal, not linearizable) or lease (the primary answers a get from its state, outside the log, while f backups' leases run: linearizable)")
+	fs.IntVar(&b.lease, "lease", 0, "with --reads lease, the lease length L in `ticks` a backup grants on each PREPARE or COMMIT, measured on its own clock (0: 5)")
+	fs.IntVar(&b.drift, "drift", 0, "with --reads lease, the bound ρ on every replica's clock drift, in `per-mille` of real time (each clock's rate is drawn from the seed within it; 0: 10)")
 	return b
 }

@@ -115,7 +115,7 @@ func TestScenarioTypoSameEverywhere(t *testing.T) {
 	dir := t.TempDir()
 	sc := filepath.Join(dir, "s.yaml")
 	require.NoError(t, os.WriteFile(sc, []byte("seed: 3\nclinets: 3\n"), 0o644))
-	keys := "the keys are seed, f, clients, requests, clientTimeout, replicaTimeout, workload, faults, schedule, capacity, maxTicks, bugs, policy, batch, batchWait, checkpointEvery, reads, reconfigure\n"
+	keys := "the keys are seed, f, clients, requests, clientTimeout, replicaTimeout, workload, faults, schedule, capacity, maxTicks, bugs, policy, batch, batchWait, checkpointEvery, reads, lease, drift, reconfigure\n"
 	for _, cmd := range []string{"run", "sim", "sweep"} {
 		code, _, errs := vrcheck(t, cmd, "--scenario", sc, "--out", filepath.Join(dir, "out"))
 		assert.Equal(t, 2, code)

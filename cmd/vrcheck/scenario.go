@@ -74,6 +74,8 @@ func scenarioFlags(fs *pflag.FlagSet) func() (sim.Scenario, error) {
 		apply("batch-wait", func() { sc.BatchWait = batch.wait })
 		apply("checkpoint-every", func() { sc.CheckpointEvery = batch.checkpointEvery })
 		apply("reads", func() { sc.Reads = batch.reads })
+		apply("lease", func() { sc.Lease = batch.lease })
+		apply("drift", func() { sc.Drift = batch.drift })
 		if fs.Changed("bug") || (*file == "" && *bugs != "") {
 			var err error
 			if sc.Bugs, err = bugList(*bugs); err != nil {

@@ -78,6 +78,6 @@ func TestReadsScenarioErrors(t *testing.T) {
 	sc.Reads = "backup"
 	RandomReconfig(&sc)
 	assert.ErrorContains(t, sc.Validate(), "not with reads outside the log")
-	_, err := Parse([]byte("reads: lease\n"), "s.yaml")
+	_, err := Parse([]byte("reads: primary\n"), "s.yaml")
 	assert.ErrorContains(t, err, "s.yaml:1: reads: unknown read mode")
 }

@@ -16,8 +16,10 @@ type Result struct {
 	Events    int // trace lines after the header
 	Requests  int // requests the workload asked for
 	Completed int // requests that returned
-	// Latencies holds each completed request's latency in ticks, in completion order.
+	// Latencies holds each completed request's latency in ticks, in completion order;
+	// GetLatencies those of the gets alone (through the log, at a backup or under a lease).
 	Latencies      []int
+	GetLatencies   []int
 	Views          int // the highest view-number any replica reached
 	ViewChanges    int // views started by a new primary
 	Crashes        int
@@ -39,6 +41,9 @@ type Result struct {
 	Reconfigs []Reconfiguration
 	// Reads counts the gets sent as READs, outside the log (reads: backup).
 	Reads int
+	// Gets counts the gets issued and LeaseReads the answers the primary gave under a lease,
+	// outside the log (reads: lease; a resent get may be answered more than once).
+	Gets, LeaseReads int
 	// MaxLog is the most log entries any replica held at once (op-number − checkpoint).
 	MaxLog int
 	// Faults are the replicas' own assertion failures (see impl/vr): each is a bug report.
@@ -46,11 +51,16 @@ type Result struct {
 }
 
 // Latency returns the p-th percentile latency (nearest rank), 0 < p <= 100.
-func (r *Result) Latency(p float64) int {
-	if len(r.Latencies) == 0 {
+func (r *Result) Latency(p float64) int { return percentile(r.Latencies, p) }
+
+// GetLatency is Latency of the gets alone.
+func (r *Result) GetLatency(p float64) int { return percentile(r.GetLatencies, p) }
+
+func percentile(l []int, p float64) int {
+	if len(l) == 0 {
 		return 0
 	}
-	s := slices.Clone(r.Latencies)
+	s := slices.Clone(l)
 	slices.Sort(s)
 	rank := int(p/100*float64(len(s)) + 0.999999)
 	rank = min(max(rank, 1), len(s))
@@ -72,7 +82,10 @@ func (r *Result) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "  requests completed  %d of %d in %d ticks (%d trace events)\n", r.Completed, r.Requests, r.Ticks, r.Events)
 	fmt.Fprintf(w, "  latency (ticks)     p50 %d  p90 %d  p99 %d  max %d\n", r.Latency(50), r.Latency(90), r.Latency(99), r.Latency(100))
 	fmt.Fprintf(w, "  throughput          %.1f requests per 1,000 ticks\n", r.Throughput())
-	if mode, _ := vr.ParseReads(sc.Reads); mode != "" {
+	if mode, _ := vr.ParseReads(sc.Reads); mode == vr.ReadsLease {
+		fmt.Fprintf(w, "  lease reads         %s answered by the primary under a lease, outside the log, for %s issued (§6.2, --reads lease, lease %d ticks, drift %d per mille)\n",
+			plural(r.LeaseReads, "get"), plural(r.Gets, "get"), sc.lease(), sc.drift())
+	} else if mode != "" {
 		fmt.Fprintf(w, "  reads at backups    %s sent as READ outside the log (§6.2, --reads %s)\n", plural(r.Reads, "get"), mode)
 	}
 	fmt.Fprintf(w, "  views               final view %d, %d view changes\n", r.Views, r.ViewChanges)

@@ -46,6 +46,12 @@ type Scenario struct {
 	// READs a backup answers from its committed state once it has reached the client's
 	// latest seen commit-number (impl/vr/reads.go).
 	Reads string `yaml:"reads" json:"reads"`
+	// Lease is L, the lease length in ticks, and Drift ρ, the bound on each replica's clock
+	// drift in parts per thousand, with reads "lease" (reads at the primary under leases,
+	// impl/vr/lease.go); 0 is the default (vr.DefaultLease, vr.DefaultDrift). Each replica's
+	// clock runs at 1000+d thousandths of a tick per tick, d drawn from the seed in -ρ..ρ.
+	Lease int `yaml:"lease" json:"lease"`
+	Drift int `yaml:"drift" json:"drift"`
 	// Reconfigure (§7) lists reconfigurations: at tick At an administrator (one more client,
 	// id Clients) asks the group to move to the replicas listed. The replica universe is
 	// 0..the largest id listed; replicas outside the first configuration start idle.
@@ -324,8 +330,18 @@ func (sc *Scenario) Validate() error {
 	if _, err := vr.ParsePolicy(sc.Policy); err != nil {
 		bad("policy", "%v", err)
 	}
-	if _, err := vr.ParseReads(sc.Reads); err != nil {
+	mode, err := vr.ParseReads(sc.Reads)
+	if err != nil {
 		bad("reads", "reads: %v", err)
+	}
+	if sc.Lease < 0 || sc.Lease > 100000 {
+		bad("lease", "lease: %d ticks, want 1..100000 (0: the default, %d)", sc.Lease, vr.DefaultLease)
+	}
+	if sc.Drift < 0 || sc.Drift > 500 {
+		bad("drift", "drift: %d per mille, want 0..500 (0: the default, %d)", sc.Drift, vr.DefaultDrift)
+	}
+	if mode != vr.ReadsLease && (sc.Lease != 0 || sc.Drift != 0) {
+		bad("lease", "lease and drift belong to reads: lease")
 	}
 	if len(errs) > 0 {
 		return errs

@@ -55,8 +55,9 @@ type sim struct {
 	buckets [][]inflight
 	cut     map[[2]int]int // blocked (from, to) -> tick the block ends
 	// Client bookkeeping for the workload and latency.
-	done     []int // requests completed per client
-	invoked  []int // tick of the outstanding request's invocation
+	done     []int  // requests completed per client
+	invoked  []int  // tick of the outstanding request's invocation
+	isGet    []bool // whether the outstanding request is a get
 	finished int
 
 	// Reconfiguration: the administrator client (id Clients), the next reconfiguration to
@@ -73,6 +74,9 @@ type sim struct {
 	handled  []int    // messages each replica handled this tick (for Capacity)
 	rct      *reconfigTracker
 	res      Result
+	// Reads under leases: replica i's clock reads off[i] + tick·rate[i] (thousandths of a
+	// tick), rate[i] = 1000+d, |d| ≤ ρ.
+	clockOff, clockRate []int
 }
 
 func newSim(sc Scenario, w io.Writer) (*sim, error) {
@@ -93,7 +97,8 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 		sc: sc,
 		n:  n,
 		cfg: vr.Config{Replicas: 2*sc.F + 1, F: sc.F, Universe: n, ReplicaTimeout: sc.ReplicaTimeout, ClientTimeout: sc.ClientTimeout, Bugs: bugs, Policy: policy,
-			Batch: sc.Batch, BatchWait: sc.BatchWait, CheckpointEvery: sc.CheckpointEvery, Reads: reads},
+			Batch: sc.Batch, BatchWait: sc.BatchWait, CheckpointEvery: sc.CheckpointEvery, Reads: reads,
+			Lease: sc.lease(), Drift: sc.drift()},
 		// PCG seeded from the seed alone: the same seed gives the same run on any machine.
 		rng:      rand.New(rand.NewPCG(uint64(sc.Seed), 0x5652636865636b)),
 		nextID:   1,
@@ -103,6 +108,7 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 		cut:      map[[2]int]int{},
 		done:     make([]int, sc.Clients),
 		invoked:  make([]int, sc.Clients),
+		isGet:    make([]bool, sc.Clients),
 		state:    make([]string, n),
 		handled:  make([]int, n),
 		shutDown: make([]bool, n),
@@ -113,6 +119,9 @@ func newSim(sc Scenario, w io.Writer) (*sim, error) {
 	}
 	if err := s.cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	if reads == vr.ReadsLease {
+		s.drawClocks()
 	}
 	for i := 0; i < n; i++ {
 		s.replicas = append(s.replicas, vr.NewReplica(i, s.cfg))
@@ -142,6 +151,9 @@ func (s *sim) header() *traces.Header {
 	h := &traces.Header{
 		Seed: s.sc.Seed, Replicas: s.cfg.Replicas, F: s.sc.F, Clients: len(s.clients),
 		Bugs: s.sc.Bugs, Scenario: s.sc.asMap(), Batch: s.batch(), CheckpointEvery: s.sc.CheckpointEvery, Reads: s.cfg.Reads,
+	}
+	if s.cfg.Reads == vr.ReadsLease {
+		h.Lease, h.Drift = s.cfg.Lease, s.cfg.Drift
 	}
 	if len(s.sc.Reconfigure) > 0 {
 		h.Version, h.Universe = traces.ReconfigurationVersion, s.n
@@ -175,6 +187,7 @@ func (s *sim) run() (*Result, error) {
 	s.res.Requests = total
 	s.res.Events = s.seq
 	for _, r := range s.replicas {
+		s.res.LeaseReads += r.LeaseReads()
 		s.res.Views = max(s.res.Views, r.ViewNumber())
 		s.res.Epochs = max(s.res.Epochs, r.EpochNumber())
 	}
@@ -219,6 +232,9 @@ func (s *sim) faulty() bool { return s.tick < s.sc.Faults.StopAt }
 
 // step runs one tick: faults, deliveries, then timers and clients, always in the same order.
 func (s *sim) step() error {
+	for i := range s.clockOff {
+		s.replicas[i].SetClock(s.clockOff[i] + s.tick*s.clockRate[i])
+	}
 	if err := s.faults(); err != nil {
 		return err
 	}
@@ -265,7 +281,11 @@ func (s *sim) step() error {
 		if !cl.Pending() && s.done[c] < s.sc.Requests {
 			op, key, value := s.nextOp(c)
 			s.invoked[c] = s.tick
-			if op == traces.OpGet && s.cfg.Reads != "" {
+			s.isGet[c] = op == traces.OpGet
+			if op == traces.OpGet {
+				s.res.Gets++
+			}
+			if op == traces.OpGet && s.cfg.Reads == vr.ReadsBackup {
 				cl.ClientRead(key, &s.cout) // §6.2: a get outside the log
 				s.res.Reads++
 			} else {
@@ -329,7 +349,7 @@ func (s *sim) deliver(m *traces.Message) error {
 			return err
 		}
 	}
-	if s.cfg.Reads != "" {
+	if s.cfg.Reads == vr.ReadsBackup {
 		// Commit-numbers rise only on receives: the READs a receive made answerable are
 		// answered at once (ReplyRead).
 		s.replicas[m.To].ReplyRead(&s.rout)
@@ -375,6 +395,9 @@ func (s *sim) clientEvent(c int, received *traces.Message) error {
 		s.done[c]++
 		s.finished++
 		s.res.Latencies = append(s.res.Latencies, s.tick-s.invoked[c])
+		if s.isGet[c] {
+			s.res.GetLatencies = append(s.res.GetLatencies, s.tick-s.invoked[c])
+		}
 	}
 	s.assignIDs(out.Sent)
 	s.ev = traces.Event{Tick: s.tick, Action: out.Action, Replica: -1, Client: c, Msg: received, Sent: out.Sent, ClientState: &out.State}
@@ -623,6 +646,9 @@ func (sc Scenario) asMap() map[string]any {
 	}
 	if mode, _ := vr.ParseReads(sc.Reads); mode != "" {
 		m["reads"] = mode
+		if mode == vr.ReadsLease {
+			m["lease"], m["drift"] = sc.lease(), sc.drift()
+		}
 	}
 	if len(sc.Reconfigure) > 0 { // issue 13
 		rcs := []any{}
@@ -657,4 +683,39 @@ func (s *sim) configuration(k int) []int {
 		first[i] = i
 	}
 	return first
+}
+
+// lease and drift are the scenario's L and ρ, their defaults for 0.
+func (sc Scenario) lease() int {
+	if sc.Lease == 0 && sc.Reads == vr.ReadsLease {
+		return vr.DefaultLease
+	}
+	return sc.Lease
+}
+
+func (sc Scenario) drift() int {
+	if sc.Drift == 0 && sc.Reads == vr.ReadsLease {
+		return vr.DefaultDrift
+	}
+	return sc.Drift
+}
+
+// drawClocks gives each replica a clock from a PRNG of its own (seeded from the seed), so the
+// faults and the workload are those of the same seed without leases. A drift is often at
+// the bound (either side), where a lease is tightest.
+func (s *sim) drawClocks() {
+	rng := rand.New(rand.NewPCG(uint64(s.sc.Seed), 0x636c6f636b))
+	rho := s.cfg.Drift
+	s.clockOff, s.clockRate = make([]int, s.n), make([]int, s.n)
+	for i := range s.clockOff {
+		s.clockOff[i] = 1 + rng.IntN(100_000)
+		d := rng.IntN(2*rho+1) - rho
+		switch rng.IntN(3) {
+		case 0:
+			d = -rho
+		case 1:
+			d = rho
+		}
+		s.clockRate[i] = 1000 + d
+	}
 }

@@ -18,7 +18,7 @@ func TestBugCatalog(t *testing.T) {
 		assert.NotEmpty(t, b.Source, b.Name)
 	}
 	assert.True(t, sort.StringsAreSorted(names), "catalog sorted by name")
-	assert.Len(t, names, 21)
+	assert.Len(t, names, 23)
 	seen := map[string]bool{}
 	for _, name := range names {
 		b, err := ParseBugs([]string{name})
@@ -256,6 +256,27 @@ func TestBugSwitches(t *testing.T) {
 			ns := out.Sent[0]
 			return []any{ns.Checkpoint != nil, ns.OpNumber, ns.Log}
 		}, []any{true, 2, []traces.Entry{c}}, []any{false, 1, []traces.Entry{c}}},
+		{"lease-no-drift", func(t *testing.T, bugs Bugs) any {
+			cfg := cfgWith(1, bugs)
+			cfg.Reads, cfg.Lease, cfg.Drift = ReadsLease, 5, 100
+			r := NewReplica(0, cfg)
+			var out Output
+			r.SetClock(1_000)
+			r.Receive(&traces.Message{Type: traces.PrepareOk, From: 1, To: 0, View: 0, Replica: 1, Clock: 1_000}, &out)
+			r.SetClock(5_500) // past 1,000 + 4,090, before 1,000 + 5,000
+			r.Receive(&traces.Message{Type: traces.Request, From: 0, Client: 0, RequestNumber: 1, Op: traces.OpGet, Key: "x"}, &out)
+			return out.Sent[0].Type
+		}, traces.Prepare, traces.Reply},
+		{"lease-ignore-promise", func(t *testing.T, bugs Bugs) any {
+			cfg := cfgWith(1, bugs)
+			cfg.Reads, cfg.Lease, cfg.Drift = ReadsLease, 5, 100
+			r := NewReplica(1, cfg)
+			var out Output
+			r.SetClock(1_000)
+			r.Receive(&traces.Message{Type: traces.Commit, From: 0, To: 1, View: 0, Clock: 900}, &out)
+			r.Receive(&traces.Message{Type: traces.StartViewChange, From: 2, To: 1, View: 1, Replica: 2}, &out)
+			return r.ViewNumber()
+		}, 0, 1},
 	}
 	require.Len(t, cases, len(BugCatalog), "one case per bug switch")
 	for _, tc := range cases {

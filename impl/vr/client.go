@@ -65,8 +65,7 @@ func (c *Client) end(out *ClientOutput) {
 func (c *Client) ClientRequest(op, key, value string, out *ClientOutput) {
 	c.begin(out, "")
 	defer c.end(out)
-	if c.pending {
-		out.Fault = fmt.Errorf("client %d: request while request %d is pending", c.id, c.reqNum)
+	if !c.idle("request", out) {
 		return
 	}
 	switch op {
@@ -75,14 +74,7 @@ func (c *Client) ClientRequest(op, key, value string, out *ClientOutput) {
 		out.Fault = fmt.Errorf("client %d: unknown op %q", c.id, op)
 		return
 	}
-	out.Action = traces.ClientRequest
-	c.reqNum++
-	c.pending = true
-	c.timer = 0
-	c.req = traces.Message{Type: traces.Request, From: c.id, Client: c.id, RequestNumber: c.reqNum, Op: op, Key: key, Value: value, Epoch: c.epoch}
-	m := c.req
-	m.To = c.primary()
-	out.Sent = append(out.Sent, m)
+	c.issue(traces.ClientRequest, traces.Message{Type: traces.Request, Op: op, Key: key, Value: value, Epoch: c.epoch}, c.primary, out)
 }
 
 // ClientReconfiguration issues ⟨RECONFIGURATION e, c, s, config⟩ (the client acting as the
@@ -90,18 +82,33 @@ func (c *Client) ClientRequest(op, key, value string, out *ClientOutput) {
 func (c *Client) ClientReconfiguration(config []int, out *ClientOutput) {
 	c.begin(out, "")
 	defer c.end(out)
-	if c.pending {
-		out.Fault = fmt.Errorf("client %d: reconfiguration while request %d is pending", c.id, c.reqNum)
+	if !c.idle("reconfiguration", out) {
 		return
 	}
-	out.Action = traces.ClientReconfiguration
+	c.issue(traces.ClientReconfiguration, traces.Message{Type: traces.Reconfiguration, Config: append([]int{}, config...), Epoch: c.epoch}, c.primary, out)
+}
+
+// idle says whether the client may issue a new request (what it is, for the fault): none may
+// be outstanding.
+func (c *Client) idle(what string, out *ClientOutput) bool {
+	if c.pending {
+		out.Fault = fmt.Errorf("client %d: %s while request %d is pending", c.id, what, c.reqNum)
+	}
+	return !c.pending
+}
+
+// issue makes req (a REQUEST, RECONFIGURATION or READ) the outstanding request, with the
+// next request-number, and sends it to replica to() (which may depend on that number);
+// ClientTimeout resends it to every replica.
+func (c *Client) issue(action string, req traces.Message, to func() int, out *ClientOutput) {
+	out.Action = action
 	c.reqNum++
 	c.pending = true
 	c.timer = 0
-	c.req = traces.Message{Type: traces.Reconfiguration, From: c.id, Client: c.id, RequestNumber: c.reqNum, Config: append([]int{}, config...), Epoch: c.epoch}
-	m := c.req
-	m.To = c.primary()
-	out.Sent = append(out.Sent, m)
+	req.From, req.Client, req.RequestNumber = c.id, c.id, c.reqNum
+	c.req = req
+	req.To = to()
+	out.Sent = append(out.Sent, req)
 }
 
 // ClientReceiveNewEpoch takes ⟨NEWEPOCH e, v, config⟩ from a replica of a later epoch: the

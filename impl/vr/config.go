@@ -28,8 +28,12 @@ type Config struct {
 	// (checkpoint.go); 0 is no checkpoints.
 	CheckpointEvery int
 	// Reads is how gets are served (reads.go): "" through the log, ReadsBackup as READs a
-	// backup answers from its committed state (§6.2).
+	// backup answers from its committed state, ReadsLease at the primary under leases
+	// (lease.go; §6.2).
 	Reads string
+	// Lease is L, the lease length in ticks, and Drift ρ, the bound on clock drift in parts
+	// per thousand, with reads under leases.
+	Lease, Drift int
 }
 
 // Policy is a replica's way of making the choices the paper leaves to the implementation.
@@ -94,6 +98,9 @@ func (c Config) Validate() error {
 	if _, err := ParseReads(c.Reads); err != nil {
 		errs = append(errs, err)
 	}
+	if c.Reads == ReadsLease && (c.Lease < 1 || c.Drift < 0 || c.Drift > 999) {
+		errs = append(errs, fmt.Errorf("lease = %d ticks, drift = %d per mille, want lease >= 1 and drift 0..999", c.Lease, c.Drift))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("vr config: %w", err)
 	}
@@ -120,6 +127,8 @@ type Bugs struct {
 	CheckpointUncommitted  bool // checkpoint-uncommitted (needs Config.CheckpointEvery > 0)
 	GCNoCheckpoint         bool // gc-no-checkpoint (needs Config.CheckpointEvery > 0)
 	BackupReadStale        bool // backup-read-stale (needs Config.Reads = ReadsBackup)
+	LeaseNoDrift           bool // lease-no-drift (needs Config.Reads = ReadsLease)
+	LeaseIgnorePromise     bool // lease-ignore-promise (needs Config.Reads = ReadsLease)
 	// Reconfiguration (reconfig.go).
 	EpochAcceptAfterReconfiguration bool // epoch-accept-after-reconfiguration
 	EpochShutdownEarly              bool // epoch-shutdown-early
@@ -209,6 +218,14 @@ var bugTable = []bugEntry{
 		"a replica already normal in view v accepts a STARTVIEW for v and replaces its log with the message's",
 		"seeded: the paper's §4.2 step 5 applies STARTVIEW only to a replica still in the view change"},
 		func(b *Bugs) *bool { return &b.LateStartView }},
+	{BugInfo{"lease-ignore-promise",
+		"with reads under leases, a backup starts and joins view changes while the lease it granted (echoing a PREPARE's or COMMIT's stamp) still runs on its clock",
+		"seeded: breaks §6.2 (a backup that granted a lease does not start a view change until the lease has expired)"},
+		func(b *Bugs) *bool { return &b.LeaseIgnorePromise }},
+	{BugInfo{"lease-no-drift",
+		"with reads under leases, the primary counts on a lease for the full L ticks on its own clock after the echoed stamp, without the margin for clock drift",
+		"seeded: breaks §6.2 (leases rely on loosely synchronized clocks: the primary must allow for its clock running slow and the backups' fast)"},
+		func(b *Bugs) *bool { return &b.LeaseNoDrift }},
 	{BugInfo{"no-client-table",
 		"the primary does not consult the client-table: a resent (or old) request is appended and executed again",
 		"seeded: drops the paper's §4.1 step 2 duplicate detection"},

@@ -26,6 +26,10 @@ func (r *Replica) receiveRequest(m *traces.Message) {
 	// With its epoch's RECONFIGURATION at the top of the log the primary takes no new request.
 	accepts := !r.reconfiguring() || r.cfg.Bugs.EpochAcceptAfterReconfiguration
 	switch {
+	case m.Op == traces.OpGet && m.RequestNumber > s && r.leaseRead():
+		// Under a lease: the get is answered from the service state, outside the log.
+		r.send(traces.Message{Type: traces.Reply, To: m.Client, View: r.view, Client: m.Client, RequestNumber: m.RequestNumber, Result: r.store.Get(m.Key)})
+		r.leaseReads++
 	case accepts && (m.RequestNumber > s || r.cfg.Bugs.NoClientTable):
 		r.appendEntry(traces.Entry{Client: m.Client, RequestNumber: m.RequestNumber, Op: m.Op, Key: m.Key, Value: m.Value})
 		op := r.OpNumber()
@@ -67,6 +71,7 @@ func (r *Replica) receivePrepare(m *traces.Message) {
 	r.timer = 0
 	op := r.OpNumber()
 	ack := traces.Message{Type: traces.PrepareOk, To: r.primary(r.view), View: r.view, Replica: r.id}
+	r.grantLease(m, &ack)
 	if first := m.OpNumber - len(m.Log); len(m.Log) > 0 && first < 1 {
 		r.faultf("PREPARE from %d covers op-numbers from %d", m.From, first)
 		return
@@ -91,6 +96,10 @@ func (r *Replica) receivePrepare(m *traces.Message) {
 		r.send(ack)
 	default: // a gap: fetch what is missing
 		r.askState(r.view, op)
+		if r.leaseOn() { // the lease is granted all the same
+			ack.OpNumber = op
+			r.send(ack)
+		}
 	}
 	r.commitTo(min(m.CommitNumber, r.OpNumber()), false)
 }
@@ -140,6 +149,7 @@ func (r *Replica) receivePrepareOk(m *traces.Message) {
 		return
 	}
 	r.svOK[m.Replica] = true
+	r.recordGrant(m)
 	if m.OpNumber > r.prepOK[m.Replica] {
 		r.prepOK[m.Replica] = m.OpNumber
 	}
@@ -240,6 +250,11 @@ func (r *Replica) receiveCommit(m *traces.Message) {
 	r.commitTo(min(m.CommitNumber, op), false)
 	if m.CommitNumber > op && r.epoch == e {
 		r.askState(r.view, op)
+	}
+	if r.leaseOn() { // a COMMIT grants a lease too, echoed in a PREPAREOK of what it has
+		ack := traces.Message{Type: traces.PrepareOk, To: r.primary(r.view), View: r.view, OpNumber: op, Replica: r.id}
+		r.grantLease(m, &ack)
+		r.send(ack)
 	}
 }
 

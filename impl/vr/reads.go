@@ -29,7 +29,7 @@ const (
 )
 
 // ReadModes lists the values of --reads.
-var ReadModes = []string{ReadsNone, ReadsBackup}
+var ReadModes = []string{ReadsNone, ReadsBackup, ReadsLease}
 
 // ParseReads checks a read mode and returns it as the configuration keeps it ("" for none;
 // "log", issue 14's name for it, is taken too).
@@ -37,15 +37,15 @@ func ParseReads(mode string) (string, error) {
 	switch mode {
 	case "", ReadsNone, "log":
 		return "", nil
-	case ReadsBackup:
+	case ReadsBackup, ReadsLease:
 		return mode, nil
 	}
 	return "", fmt.Errorf("unknown read mode %q (valid: %s)", mode, strings.Join(ReadModes, ", "))
 }
 
-func (r *Replica) readsOn() bool { return r.cfg.Reads != "" }
+func (r *Replica) readsOn() bool { return r.cfg.Reads == ReadsBackup }
 
-// replyCommit is the commit-number a REPLY carries: with reads outside the log, k (the
+// replyCommit is the commit-number a REPLY carries: with reads at backups, k (the
 // sender's commit-number when it executed the request or answered the READ), else none.
 func (r *Replica) replyCommit(k int) int {
 	if r.readsOn() {
@@ -119,19 +119,12 @@ func (r *Replica) Parked() int { return len(r.parked) }
 func (c *Client) ClientRead(key string, out *ClientOutput) {
 	c.begin(out, "")
 	defer c.end(out)
-	if c.pending {
-		out.Fault = fmt.Errorf("client %d: read while request %d is pending", c.id, c.reqNum)
+	if !c.idle("read", out) {
 		return
 	}
-	out.Action = traces.ClientRead
-	c.reqNum++
-	c.pending = true
-	c.timer = 0
-	c.req = traces.Message{Type: traces.Read, From: c.id, Client: c.id, RequestNumber: c.reqNum, Key: key, CommitNumber: c.commit}
-	m := c.req
 	n := len(c.config)
-	m.To = c.config[(c.view+1+(c.id+c.reqNum)%(n-1))%n]
-	out.Sent = append(out.Sent, m)
+	c.issue(traces.ClientRead, traces.Message{Type: traces.Read, Key: key, CommitNumber: c.commit},
+		func() int { return c.config[(c.view+1+(c.id+c.reqNum)%(n-1))%n] }, out)
 }
 
 // CommitNumber returns the largest commit-number of any REPLY the client received.

@@ -107,13 +107,13 @@ func TestClientReadCarriesLatestCommitNumber(t *testing.T) {
 }
 
 func TestParseReads(t *testing.T) {
-	for in, want := range map[string]string{"": "", "none": "", "log": "", "backup": "backup"} {
+	for in, want := range map[string]string{"": "", "none": "", "log": "", "backup": "backup", "lease": "lease"} {
 		got, err := ParseReads(in)
 		require.NoError(t, err)
 		assert.Equal(t, want, got)
 	}
-	_, err := ParseReads("lease")
+	_, err := ParseReads("primary")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "none, backup")
+	assert.Contains(t, err.Error(), "none, backup, lease")
 	assert.Error(t, Config{Replicas: 3, F: 1, ReplicaTimeout: 5, ClientTimeout: 10, Reads: "fast"}.Validate())
 }

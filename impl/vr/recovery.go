@@ -20,6 +20,8 @@ func (r *Replica) Crash(nonce int, out *Output) {
 	clear(r.dvc)
 	r.dvcCount = 0
 	clear(r.prepOK)
+	clear(r.grant)
+	r.promise = 0 // forgotten: StartRecovery promises afresh
 	clear(r.rec)
 	r.recCount = 0
 	clear(r.svOK)
@@ -50,6 +52,10 @@ func (r *Replica) startRecovery() {
 		return
 	}
 	r.out.Action = traces.StartRecovery
+	if r.leaseOn() {
+		// A restarted replica may have promised a lease it no longer knows of.
+		r.promise = max(r.promise, r.clock+r.leaseLen())
+	}
 	r.broadcast(traces.Message{Type: traces.Recovery, Replica: r.id, Nonce: r.nonce})
 	r.timer = 0
 }

@@ -83,6 +83,13 @@ type Replica struct {
 	prepared, batchAge int
 	// Reads at backups (reads.go): the READs parked until the commit-number reaches theirs.
 	parked []traces.Message
+	// Reads under leases (lease.go): the clock reading; the reading until which the replica
+	// promised not to start or join a view change; the largest stamp each backup echoed in
+	// the view (the primary); the op-number at which it last became normal.
+	clock, promise int
+	grant          []int
+	viewStart      int
+	leaseReads     int
 	// Rotations of the alternative policy (resend targets, GETSTATE destinations, ops).
 	svNext, gsNext, rpNext int
 
@@ -100,6 +107,7 @@ type Replica struct {
 	oldView   int
 	oldEpoch  int
 	oldCommit int
+	oldStatus string
 	replaced  bool // the log was replaced (not only appended to) in this call
 }
 
@@ -146,6 +154,7 @@ func NewReplica(id int, cfg Config) *Replica {
 		rec:     make([]recoveryRecord, u),
 		svOK:    make([]bool, u),
 		es:      make([]bool, u),
+		grant:   make([]int, u),
 		scratch: make([]int, 0, u),
 	}
 	if id >= n {
@@ -251,6 +260,7 @@ func (r *Replica) begin(out *Output, action string) {
 	r.oldView = r.view
 	r.oldEpoch = r.epoch
 	r.oldCommit = r.commit
+	r.oldStatus = r.status
 	r.replaced = false
 }
 
@@ -301,6 +311,12 @@ func (r *Replica) end() {
 		OldConfig:      r.oldConfig,
 		Checkpoint:     r.base,
 	}
+	if r.leaseOn() {
+		out.State.Clock = r.clock
+		if r.status == traces.StatusNormal && (r.oldStatus != traces.StatusNormal || r.view != r.oldView) {
+			r.viewStart = n // the log it starts the view with (lease.go)
+		}
+	}
 	r.out = nil
 	r.oldLog = nil
 }
@@ -339,10 +355,14 @@ func (r *Replica) validLog(m *traces.Message) bool {
 	return true
 }
 
-// send sends m, stamped with the replica's epoch-number.
+// send sends m, stamped with the replica's epoch-number (and a PREPARE or COMMIT, under
+// leases, with its clock reading).
 func (r *Replica) send(m traces.Message) {
 	m.From = r.id
 	m.Epoch = r.epoch
+	if r.leaseOn() && (m.Type == traces.Prepare || m.Type == traces.Commit) {
+		m.Clock = r.clock
+	}
 	r.out.Sent = append(r.out.Sent, m)
 }
 
@@ -379,10 +399,12 @@ func (r *Replica) otherMember(k int) int {
 // entry is the held entry at op-number p (base < p ≤ op-number).
 func (r *Replica) entry(p int) *traces.Entry { return &r.log[p-r.base-1] }
 
-// setView moves to view v; PREPAREOK records belong to a view, so they go with it.
+// setView moves to view v; PREPAREOK records (and the leases they granted) belong to a
+// view, so they go with it.
 func (r *Replica) setView(v int) {
 	if v != r.view {
 		clear(r.prepOK)
+		clear(r.grant)
 	}
 	r.view = v
 }

@@ -35,7 +35,7 @@ func (r *Replica) TimeoutStartViewChange(out *Output) {
 
 func (r *Replica) timeoutStartViewChange() {
 	normalBackup := r.status == traces.StatusNormal && !r.IsPrimary()
-	if !normalBackup && r.status != traces.StatusViewChange {
+	if !normalBackup && r.status != traces.StatusViewChange || r.promised() {
 		return
 	}
 	r.out.Action = traces.TimeoutStartViewChange
@@ -59,7 +59,7 @@ func (r *Replica) ReceiveStartViewChange(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveStartViewChange(m *traces.Message) {
-	if !r.sameEpoch(m) || !r.participates() || !r.validReplica(m.Replica, "STARTVIEWCHANGE") {
+	if !r.sameEpoch(m) || !r.participates() || !r.validReplica(m.Replica, "STARTVIEWCHANGE") || m.View > r.view && r.promised() {
 		return
 	}
 	r.joinLaterView(m.View)
@@ -103,7 +103,7 @@ func (r *Replica) ReceiveDoViewChange(m *traces.Message, out *Output) {
 }
 
 func (r *Replica) receiveDoViewChange(m *traces.Message) {
-	if !r.sameEpoch(m) || !r.participates() || !r.validReplica(m.Replica, "DOVIEWCHANGE") || !r.validLog(m) {
+	if !r.sameEpoch(m) || !r.participates() || !r.validReplica(m.Replica, "DOVIEWCHANGE") || !r.validLog(m) || m.View > r.view && r.promised() {
 		return
 	}
 	r.joinLaterView(m.View)
