@@ -121,6 +121,10 @@ func (ms *modScope) varSubsts() []*subst {
 type scopeEntry struct {
 	name  string
 	arity int // operator parameters and LET operators
+	// at is where the name was declared (zero for names the compiler
+	// adds); isDef marks a LET definition (SANY's messages differ)
+	at    loc
+	isDef bool
 }
 
 type scope struct {
@@ -283,6 +287,11 @@ type compiler struct {
 	// configuration's Op <- [Module] Def.
 	scopes map[string][]*modScope
 	levels map[node]int
+	// varReads counts the variable references compiled so far (through
+	// definitions too: readsVar): an ASSUME of level 1 that reads none is
+	// constant for SANY, its level raised only by a builtin such as JavaTime
+	varReads int
+	readsVar map[*opDef]bool
 	// building lists the modules being compiled, innermost last (a
 	// submodule finds its enclosing module's symbols there)
 	building []*modScope
@@ -339,6 +348,8 @@ func (cp *compiler) addSym(ms *modScope, name string, s *symbol, export bool, at
 		ms.exports[name] = s
 	}
 }
+
+func isDefinition(s *symbol) bool { return s.kind == symDef || s.kind == symBuiltin }
 
 func sameSym(a, b *symbol) bool {
 	return a.kind == b.kind && a.def != nil && a.def == b.def || a.kind == symBuiltin && b.kind == symBuiltin && a.b == b.b ||
@@ -414,6 +425,11 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 			continue
 		}
 		for n, s := range ext.exports {
+			if old, ok := ms.syms[n]; ok && isDefinition(old) && isDefinition(s) {
+				// two extended modules define n: SANY warns, the first
+				// one stays (TLC)
+				continue
+			}
 			cp.addSym(ms, n, s, true, loc{m.File, m.ExtendsPos[i]})
 		}
 	}
@@ -504,8 +520,12 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 	cp.nestedContext(ms, m, len(m.Order))
 	for i, a := range m.Assumes {
 		cp.sanyLevel = true
+		reads := cp.varReads
 		n, lvl := cp.expr(ms, &scope{entries: prefix}, a)
 		cp.sanyLevel = false
+		if lvl == lvlState && cp.varReads == reads {
+			lvl = lvlConst
+		}
 		if lvl > lvlConst && i < len(m.AssumePos) {
 			cp.errorf(loc{m.File, m.AssumePos[i]}, "Level error: assumptions must be level 0 (Constant), but this one has level %d.", lvl)
 		}
@@ -570,11 +590,21 @@ func (cp *compiler) builtinSym(op *builtin) *symbol {
 func (cp *compiler) compileDef(ms *modScope, d *opDef, u *syntax.OpDef, prefix []scopeEntry) {
 	sc := &scope{entries: append([]scopeEntry(nil), prefix...)}
 	for _, p := range u.Params {
-		cp.checkShadow(ms, p.Name, loc{ms.file, p.P})
-		sc = sc.pushEntry(scopeEntry{name: p.Name, arity: p.Arity})
+		e := cp.declare(ms, sc, p.Name, loc{ms.file, p.P}, false)
+		e.arity = p.Arity
+		sc = sc.pushEntry(e)
 	}
 	var body node
 	var lvl int
+	reads := cp.varReads
+	defer func() {
+		if cp.varReads != reads {
+			if cp.readsVar == nil {
+				cp.readsVar = map[*opDef]bool{}
+			}
+			cp.readsVar[d] = true
+		}
+	}()
 	if u.IsFunc {
 		fc := u.Body.(*syntax.FuncCons)
 		n, l := cp.expr(ms, sc, fc)
@@ -586,10 +616,32 @@ func (cp *compiler) compileDef(ms *modScope, d *opDef, u *syntax.OpDef, prefix [
 	d.cached = len(u.Params) == 0 && lvl == lvlConst && len(prefix) == 0
 }
 
+// declare checks a parameter, bound name or LET definition against the
+// names visible where it is declared, as SANY does: a name may not be
+// declared again where the first one is still in scope.
+func (cp *compiler) declare(ms *modScope, sc *scope, name string, at loc, isDef bool) scopeEntry {
+	if e, _, ok := sc.lookup(name); ok && e.at.file != "" {
+		if isDef && e.isDef {
+			cp.errorf(at, "Operator %s already defined or declared.", name)
+		} else {
+			cp.errorf(at, "Multiply-defined symbol '%s': this definition or declaration conflicts with the one at %s:%d:%d", name, e.at.file, e.at.pos.Line, e.at.pos.Col)
+		}
+	} else {
+		cp.checkShadow(ms, name, at)
+	}
+	return scopeEntry{name: name, at: at, isDef: isDef}
+}
+
 func (cp *compiler) checkShadow(ms *modScope, name string, at loc) {
-	if s, ok := ms.syms[name]; ok && s.user && s.kind != symInst {
+	// a symbol of the same module declared further down does not conflict:
+	// it is not yet in scope (SANY)
+	if s, ok := ms.syms[name]; ok && s.user && s.kind != symInst && !(s.file == at.file && posAfter(s.pos, at.pos)) {
 		cp.errorf(at, "Multiply-defined symbol '%s': this definition or declaration conflicts with the one at %s:%d:%d", name, s.file, s.pos.Line, s.pos.Col)
 	}
+}
+
+func posAfter(a, b syntax.Pos) bool {
+	return a.Line > b.Line || a.Line == b.Line && a.Col > b.Col
 }
 
 func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance, prefix []scopeEntry) {
@@ -660,6 +712,11 @@ func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance,
 	if u.Name == "" {
 		for n, s := range im.exports {
 			if s.kind == symSubst {
+				continue
+			}
+			if old, ok := ms.syms[n]; ok && old.user && old.kind == symDef && !sameSym(old, s) {
+				// SANY accepts an INSTANCE after a definition of the same
+				// name, and the module's own definition is the one used (TLC)
 				continue
 			}
 			cp.addSym(ms, n, s, !u.Local, l)
@@ -868,6 +925,9 @@ func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 				cp.errorf(at, "The operator %s requires %d arguments.", seg.Name, s.arity)
 				return &lit{v: false}, 0
 			}
+			if cp.readsVar[s.def] {
+				cp.varReads++
+			}
 			ia, _, l1 := cp.args(ms, sc, instArgs, nil, seg.Name, at)
 			as, _, l2 := cp.args(ms, sc, seg.Args, s.def.params, seg.Name, at)
 			return &instCall{def: s.def, instArgs: ia, args: as, loc: at}, maxLvl(maxLvl(l1, l2), s.def.level)
@@ -975,6 +1035,7 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 	}
 	switch s.kind {
 	case symVar:
+		cp.varReads++
 		return &varRef{idx: s.v.idx, name: s.v.name, loc: at}, lvlState
 	case symConst:
 		if s.arity == 0 {
@@ -983,6 +1044,9 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		as, lazy, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
 		return &callValue{fn: &constRef{k: s.k, loc: at}, args: as, lazy: lazy, loc: at}, l
 	case symSubst:
+		if s.sub.isVar || s.sub.level > lvlConst {
+			cp.varReads++
+		}
 		var x node = &substRef{skip: depth - s.sub.nscope, x: s.sub.x, sub: s.sub}
 		if v, ok := s.sub.x.(*varRef); ok {
 			x = v
@@ -1005,6 +1069,9 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		}
 		return &builtinCall{b: s.b, args: as, loc: at}, maxLvl(l, bl)
 	case symDef:
+		if cp.readsVar[s.def] {
+			cp.varReads++
+		}
 		as, lazy, l := cp.args(ms, sc, seg.Args, s.def.params, seg.Name, at)
 		b := -1
 		if s.base >= 0 {
@@ -1036,27 +1103,43 @@ func (cp *compiler) opCall(ms *modScope, sc *scope, name string, args []syntax.E
 func (cp *compiler) bounds(ms *modScope, sc *scope, bs []syntax.Bound) ([]cbound, *scope, int) {
 	var out []cbound
 	lvl := 0
-	for _, b := range bs {
-		for _, name := range b.Names {
-			cp.checkShadow(ms, name, loc{ms.file, b.P})
+	// every name of the construct is checked against the scope around it
+	// and the names before it (\A a, a \in S is an error)
+	decl := sc
+	names := map[*syntax.Bound][]scopeEntry{}
+	for i := range bs {
+		b := &bs[i]
+		for j, name := range b.Names {
+			at := loc{ms.file, b.P}
+			if j < len(b.NamePos) {
+				at.pos = b.NamePos[j]
+			}
+			e := cp.declare(ms, decl, name, at, false)
+			decl = decl.pushEntry(e)
+			names[b] = append(names[b], e)
 		}
+	}
+	for i := range bs {
+		b := &bs[i]
 		if b.Tuple {
 			cb := cbound{n: len(b.Names), tuple: true}
 			if b.Set != nil {
 				n, l := cp.expr(ms, sc, b.Set)
 				cb.set, lvl = n, maxLvl(lvl, l)
 			}
-			sc = sc.push(b.Names...)
+			for _, e := range names[b] {
+				sc = sc.pushEntry(e)
+			}
 			out = append(out, cb)
 			continue
 		}
-		for _, name := range b.Names {
+		for _, e := range names[b] {
 			cb := cbound{n: 1}
 			if b.Set != nil {
 				n, l := cp.expr(ms, sc, b.Set)
 				cb.set, lvl = n, maxLvl(lvl, l)
 			}
-			sc = sc.push(name)
+			sc = sc.pushEntry(e)
 			out = append(out, cb)
 		}
 	}
@@ -1154,18 +1237,21 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 				continue
 			}
 			d := u.(*syntax.OpDef)
-			cp.checkShadow(outer, d.Name, loc{ms.file, d.P})
+			de := cp.declare(outer, sc, d.Name, loc{ms.file, d.P}, true)
+			de.arity = len(d.Params)
 			// the body's environment holds the definition itself at depth 0;
 			// without RECURSIVE its name is not in scope there (SANY)
 			self := sc.pushEntry(scopeEntry{name: "\x00" + d.Name})
 			if d.IsFunc || rec[d.Name] {
-				self = sc.pushEntry(scopeEntry{name: d.Name, arity: len(d.Params)})
+				self = sc.pushEntry(de)
 			}
-			sc = sc.pushEntry(scopeEntry{name: d.Name, arity: len(d.Params)})
+			sc = sc.pushEntry(de)
 			od := &opDef{name: d.Name, params: d.Params, loc: loc{ms.file, d.P}, defAST: d, recursive: rec[d.Name]}
 			inner := self
 			for _, p := range d.Params {
-				inner = inner.pushEntry(scopeEntry{name: p.Name, arity: p.Arity})
+				pe := cp.declare(outer, inner, p.Name, loc{ms.file, p.P}, false)
+				pe.arity = p.Arity
+				inner = inner.pushEntry(pe)
 			}
 			if d.IsFunc {
 				b, l := cp.expr(ms, inner, d.Body)

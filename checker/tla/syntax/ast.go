@@ -71,6 +71,9 @@ type (
 		Tuple bool
 		Set   Expr // nil if unbounded
 		P     Pos
+		// NamePos holds each name's position (for SANY's multiply-defined
+		// symbol errors); it may be shorter than Names.
+		NamePos []Pos
 	}
 	// Quant is \A, \E or CHOOSE.
 	Quant struct {

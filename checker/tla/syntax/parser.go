@@ -492,17 +492,20 @@ func (p *parser) bounds(unbounded bool) []Bound {
 		if p.accept("<<") {
 			b.Tuple = true
 			for {
-				b.Names = append(b.Names, p.ident().Text)
+				id := p.ident()
+				b.Names, b.NamePos = append(b.Names, id.Text), append(b.NamePos, id.Pos)
 				if !p.accept(",") {
 					break
 				}
 			}
 			p.expect(">>")
 		} else {
-			b.Names = append(b.Names, p.ident().Text)
+			id := p.ident()
+			b.Names, b.NamePos = append(b.Names, id.Text), append(b.NamePos, id.Pos)
 			for p.is(",") && p.peekAt(1).Kind == Ident && (p.peekAt(2).Text == "," || p.peekAt(2).Text == "\\in" || unbounded && p.peekAt(2).Text == ":") {
 				p.next()
-				b.Names = append(b.Names, p.ident().Text)
+				id := p.ident()
+				b.Names, b.NamePos = append(b.Names, id.Text), append(b.NamePos, id.Pos)
 			}
 		}
 		if p.accept("\\in") {
@@ -892,11 +895,11 @@ func boundOf(b *Binary) Bound {
 	bd := Bound{P: b.X.At(), Set: b.Y}
 	switch x := b.X.(type) {
 	case *Ref:
-		bd.Names = []string{x.Path[0].Name}
+		bd.Names, bd.NamePos = []string{x.Path[0].Name}, []Pos{x.At()}
 	case *Tuple:
 		bd.Tuple = true
 		for _, el := range x.Elems {
-			bd.Names = append(bd.Names, el.(*Ref).Path[0].Name)
+			bd.Names, bd.NamePos = append(bd.Names, el.(*Ref).Path[0].Name), append(bd.NamePos, el.At())
 		}
 	}
 	return bd
