@@ -860,6 +860,15 @@ func (cp *compiler) resolvePath(ms *modScope, sc *scope, r *syntax.Ref) (*symbol
 	return s, instArgs, true
 }
 
+// pathName is I!J!Op, as SANY names an operator of an instance.
+func pathName(r *syntax.Ref) string {
+	names := make([]string, len(r.Path))
+	for i, seg := range r.Path {
+		names[i] = seg.Name
+	}
+	return strings.Join(names, "!")
+}
+
 // instCall calls a definition of a parametrized instance.
 type instCall struct {
 	def      *opDef
@@ -922,7 +931,7 @@ func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 				return &lit{v: false}, 0
 			}
 			if len(seg.Args) != s.arity {
-				cp.errorf(at, "The operator %s requires %d arguments.", seg.Name, s.arity)
+				cp.errorf(at, "The operator %s requires %d arguments.", pathName(r), s.arity)
 				return &lit{v: false}, 0
 			}
 			if cp.readsVar[s.def] {
@@ -931,6 +940,10 @@ func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 			ia, _, l1 := cp.args(ms, sc, instArgs, nil, seg.Name, at)
 			as, _, l2 := cp.args(ms, sc, seg.Args, s.def.params, seg.Name, at)
 			return &instCall{def: s.def, instArgs: ia, args: as, loc: at}, maxLvl(maxLvl(l1, l2), s.def.level)
+		}
+		if s.kind != symInst && s.arity >= 0 && len(seg.Args) != s.arity {
+			cp.errorf(at, "The operator %s requires %d arguments.", pathName(r), s.arity)
+			return &lit{v: false}, 0
 		}
 		return cp.symRef(ms, sc, s, seg, at, depth)
 	}
@@ -1361,10 +1374,22 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 	case *syntax.Sub:
 		a, l1 := cp.expr(ms, sc, x.A)
 		v, l2 := cp.expr(ms, sc, x.V)
+		op := "$SquareAct"
+		if !x.Box {
+			op = "$AngleAct"
+		}
+		cp.levelArg(at, op, 1, l1, lvlAction)
+		cp.levelArg(at, op, 2, l2, lvlState)
 		return &sub{box: x.Box, a: a, v: v, loc: at}, maxLvl(maxLvl(l1, l2), lvlAction)
 	case *syntax.Fair:
-		v, _ := cp.expr(ms, sc, x.V)
-		a, _ := cp.expr(ms, sc, x.A)
+		v, l1 := cp.expr(ms, sc, x.V)
+		a, l2 := cp.expr(ms, sc, x.A)
+		op := "$WF"
+		if x.Op == "SF_" {
+			op = "$SF"
+		}
+		cp.levelArg(at, op, 1, l1, lvlState)
+		cp.levelArg(at, op, 2, l2, lvlAction)
 		return &temporal{op: x.Op, xs: []node{v, a}, outer: ms.varSubsts(), loc: at}, lvlTemporal
 	case *syntax.AtSign:
 		if _, d, ok := sc.lookup("@"); ok {
@@ -1381,6 +1406,14 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 	}
 	cp.errorf(at, "not supported: expression %T", e)
 	return &lit{v: false}, 0
+}
+
+// levelArg reports, as SANY, an argument whose level exceeds the one
+// the operator allows.
+func (cp *compiler) levelArg(at loc, op string, i, lvl, max int) {
+	if lvl > max {
+		cp.errorf(at, "Level error in applying operator %s: The level of argument %d exceeds the maximum level allowed by the operator.", op, i)
+	}
 }
 
 // flatBounds lists bounds as cp.bounds compiles them: x, y \in S is two.
@@ -1434,8 +1467,10 @@ func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (nod
 	case "~":
 		return &not{x: a, loc: at}, l
 	case "UNCHANGED":
+		cp.levelArg(at, "UNCHANGED", 1, l, lvlState)
 		return &unchanged{x: a, loc: at}, lvlAction
 	case "ENABLED":
+		cp.levelArg(at, "ENABLED", 1, l, lvlAction)
 		return &enabled{x: a, outer: ms.varSubsts(), loc: at}, lvlState
 	case "SUBSET":
 		return &unaryFn{x: a, fn: func(v Value, at loc) Value {
@@ -1460,6 +1495,14 @@ func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (nod
 	case "DOMAIN":
 		return &unaryFn{x: a, fn: domain, loc: at}, l
 	case "[]", "<>":
+		// SANY's check is syntactic: []Nxt is refused even when Nxt is [A]_v
+		if sb, ok := x.X.(*syntax.Sub); l == lvlAction && (!ok || sb.Box != (x.Op == "[]")) {
+			if x.Op == "[]" {
+				cp.errorf(at, "[] followed by action not of form [A]_v.")
+			} else {
+				cp.errorf(at, "<> followed by action not of form <<A>>_v.")
+			}
+		}
 		return &temporal{op: x.Op, xs: []node{a}, loc: at}, lvlTemporal
 	}
 	cp.errorf(at, "not supported: prefix operator %s", x.Op)
