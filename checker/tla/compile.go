@@ -292,6 +292,14 @@ type compiler struct {
 	// constant for SANY, its level raised only by a builtin such as JavaTime
 	varReads int
 	readsVar map[*opDef]bool
+	// maxCtx is the highest level SANY allows where the expression being
+	// compiled stands (lowered by ', UNCHANGED, ENABLED, [A]_v and the
+	// value constructors); paramUse holds, per declaration, the lowest
+	// maxCtx where it is used, and paramMax a definition's for each of its
+	// parameters, against which its calls' arguments are checked
+	maxCtx   int
+	paramUse map[loc]int
+	paramMax map[*opDef][]int
 	// building lists the modules being compiled, innermost last (a
 	// submodule finds its enclosing module's symbols there)
 	building []*modScope
@@ -597,7 +605,21 @@ func (cp *compiler) compileDef(ms *modScope, d *opDef, u *syntax.OpDef, prefix [
 	var body node
 	var lvl int
 	reads := cp.varReads
+	ctx := cp.maxCtx
+	cp.maxCtx = lvlTemporal
 	defer func() {
+		cp.maxCtx = ctx
+		max := make([]int, len(u.Params))
+		for i, p := range u.Params {
+			max[i] = lvlTemporal
+			if l, ok := cp.paramUse[loc{ms.file, p.P}]; ok && p.Arity == 0 {
+				max[i] = l
+			}
+		}
+		if cp.paramMax == nil {
+			cp.paramMax = map[*opDef][]int{}
+		}
+		cp.paramMax[d] = max
 		if cp.varReads != reads {
 			if cp.readsVar == nil {
 				cp.readsVar = map[*opDef]bool{}
@@ -911,6 +933,37 @@ func (cp *compiler) args(ms *modScope, sc *scope, args []syntax.Expr, params []s
 	return ns, lazy, lvl
 }
 
+// defArgs compiles the arguments of a call of d, each where SANY allows
+// the level d's body allows its parameter, and reports one above it.
+func (cp *compiler) defArgs(ms *modScope, sc *scope, d *opDef, args []syntax.Expr, name string, at loc) ([]node, []bool, int) {
+	max := cp.paramMax[d]
+	if len(max) != len(args) {
+		return cp.args(ms, sc, args, d.params, name, at)
+	}
+	ns := make([]node, len(args))
+	lazy := make([]bool, len(args))
+	lvl := 0
+	for i, a := range args {
+		restore := cp.lower(max[i])
+		n, ln, l := cp.args(ms, sc, args[i:i+1], d.params[i:i+1], name, at)
+		restore()
+		ns[i], lazy[i], lvl = n[0], ln[0], maxLvl(lvl, l)
+		if _, isOp := a.(*syntax.Lambda); !isOp && d.params[i].Arity == 0 {
+			cp.levelArg(at, name, i+1, l, max[i])
+		}
+	}
+	return ns, lazy, lvl
+}
+
+// lower lowers maxCtx to at most l until the returned function restores it.
+func (cp *compiler) lower(l int) func() {
+	old := cp.maxCtx
+	if l < old {
+		cp.maxCtx = l
+	}
+	return func() { cp.maxCtx = old }
+}
+
 func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 	at := loc{ms.file, r.P}
 	depth := len(sc.entries)
@@ -952,6 +1005,14 @@ func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 		if len(seg.Args) != ent.arity {
 			cp.errorf(at, "The operator %s requires %d arguments.", seg.Name, ent.arity)
 			return &lit{v: false}, 0
+		}
+		if ent.arity == 0 && ent.at.file != "" {
+			if cp.paramUse == nil {
+				cp.paramUse = map[loc]int{}
+			}
+			if l, ok := cp.paramUse[ent.at]; !ok || cp.maxCtx < l {
+				cp.paramUse[ent.at] = cp.maxCtx
+			}
 		}
 		if ent.arity == 0 {
 			return &envRef{depth: d, name: seg.Name}, 0
@@ -1072,7 +1133,9 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		as, lazy, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
 		return &callValue{fn: x, args: as, lazy: lazy, loc: at}, l
 	case symBuiltin:
+		restore := cp.lower(lvlAction)
 		as, _, l := cp.args(ms, sc, seg.Args, s.b.params(), seg.Name, at)
+		restore()
 		if s.b.arity == 0 && s.b.konst != nil {
 			return &konstRef{b: s.b}, 0
 		}
@@ -1085,7 +1148,7 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		if cp.readsVar[s.def] {
 			cp.varReads++
 		}
-		as, lazy, l := cp.args(ms, sc, seg.Args, s.def.params, seg.Name, at)
+		as, lazy, l := cp.defArgs(ms, sc, s.def, seg.Args, seg.Name, at)
 		b := -1
 		if s.base >= 0 {
 			b = depth - s.base
@@ -1181,6 +1244,17 @@ func (cp *compiler) expr(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 
 func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 	at := loc{ms.file, e.At()}
+	switch x := e.(type) {
+	case *syntax.SetEnum, *syntax.SetFilter, *syntax.SetMap, *syntax.FuncCons, *syntax.FuncSet,
+		*syntax.Record, *syntax.RecordSet, *syntax.Except, *syntax.App, *syntax.Dot,
+		*syntax.Tuple, *syntax.Product:
+		// value constructors: SANY allows no temporal formula inside
+		defer cp.lower(lvlAction)()
+	case *syntax.Quant:
+		if x.Op == "CHOOSE" {
+			defer cp.lower(lvlAction)()
+		}
+	}
 	switch x := e.(type) {
 	case *syntax.Ref:
 		return cp.ref(ms, sc, x)
@@ -1372,8 +1446,12 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 		ns, l := cp.exprs(ms, sc, x.Sets)
 		return &product{sets: ns}, l
 	case *syntax.Sub:
+		restore := cp.lower(lvlAction)
 		a, l1 := cp.expr(ms, sc, x.A)
+		restore()
+		restore = cp.lower(lvlState)
 		v, l2 := cp.expr(ms, sc, x.V)
+		restore()
 		op := "$SquareAct"
 		if !x.Box {
 			op = "$AngleAct"
@@ -1382,8 +1460,12 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 		cp.levelArg(at, op, 2, l2, lvlState)
 		return &sub{box: x.Box, a: a, v: v, loc: at}, maxLvl(maxLvl(l1, l2), lvlAction)
 	case *syntax.Fair:
+		restore := cp.lower(lvlState)
 		v, l1 := cp.expr(ms, sc, x.V)
+		restore()
+		restore = cp.lower(lvlAction)
 		a, l2 := cp.expr(ms, sc, x.A)
+		restore()
 		op := "$WF"
 		if x.Op == "SF_" {
 			op = "$SF"
@@ -1457,6 +1539,12 @@ func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (nod
 		}
 		return cp.opCall(ms, sc, "-.", []syntax.Expr{x.X}, at)
 	}
+	switch x.Op {
+	case "'", "UNCHANGED":
+		defer cp.lower(lvlState)()
+	case "ENABLED":
+		defer cp.lower(lvlAction)()
+	}
 	a, l := cp.expr(ms, sc, x.X)
 	switch x.Op {
 	case "'":
@@ -1511,7 +1599,9 @@ func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (nod
 
 func (cp *compiler) binary(ms *modScope, sc *scope, x *syntax.Binary, at loc) (node, int) {
 	switch x.Op {
-	case "=", "#", "\\in", "\\notin", "=>", "<=>", "\\subseteq", "\\cup", "\\cap", "\\", "~>", "-+->":
+	case "=", "#", "\\in", "\\notin", "\\subseteq", "\\cup", "\\cap", "\\":
+		defer cp.lower(lvlAction)()
+	case "=>", "<=>", "~>", "-+->":
 	default:
 		return cp.opCall(ms, sc, x.Op, []syntax.Expr{x.X, x.Y}, at)
 	}

@@ -55,6 +55,9 @@ func TestSANYErrors(t *testing.T) {
 		{"subscript action", "VARIABLE x\nB == [][x' = 1]_(x')", "T.tla:4:8: Level error in applying operator $SquareAct: The level of argument 2 exceeds the maximum level allowed by the operator."},
 		{"enabled temporal", "VARIABLE x\nB == ENABLED ([](x = 1))", "T.tla:4:6: Level error in applying operator ENABLED: The level of argument 1 exceeds the maximum level allowed by the operator."},
 		{"fairness temporal", "VARIABLE x\nA == WF_x([](x = 1))", "T.tla:4:6: Level error in applying operator $WF: The level of argument 2 exceeds the maximum level allowed by the operator."},
+		{"argument under prime", "VARIABLE x\nH(a) == a'\nK == H(x')", "T.tla:5:6: Level error in applying operator H: The level of argument 1 exceeds the maximum level allowed by the operator."},
+		{"argument in a set", "VARIABLE x\nV(a) == {a}\nW == V([](x = 1))", "T.tla:5:6: Level error in applying operator V: The level of argument 1 exceeds the maximum level allowed by the operator."},
+		{"argument through a call", "VARIABLE x\nA(a) == ENABLED a\nB(c, b) == c /\\ A(b)\nC == B([](x = 1), [](x = 1))", "T.tla:6:6: Level error in applying operator B: The level of argument 2 exceeds the maximum level allowed by the operator."},
 		{"unchanged action", "VARIABLE x\nA == UNCHANGED x'", "T.tla:4:6: Level error in applying operator UNCHANGED: The level of argument 1 exceeds the maximum level allowed by the operator."},
 	} {
 		dir := t.TempDir()
@@ -78,6 +81,8 @@ func TestSANYAccepts(t *testing.T) {
 		{"assume with builtin", "ASSUME JavaTime > 0"},
 		{"instance after definition", "F == 5\nINSTANCE Inner WITH K <- 1\nASSUME F = 5"},
 		{"primed constant", "CONSTANT c\nA == c' = c"},
+		{"temporal argument", "VARIABLE x\nF(a) == a /\\ ~a\nG == F([](x = 1))"},
+		{"action argument", "VARIABLE x\nA(a) == ENABLED a /\\ [a]_x\nB == A(x' = x)"},
 	} {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "Inner.tla"), []byte("---- MODULE Inner ----\nEXTENDS Naturals\nCONSTANT K\nF(a, b) == a + b + K\n====\n"), 0o644)
