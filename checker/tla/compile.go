@@ -858,6 +858,10 @@ func (cp *compiler) resolvePath(ms *modScope, sc *scope, r *syntax.Ref) (*symbol
 	var instArgs []syntax.Expr
 	for i, seg := range r.Path[:len(r.Path)-1] {
 		s, ok := syms[seg.Name]
+		if ok && s.kind == symDef && i == 0 && !strings.HasPrefix(r.Path[1].Name, "!") {
+			cp.errorf(at, "Cannot find label `%s'.", r.Path[1].Name)
+			return nil, nil, false
+		}
 		if !ok || s.kind != symInst {
 			if i == 0 {
 				cp.errorf(at, "Unknown operator: `%s'.", seg.Name)
@@ -973,6 +977,12 @@ func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 		}
 	}
 	if len(r.Path) > 1 {
+		// Def!lbl: the expression a label of Def names
+		if s, ok := ms.syms[r.Path[0].Name]; ok && s.kind == symDef && s.def.defAST != nil && s.def.defAST.Labels[r.Path[1].Name] != nil {
+			return cp.selector(ms, sc, r, 1)
+		}
+	}
+	if len(r.Path) > 1 {
 		s, instArgs, ok := cp.resolvePath(ms, sc, r)
 		if !ok {
 			return &lit{v: false}, 0
@@ -1044,8 +1054,11 @@ func (cp *compiler) selector(ms *modScope, sc *scope, r *syntax.Ref, first int) 
 		return &lit{v: false}, 0
 	}
 	e := s.def.defAST.Body
-	for _, seg := range r.Path[1:] {
+	for i, seg := range r.Path[1:] {
 		next := selectSub(e, seg.Name)
+		if lbl := s.def.defAST.Labels[seg.Name]; i == 0 && lbl != nil {
+			next = lbl
+		}
 		if next == nil {
 			cp.errorf(at, "%s: no subexpression %s", head.Name, seg.Name)
 			return &lit{v: false}, 0

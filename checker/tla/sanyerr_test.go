@@ -93,3 +93,24 @@ func TestSANYAccepts(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelSelector: Def!lbl is the expression the label lbl:: names in
+// Def's body (SmokeEWD998's Inv!P0), here of a definition of an extended
+// module; a label with parameters is still only skipped.
+func TestLabelSelector(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "Base.tla"), []byte("---- MODULE Base ----\nEXTENDS Naturals\nB == 3\nInv == /\\ P0:: B = 1 + 2\n       /\\ P1:: B > 5\nL == \\A q \\in {1} : lb(q):: q = 1\n====\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "T.tla"), []byte("---- MODULE T ----\nEXTENDS Base\nX == <<Inv!P0, Inv!P1, Inv>>\nY == Inv!P2\n====\n"), 0o644)
+	if _, err := Load(filepath.Join(dir, "T.tla"), LoadOptions{}); err == nil || !strings.HasSuffix(err.Error(), "T.tla:4:6: Cannot find label `P2'.") {
+		t.Errorf("Inv!P2: got %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "T.tla"), []byte("---- MODULE T ----\nEXTENDS Base\nX == <<Inv!P0, Inv!P1, Inv, L>>\n====\n"), 0o644)
+	m, err := Load(filepath.Join(dir, "T.tla"), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := m.Eval("X")
+	if err != nil || Format(v) != "<<TRUE, FALSE, FALSE, TRUE>>" {
+		t.Errorf("got %v %v, want <<TRUE, FALSE, FALSE, TRUE>>", v, err)
+	}
+}

@@ -221,6 +221,9 @@ type OpDef struct {
 	// BodyPos and End delimit the body (End is just past its last token).
 	BodyPos Pos
 	End     Pos
+	// Labels are the body's labels without parameters (lbl:: e), for
+	// Name!lbl
+	Labels map[string]Expr
 }
 
 // Instance is [Name(Params) ==] INSTANCE Module WITH Subst.
