@@ -568,6 +568,7 @@ func (ck *checker) run() (*Result, error) {
 	start := time.Now()
 	res := &Result{}
 	c, ec := ck.newCtx(), ck.newCtx() // checks, enumeration
+	c.level = 1 // TLCGet("level") of an initial state (0 in Init itself, as TLC)
 	var level []cand
 	var viol *violCand
 	var initErr error
@@ -818,7 +819,7 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 		}
 	}
 	if ck.view != nil && len(ck.invs) > 0 && len(next) > 0 {
-		if v := ck.checkLevel(next); v != nil && less(v, viol) {
+		if v := ck.checkLevel(next, res.Depth+1); v != nil && less(v, viol) {
 			viol = v
 		}
 	}
@@ -829,6 +830,11 @@ func (ck *checker) step(level []cand, res *Result) ([]cand, *violCand) {
 func orderKey(i, j int32) uint64 { return uint64(i)<<32 | uint64(uint32(j)) }
 
 func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
+	// TLCGet("level"), as TLC: the expanded state's depth in the action and
+	// its properties and constraints, the successor's in the state
+	// constraints and invariants
+	depth := ec.level
+	defer func() { c.level = depth }()
 	for i := lo; i < hi; i++ {
 		s := states[i]
 		sv := ck.stateOf(&s)
@@ -870,6 +876,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				}
 				// Like TLC, action properties are checked on every transition, and
 				// invariants also on successors outside the model (constraints).
+				c.level = depth
 				for k, p := range ck.actProps {
 					c.cur, c.next = sv, t
 					var ok bool
@@ -901,7 +908,9 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				if r.cov != nil && ck.opts.DumpFormat == DumpDot {
 					r.cov.edges = append(r.cov.edges, dumpEdge{from: s.fp, to: fp, act: act})
 				}
-				if !ck.actionOK(c, sv, t) || !ck.inModel(c, t) {
+				actOK := ck.actionOK(c, sv, t)
+				c.level = depth + 1
+				if !actOK || !ck.inModel(c, t) {
 					if len(ck.invs) == 0 || ck.view == nil && ck.outCache.seen(fp) {
 						return false // already checked: invariants are deterministic
 					}
@@ -963,7 +972,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 
 // checkLevel checks invariants on new states in parallel; the violation
 // with the smallest (parent, successor) order wins.
-func (ck *checker) checkLevel(next []cand) *violCand {
+func (ck *checker) checkLevel(next []cand, depth int) *violCand {
 	nchunks := (len(next) + chunk - 1) / chunk
 	found := make([]*violCand, nchunks)
 	var nextChunk atomic.Int64
@@ -973,6 +982,7 @@ func (ck *checker) checkLevel(next []cand) *violCand {
 		go func() {
 			defer wg.Done()
 			c := ck.newCtx()
+			c.level = depth // the new states' depth (TLCGet("level"))
 			for {
 				k := int(nextChunk.Add(1) - 1)
 				if k >= nchunks {
@@ -1006,7 +1016,6 @@ func (ck *checker) checkLevel(next []cand) *violCand {
 // violation rebuilds the counterexample for a violation candidate.
 func (ck *checker) violation(v *violCand) (*Violation, error) {
 	out := &Violation{Kind: v.kind, Name: v.name, Err: v.err}
-	c := ck.newCtx()
 	var chain []uint64
 	switch {
 	case v.init:
@@ -1022,15 +1031,17 @@ func (ck *checker) violation(v *violCand) (*Violation, error) {
 		return nil, err
 	}
 	if v.to != nil {
-		trace = append(trace, ck.stepTo(c, trace[len(trace)-1].Vals, v.to))
+		trace = append(trace, ck.stepTo(len(trace), trace[len(trace)-1].Vals, v.to))
 	}
 	out.Trace = trace
 	return out, nil
 }
 
-func (ck *checker) stepTo(c *ctx, s, t []Value) TraceStep {
+func (ck *checker) stepTo(depth int, s, t []Value) TraceStep {
 	label := "<" + ck.nextName + ">"
-	ck.successors(ck.newCtx(), s, func(u []Value, act *opDef) bool {
+	c := ck.newCtx()
+	c.level = depth // of s, for TLCGet("level") in Next
+	ck.successors(c, s, func(u []Value, act *opDef) bool {
 		if fingerprint(u) == fingerprint(t) {
 			label = actionLabel(act, ck.nextName)
 			return true
@@ -1070,9 +1081,10 @@ func (ck *checker) trace(chain []uint64) (steps []TraceStep, err error) {
 	}
 	vars := ck.m.Variables()
 	steps = append(steps, TraceStep{Action: "<Initial predicate>", Vars: vars, Vals: cur})
-	for _, want := range chain[1:] {
+	for i, want := range chain[1:] {
 		var found []Value
 		var act *opDef
+		ec.level = i + 1 // TLCGet("level") in Next: the depth of cur
 		ck.successors(ec, cur, func(t []Value, a *opDef) bool {
 			if ck.fp(c, t) == want {
 				found, act = t, a
