@@ -568,7 +568,8 @@ func (ck *checker) run() (*Result, error) {
 	start := time.Now()
 	res := &Result{}
 	c, ec := ck.newCtx(), ck.newCtx() // checks, enumeration
-	c.level = 1 // TLCGet("level") of an initial state (0 in Init itself, as TLC)
+	// TLCGet("level") of an initial state (0 in Init itself, as TLC)
+	c.level = 1
 	var level []cand
 	var viol *violCand
 	var initErr error
