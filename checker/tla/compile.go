@@ -526,6 +526,11 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 		}
 	}
 	cp.nestedContext(ms, m, len(m.Order))
+	for _, r := range m.Recursive {
+		if d := recursive[r.Name]; d != nil && d.defAST == nil {
+			cp.errorf(loc{m.File, r.P}, "Symbol %s declared in RECURSIVE statement but not defined.", r.Name)
+		}
+	}
 	for i, a := range m.Assumes {
 		cp.sanyLevel = true
 		reads := cp.varReads
@@ -662,6 +667,15 @@ func (cp *compiler) checkShadow(ms *modScope, name string, at loc) {
 	}
 }
 
+// substMax is the highest level SANY allows an expression substituted for
+// a CONSTANT (0) or a VARIABLE (1) of an instantiated module.
+func (cp *compiler) substMax(isConst bool) int {
+	if isConst {
+		return lvlConst
+	}
+	return lvlState
+}
+
 func posAfter(a, b syntax.Pos) bool {
 	return a.Line > b.Line || a.Line == b.Line && a.Col > b.Col
 }
@@ -690,7 +704,15 @@ func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance,
 			if p.Arity > 0 {
 				n = cp.opArg(ms, sc, s.Expr, p.Arity)
 			} else {
+				reads := cp.varReads
 				n, lvl = cp.expr(ms, sc, s.Expr)
+				sanyLvl := lvl
+				if lvl == lvlState && cp.varReads == reads {
+					sanyLvl = lvlConst // a builtin such as JavaTime
+				}
+				if max := cp.substMax(i < len(cs)); sanyLvl > max {
+					cp.errorf(l, "Level error in instantiating module '%s': The level of the expression or operator substituted for '%s' must be at most %d.", u.Module, p.Name, max)
+				}
 			}
 			delete(explicit, p.Name)
 		} else {

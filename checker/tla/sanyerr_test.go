@@ -29,6 +29,8 @@ func TestSANYErrors(t *testing.T) {
 		{"instance", "I == INSTANCE Inner WITH K <- 1\nX == I!F(1)", "T.tla:4:6: The operator I!F requires 2 arguments."},
 		{"parameterized instance", "I(k) == INSTANCE Inner WITH K <- k\nX == I(1)!F(1)", "T.tla:4:6: The operator I!F requires 2 arguments."},
 		{"instance arguments", "I(k) == INSTANCE Inner WITH K <- k\nY == I!F(1, 2)", "T.tla:4:6: instance I takes 1 arguments"},
+		{"recursive undefined", "RECURSIVE R(_)\nX == 1", "T.tla:3:11: Symbol R declared in RECURSIVE statement but not defined."},
+		{"constant substituted by a variable", "VARIABLE y\nI == INSTANCE Inner WITH K <- y", "T.tla:4:1: Level error in instantiating module 'Inner': The level of the expression or operator substituted for 'K' must be at most 0."},
 		// names
 		{"unknown", "X == y + 1", "T.tla:3:6: Unknown operator: `y'."},
 		{"twice", "X == 1\nX == 2", "T.tla:4:1: Multiple declarations or definitions for symbol X."},
@@ -80,6 +82,7 @@ func TestSANYAccepts(t *testing.T) {
 		{"box of [A]_v", "VARIABLE x\nS == [][x' = x]_x /\\ <>(<<x' = x>>_x) /\\ []([x' = x]_x)"},
 		{"assume with builtin", "ASSUME JavaTime > 0"},
 		{"instance after definition", "F == 5\nINSTANCE Inner WITH K <- 1\nASSUME F = 5"},
+		{"constant substituted by JavaTime", "I == INSTANCE Inner WITH K <- JavaTime"},
 		{"primed constant", "CONSTANT c\nA == c' = c"},
 		{"temporal argument", "VARIABLE x\nF(a) == a /\\ ~a\nG == F([](x = 1))"},
 		{"action argument", "VARIABLE x\nA(a) == ENABLED a /\\ [a]_x\nB == A(x' = x)"},
