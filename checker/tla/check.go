@@ -898,6 +898,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 						return true
 					}
 				}
+				c.level = depth + 1 // a VIEW is the successor's
 				var fp uint64
 				var vh []uint64
 				if svh != nil {
@@ -909,6 +910,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, hi int, r *chunkRes) {
 				if r.cov != nil && ck.opts.DumpFormat == DumpDot {
 					r.cov.edges = append(r.cov.edges, dumpEdge{from: s.fp, to: fp, act: act})
 				}
+				c.level = depth
 				actOK := ck.actionOK(c, sv, t)
 				c.level = depth + 1
 				if !actOK || !ck.inModel(c, t) {
@@ -1069,6 +1071,7 @@ func actionLabel(d *opDef, fallback string) string {
 func (ck *checker) trace(chain []uint64) (steps []TraceStep, err error) {
 	defer catch(&err)
 	c, ec := ck.newCtx(), ck.newCtx()
+	c.level = 1 // the depth a VIEW is evaluated at, as in the search
 	var cur []Value
 	ck.initStates(ec, func(vals []Value) bool {
 		if ck.fp(c, vals) == chain[0] {
@@ -1085,7 +1088,7 @@ func (ck *checker) trace(chain []uint64) (steps []TraceStep, err error) {
 	for i, want := range chain[1:] {
 		var found []Value
 		var act *opDef
-		ec.level = i + 1 // TLCGet("level") in Next: the depth of cur
+		ec.level, c.level = i+1, i+2 // TLCGet("level"): cur's depth in Next, the successor's in a VIEW
 		ck.successors(ec, cur, func(t []Value, a *opDef) bool {
 			if ck.fp(c, t) == want {
 				found, act = t, a
