@@ -451,6 +451,10 @@ func init() {
 		x, y := asSeq(a[0], at), asSeq(a[1], at)
 		return len(x) <= len(y) && isPrefix(x, y[len(y)-len(x):])
 	})
+	def("SequencesExt", "IsStrictSuffix", 2, func(c *ctx, a []Value, at loc) Value {
+		x, y := asSeq(a[0], at), asSeq(a[1], at)
+		return len(x) < len(y) && isPrefix(x, y[len(y)-len(x):])
+	})
 	def("SequencesExt", "Reverse", 1, func(c *ctx, a []Value, at loc) Value {
 		x := asSeq(a[0], at)
 		out := make([]Value, len(x))

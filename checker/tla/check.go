@@ -577,6 +577,8 @@ func (ck *checker) run() (*Result, error) {
 	start := time.Now()
 	res := &Result{}
 	c, ec := ck.newCtx(), ck.newCtx() // checks, enumeration
+	// TLCGet("level") of an initial state (0 in Init itself, as TLC)
+	c.level = 1
 	level := ck.newQueue()
 	level.cd = ck.codec // many initial states are encoded, as successors are
 	defer func() { level.close() }()
@@ -851,7 +853,7 @@ func (ck *checker) step(level *stateQueue, res *Result) (*stateQueue, *violCand,
 		return next, nil, readErr
 	}
 	if ck.view != nil && len(ck.invs) > 0 && next.len() > 0 {
-		v, err := ck.checkLevel(next)
+		v, err := ck.checkLevel(next, res.Depth+1)
 		if err != nil {
 			return next, nil, err
 		}
@@ -901,6 +903,11 @@ func orderKey(i, j int32) uint64 { return uint64(i)<<32 | uint64(uint32(j)) }
 // expand computes the successors of states, the chunk of the level (of
 // levelLen states) that starts at index lo.
 func (ck *checker) expand(c, ec *ctx, states []cand, lo, levelLen int, r *chunkRes) {
+	// TLCGet("level"), as TLC: the expanded state's depth in the action and
+	// its properties and constraints, the successor's in the state
+	// constraints and invariants
+	depth := ec.level
+	defer func() { c.level = depth }()
 	for x := range states {
 		i := lo + x
 		s := states[x]
@@ -943,6 +950,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, levelLen int, r *chunkR
 				}
 				// Like TLC, action properties are checked on every transition, and
 				// invariants also on successors outside the model (constraints).
+				c.level = depth
 				for k, p := range ck.actProps {
 					c.cur, c.next = sv, t
 					var ok bool
@@ -963,6 +971,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, levelLen int, r *chunkR
 						return true
 					}
 				}
+				c.level = depth + 1 // a VIEW is the successor's
 				var fp uint64
 				var vh []uint64
 				if svh != nil {
@@ -974,7 +983,10 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, levelLen int, r *chunkR
 				if r.cov != nil && ck.opts.DumpFormat == DumpDot {
 					r.cov.edges = append(r.cov.edges, dumpEdge{from: s.fp, to: fp, act: act})
 				}
-				if !ck.actionOK(c, sv, t) || !ck.inModel(c, t) {
+				c.level = depth
+				actOK := ck.actionOK(c, sv, t)
+				c.level = depth + 1
+				if !actOK || !ck.inModel(c, t) {
 					if len(ck.invs) == 0 || ck.view == nil && ck.outCache.seen(fp) {
 						return false // already checked: invariants are deterministic
 					}
@@ -1036,7 +1048,7 @@ func (ck *checker) expand(c, ec *ctx, states []cand, lo, levelLen int, r *chunkR
 
 // checkLevel checks invariants on new states in parallel; the violation
 // with the smallest (parent, successor) order wins.
-func (ck *checker) checkLevel(next *stateQueue) (*violCand, error) {
+func (ck *checker) checkLevel(next *stateQueue, depth int) (*violCand, error) {
 	nchunks := next.chunks()
 	found := make([]*violCand, nchunks)
 	errs := make([]error, nchunks)
@@ -1047,6 +1059,7 @@ func (ck *checker) checkLevel(next *stateQueue) (*violCand, error) {
 		go func() {
 			defer wg.Done()
 			c := ck.newCtx()
+			c.level = depth // the new states' depth (TLCGet("level"))
 			var buf []byte
 			var states []cand
 			for {
@@ -1091,7 +1104,6 @@ func (ck *checker) checkLevel(next *stateQueue) (*violCand, error) {
 // violation rebuilds the counterexample for a violation candidate.
 func (ck *checker) violation(v *violCand) (*Violation, error) {
 	out := &Violation{Kind: v.kind, Name: v.name, Err: v.err}
-	c := ck.newCtx()
 	var chain []uint64
 	switch {
 	case v.init:
@@ -1107,15 +1119,17 @@ func (ck *checker) violation(v *violCand) (*Violation, error) {
 		return nil, err
 	}
 	if v.to != nil {
-		trace = append(trace, ck.stepTo(c, trace[len(trace)-1].Vals, v.to))
+		trace = append(trace, ck.stepTo(len(trace), trace[len(trace)-1].Vals, v.to))
 	}
 	out.Trace = trace
 	return out, nil
 }
 
-func (ck *checker) stepTo(c *ctx, s, t []Value) TraceStep {
+func (ck *checker) stepTo(depth int, s, t []Value) TraceStep {
 	label := "<" + ck.nextName + ">"
-	ck.successors(ck.newCtx(), s, func(u []Value, act *opDef) bool {
+	c := ck.newCtx()
+	c.level = depth // of s, for TLCGet("level") in Next
+	ck.successors(c, s, func(u []Value, act *opDef) bool {
 		if fingerprint(u) == fingerprint(t) {
 			label = actionLabel(act, ck.nextName)
 			return true
@@ -1142,6 +1156,7 @@ func actionLabel(d *opDef, fallback string) string {
 func (ck *checker) trace(chain []uint64) (steps []TraceStep, err error) {
 	defer catch(&err)
 	c, ec := ck.newCtx(), ck.newCtx()
+	c.level = 1 // the depth a VIEW is evaluated at, as in the search
 	var cur []Value
 	ck.initStates(ec, func(vals []Value) bool {
 		if ck.fp(c, vals) == chain[0] {
@@ -1155,9 +1170,10 @@ func (ck *checker) trace(chain []uint64) (steps []TraceStep, err error) {
 	}
 	vars := ck.m.Variables()
 	steps = append(steps, TraceStep{Action: "<Initial predicate>", Vars: vars, Vals: cur})
-	for _, want := range chain[1:] {
+	for i, want := range chain[1:] {
 		var found []Value
 		var act *opDef
+		ec.level, c.level = i+1, i+2 // TLCGet("level"): cur's depth in Next, the successor's in a VIEW
 		ck.successors(ec, cur, func(t []Value, a *opDef) bool {
 			if ck.fp(c, t) == want {
 				found, act = t, a

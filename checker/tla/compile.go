@@ -121,6 +121,10 @@ func (ms *modScope) varSubsts() []*subst {
 type scopeEntry struct {
 	name  string
 	arity int // operator parameters and LET operators
+	// at is where the name was declared (zero for names the compiler
+	// adds); isDef marks a LET definition (SANY's messages differ)
+	at    loc
+	isDef bool
 }
 
 type scope struct {
@@ -283,6 +287,19 @@ type compiler struct {
 	// configuration's Op <- [Module] Def.
 	scopes map[string][]*modScope
 	levels map[node]int
+	// varReads counts the variable references compiled so far (through
+	// definitions too: readsVar): an ASSUME of level 1 that reads none is
+	// constant for SANY, its level raised only by a builtin such as JavaTime
+	varReads int
+	readsVar map[*opDef]bool
+	// maxCtx is the highest level SANY allows where the expression being
+	// compiled stands (lowered by ', UNCHANGED, ENABLED, [A]_v and the
+	// value constructors); paramUse holds, per declaration, the lowest
+	// maxCtx where it is used, and paramMax a definition's for each of its
+	// parameters, against which its calls' arguments are checked
+	maxCtx   int
+	paramUse map[loc]int
+	paramMax map[*opDef][]int
 	// building lists the modules being compiled, innermost last (a
 	// submodule finds its enclosing module's symbols there)
 	building []*modScope
@@ -339,6 +356,8 @@ func (cp *compiler) addSym(ms *modScope, name string, s *symbol, export bool, at
 		ms.exports[name] = s
 	}
 }
+
+func isDefinition(s *symbol) bool { return s.kind == symDef || s.kind == symBuiltin }
 
 func sameSym(a, b *symbol) bool {
 	return a.kind == b.kind && a.def != nil && a.def == b.def || a.kind == symBuiltin && b.kind == symBuiltin && a.b == b.b ||
@@ -414,6 +433,11 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 			continue
 		}
 		for n, s := range ext.exports {
+			if old, ok := ms.syms[n]; ok && isDefinition(old) && isDefinition(s) {
+				// two extended modules define n: SANY warns, the first
+				// one stays (TLC)
+				continue
+			}
 			cp.addSym(ms, n, s, true, loc{m.File, m.ExtendsPos[i]})
 		}
 	}
@@ -502,10 +526,19 @@ func (cp *compiler) module(name string, subs map[string]*symbol, prefix []scopeE
 		}
 	}
 	cp.nestedContext(ms, m, len(m.Order))
+	for _, r := range m.Recursive {
+		if d := recursive[r.Name]; d != nil && d.defAST == nil {
+			cp.errorf(loc{m.File, r.P}, "Symbol %s declared in RECURSIVE statement but not defined.", r.Name)
+		}
+	}
 	for i, a := range m.Assumes {
 		cp.sanyLevel = true
+		reads := cp.varReads
 		n, lvl := cp.expr(ms, &scope{entries: prefix}, a)
 		cp.sanyLevel = false
+		if lvl == lvlState && cp.varReads == reads {
+			lvl = lvlConst
+		}
 		if lvl > lvlConst && i < len(m.AssumePos) {
 			cp.errorf(loc{m.File, m.AssumePos[i]}, "Level error: assumptions must be level 0 (Constant), but this one has level %d.", lvl)
 		}
@@ -570,11 +603,35 @@ func (cp *compiler) builtinSym(op *builtin) *symbol {
 func (cp *compiler) compileDef(ms *modScope, d *opDef, u *syntax.OpDef, prefix []scopeEntry) {
 	sc := &scope{entries: append([]scopeEntry(nil), prefix...)}
 	for _, p := range u.Params {
-		cp.checkShadow(ms, p.Name, loc{ms.file, p.P})
-		sc = sc.pushEntry(scopeEntry{name: p.Name, arity: p.Arity})
+		e := cp.declare(ms, sc, p.Name, loc{ms.file, p.P}, false)
+		e.arity = p.Arity
+		sc = sc.pushEntry(e)
 	}
 	var body node
 	var lvl int
+	reads := cp.varReads
+	ctx := cp.maxCtx
+	cp.maxCtx = lvlTemporal
+	defer func() {
+		cp.maxCtx = ctx
+		max := make([]int, len(u.Params))
+		for i, p := range u.Params {
+			max[i] = lvlTemporal
+			if l, ok := cp.paramUse[loc{ms.file, p.P}]; ok && p.Arity == 0 {
+				max[i] = l
+			}
+		}
+		if cp.paramMax == nil {
+			cp.paramMax = map[*opDef][]int{}
+		}
+		cp.paramMax[d] = max
+		if cp.varReads != reads {
+			if cp.readsVar == nil {
+				cp.readsVar = map[*opDef]bool{}
+			}
+			cp.readsVar[d] = true
+		}
+	}()
 	if u.IsFunc {
 		fc := u.Body.(*syntax.FuncCons)
 		n, l := cp.expr(ms, sc, fc)
@@ -586,10 +643,41 @@ func (cp *compiler) compileDef(ms *modScope, d *opDef, u *syntax.OpDef, prefix [
 	d.cached = len(u.Params) == 0 && lvl == lvlConst && len(prefix) == 0
 }
 
+// declare checks a parameter, bound name or LET definition against the
+// names visible where it is declared, as SANY does: a name may not be
+// declared again where the first one is still in scope.
+func (cp *compiler) declare(ms *modScope, sc *scope, name string, at loc, isDef bool) scopeEntry {
+	if e, _, ok := sc.lookup(name); ok && e.at.file != "" {
+		if isDef && e.isDef {
+			cp.errorf(at, "Operator %s already defined or declared.", name)
+		} else {
+			cp.errorf(at, "Multiply-defined symbol '%s': this definition or declaration conflicts with the one at %s:%d:%d", name, e.at.file, e.at.pos.Line, e.at.pos.Col)
+		}
+	} else {
+		cp.checkShadow(ms, name, at)
+	}
+	return scopeEntry{name: name, at: at, isDef: isDef}
+}
+
 func (cp *compiler) checkShadow(ms *modScope, name string, at loc) {
-	if s, ok := ms.syms[name]; ok && s.user && s.kind != symInst {
+	// a symbol of the same module declared further down does not conflict:
+	// it is not yet in scope (SANY)
+	if s, ok := ms.syms[name]; ok && s.user && s.kind != symInst && !(s.file == at.file && posAfter(s.pos, at.pos)) {
 		cp.errorf(at, "Multiply-defined symbol '%s': this definition or declaration conflicts with the one at %s:%d:%d", name, s.file, s.pos.Line, s.pos.Col)
 	}
+}
+
+// substMax is the highest level SANY allows an expression substituted for
+// a CONSTANT (0) or a VARIABLE (1) of an instantiated module.
+func (cp *compiler) substMax(isConst bool) int {
+	if isConst {
+		return lvlConst
+	}
+	return lvlState
+}
+
+func posAfter(a, b syntax.Pos) bool {
+	return a.Line > b.Line || a.Line == b.Line && a.Col > b.Col
 }
 
 func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance, prefix []scopeEntry) {
@@ -616,7 +704,15 @@ func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance,
 			if p.Arity > 0 {
 				n = cp.opArg(ms, sc, s.Expr, p.Arity)
 			} else {
+				reads := cp.varReads
 				n, lvl = cp.expr(ms, sc, s.Expr)
+				sanyLvl := lvl
+				if lvl == lvlState && cp.varReads == reads {
+					sanyLvl = lvlConst // a builtin such as JavaTime
+				}
+				if max := cp.substMax(i < len(cs)); sanyLvl > max {
+					cp.errorf(l, "Level error in instantiating module '%s': The level of the expression or operator substituted for '%s' must be at most %d.", u.Module, p.Name, max)
+				}
 			}
 			delete(explicit, p.Name)
 		} else {
@@ -660,6 +756,11 @@ func (cp *compiler) instance(ms *modScope, m *syntax.Module, u *syntax.Instance,
 	if u.Name == "" {
 		for n, s := range im.exports {
 			if s.kind == symSubst {
+				continue
+			}
+			if old, ok := ms.syms[n]; ok && old.user && old.kind == symDef && !sameSym(old, s) {
+				// SANY accepts an INSTANCE after a definition of the same
+				// name, and the module's own definition is the one used (TLC)
 				continue
 			}
 			cp.addSym(ms, n, s, !u.Local, l)
@@ -779,6 +880,10 @@ func (cp *compiler) resolvePath(ms *modScope, sc *scope, r *syntax.Ref) (*symbol
 	var instArgs []syntax.Expr
 	for i, seg := range r.Path[:len(r.Path)-1] {
 		s, ok := syms[seg.Name]
+		if ok && s.kind == symDef && i == 0 && !strings.HasPrefix(r.Path[1].Name, "!") {
+			cp.errorf(at, "Cannot find label `%s'.", r.Path[1].Name)
+			return nil, nil, false
+		}
 		if !ok || s.kind != symInst {
 			if i == 0 {
 				cp.errorf(at, "Unknown operator: `%s'.", seg.Name)
@@ -801,6 +906,15 @@ func (cp *compiler) resolvePath(ms *modScope, sc *scope, r *syntax.Ref) (*symbol
 		return nil, nil, false
 	}
 	return s, instArgs, true
+}
+
+// pathName is I!J!Op, as SANY names an operator of an instance.
+func pathName(r *syntax.Ref) string {
+	names := make([]string, len(r.Path))
+	for i, seg := range r.Path {
+		names[i] = seg.Name
+	}
+	return strings.Join(names, "!")
 }
 
 // instCall calls a definition of a parametrized instance.
@@ -845,12 +959,49 @@ func (cp *compiler) args(ms *modScope, sc *scope, args []syntax.Expr, params []s
 	return ns, lazy, lvl
 }
 
+// defArgs compiles the arguments of a call of d, each where SANY allows
+// the level d's body allows its parameter, and reports one above it.
+func (cp *compiler) defArgs(ms *modScope, sc *scope, d *opDef, args []syntax.Expr, name string, at loc) ([]node, []bool, int) {
+	max := cp.paramMax[d]
+	if len(max) != len(args) {
+		return cp.args(ms, sc, args, d.params, name, at)
+	}
+	ns := make([]node, len(args))
+	lazy := make([]bool, len(args))
+	lvl := 0
+	for i, a := range args {
+		restore := cp.lower(max[i])
+		n, ln, l := cp.args(ms, sc, args[i:i+1], d.params[i:i+1], name, at)
+		restore()
+		ns[i], lazy[i], lvl = n[0], ln[0], maxLvl(lvl, l)
+		if _, isOp := a.(*syntax.Lambda); !isOp && d.params[i].Arity == 0 {
+			cp.levelArg(at, name, i+1, l, max[i])
+		}
+	}
+	return ns, lazy, lvl
+}
+
+// lower lowers maxCtx to at most l until the returned function restores it.
+func (cp *compiler) lower(l int) func() {
+	old := cp.maxCtx
+	if l < old {
+		cp.maxCtx = l
+	}
+	return func() { cp.maxCtx = old }
+}
+
 func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 	at := loc{ms.file, r.P}
 	depth := len(sc.entries)
 	for i, seg := range r.Path {
 		if strings.HasPrefix(seg.Name, "!") {
 			return cp.selector(ms, sc, r, i)
+		}
+	}
+	if len(r.Path) > 1 {
+		// Def!lbl: the expression a label of Def names
+		if s, ok := ms.syms[r.Path[0].Name]; ok && s.kind == symDef && s.def.defAST != nil && s.def.defAST.Labels[r.Path[1].Name] != nil {
+			return cp.selector(ms, sc, r, 1)
 		}
 	}
 	if len(r.Path) > 1 {
@@ -865,12 +1016,19 @@ func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 				return &lit{v: false}, 0
 			}
 			if len(seg.Args) != s.arity {
-				cp.errorf(at, "The operator %s requires %d arguments.", seg.Name, s.arity)
+				cp.errorf(at, "The operator %s requires %d arguments.", pathName(r), s.arity)
 				return &lit{v: false}, 0
+			}
+			if cp.readsVar[s.def] {
+				cp.varReads++
 			}
 			ia, _, l1 := cp.args(ms, sc, instArgs, nil, seg.Name, at)
 			as, _, l2 := cp.args(ms, sc, seg.Args, s.def.params, seg.Name, at)
 			return &instCall{def: s.def, instArgs: ia, args: as, loc: at}, maxLvl(maxLvl(l1, l2), s.def.level)
+		}
+		if s.kind != symInst && s.arity >= 0 && len(seg.Args) != s.arity {
+			cp.errorf(at, "The operator %s requires %d arguments.", pathName(r), s.arity)
+			return &lit{v: false}, 0
 		}
 		return cp.symRef(ms, sc, s, seg, at, depth)
 	}
@@ -879,6 +1037,14 @@ func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 		if len(seg.Args) != ent.arity {
 			cp.errorf(at, "The operator %s requires %d arguments.", seg.Name, ent.arity)
 			return &lit{v: false}, 0
+		}
+		if ent.arity == 0 && ent.at.file != "" {
+			if cp.paramUse == nil {
+				cp.paramUse = map[loc]int{}
+			}
+			if l, ok := cp.paramUse[ent.at]; !ok || cp.maxCtx < l {
+				cp.paramUse[ent.at] = cp.maxCtx
+			}
 		}
 		if ent.arity == 0 {
 			return &envRef{depth: d, name: seg.Name}, 0
@@ -910,8 +1076,11 @@ func (cp *compiler) selector(ms *modScope, sc *scope, r *syntax.Ref, first int) 
 		return &lit{v: false}, 0
 	}
 	e := s.def.defAST.Body
-	for _, seg := range r.Path[1:] {
+	for i, seg := range r.Path[1:] {
 		next := selectSub(e, seg.Name)
+		if lbl := s.def.defAST.Labels[seg.Name]; i == 0 && lbl != nil {
+			next = lbl
+		}
 		if next == nil {
 			cp.errorf(at, "%s: no subexpression %s", head.Name, seg.Name)
 			return &lit{v: false}, 0
@@ -975,6 +1144,7 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 	}
 	switch s.kind {
 	case symVar:
+		cp.varReads++
 		return &varRef{idx: s.v.idx, name: s.v.name, loc: at}, lvlState
 	case symConst:
 		if s.arity == 0 {
@@ -983,6 +1153,9 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		as, lazy, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
 		return &callValue{fn: &constRef{k: s.k, loc: at}, args: as, lazy: lazy, loc: at}, l
 	case symSubst:
+		if s.sub.isVar || s.sub.level > lvlConst {
+			cp.varReads++
+		}
 		var x node = &substRef{skip: depth - s.sub.nscope, x: s.sub.x, sub: s.sub}
 		if v, ok := s.sub.x.(*varRef); ok {
 			x = v
@@ -995,7 +1168,9 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		as, lazy, l := cp.args(ms, sc, seg.Args, nil, seg.Name, at)
 		return &callValue{fn: x, args: as, lazy: lazy, loc: at}, l
 	case symBuiltin:
+		restore := cp.lower(lvlAction)
 		as, _, l := cp.args(ms, sc, seg.Args, s.b.params(), seg.Name, at)
+		restore()
 		if s.b.arity == 0 && s.b.konst != nil {
 			return &konstRef{b: s.b}, 0
 		}
@@ -1005,7 +1180,10 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		}
 		return &builtinCall{b: s.b, args: as, loc: at}, maxLvl(l, bl)
 	case symDef:
-		as, lazy, l := cp.args(ms, sc, seg.Args, s.def.params, seg.Name, at)
+		if cp.readsVar[s.def] {
+			cp.varReads++
+		}
+		as, lazy, l := cp.defArgs(ms, sc, s.def, seg.Args, seg.Name, at)
 		b := -1
 		if s.base >= 0 {
 			b = depth - s.base
@@ -1036,27 +1214,43 @@ func (cp *compiler) opCall(ms *modScope, sc *scope, name string, args []syntax.E
 func (cp *compiler) bounds(ms *modScope, sc *scope, bs []syntax.Bound) ([]cbound, *scope, int) {
 	var out []cbound
 	lvl := 0
-	for _, b := range bs {
-		for _, name := range b.Names {
-			cp.checkShadow(ms, name, loc{ms.file, b.P})
+	// every name of the construct is checked against the scope around it
+	// and the names before it (\A a, a \in S is an error)
+	decl := sc
+	names := map[*syntax.Bound][]scopeEntry{}
+	for i := range bs {
+		b := &bs[i]
+		for j, name := range b.Names {
+			at := loc{ms.file, b.P}
+			if j < len(b.NamePos) {
+				at.pos = b.NamePos[j]
+			}
+			e := cp.declare(ms, decl, name, at, false)
+			decl = decl.pushEntry(e)
+			names[b] = append(names[b], e)
 		}
+	}
+	for i := range bs {
+		b := &bs[i]
 		if b.Tuple {
 			cb := cbound{n: len(b.Names), tuple: true}
 			if b.Set != nil {
 				n, l := cp.expr(ms, sc, b.Set)
 				cb.set, lvl = n, maxLvl(lvl, l)
 			}
-			sc = sc.push(b.Names...)
+			for _, e := range names[b] {
+				sc = sc.pushEntry(e)
+			}
 			out = append(out, cb)
 			continue
 		}
-		for _, name := range b.Names {
+		for _, e := range names[b] {
 			cb := cbound{n: 1}
 			if b.Set != nil {
 				n, l := cp.expr(ms, sc, b.Set)
 				cb.set, lvl = n, maxLvl(lvl, l)
 			}
-			sc = sc.push(name)
+			sc = sc.pushEntry(e)
 			out = append(out, cb)
 		}
 	}
@@ -1085,6 +1279,17 @@ func (cp *compiler) expr(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 
 func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 	at := loc{ms.file, e.At()}
+	switch x := e.(type) {
+	case *syntax.SetEnum, *syntax.SetFilter, *syntax.SetMap, *syntax.FuncCons, *syntax.FuncSet,
+		*syntax.Record, *syntax.RecordSet, *syntax.Except, *syntax.App, *syntax.Dot,
+		*syntax.Tuple, *syntax.Product:
+		// value constructors: SANY allows no temporal formula inside
+		defer cp.lower(lvlAction)()
+	case *syntax.Quant:
+		if x.Op == "CHOOSE" {
+			defer cp.lower(lvlAction)()
+		}
+	}
 	switch x := e.(type) {
 	case *syntax.Ref:
 		return cp.ref(ms, sc, x)
@@ -1154,18 +1359,21 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 				continue
 			}
 			d := u.(*syntax.OpDef)
-			cp.checkShadow(outer, d.Name, loc{ms.file, d.P})
+			de := cp.declare(outer, sc, d.Name, loc{ms.file, d.P}, true)
+			de.arity = len(d.Params)
 			// the body's environment holds the definition itself at depth 0;
 			// without RECURSIVE its name is not in scope there (SANY)
 			self := sc.pushEntry(scopeEntry{name: "\x00" + d.Name})
 			if d.IsFunc || rec[d.Name] {
-				self = sc.pushEntry(scopeEntry{name: d.Name, arity: len(d.Params)})
+				self = sc.pushEntry(de)
 			}
-			sc = sc.pushEntry(scopeEntry{name: d.Name, arity: len(d.Params)})
+			sc = sc.pushEntry(de)
 			od := &opDef{name: d.Name, params: d.Params, loc: loc{ms.file, d.P}, defAST: d, recursive: rec[d.Name]}
 			inner := self
 			for _, p := range d.Params {
-				inner = inner.pushEntry(scopeEntry{name: p.Name, arity: p.Arity})
+				pe := cp.declare(outer, inner, p.Name, loc{ms.file, p.P}, false)
+				pe.arity = p.Arity
+				inner = inner.pushEntry(pe)
 			}
 			if d.IsFunc {
 				b, l := cp.expr(ms, inner, d.Body)
@@ -1273,12 +1481,32 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 		ns, l := cp.exprs(ms, sc, x.Sets)
 		return &product{sets: ns}, l
 	case *syntax.Sub:
+		restore := cp.lower(lvlAction)
 		a, l1 := cp.expr(ms, sc, x.A)
+		restore()
+		restore = cp.lower(lvlState)
 		v, l2 := cp.expr(ms, sc, x.V)
+		restore()
+		op := "$SquareAct"
+		if !x.Box {
+			op = "$AngleAct"
+		}
+		cp.levelArg(at, op, 1, l1, lvlAction)
+		cp.levelArg(at, op, 2, l2, lvlState)
 		return &sub{box: x.Box, a: a, v: v, loc: at}, maxLvl(maxLvl(l1, l2), lvlAction)
 	case *syntax.Fair:
-		v, _ := cp.expr(ms, sc, x.V)
-		a, _ := cp.expr(ms, sc, x.A)
+		restore := cp.lower(lvlState)
+		v, l1 := cp.expr(ms, sc, x.V)
+		restore()
+		restore = cp.lower(lvlAction)
+		a, l2 := cp.expr(ms, sc, x.A)
+		restore()
+		op := "$WF"
+		if x.Op == "SF_" {
+			op = "$SF"
+		}
+		cp.levelArg(at, op, 1, l1, lvlState)
+		cp.levelArg(at, op, 2, l2, lvlAction)
 		return &temporal{op: x.Op, xs: []node{v, a}, outer: ms.varSubsts(), loc: at}, lvlTemporal
 	case *syntax.AtSign:
 		if _, d, ok := sc.lookup("@"); ok {
@@ -1295,6 +1523,14 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 	}
 	cp.errorf(at, "not supported: expression %T", e)
 	return &lit{v: false}, 0
+}
+
+// levelArg reports, as SANY, an argument whose level exceeds the one
+// the operator allows.
+func (cp *compiler) levelArg(at loc, op string, i, lvl, max int) {
+	if lvl > max {
+		cp.errorf(at, "Level error in applying operator %s: The level of argument %d exceeds the maximum level allowed by the operator.", op, i)
+	}
 }
 
 // flatBounds lists bounds as cp.bounds compiles them: x, y \in S is two.
@@ -1338,6 +1574,12 @@ func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (nod
 		}
 		return cp.opCall(ms, sc, "-.", []syntax.Expr{x.X}, at)
 	}
+	switch x.Op {
+	case "'", "UNCHANGED":
+		defer cp.lower(lvlState)()
+	case "ENABLED":
+		defer cp.lower(lvlAction)()
+	}
 	a, l := cp.expr(ms, sc, x.X)
 	switch x.Op {
 	case "'":
@@ -1348,8 +1590,10 @@ func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (nod
 	case "~":
 		return &not{x: a, loc: at}, l
 	case "UNCHANGED":
+		cp.levelArg(at, "UNCHANGED", 1, l, lvlState)
 		return &unchanged{x: a, loc: at}, lvlAction
 	case "ENABLED":
+		cp.levelArg(at, "ENABLED", 1, l, lvlAction)
 		return &enabled{x: a, outer: ms.varSubsts(), loc: at}, lvlState
 	case "SUBSET":
 		return &unaryFn{x: a, fn: func(v Value, at loc) Value {
@@ -1374,6 +1618,14 @@ func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (nod
 	case "DOMAIN":
 		return &domainOf{x: a, loc: at}, l
 	case "[]", "<>":
+		// SANY's check is syntactic: []Nxt is refused even when Nxt is [A]_v
+		if sb, ok := x.X.(*syntax.Sub); l == lvlAction && (!ok || sb.Box != (x.Op == "[]")) {
+			if x.Op == "[]" {
+				cp.errorf(at, "[] followed by action not of form [A]_v.")
+			} else {
+				cp.errorf(at, "<> followed by action not of form <<A>>_v.")
+			}
+		}
 		return &temporal{op: x.Op, xs: []node{a}, loc: at}, lvlTemporal
 	}
 	cp.errorf(at, "not supported: prefix operator %s", x.Op)
@@ -1382,7 +1634,9 @@ func (cp *compiler) unary(ms *modScope, sc *scope, x *syntax.Unary, at loc) (nod
 
 func (cp *compiler) binary(ms *modScope, sc *scope, x *syntax.Binary, at loc) (node, int) {
 	switch x.Op {
-	case "=", "#", "\\in", "\\notin", "=>", "<=>", "\\subseteq", "\\cup", "\\cap", "\\", "~>", "-+->":
+	case "=", "#", "\\in", "\\notin", "\\subseteq", "\\cup", "\\cap", "\\":
+		defer cp.lower(lvlAction)()
+	case "=>", "<=>", "~>", "-+->":
 	default:
 		return cp.opCall(ms, sc, x.Op, []syntax.Expr{x.X, x.Y}, at)
 	}

@@ -150,7 +150,7 @@ Level == y = 0 /\ TLCGet("level") < 4
 Choice == y = 0 /\ (CHOOSE v \in {x, 100} : v < 100) < 6
 ====`
 	res := checkBoth(t, src, "INIT Init\nNEXT Next\nINVARIANT Level\n")
-	wantViolation(t, res, "Level", 5) // TLCGet("level") is the parent's depth while a successor is checked
+	wantViolation(t, res, "Level", 4) // TLCGet("level") is the successor's depth while it is checked (TLC)
 	res = checkBoth(t, src, "INIT Init\nNEXT Next\nINVARIANT Choice\n")
 	wantViolation(t, res, "Choice", 7)
 }

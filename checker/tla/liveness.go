@@ -926,17 +926,16 @@ func (ck *checker) lassoViolation(name string, g *bgraph, l *lasso) (*Violation,
 	if len(l.states) == 0 {
 		return nil, errors.New("internal error: empty liveness counterexample")
 	}
-	c := ck.newCtx()
 	vars := ck.m.Variables()
 	steps := []TraceStep{{Action: "<Initial predicate>", Vars: vars, Vals: g.states[l.states[0]]}}
 	for i := 1; i < len(l.states); i++ {
-		steps = append(steps, ck.stepTo(c, g.states[l.states[i-1]], g.states[l.states[i]]))
+		steps = append(steps, ck.stepTo(0, g.states[l.states[i-1]], g.states[l.states[i]]))
 	}
 	v := &Violation{Kind: "temporal", Name: name, Trace: steps, LoopTo: l.loop + 1}
 	if l.loop == len(l.states)-1 {
 		v.Stuttering = true // the cycle is the last state's stuttering step
 	} else {
-		v.LoopAction = ck.stepTo(c, g.states[l.states[len(l.states)-1]], g.states[l.states[l.loop]]).Action
+		v.LoopAction = ck.stepTo(0, g.states[l.states[len(l.states)-1]], g.states[l.states[l.loop]]).Action
 	}
 	return v, nil
 }

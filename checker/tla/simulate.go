@@ -67,6 +67,7 @@ func Simulate(m *Model, cfg *Config, opts SimOptions) (res *SimResult, err error
 			res.Violation = &Violation{Kind: kind, Name: name, Err: err, Trace: trace}
 			return res
 		}
+		c.level = 1 // TLCGet("level"), as in model checking
 		if name, err := ck.checkInvs(c, s, ck.invs); name != "" || err != nil {
 			return fail("invariant", name, err), nil
 		}
@@ -82,7 +83,10 @@ func Simulate(m *Model, cfg *Config, opts SimOptions) (res *SimResult, err error
 				act *opDef
 			}
 			var next []succ
-			ck.successors(ck.newCtx(), s, func(t []Value, act *opDef) bool {
+			depth := len(trace)
+			ec := ck.newCtx()
+			ec.level, c.level = depth, depth
+			ck.successors(ec, s, func(t []Value, act *opDef) bool {
 				res.Generated++
 				if ck.actionOK(c, s, t) {
 					next = append(next, succ{t, act})
@@ -103,6 +107,7 @@ func Simulate(m *Model, cfg *Config, opts SimOptions) (res *SimResult, err error
 					return fail("action property", p.name, err), nil
 				}
 			}
+			c.level = depth + 1
 			if name, err := ck.checkInvs(c, pick.t, ck.invs); name != "" || err != nil {
 				return fail("invariant", name, err), nil
 			}

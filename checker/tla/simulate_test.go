@@ -96,3 +96,14 @@ func TestSimulateDeadlock(t *testing.T) {
 		t.Fatalf("with NoDeadlock: %v %+v", err, res.Violation)
 	}
 }
+
+// TLCGet("level") in simulation is what model checking gives (TLC's
+// semantics; testdata/semantics/Level.tla's invariant, action constraint
+// and action property each fail with another depth).
+func TestSimulateLevel(t *testing.T) {
+	m, cfg := loadTestModel(t, "semantics/Level", "semantics/Level")
+	res, err := Simulate(m, cfg, SimOptions{Depth: 10, Traces: 3, Seed: 1, NoDeadlock: true})
+	if err != nil || res.Violation != nil {
+		t.Fatalf("got %v %+v, want no violation", err, res)
+	}
+}

@@ -198,75 +198,21 @@ func (s *symmetry) permute(v Value, pi int, sc *symCache) Value {
 }
 
 func (s *symmetry) permuteComposite(v Value, pi int, sc *symCache) Value {
-	// each case allocates only once an element changes
 	switch x := v.(type) {
 	case *Set:
-		var out []Value
-		for i, e := range x.elems {
-			pe := s.permute(e, pi, sc)
-			if out == nil && pe != e {
-				out = make([]Value, len(x.elems))
-				copy(out, x.elems[:i])
-			}
-			if out != nil {
-				out[i] = pe
-			}
+		if out := s.permuteElems(x.elems, pi, sc); out != nil {
+			return mkSet(out)
 		}
-		if out == nil {
-			return v
-		}
-		return mkSet(out)
 	case *Tuple:
-		var out []Value
-		for i, e := range x.elems {
-			pe := s.permute(e, pi, sc)
-			if out == nil && pe != e {
-				out = make([]Value, len(x.elems))
-				copy(out, x.elems[:i])
-			}
-			if out != nil {
-				out[i] = pe
-			}
+		if out := s.permuteElems(x.elems, pi, sc); out != nil {
+			return &Tuple{elems: out}
 		}
-		if out == nil {
-			return v
-		}
-		return &Tuple{elems: out}
 	case *Rec:
-		var out []Value
-		for i, e := range x.vals {
-			pe := s.permute(e, pi, sc)
-			if out == nil && pe != e {
-				out = make([]Value, len(x.vals))
-				copy(out, x.vals[:i])
-			}
-			if out != nil {
-				out[i] = pe
-			}
+		if out := s.permuteElems(x.vals, pi, sc); out != nil {
+			return &Rec{names: x.names, vals: out}
 		}
-		if out == nil {
-			return v
-		}
-		return &Rec{names: x.names, vals: out}
 	case *Fcn:
-		var d, r []Value
-		for i := range x.dom {
-			pd, pr := s.permute(x.dom[i], pi, sc), s.permute(x.rng[i], pi, sc)
-			if d == nil && pd != x.dom[i] {
-				d = make([]Value, len(x.dom))
-				copy(d, x.dom[:i])
-			}
-			if d != nil {
-				d[i] = pd
-			}
-			if r == nil && pr != x.rng[i] {
-				r = make([]Value, len(x.rng))
-				copy(r, x.rng[:i])
-			}
-			if r != nil {
-				r[i] = pr
-			}
-		}
+		d, r := s.permuteElems(x.dom, pi, sc), s.permuteElems(x.rng, pi, sc)
 		switch {
 		case d == nil && r == nil:
 			return v
@@ -290,6 +236,23 @@ func (s *symmetry) permuteComposite(v Value, pi int, sc *symCache) Value {
 		return &Fcn{dom: x.dom, rng: out}
 	}
 	return v
+}
+
+// permuteElems is the image of each of xs, or nil when the permutation
+// moves none: it allocates only once an element changes.
+func (s *symmetry) permuteElems(xs []Value, pi int, sc *symCache) []Value {
+	var out []Value
+	for i, e := range xs {
+		pe := s.permute(e, pi, sc)
+		if out == nil && pe != e {
+			out = make([]Value, len(xs))
+			copy(out, xs[:i])
+		}
+		if out != nil {
+			out[i] = pe
+		}
+	}
+	return out
 }
 
 // symmetryGroup is the group the permutations generate, without the

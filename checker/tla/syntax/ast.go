@@ -71,6 +71,9 @@ type (
 		Tuple bool
 		Set   Expr // nil if unbounded
 		P     Pos
+		// NamePos holds each name's position (for SANY's multiply-defined
+		// symbol errors); it may be shorter than Names.
+		NamePos []Pos
 	}
 	// Quant is \A, \E or CHOOSE.
 	Quant struct {
@@ -218,6 +221,9 @@ type OpDef struct {
 	// BodyPos and End delimit the body (End is just past its last token).
 	BodyPos Pos
 	End     Pos
+	// Labels are the body's labels without parameters (lbl:: e), for
+	// Name!lbl
+	Labels map[string]Expr
 }
 
 // Instance is [Name(Params) ==] INSTANCE Module WITH Subst.

@@ -65,6 +65,8 @@ type parser struct {
 	i      int
 	file   string
 	fences []int
+	// labels collects the labels of the definition being parsed
+	labels map[string]Expr
 }
 
 type bailout struct{ err *Error }
@@ -478,7 +480,10 @@ func (p *parser) definition() (*OpDef, *Instance) {
 		return nil, in
 	}
 	d.BodyPos = p.peek().Pos
+	outer := p.labels
+	p.labels = map[string]Expr{}
 	d.Body = p.expr(0)
+	d.Labels, p.labels = p.labels, outer
 	d.End = p.toks[p.i-1].End
 	return d, nil
 }
@@ -492,17 +497,20 @@ func (p *parser) bounds(unbounded bool) []Bound {
 		if p.accept("<<") {
 			b.Tuple = true
 			for {
-				b.Names = append(b.Names, p.ident().Text)
+				id := p.ident()
+				b.Names, b.NamePos = append(b.Names, id.Text), append(b.NamePos, id.Pos)
 				if !p.accept(",") {
 					break
 				}
 			}
 			p.expect(">>")
 		} else {
-			b.Names = append(b.Names, p.ident().Text)
+			id := p.ident()
+			b.Names, b.NamePos = append(b.Names, id.Text), append(b.NamePos, id.Pos)
 			for p.is(",") && p.peekAt(1).Kind == Ident && (p.peekAt(2).Text == "," || p.peekAt(2).Text == "\\in" || unbounded && p.peekAt(2).Text == ":") {
 				p.next()
-				b.Names = append(b.Names, p.ident().Text)
+				id := p.ident()
+				b.Names, b.NamePos = append(b.Names, id.Text), append(b.NamePos, id.Pos)
 			}
 		}
 		if p.accept("\\in") {
@@ -566,7 +574,14 @@ func (p *parser) expr(min int) Expr {
 }
 
 func (p *parser) prefixExpr() Expr {
-	p.skipLabel()
+	if name := p.skipLabel(); name != "" {
+		// a label covers the expression after it, as far as it extends
+		x := p.expr(0)
+		if p.labels != nil && name != "\x00" {
+			p.labels[name] = x
+		}
+		return x
+	}
 	t := p.peek()
 	if t.Kind == Op || t.Kind == Keyword {
 		switch t.Text {
@@ -892,11 +907,11 @@ func boundOf(b *Binary) Bound {
 	bd := Bound{P: b.X.At(), Set: b.Y}
 	switch x := b.X.(type) {
 	case *Ref:
-		bd.Names = []string{x.Path[0].Name}
+		bd.Names, bd.NamePos = []string{x.Path[0].Name}, []Pos{x.At()}
 	case *Tuple:
 		bd.Tuple = true
 		for _, el := range x.Elems {
-			bd.Names = append(bd.Names, el.(*Ref).Path[0].Name)
+			bd.Names, bd.NamePos = append(bd.Names, el.(*Ref).Path[0].Name), append(bd.NamePos, el.At())
 		}
 	}
 	return bd
@@ -1213,9 +1228,9 @@ func (p *parser) defAhead() bool {
 
 // skipLabel skips a label lbl:: or lbl(x, y):: before an expression; labels
 // only name subexpressions for proofs.
-func (p *parser) skipLabel() {
+func (p *parser) skipLabel() (name string) {
 	if p.peek().Kind != Ident {
-		return
+		return ""
 	}
 	k := 1
 	if p.peekAt(1).Text == "(" {
@@ -1227,12 +1242,18 @@ func (p *parser) skipLabel() {
 			}
 		}
 		if p.peekAt(k-1).Text != ")" {
-			return
+			return ""
 		}
 	}
 	if t := p.peekAt(k); t.Kind == Op && t.Text == "::" {
+		if k == 1 {
+			name = p.peek().Text // a label with parameters is not recorded
+		} else {
+			name = "\x00"
+		}
 		for ; k >= 0; k-- {
 			p.next()
 		}
 	}
+	return name
 }

@@ -1,6 +1,6 @@
 ---- MODULE IncrSub ----
 \* instantiated by incr_test.go (TestIncrementalChangedVariable)
 EXTENDS Naturals
-CONSTANT a
+VARIABLE a \* a VARIABLE: SANY refuses a CONSTANT substituted by a variable
 Small == a < 5
 ====
