@@ -22,13 +22,19 @@ type fastDecoder struct {
 	full [numMsgTypes]bool
 	// opt[t]: the optional fields (Optional) the header's version allows on message type t.
 	opt [numMsgTypes]uint32
-	// canon: the header's version has every replica-state field of version 1; ckpt: and the
-	// checkpoint (version 4).
-	canon, ckpt bool
-	strs        strCache
-	sent        sentCache
-	msgs        []Message // scratch: a list being read, copied out at its end
-	ents        []Entry
+	// canon: the header's version has every replica-state field of version 1 and no field the
+	// fast path does not know; ckpt: and the checkpoint (version 4); epochs: and the epoch and
+	// configurations (version 5).
+	canon, ckpt, epochs bool
+	// reconf: the statuses and the log entry op of reconfiguration (version 5); clientEpoch,
+	// clientCommit: the client state's epoch (version 5) and commitNumber (version 6).
+	reconf, clientEpoch, clientCommit bool
+	strs                              strCache
+	sent                              sentCache
+	msgs                              []Message // scratch: a list being read, copied out at its end
+	ents                              []Entry
+	// configs holds one copy of each configuration seen: they repeat on every line.
+	configs map[string][]int
 	// Slabs the decoded events are carved from, a few allocations per slab instead of one
 	// per event, list and entry (see slab).
 	recvSlab   slab[recvBlock]
@@ -63,26 +69,31 @@ func (s *slab[T]) take(n int) []T {
 
 func (f *fastDecoder) init(h *Header, s *schema) {
 	f.h, f.schema = h, s
-	// The fast path reads the state fields of versions 1..3, all required; reconfiguration's
-	// (version 4) are the general decoder's.
-	var all uint32
-	for i, name := range ReplicaStateFields {
-		if versions.stateSince(name) < ReconfigurationVersion {
-			all |= 1 << i
+	// The fast path reads the state fields it knows, in the Writer's order: those of version
+	// 1, then the checkpoint, then the epoch and configurations, each group if the header's
+	// version has it; a version with any other field (or part of a group) is the general
+	// decoder's.
+	bit := func(names ...string) uint32 {
+		var m uint32
+		for _, n := range names {
+			m |= 1 << slices.Index(ReplicaStateFields, n)
 		}
+		return m
 	}
-	ck := uint32(1) << slices.Index(ReplicaStateFields, "checkpoint")
-	f.canon = s.stateMask&^ck == all&^ck && s.version < ReconfigurationVersion
-	f.ckpt = s.stateMask&ck != 0
+	v1 := bit("viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd")
+	ck, ep := bit("checkpoint"), bit("epochNumber", "config", "oldConfig")
+	f.ckpt, f.epochs = s.stateMask&ck != 0, s.stateMask&ep == ep
+	f.canon = s.stateMask&v1 == v1 && (s.stateMask&ep == 0 || f.epochs) && s.stateMask&^(v1|ck|ep) == 0
+	f.reconf = s.version >= ReconfigurationVersion
+	f.clientEpoch, f.clientCommit = s.version >= ReconfigurationVersion, s.version >= ReadsVersion
 	for t, i := range msgTypeIndex {
 		mask, ok := s.fieldMask[t]
 		want := uint32(0xf)
 		for _, fl := range Fields[t] {
 			want |= payloadBit(fl)
 		}
-		// Reconfiguration's message types and epochs (version 5) are the general decoder's.
-		f.full[i] = ok && mask == want && s.t.typeSince(t) <= s.version && s.t.typeSince(t) < ReconfigurationVersion
-		f.opt[i] = s.optMask[t] &^ payloadBit(FEpoch)
+		f.full[i] = ok && mask == want && s.t.typeSince(t) <= s.version
+		f.opt[i] = s.optMask[t]
 	}
 	f.strs.seed = maphash.MakeSeed()
 }
@@ -125,7 +136,7 @@ func (f *fastDecoder) block(action string, kind ActionKind) (*Event, *Message, *
 	case kind == ReplicaTimer:
 		b := &f.timerSlab.take(1)[0]
 		return &b.e, nil, &b.s, nil
-	case kind == ClientAction && action == ClientReceiveReply:
+	case kind == ClientAction && (action == ClientReceiveReply || action == ClientReceiveNewEpoch):
 		b := &f.replySlab.take(1)[0]
 		return &b.e, &b.m, nil, &b.cs
 	case kind == ClientAction:
@@ -176,7 +187,7 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 			return nil, false
 		}
 	}
-	if kind == ReplicaReceive || kind == NetworkAction || action == ClientReceiveReply {
+	if msg != nil {
 		if !f.lit(`,"msg":`) {
 			return nil, false
 		}
@@ -184,7 +195,7 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 		if !f.sent.reuse(f, e.Msg) && !f.message(e.Msg) {
 			return nil, false
 		}
-		if kind == ReplicaReceive && ReceiveAction(e.Msg.Type) != action || action == ClientReceiveReply && e.Msg.Type != Reply {
+		if kind == ReplicaReceive && ReceiveAction(e.Msg.Type) != action || kind == ClientAction && ClientReceiveAction(e.Msg.Type) != action {
 			return nil, false
 		}
 	}
@@ -215,10 +226,29 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 			return nil, false
 		}
 		switch {
-		case f.lit("true}"):
+		case f.lit("true"):
 			s.Pending = true
-		case f.lit("false}"):
+		case f.lit("false"):
 		default:
+			return nil, false
+		}
+		if f.clientEpoch {
+			if !f.lit(`,"epoch":`) {
+				return nil, false
+			}
+			if s.Epoch, ok = f.int(); !ok {
+				return nil, false
+			}
+		}
+		if f.clientCommit {
+			if !f.lit(`,"commitNumber":`) {
+				return nil, false
+			}
+			if s.CommitNumber, ok = f.int(); !ok {
+				return nil, false
+			}
+		}
+		if !f.lit("}") {
 			return nil, false
 		}
 	}
@@ -305,7 +335,7 @@ func (f *fastDecoder) message(m *Message) bool {
 		case FRequestNumber:
 			m.RequestNumber, ok = f.int()
 		case FOp:
-			m.Op, ok = f.op()
+			m.Op, ok = f.op(false)
 		case FKey:
 			m.Key, ok = f.str()
 		case FValue:
@@ -317,6 +347,12 @@ func (f *fastDecoder) message(m *Message) bool {
 			ok = f.entry(m.Entry)
 		case FLog:
 			m.Log, ok = f.entries()
+		case FEpoch:
+			m.Epoch, ok = f.int()
+		case FConfig:
+			m.Config, ok = f.config()
+		case FOldConfig:
+			m.OldConfig, ok = f.config()
 		}
 		if !ok {
 			return false
@@ -341,19 +377,69 @@ func (f *fastDecoder) message(m *Message) bool {
 					return false
 				}
 			}
+		case FEpoch:
+			if f.lit(`,"epoch":`) {
+				if m.Epoch, ok = f.int(); !ok {
+					return false
+				}
+			}
+		case FCommitNumber:
+			if f.lit(`,"commitNumber":`) {
+				if m.CommitNumber, ok = f.int(); !ok {
+					return false
+				}
+			}
 		}
 	}
 	if !f.lit("}") {
 		return false
 	}
 	from, to := f.h.Nodes(), f.h.Nodes()
-	switch m.Type {
-	case Request:
+	if FromClient(m.Type) {
 		from = f.h.Clients
-	case Reply:
+	}
+	if ToClient(m.Type) {
 		to = f.h.Clients
 	}
 	return m.From < from && m.To < to
+}
+
+// config reads a configuration as appendInts writes it: replica ids of the universe,
+// strictly increasing; [] reads as nil, as in the general decoder. Each distinct one is
+// decoded once and shared (nothing writes a configuration in place).
+func (f *fastDecoder) config() ([]int, bool) {
+	start := f.i
+	if !f.lit("[") {
+		return nil, false
+	}
+	if f.lit("]") {
+		return nil, true
+	}
+	var buf [16]int
+	ids := buf[:0]
+	for {
+		id, ok := f.int()
+		if !ok || id >= f.h.Nodes() || len(ids) > 0 && id <= ids[len(ids)-1] {
+			return nil, false
+		}
+		ids = append(ids, id)
+		if f.lit("]") {
+			break
+		}
+		if !f.lit(",") {
+			return nil, false
+		}
+	}
+	raw := f.b[start:f.i]
+	if c, ok := f.configs[string(raw)]; ok {
+		return c, true
+	}
+	if f.configs == nil || len(f.configs) > 256 {
+		f.configs = map[string][]int{}
+	}
+	c := slices.Clone(ids)
+	f.configs[string(raw)] = c
+	return c, true
 }
 
 func (f *fastDecoder) replicaState(s *ReplicaState) bool {
@@ -374,6 +460,12 @@ func (f *fastDecoder) replicaState(s *ReplicaState) bool {
 		s.Status = StatusViewChange
 	case string(raw) == StatusRecovering:
 		s.Status = StatusRecovering
+	case f.reconf && string(raw) == StatusIdle:
+		s.Status = StatusIdle
+	case f.reconf && string(raw) == StatusTransitioning:
+		s.Status = StatusTransitioning
+	case f.reconf && string(raw) == StatusShutDown:
+		s.Status = StatusShutDown
 	default:
 		return false
 	}
@@ -403,6 +495,20 @@ func (f *fastDecoder) replicaState(s *ReplicaState) bool {
 			return false
 		}
 		if s.Checkpoint, ok = f.int(); !ok {
+			return false
+		}
+	}
+	if f.epochs {
+		if !f.lit(`,"epochNumber":`) {
+			return false
+		}
+		if s.EpochNumber, ok = f.int(); !ok || !f.lit(`,"config":`) {
+			return false
+		}
+		if s.Config, ok = f.config(); !ok || !f.lit(`,"oldConfig":`) {
+			return false
+		}
+		if s.OldConfig, ok = f.config(); !ok {
 			return false
 		}
 	}
@@ -499,7 +605,7 @@ func (f *fastDecoder) entry(e *Entry) bool {
 	if e.RequestNumber, ok = f.int(); !ok || !f.lit(`,"op":`) {
 		return false
 	}
-	if e.Op, ok = f.op(); !ok || !f.lit(`,"key":`) {
+	if e.Op, ok = f.op(f.reconf); !ok || !f.lit(`,"key":`) {
 		return false
 	}
 	if e.Key, ok = f.str(); !ok || !f.lit(`,"value":`) {
@@ -580,7 +686,8 @@ func (f *fastDecoder) str() (string, bool) {
 	return f.strs.get(b), true
 }
 
-func (f *fastDecoder) op() (string, bool) {
+// op reads an operation; reconf: it may be a reconfiguration (a log entry, version 5).
+func (f *fastDecoder) op(reconf bool) (string, bool) {
 	b, ok := f.raw()
 	switch {
 	case !ok:
@@ -591,6 +698,8 @@ func (f *fastDecoder) op() (string, bool) {
 		return OpPut, true
 	case string(b) == OpAppend:
 		return OpAppend, true
+	case reconf && string(b) == OpReconfiguration:
+		return OpReconfiguration, true
 	}
 	return "", false
 }

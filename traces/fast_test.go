@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,9 +97,11 @@ func TestFastMatchesGeneralOnCorpus(t *testing.T) {
 		fast += len(res.events)
 	}
 	// The simulator's traces are canonical: the fast path, not the fallback, reads every line,
-	// batched PREPAREs' logs (version 3) and messages' checkpoints (version 4) included.
+	// batched PREPAREs' logs (version 3), messages' checkpoints (version 4), reconfiguration's
+	// messages, epochs and configurations (version 5) and reads at backups (version 6) included.
 	for _, name := range []string{"corpus/good/sim-normal.ndjson", "corpus/good/sim-faults.ndjson",
-		"corpus/good/sim-batch.ndjson", "corpus/good/sim-checkpoint.ndjson"} {
+		"corpus/good/sim-batch.ndjson", "corpus/good/sim-checkpoint.ndjson",
+		"corpus/good/sim-reconfig.ndjson", "corpus/good/sim-reads.ndjson"} {
 		data, err := os.ReadFile(name)
 		require.NoError(t, err)
 		rd, err := NewReader(bytes.NewReader(data), name)
@@ -320,5 +323,73 @@ func TestFastLongSentLists(t *testing.T) {
 		if i%3 == 0 { // a third of them: each reads the trace three times
 			sameAsGeneral(t, m, fmt.Sprintf("%q", m))
 		}
+	}
+}
+
+// corpusExcerpt returns the header of a corpus trace and, renumbered, the first of its lines
+// that match each of picks: a short trace of real lines.
+func corpusExcerpt(t *testing.T, name string, picks ...string) []byte {
+	data, err := os.ReadFile(name)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	out := lines[0]
+	for i, pick := range picks {
+		j := slices.IndexFunc(lines[1:], func(l string) bool { return strings.Contains(l, pick) })
+		require.GreaterOrEqual(t, j, 0, "%s has a line with %s", name, pick)
+		l := lines[1+j]
+		comma := strings.Index(l, `,"tick":`)
+		out += fmt.Sprintf(`{"seq":%d`, i+1) + l[comma:]
+	}
+	return []byte(out)
+}
+
+// TestFastMatchesGeneralOnMalformedReconfigurationAndReads damages, at every byte, lines of
+// version 5 (reconfiguration: its actions and messages, the optional epoch of the others, the
+// replica state's epoch and configurations, the statuses idle, transitioning and shut-down,
+// a reconfiguration in a log) and version 6 (reads at backups: READ, REPLY's commit-number,
+// the client state's): the fast path reads the intact lines itself and every damaged one
+// exactly as the general decoder does.
+func TestFastMatchesGeneralOnMalformedReconfigurationAndReads(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		picks []string
+	}{
+		{"corpus/good/sim-reconfig.ndjson", []string{`"action":"ClientReconfiguration"`, `"action":"ReceiveReconfiguration"`,
+			`"action":"ReceiveStartEpoch"`, `"action":"ReceiveEpochStarted"`, `"action":"ClientReceiveNewEpoch"`,
+			`"action":"TimeoutStartEpoch"`, `"status":"idle"`, `"status":"shut-down"`, `"action":"ReceiveCommit","replica":3`}},
+		{"corpus/good/sim-reads.ndjson", []string{`"action":"ClientRead"`, `"action":"ReceiveRead"`, `"action":"ReplyRead"`,
+			`"action":"ClientReceiveReply"`}},
+	} {
+		data := corpusExcerpt(t, tc.name, tc.picks...)
+		require.Equal(t, "EOF", sameAsGeneral(t, data, "intact").err)
+		rd, err := NewReader(bytes.NewReader(data), tc.name)
+		require.NoError(t, err)
+		for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")[1:] {
+			_, ok := rd.d.f.event([]byte(line))
+			require.True(t, ok, "the fast path reads %s", line)
+		}
+		// Edits that damage no syntax: out of range, unsorted or other configurations, a
+		// reconfiguration outside a log, an older header version, zero optional fields.
+		edits := 0
+		for _, ed := range [][2]string{
+			{`"config":[1,2,3]`, `"config":[1,2,5]`}, {`"config":[1,2,3]`, `"config":[1,2,4]`}, {`"config":[1,2,3]`, `"config":[2,1,3]`},
+			{`"config":[1,2,3]`, `"config":[1,1,3]`}, {`"config":[1,2,3]`, `"config":[]`}, {`"oldConfig":[]`, `"oldConfig":[0]`},
+			{`"oldConfig":[]`, `"oldConfig":[4]`}, {`"op":"put"`, `"op":"reconfiguration"`}, {`"version":5`, `"version":4`},
+			{`"version":6`, `"version":5`}, {`"pending":true,"epoch":1}`, `"pending":true}`}, {`"epoch":1}`, `"epoch":1,"commitNumber":0}`},
+			{`"commitNumber":3}],`, `"commitNumber":0}],`}, {`"epoch":1},"sent"`, `"epoch":0},"sent"`}, {`"epoch":1},"sent"`, `},"sent"`},
+		} {
+			if e := strings.Replace(string(data), ed[0], ed[1], 1); e != string(data) {
+				sameAsGeneral(t, []byte(e), ed[1])
+				edits++
+			}
+		}
+		assert.GreaterOrEqual(t, edits, 4)
+		errs := map[string]bool{}
+		ms := mutants(data)
+		for _, m := range ms {
+			errs[sameAsGeneral(t, m, fmt.Sprintf("%q", m)).err] = true
+		}
+		t.Logf("%s: %d mutants, %d distinct errors", tc.name, len(ms), len(errs))
+		assert.Greater(t, len(errs), 100)
 	}
 }

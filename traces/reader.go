@@ -996,10 +996,13 @@ func (d *decoder) op(what string, reconf bool) (string, error) {
 	return s, err
 }
 
+// payloadFields lists the payload fields in the order of their bits.
+var payloadFields = []Field{FView, FOpNumber, FCommitNumber, FLastNormalView, FFromOpNumber, FReplica,
+	FNonce, FClient, FRequestNumber, FOp, FKey, FValue, FResult, FEntry, FLog, FEpoch, FConfig, FOldConfig, FCheckpoint}
+
 var fieldBit = func() map[Field]uint32 {
 	m := map[Field]uint32{}
-	for i, f := range []Field{FView, FOpNumber, FCommitNumber, FLastNormalView, FFromOpNumber, FReplica,
-		FNonce, FClient, FRequestNumber, FOp, FKey, FValue, FResult, FEntry, FLog, FEpoch, FConfig, FOldConfig, FCheckpoint} {
+	for i, f := range payloadFields {
 		m[f] = 1 << (i + 4)
 	}
 	return m
@@ -1110,8 +1113,9 @@ func (d *decoder) message(what string, m *Message, h *Header) error {
 				return fmt.Errorf("%s: %s message is missing field %q", what, m.Type, f)
 			}
 		}
-		for f, b := range fieldBit {
-			if have&b != 0 && want&b == 0 {
+		// In bit order, not map order: the same error every time (an optional field belongs).
+		for _, f := range payloadFields {
+			if b := fieldBit[f]; have&b != 0 && (want|d.schema.optMask[m.Type])&b == 0 {
 				return fmt.Errorf("%s: field %q does not belong to a %s message", what, f, m.Type)
 			}
 		}
