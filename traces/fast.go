@@ -35,6 +35,10 @@ type fastDecoder struct {
 	ents                              []Entry
 	// configs holds one copy of each configuration seen: they repeat on every line.
 	configs map[string][]int
+	// share: an event's msg that is byte for byte a message sent earlier is that message, the
+	// one in the sender's sent list, not a copy (ShareMessages).
+	share bool
+	spans []int // scratch: where each message of the list being read starts and ends
 	// Slabs the decoded events are carved from, a few allocations per slab instead of one
 	// per event, list and entry (see slab).
 	recvSlab   slab[recvBlock]
@@ -42,6 +46,7 @@ type fastDecoder struct {
 	clientSlab slab[clientBlock]
 	replySlab  slab[replyBlock]
 	netSlab    slab[netBlock]
+	eventSlab  slab[Event] // a network action's event whose message is shared
 	listSlab   slab[Message]
 	entrySlab  slab[Entry] // the entries of lists (logs, logAdd)
 	oneSlab    slab[Entry] // the entry of each PREPARE, which the checker keeps
@@ -126,25 +131,27 @@ type (
 	}
 )
 
-// block returns a new event and the message, state and client state an event of the action's
-// kind points to (nil where it has none).
-func (f *fastDecoder) block(action string, kind ActionKind) (*Event, *Message, *ReplicaState, *ClientState) {
+// block returns a new event and the message (if withMsg), state and client state an event of
+// the action's kind points to (nil where it has none).
+func (f *fastDecoder) block(action string, kind ActionKind, withMsg bool) (*Event, *Message, *ReplicaState, *ClientState) {
 	switch {
-	case kind == ReplicaReceive:
+	case kind == ReplicaReceive && withMsg:
 		b := &f.recvSlab.take(1)[0]
 		return &b.e, &b.m, &b.s, nil
-	case kind == ReplicaTimer:
+	case kind == ReplicaReceive || kind == ReplicaTimer:
 		b := &f.timerSlab.take(1)[0]
 		return &b.e, nil, &b.s, nil
-	case kind == ClientAction && (action == ClientReceiveReply || action == ClientReceiveNewEpoch):
+	case kind == ClientAction && withMsg:
 		b := &f.replySlab.take(1)[0]
 		return &b.e, &b.m, nil, &b.cs
 	case kind == ClientAction:
 		b := &f.clientSlab.take(1)[0]
 		return &b.e, nil, nil, &b.cs
+	case withMsg:
+		b := &f.netSlab.take(1)[0]
+		return &b.e, &b.m, nil, nil
 	}
-	b := &f.netSlab.take(1)[0]
-	return &b.e, &b.m, nil, nil
+	return &f.eventSlab.take(1)[0], nil, nil, nil
 }
 
 // event decodes b, or reports false.
@@ -169,31 +176,45 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 	if kind == 0 || f.schema.t.actionSince(action) > f.schema.version {
 		return nil, false
 	}
-	e, msg, st, cs := f.block(action, kind)
-	e.Seq, e.Tick, e.Action, e.Replica, e.Client = seq, tick, action, -1, -1
+	replica, client := -1, -1
 	switch kind {
 	case ReplicaReceive, ReplicaTimer:
 		if !f.lit(`,"replica":`) {
 			return nil, false
 		}
-		if e.Replica, ok = f.int(); !ok || e.Replica >= f.h.Nodes() {
+		if replica, ok = f.int(); !ok || replica >= f.h.Nodes() {
 			return nil, false
 		}
 	case ClientAction:
 		if !f.lit(`,"client":`) {
 			return nil, false
 		}
-		if e.Client, ok = f.int(); !ok || e.Client >= f.h.Clients {
+		if client, ok = f.int(); !ok || client >= f.h.Clients {
 			return nil, false
 		}
 	}
-	if msg != nil {
+	hasMsg := kind == ReplicaReceive || kind == NetworkAction || action == ClientReceiveReply || action == ClientReceiveNewEpoch
+	var cached *Message // the message, if the same bytes were decoded as a sent one
+	if hasMsg {
 		if !f.lit(`,"msg":`) {
 			return nil, false
 		}
-		e.Msg = msg
-		if !f.sent.reuse(f, e.Msg) && !f.message(e.Msg) {
-			return nil, false
+		cached = f.sent.reuse(f)
+	}
+	e, msg, st, cs := f.block(action, kind, hasMsg && (cached == nil || !f.share))
+	e.Seq, e.Tick, e.Action, e.Replica, e.Client = seq, tick, action, replica, client
+	if hasMsg {
+		switch {
+		case cached != nil && f.share:
+			e.Msg = cached
+		case cached != nil:
+			*msg = *cached
+			e.Msg = msg
+		default:
+			if !f.message(msg) {
+				return nil, false
+			}
+			e.Msg = msg
 		}
 		if kind == ReplicaReceive && ReceiveAction(e.Msg.Type) != action || kind == ClientAction && ClientReceiveAction(e.Msg.Type) != action {
 			return nil, false
@@ -263,15 +284,14 @@ func (f *fastDecoder) messages() ([]Message, bool) {
 	if f.lit("]") {
 		return []Message{}, true
 	}
-	f.msgs = f.msgs[:0]
+	f.msgs, f.spans = f.msgs[:0], f.spans[:0]
 	for {
 		f.msgs = append(f.msgs, Message{})
 		start := f.i
-		m := &f.msgs[len(f.msgs)-1]
-		if !f.message(m) {
+		if !f.message(&f.msgs[len(f.msgs)-1]) {
 			return nil, false
 		}
-		f.sent.add(f.b[start:f.i], m)
+		f.spans = append(f.spans, start, f.i)
 		if f.lit("]") {
 			break
 		}
@@ -282,6 +302,9 @@ func (f *fastDecoder) messages() ([]Message, bool) {
 	out := f.listSlab.take(len(f.msgs))
 	copy(out, f.msgs)
 	clear(f.msgs) // the scratch must not keep logs alive
+	for k := range out {
+		f.sent.add(f.b[f.spans[2*k]:f.spans[2*k+1]], &out[k], f.share)
+	}
 	return out, true
 }
 
@@ -715,13 +738,16 @@ type sentCache struct {
 }
 
 type sentSlot struct {
-	raw []byte // nil: empty
-	m   Message
+	raw []byte   // nil: empty
+	m   *Message // the message: in the sent list it was decoded into if shared, else copy
+	// copy is the message as decoded when messages are not shared: the caller may change
+	// its events, and the next line must decode as its bytes say.
+	copy Message
 }
 
 const sentArena = 1 << 20
 
-func (c *sentCache) add(raw []byte, m *Message) {
+func (c *sentCache) add(raw []byte, m *Message, share bool) {
 	if len(c.arena)+len(raw) > cap(c.arena) {
 		if len(raw) > sentArena/4 {
 			return
@@ -735,30 +761,34 @@ func (c *sentCache) add(raw []byte, m *Message) {
 	}
 	n := len(c.arena)
 	c.arena = append(c.arena, raw...)
-	c.slots[m.ID%len(c.slots)] = sentSlot{raw: c.arena[n:len(c.arena):len(c.arena)], m: *m}
+	s := &c.slots[m.ID%len(c.slots)]
+	s.raw = c.arena[n:len(c.arena):len(c.arena)]
+	if share {
+		s.m = m
+	} else {
+		s.copy = *m
+		s.m = &s.copy
+	}
 }
 
-// reuse reads the message at f's position if it is one in the cache, byte for byte.
-func (c *sentCache) reuse(f *fastDecoder, m *Message) bool {
+// reuse reads the message at f's position if it is one in the cache, byte for byte, and
+// returns it (nil if it is not).
+func (c *sentCache) reuse(f *fastDecoder) *Message {
 	start := f.i
 	if !f.lit(`{"id":`) {
-		return false
+		return nil
 	}
 	id, ok := f.int()
 	f.i = start
-	if !ok {
-		return false
-	}
-	if c.slots == nil {
-		return false
+	if !ok || c.slots == nil {
+		return nil
 	}
 	s := &c.slots[id%len(c.slots)]
 	if s.raw == nil || s.m.ID != id || len(f.b)-start < len(s.raw) || string(f.b[start:start+len(s.raw)]) != string(s.raw) {
-		return false
+		return nil
 	}
-	*m = s.m
 	f.i = start + len(s.raw)
-	return true
+	return s.m
 }
 
 // strCache shares one copy of each short string recently seen (traces repeat keys, values

@@ -26,20 +26,26 @@ type readResult struct {
 }
 
 // Reading modes: the general decoder alone (the reader before the fast path), the fast path
-// with the general one behind it, and that on two workers in chunks of three lines.
+// with the general one behind it, that on two workers in chunks of three lines, and that
+// sharing received messages with their sends (as the checker reads).
 const (
 	modeGeneral = iota
 	modeFast
 	modeParallel
+	modeShared
 )
 
 func readMode(t testing.TB, data []byte, mode int) readResult {
 	var rd *Reader
 	var err error
-	if mode == modeParallel {
+	if mode == modeParallel || mode == modeShared {
 		defer func(b, l int) { chunkBytes, chunkLines = b, l }(chunkBytes, chunkLines)
 		chunkBytes, chunkLines = 1<<10, 3
-		rd, err = NewParallelReader(bytes.NewReader(data), "t.ndjson", 2)
+		var opts []ReadOption
+		if mode == modeShared {
+			opts = append(opts, ShareMessages)
+		}
+		rd, err = NewParallelReader(bytes.NewReader(data), "t.ndjson", 2, opts...)
 	} else {
 		rd, err = NewReader(bytes.NewReader(data), "t.ndjson")
 	}
@@ -68,7 +74,7 @@ func readMode(t testing.TB, data []byte, mode int) readResult {
 // general decoder does, and returns what it read.
 func sameAsGeneral(t testing.TB, data []byte, msg string) readResult {
 	want := readMode(t, data, modeGeneral)
-	for _, mode := range []int{modeFast, modeParallel} {
+	for _, mode := range []int{modeFast, modeParallel, modeShared} {
 		got := readMode(t, data, mode)
 		if !assert.Equal(t, want, got, "%s (mode %d)", msg, mode) {
 			t.FailNow()
@@ -391,5 +397,52 @@ func TestFastMatchesGeneralOnMalformedReconfigurationAndReads(t *testing.T) {
 		}
 		t.Logf("%s: %d mutants, %d distinct errors", tc.name, len(ms), len(errs))
 		assert.Greater(t, len(errs), 100)
+	}
+}
+
+// TestShareMessages: with ShareMessages a received message is the sent one; without it, a
+// copy, which a caller's change to the sent one leaves as its line says.
+func TestShareMessages(t *testing.T) {
+	data, err := os.ReadFile("corpus/good/sim-normal.ndjson")
+	require.NoError(t, err)
+	for _, share := range []bool{false, true} {
+		var opts []ReadOption
+		if share {
+			opts = append(opts, ShareMessages)
+		}
+		rd, err := NewReader(bytes.NewReader(data), "sim-normal", opts...) // decodes a line at Next: after the caller changed the ones before
+		require.NoError(t, err)
+		sent := map[int]*Message{}
+		value := map[int]string{}
+		same, received := 0, 0
+		for {
+			e, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			require.NoError(t, err)
+			if e.Msg != nil && sent[e.Msg.ID] != nil {
+				received++
+				if sent[e.Msg.ID] == e.Msg {
+					same++
+				}
+				if !share {
+					assert.Equal(t, value[e.Msg.ID], e.Msg.Value, "line %d", rd.Line())
+				}
+			}
+			for i := range e.Sent {
+				m := &e.Sent[i]
+				sent[m.ID], value[m.ID] = m, m.Value
+				if !share {
+					m.Value = "changed by the caller"
+				}
+			}
+		}
+		require.Greater(t, received, 40)
+		if share {
+			assert.Equal(t, received, same, "every received message is its send")
+		} else {
+			assert.Zero(t, same)
+		}
 	}
 }

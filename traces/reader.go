@@ -43,11 +43,20 @@ type Reader struct {
 
 // NewReader reads the header from r and returns a Reader positioned at the first event. name
 // is used in error messages (a file name, or "-" for standard input).
-func NewReader(r io.Reader, name string) (*Reader, error) {
-	return newReader(r, name, versions)
+func NewReader(r io.Reader, name string, opts ...ReadOption) (*Reader, error) {
+	return newReader(r, name, versions, opts...)
 }
 
-func newReader(r io.Reader, name string, vt *versionTable) (*Reader, error) {
+// ReadOption changes what a Reader's events share.
+type ReadOption int
+
+// ShareMessages: an event's msg whose bytes are exactly those of a message sent a little
+// earlier is that very Message, the one in the sender's sent list, not a copy (a trace writes
+// each message when it is sent and again when it is received, dropped or duplicated). It saves
+// a Message per receive, for a caller that never changes the events it reads (the checker).
+const ShareMessages ReadOption = 1
+
+func newReader(r io.Reader, name string, vt *versionTable, opts ...ReadOption) (*Reader, error) {
 	rd := &Reader{lr: lineReader{r: bufio.NewReaderSize(r, bufSize), name: name}, name: name}
 	b, err := rd.lr.readLine()
 	if err == io.EOF {
@@ -62,6 +71,7 @@ func newReader(r io.Reader, name string, vt *versionTable) (*Reader, error) {
 	}
 	rd.header = h
 	rd.d.init(h, vt.schemas[h.Version])
+	rd.d.f.share = slices.Contains(opts, ShareMessages)
 	return rd, nil
 }
 
