@@ -45,7 +45,8 @@ const (
 // Check reads a whole trace from r and checks it. An error means the input is not a readable
 // trace (it names the file and line); every protocol problem is in the Report instead.
 func Check(r io.Reader, name string, opts Options) (*Report, error) {
-	rd, err := traces.NewParallelReader(r, name, runtime.GOMAXPROCS(0))
+	// The checker never changes an event, so received messages may be the sent ones.
+	rd, err := traces.NewParallelReader(r, name, runtime.GOMAXPROCS(0), traces.ShareMessages)
 	if err != nil {
 		return nil, err
 	}

@@ -113,6 +113,9 @@ func (s *idSet) add(id int) { s.page(id, true)[(id>>6)&(idPage/64-1)] |= 1 << (u
 
 // sameMsg is msgDiff(a, b, false) == "" without building strings.
 func sameMsg(a, b *traces.Message) bool {
+	if a == b { // a received message the reader shares with its send (traces.ShareMessages)
+		return true
+	}
 	if a.Type != b.Type || a.From != b.From || a.To != b.To || a.View != b.View || a.OpNumber != b.OpNumber ||
 		a.CommitNumber != b.CommitNumber || a.LastNormalView != b.LastNormalView || a.FromOpNumber != b.FromOpNumber ||
 		a.Replica != b.Replica || a.Nonce != b.Nonce || a.Client != b.Client || a.RequestNumber != b.RequestNumber ||

@@ -22,13 +22,23 @@ type fastDecoder struct {
 	full [numMsgTypes]bool
 	// opt[t]: the optional fields (Optional) the header's version allows on message type t.
 	opt [numMsgTypes]uint32
-	// canon: the header's version has every replica-state field of version 1; ckpt: and the
-	// checkpoint (version 4).
-	canon, ckpt bool
-	strs        strCache
-	sent        sentCache
-	msgs        []Message // scratch: a list being read, copied out at its end
-	ents        []Entry
+	// canon: the header's version has every replica-state field of version 1 and no field the
+	// fast path does not know; ckpt: and the checkpoint (version 4); epochs: and the epoch and
+	// configurations (version 5).
+	canon, ckpt, epochs bool
+	// reconf: the statuses and the log entry op of reconfiguration (version 5); clientEpoch,
+	// clientCommit: the client state's epoch (version 5) and commitNumber (version 6).
+	reconf, clientEpoch, clientCommit bool
+	strs                              strCache
+	sent                              sentCache
+	msgs                              []Message // scratch: a list being read, copied out at its end
+	ents                              []Entry
+	// configs holds one copy of each configuration seen: they repeat on every line.
+	configs map[string][]int
+	// share: an event's msg that is byte for byte a message sent earlier is that message, the
+	// one in the sender's sent list, not a copy (ShareMessages).
+	share bool
+	spans []int // scratch: where each message of the list being read starts and ends
 	// Slabs the decoded events are carved from, a few allocations per slab instead of one
 	// per event, list and entry (see slab).
 	recvSlab   slab[recvBlock]
@@ -36,6 +46,7 @@ type fastDecoder struct {
 	clientSlab slab[clientBlock]
 	replySlab  slab[replyBlock]
 	netSlab    slab[netBlock]
+	eventSlab  slab[Event] // a network action's event whose message is shared
 	listSlab   slab[Message]
 	entrySlab  slab[Entry] // the entries of lists (logs, logAdd)
 	oneSlab    slab[Entry] // the entry of each PREPARE, which the checker keeps
@@ -63,26 +74,31 @@ func (s *slab[T]) take(n int) []T {
 
 func (f *fastDecoder) init(h *Header, s *schema) {
 	f.h, f.schema = h, s
-	// The fast path reads the state fields of versions 1..3, all required; reconfiguration's
-	// (version 4) are the general decoder's.
-	var all uint32
-	for i, name := range ReplicaStateFields {
-		if versions.stateSince(name) < ReconfigurationVersion {
-			all |= 1 << i
+	// The fast path reads the state fields it knows, in the Writer's order: those of version
+	// 1, then the checkpoint, then the epoch and configurations, each group if the header's
+	// version has it; a version with any other field (or part of a group) is the general
+	// decoder's.
+	bit := func(names ...string) uint32 {
+		var m uint32
+		for _, n := range names {
+			m |= 1 << slices.Index(ReplicaStateFields, n)
 		}
+		return m
 	}
-	ck := uint32(1) << slices.Index(ReplicaStateFields, "checkpoint")
-	f.canon = s.stateMask&^ck == all&^ck && s.version < ReconfigurationVersion
-	f.ckpt = s.stateMask&ck != 0
+	v1 := bit("viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd")
+	ck, ep := bit("checkpoint"), bit("epochNumber", "config", "oldConfig")
+	f.ckpt, f.epochs = s.stateMask&ck != 0, s.stateMask&ep == ep
+	f.canon = s.stateMask&v1 == v1 && (s.stateMask&ep == 0 || f.epochs) && s.stateMask&^(v1|ck|ep) == 0
+	f.reconf = s.version >= ReconfigurationVersion
+	f.clientEpoch, f.clientCommit = s.version >= ReconfigurationVersion, s.version >= ReadsVersion
 	for t, i := range msgTypeIndex {
 		mask, ok := s.fieldMask[t]
 		want := uint32(0xf)
 		for _, fl := range Fields[t] {
 			want |= payloadBit(fl)
 		}
-		// Reconfiguration's message types and epochs (version 5) are the general decoder's.
-		f.full[i] = ok && mask == want && s.t.typeSince(t) <= s.version && s.t.typeSince(t) < ReconfigurationVersion
-		f.opt[i] = s.optMask[t] &^ payloadBit(FEpoch)
+		f.full[i] = ok && mask == want && s.t.typeSince(t) <= s.version
+		f.opt[i] = s.optMask[t]
 	}
 	f.strs.seed = maphash.MakeSeed()
 }
@@ -115,25 +131,27 @@ type (
 	}
 )
 
-// block returns a new event and the message, state and client state an event of the action's
-// kind points to (nil where it has none).
-func (f *fastDecoder) block(action string, kind ActionKind) (*Event, *Message, *ReplicaState, *ClientState) {
+// block returns a new event and the message (if withMsg), state and client state an event of
+// the action's kind points to (nil where it has none).
+func (f *fastDecoder) block(action string, kind ActionKind, withMsg bool) (*Event, *Message, *ReplicaState, *ClientState) {
 	switch {
-	case kind == ReplicaReceive:
+	case kind == ReplicaReceive && withMsg:
 		b := &f.recvSlab.take(1)[0]
 		return &b.e, &b.m, &b.s, nil
-	case kind == ReplicaTimer:
+	case kind == ReplicaReceive || kind == ReplicaTimer:
 		b := &f.timerSlab.take(1)[0]
 		return &b.e, nil, &b.s, nil
-	case kind == ClientAction && action == ClientReceiveReply:
+	case kind == ClientAction && withMsg:
 		b := &f.replySlab.take(1)[0]
 		return &b.e, &b.m, nil, &b.cs
 	case kind == ClientAction:
 		b := &f.clientSlab.take(1)[0]
 		return &b.e, nil, nil, &b.cs
+	case withMsg:
+		b := &f.netSlab.take(1)[0]
+		return &b.e, &b.m, nil, nil
 	}
-	b := &f.netSlab.take(1)[0]
-	return &b.e, &b.m, nil, nil
+	return &f.eventSlab.take(1)[0], nil, nil, nil
 }
 
 // event decodes b, or reports false.
@@ -158,33 +176,47 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 	if kind == 0 || f.schema.t.actionSince(action) > f.schema.version {
 		return nil, false
 	}
-	e, msg, st, cs := f.block(action, kind)
-	e.Seq, e.Tick, e.Action, e.Replica, e.Client = seq, tick, action, -1, -1
+	replica, client := -1, -1
 	switch kind {
 	case ReplicaReceive, ReplicaTimer:
 		if !f.lit(`,"replica":`) {
 			return nil, false
 		}
-		if e.Replica, ok = f.int(); !ok || e.Replica >= f.h.Nodes() {
+		if replica, ok = f.int(); !ok || replica >= f.h.Nodes() {
 			return nil, false
 		}
 	case ClientAction:
 		if !f.lit(`,"client":`) {
 			return nil, false
 		}
-		if e.Client, ok = f.int(); !ok || e.Client >= f.h.Clients {
+		if client, ok = f.int(); !ok || client >= f.h.Clients {
 			return nil, false
 		}
 	}
-	if kind == ReplicaReceive || kind == NetworkAction || action == ClientReceiveReply {
+	hasMsg := kind == ReplicaReceive || kind == NetworkAction || action == ClientReceiveReply || action == ClientReceiveNewEpoch
+	var cached *Message // the message, if the same bytes were decoded as a sent one
+	if hasMsg {
 		if !f.lit(`,"msg":`) {
 			return nil, false
 		}
-		e.Msg = msg
-		if !f.sent.reuse(f, e.Msg) && !f.message(e.Msg) {
-			return nil, false
+		cached = f.sent.reuse(f)
+	}
+	e, msg, st, cs := f.block(action, kind, hasMsg && (cached == nil || !f.share))
+	e.Seq, e.Tick, e.Action, e.Replica, e.Client = seq, tick, action, replica, client
+	if hasMsg {
+		switch {
+		case cached != nil && f.share:
+			e.Msg = cached
+		case cached != nil:
+			*msg = *cached
+			e.Msg = msg
+		default:
+			if !f.message(msg) {
+				return nil, false
+			}
+			e.Msg = msg
 		}
-		if kind == ReplicaReceive && ReceiveAction(e.Msg.Type) != action || action == ClientReceiveReply && e.Msg.Type != Reply {
+		if kind == ReplicaReceive && ReceiveAction(e.Msg.Type) != action || kind == ClientAction && ClientReceiveAction(e.Msg.Type) != action {
 			return nil, false
 		}
 	}
@@ -215,10 +247,29 @@ func (f *fastDecoder) event(b []byte) (*Event, bool) {
 			return nil, false
 		}
 		switch {
-		case f.lit("true}"):
+		case f.lit("true"):
 			s.Pending = true
-		case f.lit("false}"):
+		case f.lit("false"):
 		default:
+			return nil, false
+		}
+		if f.clientEpoch {
+			if !f.lit(`,"epoch":`) {
+				return nil, false
+			}
+			if s.Epoch, ok = f.int(); !ok {
+				return nil, false
+			}
+		}
+		if f.clientCommit {
+			if !f.lit(`,"commitNumber":`) {
+				return nil, false
+			}
+			if s.CommitNumber, ok = f.int(); !ok {
+				return nil, false
+			}
+		}
+		if !f.lit("}") {
 			return nil, false
 		}
 	}
@@ -233,15 +284,14 @@ func (f *fastDecoder) messages() ([]Message, bool) {
 	if f.lit("]") {
 		return []Message{}, true
 	}
-	f.msgs = f.msgs[:0]
+	f.msgs, f.spans = f.msgs[:0], f.spans[:0]
 	for {
 		f.msgs = append(f.msgs, Message{})
 		start := f.i
-		m := &f.msgs[len(f.msgs)-1]
-		if !f.message(m) {
+		if !f.message(&f.msgs[len(f.msgs)-1]) {
 			return nil, false
 		}
-		f.sent.add(f.b[start:f.i], m)
+		f.spans = append(f.spans, start, f.i)
 		if f.lit("]") {
 			break
 		}
@@ -252,6 +302,9 @@ func (f *fastDecoder) messages() ([]Message, bool) {
 	out := f.listSlab.take(len(f.msgs))
 	copy(out, f.msgs)
 	clear(f.msgs) // the scratch must not keep logs alive
+	for k := range out {
+		f.sent.add(f.b[f.spans[2*k]:f.spans[2*k+1]], &out[k], f.share)
+	}
 	return out, true
 }
 
@@ -305,7 +358,7 @@ func (f *fastDecoder) message(m *Message) bool {
 		case FRequestNumber:
 			m.RequestNumber, ok = f.int()
 		case FOp:
-			m.Op, ok = f.op()
+			m.Op, ok = f.op(false)
 		case FKey:
 			m.Key, ok = f.str()
 		case FValue:
@@ -317,6 +370,12 @@ func (f *fastDecoder) message(m *Message) bool {
 			ok = f.entry(m.Entry)
 		case FLog:
 			m.Log, ok = f.entries()
+		case FEpoch:
+			m.Epoch, ok = f.int()
+		case FConfig:
+			m.Config, ok = f.config()
+		case FOldConfig:
+			m.OldConfig, ok = f.config()
 		}
 		if !ok {
 			return false
@@ -341,19 +400,69 @@ func (f *fastDecoder) message(m *Message) bool {
 					return false
 				}
 			}
+		case FEpoch:
+			if f.lit(`,"epoch":`) {
+				if m.Epoch, ok = f.int(); !ok {
+					return false
+				}
+			}
+		case FCommitNumber:
+			if f.lit(`,"commitNumber":`) {
+				if m.CommitNumber, ok = f.int(); !ok {
+					return false
+				}
+			}
 		}
 	}
 	if !f.lit("}") {
 		return false
 	}
 	from, to := f.h.Nodes(), f.h.Nodes()
-	switch m.Type {
-	case Request:
+	if FromClient(m.Type) {
 		from = f.h.Clients
-	case Reply:
+	}
+	if ToClient(m.Type) {
 		to = f.h.Clients
 	}
 	return m.From < from && m.To < to
+}
+
+// config reads a configuration as appendInts writes it: replica ids of the universe,
+// strictly increasing; [] reads as nil, as in the general decoder. Each distinct one is
+// decoded once and shared (nothing writes a configuration in place).
+func (f *fastDecoder) config() ([]int, bool) {
+	start := f.i
+	if !f.lit("[") {
+		return nil, false
+	}
+	if f.lit("]") {
+		return nil, true
+	}
+	var buf [16]int
+	ids := buf[:0]
+	for {
+		id, ok := f.int()
+		if !ok || id >= f.h.Nodes() || len(ids) > 0 && id <= ids[len(ids)-1] {
+			return nil, false
+		}
+		ids = append(ids, id)
+		if f.lit("]") {
+			break
+		}
+		if !f.lit(",") {
+			return nil, false
+		}
+	}
+	raw := f.b[start:f.i]
+	if c, ok := f.configs[string(raw)]; ok {
+		return c, true
+	}
+	if f.configs == nil || len(f.configs) > 256 {
+		f.configs = map[string][]int{}
+	}
+	c := slices.Clone(ids)
+	f.configs[string(raw)] = c
+	return c, true
 }
 
 func (f *fastDecoder) replicaState(s *ReplicaState) bool {
@@ -374,6 +483,12 @@ func (f *fastDecoder) replicaState(s *ReplicaState) bool {
 		s.Status = StatusViewChange
 	case string(raw) == StatusRecovering:
 		s.Status = StatusRecovering
+	case f.reconf && string(raw) == StatusIdle:
+		s.Status = StatusIdle
+	case f.reconf && string(raw) == StatusTransitioning:
+		s.Status = StatusTransitioning
+	case f.reconf && string(raw) == StatusShutDown:
+		s.Status = StatusShutDown
 	default:
 		return false
 	}
@@ -403,6 +518,20 @@ func (f *fastDecoder) replicaState(s *ReplicaState) bool {
 			return false
 		}
 		if s.Checkpoint, ok = f.int(); !ok {
+			return false
+		}
+	}
+	if f.epochs {
+		if !f.lit(`,"epochNumber":`) {
+			return false
+		}
+		if s.EpochNumber, ok = f.int(); !ok || !f.lit(`,"config":`) {
+			return false
+		}
+		if s.Config, ok = f.config(); !ok || !f.lit(`,"oldConfig":`) {
+			return false
+		}
+		if s.OldConfig, ok = f.config(); !ok {
 			return false
 		}
 	}
@@ -499,7 +628,7 @@ func (f *fastDecoder) entry(e *Entry) bool {
 	if e.RequestNumber, ok = f.int(); !ok || !f.lit(`,"op":`) {
 		return false
 	}
-	if e.Op, ok = f.op(); !ok || !f.lit(`,"key":`) {
+	if e.Op, ok = f.op(f.reconf); !ok || !f.lit(`,"key":`) {
 		return false
 	}
 	if e.Key, ok = f.str(); !ok || !f.lit(`,"value":`) {
@@ -580,7 +709,8 @@ func (f *fastDecoder) str() (string, bool) {
 	return f.strs.get(b), true
 }
 
-func (f *fastDecoder) op() (string, bool) {
+// op reads an operation; reconf: it may be a reconfiguration (a log entry, version 5).
+func (f *fastDecoder) op(reconf bool) (string, bool) {
 	b, ok := f.raw()
 	switch {
 	case !ok:
@@ -591,6 +721,8 @@ func (f *fastDecoder) op() (string, bool) {
 		return OpPut, true
 	case string(b) == OpAppend:
 		return OpAppend, true
+	case reconf && string(b) == OpReconfiguration:
+		return OpReconfiguration, true
 	}
 	return "", false
 }
@@ -606,13 +738,16 @@ type sentCache struct {
 }
 
 type sentSlot struct {
-	raw []byte // nil: empty
-	m   Message
+	raw []byte   // nil: empty
+	m   *Message // the message: in the sent list it was decoded into if shared, else copy
+	// copy is the message as decoded when messages are not shared: the caller may change
+	// its events, and the next line must decode as its bytes say.
+	copy Message
 }
 
 const sentArena = 1 << 20
 
-func (c *sentCache) add(raw []byte, m *Message) {
+func (c *sentCache) add(raw []byte, m *Message, share bool) {
 	if len(c.arena)+len(raw) > cap(c.arena) {
 		if len(raw) > sentArena/4 {
 			return
@@ -626,30 +761,34 @@ func (c *sentCache) add(raw []byte, m *Message) {
 	}
 	n := len(c.arena)
 	c.arena = append(c.arena, raw...)
-	c.slots[m.ID%len(c.slots)] = sentSlot{raw: c.arena[n:len(c.arena):len(c.arena)], m: *m}
+	s := &c.slots[m.ID%len(c.slots)]
+	s.raw = c.arena[n:len(c.arena):len(c.arena)]
+	if share {
+		s.m = m
+	} else {
+		s.copy = *m
+		s.m = &s.copy
+	}
 }
 
-// reuse reads the message at f's position if it is one in the cache, byte for byte.
-func (c *sentCache) reuse(f *fastDecoder, m *Message) bool {
+// reuse reads the message at f's position if it is one in the cache, byte for byte, and
+// returns it (nil if it is not).
+func (c *sentCache) reuse(f *fastDecoder) *Message {
 	start := f.i
 	if !f.lit(`{"id":`) {
-		return false
+		return nil
 	}
 	id, ok := f.int()
 	f.i = start
-	if !ok {
-		return false
-	}
-	if c.slots == nil {
-		return false
+	if !ok || c.slots == nil {
+		return nil
 	}
 	s := &c.slots[id%len(c.slots)]
 	if s.raw == nil || s.m.ID != id || len(f.b)-start < len(s.raw) || string(f.b[start:start+len(s.raw)]) != string(s.raw) {
-		return false
+		return nil
 	}
-	*m = s.m
 	f.i = start + len(s.raw)
-	return true
+	return s.m
 }
 
 // strCache shares one copy of each short string recently seen (traces repeat keys, values

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,20 +26,26 @@ type readResult struct {
 }
 
 // Reading modes: the general decoder alone (the reader before the fast path), the fast path
-// with the general one behind it, and that on two workers in chunks of three lines.
+// with the general one behind it, that on two workers in chunks of three lines, and that
+// sharing received messages with their sends (as the checker reads).
 const (
 	modeGeneral = iota
 	modeFast
 	modeParallel
+	modeShared
 )
 
 func readMode(t testing.TB, data []byte, mode int) readResult {
 	var rd *Reader
 	var err error
-	if mode == modeParallel {
+	if mode == modeParallel || mode == modeShared {
 		defer func(b, l int) { chunkBytes, chunkLines = b, l }(chunkBytes, chunkLines)
 		chunkBytes, chunkLines = 1<<10, 3
-		rd, err = NewParallelReader(bytes.NewReader(data), "t.ndjson", 2)
+		var opts []ReadOption
+		if mode == modeShared {
+			opts = append(opts, ShareMessages)
+		}
+		rd, err = NewParallelReader(bytes.NewReader(data), "t.ndjson", 2, opts...)
 	} else {
 		rd, err = NewReader(bytes.NewReader(data), "t.ndjson")
 	}
@@ -67,7 +74,7 @@ func readMode(t testing.TB, data []byte, mode int) readResult {
 // general decoder does, and returns what it read.
 func sameAsGeneral(t testing.TB, data []byte, msg string) readResult {
 	want := readMode(t, data, modeGeneral)
-	for _, mode := range []int{modeFast, modeParallel} {
+	for _, mode := range []int{modeFast, modeParallel, modeShared} {
 		got := readMode(t, data, mode)
 		if !assert.Equal(t, want, got, "%s (mode %d)", msg, mode) {
 			t.FailNow()
@@ -96,9 +103,11 @@ func TestFastMatchesGeneralOnCorpus(t *testing.T) {
 		fast += len(res.events)
 	}
 	// The simulator's traces are canonical: the fast path, not the fallback, reads every line,
-	// batched PREPAREs' logs (version 3) and messages' checkpoints (version 4) included.
+	// batched PREPAREs' logs (version 3), messages' checkpoints (version 4), reconfiguration's
+	// messages, epochs and configurations (version 5) and reads at backups (version 6) included.
 	for _, name := range []string{"corpus/good/sim-normal.ndjson", "corpus/good/sim-faults.ndjson",
-		"corpus/good/sim-batch.ndjson", "corpus/good/sim-checkpoint.ndjson"} {
+		"corpus/good/sim-batch.ndjson", "corpus/good/sim-checkpoint.ndjson",
+		"corpus/good/sim-reconfig.ndjson", "corpus/good/sim-reads.ndjson"} {
 		data, err := os.ReadFile(name)
 		require.NoError(t, err)
 		rd, err := NewReader(bytes.NewReader(data), name)
@@ -319,6 +328,121 @@ func TestFastLongSentLists(t *testing.T) {
 	for i, m := range ms {
 		if i%3 == 0 { // a third of them: each reads the trace three times
 			sameAsGeneral(t, m, fmt.Sprintf("%q", m))
+		}
+	}
+}
+
+// corpusExcerpt returns the header of a corpus trace and, renumbered, the first of its lines
+// that match each of picks: a short trace of real lines.
+func corpusExcerpt(t *testing.T, name string, picks ...string) []byte {
+	data, err := os.ReadFile(name)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	out := lines[0]
+	for i, pick := range picks {
+		j := slices.IndexFunc(lines[1:], func(l string) bool { return strings.Contains(l, pick) })
+		require.GreaterOrEqual(t, j, 0, "%s has a line with %s", name, pick)
+		l := lines[1+j]
+		comma := strings.Index(l, `,"tick":`)
+		out += fmt.Sprintf(`{"seq":%d`, i+1) + l[comma:]
+	}
+	return []byte(out)
+}
+
+// TestFastMatchesGeneralOnMalformedReconfigurationAndReads damages, at every byte, lines of
+// version 5 (reconfiguration: its actions and messages, the optional epoch of the others, the
+// replica state's epoch and configurations, the statuses idle, transitioning and shut-down,
+// a reconfiguration in a log) and version 6 (reads at backups: READ, REPLY's commit-number,
+// the client state's): the fast path reads the intact lines itself and every damaged one
+// exactly as the general decoder does.
+func TestFastMatchesGeneralOnMalformedReconfigurationAndReads(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		picks []string
+	}{
+		{"corpus/good/sim-reconfig.ndjson", []string{`"action":"ClientReconfiguration"`, `"action":"ReceiveReconfiguration"`,
+			`"action":"ReceiveStartEpoch"`, `"action":"ReceiveEpochStarted"`, `"action":"ClientReceiveNewEpoch"`,
+			`"action":"TimeoutStartEpoch"`, `"status":"idle"`, `"status":"shut-down"`, `"action":"ReceiveCommit","replica":3`}},
+		{"corpus/good/sim-reads.ndjson", []string{`"action":"ClientRead"`, `"action":"ReceiveRead"`, `"action":"ReplyRead"`,
+			`"action":"ClientReceiveReply"`}},
+	} {
+		data := corpusExcerpt(t, tc.name, tc.picks...)
+		require.Equal(t, "EOF", sameAsGeneral(t, data, "intact").err)
+		rd, err := NewReader(bytes.NewReader(data), tc.name)
+		require.NoError(t, err)
+		for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")[1:] {
+			_, ok := rd.d.f.event([]byte(line))
+			require.True(t, ok, "the fast path reads %s", line)
+		}
+		// Edits that damage no syntax: out of range, unsorted or other configurations, a
+		// reconfiguration outside a log, an older header version, zero optional fields.
+		edits := 0
+		for _, ed := range [][2]string{
+			{`"config":[1,2,3]`, `"config":[1,2,5]`}, {`"config":[1,2,3]`, `"config":[1,2,4]`}, {`"config":[1,2,3]`, `"config":[2,1,3]`},
+			{`"config":[1,2,3]`, `"config":[1,1,3]`}, {`"config":[1,2,3]`, `"config":[]`}, {`"oldConfig":[]`, `"oldConfig":[0]`},
+			{`"oldConfig":[]`, `"oldConfig":[4]`}, {`"op":"put"`, `"op":"reconfiguration"`}, {`"version":5`, `"version":4`},
+			{`"version":6`, `"version":5`}, {`"pending":true,"epoch":1}`, `"pending":true}`}, {`"epoch":1}`, `"epoch":1,"commitNumber":0}`},
+			{`"commitNumber":3}],`, `"commitNumber":0}],`}, {`"epoch":1},"sent"`, `"epoch":0},"sent"`}, {`"epoch":1},"sent"`, `},"sent"`},
+		} {
+			if e := strings.Replace(string(data), ed[0], ed[1], 1); e != string(data) {
+				sameAsGeneral(t, []byte(e), ed[1])
+				edits++
+			}
+		}
+		assert.GreaterOrEqual(t, edits, 4)
+		errs := map[string]bool{}
+		ms := mutants(data)
+		for _, m := range ms {
+			errs[sameAsGeneral(t, m, fmt.Sprintf("%q", m)).err] = true
+		}
+		t.Logf("%s: %d mutants, %d distinct errors", tc.name, len(ms), len(errs))
+		assert.Greater(t, len(errs), 100)
+	}
+}
+
+// TestShareMessages: with ShareMessages a received message is the sent one; without it, a
+// copy, which a caller's change to the sent one leaves as its line says.
+func TestShareMessages(t *testing.T) {
+	data, err := os.ReadFile("corpus/good/sim-normal.ndjson")
+	require.NoError(t, err)
+	for _, share := range []bool{false, true} {
+		var opts []ReadOption
+		if share {
+			opts = append(opts, ShareMessages)
+		}
+		rd, err := NewReader(bytes.NewReader(data), "sim-normal", opts...) // decodes a line at Next: after the caller changed the ones before
+		require.NoError(t, err)
+		sent := map[int]*Message{}
+		value := map[int]string{}
+		same, received := 0, 0
+		for {
+			e, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			require.NoError(t, err)
+			if e.Msg != nil && sent[e.Msg.ID] != nil {
+				received++
+				if sent[e.Msg.ID] == e.Msg {
+					same++
+				}
+				if !share {
+					assert.Equal(t, value[e.Msg.ID], e.Msg.Value, "line %d", rd.Line())
+				}
+			}
+			for i := range e.Sent {
+				m := &e.Sent[i]
+				sent[m.ID], value[m.ID] = m, m.Value
+				if !share {
+					m.Value = "changed by the caller"
+				}
+			}
+		}
+		require.Greater(t, received, 40)
+		if share {
+			assert.Equal(t, received, same, "every received message is its send")
+		} else {
+			assert.Zero(t, same)
 		}
 	}
 }

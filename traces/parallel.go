@@ -14,12 +14,12 @@ import (
 // order, with exactly the errors (and Line) of NewReader's Reader. It reads ahead of Next by a
 // few chunks. Call Close when done with it unless Next has returned an error (io.EOF
 // included). workers < 2 gives NewReader's Reader.
-func NewParallelReader(r io.Reader, name string, workers int) (*Reader, error) {
-	rd, err := NewReader(r, name)
+func NewParallelReader(r io.Reader, name string, workers int, opts ...ReadOption) (*Reader, error) {
+	rd, err := NewReader(r, name, opts...)
 	if err != nil || workers < 2 {
 		return rd, err
 	}
-	rd.par = startParallel(&rd.lr, rd.header, rd.d.d.schema, name, workers)
+	rd.par = startParallel(&rd.lr, rd.header, rd.d.d.schema, name, workers, rd.d.f.share)
 	return rd, nil
 }
 
@@ -69,12 +69,12 @@ type chunk struct {
 	done    chan struct{}
 }
 
-func startParallel(lr *lineReader, h *Header, s *schema, name string, workers int) *parallel {
+func startParallel(lr *lineReader, h *Header, s *schema, name string, workers int, share bool) *parallel {
 	p := &parallel{order: make(chan *chunk, 2*workers), free: make(chan []byte, 2*workers+2), quit: make(chan struct{})}
 	work := make(chan *chunk, workers)
 	go p.split(lr, work)
 	for i := 0; i < workers; i++ {
-		go p.decode(work, h, s, name)
+		go p.decode(work, h, s, name, share)
 	}
 	return p
 }
@@ -174,9 +174,10 @@ func (p *parallel) split(lr *lineReader, work chan<- *chunk) {
 }
 
 // decode decodes chunks until split stops; each worker has its own decoder (and string cache).
-func (p *parallel) decode(work <-chan *chunk, h *Header, s *schema, name string) {
+func (p *parallel) decode(work <-chan *chunk, h *Header, s *schema, name string, share bool) {
 	var ld lineDecoder
 	ld.init(h, s)
+	ld.f.share = share
 	for c := range work {
 		c.events = make([]*Event, 0, len(c.ends))
 		start := 0

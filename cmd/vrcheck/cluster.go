@@ -143,29 +143,9 @@ Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usa
 	return cmd
 }
 
-// checkMerged checks the merged trace at path as vrcheck check does: streamed from the file.
-// (checkFile reads the whole file first, for the HTML report's excerpts: a merged trace of a
-// 30 s run is over a gigabyte, and that buffer, live through the whole check and multiplied by
-// the raised GC target, was most of cluster's peak memory; see impl/cluster/README.md.)
-// It returns the exit code.
+// checkMerged checks the merged trace at path as vrcheck check does, streamed from the file
+// (a merged trace of a 30 s run is over a gigabyte; see impl/cluster/README.md). It returns
+// the exit code.
 func checkMerged(path string, opts checker.Options, stdout, stderr io.Writer) int {
-	f, err := os.Open(path)
-	if err != nil {
-		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
-		return 2
-	}
-	defer f.Close()
-	rep, err := checker.Check(f, path, opts)
-	if err != nil {
-		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
-		return 2
-	}
-	if err := rep.WriteText(stdout); err != nil {
-		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
-		return 2
-	}
-	if !rep.OK() {
-		return 1
-	}
-	return 0
+	return checkFile(path, "", opts, stdout, stderr)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -87,14 +86,17 @@ Exit status: 0 the run completed and every check passed, 1 it did not, 2 bad usa
 	return cmd
 }
 
-// checkFile checks the trace at path and prints the report; it returns the exit code.
+// checkFile checks the trace at path and prints the report; it returns the exit code. The
+// check streams the file, as vrcheck check does (a trace of a long run is gigabytes); only
+// the HTML timeline, written after the check, reads it whole.
 func checkFile(path, htmlDir string, opts checker.Options, stdout, stderr io.Writer) int {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
 		return 2
 	}
-	rep, err := checker.Check(bytes.NewReader(data), path, opts)
+	rep, err := checker.Check(f, path, opts)
+	f.Close()
 	if err != nil {
 		fmt.Fprintf(stderr, "vrcheck: %v\n", err)
 		return 2
@@ -104,7 +106,11 @@ func checkFile(path, htmlDir string, opts checker.Options, stdout, stderr io.Wri
 		return 2
 	}
 	if htmlDir != "" {
-		if err := writeHTMLReports(rep, data, path, htmlDir); err != nil {
+		data, err := os.ReadFile(path)
+		if err == nil {
+			err = writeHTMLReports(rep, data, path, htmlDir)
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "vrcheck: --html: %v\n", err)
 			return 2
 		}
