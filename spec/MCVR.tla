@@ -102,12 +102,6 @@ Initiates ==
 \* QuietTimers; as it, it rules out DuplicateMessage.
 QuietNetwork == Initiates => BagCardinality(msgs) = 0
 
-\* ACTION_CONSTRAINT: QuietNetwork, but for ClientRequest: every timer (a view
-\* change, a resend, ClientTimeout) fires only while no message is in flight, and
-\* a client issues its next request whenever it has none pending, so that the
-\* clients' requests overlap (and overlap a view change).
-QuietExceptRequests == TimerStep => BagCardinality(msgs) = 0
-
 \* The resends: a step that only sends PREPARE, COMMIT, STARTVIEWCHANGE,
 \* DOVIEWCHANGE or STARTVIEW (SendCommit, ResendPrepare, ResendStartViewChange,
 \* ResendDoViewChange, ResendStartView).  ClientTimeout and StartRecovery are not.
