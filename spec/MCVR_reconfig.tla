@@ -46,6 +46,10 @@ MCStartEpochCommitConstraint == MCAdminFirstConstraint /\ OldEpochViewsOnly
 BoundsReconfig == [REPLY |-> 1, PREPAREOK |-> 1, GETSTATE |-> 1, NEWSTATE |-> 1,
                    DOVIEWCHANGE |-> 1, NEWEPOCH |-> 1, RECOVERY |-> 0, RECOVERYRESPONSE |-> 0]
 
+\* For "epoch-startepoch-commit": also two STARTVIEWCHANGEs, a broadcast's worth (a replica
+\* entering a view change on one sends its own once the other has arrived or been lost).
+BoundsStartEpochCommit == [STARTVIEWCHANGE |-> 2] @@ BoundsReconfig
+
 -----------------------------------------------------------------------------
 (* Witnesses (issue 13): each configuration checks Witness<Situation> ==    *)
 (* ~<Situation>; TLC reporting it violated shows the model reaches it.      *)

@@ -54,6 +54,8 @@ default   both     MCVR_viewchange.cfg                        clean             
 default   both     MCVR_viewchange_witness_decisive-lnv.cfg   WitnessDecisiveLastNormalView     300   MCVR.tla    MCVR_viewchange.cfg
 default   both     MCVR_viewchange_witness_view2.cfg          WitnessLaterViewStarted           300   MCVR.tla    MCVR_viewchange.cfg
 default   both     MCVR_recovery.cfg                          clean                             900   MCVR.tla
+default   both     MCVR_recovery_witness_recovered.cfg        WitnessRecoveredAfterCrash        300   MCVR.tla    MCVR_recovery.cfg
+default   both     MCVR_recovery_witness_new-state.cfg        WitnessStateTransferred           300   MCVR.tla    MCVR_recovery.cfg
 default   both     MCVR_bug_recovery-without-primary.cfg      OnePrimaryPerView                 120   MCVR.tla
 default   both     MCVR_bug_recovering-participates.cfg       CommittedWritesExistOnMajority    180   MCVR.tla
 default   tlc      MCVR_bug_commit-regress.cfg                CommitNumberMonotonic             300   MCVR.tla
