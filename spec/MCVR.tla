@@ -174,6 +174,14 @@ TwoClientsCommitted ==
 \* A replica is normal in view 2 or later.
 LaterViewStarted == \E r \in Replica : status[r] = "normal" /\ viewNumber[r] >= 2
 
+\* Recovery and state transfer (MCVR_recovery.cfg): a replica that crashed is normal again
+\* (it recovered); a NEWSTATE is in flight (a state transfer answered).
+RecoveredAfterCrash == \E r \in Replica : usedNonces[r] # {} /\ status[r] = "normal"
+StateTransferred == \E m \in DOMAIN msgs : m.type = "NEWSTATE"
+
+WitnessRecoveredAfterCrash == ~RecoveredAfterCrash
+WitnessStateTransferred == ~StateTransferred
+
 \* Checkpoints (MCVR_checkpoint.cfg): a view change carries a checkpoint (a STARTVIEW with
 \* one in flight); a state transfer from a checkpoint (a NEWSTATE with one in flight); a
 \* normal replica whose service was restored from a checkpoint, in a later view.

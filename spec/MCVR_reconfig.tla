@@ -12,6 +12,9 @@ EXTENDS MCVR
 MCUniverse == 4
 MCReconfigurations == {<<1, 2, 3>>}
 MCAdminClients == {0}
+\* For MCVR_bug_epoch-startepoch-commit.cfg: two administrators, who may ask for the same
+\* configuration (as an operator retrying from a second console would).
+MCTwoAdminClients == {0, 1}
 
 \* The administrator's request 2 is the RECONFIGURATION, its requests 1 and 3 are operations:
 \* one on each side of it.
@@ -34,12 +37,18 @@ MCReconfigSimConstraint == MCConstraint /\ ReconfigOrder
 AdminFirst ==
     \A c \in AdminClients : clientRequestNumber[c] > 0 => clientRequest[c].op = "reconfiguration"
 MCAdminFirstConstraint == MCConstraint /\ AdminFirst
+\* For "epoch-startepoch-commit": both, and views change in epoch 0 only.
+MCStartEpochCommitConstraint == MCAdminFirstConstraint /\ OldEpochViewsOnly
 
 \* Per-type bounds (MCVR.tla's TypeBounds): one message each of the types a step needs only
 \* one of; no crash, so no RECOVERY. The messages of reconfiguration count in MaxMsgs as
 \* every other.
 BoundsReconfig == [REPLY |-> 1, PREPAREOK |-> 1, GETSTATE |-> 1, NEWSTATE |-> 1,
                    DOVIEWCHANGE |-> 1, NEWEPOCH |-> 1, RECOVERY |-> 0, RECOVERYRESPONSE |-> 0]
+
+\* For "epoch-startepoch-commit": also two STARTVIEWCHANGEs, a broadcast's worth (a replica
+\* entering a view change on one sends its own once the other has arrived or been lost).
+BoundsStartEpochCommit == [STARTVIEWCHANGE |-> 2] @@ BoundsReconfig
 
 -----------------------------------------------------------------------------
 (* Witnesses (issue 13): each configuration checks Witness<Situation> ==    *)

@@ -47,9 +47,15 @@ took() { echo "($((SECONDS - t0)) s)"; }
 checks() {
   cat <<'EOF'
 # when    checkers cfg                                       want                              limit module      model
-default   tlc      MCVR_witness_decisive-lnv.cfg              WitnessDecisiveLastNormalView     300   MCVR.tla    MCVR.cfg
-default   tlc      MCVR_witness_two-clients.cfg               WitnessTwoClientsCommitted        120   MCVR.tla    MCVR.cfg
-default   tlc      MCVR_witness_view2.cfg                     WitnessLaterViewStarted           120   MCVR.tla    MCVR.cfg
+# The safety models (README.md, Models) and their witnesses.
+default   both     MCVR.cfg                                   clean                             900   MCVR.tla
+default   both     MCVR_witness_two-clients.cfg               WitnessTwoClientsCommitted        300   MCVR.tla    MCVR.cfg
+default   both     MCVR_viewchange.cfg                        clean                             900   MCVR.tla
+default   both     MCVR_viewchange_witness_decisive-lnv.cfg   WitnessDecisiveLastNormalView     300   MCVR.tla    MCVR_viewchange.cfg
+default   both     MCVR_viewchange_witness_view2.cfg          WitnessLaterViewStarted           300   MCVR.tla    MCVR_viewchange.cfg
+default   both     MCVR_recovery.cfg                          clean                             900   MCVR.tla
+default   both     MCVR_recovery_witness_recovered.cfg        WitnessRecoveredAfterCrash        300   MCVR.tla    MCVR_recovery.cfg
+default   both     MCVR_recovery_witness_new-state.cfg        WitnessStateTransferred           300   MCVR.tla    MCVR_recovery.cfg
 default   both     MCVR_bug_recovery-without-primary.cfg      OnePrimaryPerView                 120   MCVR.tla
 default   both     MCVR_bug_recovering-participates.cfg       CommittedWritesExistOnMajority    180   MCVR.tla
 default   tlc      MCVR_bug_commit-regress.cfg                CommitNumberMonotonic             300   MCVR.tla
@@ -78,9 +84,9 @@ default   both     MCVR_reconfig_witness_completed.cfg        WitnessReconfigura
 default   both     MCVR_reconfig_witness_view-change.cfg      WitnessViewChangeDuringReconfiguration 300 MCVR_reconfig.tla MCVR_reconfig.cfg
 default   both     MCVR_bug_epoch-accept-after-reconfiguration.cfg NoCommitAfterReconfiguration 300 MCVR_reconfig.tla
 default   both     MCVR_bug_epoch-shutdown-early.cfg          CommittedWritesExistOnMajority    300   MCVR_reconfig.tla MCVR_reconfig.cfg+Bugs
+default   engine   MCVR_bug_epoch-startepoch-commit.cfg       NoLogDivergence                   900   MCVR_reconfig.tla
 # Not yet within the default budget (README.md, Models and Bug variants: measured so far).
-full      tlc      MCVR.cfg                                   clean                             3600  MCVR.tla
-full      tlc      MCVR_recovery.cfg                          clean                             3600  MCVR.tla
+full      tlc      MCVR_bug_epoch-startepoch-commit.cfg       NoLogDivergence                   900   MCVR_reconfig.tla
 full      both     MCVR_reconfig.cfg                          clean                             1800  MCVR_reconfig.tla
 EOF
 }
