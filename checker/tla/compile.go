@@ -990,6 +990,12 @@ func (cp *compiler) lower(l int) func() {
 	return func() { cp.maxCtx = old }
 }
 
+// exprBelow compiles e where its level may be at most l.
+func (cp *compiler) exprBelow(ms *modScope, sc *scope, e syntax.Expr, l int) (node, int) {
+	defer cp.lower(l)()
+	return cp.expr(ms, sc, e)
+}
+
 func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 	at := loc{ms.file, r.P}
 	depth := len(sc.entries)
@@ -1481,12 +1487,8 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 		ns, l := cp.exprs(ms, sc, x.Sets)
 		return &product{sets: ns}, l
 	case *syntax.Sub:
-		restore := cp.lower(lvlAction)
-		a, l1 := cp.expr(ms, sc, x.A)
-		restore()
-		restore = cp.lower(lvlState)
-		v, l2 := cp.expr(ms, sc, x.V)
-		restore()
+		a, l1 := cp.exprBelow(ms, sc, x.A, lvlAction)
+		v, l2 := cp.exprBelow(ms, sc, x.V, lvlState)
 		op := "$SquareAct"
 		if !x.Box {
 			op = "$AngleAct"
@@ -1495,12 +1497,8 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 		cp.levelArg(at, op, 2, l2, lvlState)
 		return &sub{box: x.Box, a: a, v: v, loc: at}, maxLvl(maxLvl(l1, l2), lvlAction)
 	case *syntax.Fair:
-		restore := cp.lower(lvlState)
-		v, l1 := cp.expr(ms, sc, x.V)
-		restore()
-		restore = cp.lower(lvlAction)
-		a, l2 := cp.expr(ms, sc, x.A)
-		restore()
+		v, l1 := cp.exprBelow(ms, sc, x.V, lvlState)
+		a, l2 := cp.exprBelow(ms, sc, x.A, lvlAction)
 		op := "$WF"
 		if x.Op == "SF_" {
 			op = "$SF"

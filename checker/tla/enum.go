@@ -149,29 +149,12 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		if len(x.args) > 0 && !x.def.bodyKeepsEnv() {
 			// as in call.eval; the continuation runs inside the call
 			m := c.tmp.mark()
-			links := c.tmp.envs(len(x.args))
-			for i, a := range x.args {
-				l := &links[i]
-				if x.lazy[i] {
-					l.v = &thunk{n: a, e: e, primed: c.primed}
-				} else {
-					l.v = a.eval(c, e)
-				}
-				l.up = ne
-				ne = l
-			}
+			ne = x.bindArgs(c, c.tmp.envs(len(x.args)), e, ne)
 			stop := enumCall(c, x, ne, st, k)
 			c.tmp.release(m)
 			return stop
 		}
-		for i, a := range x.args {
-			if x.lazy[i] {
-				ne = push(ne, &thunk{n: a, e: e, primed: c.primed})
-			} else {
-				ne = push(ne, a.eval(c, e))
-			}
-		}
-		return enumCall(c, x, ne, st, k)
+		return enumCall(c, x, x.bindArgs(c, make([]env, len(x.args)), e, ne), st, k)
 	case *instCall:
 		var ne *env
 		for _, a := range x.instArgs {
@@ -180,14 +163,7 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		for _, a := range x.args {
 			ne = push(ne, a.eval(c, e))
 		}
-		if st.split {
-			saved := c.action
-			c.action = x.def
-			stop := enum(c, x.def.body, ne, st, k)
-			c.action = saved
-			return stop
-		}
-		return enum(c, x.def.body, ne, st, k)
+		return enumBody(c, x.def, ne, st, k)
 	case *callValue:
 		f := x.fn.eval(c, e)
 		if cl, ok := f.(*Closure); ok && cl.def != nil {
@@ -247,14 +223,19 @@ func enumCall(c *ctx, x *call, ne *env, st *enumState, k func() bool) bool {
 		enterRec(x.loc, x.def.name)
 		defer leaveRec()
 	}
+	return enumBody(c, x.def, ne, st, k)
+}
+
+// enumBody enumerates def's body in ne; split: the successors are named after def.
+func enumBody(c *ctx, def *opDef, ne *env, st *enumState, k func() bool) bool {
 	if st.split {
 		saved := c.action
-		c.action = x.def
-		stop := enum(c, x.def.body, ne, st, k)
+		c.action = def
+		stop := enum(c, def.body, ne, st, k)
 		c.action = saved
 		return stop
 	}
-	return enum(c, x.def.body, ne, st, k)
+	return enum(c, def.body, ne, st, k)
 }
 
 func enumAnd(c *ctx, xs []node, e *env, st *enumState, k func() bool) bool {

@@ -509,16 +509,7 @@ func (n *call) eval(c *ctx, e *env) Value {
 	} else {
 		links = make([]env, len(n.args))
 	}
-	for i, a := range n.args {
-		l := &links[i]
-		if n.lazy[i] {
-			l.v = &thunk{n: a, e: e, primed: c.primed}
-		} else {
-			l.v = a.eval(c, e)
-		}
-		l.up = ne
-		ne = l
-	}
+	ne = n.bindArgs(c, links, e, ne)
 	if n.def.recursive {
 		enterRec(n.loc, n.def.name)
 		defer leaveRec()
@@ -529,6 +520,21 @@ func (n *call) eval(c *ctx, e *env) Value {
 		return v
 	}
 	return n.def.body.eval(c, ne)
+}
+
+// bindArgs links the arguments (thunks where lazy), evaluated in e, into links above ne.
+func (n *call) bindArgs(c *ctx, links []env, e, ne *env) *env {
+	for i, a := range n.args {
+		l := &links[i]
+		if n.lazy[i] {
+			l.v = &thunk{n: a, e: e, primed: c.primed}
+		} else {
+			l.v = a.eval(c, e)
+		}
+		l.up = ne
+		ne = l
+	}
+	return ne
 }
 
 func (n *call) baseEnv(e *env) *env {
