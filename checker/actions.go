@@ -354,36 +354,43 @@ func (c *Checker) receivePrepareOk(r *replica, m *traces.Message, eff *effect) {
 }
 
 func (c *Checker) fthLargestPrepareOk(r *replica) int {
-	// f is small; a partial selection keeps this allocation-free.
 	var top [8]int
-	var buf []int
-	if c.f <= len(top) {
-		buf = top[:0]
-	} else {
-		buf = make([]int, 0, c.f)
-	}
+	buf := topBuf(&top, c.f)
 	for j, v := range r.prepOK {
-		if j == r.id || v < 0 {
-			continue
-		}
-		// insert v into buf, kept descending, at most f long
-		i := len(buf)
-		if i < c.f {
-			buf = append(buf, v)
-		} else if v <= buf[i-1] {
-			continue
-		} else {
-			i--
-			buf[i] = v
-		}
-		for ; i > 0 && buf[i] > buf[i-1]; i-- {
-			buf[i], buf[i-1] = buf[i-1], buf[i]
+		if j != r.id && v >= 0 {
+			buf = topInsert(buf, c.f, v)
 		}
 	}
 	if len(buf) < c.f {
 		return 0
 	}
 	return buf[c.f-1]
+}
+
+// topBuf is an empty buffer for the f largest values: top when it is big enough (f is
+// small, so the f-th-largest selections allocate nothing).
+func topBuf(top *[8]int, f int) []int {
+	if f <= len(top) {
+		return top[:0]
+	}
+	return make([]int, 0, f)
+}
+
+// topInsert adds v to buf, the at most f largest values so far in descending order.
+func topInsert(buf []int, f, v int) []int {
+	i := len(buf)
+	if i < f {
+		buf = append(buf, v)
+	} else if v <= buf[i-1] {
+		return buf
+	} else {
+		i--
+		buf[i] = v
+	}
+	for ; i > 0 && buf[i] > buf[i-1]; i-- {
+		buf[i], buf[i-1] = buf[i-1], buf[i]
+	}
+	return buf
 }
 
 // replies sends the REPLYs of entries from+1..to of log, executed on top of r's service.

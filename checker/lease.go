@@ -48,26 +48,10 @@ func (c *Checker) leaseMargin() int {
 // leaseEnd is the clock reading until which primary r holds a lease (0: none).
 func (c *Checker) leaseEnd(r *replica) int {
 	var top [8]int
-	buf := top[:0]
-	if c.f > len(top) {
-		buf = make([]int, 0, c.f)
-	}
+	buf := topBuf(&top, c.f)
 	for _, j := range c.conf {
-		v := r.grant[j]
-		if j == r.id || v == 0 {
-			continue
-		}
-		i := len(buf)
-		if i < c.f {
-			buf = append(buf, v)
-		} else if v <= buf[i-1] {
-			continue
-		} else {
-			i--
-			buf[i] = v
-		}
-		for ; i > 0 && buf[i] > buf[i-1]; i-- {
-			buf[i], buf[i-1] = buf[i-1], buf[i]
+		if v := r.grant[j]; j != r.id && v != 0 {
+			buf = topInsert(buf, c.f, v)
 		}
 	}
 	if len(buf) < c.f {
