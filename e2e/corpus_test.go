@@ -31,33 +31,20 @@ func TestWriteCorpus(t *testing.T) {
 
 	want := []string{traces.ReceiveDoViewChange, traces.ReceiveStartView, traces.Crash, traces.ReceiveRecoveryResponse,
 		traces.ReceiveNewState, traces.DropMessage, traces.DuplicateMessage, traces.ClientTimeout}
-	var best []byte
-	bestSeed := int64(0)
-	for seed := int64(1); seed <= 2000; seed++ {
+	writeSmallest(t, "faults", 2000, func(seed int64) sim.Scenario {
 		sc := heavy(seed)
 		sc.F, sc.Clients, sc.Requests = 1, 2, 4
 		sc.Faults.Duplicate = 0.05
-		b := trace(t, sc)
-		if best != nil && len(b) >= len(best) {
-			continue
-		}
-		_, evs, err := traces.ReadAll(bytes.NewReader(b), "")
-		require.NoError(t, err)
-		seen := map[string]bool{}
-		for _, e := range evs {
-			seen[e.Action] = true
-		}
-		all := true
+		return sc
+	}, func(_ *traces.Header, evs []*traces.Event) bool {
+		seen := actions(evs)
 		for _, a := range want {
-			all = all && seen[a]
+			if !seen[a] {
+				return false
+			}
 		}
-		if all {
-			best, bestSeed = b, seed
-		}
-	}
-	require.NotNil(t, best)
-	fmt.Printf("faults trace: seed %d, %d bytes\n", bestSeed, len(best))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "sim-faults.ndjson"), best, 0o644))
+		return true
+	}, filepath.Join(dir, "sim-faults.ndjson"))
 
 	// Runs of the implementation with a seeded bug, cut a few lines after the checker's last
 	// first-failure so that they stay small.
@@ -65,18 +52,7 @@ func TestWriteCorpus(t *testing.T) {
 		sc := heavy(1)
 		sc.F, sc.Clients, sc.Requests = 1, 2, 4
 		sc.Bugs = []string{bug}
-		var buf bytes.Buffer
-		_, _ = sim.Run(sc, &buf) // a buggy run may not finish: its trace is what matters
-		rep, err := checker.Check(bytes.NewReader(buf.Bytes()), bug, checker.Options{SkipLinearizability: true})
-		require.NoError(t, err)
-		last := 0
-		for _, v := range rep.Verdicts {
-			last = max(last, v.Line)
-		}
-		require.Positive(t, last, "%s: not caught", bug)
-		lines := bytes.SplitAfter(buf.Bytes(), []byte("\n"))
-		cut := bytes.Join(lines[:min(len(lines), last+5)], nil)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "..", "bad", "sim-bug-"+bug+".ndjson"), cut, 0o644))
+		writeCaught(t, sc, bug, filepath.Join(dir, "..", "bad", "sim-bug-"+bug+".ndjson"))
 	}
 }
 
@@ -87,24 +63,13 @@ func TestWriteAltCorpus(t *testing.T) {
 	if os.Getenv("VRCHECK_WRITE_CORPUS_ALT") == "" {
 		t.Skip("set VRCHECK_WRITE_CORPUS_ALT=1 to regenerate traces/corpus/good/sim-alt.ndjson")
 	}
-	var best []byte
-	bestSeed := int64(0)
-	for seed := int64(1); seed <= 3000; seed++ {
+	writeSmallest(t, "alt", 3000, func(seed int64) sim.Scenario {
 		sc := alt(heavy(seed))
 		sc.F, sc.Clients, sc.Requests = 1, 2, 3
-		b := trace(t, sc)
-		if best != nil && len(b) >= len(best) {
-			continue
-		}
-		h, evs, err := traces.ReadAll(bytes.NewReader(b), "")
-		require.NoError(t, err)
-		if len(altChoices(h, evs)) == len(altChoiceNames) {
-			best, bestSeed = b, seed
-		}
-	}
-	require.NotNil(t, best)
-	fmt.Printf("alt trace: seed %d, %d bytes\n", bestSeed, len(best))
-	require.NoError(t, os.WriteFile(filepath.Join("..", "traces", "corpus", "good", "sim-alt.ndjson"), best, 0o644))
+		return sc
+	}, func(h *traces.Header, evs []*traces.Event) bool {
+		return len(altChoices(h, evs)) == len(altChoiceNames)
+	}, filepath.Join("..", "traces", "corpus", "good", "sim-alt.ndjson"))
 }
 
 // altChoiceNames are the choices the alternative policy makes differently.
@@ -150,44 +115,19 @@ func TestWriteReadsCorpus(t *testing.T) {
 		sc.Faults.Drop = 0.05
 		return sc
 	}
-	var best []byte
-	bestSeed := int64(0)
-	for seed := int64(1); seed <= 1000; seed++ {
-		b := trace(t, base(seed))
-		if best != nil && len(b) >= len(best) {
-			continue
-		}
-		_, evs, err := traces.ReadAll(bytes.NewReader(b), "")
-		require.NoError(t, err)
-		seen := map[string]bool{}
+	writeSmallest(t, "reads", 1000, base, func(_ *traces.Header, evs []*traces.Event) bool {
+		seen := actions(evs)
 		for _, e := range evs {
-			seen[e.Action] = true
 			if e.Action == traces.ClientTimeout && e.Sent[0].Type == traces.Read {
 				seen["resent READ"] = true
 			}
 		}
-		if seen[traces.ReceiveRead] && seen[traces.ReplyRead] && seen[traces.ClientRead] && seen["resent READ"] {
-			best, bestSeed = b, seed
-		}
-	}
-	require.NotNil(t, best)
-	fmt.Printf("reads trace: seed %d, %d bytes\n", bestSeed, len(best))
-	require.NoError(t, os.WriteFile(filepath.Join("..", "traces", "corpus", "good", "sim-reads.ndjson"), best, 0o644))
+		return seen[traces.ReceiveRead] && seen[traces.ReplyRead] && seen[traces.ClientRead] && seen["resent READ"]
+	}, filepath.Join("..", "traces", "corpus", "good", "sim-reads.ndjson"))
 
 	sc := base(1)
 	sc.Bugs = []string{"backup-read-stale"}
-	var buf bytes.Buffer
-	_, _ = sim.Run(sc, &buf)
-	rep, err := checker.Check(bytes.NewReader(buf.Bytes()), "backup-read-stale", checker.Options{SkipLinearizability: true})
-	require.NoError(t, err)
-	last := 0
-	for _, v := range rep.Verdicts {
-		last = max(last, v.Line)
-	}
-	require.Positive(t, last, "backup-read-stale: not caught")
-	lines := bytes.SplitAfter(buf.Bytes(), []byte("\n"))
-	cut := bytes.Join(lines[:min(len(lines), last+5)], nil)
-	require.NoError(t, os.WriteFile(filepath.Join("..", "traces", "corpus", "bad", "sim-bug-backup-read-stale.ndjson"), cut, 0o644))
+	writeCaught(t, sc, "backup-read-stale", filepath.Join("..", "traces", "corpus", "bad", "sim-bug-backup-read-stale.ndjson"))
 }
 
 // TestWriteLeaseCorpus regenerates traces/corpus/good/sim-lease.ndjson when
@@ -199,21 +139,14 @@ func TestWriteLeaseCorpus(t *testing.T) {
 	if os.Getenv("VRCHECK_WRITE_CORPUS_LEASE") == "" {
 		t.Skip("set VRCHECK_WRITE_CORPUS_LEASE=1 to regenerate traces/corpus/good/sim-lease.ndjson")
 	}
-	var best []byte
-	bestSeed := int64(0)
-	for seed := int64(1); seed <= 1000; seed++ {
+	writeSmallest(t, "lease", 1000, func(seed int64) sim.Scenario {
 		sc := sim.Default()
 		sc.Seed, sc.Clients, sc.Requests, sc.Reads, sc.Drift = seed, 2, 5, "lease", 100
 		sc.Faults.Drop = 0.05
-		b := trace(t, sc)
-		if best != nil && len(b) >= len(best) {
-			continue
-		}
-		_, evs, err := traces.ReadAll(bytes.NewReader(b), "")
-		require.NoError(t, err)
-		seen := map[string]bool{}
+		return sc
+	}, func(_ *traces.Header, evs []*traces.Event) bool {
+		seen := actions(evs)
 		for _, e := range evs {
-			seen[e.Action] = true
 			if e.Action == traces.ReceiveRequest && e.Msg.Op == traces.OpGet {
 				if e.State.OpNumber > 0 && len(e.Sent) > 0 && e.Sent[0].Type == traces.Prepare {
 					seen["get in the log"] = true
@@ -223,11 +156,56 @@ func TestWriteLeaseCorpus(t *testing.T) {
 				}
 			}
 		}
-		if seen["lease read"] && seen["get in the log"] && seen[traces.ReceiveDoViewChange] {
+		return seen["lease read"] && seen["get in the log"] && seen[traces.ReceiveDoViewChange]
+	}, filepath.Join("..", "traces", "corpus", "good", "sim-lease.ndjson"))
+}
+
+// writeSmallest writes to path the smallest trace of seeds 1..n of scenario for which ok
+// holds, and says which seed it was.
+func writeSmallest(t *testing.T, what string, n int64, scenario func(seed int64) sim.Scenario,
+	ok func(*traces.Header, []*traces.Event) bool, path string) {
+	t.Helper()
+	var best []byte
+	bestSeed := int64(0)
+	for seed := int64(1); seed <= n; seed++ {
+		b := trace(t, scenario(seed))
+		if best != nil && len(b) >= len(best) {
+			continue
+		}
+		h, evs, err := traces.ReadAll(bytes.NewReader(b), "")
+		require.NoError(t, err)
+		if ok(h, evs) {
 			best, bestSeed = b, seed
 		}
 	}
-	require.NotNil(t, best)
-	fmt.Printf("lease trace: seed %d, %d bytes\n", bestSeed, len(best))
-	require.NoError(t, os.WriteFile(filepath.Join("..", "traces", "corpus", "good", "sim-lease.ndjson"), best, 0o644))
+	require.NotNil(t, best, "%s: no seed in 1..%d", what, n)
+	fmt.Printf("%s trace: seed %d, %d bytes\n", what, bestSeed, len(best))
+	require.NoError(t, os.WriteFile(path, best, 0o644))
+}
+
+// writeCaught writes to path the run of sc (with the bug switch bug on), cut a few lines
+// after the checker's last first failure so that it stays small.
+func writeCaught(t *testing.T, sc sim.Scenario, bug, path string) {
+	t.Helper()
+	var buf bytes.Buffer
+	_, _ = sim.Run(sc, &buf) // a buggy run may not finish: its trace is what matters
+	rep, err := checker.Check(bytes.NewReader(buf.Bytes()), bug, checker.Options{SkipLinearizability: true})
+	require.NoError(t, err)
+	last := 0
+	for _, v := range rep.Verdicts {
+		last = max(last, v.Line)
+	}
+	require.Positive(t, last, "%s: not caught", bug)
+	lines := bytes.SplitAfter(buf.Bytes(), []byte("\n"))
+	cut := bytes.Join(lines[:min(len(lines), last+5)], nil)
+	require.NoError(t, os.WriteFile(path, cut, 0o644))
+}
+
+// actions is the set of the trace's action names.
+func actions(evs []*traces.Event) map[string]bool {
+	seen := map[string]bool{}
+	for _, e := range evs {
+		seen[e.Action] = true
+	}
+	return seen
 }
