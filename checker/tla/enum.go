@@ -123,26 +123,13 @@ func enum(c *ctx, n node, e *env, st *enumState, k func() bool) bool {
 		}
 		return enum(c, x.other, e, st, k)
 	case *letIn:
-		if x.keeps.Load() == 1 || x.keeps.Load() == 0 && !retainsEnv(x) {
-			// the continuation runs inside the LET's scope: its links
-			// and thunks can go on the context's stack (see letIn.eval)
-			x.keeps.Store(1)
+		if x.onStack() {
+			// the continuation runs inside the LET's scope (see letIn.eval)
 			m := c.tmp.mark()
-			links := c.tmp.envs(len(x.defs))
-			ne := e
-			for i, d := range x.defs {
-				l := &links[i]
-				l.up = ne
-				t := c.tmp.thunk()
-				*t = thunk{n: d.def.body, e: l, primed: c.primed, memo: d.def.level < lvlAction}
-				l.v = t
-				ne = l
-			}
-			stop := enum(c, x.body, ne, st, k)
+			stop := enum(c, x.body, x.bindTmp(c, e), st, k)
 			c.tmp.release(m)
 			return stop
 		}
-		x.keeps.Store(2)
 		return enum(c, x.body, x.bind(c, e), st, k)
 	case *call:
 		ne := x.baseEnv(e)

@@ -641,24 +641,38 @@ func (n *letIn) bind(c *ctx, e *env) *env {
 	return e
 }
 
-func (n *letIn) eval(c *ctx, e *env) Value {
+// onStack reports whether the LET's links and thunks can go on the context's stack: nothing
+// evaluated in its scope keeps its environment (decided once, then remembered in keeps).
+func (n *letIn) onStack() bool {
 	if n.keeps.Load() == 1 || n.keeps.Load() == 0 && !retainsEnv(n) {
 		n.keeps.Store(1)
+		return true
+	}
+	n.keeps.Store(2)
+	return false
+}
+
+// bindTmp is bind with the links and thunks on the context's stack (see onStack).
+func (n *letIn) bindTmp(c *ctx, e *env) *env {
+	links := c.tmp.envs(len(n.defs))
+	for i, d := range n.defs {
+		ne := &links[i]
+		ne.up = e
+		t := c.tmp.thunk()
+		*t = thunk{n: d.def.body, e: ne, primed: c.primed, memo: d.def.level < lvlAction}
+		ne.v = t
+		e = ne
+	}
+	return e
+}
+
+func (n *letIn) eval(c *ctx, e *env) Value {
+	if n.onStack() {
 		m := c.tmp.mark()
-		links := c.tmp.envs(len(n.defs))
-		for i, d := range n.defs {
-			ne := &links[i]
-			ne.up = e
-			t := c.tmp.thunk()
-			*t = thunk{n: d.def.body, e: ne, primed: c.primed, memo: d.def.level < lvlAction}
-			ne.v = t
-			e = ne
-		}
-		v := n.body.eval(c, e)
+		v := n.body.eval(c, n.bindTmp(c, e))
 		c.tmp.release(m)
 		return v
 	}
-	n.keeps.Store(2)
 	return n.body.eval(c, n.bind(c, e))
 }
 
