@@ -84,20 +84,12 @@ func (r *Replica) LeaseEnd() int {
 			s = append(s, r.grant[i])
 		}
 	}
-	for i := 0; i < r.f; i++ { // partial selection sort: s[f-1] becomes the f-th largest
-		m := i
-		for j := i + 1; j < len(s); j++ {
-			if s[j] > s[m] {
-				m = j
-			}
-		}
-		s[i], s[m] = s[m], s[i]
-	}
 	r.scratch = s
-	if s[r.f-1] == 0 {
+	v := fthLargest(s, r.f)
+	if v == 0 {
 		return 0
 	}
-	return s[r.f-1] + LeaseMargin(r.cfg.Lease, r.cfg.Drift, r.cfg.Bugs.LeaseNoDrift)
+	return v + LeaseMargin(r.cfg.Lease, r.cfg.Drift, r.cfg.Bugs.LeaseNoDrift)
 }
 
 // LeaseReads counts the gets the replica answered under a lease (over all its lives).

@@ -168,8 +168,13 @@ func (r *Replica) quorumOp() int {
 			s = append(s, v)
 		}
 	}
-	// Partial selection sort: s[f-1] becomes the f-th largest.
-	for i := 0; i < r.f; i++ {
+	r.scratch = s
+	return min(fthLargest(s, r.f), r.OpNumber())
+}
+
+// fthLargest is the f-th largest of s (f ≤ len(s)), by a partial selection sort in place.
+func fthLargest(s []int, f int) int {
+	for i := 0; i < f; i++ {
 		m := i
 		for j := i + 1; j < len(s); j++ {
 			if s[j] > s[m] {
@@ -178,8 +183,7 @@ func (r *Replica) quorumOp() int {
 		}
 		s[i], s[m] = s[m], s[i]
 	}
-	r.scratch = s
-	return min(s[r.f-1], r.OpNumber())
+	return s[f-1]
 }
 
 // SendCommit (timer): an idle normal primary tells the backups its commit-number.
