@@ -24,8 +24,8 @@ type fastDecoder struct {
 	opt [numMsgTypes]uint32
 	// canon: the header's version has every replica-state field of version 1 and no field the
 	// fast path does not know; ckpt: and the checkpoint (version 4); epochs: and the epoch and
-	// configurations (version 5).
-	canon, ckpt, epochs bool
+	// configurations (version 5); clock: and the clock (version 7).
+	canon, ckpt, epochs, clock bool
 	// reconf: the statuses and the log entry op of reconfiguration (version 5); clientEpoch,
 	// clientCommit: the client state's epoch (version 5) and commitNumber (version 6).
 	reconf, clientEpoch, clientCommit bool
@@ -86,9 +86,9 @@ func (f *fastDecoder) init(h *Header, s *schema) {
 		return m
 	}
 	v1 := bit("viewNumber", "status", "opNumber", "commitNumber", "lastNormalView", "nonce", "logKeep", "logAdd")
-	ck, ep := bit("checkpoint"), bit("epochNumber", "config", "oldConfig")
-	f.ckpt, f.epochs = s.stateMask&ck != 0, s.stateMask&ep == ep
-	f.canon = s.stateMask&v1 == v1 && (s.stateMask&ep == 0 || f.epochs) && s.stateMask&^(v1|ck|ep) == 0
+	ck, ep, cl := bit("checkpoint"), bit("epochNumber", "config", "oldConfig"), bit("clock")
+	f.ckpt, f.epochs, f.clock = s.stateMask&ck != 0, s.stateMask&ep == ep, s.stateMask&cl != 0
+	f.canon = s.stateMask&v1 == v1 && (s.stateMask&ep == 0 || f.epochs) && s.stateMask&^(v1|ck|ep|cl) == 0
 	f.reconf = s.version >= ReconfigurationVersion
 	f.clientEpoch, f.clientCommit = s.version >= ReconfigurationVersion, s.version >= ReadsVersion
 	for t, i := range msgTypeIndex {
@@ -412,6 +412,12 @@ func (f *fastDecoder) message(m *Message) bool {
 					return false
 				}
 			}
+		case FClock:
+			if f.lit(`,"clock":`) {
+				if m.Clock, ok = f.int(); !ok {
+					return false
+				}
+			}
 		}
 	}
 	if !f.lit("}") {
@@ -532,6 +538,14 @@ func (f *fastDecoder) replicaState(s *ReplicaState) bool {
 			return false
 		}
 		if s.OldConfig, ok = f.config(); !ok {
+			return false
+		}
+	}
+	if f.clock {
+		if !f.lit(`,"clock":`) {
+			return false
+		}
+		if s.Clock, ok = f.int(); !ok {
 			return false
 		}
 	}

@@ -104,10 +104,11 @@ func TestFastMatchesGeneralOnCorpus(t *testing.T) {
 	}
 	// The simulator's traces are canonical: the fast path, not the fallback, reads every line,
 	// batched PREPAREs' logs (version 3), messages' checkpoints (version 4), reconfiguration's
-	// messages, epochs and configurations (version 5) and reads at backups (version 6) included.
+	// messages, epochs and configurations (version 5), reads at backups (version 6) and the
+	// clocks of reads under leases (version 7) included.
 	for _, name := range []string{"corpus/good/sim-normal.ndjson", "corpus/good/sim-faults.ndjson",
 		"corpus/good/sim-batch.ndjson", "corpus/good/sim-checkpoint.ndjson",
-		"corpus/good/sim-reconfig.ndjson", "corpus/good/sim-reads.ndjson"} {
+		"corpus/good/sim-reconfig.ndjson", "corpus/good/sim-reads.ndjson", "corpus/good/sim-lease.ndjson"} {
 		data, err := os.ReadFile(name)
 		require.NoError(t, err)
 		rd, err := NewReader(bytes.NewReader(data), name)
@@ -352,9 +353,10 @@ func corpusExcerpt(t *testing.T, name string, picks ...string) []byte {
 // TestFastMatchesGeneralOnMalformedReconfigurationAndReads damages, at every byte, lines of
 // version 5 (reconfiguration: its actions and messages, the optional epoch of the others, the
 // replica state's epoch and configurations, the statuses idle, transitioning and shut-down,
-// a reconfiguration in a log) and version 6 (reads at backups: READ, REPLY's commit-number,
-// the client state's): the fast path reads the intact lines itself and every damaged one
-// exactly as the general decoder does.
+// a reconfiguration in a log), version 6 (reads at backups: READ, REPLY's commit-number,
+// the client state's) and version 7 (reads under leases: the replica state's clock, the
+// optional clock of PREPARE, COMMIT and PREPAREOK): the fast path reads the intact lines
+// itself and every damaged one exactly as the general decoder does.
 func TestFastMatchesGeneralOnMalformedReconfigurationAndReads(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -365,6 +367,8 @@ func TestFastMatchesGeneralOnMalformedReconfigurationAndReads(t *testing.T) {
 			`"action":"TimeoutStartEpoch"`, `"status":"idle"`, `"status":"shut-down"`, `"action":"ReceiveCommit","replica":3`}},
 		{"corpus/good/sim-reads.ndjson", []string{`"action":"ClientRead"`, `"action":"ReceiveRead"`, `"action":"ReplyRead"`,
 			`"action":"ClientReceiveReply"`}},
+		{"corpus/good/sim-lease.ndjson", []string{`"action":"SendCommit"`, `"action":"ReceiveCommit"`, `"action":"ReceivePrepare"`,
+			`"action":"ReceivePrepareOk"`, `"action":"ClientReceiveReply"`}},
 	} {
 		data := corpusExcerpt(t, tc.name, tc.picks...)
 		require.Equal(t, "EOF", sameAsGeneral(t, data, "intact").err)
@@ -383,6 +387,10 @@ func TestFastMatchesGeneralOnMalformedReconfigurationAndReads(t *testing.T) {
 			{`"oldConfig":[]`, `"oldConfig":[4]`}, {`"op":"put"`, `"op":"reconfiguration"`}, {`"version":5`, `"version":4`},
 			{`"version":6`, `"version":5`}, {`"pending":true,"epoch":1}`, `"pending":true}`}, {`"epoch":1}`, `"epoch":1,"commitNumber":0}`},
 			{`"commitNumber":3}],`, `"commitNumber":0}],`}, {`"epoch":1},"sent"`, `"epoch":0},"sent"`}, {`"epoch":1},"sent"`, `},"sent"`},
+			// Version 7: a clock of 0 written, a message's clock left out, the state's clock
+			// left out or in an older version, a clock out of range.
+			{`"version":7`, `"version":6`}, {`,"clock":24254}`, `,"clock":0}`}, {`,"clock":24254}`, `}`},
+			{`,"clock":24254}}`, `}}`}, {`"clock":24254`, `"clock":2147483648`}, {`"clock":24254`, `"clock":-1`},
 		} {
 			if e := strings.Replace(string(data), ed[0], ed[1], 1); e != string(data) {
 				sameAsGeneral(t, []byte(e), ed[1])
