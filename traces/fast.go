@@ -31,8 +31,6 @@ type fastDecoder struct {
 	reconf, clientEpoch, clientCommit bool
 	strs                              strCache
 	sent                              sentCache
-	msgs                              []Message // scratch: a list being read, copied out at its end
-	ents                              []Entry
 	// configs holds one copy of each configuration seen: they repeat on every line.
 	configs map[string][]int
 	// share: an event's msg that is byte for byte a message sent earlier is that message, the
@@ -71,6 +69,46 @@ func (s *slab[T]) take(n int) []T {
 	s.free = s.free[n:]
 	return out
 }
+
+// list is a list decoded in place: its elements go straight into a slab's free space, and
+// only a list longer than what is left moves, once, to an array of its own (decoding into a
+// scratch list and copying it out cost a copy and its write barriers per element).
+type list[T any] struct {
+	s   *slab[T]
+	cur []T // the elements so far; cap: where they may grow without moving
+}
+
+func (s *slab[T]) list() list[T] { return list[T]{s: s, cur: s.free[:0]} }
+
+// add appends a zero element and returns it; it is valid until the next add.
+func (l *list[T]) add() *T {
+	n := len(l.cur)
+	if n == cap(l.cur) {
+		moved := make([]T, n, max(slabLen, 2*n))
+		copy(moved, l.cur)
+		clear(l.cur) // slab space again, which decoding expects zero
+		l.cur = moved
+	}
+	l.cur = l.cur[:n+1]
+	return &l.cur[n]
+}
+
+// done returns the list; what it took of the slab is no longer free. A list that moved to a
+// slab-sized array leaves the rest of that array as the slab.
+func (l *list[T]) done() []T {
+	n := len(l.cur)
+	out := l.cur[:n:n]
+	switch {
+	case n <= len(l.s.free) && n > 0 && &l.s.free[0] == &l.cur[0]:
+		l.s.free = l.s.free[n:]
+	case cap(l.cur) <= slabLen:
+		l.s.free = l.cur[n:cap(l.cur)]
+	}
+	return out
+}
+
+// abort forgets the list: the slab space it used is zero again.
+func (l *list[T]) abort() { clear(l.cur) }
 
 func (f *fastDecoder) init(h *Header, s *schema) {
 	f.h, f.schema = h, s
@@ -284,11 +322,12 @@ func (f *fastDecoder) messages() ([]Message, bool) {
 	if f.lit("]") {
 		return []Message{}, true
 	}
-	f.msgs, f.spans = f.msgs[:0], f.spans[:0]
+	f.spans = f.spans[:0]
+	l := f.listSlab.list()
 	for {
-		f.msgs = append(f.msgs, Message{})
 		start := f.i
-		if !f.message(&f.msgs[len(f.msgs)-1]) {
+		if !f.message(l.add()) {
+			l.abort()
 			return nil, false
 		}
 		f.spans = append(f.spans, start, f.i)
@@ -296,12 +335,11 @@ func (f *fastDecoder) messages() ([]Message, bool) {
 			break
 		}
 		if !f.lit(",") {
+			l.abort()
 			return nil, false
 		}
 	}
-	out := f.listSlab.take(len(f.msgs))
-	copy(out, f.msgs)
-	clear(f.msgs) // the scratch must not keep logs alive
+	out := l.done()
 	for k := range out {
 		f.sent.add(f.b[f.spans[2*k]:f.spans[2*k+1]], &out[k], f.share)
 	}
@@ -613,22 +651,21 @@ func (f *fastDecoder) entries() ([]Entry, bool) {
 	if f.lit("]") {
 		return []Entry{}, true
 	}
-	f.ents = f.ents[:0]
+	l := f.entrySlab.list()
 	for {
-		f.ents = append(f.ents, Entry{})
-		if !f.entry(&f.ents[len(f.ents)-1]) {
+		if !f.entry(l.add()) {
+			l.abort()
 			return nil, false
 		}
 		if f.lit("]") {
 			break
 		}
 		if !f.lit(",") {
+			l.abort()
 			return nil, false
 		}
 	}
-	out := f.entrySlab.take(len(f.ents))
-	copy(out, f.ents)
-	return out, true
+	return l.done(), true
 }
 
 func (f *fastDecoder) entry(e *Entry) bool {
