@@ -143,7 +143,27 @@ TakesCheckpoint == checkpoint' # checkpoint /\ msgs' = msgs
 \* nothing) also fires only while no message is in flight, as every other timer there.
 QuietNetworkCheckpoints == QuietNetwork /\ (TakesCheckpoint => BagCardinality(msgs) = 0)
 
+\* Reads under leases (MCVR_lease.cfg): time runs to MaxTime ticks (a definition, so that the
+\* models without leases, where now stays 0, need not name it); a clock advances by the
+\* slowest or the fastest rate the drift bound allows (ClockRates <- ExtremeRates).
+MaxTime == 0
+ExtremeRates == {ClockUnit - Drift, ClockUnit + Drift}
+
+\* ACTION_CONSTRAINT: QuietNetwork, and time passes (Tick) only while no message is in flight:
+\* between the activities, as the timers fire.
+QuietNetworkTicks == QuietNetwork /\ (now' # now => BagCardinality(msgs) = 0)
+
+\* ACTION_CONSTRAINT: QuietNetworkTicks, and every clock keeps the rate it took at the first
+\* tick (a drift that holds for the run, as the simulator's); first request a put, then a get.
+SteadyClocks ==
+    now' # now /\ now > 0 => \A r \in Replica : clock'[r] - clock[r] = (clock[r] - 1) \div now
+LeaseScript ==
+    \A c \in ClientId : clientRequest'[c].requestNumber > 0 =>
+        clientRequest'[c].op = IF clientRequest'[c].requestNumber = 1 THEN "put" ELSE "get"
+QuietLease == QuietNetworkTicks /\ SteadyClocks /\ LeaseScript
+
 MCConstraint ==
+    /\ now <= MaxTime
     /\ \A r \in Replica : viewNumber[r] <= MaxView
     /\ \A c \in ClientId : clientRequestNumber[c] <= MaxRequests
     /\ CrashCount <= MaxCrashes
@@ -195,6 +215,10 @@ CheckpointRestoredLater ==
 WitnessCheckpointInStartView == ~CheckpointInStartView
 WitnessCheckpointInNewState == ~CheckpointInNewState
 WitnessCheckpointRestoredLater == ~CheckpointRestoredLater
+
+\* Reads under leases (MCVR_lease.cfg): a get answered under a lease, after a tick.
+LeaseReadAfterTick == ghostLeaseReplies # {} /\ now > 0
+WitnessLeaseReadAfterTick == ~LeaseReadAfterTick
 
 WitnessDecisiveLastNormalView == ~DecisiveLastNormalView
 WitnessTwoClientsCommitted == ~TwoClientsCommitted

@@ -56,6 +56,12 @@ TraceReconfigEvents ==
 TraceReconfigurations == {TraceEvents[i].sent[1].config : i \in TraceReconfigEvents}
 TraceAdminClients == {TraceEvents[i].client : i \in TraceReconfigEvents}
 
+\* Version 7's reads under leases (§6.2): L and ρ (absent: no leases); TraceVR*.cfg override
+\* Lease and Drift with them (ClockUnit is 1000: a trace's clocks are in thousandths of a tick).
+TraceLeasing == "reads" \in DOMAIN TraceHeader /\ TraceHeader.reads = "lease"
+TraceLease == IF TraceLeasing THEN TraceHeader.lease ELSE 0
+TraceDrift == IF TraceLeasing THEN TraceHeader.drift ELSE 0
+
 ASSUME TraceHeader.format = "vrcheck-trace"
 \* Version 2 adds the resend actions; a version 1 trace is a version 2 trace without them.
 \* Version 3 adds batching (SendPrepare, a PREPARE's log), which VR.tla does not model yet:
@@ -63,12 +69,15 @@ ASSUME TraceHeader.format = "vrcheck-trace"
 \* (TakeCheckpoint, the state's checkpoint, the messages' optional checkpoint).  Version 5 adds
 \* reconfiguration (the header's universe, the actions and message types of §7, every
 \* message's optional epoch, the states' epochNumber, config and oldConfig, the client's epoch).
-ASSUME TraceHeader.version \in {1, 2, 3, 4, 5}
+\* Version 7 adds reads under leases: the header's reads "lease", lease and drift, every replica
+\* state's clock, the clock of PREPARE, COMMIT and PREPAREOK (see "Reads under leases" below).
+ASSUME TraceHeader.version \in {1, 2, 3, 4, 5, 7}
 ASSUME TraceHeader.replicas = 2 * TraceHeader.f + 1
 
 VARIABLE l   \* the index in TraceEvents of the next event to match
+VARIABLE clockTick   \* r |-> the tick of r's latest clock reading (<<t>>; <<>> before its first)
 
-traceVars == <<vars, l>>
+traceVars == <<vars, l, clockTick>>
 
 -----------------------------------------------------------------------------
 (* Trace messages as VR.tla builds them: every field but the id.           *)
@@ -125,7 +134,8 @@ TraceMsgOf(m) ==
       [] OTHER -> Assert(FALSE, <<"TraceVR: unknown message type", m>>)
 
 \* The message as VR.tla builds it, with the trace's epoch.
-TraceMsg(m) == [TraceMsgOf(m) EXCEPT !.epoch = TraceEpoch(m)]
+TraceMsg(m) == LET x == [TraceMsgOf(m) EXCEPT !.epoch = TraceEpoch(m)]
+               IN IF "clock" \in DOMAIN m THEN WithClock(x, m.clock) ELSE x
 
 \* The messages event e sent, as a bag.
 TraceSent(e) == SeqAsBag([i \in 1 .. Len(e.sent) |-> TraceMsg(e.sent[i])])
@@ -144,6 +154,7 @@ MatchReplica(r, s) ==
        /\ commitNumber'[r] = s.commitNumber
        /\ lastNormalView'[r] = s.lastNormalView
        /\ nonce'[r] = s.nonce
+       /\ "clock" \in DOMAIN s => clock'[r] = s.clock
        /\ checkpoint'[r].opNumber = ck
        /\ "epochNumber" \in DOMAIN s => /\ epochNumber'[r] = s.epochNumber
                                          /\ config'[r] = s.config
@@ -170,6 +181,7 @@ ReplicaReceiveStep(e) ==
     LET r == e.replica
         m == TraceMsg(e.msg)
     IN /\ \/ e.action = "ReceiveRequest" /\ ReceiveRequest(r, m)
+          \/ e.action = "ReceiveRequest" /\ LeaseRead(r, m)
           \/ e.action = "ReceivePrepare" /\ ReceivePrepare(r, m)
           \/ e.action = "ReceivePrepareOk" /\ ReceivePrepareOk(r, m)
           \/ e.action = "ReceiveCommit" /\ ReceiveCommit(r, m)
@@ -238,9 +250,48 @@ NetworkStep(e) ==
 TraceInit ==
     /\ Init
     /\ l = 1
+    /\ clockTick = [r \in Replica |-> <<>>]
+
+-----------------------------------------------------------------------------
+(* Reads under leases (version 7).  VR.tla's clocks advance with Tick; a   *)
+(* trace gives each replica's reading only at its own events (and real     *)
+(* time as the tick).  So before an event TraceVR takes a step of its own  *)
+(* that sets now to the event's tick and, for a replica event, that        *)
+(* replica's clock to the event's reading, checking ClockDriftBounded      *)
+(* against the replica's reading before (a trace that breaks it has no     *)
+(* such step: a deadlock at that event); the event's action then runs with *)
+(* the clock it read.  (So a lease trace takes up to two states per line.) *)
+
+\* Event e's replica state has a clock reading.
+HasClock(e) == "state" \in DOMAIN e /\ "clock" \in DOMAIN e.state
+
+\* Before event e, time or e's replica's clock must be set.
+NeedsClock(e) == Leasing /\ (now # e.tick \/ (HasClock(e) /\ clock[e.replica] # e.state.clock))
+
+TraceClock ==
+    /\ l <= Len(TraceEvents)
+    /\ LET e == TraceEvents[l]
+       IN /\ NeedsClock(e)
+          /\ e.tick >= now
+          /\ now' = e.tick
+          /\ IF HasClock(e)
+             THEN LET r == e.replica
+                      d == e.state.clock - clock[r]
+                  IN /\ e.state.clock >= 1
+                     /\ clockTick[r] # <<>> =>
+                           /\ (ClockUnit - Drift) * (e.tick - clockTick[r][1]) <= d
+                           /\ d <= (ClockUnit + Drift) * (e.tick - clockTick[r][1])
+                     /\ clock' = [clock EXCEPT ![r] = e.state.clock]
+                     /\ clockTick' = [clockTick EXCEPT ![r] = <<e.tick>>]
+             ELSE UNCHANGED <<clock, clockTick>>
+    /\ UNCHANGED <<promise, grant, viewStart, ghostGrantAt, ghostLeaseReplies, ghostLeaseStale,
+                   ghostLeaseUncovered, replicaVars, stateGhosts, commitVars, bookVars, nonce,
+                   usedNonces, clientVars, netVars, ackVars, l>>
 
 TraceNext ==
     /\ l <= Len(TraceEvents)
+    /\ ~NeedsClock(TraceEvents[l])
+    /\ UNCHANGED clockTick
     /\ LET e == TraceEvents[l]
        IN \/ ReplicaReceiveStep(e)
           \/ ReplicaTimerStep(e)
@@ -253,7 +304,7 @@ TraceDone ==
     /\ l > Len(TraceEvents)
     /\ UNCHANGED traceVars
 
-TraceSpec == TraceInit /\ [][TraceNext \/ TraceDone]_traceVars
+TraceSpec == TraceInit /\ [][TraceNext \/ TraceClock \/ TraceDone]_traceVars
 
 \* The cursor reached the end of the trace (for a POSTCONDITION, TLC 1.8).
 TraceAccepted ==

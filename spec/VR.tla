@@ -96,8 +96,26 @@ BugNames == {"dvc-largest-n-only", "dvc-mixed-views", "late-startview",
              "recovering-participates", "recovery-without-primary",
              "no-resend-startview", "checkpoint-uncommitted", "gc-no-checkpoint",
              "epoch-accept-after-reconfiguration", "epoch-shutdown-early",
+             "lease-no-drift", "lease-ignore-promise", "backup-read-stale",
              "epoch-old-prepare", "epoch-startepoch-commit"}
 Bug(b) == b \in Bugs
+
+\* Reads under leases (§6.2), as impl/vr/lease.go: definitions, not CONSTANTS, so that the models
+\* without leases need not name them (Lease = 0, the default, is none: every action is then as
+\* without them).  Lease: L, in ticks; ClockUnit: the clock units of a tick (the trace's clocks
+\* are in thousandths of a tick); Drift: ρ, the bound on every clock's drift, in clock units per
+\* tick; ClockRates: how far a clock may advance in one tick.
+Lease == 0
+ClockUnit == 1000
+Drift == 0
+Leasing == Lease > 0
+ClockRates == (ClockUnit - Drift) .. (ClockUnit + Drift)
+LeaseUnits == Lease * ClockUnit
+\* How long, on its own clock, a primary counts on a lease after the stamp a backup echoed:
+\* L·(1-ρ)/(1+ρ) rounded down (a full L with the bug "lease-no-drift"), impl/vr's LeaseMargin.
+LeaseMargin ==
+    IF Bug("lease-no-drift") THEN LeaseUnits
+    ELSE (LeaseUnits * (ClockUnit - Drift)) \div (ClockUnit + Drift)
 
 VARIABLES
     \* Replica state, as in the paper.
@@ -151,6 +169,21 @@ VARIABLES
     ghostEpochs,          \* <<e, config, oldConfig, start>> of every epoch a replica entered
     ghostUpToDate         \* <<e, r>>: r was up to date in epoch e (normal member, its start executed)
 
+VARIABLES
+    \* Reads under leases (§6.2): constant without them (Leasing).
+    now,                  \* real time, in ticks (a trace's tick)
+    clock,                \* r |-> its clock reading, in ClockUnit per tick
+    promise,              \* r |-> the reading until which it starts and joins no view change
+    grant,                \* r |-> j |-> the largest stamp backup j echoed to primary r in its view
+    viewStart,            \* r |-> its op-number when it last became normal in a view
+    ghostGrantAt,         \* j |-> [granted, view, tick] of backup j's latest grant (EV of the view)
+    ghostLeaseReplies,    \* the REPLYs of lease reads (in no log)
+    ghostLeaseStale,      \* a lease read returned other than the committed log's value
+    ghostLeaseUncovered   \* a lease read was answered with fewer than f grants still running
+
+leaseVars == <<now, clock, promise, grant, viewStart, ghostGrantAt, ghostLeaseReplies,
+               ghostLeaseStale, ghostLeaseUncovered>>
+
 epochVars == <<epochNumber, config, oldConfig, epochStart>>
 replicaVars == <<viewNumber, status, opNumber, log, lastNormalView, epochVars>>
 stateGhosts == <<ghostViewStarts, ghostEpochs, ghostUpToDate>>
@@ -163,7 +196,7 @@ bookVars == <<startViewChangeFrom, doViewChangeMsgs, prepareOkOpNumber, recovery
               epochStartedFrom>>
 clientVars == <<clientView, clientRequestNumber, clientPending, clientRequest, clientEpoch,
                 clientConfig>>
-serverVars == <<replicaVars, stateGhosts, commitVars, bookVars, nonce, usedNonces>>
+serverVars == <<replicaVars, stateGhosts, commitVars, bookVars, nonce, usedNonces, leaseVars>>
 ackVars == <<ghostAckedIn, ghostAckUncommitted>>
 netVars == <<msgs, ghostPrepared, ghostStartView>>
 vars == <<serverVars, clientVars, netVars, ackVars>>
@@ -361,6 +394,110 @@ EntryOf(m) == [client |-> m.client, requestNumber |-> m.requestNumber, op |-> m.
 StartViewChangeBroadcast(r, v) == {StartViewChangeMsg(r, j, v, r) : j \in Others(r)}
 
 -----------------------------------------------------------------------------
+(* Reads under leases (§6.2; impl/vr/lease.go), when Leasing.  Every       *)
+(* replica has a clock; Tick advances real time (now) by one tick and each  *)
+(* clock by a rate within the drift bound.  The primary stamps each PREPARE *)
+(* and COMMIT with its reading (clock); a normal backup of the message's    *)
+(* view that takes one grants a lease: it echoes the stamp in a PREPAREOK   *)
+(* (for a COMMIT, and a PREPARE that leaves a gap, one of its op-number)    *)
+(* and promises to start and join no view change until its clock passes    *)
+(* its reading + L.  The primary holds a lease until the f-th largest       *)
+(* stamp echoed in its view + LeaseMargin on its own clock; while it does,  *)
+(* and has committed the log it started its view with, it may answer a get *)
+(* from its service state without the log (LeaseRead).  Transmit stamps     *)
+(* what an action sends (LeaseSent); each replica action ends with          *)
+(* LeaseStep, which keeps promises, grants and view starts.                 *)
+
+\* A message with the field clock (PREPARE, COMMIT, PREPAREOK under leases) added.
+WithClock(x, c) == [f \in DOMAIN x \cup {"clock"} |-> IF f = "clock" THEN c ELSE x[f]]
+\* A message's stamp or echo (0: none, as in a trace without the field).
+ClockOf(m) == IF "clock" \in DOMAIN m THEN m.clock ELSE 0
+\* The message as the types of MessageT have it, without its clock.
+Unstamped(m) == IF "clock" \in DOMAIN m THEN [f \in DOMAIN m \ {"clock"} |-> m[f]] ELSE m
+
+\* Replica r, a normal backup of the view of PREPARE or COMMIT m, grants a lease by taking it.
+Grants(r, m) ==
+    /\ m.type \in {"PREPARE", "COMMIT"}
+    /\ m.to = r
+    /\ m.epoch = epochNumber[r]
+    /\ status[r] = "normal"
+    /\ m.view = viewNumber[r]
+    /\ Primary(r, m.view) # r
+
+\* The messages sent as S after receiving the bag rcv, under leases: a PREPARE or COMMIT
+\* stamped with its sender's clock; a grant's PREPAREOK echoing the stamp received (one of the
+\* op-number is sent if the action sends none: after a COMMIT, or a PREPARE leaving a gap).
+LeaseSent(rcv, S) ==
+    IF ~Leasing THEN S
+    ELSE LET G == {m \in BagToSet(rcv) : Grants(m.to, m)}
+             echo == IF G = {} THEN 0 ELSE ClockOf(CHOOSE m \in G : TRUE)
+             acks == {PrepareOkMsg(m.to, Primary(m.to, m.view), m.view, opNumber[m.to], m.to) : m \in G}
+             S1 == IF \E x \in S : x.type = "PREPAREOK" THEN S ELSE S \cup acks
+         IN {CASE x.type \in {"PREPARE", "COMMIT"} -> WithClock(x, clock[x.from])
+                 [] x.type = "PREPAREOK" /\ echo > 0 -> WithClock(x, echo)
+                 [] OTHER -> x : x \in S1}
+
+\* r's promise still runs: it starts no view change and ignores a later view's STARTVIEWCHANGE
+\* and DOVIEWCHANGE (the bug "lease-ignore-promise" forgets it).
+Promised(r) == Leasing /\ clock[r] < promise[r] /\ ~Bug("lease-ignore-promise")
+
+NoGrant == [granted |-> FALSE, view |-> 0, tick |-> 0]
+NoGrants == [j \in Replica |-> 0]
+
+\* The lease variables after an action of replica r that received the messages M ({} or one):
+\* a grant promises (r's reading + L) and is recorded (ghostGrantAt); a normal primary records
+\* the stamp a PREPAREOK of its view echoes; a new view (or a crash) clears the records, and a
+\* crash forgets the promise; becoming normal in a view records the op-number (viewStart).
+LeaseStep(r, M) ==
+    IF ~Leasing THEN UNCHANGED leaseVars
+    ELSE LET granted == \E m \in M : Grants(r, m)
+             oks == {m \in M : /\ m.type = "PREPAREOK" /\ m.epoch = epochNumber[r]
+                               /\ status[r] = "normal" /\ Primary(r, viewNumber[r]) = r
+                               /\ m.view = viewNumber[r]}
+             crashed == nonce'[r] # nonce[r]
+             fresh == crashed \/ viewNumber'[r] # viewNumber[r] \/ epochNumber'[r] # epochNumber[r]
+             g0 == IF fresh THEN NoGrants ELSE grant[r]
+             g1 == IF oks = {} THEN g0
+                   ELSE LET m == CHOOSE x \in oks : TRUE
+                        IN [g0 EXCEPT ![m.replica] = MaxNat(@, ClockOf(m))]
+             starts == status'[r] = "normal" /\ (status[r] # "normal" \/ viewNumber'[r] # viewNumber[r])
+         IN /\ promise' = [promise EXCEPT ![r] = IF crashed THEN 0
+                                                ELSE IF granted THEN MaxNat(@, clock[r] + LeaseUnits)
+                                                ELSE @]
+            /\ grant' = [grant EXCEPT ![r] = g1]
+            /\ viewStart' = [viewStart EXCEPT ![r] = IF starts THEN opNumber'[r] ELSE @]
+            /\ ghostGrantAt' =
+                  IF granted
+                  THEN [ghostGrantAt EXCEPT ![r] = [granted |-> TRUE,
+                                                    view |-> EV(epochNumber[r], viewNumber[r]),
+                                                    tick |-> now]]
+                  ELSE ghostGrantAt
+            /\ UNCHANGED <<now, clock, ghostLeaseReplies, ghostLeaseStale, ghostLeaseUncovered>>
+
+\* StartRecovery's: a restarted replica does not know what it promised, so it promises afresh.
+LeaseRecover(r) ==
+    IF ~Leasing THEN UNCHANGED leaseVars
+    ELSE /\ promise' = [promise EXCEPT ![r] = MaxNat(@, clock[r] + LeaseUnits)]
+         /\ UNCHANGED <<now, clock, grant, viewStart, ghostGrantAt, ghostLeaseReplies,
+                        ghostLeaseStale, ghostLeaseUncovered>>
+
+\* The clock reading until which primary r holds a lease (0: none): the f-th largest stamp
+\* echoed by distinct backups in its view, plus LeaseMargin.
+LeaseEnd(r) ==
+    LET g == grant[r]
+        top == {x \in {g[j] : j \in Others(r)} : Cardinality({j \in Others(r) : g[j] >= x}) >= FOf(r)}
+        v == MaxOf({0} \cup top)
+    IN IF v = 0 THEN 0 ELSE v + LeaseMargin
+
+\* The backups whose latest grant is of r's view and, for any clocks within the drift bound,
+\* still runs: granted at a tick t' with (1+ρ)(now - t') < L.
+LeaseCover(r) ==
+    Cardinality({j \in Others(r) :
+                    /\ ghostGrantAt[j].granted
+                    /\ ghostGrantAt[j].view = EV(epochNumber[r], viewNumber[r])
+                    /\ (ClockUnit + Drift) * (now - ghostGrantAt[j].tick) < ClockUnit * Lease})
+
+-----------------------------------------------------------------------------
 (* Building blocks of the actions.                                         *)
 
 \* m, of type t, is in flight to replica r.
@@ -393,7 +530,7 @@ FirstStartViews(S) ==
 
 \* The network after an action that received the bag rcv and sent the set S.
 Transmit(rcv, S) ==
-    /\ msgs' = (msgs (-) rcv) (+) SetToBag(S)
+    /\ msgs' = (msgs (-) rcv) (+) SetToBag(LeaseSent(rcv, S))
     /\ ghostPrepared' = FirstPrepares(S)
     /\ ghostStartView' = FirstStartViews(S)
 
@@ -640,6 +777,7 @@ TakeCheckpoint(r) ==
     /\ UNCHANGED <<replicaVars, stateGhosts, commitNumber, restoredFrom, execVars,
                    ghostCommitVars, bookVars, netVars>>
     /\ ReplicaFrame
+    /\ LeaseStep(r, {})
 
 \* A message of type t is consumed without effect.
 Ignore(r, m) ==
@@ -871,6 +1009,7 @@ ReceiveRequest(r, m) ==
                                               StoredResult(r, m.client, s))})
                /\ ReplicaFrame
           ELSE Ignore(r, m)
+    /\ LeaseStep(r, {m})
 
 \* With "epoch-old-prepare", a normal or view-change replica takes a PREPARE of an earlier epoch.
 TakesPrepare(r, m) ==
@@ -916,6 +1055,7 @@ ReceivePrepare(r, m) ==
           ELSE IF status[r] \in {"normal", "view-change"} /\ m.view > v
           THEN LearnLaterView(r, m)
           ELSE Ignore(r, m)
+    /\ LeaseStep(r, {m})
 
 ReceivePrepareOk(r, m) ==
     /\ Receivable(r, m, "PREPAREOK")
@@ -940,6 +1080,7 @@ ReceivePrepareOk(r, m) ==
                                                       checkpoint[r]))
                   /\ ReplicaFrame
           ELSE Ignore(r, m)
+    /\ LeaseStep(r, {m})
 
 \* Timer: the primary tells the backups its commit-number.
 SendCommit(r) ==
@@ -950,6 +1091,7 @@ SendCommit(r) ==
     /\ KeepCommit
     /\ Transmit(NoRecv, {CommitMsg(r, j, viewNumber[r], commitNumber[r]) : j \in Others(r)})
     /\ ReplicaFrame
+    /\ LeaseStep(r, {})
 
 \* Timer: the primary resends the PREPARE of an uncommitted operation, op-number
 \* n (the paper leaves open which: impl/vr resends the latest).
@@ -966,6 +1108,7 @@ ResendPrepare(r, n) ==
     /\ Transmit(NoRecv, {PrepareMsg(r, j, viewNumber[r], n, commitNumber[r], log[r][n]) :
                             j \in Others(r)})
     /\ ReplicaFrame
+    /\ LeaseStep(r, {})
 
 ReceiveCommit(r, m) ==
     /\ Receivable(r, m, "COMMIT")
@@ -988,6 +1131,52 @@ ReceiveCommit(r, m) ==
           ELSE IF status[r] \in {"normal", "view-change"} /\ m.view > v
           THEN LearnLaterView(r, m)
           ELSE Ignore(r, m)
+    /\ LeaseStep(r, {m})
+
+-----------------------------------------------------------------------------
+(* Reads under leases (§6.2): the lease read and the passage of time.      *)
+
+\* Key k's value in replica r's service state.
+ServiceValue(r, k) == ValueFrom(restoredFrom[r], executed[r], Len(executed[r]), k)
+\* Key k's value after the whole committed log.
+CommittedValue(k) == IF k \in DOMAIN ghostStore THEN ghostStore[k] ELSE ""
+
+\* ReceiveRequest under a lease (impl/vr's leaseRead): the normal primary, holding a lease and
+\* having committed the log it started its view with, answers a get whose request-number is
+\* above its client-table's from its service state, appending nothing and sending no PREPARE.
+\* It may also take the get through the log (ReceiveRequest).  The ghosts record the REPLY (in
+\* no log: RepliesMatchService and Acknowledge leave it to LeaseReadNotStale), whether its
+\* result is the committed log's, and whether f grants of the view still run.
+LeaseRead(r, m) ==
+    /\ Leasing
+    /\ Receivable(r, m, "REQUEST")
+    /\ m.epoch = epochNumber[r]
+    /\ m.op = "get"
+    /\ status[r] = "normal"
+    /\ Primary(r, viewNumber[r]) = r
+    /\ m.requestNumber > ClientTableRequestNumber(log[r], m.client)
+    /\ commitNumber[r] >= viewStart[r]
+    /\ clock[r] < LeaseEnd(r)
+    /\ LET x == ServiceValue(r, m.key)
+           rep == ReplyMsg(r, m.client, viewNumber[r], m.client, m.requestNumber, x)
+       IN /\ KeepState
+          /\ KeepBook
+          /\ KeepCommit
+          /\ Transmit(Recv(m), {rep})
+          /\ ReplicaFrame
+          /\ ghostLeaseReplies' = ghostLeaseReplies \cup {rep}
+          /\ ghostLeaseStale' = (ghostLeaseStale \/ x # CommittedValue(m.key))
+          /\ ghostLeaseUncovered' = (ghostLeaseUncovered \/ LeaseCover(r) < FOf(r))
+          /\ UNCHANGED <<now, clock, promise, grant, viewStart, ghostGrantAt>>
+
+\* One tick of real time: every clock advances by a rate within the drift bound.
+Tick ==
+    /\ Leasing
+    /\ now' = now + 1
+    /\ \E d \in [Replica -> ClockRates] : clock' = [r \in Replica |-> clock[r] + d[r]]
+    /\ UNCHANGED <<promise, grant, viewStart, ghostGrantAt, ghostLeaseReplies, ghostLeaseStale,
+                   ghostLeaseUncovered, replicaVars, stateGhosts, commitVars, bookVars, nonce,
+                   usedNonces, clientVars, netVars, ackVars>>
 
 -----------------------------------------------------------------------------
 (* View change.                                                            *)
@@ -997,12 +1186,14 @@ ReceiveCommit(r, m) ==
 TimeoutStartViewChange(r) ==
     /\ \/ status[r] = "normal" /\ Primary(r, viewNumber[r]) # r
        \/ status[r] = "view-change"
+    /\ ~Promised(r)
     /\ LET v == viewNumber[r] + 1
        IN /\ SetState(r, v, "view-change", opNumber[r], log[r], lastNormalView[r])
           /\ SetBook(r, {}, EnteredDvcs(r), ZeroOks, recoveryResponseMsgs[r])
           /\ KeepCommit
           /\ Transmit(NoRecv, StartViewChangeBroadcast(r, v))
           /\ ReplicaFrame
+    /\ LeaseStep(r, {})
 
 \* Whether r takes part in view changes: not while recovering, except with the
 \* bug "recovering-participates".
@@ -1012,6 +1203,7 @@ Participates(r) ==
 ReceiveStartViewChange(r, m) ==
     /\ Receivable(r, m, "STARTVIEWCHANGE")
     /\ IF ~Takes(r, m) THEN EpochStop(r, m) ELSE
+       IF Promised(r) /\ m.view > viewNumber[r] THEN Ignore(r, m) ELSE
        LET enter == Participates(r) /\ m.view > viewNumber[r]
            v == IF enter THEN m.view ELSE viewNumber[r]
            st == IF enter THEN "view-change" ELSE status[r]
@@ -1028,10 +1220,12 @@ ReceiveStartViewChange(r, m) ==
            out == (IF enter THEN StartViewChangeBroadcast(r, v) ELSE {})
                   \cup (IF reached /\ ~selfDvc THEN {own} ELSE {})
        IN ViewChangeStep(r, v, st, svc1, dvc1, po, selfDvc, Recv(m), out)
+    /\ LeaseStep(r, {m})
 
 ReceiveDoViewChange(r, m) ==
     /\ Receivable(r, m, "DOVIEWCHANGE")
     /\ IF ~Takes(r, m) THEN EpochStop(r, m) ELSE
+       IF Promised(r) /\ m.view > viewNumber[r] THEN Ignore(r, m) ELSE
        LET enter == Participates(r) /\ m.view > viewNumber[r]
            v == IF enter THEN m.view ELSE viewNumber[r]
            st == IF enter THEN "view-change" ELSE status[r]
@@ -1046,6 +1240,7 @@ ReceiveDoViewChange(r, m) ==
            dvc1 == IF accept THEN RecordFrom(dvc0, m) ELSE dvc0
            out == IF enter THEN StartViewChangeBroadcast(r, v) ELSE {}
        IN ViewChangeStep(r, v, st, svc0, dvc1, po, accept, Recv(m), out)
+    /\ LeaseStep(r, {m})
 
 \* r, normal or in view-change, takes STARTVIEW m of its epoch.
 AcceptsStartView(r, m) ==
@@ -1092,6 +1287,7 @@ ReceiveStartView(r, m) ==
                                          ELSE {})
                     /\ ReplicaFrame
        ELSE Ignore(r, m)
+    /\ LeaseStep(r, {m})
 
 \* Resends the paper allows (messages can be lost); impl/vr's timers choose when.
 
@@ -1103,6 +1299,7 @@ ResendStartViewChange(r) ==
     /\ KeepCommit
     /\ Transmit(NoRecv, StartViewChangeBroadcast(r, viewNumber[r]))
     /\ ReplicaFrame
+    /\ LeaseStep(r, {})
 
 \* Timer: a replica in view-change that has f STARTVIEWCHANGEs of its view (so it
 \* sent its DOVIEWCHANGE) sends it again, with its current state, to the new primary.
@@ -1117,6 +1314,7 @@ ResendDoViewChange(r) ==
                                          lastNormalView[r], opNumber[r], commitNumber[r], r,
                                          checkpoint[r])})
     /\ ReplicaFrame
+    /\ LeaseStep(r, {})
 
 \* Timer: the primary of a view it started by a view change (view > 0) sends
 \* STARTVIEW again, with its current log and commit-number, to replica j: so a
@@ -1134,6 +1332,7 @@ ResendStartView(r, j) ==
     /\ Transmit(NoRecv, {StartViewMsg(r, j, viewNumber[r], Held(r), opNumber[r],
                                       commitNumber[r], checkpoint[r])})
     /\ ReplicaFrame
+    /\ LeaseStep(r, {})
 
 -----------------------------------------------------------------------------
 (* Recovery.                                                               *)
@@ -1155,6 +1354,7 @@ Crash(r, n) ==
     /\ nonce' = [nonce EXCEPT ![r] = n]
     /\ usedNonces' = [usedNonces EXCEPT ![r] = @ \cup {n}]
     /\ UNCHANGED <<ghostCommitVars, clientVars, netVars, ackVars>>
+    /\ LeaseStep(r, {})
 
 \* Timer (also right after restart): a recovering replica asks the others.
 StartRecovery(r) ==
@@ -1164,6 +1364,7 @@ StartRecovery(r) ==
     /\ KeepCommit
     /\ Transmit(NoRecv, {RecoveryMsg(r, j, r, nonce[r]) : j \in Others(r)})
     /\ ReplicaFrame
+    /\ LeaseRecover(r)
 
 ReceiveRecovery(r, m) ==
     /\ Receivable(r, m, "RECOVERY")
@@ -1182,6 +1383,7 @@ ReceiveRecovery(r, m) ==
                                         IF isP THEN checkpoint[r] ELSE NoCheckpoint)})
                /\ ReplicaFrame
        ELSE Ignore(r, m)
+    /\ LeaseStep(r, {m})
 
 ReceiveRecoveryResponse(r, m) ==
     /\ Receivable(r, m, "RECOVERYRESPONSE")
@@ -1227,6 +1429,7 @@ ReceiveRecoveryResponse(r, m) ==
                     /\ Transmit(Recv(m), {})
                     /\ ReplicaFrame
        ELSE Ignore(r, m)
+    /\ LeaseStep(r, {m})
 
 -----------------------------------------------------------------------------
 (* State transfer (the safe variant: nothing that may be committed is      *)
@@ -1274,6 +1477,7 @@ ReceiveGetState(r, m) ==
                                     opNumber[r], commitNumber[r], r, checkpoint[r])})
             /\ ReplicaFrame
        ELSE Ignore(r, m)
+    /\ LeaseStep(r, {m})
 
 \* A replica of the old group (normal or in view-change) takes a NEWSTATE of the next epoch
 \* that answers its GETSTATE (ReceiveStartEpoch): entries after its commit-number or before,
@@ -1351,6 +1555,7 @@ ReceiveNewState(r, m) ==
                /\ Transmit(Recv(m), {})
                /\ ReplicaFrame
        ELSE Ignore(r, m)
+    /\ LeaseStep(r, {m})
 
 -----------------------------------------------------------------------------
 (* Clients: at most one outstanding request each.                          *)
@@ -1359,6 +1564,7 @@ ReceiveNewState(r, m) ==
 \* view m.view at its op-number in the committed log (if it is not there, that
 \* is recorded: AcknowledgedWriteNotLost fails).
 Acknowledge(m) ==
+    IF m \in ghostLeaseReplies THEN UNCHANGED ackVars ELSE
     LET k == <<m.client, m.requestNumber>>
     IN IF k \in DOMAIN ghostCommittedReq
        THEN LET n == ghostCommittedReq[k].opNumber
@@ -1487,6 +1693,7 @@ ReceiveReconfiguration(r, m) ==
                                               StoredResult(r, m.client, s))})
                /\ ReplicaFrame
           ELSE Ignore(r, m)
+    /\ LeaseStep(r, {m})
 
 \* r (normal or in view-change) of the epoch before STARTEPOCH m's holds m's RECONFIGURATION at
 \* m's op-number, after its epoch's start (for the bug "epoch-startepoch-commit").
@@ -1553,6 +1760,7 @@ ReceiveStartEpoch(r, m) ==
                                                     EXCEPT !.epoch = m.epoch]})
                      ELSE Transmit(Recv(m), {})
                   /\ ReplicaFrame
+    /\ LeaseStep(r, {m})
 
 \* A replaced replica records that a new replica is up to date, and shuts down once f'+1
 \* have said so (f' with the bug "epoch-shutdown-early").
@@ -1576,6 +1784,7 @@ ReceiveEpochStarted(r, m) ==
                /\ Transmit(Recv(m), {})
                /\ ReplicaFrame
        ELSE Ignore(r, m)
+    /\ LeaseStep(r, {m})
 
 \* Timer: a transitioning replica: a new member asks again for the state it lacks; a
 \* replaced one resends STARTEPOCH to the new replicas it has no EPOCHSTARTED from.
@@ -1588,6 +1797,7 @@ TimeoutStartEpoch(r) ==
        THEN AskState(r, viewNumber[r], commitNumber[r], NoRecv)
        ELSE Transmit(NoRecv, {StartEpochMsg(r, j) : j \in Range(config[r]) \ epochStartedFrom[r]})
     /\ ReplicaFrame
+    /\ LeaseStep(r, {})
 
 \* Timer: the normal primary, or a replica in view-change, of an epoch after 0 sends
 \* STARTEPOCH of its epoch to another replica j (a new replica whose STARTEPOCH was lost joins).
@@ -1601,6 +1811,7 @@ ResendStartEpoch(r, j) ==
     /\ KeepCommit
     /\ Transmit(NoRecv, {StartEpochMsg(r, j)})
     /\ ReplicaFrame
+    /\ LeaseStep(r, {})
 
 -----------------------------------------------------------------------------
 (* The network.                                                            *)
@@ -1617,6 +1828,18 @@ DuplicateMessage(m) ==
 
 -----------------------------------------------------------------------------
 (* The specification.                                                      *)
+
+\* Reads under leases: at time 0 every clock reads 1 (a reading is at least 1, as in traces).
+LeaseInit ==
+    /\ now = 0
+    /\ clock = [r \in Replica |-> 1]
+    /\ promise = [r \in Replica |-> 0]
+    /\ grant = [r \in Replica |-> NoGrants]
+    /\ viewStart = [r \in Replica |-> 0]
+    /\ ghostGrantAt = [r \in Replica |-> NoGrant]
+    /\ ghostLeaseReplies = {}
+    /\ ghostLeaseStale = FALSE
+    /\ ghostLeaseUncovered = FALSE
 
 Init ==
     /\ viewNumber = [r \in Replica |-> 0]
@@ -1661,6 +1884,7 @@ Init ==
     /\ ghostPrepared = EmptyFunction
     /\ ghostStartView = EmptyFunction
     /\ ghostViewStarts = {<<0, 0>>}
+    /\ LeaseInit
 
 \* The fault model allows at most f replicas to be recovering at once (a crash
 \* of f+1 replicas loses state that no protocol can recover).  Model checking
@@ -1675,6 +1899,7 @@ OpValues(op) == IF op = "get" THEN {""} ELSE Values
 \* Every action that receives message m (its type and m.to pick the action).
 ReceiveMessage(m) ==
     \/ ReceiveRequest(m.to, m)
+    \/ LeaseRead(m.to, m)
     \/ ReceivePrepare(m.to, m)
     \/ ReceivePrepareOk(m.to, m)
     \/ ReceiveCommit(m.to, m)
@@ -1712,6 +1937,7 @@ Next ==
           \/ ClientTimeout(c)
           \/ \E op \in Ops : \E k \in Keys : \E x \in OpValues(op) : ClientRequest(c, op, k, x)
     \/ \E c \in AdminClients : \E cf \in Reconfigurations : ClientReconfiguration(c, cf)
+    \/ Tick
 
 Spec == Init /\ [][Next]_vars
 
@@ -1758,6 +1984,16 @@ MessageT ==
     \cup [type : {"NEWEPOCH"}, from : Replica, to : ClientId, epoch : Nat, view : Nat,
           config : Seq(Replica)]
 
+LeaseTypeOK ==
+    /\ now \in Nat
+    /\ \A r \in Replica :
+          /\ clock[r] \in Nat /\ promise[r] \in Nat /\ viewStart[r] \in Nat
+          /\ grant[r] \in [Replica -> Nat]
+          /\ ghostGrantAt[r] \in [granted : BOOLEAN, view : Nat, tick : Nat]
+    /\ \A m \in BagToSet(msgs) : ClockOf(m) \in Nat
+    /\ \A m \in ghostLeaseReplies : m.type = "REPLY"
+    /\ ghostLeaseStale \in BOOLEAN /\ ghostLeaseUncovered \in BOOLEAN
+
 \* Every variable has the type it should.
 TypeOK ==
     /\ Bugs \subseteq BugNames
@@ -1792,7 +2028,7 @@ TypeOK ==
           /\ clientEpoch[c] \in Nat
           /\ clientConfig[c] \in Seq(Replica)
     /\ IsABag(msgs)
-    /\ \A m \in BagToSet(msgs) : m \in MessageT
+    /\ \A m \in BagToSet(msgs) : Unstamped(m) \in MessageT
     /\ ghostCommittedLog \in Seq(EntryT)
     /\ \A v \in DOMAIN ghostCommittedIn : v \in Nat /\ ghostCommittedIn[v] \in Nat
     /\ \A k \in DOMAIN ghostCommittedReq : ghostCommittedReq[k].opNumber \in Nat
@@ -1803,6 +2039,7 @@ TypeOK ==
     /\ \A k \in DOMAIN ghostPrepared : ghostPrepared[k] \in EntryT
     /\ \A v \in DOMAIN ghostStartView : ghostStartView[v] \in Seq(EntryT)
     /\ \A x \in ghostViewStarts : x[1] \in Nat /\ x[2] \in Nat
+    /\ LeaseTypeOK
 
 \* The op-number is the length of the log.
 OpNumberIsLogLength == \A r \in Replica : opNumber[r] = Len(log[r])
@@ -1938,7 +2175,7 @@ ExactlyOnceExecution == \A r \in Replica : ~ghostExecutedTwice[r]
 \* committed log only grows, so a received REPLY needs no second check.
 RepliesMatchService ==
     \A m \in BagToSet(msgs) :
-       m.type = "REPLY" =>
+       m.type = "REPLY" /\ m \notin ghostLeaseReplies =>
           LET k == <<m.client, m.requestNumber>>
           IN k \in DOMAIN ghostCommittedReq /\ m.result = ghostCommittedReq[k].result
 
@@ -1962,6 +2199,35 @@ CheckpointMatchesCommittedLog ==
     /\ \A m \in BagToSet(msgs) :
           m.type \in {"DOVIEWCHANGE", "STARTVIEW", "RECOVERYRESPONSE", "NEWSTATE"}
           => IsCommittedCheckpoint(m.checkpoint)
+
+\* Reads under leases (§6.2), the Go checker's invariants of the same names.
+
+\* No replica starts or joins a view change (is in view-change status) while its clock is
+\* below a promise it made: a promise is made only by a normal or recovering replica, so one
+\* in view-change with its clock below it entered it while the promise ran.
+LeasePromiseKept == \A r \in Replica : status[r] = "view-change" => clock[r] >= promise[r]
+
+\* At every lease read at least f backups had granted the primary a lease in its view at a
+\* tick t' with (1+ρ)(t - t') < L: whatever their clocks' drift within ρ, their promises ran.
+LeaseReadCovered == ~ghostLeaseUncovered
+
+\* Every lease read returned the key's value in the whole committed log when it was answered
+\* (every write committed anywhere before it), so it is linearizable with the writes.
+LeaseReadNotStale == ~ghostLeaseStale
+
+\* The clocks' drift is bounded: over any step, every clock advances by between (1-ρ) and
+\* (1+ρ) times the real time that passed (Tick keeps it; TraceVR checks a trace's readings).
+ClockDriftBounded ==
+    [][\A r \in Replica :
+          clock'[r] # clock[r] =>
+             /\ (ClockUnit - Drift) * (now' - now) <= clock'[r] - clock[r]
+             /\ clock'[r] - clock[r] <= (ClockUnit + Drift) * (now' - now)]_vars
+
+\* The invariants of leases, for the models with them.
+LeaseSafety ==
+    /\ LeasePromiseKept
+    /\ LeaseReadCovered
+    /\ LeaseReadNotStale
 
 \* Reconfiguration (§7), the Go checker's invariants of the same names.
 

@@ -78,6 +78,11 @@ default   both     MCVR_bug_checkpoint-uncommitted.cfg        CheckpointIsCommit
 default   both     MCVR_checkpoint.cfg                        clean                             900   MCVR.tla
 default   both     MCVR_checkpoint_witness_in-start-view.cfg  WitnessCheckpointInStartView      300   MCVR.tla    MCVR_checkpoint.cfg
 default   both     MCVR_checkpoint_witness_restored-later.cfg WitnessCheckpointRestoredLater    300   MCVR.tla    MCVR_checkpoint.cfg
+# Reads under leases (README.md, Reads under leases): the model, its witness, the two lease- bugs.
+default   both     MCVR_lease.cfg                             clean                             300   MCVR.tla
+default   both     MCVR_lease_witness_read.cfg                WitnessLeaseReadAfterTick         120   MCVR.tla    MCVR_lease.cfg
+default   both     MCVR_bug_lease-no-drift.cfg                LeaseReadCovered                  120   MCVR.tla    MCVR_lease.cfg+Bugs
+default   both     MCVR_bug_lease-ignore-promise.cfg          LeasePromiseKept                  120   MCVR.tla    MCVR_lease.cfg+Bugs
 # Reconfiguration (README.md, Reconfiguration): the model's witnesses, two epoch- bug models;
 # the model itself (clean) is below, under --full.
 default   both     MCVR_reconfig_witness_completed.cfg        WitnessReconfigurationCompleted   300   MCVR_reconfig.tla MCVR_reconfig.cfg
