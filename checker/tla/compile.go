@@ -319,10 +319,10 @@ func (cp *compiler) use(sc *scope, d int) {
 
 // usePrefix records a reference to the first n entries of the scope (an
 // instance's parameters, a substitution's scope).
-func (cp *compiler) usePrefix(n int) {
-	if n > 0 {
-		cp.minRef = min(cp.minRef, 0)
-	}
+func (cp *compiler) usePrefix(int) {
+	// even with n = 0 the node walks up the environment to the prefix
+	// (substRef.skip, call.base), so it needs the one it is evaluated in
+	cp.minRef = min(cp.minRef, 0)
 }
 
 func (cp *compiler) errorf(at loc, format string, args ...any) {

@@ -70,3 +70,36 @@ Next == /\ x' = Both'
 		t.Fatalf("want an error naming x', got %v", err)
 	}
 }
+
+// A closed filter inside an operator with parameters, in a module
+// instantiated with a substitution, reads the substituted constant through
+// the instance's (empty) scope: the memo must not evaluate it detached from
+// the environment it walks up (this crashed MCNanoMedium).
+func TestMemoInstanceSubst(t *testing.T) {
+	res, err := checkSource(t, `---- MODULE Inline ----
+EXTENDS Naturals, FiniteSets
+CONSTANT N
+VARIABLE x
+---- MODULE Inner ----
+EXTENDS Naturals
+CONSTANT M
+VARIABLE z
+Low(k) == {i \in 0..M : i < 2}
+Step == z' = z + 1
+====
+I == INSTANCE Inner WITH M <- N + 1, z <- x
+Init == x = 0
+Next == /\ x < Cardinality(I!Low(x))
+        /\ I!Step
+Inv == x <= 2
+====`, "CONSTANT N = 3\nINIT Init\nNEXT Next\nINVARIANT Inv\nCHECK_DEADLOCK FALSE\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Violation != nil {
+		t.Fatalf("%v\n%s", res.Violation, traceString(res.Violation.Trace))
+	}
+	if res.Distinct != 3 {
+		t.Errorf("%d distinct; want 3", res.Distinct)
+	}
+}
