@@ -101,6 +101,7 @@ type named struct {
 
 type checker struct {
 	m           *Model
+	memo        memoPlans // what the memoised expressions read (memo.go)
 	opts        Options
 	init, next  node
 	initDef     *opDef // the initial predicate's definition, when it is one (-coverage)
@@ -130,6 +131,7 @@ type checker struct {
 	generated, expanded, levelSize, levelBase, depth atomic.Int64
 	nvars                                            int
 	tmps                                             sync.Pool // *[2]tmpStack, see step
+	memos                                            sync.Pool // *[2]*memoTable, see step
 }
 
 type cand struct {
@@ -473,7 +475,7 @@ func (ck *checker) levelOf(n node) int {
 	return lvlTemporal // unknown: refuse rather than guess
 }
 
-func (ck *checker) newCtx() *ctx { return &ctx{m: ck.m, out: ck.m.Out} }
+func (ck *checker) newCtx() *ctx { return &ctx{m: ck.m, out: ck.m.Out, memo: &memoTable{ck: ck}} }
 
 func (ck *checker) plainFP() bool { return ck.view == nil && len(ck.perms) == 0 }
 
@@ -807,10 +809,14 @@ func (ck *checker) step(level *stateQueue, res *Result) (*stateQueue, *violCand,
 		if t, ok := ck.tmps.Get().(*[2]tmpStack); ok {
 			c.tmp, ec.tmp = t[0], t[1]
 		}
+		if t, ok := ck.memos.Get().(*[2]*memoTable); ok {
+			c.memo, ec.memo = t[0], t[1] // and the memos (keyed by values, not by level)
+		}
 		defer func() {
 			c.tmp.reset()
 			ec.tmp.reset()
 			ck.tmps.Put(&[2]tmpStack{c.tmp, ec.tmp})
+			ck.memos.Put(&[2]*memoTable{c.memo, ec.memo})
 		}()
 		arena := &encArena{}
 		var buf []byte

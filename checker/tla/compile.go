@@ -305,6 +305,24 @@ type compiler struct {
 	building []*modScope
 	// OnSemantic is called when a user module's semantic processing starts.
 	onSemantic func(name string)
+	// minRef is the lowest scope index the expression being compiled
+	// refers to (memo.go: one that refers to none around it is closed);
+	// memoN numbers the memoised expressions and definitions
+	minRef int
+	memoN  int32
+}
+
+// use records a reference to the scope entry at depth d of sc.
+func (cp *compiler) use(sc *scope, d int) {
+	cp.minRef = min(cp.minRef, len(sc.entries)-1-d)
+}
+
+// usePrefix records a reference to the first n entries of the scope (an
+// instance's parameters, a substitution's scope).
+func (cp *compiler) usePrefix(int) {
+	// even with n = 0 the node walks up the environment to the prefix
+	// (substRef.skip, call.base), so it needs the one it is evaluated in
+	cp.minRef = min(cp.minRef, 0)
 }
 
 func (cp *compiler) errorf(at loc, format string, args ...any) {
@@ -635,12 +653,20 @@ func (cp *compiler) compileDef(ms *modScope, d *opDef, u *syntax.OpDef, prefix [
 	if u.IsFunc {
 		fc := u.Body.(*syntax.FuncCons)
 		n, l := cp.expr(ms, sc, fc)
-		body, lvl = &recFunc{fc: n.(*funcCons), name: d.name}, l
+		body, lvl = &recFunc{fc: unmemo(n).(*funcCons), name: d.name}, l
 	} else {
 		body, lvl = cp.expr(ms, sc, u.Body)
 	}
 	d.body, d.level = body, lvl
 	d.cached = len(u.Params) == 0 && lvl == lvlConst && len(prefix) == 0
+	if len(u.Params) == 0 && len(prefix) == 0 {
+		d.memoID = cp.newMemoID()
+	}
+}
+
+func (cp *compiler) newMemoID() int32 {
+	cp.memoN++
+	return cp.memoN - 1
 }
 
 // declare checks a parameter, bound name or LET definition against the
@@ -799,6 +825,7 @@ func (cp *compiler) opArg(ms *modScope, sc *scope, e syntax.Expr, arity int) nod
 			if ent.arity != arity {
 				cp.errorf(at, "operator argument %s has arity %d, expected %d", x.Name, ent.arity, arity)
 			}
+			cp.use(sc, d)
 			return &envRef{depth: d, name: x.Name}
 		}
 		s, ok := ms.syms[x.Name]
@@ -825,6 +852,7 @@ func (cp *compiler) opArg(ms *modScope, sc *scope, e syntax.Expr, arity int) nod
 				if ent.arity != arity {
 					cp.errorf(at, "operator argument %s has arity %d, expected %d", name, ent.arity, arity)
 				}
+				cp.use(sc, d)
 				return &envRef{depth: d, name: name}
 			}
 			s, ok := ms.syms[name]
@@ -859,6 +887,7 @@ func (cp *compiler) symOpValue(s *symbol, name string, arity, depth int, at loc)
 		b := -1
 		if s.base >= 0 {
 			b = depth - s.base
+			cp.usePrefix(s.base)
 		}
 		return &opValue{def: s.def, base: b}
 	case symBuiltin:
@@ -866,6 +895,7 @@ func (cp *compiler) symOpValue(s *symbol, name string, arity, depth int, at loc)
 	case symConst:
 		return &constRef{k: s.k, loc: at}
 	case symSubst:
+		cp.usePrefix(s.sub.nscope)
 		return &substRef{skip: depth - s.sub.nscope, x: s.sub.x, sub: s.sub}
 	}
 	cp.errorf(at, "%s is not an operator", name)
@@ -1040,6 +1070,7 @@ func (cp *compiler) ref(ms *modScope, sc *scope, r *syntax.Ref) (node, int) {
 	}
 	seg := r.Path[0]
 	if ent, d, ok := sc.lookup(seg.Name); ok {
+		cp.use(sc, d)
 		if len(seg.Args) != ent.arity {
 			cp.errorf(at, "The operator %s requires %d arguments.", seg.Name, ent.arity)
 			return &lit{v: false}, 0
@@ -1162,6 +1193,7 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		if s.sub.isVar || s.sub.level > lvlConst {
 			cp.varReads++
 		}
+		cp.usePrefix(s.sub.nscope)
 		var x node = &substRef{skip: depth - s.sub.nscope, x: s.sub.x, sub: s.sub}
 		if v, ok := s.sub.x.(*varRef); ok {
 			x = v
@@ -1193,6 +1225,7 @@ func (cp *compiler) symRef(ms *modScope, sc *scope, s *symbol, seg syntax.Seg, a
 		b := -1
 		if s.base >= 0 {
 			b = depth - s.base
+			cp.usePrefix(s.base)
 		}
 		return &call{def: s.def, base: b, args: as, lazy: lazy, loc: at}, maxLvl(l, s.def.level)
 	case symInst:
@@ -1275,7 +1308,17 @@ func (cp *compiler) exprs(ms *modScope, sc *scope, es []syntax.Expr) ([]node, in
 
 // expr compiles an expression and records its level.
 func (cp *compiler) expr(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
+	outer := cp.minRef
+	cp.minRef = len(sc.entries)
 	n, l := cp.expr0(ms, sc, e)
+	closed := cp.minRef >= len(sc.entries)
+	cp.minRef = min(outer, cp.minRef)
+	if closed && l <= lvlState {
+		switch n.(type) {
+		case *setFilter, *setMap, *choose, *funcCons:
+			n = &memo{x: n, id: cp.newMemoID()} // memo.go
+		}
+	}
 	if cp.levels == nil {
 		cp.levels = map[node]int{}
 	}
@@ -1383,7 +1426,7 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 			}
 			if d.IsFunc {
 				b, l := cp.expr(ms, inner, d.Body)
-				od.body, od.level = &recFunc{fc: b.(*funcCons), name: d.Name}, l
+				od.body, od.level = &recFunc{fc: unmemo(b).(*funcCons), name: d.Name}, l
 			} else {
 				od.body, od.level = cp.expr(ms, inner, d.Body)
 			}
@@ -1508,6 +1551,7 @@ func (cp *compiler) expr0(ms *modScope, sc *scope, e syntax.Expr) (node, int) {
 		return &temporal{op: x.Op, xs: []node{v, a}, outer: ms.varSubsts(), loc: at}, lvlTemporal
 	case *syntax.AtSign:
 		if _, d, ok := sc.lookup("@"); ok {
+			cp.use(sc, d)
 			return &envRef{depth: d, name: "@"}, 0
 		}
 		cp.errorf(at, "@ used outside an EXCEPT")

@@ -153,6 +153,8 @@ type ctx struct {
 	// assigned: the variables UNCHANGED assigned, for the enumerations
 	// in progress (enum)
 	assigned []int
+	// memo: this worker's memoised state functions (memo.go); nil: none
+	memo *memoTable
 }
 
 // tmpStack hands out env links and thunks in chunks, released in stack
@@ -277,6 +279,7 @@ type opDef struct {
 	// recursive: declared RECURSIVE (calls count towards maxRecDepth)
 	recursive bool
 	cached    bool      // constant level, zero arity, no instance parameters
+	memoID    int32     // zero arity, no instance parameters: its memo slot (memo.go)
 	saved     *savedDef // the compiled body while the configuration overrides it
 	mu        sync.Mutex
 	hasVal    bool
@@ -495,6 +498,8 @@ func (n *call) eval(c *ctx, e *env) Value {
 		if n.def.recursive {
 			enterRec(n.loc, n.def.name)
 			defer leaveRec()
+		} else if c.memo != nil && n.base < 0 && n.def.memoizable() {
+			return c.memoized(n.def.memoID, n, n.def.body)
 		}
 		return n.def.value(c, ne)
 	}
@@ -888,8 +893,8 @@ func retainsEnv(n node) bool {
 		return false
 	}
 	switch x := n.(type) {
-	case *lit, *varRef, *envRef, *constRef, *konstRef:
-		return false
+	case *lit, *varRef, *envRef, *constRef, *konstRef, *memo:
+		return false // a memo is evaluated in no environment
 	case *and:
 		return some(x.xs...)
 	case *or:

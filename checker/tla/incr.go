@@ -431,6 +431,8 @@ func (a *readAnalysis) walk(n node) {
 		a.builtin(x.b)
 	case *substRef:
 		a.walk(x.x)
+	case *memo:
+		a.walk(x.x)
 	case *call:
 		a.def(x.def)
 		all(x.args)
