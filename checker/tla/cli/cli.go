@@ -236,6 +236,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	invStats := fs.Bool("invstats", false, "print, per invariant, how often its conjuncts were evaluated in full, skipped (the step changed none of the variables they read) or checked on the new elements of a quantifier's set only, and the time spent")
 	noIncr := fs.Bool("noincremental", false, "check every invariant in full on every state (by default a successor's conjuncts that read no changed variable are not re-evaluated)")
 	queueMem := fs.Int("queuemem", tla.DefaultQueueMemory>>20, "`MiB` of encoded states the BFS queue keeps in memory (half for the level being expanded, half for the next); the rest goes to files in the temporary directory, removed at once")
+	gcLimit := fs.Bool("gclimit", true, "keep the Go collector's memory limit just above the live heap (live + max(live/4, 80 MiB), re-read every 50 ms): less memory on large models for a little more collector time; never changes results. Off with -gclimit=false or when GOMEMLIMIT is set")
 	dumpTrace := fs.String("dumpTrace", "", "write the counterexample to a file: `json FILE` (as TLC's -dumpTrace json FILE)")
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "-help" {
@@ -311,7 +312,13 @@ func check(args []string, stdout, stderr io.Writer) int {
 		debug.SetGCPercent(400) // states are long-lived; trade memory for less GC work
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memLimit()) // collect harder before the heap gets that big
+		ceiling := memLimit()
+		debug.SetMemoryLimit(ceiling) // collect harder before the heap gets that big
+		if *gcLimit {
+			stop := make(chan struct{})
+			defer close(stop)
+			go followLiveHeap(ceiling, stop) // gclimit.go
+		}
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)

@@ -58,20 +58,24 @@ func TestParse(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
-	code, out, errs := run("check", "-workers", "2", "../testdata/TwoPhase.tla")
-	if code != 0 {
-		t.Fatalf("check: %d\n%s%s", code, out, errs)
-	}
-	for _, want := range []string{
-		"Model checking completed. No error has been found.\n",
-		"1146 states generated, 288 distinct states found, 0 states left on queue.\n",
-		"The depth of the complete state graph search is 11.\n",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("missing %q in\n%s", want, out)
+	// the same results with the collector's limit following the live heap
+	// (the default) and without
+	for _, gc := range []string{"-gclimit=true", "-gclimit=false"} {
+		code, out, errs := run("check", "-workers", "2", gc, "../testdata/TwoPhase.tla")
+		if code != 0 {
+			t.Fatalf("check %s: %d\n%s%s", gc, code, out, errs)
+		}
+		for _, want := range []string{
+			"Model checking completed. No error has been found.\n",
+			"1146 states generated, 288 distinct states found, 0 states left on queue.\n",
+			"The depth of the complete state graph search is 11.\n",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: missing %q in\n%s", gc, want, out)
+			}
 		}
 	}
-	code, out, _ = run("check", "../testdata/Violate.tla")
+	code, out, _ := run("check", "../testdata/Violate.tla")
 	if code != 1 || !strings.Contains(out, "Error: Invariant Small is violated.\nError: The behavior up to this point is:\nState 1: <Initial predicate>\n/\\ x = 0\n/\\ y = 0\n") {
 		t.Errorf("violation: %d\n%s", code, out)
 	}
@@ -83,7 +87,7 @@ func TestCheck(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "4 states generated, 4 distinct states found") {
 		t.Errorf("-deadlock: %d\n%s", code, out)
 	}
-	code, _, errs = run("check", "-config", "missing.cfg", "../testdata/Counter.tla")
+	code, _, errs := run("check", "-config", "missing.cfg", "../testdata/Counter.tla")
 	if code != 2 || !strings.Contains(errs, "missing.cfg") {
 		t.Errorf("missing config: %d %q", code, errs)
 	}
