@@ -293,6 +293,12 @@ func TestDeadlock(t *testing.T) {
 
 func checkSource(t *testing.T, src, cfgText string) (*Result, error) {
 	t.Helper()
+	return checkSourceWith(t, src, cfgText, Options{Workers: 2})
+}
+
+// checkSourceWith checks module Inline given as text, with its cfg text and opts.
+func checkSourceWith(t *testing.T, src, cfgText string, opts Options) (*Result, error) {
+	t.Helper()
 	m, err := LoadSource("testdata", "Inline", src)
 	if err != nil {
 		t.Fatalf("load: %v", err)
@@ -301,7 +307,7 @@ func checkSource(t *testing.T, src, cfgText string) (*Result, error) {
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	return Check(m, cfg, Options{Workers: 2})
+	return Check(m, cfg, opts)
 }
 
 func TestActionPropertyViolation(t *testing.T) {

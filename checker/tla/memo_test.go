@@ -31,15 +31,7 @@ Inv == /\ IF x = 0 THEN y = 0 ELSE y = <<4, 10, 16, 122>>[x]
 
 func TestMemoPerState(t *testing.T) {
 	for _, w := range []int{1, 2} {
-		m, err := LoadSource("testdata", "Inline", memoSpec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg, err := ParseConfig("Inline.cfg", "CONSTANT N = 4\nINIT Init\nNEXT Next\nINVARIANT Inv\n")
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Check(m, cfg, Options{Workers: w, NoDeadlock: true})
+		res, err := checkSourceWith(t, memoSpec, "CONSTANT N = 4\nINIT Init\nNEXT Next\nINVARIANT Inv\n", Options{Workers: w, NoDeadlock: true})
 		if err != nil {
 			t.Fatal(err)
 		}
